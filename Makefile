@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build kmod/gatewarden.ko and ctl/gwctl
+# make check      lint, unit tests and every guest scenario (one summary line)
+# make demo       boot a guest and show the firewall at work
+# make lint       checkpatch, sparse, W=1 and shellcheck
+# make unit       userspace unit tests of the plain-C core (ASan + UBSan)
+# make vm         guest scenarios only (tests/vm/run; VM_TESTS= to pick some)
+# make install    module (via kbuild), gwctl, man page, completion, unit file
+
+# The running kernel may have no build tree (this is so on the CI machines,
+# whose own kernel cannot load modules): fall back to the newest installed one.
+KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+	else for d in /lib/modules/*/build; do [ -d "$$d" ] && basename "$$(dirname "$$d")"; done | sort -V | tail -n 1; fi)
+KDIR ?= /lib/modules/$(KVER)/build
+export KVER
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
+
+.PHONY: all module gwctl unit vm check demo lint deps clean install
+
+all: module gwctl
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)' (install linux-headers-amd64 or set KDIR)" >&2; exit 1; }
+	$(KBUILD) W=1 modules
+
+gwctl:
+	$(MAKE) -C ctl
+
+unit:
+	$(MAKE) -C tests/unit check
+
+vm: all
+	tests/vm/run $(VM_TESTS)
+
+deps:
+	scripts/deps.sh
+
+check: deps
+	scripts/check.sh
+
+demo: deps all
+	tests/vm/run --demo tests/vm/demo.sh
+
+lint: deps
+	scripts/lint.sh
+
+clean:
+	-$(KBUILD) clean
+	$(MAKE) -C ctl clean
+	$(MAKE) -C tests/unit clean
+	rm -rf tests/vm/out
+
+install: all
+	$(KBUILD) modules_install INSTALL_MOD_PATH=$(DESTDIR)
+	$(MAKE) -C ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)

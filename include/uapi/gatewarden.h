@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * gatewarden generic-netlink interface.
+ *
+ * This header is the contract between the module and gwctl.  It is only
+ * ever appended to: never renumber or remove a command, attribute or
+ * counter, so that an older gwctl keeps working against a newer module.
+ */
+#ifndef _UAPI_GATEWARDEN_H
+#define _UAPI_GATEWARDEN_H
+
+#define GW_GENL_NAME		"gatewarden"
+#define GW_GENL_VERSION		1
+
+/* Longest string attribute the kernel accepts (interface names are shorter). */
+#define GW_NAME_MAX		32
+#define GW_COMMENT_MAX		128
+/* Port ranges one allow rule may carry ("port 22,80,443,8000-8100"). */
+#define GW_RULE_MAX_PORT_RANGES	8
+
+enum gw_cmd {
+	GW_CMD_UNSPEC,
+	GW_CMD_STATUS_GET,	/* doit: version, zones, flows, rules */
+	GW_CMD_STATS_GET,	/* doit: GW_A_STATS */
+	GW_CMD_IFACE_SET,	/* GW_A_IFNAME, GW_A_ZONE */
+	GW_CMD_IFACE_DEL,	/* GW_A_IFNAME */
+	GW_CMD_IFACE_GET,	/* dump: GW_A_IFNAME, GW_A_ZONE, GW_A_IFINDEX */
+	GW_CMD_RULE_ADD,	/* GW_A_RULE; reply carries GW_A_RULE_HANDLE */
+	GW_CMD_RULE_DEL,	/* GW_A_RULE_HANDLE */
+	GW_CMD_RULE_GET,	/* dump: GW_A_RULE */
+	GW_CMD_RULE_FLUSH,
+	GW_CMD_CONN_GET,	/* dump: GW_A_CONN */
+	GW_CMD_CONN_FLUSH,
+	GW_CMD_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
+	GW_CMD_TUNABLE_GET,	/* dump: GW_A_TUNABLE */
+	__GW_CMD_MAX,
+};
+#define GW_CMD_MAX (__GW_CMD_MAX - 1)
+
+enum gw_attr {
+	GW_A_UNSPEC,
+	GW_A_PAD,
+	GW_A_VERSION,		/* string: module version */
+	GW_A_IFNAME,		/* string */
+	GW_A_IFINDEX,		/* u32: 0 while the device does not exist */
+	GW_A_ZONE,		/* u8: enum gw_zone */
+	GW_A_RULE,		/* nest: enum gw_rule_attr */
+	GW_A_RULE_HANDLE,	/* u32 */
+	GW_A_CONN,		/* nest: enum gw_conn_attr */
+	GW_A_STATS,		/* nest: attribute type = enum gw_counter + 1, u64 */
+	GW_A_TUNABLE,		/* nest: enum gw_tunable_attr */
+	GW_A_FLOW_COUNT,	/* u32 */
+	GW_A_FLOW_MAX,		/* u32 */
+	GW_A_FLOW_ENTRY_SIZE,	/* u32: bytes of memory one tracked flow costs */
+	GW_A_FLOW_BUCKETS,	/* u32 */
+	GW_A_RULE_COUNT,	/* u32 */
+	GW_A_WAN_COUNT,		/* u32: configured wan zones */
+	GW_A_LAN_COUNT,		/* u32: configured lan zones */
+	GW_A_NETNS_COOKIE,	/* u64: which namespace answered */
+	__GW_A_MAX,
+};
+#define GW_A_MAX (__GW_A_MAX - 1)
+
+enum gw_zone {
+	GW_ZONE_LAN,		/* trusted; also every interface with no zone */
+	GW_ZONE_WAN,		/* untrusted: traffic crossing it is judged */
+	__GW_ZONE_MAX,
+};
+#define GW_ZONE_MAX (__GW_ZONE_MAX - 1)
+
+enum gw_rule_action {
+	GW_ACTION_ALLOW,
+	__GW_ACTION_MAX,
+};
+#define GW_ACTION_MAX (__GW_ACTION_MAX - 1)
+
+enum gw_rule_attr {
+	GW_RULE_A_UNSPEC,
+	GW_RULE_A_PAD,
+	GW_RULE_A_HANDLE,	/* u32, set by the kernel */
+	GW_RULE_A_ACTION,	/* u8: enum gw_rule_action */
+	GW_RULE_A_FAMILY,	/* u8: 0 (both), AF_INET or AF_INET6 */
+	GW_RULE_A_PROTO,	/* u8: IPPROTO_* */
+	GW_RULE_A_SRC,		/* binary: 4 or 16 bytes, network order */
+	GW_RULE_A_SRC_PLEN,	/* u8 */
+	GW_RULE_A_DST,		/* binary: 4 or 16 bytes, network order */
+	GW_RULE_A_DST_PLEN,	/* u8 */
+	GW_RULE_A_PORTS,	/* nest of GW_RULE_A_PORT_RANGE */
+	GW_RULE_A_PORT_RANGE,	/* u32: first port << 16 | last port */
+	GW_RULE_A_IFNAME,	/* string: input interface */
+	GW_RULE_A_COMMENT,	/* string */
+	GW_RULE_A_HITS,		/* u64: connections the rule admitted */
+	__GW_RULE_A_MAX,
+};
+#define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)
+
+enum gw_conn_attr {
+	GW_CONN_A_UNSPEC,
+	GW_CONN_A_PAD,
+	GW_CONN_A_FAMILY,	/* u8 */
+	GW_CONN_A_PROTO,	/* u8 */
+	GW_CONN_A_SRC,		/* binary: originator address */
+	GW_CONN_A_DST,		/* binary: responder address */
+	GW_CONN_A_SPORT,	/* u16, host order */
+	GW_CONN_A_DPORT,	/* u16, host order */
+	GW_CONN_A_STATE,	/* u8: enum gw_tcp_state */
+	GW_CONN_A_TIMEOUT,	/* u32: seconds until expiry */
+	GW_CONN_A_PACKETS_ORIG,	/* u64 */
+	GW_CONN_A_PACKETS_REPLY,/* u64 */
+	GW_CONN_A_FLAGS,	/* u32: GW_CONN_F_* */
+	__GW_CONN_A_MAX,
+};
+#define GW_CONN_A_MAX (__GW_CONN_A_MAX - 1)
+
+/* The connection was opened from the wan side (admitted by a rule). */
+#define GW_CONN_F_INBOUND	(1U << 0)
+/* The responder has answered at least once. */
+#define GW_CONN_F_REPLIED	(1U << 1)
+
+enum gw_tcp_state {
+	GW_TCP_NONE,
+	GW_TCP_SYN_SENT,
+	GW_TCP_SYN_RECV,
+	GW_TCP_ESTABLISHED,
+	GW_TCP_FIN_WAIT,
+	GW_TCP_CLOSE_WAIT,
+	GW_TCP_LAST_ACK,
+	GW_TCP_TIME_WAIT,
+	GW_TCP_CLOSE,
+	GW_TCP_SYN_SENT2,	/* simultaneous open: both sides sent SYN */
+	__GW_TCP_STATE_MAX,
+};
+#define GW_TCP_STATE_MAX (__GW_TCP_STATE_MAX - 1)
+
+enum gw_tunable_attr {
+	GW_TUNABLE_A_UNSPEC,
+	GW_TUNABLE_A_PAD,
+	GW_TUNABLE_A_NAME,	/* string */
+	GW_TUNABLE_A_VALUE,	/* u64 */
+	GW_TUNABLE_A_MIN,	/* u64, in replies */
+	GW_TUNABLE_A_MAX,	/* u64, in replies */
+	GW_TUNABLE_A_UNIT,	/* string, in replies: "s", "flows", ... */
+	__GW_TUNABLE_A_MAX,
+};
+#define GW_TUNABLE_A_MAX (__GW_TUNABLE_A_MAX - 1)
+
+/* Per-namespace counters, summed over CPUs.  Append only. */
+enum gw_counter {
+	GW_CTR_IN_PACKETS,		/* inspected arriving on wan */
+	GW_CTR_OUT_PACKETS,		/* inspected leaving through wan */
+	GW_CTR_FLOW_CREATED,
+	GW_CTR_FLOW_EXPIRED,
+	GW_CTR_RULE_ACCEPTED,		/* inbound connections a rule admitted */
+	GW_CTR_DROP_MALFORMED,		/* truncated or inconsistent headers */
+	GW_CTR_DROP_TCP_BAD_FLAGS,	/* NULL, XMAS, SYN+FIN, ... */
+	GW_CTR_DROP_PASSIVE_DENIED,	/* inbound SYN no rule allows */
+	GW_CTR_DROP_TCP_NO_FLOW,	/* inbound non-SYN with no flow */
+	GW_CTR_DROP_TCP_INVALID,	/* does not fit the flow's state */
+	GW_CTR_DROP_TABLE_FULL,
+	GW_CTR_DROP_NOMEM,
+	GW_CTR_OUT_UNTRACKED,		/* outbound non-SYN with no flow */
+	__GW_CTR_MAX,
+};
+#define GW_CTR_MAX (__GW_CTR_MAX - 1)
+
+#endif /* _UAPI_GATEWARDEN_H */

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Header parsing for IPv4, IPv6 (with extension headers), TCP, UDP and
+ * ICMP.  Every byte read comes through gw_header_pointer() and every length
+ * the packet claims is checked against what is really there: the packet is
+ * written by whoever is attacking us.
+ */
+#include "parse.h"
+
+#define GW_IPV4_MIN_HDR		20
+#define GW_IPV6_HDR		40
+#define GW_TCP_MIN_HDR		20
+#define GW_UDP_HDR		8
+#define GW_ICMP_MIN_HDR		4
+/* More extension headers than this is an evasion attempt, not traffic. */
+#define GW_IPV6_MAX_EXTHDRS	8
+
+enum {
+	GW_NEXTHDR_HOP = 0,
+	GW_NEXTHDR_TCP = 6,
+	GW_NEXTHDR_UDP = 17,
+	GW_NEXTHDR_ROUTING = 43,
+	GW_NEXTHDR_FRAGMENT = 44,
+	GW_NEXTHDR_AUTH = 51,
+	GW_NEXTHDR_ICMPV6 = 58,
+	GW_NEXTHDR_NONE = 59,
+	GW_NEXTHDR_DEST = 60,
+	GW_IPPROTO_ICMP = 1,
+};
+
+static void gw_parse_tcp_options(struct gw_pkt *pkt, const u8 *opt,
+				 unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len) {
+		u8 kind = opt[i];
+		u8 olen;
+
+		if (kind == 0)		/* end of option list */
+			return;
+		if (kind == 1) {	/* no-op padding */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > len)
+			return;
+		if (kind == 3 && olen == 3) {
+			pkt->tcp_opts |= GW_TCPOPT_WSCALE_SEEN;
+			/* RFC 7323: a shift above 14 is treated as 14. */
+			pkt->wscale = opt[i + 2] > 14 ? 14 : opt[i + 2];
+		} else if (kind == 4 && olen == 2) {
+			pkt->tcp_opts |= GW_TCPOPT_SACK_PERM;
+		}
+		i += olen;
+	}
+}
+
+static int gw_parse_tcp(struct gw_pkt *pkt, const void *data,
+			unsigned int off, unsigned int l4_len)
+{
+	u8 buf[60];
+	const u8 *th;
+	unsigned int doff;
+
+	if (l4_len < GW_TCP_MIN_HDR)
+		return GW_PARSE_MALFORMED;
+	th = gw_header_pointer(data, off, GW_TCP_MIN_HDR, buf);
+	if (!th)
+		return GW_PARSE_MALFORMED;
+
+	doff = (th[12] >> 4) * 4;
+	if (doff < GW_TCP_MIN_HDR || doff > l4_len)
+		return GW_PARSE_MALFORMED;
+
+	pkt->sport = (u16)(th[0] << 8 | th[1]);
+	pkt->dport = (u16)(th[2] << 8 | th[3]);
+	pkt->seq = (u32)th[4] << 24 | (u32)th[5] << 16 | (u32)th[6] << 8 | th[7];
+	pkt->ack_seq = (u32)th[8] << 24 | (u32)th[9] << 16 |
+		       (u32)th[10] << 8 | th[11];
+	pkt->tcp_flags = th[13];
+	pkt->window = (u16)(th[14] << 8 | th[15]);
+	pkt->payload_len = (u16)(l4_len - doff);
+
+	/* Only a handshake segment's options change what we track. */
+	if ((pkt->tcp_flags & GW_TCP_SYN) && doff > GW_TCP_MIN_HDR) {
+		th = gw_header_pointer(data, off, doff, buf);
+		if (!th)
+			return GW_PARSE_MALFORMED;
+		gw_parse_tcp_options(pkt, th + GW_TCP_MIN_HDR,
+				     doff - GW_TCP_MIN_HDR);
+	}
+	return GW_PARSE_OK;
+}
+
+static int gw_parse_l4(struct gw_pkt *pkt, const void *data,
+		       unsigned int off, unsigned int l4_len)
+{
+	u8 buf[8];
+	const u8 *h;
+
+	switch (pkt->proto) {
+	case GW_NEXTHDR_TCP:
+		return gw_parse_tcp(pkt, data, off, l4_len);
+	case GW_NEXTHDR_UDP:
+		if (l4_len < GW_UDP_HDR)
+			return GW_PARSE_MALFORMED;
+		h = gw_header_pointer(data, off, GW_UDP_HDR, buf);
+		if (!h)
+			return GW_PARSE_MALFORMED;
+		pkt->sport = (u16)(h[0] << 8 | h[1]);
+		pkt->dport = (u16)(h[2] << 8 | h[3]);
+		pkt->payload_len = (u16)(l4_len - GW_UDP_HDR);
+		return GW_PARSE_OK;
+	case GW_IPPROTO_ICMP:
+	case GW_NEXTHDR_ICMPV6:
+		if (l4_len < GW_ICMP_MIN_HDR)
+			return GW_PARSE_MALFORMED;
+		h = gw_header_pointer(data, off, GW_ICMP_MIN_HDR, buf);
+		if (!h)
+			return GW_PARSE_MALFORMED;
+		pkt->icmp_type = h[0];
+		pkt->icmp_code = h[1];
+		return GW_PARSE_OK;
+	default:
+		return GW_PARSE_OK;
+	}
+}
+
+static int gw_parse_ipv4(struct gw_pkt *pkt, const void *data,
+			 unsigned int len)
+{
+	u8 buf[GW_IPV4_MIN_HDR];
+	const u8 *iph;
+	unsigned int ihl, tot_len, frag;
+
+	iph = gw_header_pointer(data, 0, GW_IPV4_MIN_HDR, buf);
+	if (!iph || (iph[0] >> 4) != 4)
+		return GW_PARSE_MALFORMED;
+	ihl = (iph[0] & 0x0f) * 4;
+	tot_len = (unsigned int)iph[2] << 8 | iph[3];
+	if (ihl < GW_IPV4_MIN_HDR || tot_len < ihl || tot_len > len)
+		return GW_PARSE_MALFORMED;
+
+	memcpy(&pkt->saddr.ip, iph + 12, 4);
+	memcpy(&pkt->daddr.ip, iph + 16, 4);
+	pkt->proto = iph[9];
+	frag = ((unsigned int)iph[6] << 8 | iph[7]) & 0x1fff;
+	if (frag) {
+		pkt->fragment = 1;
+		return GW_PARSE_OK;
+	}
+	return gw_parse_l4(pkt, data, ihl, tot_len - ihl);
+}
+
+static int gw_parse_ipv6(struct gw_pkt *pkt, const void *data,
+			 unsigned int len)
+{
+	u8 buf[GW_IPV6_HDR];
+	const u8 *h;
+	unsigned int off = GW_IPV6_HDR, end, hdrs;
+	u8 nexthdr;
+
+	h = gw_header_pointer(data, 0, GW_IPV6_HDR, buf);
+	if (!h || (h[0] >> 4) != 6)
+		return GW_PARSE_MALFORMED;
+	/* A zero payload length means a jumbogram, which no gateway link carries. */
+	end = GW_IPV6_HDR + ((unsigned int)h[4] << 8 | h[5]);
+	if (end == GW_IPV6_HDR || end > len)
+		return GW_PARSE_MALFORMED;
+	memcpy(pkt->saddr.bytes, h + 8, 16);
+	memcpy(pkt->daddr.bytes, h + 24, 16);
+	nexthdr = h[6];
+
+	for (hdrs = 0; hdrs <= GW_IPV6_MAX_EXTHDRS; hdrs++) {
+		unsigned int hdrlen;
+
+		switch (nexthdr) {
+		case GW_NEXTHDR_HOP:
+		case GW_NEXTHDR_ROUTING:
+		case GW_NEXTHDR_DEST:
+		case GW_NEXTHDR_AUTH:
+		case GW_NEXTHDR_FRAGMENT:
+			break;
+		case GW_NEXTHDR_NONE:
+			pkt->proto = nexthdr;
+			return GW_PARSE_OK;
+		default:
+			pkt->proto = nexthdr;
+			return gw_parse_l4(pkt, data, off, end - off);
+		}
+
+		if (off + 8 > end)
+			return GW_PARSE_MALFORMED;
+		h = gw_header_pointer(data, off, 8, buf);
+		if (!h)
+			return GW_PARSE_MALFORMED;
+		if (nexthdr == GW_NEXTHDR_FRAGMENT) {
+			hdrlen = 8;
+			if ((((unsigned int)h[2] << 8 | h[3]) & 0xfff8) != 0) {
+				pkt->proto = h[0];
+				pkt->fragment = 1;
+				return GW_PARSE_OK;
+			}
+		} else if (nexthdr == GW_NEXTHDR_AUTH) {
+			hdrlen = ((unsigned int)h[1] + 2) * 4;
+		} else {
+			hdrlen = ((unsigned int)h[1] + 1) * 8;
+		}
+		if (hdrlen > end - off)
+			return GW_PARSE_MALFORMED;
+		nexthdr = h[0];
+		off += hdrlen;
+	}
+	return GW_PARSE_MALFORMED;
+}
+
+/*
+ * Parse the packet at the network header of @data, @len bytes long from
+ * there.  @pkt is fully initialised on every return.
+ */
+int gw_parse(struct gw_pkt *pkt, u8 family, const void *data,
+	     unsigned int len)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->family = family;
+	if (family == AF_INET)
+		return gw_parse_ipv4(pkt, data, len);
+	if (family == AF_INET6)
+		return gw_parse_ipv6(pkt, data, len);
+	return GW_PARSE_MALFORMED;
+}

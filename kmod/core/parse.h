@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_CORE_PARSE_H
+#define _GW_CORE_PARSE_H
+
+#include "types.h"
+
+union gw_addr {
+	__be32 ip;		/* IPv4 lives in the first word, the rest is 0 */
+	__be32 all[4];
+	u8 bytes[16];
+};
+
+/* TCP header flag bits, as in byte 13 of the header. */
+#define GW_TCP_FIN	0x01
+#define GW_TCP_SYN	0x02
+#define GW_TCP_RST	0x04
+#define GW_TCP_PSH	0x08
+#define GW_TCP_ACK	0x10
+#define GW_TCP_URG	0x20
+#define GW_TCP_ECE	0x40
+#define GW_TCP_CWR	0x80
+
+/* What the TCP options of a SYN or SYN-ACK announced. */
+#define GW_TCPOPT_WSCALE_SEEN	0x01
+#define GW_TCPOPT_SACK_PERM	0x02
+
+/*
+ * Everything the decision core needs to know about one packet, filled from
+ * untrusted bytes by gw_parse().  Ports, sequence numbers and the window are
+ * in host order; addresses stay in network order.
+ */
+struct gw_pkt {
+	union gw_addr saddr;
+	union gw_addr daddr;
+	u32 seq;
+	u32 ack_seq;
+	u16 sport;
+	u16 dport;
+	u16 window;
+	u16 payload_len;	/* L4 payload bytes */
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 proto;		/* L4 protocol after IPv6 extension headers */
+	u8 tcp_flags;
+	u8 tcp_opts;		/* GW_TCPOPT_* */
+	u8 wscale;
+	u8 icmp_type;
+	u8 icmp_code;
+	u8 fragment;		/* a non-first fragment: no L4 header */
+};
+
+enum gw_parse_result {
+	GW_PARSE_OK,
+	GW_PARSE_MALFORMED,	/* truncated or self-contradicting headers */
+};
+
+/*
+ * Supplied by whoever embeds the core: copy or point at @len bytes at
+ * @offset from the network header of @data (an skb in the module, a byte
+ * buffer in userspace), or return NULL when the packet is too short.
+ * Bound at link time, so the fast path pays no indirect call.
+ */
+const void *gw_header_pointer(const void *data, unsigned int offset,
+			      unsigned int len, void *buffer);
+
+int gw_parse(struct gw_pkt *pkt, u8 family, const void *data,
+	     unsigned int len);
+
+static inline bool gw_addr_equal(const union gw_addr *a,
+				 const union gw_addr *b)
+{
+	return ((a->all[0] ^ b->all[0]) | (a->all[1] ^ b->all[1]) |
+		(a->all[2] ^ b->all[2]) | (a->all[3] ^ b->all[3])) == 0;
+}
+
+#endif /* _GW_CORE_PARSE_H */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The thin shim under the plain-C core.  The core (parse, TCP tracking,
+ * rule matching) builds unchanged into the module and into the userspace
+ * unit tests, fuzzers and benchmarks; this is the only file that knows
+ * which of the two it is in.
+ */
+#ifndef _GW_CORE_TYPES_H
+#define _GW_CORE_TYPES_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/compiler.h>
+#include <linux/string.h>
+#include <linux/socket.h>
+#include <linux/in.h>
+#include <asm/byteorder.h>
+
+#define gw_ntohs(x)	be16_to_cpu(x)
+#define gw_ntohl(x)	be32_to_cpu(x)
+#define gw_htonl(x)	cpu_to_be32(x)
+#define gw_htons(x)	cpu_to_be16(x)
+
+#else /* userspace */
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef uint16_t __be16;
+typedef uint32_t __be32;
+
+#define gw_ntohs(x)	ntohs(x)
+#define gw_ntohl(x)	ntohl(x)
+#define gw_htonl(x)	htonl(x)
+#define gw_htons(x)	htons(x)
+
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+#endif /* __KERNEL__ */
+
+#endif /* _GW_CORE_TYPES_H */

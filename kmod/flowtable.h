@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_FLOWTABLE_H
+#define _GW_FLOWTABLE_H
+
+#include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/rculist.h>
+
+#include "core/flowkey.h"
+#include "core/tcp.h"
+
+struct gw_net;
+
+/* A hard ceiling for the max_flows tunable: 4M flows is 512 MiB of entries. */
+#define GW_MAX_FLOWS_LIMIT	(4U << 20)
+
+/* The originator is the key's first endpoint. */
+#define GW_FLOW_ORIG_FIRST	BIT(0)
+/* Opened from the wan side, through an allow rule. */
+#define GW_FLOW_INBOUND		BIT(1)
+
+/*
+ * One tracked connection.  Found under RCU with no lock; its state changes
+ * under @lock; unlinked under its bucket's lock and freed after a grace
+ * period, so a reader that raced with the unlink still sees valid memory
+ * (and @dead).  Kept within two cache lines.
+ */
+struct gw_flow {
+	struct hlist_node node;
+	struct gw_flow_key key;
+	spinlock_t lock;
+	u32 last_seen;		/* jiffies, wrapping */
+	u32 packets[2];		/* by enum gw_dir */
+	struct gw_tcp_conn tcp;
+	u8 flags;		/* GW_FLOW_* */
+	u8 dead;
+	struct rcu_head rcu;
+};
+
+int gw_flowtable_module_init(void);
+void gw_flowtable_module_exit(void);
+unsigned int gw_flowtable_entry_size(void);
+
+int gw_flowtable_init(struct gw_net *gn);
+void gw_flowtable_exit(struct gw_net *gn);
+u32 gw_flowtable_default_max(const struct gw_net *gn);
+void gw_flowtable_flush(struct gw_net *gn);
+
+u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
+struct gw_flow *gw_flow_lookup(struct gw_net *gn,
+			       const struct gw_flow_key *key, u32 hash);
+struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
+			    u32 hash, u8 flags, const struct gw_pkt *pkt,
+			    enum gw_counter *why, bool *raced);
+bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
+		     u32 now);
+u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
+			 u32 now);
+
+static inline enum gw_dir gw_flow_dir(const struct gw_flow *flow,
+				      bool src_first)
+{
+	return src_first == !!(flow->flags & GW_FLOW_ORIG_FIRST) ?
+	       GW_DIR_ORIGINAL : GW_DIR_REPLY;
+}
+
+#endif /* _GW_FLOWTABLE_H */

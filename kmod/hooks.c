@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where gatewarden sits in the packet path.
+ *
+ * Inbound packets are judged at PRE_ROUTING right after defragmentation,
+ * before conntrack, NAT or the local stack see them: a dropped probe costs
+ * no conntrack entry and draws no RST or ICMP error.  Outbound flows are
+ * learnt at the very end of POST_ROUTING, after SNAT and masquerade, so the
+ * flow holds the addresses the replies will carry.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
+
+#include "hooks.h"
+#include "pernet.h"
+#include "zones.h"
+#include "tcp_track.h"
+#include "core/parse.h"
+
+static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
+{
+	unsigned int len = skb->len - skb_network_offset(skb);
+
+	return gw_parse(pkt, family, skb, len) == GW_PARSE_OK;
+}
+
+static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_pkt pkt;
+
+	if (!state->in || !gw_is_wan(gn, state->in->ifindex))
+		return NF_ACCEPT;
+
+	gw_count(gn, GW_CTR_IN_PACKETS);
+	if (!gw_parse_skb(&pkt, skb, state->pf)) {
+		gw_count(gn, GW_CTR_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	if (pkt.proto != IPPROTO_TCP)
+		return NF_ACCEPT;
+	/* Defragmentation runs before us: a lone TCP fragment is an evasion. */
+	if (pkt.fragment) {
+		gw_count(gn, GW_CTR_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	return gw_tcp_inbound(gn, &pkt, state->in);
+}
+
+static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_pkt pkt;
+
+	if (!state->out || !gw_is_wan(gn, state->out->ifindex))
+		return NF_ACCEPT;
+	/* Forwarded from one wan to another: already judged on the way in. */
+	if (skb->skb_iif && gw_is_wan(gn, skb->skb_iif))
+		return NF_ACCEPT;
+
+	gw_count(gn, GW_CTR_OUT_PACKETS);
+	/*
+	 * What leaves was built by this host or passed its input checks;
+	 * a header we cannot parse is not ours to police, only to count.
+	 */
+	if (!gw_parse_skb(&pkt, skb, state->pf)) {
+		gw_count(gn, GW_CTR_DROP_MALFORMED);
+		return NF_ACCEPT;
+	}
+	if (pkt.proto != IPPROTO_TCP || pkt.fragment)
+		return NF_ACCEPT;
+	return gw_tcp_outbound(gn, &pkt);
+}
+
+static const struct nf_hook_ops gw_hook_ops[] = {
+	{
+		.hook = gw_hook_inbound,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	},
+	{
+		.hook = gw_hook_outbound,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_LAST,
+	},
+	{
+		.hook = gw_hook_inbound,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
+	},
+	{
+		.hook = gw_hook_outbound,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_LAST,
+	},
+};
+
+int gw_hooks_register(struct net *net)
+{
+	int err;
+
+	/* Judge whole datagrams, never fragments an attacker arranged. */
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		goto err_defrag4;
+	err = nf_register_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	if (err)
+		goto err_defrag6;
+	return 0;
+
+err_defrag6:
+	nf_defrag_ipv6_disable(net);
+err_defrag4:
+	nf_defrag_ipv4_disable(net);
+	return err;
+}
+
+void gw_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_HOOKS_H
+#define _GW_HOOKS_H
+
+struct net;
+
+int gw_hooks_register(struct net *net);
+void gw_hooks_unregister(struct net *net);
+
+#endif /* _GW_HOOKS_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gatewarden: a stateful firewall for gateway hosts.
+ *
+ * Module and per-namespace setup.  Every network namespace gets its own
+ * instance (zones, rules, flow table, counters), created and torn down with
+ * the namespace.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+
+#include "pernet.h"
+#include "flowtable.h"
+#include "hooks.h"
+#include "netlink.h"
+#include "rules.h"
+#include "zones.h"
+#include "version.h"
+
+unsigned int gw_net_id __read_mostly;
+
+static char *gw_wan_param;
+module_param_named(wan, gw_wan_param, charp, 0444);
+MODULE_PARM_DESC(wan, "comma-separated wan interfaces of the initial namespace");
+
+static int __net_init gw_net_init(struct net *net)
+{
+	struct gw_net *gn = gw_pernet(net);
+	int err;
+
+	gn->net = net;
+	mutex_init(&gn->lock);
+	INIT_LIST_HEAD(&gn->rules);
+	gn->stats = alloc_percpu(struct gw_stats);
+	if (!gn->stats)
+		return -ENOMEM;
+	err = gw_flowtable_init(gn);
+	if (err)
+		goto err_stats;
+	gw_tunables_init(gn);
+	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
+		err = gw_zones_set_from_param(gn, gw_wan_param);
+		if (err) {
+			pr_err("invalid wan= list \"%s\"\n", gw_wan_param);
+			goto err_flowtable;
+		}
+	}
+	err = gw_hooks_register(net);
+	if (err)
+		goto err_flowtable;
+	return 0;
+
+err_flowtable:
+	gw_flowtable_exit(gn);
+err_stats:
+	free_percpu(gn->stats);
+	return err;
+}
+
+static void __net_exit gw_net_exit(struct net *net)
+{
+	struct gw_net *gn = gw_pernet(net);
+
+	/* Unregistering waits for every packet still inside our hooks. */
+	gw_hooks_unregister(net);
+	gw_flowtable_exit(gn);
+	gw_rules_flush(gn);
+	free_percpu(gn->stats);
+}
+
+static struct pernet_operations gw_net_ops = {
+	.init = gw_net_init,
+	.exit = gw_net_exit,
+	.id = &gw_net_id,
+	.size = sizeof(struct gw_net),
+};
+
+static int __init gw_mod_init(void)
+{
+	int err;
+
+	err = gw_flowtable_module_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&gw_net_ops);
+	if (err)
+		goto err_flowtable;
+	err = gw_zones_module_init();
+	if (err)
+		goto err_pernet;
+	err = gw_genetlink_init();
+	if (err)
+		goto err_zones;
+	pr_info("gatewarden " GW_VERSION " loaded\n");
+	return 0;
+
+err_zones:
+	gw_zones_module_exit();
+err_pernet:
+	unregister_pernet_subsys(&gw_net_ops);
+err_flowtable:
+	rcu_barrier();
+	gw_flowtable_module_exit();
+	return err;
+}
+
+static void __exit gw_mod_exit(void)
+{
+	gw_genetlink_uninit();
+	gw_zones_module_exit();
+	unregister_pernet_subsys(&gw_net_ops);
+	/* Flows and rules are freed by RCU callbacks that use our code. */
+	rcu_barrier();
+	gw_flowtable_module_exit();
+	pr_info("gatewarden unloaded\n");
+}
+
+module_init(gw_mod_init);
+module_exit(gw_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The gatewarden authors");
+MODULE_DESCRIPTION("Stateful gateway firewall: passive-connection denial, flow tracking");
+MODULE_VERSION(GW_VERSION);
+MODULE_ALIAS_GENL_FAMILY("gatewarden");

@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control plane: one generic-netlink family, every operation
+ * CAP_NET_ADMIN-only in the caller's namespace (reads too: the flow table
+ * tells who talks to whom), every attribute validated by policy before a
+ * handler runs, every semantic rejection explained through extack.
+ */
+#include <linux/netdevice.h>
+#include <linux/jiffies.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "netlink.h"
+#include "pernet.h"
+#include "flowtable.h"
+#include "rules.h"
+#include "zones.h"
+#include "version.h"
+
+static struct genl_family gw_genl_family;
+
+static const struct nla_policy gw_ports_policy[GW_RULE_A_MAX + 1] = {
+	[GW_RULE_A_PORT_RANGE] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1] = {
+	[GW_RULE_A_HANDLE] = { .type = NLA_U32 },
+	[GW_RULE_A_ACTION] = NLA_POLICY_MAX(NLA_U8, GW_ACTION_MAX),
+	[GW_RULE_A_FAMILY] = { .type = NLA_U8 },
+	[GW_RULE_A_PROTO] = { .type = NLA_U8 },
+	[GW_RULE_A_SRC] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[GW_RULE_A_SRC_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[GW_RULE_A_DST] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[GW_RULE_A_DST_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[GW_RULE_A_PORTS] = NLA_POLICY_NESTED_ARRAY(gw_ports_policy),
+	[GW_RULE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[GW_RULE_A_COMMENT] = { .type = NLA_NUL_STRING,
+				.len = GW_COMMENT_MAX - 1 },
+};
+
+static const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1] = {
+	[GW_TUNABLE_A_NAME] = { .type = NLA_NUL_STRING, .len = GW_NAME_MAX - 1 },
+	[GW_TUNABLE_A_VALUE] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
+	[GW_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[GW_A_ZONE] = NLA_POLICY_MAX(NLA_U8, GW_ZONE_MAX),
+	[GW_A_RULE] = NLA_POLICY_NESTED(gw_rule_policy),
+	[GW_A_RULE_HANDLE] = NLA_POLICY_MIN(NLA_U32, 1),
+	[GW_A_TUNABLE] = NLA_POLICY_NESTED(gw_tunable_policy),
+};
+
+static struct gw_net *gw_info_net(struct genl_info *info)
+{
+	return gw_pernet(genl_info_net(info));
+}
+
+static struct gw_net *gw_cb_net(struct netlink_callback *cb)
+{
+	return gw_pernet(sock_net(cb->skb->sk));
+}
+
+/* A reply to a doit request, with its genl header in place. */
+static struct sk_buff *gw_reply_new(struct genl_info *info, u8 cmd,
+				    void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &gw_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &gw_genl_family, NLM_F_MULTI, cmd);
+}
+
+static int gw_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	const struct gw_ruleset *set;
+	struct sk_buff *msg;
+	u32 wan, lan, rules;
+	void *hdr;
+
+	msg = gw_reply_new(info, GW_CMD_STATUS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	gw_zones_count(gn, &wan, &lan);
+	rcu_read_lock();
+	set = rcu_dereference(gn->ruleset);
+	rules = set ? set->count : 0;
+	rcu_read_unlock();
+
+	if (nla_put_string(msg, GW_A_VERSION, GW_VERSION) ||
+	    nla_put_u32(msg, GW_A_WAN_COUNT, wan) ||
+	    nla_put_u32(msg, GW_A_LAN_COUNT, lan) ||
+	    nla_put_u32(msg, GW_A_RULE_COUNT, rules) ||
+	    nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
+	    nla_put_u32(msg, GW_A_FLOW_ENTRY_SIZE, gw_flowtable_entry_size()) ||
+	    nla_put_u32(msg, GW_A_FLOW_BUCKETS, gn->nbuckets) ||
+	    nla_put_u64_64bit(msg, GW_A_NETNS_COOKIE, gn->net->net_cookie,
+			      GW_A_PAD))
+		goto nla_failure;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nla_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	u64 sum[__GW_CTR_MAX];
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	unsigned int i;
+	void *hdr;
+
+	msg = gw_reply_new(info, GW_CMD_STATS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	gw_stats_sum(gn, sum);
+	nest = nla_nest_start(msg, GW_A_STATS);
+	if (!nest)
+		goto nla_failure;
+	for (i = 0; i < __GW_CTR_MAX; i++)
+		if (nla_put_u64_64bit(msg, i + 1, sum[i], 0))
+			goto nla_failure;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nla_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int gw_iface_set(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME) ||
+	    GENL_REQ_ATTR_CHECK(info, GW_A_ZONE))
+		return -EINVAL;
+	return gw_zone_set(gw_info_net(info),
+			   nla_data(info->attrs[GW_A_IFNAME]),
+			   nla_get_u8(info->attrs[GW_A_ZONE]), info->extack);
+}
+
+static int gw_iface_del(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME))
+		return -EINVAL;
+	return gw_zone_del(gw_info_net(info),
+			   nla_data(info->attrs[GW_A_IFNAME]), info->extack);
+}
+
+static int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	struct net_device *dev;
+	unsigned int i;
+	void *hdr;
+
+	mutex_lock(&gn->lock);
+	for (i = cb->args[0]; i < gn->nzones; i++) {
+		const struct gw_zone_cfg *cfg = &gn->zones[i];
+		u32 ifindex;
+
+		rcu_read_lock();
+		dev = dev_get_by_name_rcu(gn->net, cfg->name);
+		ifindex = dev ? dev->ifindex : 0;
+		rcu_read_unlock();
+
+		hdr = gw_dump_put(skb, cb, GW_CMD_IFACE_GET);
+		if (!hdr)
+			break;
+		if (nla_put_string(skb, GW_A_IFNAME, cfg->name) ||
+		    nla_put_u8(skb, GW_A_ZONE, cfg->zone) ||
+		    nla_put_u32(skb, GW_A_IFINDEX, ifindex)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&gn->lock);
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int gw_rule_parse_addr(const struct nlattr *addr,
+			      const struct nlattr *plen_attr, u8 family,
+			      union gw_addr *out, u8 *plen,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int want = family == AF_INET ? 4 : 16;
+
+	if (!addr) {
+		if (plen_attr) {
+			NL_SET_ERR_MSG_ATTR(extack, plen_attr,
+					    "prefix length without an address");
+			return -EINVAL;
+		}
+		*plen = 0;
+		return 0;
+	}
+	if (!family) {
+		NL_SET_ERR_MSG_ATTR(extack, addr,
+				    "an address needs the rule's family");
+		return -EINVAL;
+	}
+	if (nla_len(addr) != want) {
+		NL_SET_ERR_MSG_ATTR(extack, addr,
+				    "address length does not match the family");
+		return -EINVAL;
+	}
+	*plen = plen_attr ? nla_get_u8(plen_attr) : want * 8;
+	if (*plen > want * 8) {
+		NL_SET_ERR_MSG_ATTR(extack, plen_attr,
+				    "prefix length too long for the family");
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(out->bytes, nla_data(addr), want);
+	gw_addr_mask(out, *plen);
+	return 0;
+}
+
+static int gw_rule_parse_ports(const struct nlattr *ports,
+			       struct gw_rule_match *m,
+			       struct netlink_ext_ack *extack)
+{
+	const struct nlattr *range;
+	int rem;
+
+	nla_for_each_nested(range, ports, rem) {
+		u32 v;
+
+		if (nla_type(range) != GW_RULE_A_PORT_RANGE) {
+			NL_SET_ERR_MSG_ATTR(extack, range,
+					    "expected a port range");
+			return -EINVAL;
+		}
+		if (m->nports == GW_RULE_MAX_PORT_RANGES) {
+			NL_SET_ERR_MSG_ATTR(extack, range,
+					    "too many port ranges in one rule");
+			return -E2BIG;
+		}
+		v = nla_get_u32(range);
+		m->ports[m->nports].first = v >> 16;
+		m->ports[m->nports].last = v & 0xffff;
+		if (!m->ports[m->nports].first ||
+		    m->ports[m->nports].first > m->ports[m->nports].last) {
+			NL_SET_ERR_MSG_ATTR(extack, range,
+					    "port range must be 1-65535, first <= last");
+			return -EINVAL;
+		}
+		m->nports++;
+	}
+	if (!m->nports) {
+		NL_SET_ERR_MSG_ATTR(extack, ports, "empty port list");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
+			      struct netlink_ext_ack *extack)
+{
+	struct gw_rule_match *m = &rule->match;
+	int err;
+
+	if (NL_REQ_ATTR_CHECK(extack, NULL, tb, GW_RULE_A_ACTION) ||
+	    NL_REQ_ATTR_CHECK(extack, NULL, tb, GW_RULE_A_PROTO))
+		return -EINVAL;
+	rule->action = nla_get_u8(tb[GW_RULE_A_ACTION]);
+	m->proto = nla_get_u8(tb[GW_RULE_A_PROTO]);
+	if (m->proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_PROTO],
+				    "only tcp rules are supported");
+		return -EOPNOTSUPP;
+	}
+	m->family = tb[GW_RULE_A_FAMILY] ? nla_get_u8(tb[GW_RULE_A_FAMILY]) : 0;
+	if (m->family && m->family != AF_INET && m->family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	err = gw_rule_parse_addr(tb[GW_RULE_A_SRC], tb[GW_RULE_A_SRC_PLEN],
+				 m->family, &m->src, &m->src_plen, extack);
+	if (err)
+		return err;
+	err = gw_rule_parse_addr(tb[GW_RULE_A_DST], tb[GW_RULE_A_DST_PLEN],
+				 m->family, &m->dst, &m->dst_plen, extack);
+	if (err)
+		return err;
+	if (tb[GW_RULE_A_PORTS]) {
+		err = gw_rule_parse_ports(tb[GW_RULE_A_PORTS], m, extack);
+		if (err)
+			return err;
+	}
+	if (tb[GW_RULE_A_IFNAME])
+		nla_strscpy(m->ifname, tb[GW_RULE_A_IFNAME], sizeof(m->ifname));
+	if (tb[GW_RULE_A_COMMENT])
+		nla_strscpy(rule->comment, tb[GW_RULE_A_COMMENT],
+			    sizeof(rule->comment));
+	return 0;
+}
+
+static int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[GW_RULE_A_MAX + 1];
+	struct gw_rule *rule;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_RULE))
+		return -EINVAL;
+	err = nla_parse_nested(tb, GW_RULE_A_MAX, info->attrs[GW_A_RULE],
+			       gw_rule_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[GW_RULE_A_HANDLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_RULE_A_HANDLE],
+				    "the kernel assigns rule handles");
+		return -EINVAL;
+	}
+	rule = gw_rule_alloc();
+	if (!rule)
+		return -ENOMEM;
+	err = gw_rule_from_attrs(tb, rule, info->extack);
+	if (err)
+		goto err_free;
+	msg = gw_reply_new(info, GW_CMD_RULE_ADD, &hdr);
+	if (!msg) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	err = gw_rule_add(gw_info_net(info), rule, info->extack);
+	if (err)
+		goto err_msg;
+	/* The rule is live now: from here on only the reply can fail. */
+	if (nla_put_u32(msg, GW_A_RULE_HANDLE, rule->handle)) {
+		nlmsg_free(msg);
+		return 0;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_msg:
+	nlmsg_free(msg);
+err_free:
+	gw_rule_free(rule);
+	return err;
+}
+
+static int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_RULE_HANDLE))
+		return -EINVAL;
+	return gw_rule_del(gw_info_net(info),
+			   nla_get_u32(info->attrs[GW_A_RULE_HANDLE]),
+			   info->extack);
+}
+
+static int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	gw_rules_flush(gw_info_net(info));
+	return 0;
+}
+
+static int gw_put_addr(struct sk_buff *skb, int type, u8 family,
+		       const union gw_addr *addr)
+{
+	return nla_put(skb, type, family == AF_INET ? 4 : 16, addr->bytes);
+}
+
+static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
+{
+	const struct gw_rule_match *m = &rule->match;
+	struct nlattr *nest, *ports;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, GW_A_RULE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, GW_RULE_A_HANDLE, rule->handle) ||
+	    nla_put_u8(skb, GW_RULE_A_ACTION, rule->action) ||
+	    nla_put_u8(skb, GW_RULE_A_FAMILY, m->family) ||
+	    nla_put_u8(skb, GW_RULE_A_PROTO, m->proto) ||
+	    nla_put_u64_64bit(skb, GW_RULE_A_HITS, gw_rule_hits(rule),
+			      GW_RULE_A_PAD))
+		return -EMSGSIZE;
+	if (m->src_plen) {
+		if (gw_put_addr(skb, GW_RULE_A_SRC, m->family, &m->src) ||
+		    nla_put_u8(skb, GW_RULE_A_SRC_PLEN, m->src_plen))
+			return -EMSGSIZE;
+	}
+	if (m->dst_plen) {
+		if (gw_put_addr(skb, GW_RULE_A_DST, m->family, &m->dst) ||
+		    nla_put_u8(skb, GW_RULE_A_DST_PLEN, m->dst_plen))
+			return -EMSGSIZE;
+	}
+	if (m->nports) {
+		ports = nla_nest_start(skb, GW_RULE_A_PORTS);
+		if (!ports)
+			return -EMSGSIZE;
+		for (i = 0; i < m->nports; i++)
+			if (nla_put_u32(skb, GW_RULE_A_PORT_RANGE,
+					(u32)m->ports[i].first << 16 |
+					m->ports[i].last))
+				return -EMSGSIZE;
+		nla_nest_end(skb, ports);
+	}
+	if (m->ifname[0] && nla_put_string(skb, GW_RULE_A_IFNAME, m->ifname))
+		return -EMSGSIZE;
+	if (rule->comment[0] &&
+	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	const struct gw_ruleset *set;
+	unsigned int i;
+	void *hdr;
+
+	rcu_read_lock();
+	set = rcu_dereference(gn->ruleset);
+	/* A dump that spans a ruleset change is flagged NLM_F_DUMP_INTR. */
+	cb->seq = READ_ONCE(gn->rules_gen);
+	for (i = cb->args[0]; set && i < set->count; i++) {
+		hdr = gw_dump_put(skb, cb, GW_CMD_RULE_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (gw_rule_fill(skb, set->rules[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
+			const struct gw_flow *flow, u32 now)
+{
+	bool orig_first = flow->flags & GW_FLOW_ORIG_FIRST;
+	unsigned int o = orig_first ? 0 : 1;
+	struct nlattr *nest;
+	u32 flags = 0;
+
+	if (flow->flags & GW_FLOW_INBOUND)
+		flags |= GW_CONN_F_INBOUND;
+	if (READ_ONCE(flow->tcp.seen_reply))
+		flags |= GW_CONN_F_REPLIED;
+
+	nest = nla_nest_start(skb, GW_A_CONN);
+	if (!nest ||
+	    nla_put_u8(skb, GW_CONN_A_FAMILY, flow->key.family) ||
+	    nla_put_u8(skb, GW_CONN_A_PROTO, flow->key.proto) ||
+	    gw_put_addr(skb, GW_CONN_A_SRC, flow->key.family,
+			&flow->key.addr[o]) ||
+	    gw_put_addr(skb, GW_CONN_A_DST, flow->key.family,
+			&flow->key.addr[!o]) ||
+	    nla_put_u16(skb, GW_CONN_A_SPORT, flow->key.port[o]) ||
+	    nla_put_u16(skb, GW_CONN_A_DPORT, flow->key.port[!o]) ||
+	    nla_put_u8(skb, GW_CONN_A_STATE, READ_ONCE(flow->tcp.state)) ||
+	    nla_put_u32(skb, GW_CONN_A_TIMEOUT,
+			gw_flow_timeout_left(gn, flow, now)) ||
+	    nla_put_u64_64bit(skb, GW_CONN_A_PACKETS_ORIG,
+			      READ_ONCE(flow->packets[GW_DIR_ORIGINAL]),
+			      GW_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, GW_CONN_A_PACKETS_REPLY,
+			      READ_ONCE(flow->packets[GW_DIR_REPLY]),
+			      GW_CONN_A_PAD) ||
+	    nla_put_u32(skb, GW_CONN_A_FLAGS, flags))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The cursor is (bucket, position in bucket).  Flows inserted at a chain's
+ * head while a dump is paused can shift a chain by a few entries; the table
+ * changes constantly, so a flow table dump is a snapshot of each bucket as
+ * it was when that bucket was read, like /proc/net/nf_conntrack.
+ */
+static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	unsigned long bucket = cb->args[0];
+	unsigned long skip = cb->args[1];
+	u32 now = (u32)jiffies;
+	struct gw_flow *flow;
+	unsigned long pos;
+	void *hdr;
+
+	rcu_read_lock();
+	for (; bucket < gn->nbuckets; bucket++, skip = 0) {
+		pos = 0;
+		hlist_for_each_entry_rcu(flow, &gn->buckets[bucket], node) {
+			if (READ_ONCE(flow->dead) ||
+			    gw_flow_expired(gn, flow, now))
+				continue;
+			if (pos++ < skip)
+				continue;
+			hdr = gw_dump_put(skb, cb, GW_CMD_CONN_GET);
+			if (!hdr)
+				goto full;
+			if (gw_conn_fill(skb, gn, flow, now)) {
+				genlmsg_cancel(skb, hdr);
+				goto full;
+			}
+			genlmsg_end(skb, hdr);
+		}
+	}
+	rcu_read_unlock();
+	cb->args[0] = bucket;
+	cb->args[1] = 0;
+	return skb->len;
+
+full:
+	rcu_read_unlock();
+	cb->args[0] = bucket;
+	cb->args[1] = pos - 1;
+	return skb->len;
+}
+
+static int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	gw_flowtable_flush(gw_info_net(info));
+	return 0;
+}
+
+static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[GW_TUNABLE_A_MAX + 1];
+	const struct gw_tunable_def *def;
+	struct gw_net *gn;
+	u64 value;
+	int err, id;
+
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TUNABLE))
+		return -EINVAL;
+	err = nla_parse_nested(tb, GW_TUNABLE_A_MAX, info->attrs[GW_A_TUNABLE],
+			       gw_tunable_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
+			      GW_TUNABLE_A_NAME) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
+			      GW_TUNABLE_A_VALUE))
+		return -EINVAL;
+	id = gw_tunable_find(nla_data(tb[GW_TUNABLE_A_NAME]));
+	if (id < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_NAME],
+				    "unknown tunable");
+		return -ENOENT;
+	}
+	def = &gw_tunable_defs[id];
+	value = nla_get_u64(tb[GW_TUNABLE_A_VALUE]);
+	if (value < def->min || value > def->max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_VALUE],
+				    "value outside the tunable's range (gwctl get shows it)");
+		return -ERANGE;
+	}
+	gn = gw_info_net(info);
+	mutex_lock(&gn->lock);
+	WRITE_ONCE(gn->tunables[id], (u32)value);
+	mutex_unlock(&gn->lock);
+	return 0;
+}
+
+static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	struct nlattr *nest;
+	unsigned int i;
+	void *hdr;
+
+	for (i = cb->args[0]; i < __GW_TUN_MAX; i++) {
+		const struct gw_tunable_def *def = &gw_tunable_defs[i];
+
+		hdr = gw_dump_put(skb, cb, GW_CMD_TUNABLE_GET);
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, GW_A_TUNABLE);
+		if (!nest ||
+		    nla_put_string(skb, GW_TUNABLE_A_NAME, def->name) ||
+		    nla_put_u64_64bit(skb, GW_TUNABLE_A_VALUE,
+				      gw_tunable(gn, i), GW_TUNABLE_A_PAD) ||
+		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MIN, def->min,
+				      GW_TUNABLE_A_PAD) ||
+		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MAX, def->max,
+				      GW_TUNABLE_A_PAD) ||
+		    nla_put_string(skb, GW_TUNABLE_A_UNIT, def->unit)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static const struct genl_ops gw_genl_ops[] = {
+	{
+		.cmd = GW_CMD_STATUS_GET,
+		.doit = gw_status_get,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_STATS_GET,
+		.doit = gw_stats_get,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_IFACE_SET,
+		.doit = gw_iface_set,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_IFACE_DEL,
+		.doit = gw_iface_del,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_IFACE_GET,
+		.dumpit = gw_iface_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_RULE_ADD,
+		.doit = gw_rule_add_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_RULE_DEL,
+		.doit = gw_rule_del_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_RULE_GET,
+		.dumpit = gw_rule_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_RULE_FLUSH,
+		.doit = gw_rule_flush_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_CONN_GET,
+		.dumpit = gw_conn_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_CONN_FLUSH,
+		.doit = gw_conn_flush_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TUNABLE_SET,
+		.doit = gw_tunable_set_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TUNABLE_GET,
+		.dumpit = gw_tunable_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family gw_genl_family __ro_after_init = {
+	.name = GW_GENL_NAME,
+	.version = GW_GENL_VERSION,
+	.maxattr = GW_A_MAX,
+	.policy = gw_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = gw_genl_ops,
+	.n_ops = ARRAY_SIZE(gw_genl_ops),
+};
+
+int __init gw_genetlink_init(void)
+{
+	return genl_register_family(&gw_genl_family);
+}
+
+void gw_genetlink_uninit(void)
+{
+	genl_unregister_family(&gw_genl_family);
+}

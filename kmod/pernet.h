@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_PERNET_H
+#define _GW_PERNET_H
+
+#include <linux/if.h>
+#include <linux/mutex.h>
+#include <linux/list.h>
+#include <linux/workqueue.h>
+#include <linux/siphash.h>
+#include <linux/percpu.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "gatewarden.h"
+#include "tunables.h"
+
+struct gw_ruleset;
+struct gw_flow_bucket;
+
+/* Interface zones as the admin configured them, by name. */
+#define GW_MAX_ZONES	64
+
+struct gw_zone_cfg {
+	char name[IFNAMSIZ];
+	u8 zone;
+};
+
+/* The ifindexes of the wan interfaces that exist now. */
+struct gw_wan_map {
+	unsigned int count;
+	int ifindex[GW_MAX_ZONES];
+};
+
+struct gw_stats {
+	u64 ctr[__GW_CTR_MAX];
+};
+
+/*
+ * One gatewarden instance per network namespace.  The packet path reads
+ * only RCU-published or per-CPU state; everything the control plane changes
+ * is serialised by @lock.
+ */
+struct gw_net {
+	struct net *net;
+	struct mutex lock;
+
+	/* zones: the configuration, and the ifindex map the hooks read */
+	struct gw_zone_cfg zones[GW_MAX_ZONES];
+	unsigned int nzones;
+	struct gw_wan_map __rcu *wan_map;
+	struct gw_wan_map wan_maps[2];	/* the published one and a spare */
+
+	/* allow rules: a list owned by @lock, published as one array */
+	struct list_head rules;
+	struct gw_ruleset __rcu *ruleset;
+	u32 next_rule_handle;
+	u32 rules_gen;
+
+	u32 tunables[__GW_TUN_MAX];
+
+	/* the flow table */
+	struct hlist_head *buckets;
+	spinlock_t *bucket_locks;
+	unsigned int nbuckets;		/* a power of two */
+	atomic_t flow_count;
+	siphash_key_t hash_key;
+	struct delayed_work gc_work;
+	unsigned int gc_cursor;
+
+	struct gw_stats __percpu *stats;
+};
+
+extern unsigned int gw_net_id;
+
+static inline struct gw_net *gw_pernet(const struct net *net)
+{
+	return net_generic(net, gw_net_id);
+}
+
+static inline void gw_count(struct gw_net *gn, enum gw_counter ctr)
+{
+	this_cpu_inc(gn->stats->ctr[ctr]);
+}
+
+static inline u32 gw_tunable(const struct gw_net *gn, enum gw_tunable t)
+{
+	return READ_ONCE(gn->tunables[t]);
+}
+
+void gw_stats_sum(struct gw_net *gn, u64 *sum);
+
+#endif /* _GW_PERNET_H */

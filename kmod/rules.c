@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allow rules.  The control plane edits a list under gn->lock and then
+ * publishes an array of pointers to the (immutable) rules with one RCU
+ * pointer swap, so the packet path always sees a whole ruleset, old or new,
+ * and a change never touches established flows.
+ */
+#include <linux/slab.h>
+#include <linux/percpu.h>
+
+#include "rules.h"
+
+#define GW_MAX_RULES	4096
+
+struct gw_rule *gw_rule_alloc(void)
+{
+	struct gw_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+
+	if (!rule)
+		return NULL;
+	rule->hits = alloc_percpu(u64);
+	if (!rule->hits) {
+		kfree(rule);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&rule->list);
+	return rule;
+}
+
+void gw_rule_free(struct gw_rule *rule)
+{
+	free_percpu(rule->hits);
+	kfree(rule);
+}
+
+static void gw_rule_free_rcu(struct rcu_head *head)
+{
+	gw_rule_free(container_of(head, struct gw_rule, rcu));
+}
+
+u64 gw_rule_hits(const struct gw_rule *rule)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(rule->hits, cpu);
+	return sum;
+}
+
+/* Build and publish the array for the current list.  Caller holds gn->lock. */
+static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
+{
+	struct gw_ruleset *set, *old;
+	struct gw_rule *rule;
+	unsigned int i = 0;
+
+	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	list_for_each_entry(rule, &gn->rules, list)
+		set->rules[i++] = rule;
+	set->count = i;
+	old = rcu_replace_pointer(gn->ruleset, set, lockdep_is_held(&gn->lock));
+	gn->rules_gen++;
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+static unsigned int gw_rules_count(struct gw_net *gn)
+{
+	const struct gw_ruleset *set;
+
+	set = rcu_dereference_protected(gn->ruleset,
+					lockdep_is_held(&gn->lock));
+	return set ? set->count : 0;
+}
+
+/* On success the rule belongs to the namespace and has its handle. */
+int gw_rule_add(struct gw_net *gn, struct gw_rule *rule,
+		struct netlink_ext_ack *extack)
+{
+	unsigned int count;
+	int err;
+
+	mutex_lock(&gn->lock);
+	count = gw_rules_count(gn);
+	if (count >= GW_MAX_RULES) {
+		NL_SET_ERR_MSG(extack, "too many rules");
+		err = -ENOSPC;
+		goto out;
+	}
+	rule->handle = ++gn->next_rule_handle;
+	list_add_tail(&rule->list, &gn->rules);
+	err = gw_ruleset_publish(gn, count + 1);
+	if (err) {
+		list_del(&rule->list);
+		gn->next_rule_handle--;
+		NL_SET_ERR_MSG(extack, "out of memory publishing the ruleset");
+	}
+out:
+	mutex_unlock(&gn->lock);
+	return err;
+}
+
+int gw_rule_del(struct gw_net *gn, u32 handle, struct netlink_ext_ack *extack)
+{
+	struct list_head *prev;
+	struct gw_rule *rule;
+	int err = -ENOENT;
+
+	mutex_lock(&gn->lock);
+	list_for_each_entry(rule, &gn->rules, list) {
+		if (rule->handle != handle)
+			continue;
+		prev = rule->list.prev;
+		list_del(&rule->list);
+		err = gw_ruleset_publish(gn, gw_rules_count(gn) - 1);
+		if (err) {
+			/* back where it was: the list order is the match order */
+			list_add(&rule->list, prev);
+			NL_SET_ERR_MSG(extack,
+				       "out of memory publishing the ruleset");
+		} else {
+			call_rcu(&rule->rcu, gw_rule_free_rcu);
+		}
+		goto out;
+	}
+	NL_SET_ERR_MSG(extack, "no rule with that handle");
+out:
+	mutex_unlock(&gn->lock);
+	return err;
+}
+
+static void gw_rules_unpublish(struct gw_net *gn)
+{
+	struct gw_rule *rule, *tmp;
+	struct gw_ruleset *old;
+
+	old = rcu_replace_pointer(gn->ruleset, NULL,
+				  lockdep_is_held(&gn->lock));
+	gn->rules_gen++;
+	if (old)
+		kfree_rcu(old, rcu);
+	list_for_each_entry_safe(rule, tmp, &gn->rules, list) {
+		list_del(&rule->list);
+		call_rcu(&rule->rcu, gw_rule_free_rcu);
+	}
+}
+
+void gw_rules_flush(struct gw_net *gn)
+{
+	mutex_lock(&gn->lock);
+	gw_rules_unpublish(gn);
+	mutex_unlock(&gn->lock);
+}
+
+/* First match wins; the packet path holds rcu_read_lock(). */
+const struct gw_rule *gw_rules_match(struct gw_net *gn,
+				     const struct gw_pkt *pkt,
+				     const char *in_ifname)
+{
+	const struct gw_ruleset *set = rcu_dereference(gn->ruleset);
+	unsigned int i;
+
+	if (!set)
+		return NULL;
+	for (i = 0; i < set->count; i++) {
+		struct gw_rule *rule = set->rules[i];
+
+		if (gw_rule_matches(&rule->match, pkt, in_ifname)) {
+			this_cpu_inc(*rule->hits);
+			return rule;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_RULES_H
+#define _GW_RULES_H
+
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/netlink.h>
+
+#include "core/rule.h"
+#include "pernet.h"
+
+/* An allow rule.  Immutable once published; only its hit counter moves. */
+struct gw_rule {
+	struct list_head list;		/* in gn->rules, under gn->lock */
+	struct rcu_head rcu;
+	u32 handle;
+	u8 action;
+	struct gw_rule_match match;
+	u64 __percpu *hits;
+	char comment[GW_COMMENT_MAX];
+};
+
+/* What the hooks see: the rules in order, swapped whole under RCU. */
+struct gw_ruleset {
+	struct rcu_head rcu;
+	unsigned int count;
+	struct gw_rule *rules[];
+};
+
+struct gw_rule *gw_rule_alloc(void);
+void gw_rule_free(struct gw_rule *rule);
+int gw_rule_add(struct gw_net *gn, struct gw_rule *rule,
+		struct netlink_ext_ack *extack);
+int gw_rule_del(struct gw_net *gn, u32 handle,
+		struct netlink_ext_ack *extack);
+void gw_rules_flush(struct gw_net *gn);
+u64 gw_rule_hits(const struct gw_rule *rule);
+const struct gw_rule *gw_rules_match(struct gw_net *gn,
+				     const struct gw_pkt *pkt,
+				     const char *in_ifname);
+
+#endif /* _GW_RULES_H */

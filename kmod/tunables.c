@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/mm.h>
+
+#include "pernet.h"
+#include "flowtable.h"
+
+/*
+ * Timeouts are kept below 2^31 jiffies at any HZ, so the wrapping 32-bit
+ * stamps in the flow entries always compare correctly.
+ */
+#define GW_TIMEOUT_MAX	(1000U * 1000U)
+
+const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
+	[GW_TUN_TCP_SYN_SENT] = { "tcp_syn_sent", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_SYN_RECV] = { "tcp_syn_recv", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_ESTABLISHED] = { "tcp_established", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_FIN_WAIT] = { "tcp_fin_wait", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_CLOSE_WAIT] = { "tcp_close_wait", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_LAST_ACK] = { "tcp_last_ack", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_TIME_WAIT] = { "tcp_time_wait", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_TCP_CLOSE] = { "tcp_close", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_MAX_FLOWS] = { "max_flows", "flows", 1, GW_MAX_FLOWS_LIMIT },
+};
+
+/* Defaults as the kernel's own TCP tracker has them. */
+static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
+	[GW_TUN_TCP_SYN_SENT] = 120,
+	[GW_TUN_TCP_SYN_RECV] = 60,
+	[GW_TUN_TCP_ESTABLISHED] = 5 * 24 * 3600,
+	[GW_TUN_TCP_FIN_WAIT] = 120,
+	[GW_TUN_TCP_CLOSE_WAIT] = 60,
+	[GW_TUN_TCP_LAST_ACK] = 30,
+	[GW_TUN_TCP_TIME_WAIT] = 120,
+	[GW_TUN_TCP_CLOSE] = 10,
+};
+
+void gw_tunables_init(struct gw_net *gn)
+{
+	unsigned int i;
+
+	for (i = 0; i < __GW_TUN_MAX; i++)
+		gn->tunables[i] = gw_tunable_defaults[i];
+	gn->tunables[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
+}
+
+int gw_tunable_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < __GW_TUN_MAX; i++)
+		if (!strcmp(gw_tunable_defs[i].name, name))
+			return i;
+	return -ENOENT;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_TUNABLES_H
+#define _GW_TUNABLES_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+
+/*
+ * Per-namespace settings, set with "gwctl set NAME VALUE".  The packet path
+ * reads them with READ_ONCE(); a change applies to existing flows at once,
+ * because a flow's expiry is computed from its state's current timeout.
+ */
+enum gw_tunable {
+	GW_TUN_TCP_SYN_SENT,
+	GW_TUN_TCP_SYN_RECV,
+	GW_TUN_TCP_ESTABLISHED,
+	GW_TUN_TCP_FIN_WAIT,
+	GW_TUN_TCP_CLOSE_WAIT,
+	GW_TUN_TCP_LAST_ACK,
+	GW_TUN_TCP_TIME_WAIT,
+	GW_TUN_TCP_CLOSE,
+	GW_TUN_MAX_FLOWS,
+	__GW_TUN_MAX,
+};
+
+struct gw_tunable_def {
+	const char *name;
+	const char *unit;
+	u32 min;
+	u32 max;
+};
+
+struct gw_net;
+
+extern const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX];
+
+void gw_tunables_init(struct gw_net *gn);
+int gw_tunable_find(const char *name);
+
+#endif /* _GW_TUNABLES_H */

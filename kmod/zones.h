@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_ZONES_H
+#define _GW_ZONES_H
+
+#include <linux/rcupdate.h>
+#include <linux/netlink.h>
+
+#include "pernet.h"
+
+/*
+ * Called for every packet: one RCU read of a few ifindexes, so traffic
+ * between lan interfaces and the host costs next to nothing.
+ */
+static inline bool gw_is_wan(const struct gw_net *gn, int ifindex)
+{
+	const struct gw_wan_map *map = rcu_dereference(gn->wan_map);
+	unsigned int i;
+
+	if (!map)
+		return false;
+	for (i = 0; i < map->count; i++)
+		if (map->ifindex[i] == ifindex)
+			return true;
+	return false;
+}
+
+int gw_zones_module_init(void);
+void gw_zones_module_exit(void);
+
+int gw_zone_set(struct gw_net *gn, const char *name, u8 zone,
+		struct netlink_ext_ack *extack);
+int gw_zone_del(struct gw_net *gn, const char *name,
+		struct netlink_ext_ack *extack);
+int gw_zones_set_from_param(struct gw_net *gn, const char *list);
+void gw_zones_count(struct gw_net *gn, u32 *wan, u32 *lan);
+
+#endif /* _GW_ZONES_H */

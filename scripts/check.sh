@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make check": lint, unit tests and every guest scenario, then ONE line
+# "N passed, N failed" over all of them.  A stage that cannot run at all
+# (a build that fails) counts as a failure, so a run that tested nothing
+# can never look green.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+OUT=$ROOT/tests/vm/out
+mkdir -p "$OUT"
+rm -f "$OUT/lint-summary" "$OUT/summary" tests/unit/summary
+
+start=$(date +%s)
+total_passed=0
+total_failed=0
+
+# add_summary FILE STAGE: fold "passed=N failed=N" into the totals
+add_summary() {
+	local file=$1 stage=$2 passed=0 failed=0 line
+	if [ ! -s "$file" ]; then
+		echo "FAIL: $stage produced no results" >&2
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	line=$(cat "$file")
+	passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$line")
+	failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+	total_passed=$((total_passed + ${passed:-0}))
+	total_failed=$((total_failed + ${failed:-0}))
+}
+
+echo "== lint"
+scripts/lint.sh
+add_summary "$OUT/lint-summary" lint
+
+echo "== unit"
+make -s -C tests/unit check
+add_summary tests/unit/summary unit
+
+echo "== build"
+if make -s all; then
+	echo "== guest scenarios"
+	tests/vm/run
+	add_summary "$OUT/summary" vm
+else
+	echo "FAIL: build" >&2
+	total_failed=$((total_failed + 1))
+fi
+
+echo "make check took $(($(date +%s) - start)) s"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
