@@ -32,7 +32,7 @@ static const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_SRC_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
 	[GW_RULE_A_DST] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[GW_RULE_A_DST_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[GW_RULE_A_PORTS] = NLA_POLICY_NESTED_ARRAY(gw_ports_policy),
+	[GW_RULE_A_PORTS] = NLA_POLICY_NESTED(gw_ports_policy),
 	[GW_RULE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[GW_RULE_A_COMMENT] = { .type = NLA_NUL_STRING,
 				.len = GW_COMMENT_MAX - 1 },
@@ -148,10 +148,23 @@ nla_failure:
 	return -EMSGSIZE;
 }
 
+/* Names are compared with device names, so they must be possible ones. */
+static int gw_check_ifname(const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	if (!dev_valid_name(nla_data(attr))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid interface name");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int gw_iface_set(struct sk_buff *skb, struct genl_info *info)
 {
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME) ||
 	    GENL_REQ_ATTR_CHECK(info, GW_A_ZONE))
+		return -EINVAL;
+	if (gw_check_ifname(info->attrs[GW_A_IFNAME], info->extack))
 		return -EINVAL;
 	return gw_zone_set(gw_info_net(info),
 			   nla_data(info->attrs[GW_A_IFNAME]),
@@ -310,8 +323,11 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 		if (err)
 			return err;
 	}
-	if (tb[GW_RULE_A_IFNAME])
+	if (tb[GW_RULE_A_IFNAME]) {
+		if (gw_check_ifname(tb[GW_RULE_A_IFNAME], extack))
+			return -EINVAL;
 		nla_strscpy(m->ifname, tb[GW_RULE_A_IFNAME], sizeof(m->ifname));
+	}
 	if (tb[GW_RULE_A_COMMENT])
 		nla_strscpy(rule->comment, tb[GW_RULE_A_COMMENT],
 			    sizeof(rule->comment));
@@ -608,9 +624,9 @@ static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		    nla_put_string(skb, GW_TUNABLE_A_NAME, def->name) ||
 		    nla_put_u64_64bit(skb, GW_TUNABLE_A_VALUE,
 				      gw_tunable(gn, i), GW_TUNABLE_A_PAD) ||
-		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MIN, def->min,
+		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MIN_VALUE, def->min,
 				      GW_TUNABLE_A_PAD) ||
-		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MAX, def->max,
+		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MAX_VALUE, def->max,
 				      GW_TUNABLE_A_PAD) ||
 		    nla_put_string(skb, GW_TUNABLE_A_UNIT, def->unit)) {
 			genlmsg_cancel(skb, hdr);

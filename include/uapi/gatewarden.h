@@ -137,8 +137,8 @@ enum gw_tunable_attr {
 	GW_TUNABLE_A_PAD,
 	GW_TUNABLE_A_NAME,	/* string */
 	GW_TUNABLE_A_VALUE,	/* u64 */
-	GW_TUNABLE_A_MIN,	/* u64, in replies */
-	GW_TUNABLE_A_MAX,	/* u64, in replies */
+	GW_TUNABLE_A_MIN_VALUE,	/* u64, in replies */
+	GW_TUNABLE_A_MAX_VALUE,	/* u64, in replies */
 	GW_TUNABLE_A_UNIT,	/* string, in replies: "s", "flows", ... */
 	__GW_TUNABLE_A_MAX,
 };

@@ -142,6 +142,12 @@ static int gw_parse_ipv4(struct gw_pkt *pkt, const void *data,
 		return GW_PARSE_MALFORMED;
 	ihl = (iph[0] & 0x0f) * 4;
 	tot_len = (unsigned int)iph[2] << 8 | iph[3];
+	/*
+	 * A GRO packet above 64 KiB ("BIG TCP") carries a total length of 0;
+	 * nothing that long ever arrives from a wire as one datagram.
+	 */
+	if (tot_len == 0 && len > 0xffff)
+		tot_len = len;
 	if (ihl < GW_IPV4_MIN_HDR || tot_len < ihl || tot_len > len)
 		return GW_PARSE_MALFORMED;
 
@@ -167,8 +173,13 @@ static int gw_parse_ipv6(struct gw_pkt *pkt, const void *data,
 	h = gw_header_pointer(data, 0, GW_IPV6_HDR, buf);
 	if (!h || (h[0] >> 4) != 6)
 		return GW_PARSE_MALFORMED;
-	/* A zero payload length means a jumbogram, which no gateway link carries. */
 	end = GW_IPV6_HDR + ((unsigned int)h[4] << 8 | h[5]);
+	/*
+	 * A zero payload length is a jumbogram; only GRO ("BIG TCP") builds
+	 * those, and then the packet is longer than a payload length can say.
+	 */
+	if (end == GW_IPV6_HDR && len > GW_IPV6_HDR + 0xffff)
+		end = len;
 	if (end == GW_IPV6_HDR || end > len)
 		return GW_PARSE_MALFORMED;
 	memcpy(pkt->saddr.bytes, h + 8, 16);
@@ -193,7 +204,7 @@ static int gw_parse_ipv6(struct gw_pkt *pkt, const void *data,
 			return gw_parse_l4(pkt, data, off, end - off);
 		}
 
-		if (off + 8 > end)
+		if (hdrs == GW_IPV6_MAX_EXTHDRS || off + 8 > end)
 			return GW_PARSE_MALFORMED;
 		h = gw_header_pointer(data, off, 8, buf);
 		if (!h)

@@ -100,10 +100,10 @@ static const u8 gw_tcp_table[2][GW_TCP_FC_MAX][__GW_TCP_STATE_MAX] = {
 	},
 	[GW_DIR_REPLY] = {
 /*		     sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
-/* syn */	   { sIV, sS2, sIV, sIV, sIV, sIV, sIV, sSS, sIV, sS2 },
+/* syn */	   { sIV, sS2, sIV, sIV, sIV, sIV, sIV, sSS, sSS, sS2 },
 /*
  * syn:    the responder's own SYN is a simultaneous open; on a TIME_WAIT
- *         tuple it is a new connection in the other direction.
+ *         or CLOSE tuple it is a new connection in the other direction.
  */
 /* synack */	   { sIV, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sSR },
 /*
