@@ -10,8 +10,10 @@
 
 # The running kernel may have no build tree (this is so on the CI machines,
 # whose own kernel cannot load modules): fall back to the newest installed one.
-KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
+ifeq ($(KVER),)
+KVER := $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
 	else for d in /lib/modules/*/build; do [ -d "$$d" ] && basename "$$(dirname "$$d")"; done | sort -V | tail -n 1; fi)
+endif
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER
 

@@ -21,8 +21,7 @@ cleanup
 
 mkdir -p "$SRC"
 # the tree dkms gets is what a release tarball holds: sources, no build output
-(cd "$ROOT" && git ls-files -z 2>/dev/null || find . -type f -print0) |
-	(cd "$ROOT" && xargs -0 cp --parents -t "$SRC")
+git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 cp --parents -t "$SRC")
 dkms add -m "$NAME" -v "$VERSION"
 dkms build -m "$NAME" -v "$VERSION" -k "$KVER"
 KO=$(find "/var/lib/dkms/$NAME/$VERSION/$KVER" -name "$NAME.ko*" | head -n 1)
