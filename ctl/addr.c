@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line value parsing.  Nothing here prints or touches netlink, so
+ * the unit tests can link this file alone.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "gwctl.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Exactly len decimal digits.  strtoull() is not used because it accepts
+ * leading blanks and a sign, and silently wraps "-1" to UINT64_MAX.
+ */
+static int parse_decimal(const char *s, size_t len, uint64_t *val)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	*val = 0;
+	if (len == 0)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned int digit = (unsigned char)s[i] - '0';
+
+		if (digit > 9)
+			return -EINVAL;
+		if (v > (UINT64_MAX - digit) / 10)
+			return -ERANGE;
+		v = v * 10 + digit;
+	}
+	*val = v;
+	return 0;
+}
+
+int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
+		  uint64_t *val, char *err, size_t errlen)
+{
+	int ret = parse_decimal(arg, strlen(arg), val);
+
+	if (ret == -EINVAL)
+		return fail(err, errlen, "invalid %s \"%s\": expected a decimal number.",
+			    what, arg);
+	if (ret == -ERANGE || *val < min || *val > max)
+		return fail(err, errlen, "%s %s is out of range (%" PRIu64 "-%" PRIu64 ").",
+			    what, arg, min, max);
+	return 0;
+}
+
+size_t gw_addr_len(int family)
+{
+	switch (family) {
+	case AF_INET:
+		return 4;
+	case AF_INET6:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+int gw_format_addr(int family, const void *addr, size_t len,
+		   char *buf, size_t buflen)
+{
+	if (len == 0 || len != gw_addr_len(family))
+		return -1;
+	return inet_ntop(family, addr, buf, buflen) ? 0 : -1;
+}
+
+/*
+ * A prefix with host bits set is almost always a typo for a different
+ * network, so refuse it rather than masking silently.
+ */
+static int check_host_bits(const char *arg, const struct gw_prefix *prefix,
+			   char *err, size_t errlen)
+{
+	size_t len = gw_addr_len(prefix->family), i;
+	char net_str[INET6_ADDRSTRLEN];
+	unsigned char net[16];
+
+	for (i = 0; i < len; i++) {
+		unsigned int bits = prefix->plen > i * 8 ? prefix->plen - i * 8 : 0;
+		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff00 >> bits);
+
+		net[i] = prefix->addr[i] & mask;
+	}
+	if (!memcmp(net, prefix->addr, len))
+		return 0;
+	inet_ntop(prefix->family, net, net_str, sizeof(net_str));
+	return fail(err, errlen, "host bits set in %s, did you mean %s/%u?",
+		    arg, net_str, prefix->plen);
+}
+
+int gw_parse_prefix(const char *arg, struct gw_prefix *prefix,
+		    char *err, size_t errlen)
+{
+	const char *slash = strchr(arg, '/');
+	size_t alen = slash ? (size_t)(slash - arg) : strlen(arg);
+	char addr[INET6_ADDRSTRLEN];
+	unsigned int max_plen;
+	uint64_t plen;
+
+	memset(prefix, 0, sizeof(*prefix));
+	if (alen == 0 || alen >= sizeof(addr))
+		return fail(err, errlen, "\"%s\" is not an IPv4 or IPv6 prefix.", arg);
+	memcpy(addr, arg, alen);
+	addr[alen] = '\0';
+
+	if (inet_pton(AF_INET, addr, prefix->addr) == 1)
+		prefix->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, prefix->addr) == 1)
+		prefix->family = AF_INET6;
+	else
+		return fail(err, errlen, "\"%s\" is not an IPv4 or IPv6 prefix.", arg);
+
+	max_plen = gw_addr_len(prefix->family) * 8;
+	prefix->plen = max_plen;
+	if (slash) {
+		if (parse_decimal(slash + 1, strlen(slash + 1), &plen) || plen > max_plen)
+			return fail(err, errlen,
+				    "invalid prefix length in \"%s\" (%s allows 0-%u).",
+				    arg, prefix->family == AF_INET ? "IPv4" : "IPv6",
+				    max_plen);
+		prefix->plen = plen;
+	}
+	return check_host_bits(arg, prefix, err, errlen);
+}
+
+static int parse_port(const char *s, size_t len, const char *spec,
+		      uint16_t *port, char *err, size_t errlen)
+{
+	uint64_t v;
+	int ret = parse_decimal(s, len, &v);
+
+	if (ret == -EINVAL)
+		return fail(err, errlen, "invalid port \"%.*s\" in \"%s\".",
+			    (int)len, s, spec);
+	if (ret == -ERANGE || v < 1 || v > 65535)
+		return fail(err, errlen, "port %.*s is out of range (1-65535).",
+			    (int)len, s);
+	*port = v;
+	return 0;
+}
+
+/* One comma-separated element: "P" or "P-Q". */
+static int parse_port_range(const char *s, size_t len, const char *spec,
+			    struct gw_port_range *range, char *err, size_t errlen)
+{
+	const char *dash = memchr(s, '-', len);
+	size_t first_len = dash ? (size_t)(dash - s) : len;
+
+	if (parse_port(s, first_len, spec, &range->first, err, errlen))
+		return -1;
+	range->last = range->first;
+	if (dash && parse_port(dash + 1, len - first_len - 1, spec, &range->last,
+			       err, errlen))
+		return -1;
+	if (range->first > range->last)
+		return fail(err, errlen,
+			    "port range %.*s is backwards: the first port must not exceed the last.",
+			    (int)len, s);
+	return 0;
+}
+
+int gw_parse_ports(const char *arg, struct gw_ports *ports,
+		   char *err, size_t errlen)
+{
+	const char *p = arg;
+
+	memset(ports, 0, sizeof(*ports));
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (ports->count == GW_RULE_MAX_PORT_RANGES)
+			return fail(err, errlen,
+				    "too many port ranges in \"%s\" (at most %d).",
+				    arg, GW_RULE_MAX_PORT_RANGES);
+		if (parse_port_range(p, len, arg, &ports->range[ports->count],
+				     err, errlen))
+			return -1;
+		ports->count++;
+		if (p[len] == '\0')
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* The kernel's dev_valid_name() rules: a name breaking them never matches. */
+int gw_parse_ifname(const char *arg, char *err, size_t errlen)
+{
+	size_t len = strlen(arg), i;
+
+	if (len >= GW_IFNAMSIZ)
+		return fail(err, errlen,
+			    "interface name \"%s\" is too long (at most %d characters).",
+			    arg, GW_IFNAMSIZ - 1);
+	if (len == 0 || !strcmp(arg, ".") || !strcmp(arg, ".."))
+		return fail(err, errlen, "\"%s\" is not a valid interface name.", arg);
+	for (i = 0; i < len; i++) {
+		if (arg[i] == '/' || arg[i] == ':' || isspace((unsigned char)arg[i]))
+			return fail(err, errlen,
+				    "\"%s\" is not a valid interface name.", arg);
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declarations shared by the gwctl object files.  Deliberately free of
+ * libmnl so that unit tests can include it to reach the parsing helpers.
+ */
+#ifndef GWCTL_H
+#define GWCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gatewarden.h"
+
+#ifndef GW_TOOL_VERSION
+#define GW_TOOL_VERSION "0.1.0"
+#endif
+
+#define GW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum gw_exit {
+	GW_EXIT_OK = 0,
+	GW_EXIT_USAGE = 1,	/* bad command line; message or usage on stderr */
+	GW_EXIT_KERNEL = 2,	/* netlink failed or the module refused */
+};
+
+/* Linux IFNAMSIZ, counting the terminating NUL. */
+#define GW_IFNAMSIZ 16
+
+/* main.c */
+struct gw_verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+int gw_dispatch(const char *object, const struct gw_verb *verbs, size_t nverbs,
+		int argc, char **argv);
+int gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* GW_EXIT_OK, or a usage error for the first of argc leftover arguments. */
+int gw_check_end(int argc, char **argv);
+
+/* addr.c: pure parsing helpers, no netlink and no output */
+
+/* Room for any message the helpers below write into their err buffer. */
+#define GW_ERR_MAX 256
+
+struct gw_prefix {
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned int plen;
+	unsigned char addr[16];		/* network order; IPv4 uses 4 bytes */
+};
+
+struct gw_port_range {
+	uint16_t first;
+	uint16_t last;
+};
+
+struct gw_ports {
+	unsigned int count;
+	struct gw_port_range range[GW_RULE_MAX_PORT_RANGES];
+};
+
+/*
+ * Each returns 0 on success, or -1 with a complete sentence (ending in '.'
+ * or '?') in err, ready to follow "Error: ".
+ */
+int gw_parse_prefix(const char *arg, struct gw_prefix *prefix,
+		    char *err, size_t errlen);
+int gw_parse_ports(const char *arg, struct gw_ports *ports,
+		   char *err, size_t errlen);
+int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
+		  uint64_t *val, char *err, size_t errlen);
+int gw_parse_ifname(const char *arg, char *err, size_t errlen);
+
+size_t gw_addr_len(int family);
+/* inet_ntop() that also checks len against family; -1 on mismatch. */
+int gw_format_addr(int family, const void *addr, size_t len,
+		   char *buf, size_t buflen);
+
+/* rule.c: "tcp", "udp", ... or NULL when the protocol has no name */
+const char *gw_proto_name(unsigned int proto);
+
+/* stats.c */
+extern const char *const gw_counter_names[__GW_CTR_MAX];
+const char *gw_counter_name(unsigned int id, char *buf, size_t len);
+/*
+ * Prints the counters (summary: the non-zero ones, indented, as "gwctl
+ * status" shows them); returns how many were shown, or -1 on failure.
+ */
+int gw_stats_show(bool summary);
+
+/* status.c */
+struct gw_status {
+	char version[GW_NAME_MAX];
+	uint32_t wan_count;
+	uint32_t lan_count;
+	uint32_t rule_count;
+	uint32_t flow_count;
+	uint32_t flow_max;
+	uint32_t flow_entry_size;
+	uint32_t flow_buckets;
+	uint64_t netns_cookie;
+};
+
+int gw_status_fetch(struct gw_status *st);
+
+/* One entry point per object, called with argv just past the object name. */
+int do_version(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_iface(int argc, char **argv);
+int do_rule(int argc, char **argv);
+int do_conn(int argc, char **argv);
+int do_set(int argc, char **argv);
+int do_get(int argc, char **argv);
+
+#endif /* GWCTL_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/* gwctl iface: which interfaces are wan (judged) and which lan (trusted). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gwctl.h"
+#include "nl.h"
+#include "print.h"
+
+static const char *const zone_names[__GW_ZONE_MAX] = {
+	[GW_ZONE_LAN]	= "lan",
+	[GW_ZONE_WAN]	= "wan",
+};
+
+static int parse_zone(const char *arg, uint8_t *zone)
+{
+	uint8_t i;
+
+	for (i = 0; i < GW_ARRAY_SIZE(zone_names); i++) {
+		if (!strcmp(arg, zone_names[i])) {
+			*zone = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int check_ifname(const char *arg)
+{
+	char err[GW_ERR_MAX];
+
+	if (gw_parse_ifname(arg, err, sizeof(err)))
+		return gw_usage_error("%s", err);
+	return GW_EXIT_OK;
+}
+
+static int iface_add(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	uint8_t zone;
+
+	if (argc < 2)
+		return gw_usage_error("iface add needs DEV and a zone (gwctl iface add DEV wan|lan).");
+	if (check_ifname(argv[0]))
+		return GW_EXIT_USAGE;
+	if (parse_zone(argv[1], &zone))
+		return gw_usage_error("unknown zone \"%s\" (wan or lan).", argv[1]);
+	if (gw_check_end(argc - 2, argv + 2))
+		return GW_EXIT_USAGE;
+
+	nlh = gw_nl_msg(GW_CMD_IFACE_SET, NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_strz(nlh, GW_A_IFNAME, argv[0]);
+	mnl_attr_put_u8(nlh, GW_A_ZONE, zone);
+	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
+}
+
+static int iface_del(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+
+	if (argc < 1)
+		return gw_usage_error("iface del needs DEV (gwctl iface del DEV).");
+	if (check_ifname(argv[0]) || gw_check_end(argc - 1, argv + 1))
+		return GW_EXIT_USAGE;
+
+	nlh = gw_nl_msg(GW_CMD_IFACE_DEL, NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_strz(nlh, GW_A_IFNAME, argv[0]);
+	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
+}
+
+static int iface_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1];
+	struct print_list *list = data;
+	uint32_t ifindex;
+	uint8_t zone;
+	char buf[16];
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_IFNAME] || !tb[GW_A_ZONE])
+		return gw_nl_bad_reply("interface without GW_A_IFNAME or GW_A_ZONE");
+	zone = mnl_attr_get_u8(tb[GW_A_ZONE]);
+	ifindex = gw_attr_u32(tb[GW_A_IFINDEX]);
+	if (zone < GW_ARRAY_SIZE(zone_names))
+		snprintf(buf, sizeof(buf), "%s", zone_names[zone]);
+	else
+		snprintf(buf, sizeof(buf), "zone_%u", zone);
+
+	print_list_item(list);
+	print_open_object(NULL);
+	print_str("ifname", "%-16s ", mnl_attr_get_str(tb[GW_A_IFNAME]));
+	print_str("zone", "%-4s ", buf);
+	/* A zone may name a device that does not exist (yet): ifindex 0. */
+	print_u64("ifindex", ifindex ? "ifindex %" PRIu64 : NULL, ifindex);
+	if (!ifindex)
+		print_text("absent");
+	print_close_object();
+	print_nl();
+	return MNL_CB_OK;
+}
+
+static int iface_list(int argc, char **argv)
+{
+	struct print_list list = { .key = "interfaces" };
+	struct nlmsghdr *nlh;
+
+	if (gw_check_end(argc, argv))
+		return GW_EXIT_USAGE;
+	nlh = gw_nl_msg(GW_CMD_IFACE_GET, NLM_F_REQUEST | NLM_F_DUMP);
+	if (gw_nl_talk(nlh, iface_cb, &list))
+		return GW_EXIT_KERNEL;
+	print_list_end(&list);
+	return GW_EXIT_OK;
+}
+
+int do_iface(int argc, char **argv)
+{
+	static const struct gw_verb verbs[] = {
+		{ "add",	iface_add },
+		{ "del",	iface_del },
+		{ "list",	iface_list },
+	};
+
+	return gw_dispatch("iface", verbs, GW_ARRAY_SIZE(verbs), argc, argv);
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gwctl: control tool of the gatewarden firewall module.
+ * Global options, then "OBJECT [COMMAND] [ARGUMENTS]" as in iproute2.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gwctl.h"
+#include "nl.h"
+#include "print.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: gwctl [-j] OBJECT [COMMAND] [ARGUMENTS]\n"
+		"       gwctl -h | -V\n"
+		"\n"
+		"  status                        module, zones, rules, flows, non-zero counters\n"
+		"  version                       tool and module versions\n"
+		"  stats                         all counters\n"
+		"  iface add DEV wan|lan         put DEV in a zone\n"
+		"  iface del DEV                 forget DEV's zone (it is lan again)\n"
+		"  iface [list]\n"
+		"  rule add allow PROTO [from PREFIX] [to PREFIX] [port PORTS]\n"
+		"                 [on DEV] [comment TEXT]\n"
+		"  rule del HANDLE\n"
+		"  rule flush\n"
+		"  rule [list]\n"
+		"  conn [list] | count | flush\n"
+		"  set NAME VALUE                change a tunable\n"
+		"  get [NAME]                    show all tunables, or one's value\n"
+		"\n"
+		"  PROTO  := tcp | udp | icmp | icmpv6 | proto NUMBER\n"
+		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
+		"  PORTS  := P[-Q][,P[-Q]]...   at most %d ranges\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json     JSON output\n"
+		"  -h, --help     this text\n"
+		"  -V, --version  the tool's version\n"
+		"\n"
+		"Exit status: 0 success, 1 usage error, 2 refused by the kernel or netlink failure.\n",
+		GW_RULE_MAX_PORT_RANGES);
+}
+
+int gw_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return GW_EXIT_USAGE;
+}
+
+int gw_check_end(int argc, char **argv)
+{
+	if (argc > 0)
+		return gw_usage_error("unexpected argument \"%s\".", argv[0]);
+	return GW_EXIT_OK;
+}
+
+/* Without a command, an object lists itself, as "ip route" does. */
+int gw_dispatch(const char *object, const struct gw_verb *verbs, size_t nverbs,
+		int argc, char **argv)
+{
+	const char *verb = argc > 0 ? argv[0] : "list";
+	char names[128] = "";
+	size_t i, len = 0;
+
+	for (i = 0; i < nverbs; i++) {
+		if (!strcmp(verbs[i].name, verb))
+			return verbs[i].fn(argc > 0 ? argc - 1 : 0, argv + (argc > 0));
+	}
+	for (i = 0; i < nverbs && len < sizeof(names); i++)
+		len += snprintf(names + len, sizeof(names) - len, "%s%s",
+				i ? ", " : "", verbs[i].name);
+	return gw_usage_error("unknown %s command \"%s\" (try %s).", object, verb, names);
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return GW_EXIT_OK;
+}
+
+static const struct gw_verb objects[] = {
+	{ "status",	do_status },
+	{ "version",	do_version },
+	{ "stats",	do_stats },
+	{ "iface",	do_iface },
+	{ "rule",	do_rule },
+	{ "conn",	do_conn },
+	{ "set",	do_set },
+	{ "get",	do_get },
+	{ "help",	do_help },
+};
+
+static int run_object(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < GW_ARRAY_SIZE(objects); i++) {
+		if (!strcmp(objects[i].name, argv[0]))
+			return objects[i].fn(argc - 1, argv + 1);
+	}
+	return gw_usage_error("unknown object \"%s\" (see gwctl -h).", argv[0]);
+}
+
+static int bad_option(char **argv)
+{
+	if (optopt)
+		return gw_usage_error("unknown option -%c (see gwctl -h).", optopt);
+	return gw_usage_error("unknown option \"%s\" (see gwctl -h).", argv[optind - 1]);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "json",	no_argument, NULL, 'j' },
+		{ "help",	no_argument, NULL, 'h' },
+		{ "version",	no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool tool_version = false;
+	int opt, ret;
+
+	/* "+": options end at the object, so command arguments are never options. */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+jhV", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			print_set_json(true);
+			break;
+		case 'h':
+			usage(stdout);
+			return GW_EXIT_OK;
+		case 'V':
+			tool_version = true;
+			break;
+		default:
+			return bad_option(argv);
+		}
+	}
+
+	if (tool_version) {
+		print_str("tool", "gwctl %s", GW_TOOL_VERSION);
+		print_nl();
+		ret = GW_EXIT_OK;
+	} else if (optind == argc) {
+		usage(stderr);
+		ret = GW_EXIT_USAGE;
+	} else {
+		ret = run_object(argc - optind, argv + optind);
+	}
+	print_finish(ret);
+	gw_nl_close();
+	return ret;
+}

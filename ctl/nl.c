@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libmnl socket, family resolution, request/ack and dump loops, and the
+ * translation of netlink errors (with their extended-ack message) into
+ * what the user reads.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <linux/genetlink.h>
+
+#include "gwctl.h"
+#include "nl.h"
+#include "print.h"
+
+static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
+	[GW_A_VERSION]		= MNL_TYPE_NUL_STRING,
+	[GW_A_IFNAME]		= MNL_TYPE_NUL_STRING,
+	[GW_A_IFINDEX]		= MNL_TYPE_U32,
+	[GW_A_ZONE]		= MNL_TYPE_U8,
+	[GW_A_RULE]		= MNL_TYPE_NESTED,
+	[GW_A_RULE_HANDLE]	= MNL_TYPE_U32,
+	[GW_A_CONN]		= MNL_TYPE_NESTED,
+	[GW_A_STATS]		= MNL_TYPE_NESTED,
+	[GW_A_TUNABLE]		= MNL_TYPE_NESTED,
+	[GW_A_FLOW_COUNT]	= MNL_TYPE_U32,
+	[GW_A_FLOW_MAX]		= MNL_TYPE_U32,
+	[GW_A_FLOW_ENTRY_SIZE]	= MNL_TYPE_U32,
+	[GW_A_FLOW_BUCKETS]	= MNL_TYPE_U32,
+	[GW_A_RULE_COUNT]	= MNL_TYPE_U32,
+	[GW_A_WAN_COUNT]	= MNL_TYPE_U32,
+	[GW_A_LAN_COUNT]	= MNL_TYPE_U32,
+	[GW_A_NETNS_COOKIE]	= MNL_TYPE_U64,
+};
+
+static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
+	[GW_RULE_A_HANDLE]	= MNL_TYPE_U32,
+	[GW_RULE_A_ACTION]	= MNL_TYPE_U8,
+	[GW_RULE_A_FAMILY]	= MNL_TYPE_U8,
+	[GW_RULE_A_PROTO]	= MNL_TYPE_U8,
+	[GW_RULE_A_SRC]		= MNL_TYPE_BINARY,
+	[GW_RULE_A_SRC_PLEN]	= MNL_TYPE_U8,
+	[GW_RULE_A_DST]		= MNL_TYPE_BINARY,
+	[GW_RULE_A_DST_PLEN]	= MNL_TYPE_U8,
+	[GW_RULE_A_PORTS]	= MNL_TYPE_NESTED,
+	[GW_RULE_A_PORT_RANGE]	= MNL_TYPE_U32,
+	[GW_RULE_A_IFNAME]	= MNL_TYPE_NUL_STRING,
+	[GW_RULE_A_COMMENT]	= MNL_TYPE_NUL_STRING,
+	[GW_RULE_A_HITS]	= MNL_TYPE_U64,
+};
+
+static const enum mnl_attr_data_type conn_types[GW_CONN_A_MAX + 1] = {
+	[GW_CONN_A_FAMILY]	= MNL_TYPE_U8,
+	[GW_CONN_A_PROTO]	= MNL_TYPE_U8,
+	[GW_CONN_A_SRC]		= MNL_TYPE_BINARY,
+	[GW_CONN_A_DST]		= MNL_TYPE_BINARY,
+	[GW_CONN_A_SPORT]	= MNL_TYPE_U16,
+	[GW_CONN_A_DPORT]	= MNL_TYPE_U16,
+	[GW_CONN_A_STATE]	= MNL_TYPE_U8,
+	[GW_CONN_A_TIMEOUT]	= MNL_TYPE_U32,
+	[GW_CONN_A_PACKETS_ORIG] = MNL_TYPE_U64,
+	[GW_CONN_A_PACKETS_REPLY] = MNL_TYPE_U64,
+	[GW_CONN_A_FLAGS]	= MNL_TYPE_U32,
+};
+
+static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
+	[GW_TUNABLE_A_NAME]	= MNL_TYPE_NUL_STRING,
+	[GW_TUNABLE_A_VALUE]	= MNL_TYPE_U64,
+	[GW_TUNABLE_A_MIN_VALUE]	= MNL_TYPE_U64,
+	[GW_TUNABLE_A_MAX_VALUE]	= MNL_TYPE_U64,
+	[GW_TUNABLE_A_UNIT]	= MNL_TYPE_NUL_STRING,
+};
+
+const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
+const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
+const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
+const struct gw_policy gw_tunable_policy = {
+	"gw_tunable_attr", tunable_types, GW_TUNABLE_A_MAX
+};
+
+/* Requests are a few hundred bytes at most: every input is length-checked. */
+#define GW_NL_REQ_SIZE 4096
+
+static struct {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;
+	/* Outcome of the last exchange: errno and, if known, a better message. */
+	int err;
+	char msg[256];
+	_Alignas(struct nlmsghdr) char req[GW_NL_REQ_SIZE];
+	_Alignas(struct nlmsghdr) char rx[MNL_SOCKET_DUMP_SIZE];
+} nl;
+
+static int nl_local_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int nl_local_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(nl.msg, sizeof(nl.msg), fmt, ap);
+	va_end(ap);
+	/* A failure must never read as success, whatever errno held. */
+	nl.err = err ? err : EIO;
+	return -nl.err;
+}
+
+int gw_nl_bad_reply(const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	nl_local_error(EPROTO, "malformed reply from the gatewarden module (%s)", what);
+	return MNL_CB_ERROR;
+}
+
+static void nl_report(void)
+{
+	if (nl.msg[0])
+		print_error(nl.err, "%s", nl.msg);
+	else if (nl.err == EPERM)
+		print_error(EPERM, "Operation not permitted (gwctl needs CAP_NET_ADMIN)");
+	else
+		print_error(nl.err, "%s", strerror(nl.err));
+}
+
+static int extack_cb(const struct nlattr *attr, void *data)
+{
+	const char **msg = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*msg = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+/* The extended-ack TLVs start at offset into the payload of an ack or DONE. */
+static void nl_extack(const struct nlmsghdr *nlh, size_t offset)
+{
+	const char *msg = NULL;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    offset > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, offset, extack_cb, &msg);
+	if (msg)
+		snprintf(nl.msg, sizeof(nl.msg), "%s", msg);
+}
+
+/* err: positive errno the kernel reported, 0 for success. */
+static int nl_kernel_status(int err)
+{
+	if (!err) {
+		/* An extack message on success is a warning. */
+		if (nl.msg[0]) {
+			fflush(stdout);
+			fprintf(stderr, "Warning: %s.\n", nl.msg);
+			nl.msg[0] = '\0';
+		}
+		return MNL_CB_STOP;
+	}
+	nl.err = err;
+	return MNL_CB_ERROR;
+}
+
+static int nl_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t offset = sizeof(*e);
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return gw_nl_bad_reply("truncated NLMSG_ERROR");
+	/* With NETLINK_CAP_ACK the kernel echoes only our header, not our request. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += mnl_nlmsg_get_payload_len(&e->msg);
+	nl_extack(nlh, offset);
+	return nl_kernel_status(e->error < 0 ? -e->error : 0);
+}
+
+/* A dump that fails after it started reports the error in NLMSG_DONE. */
+static int nl_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	nl_extack(nlh, sizeof(err));
+	return nl_kernel_status(err < 0 ? -err : 0);
+}
+
+/* Sends nlh as it is and runs the replies; the caller reports failures. */
+static int nl_exchange(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	/* Not const: mnl_cb_run2()'s prototype does not take a const array. */
+	mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR]	= nl_error_cb,
+		[NLMSG_DONE]	= nl_done_cb,
+	};
+	ssize_t len;
+	int ret;
+
+	nl.err = 0;
+	nl.msg[0] = '\0';
+	nlh->nlmsg_seq = ++nl.seq;
+	if (mnl_socket_sendto(nl.sock, nlh, nlh->nlmsg_len) < 0)
+		return nl_local_error(errno, "cannot send to the kernel: %s",
+				      strerror(errno));
+	do {
+		len = mnl_socket_recvfrom(nl.sock, nl.rx, sizeof(nl.rx));
+		if (len < 0)
+			return nl_local_error(errno, "cannot receive from the kernel: %s",
+					      strerror(errno));
+		ret = mnl_cb_run2(nl.rx, len, nl.seq, nl.portid, cb, data,
+				  ctl_cb, GW_ARRAY_SIZE(ctl_cb));
+	} while (ret > MNL_CB_STOP);
+
+	if (ret == MNL_CB_STOP)
+		return 0;
+	if (nl.err)
+		return -nl.err;
+	/* libmnl's own checks failed: sequence, port id or NLM_F_DUMP_INTR. */
+	if (errno == EINTR)
+		return nl_local_error(EINTR,
+				      "the list changed while it was being read, try again");
+	return nl_local_error(errno, "unexpected netlink reply: %s", strerror(errno));
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr;
+
+	(void)data;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+			nl.family = mnl_attr_get_u16(attr);
+	}
+	return MNL_CB_OK;
+}
+
+static int nl_resolve_family(void)
+{
+	/* Not nl.req: that may already hold the caller's request. */
+	_Alignas(struct nlmsghdr) char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+	int ret;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, GW_GENL_NAME);
+
+	ret = nl_exchange(nlh, family_cb, NULL);
+	if (ret == -ENOENT) {
+		print_error(ENOENT, "gatewarden module is not loaded "
+			    "(generic netlink family \"%s\" not found)", GW_GENL_NAME);
+		return ret;
+	}
+	if (!ret && !nl.family)
+		ret = nl_local_error(EPROTO, "no family id in the reply for \"%s\"",
+				     GW_GENL_NAME);
+	if (ret)
+		nl_report();
+	return ret;
+}
+
+int gw_nl_open(void)
+{
+	int one = 1, ret;
+
+	if (nl.sock)
+		return 0;
+	nl.sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl.sock) {
+		ret = nl_local_error(errno, "cannot open a generic netlink socket: %s",
+				     strerror(errno));
+		nl_report();
+		return ret;
+	}
+	/*
+	 * Both are conveniences (messages instead of bare errnos, smaller
+	 * acks); a kernel without them still works, so failures are ignored.
+	 */
+	mnl_socket_setsockopt(nl.sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl.sock, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	if (mnl_socket_bind(nl.sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = nl_local_error(errno, "cannot bind the netlink socket: %s",
+				     strerror(errno));
+		nl_report();
+		gw_nl_close();
+		return ret;
+	}
+	nl.portid = mnl_socket_get_portid(nl.sock);
+	nl.seq = time(NULL);
+
+	ret = nl_resolve_family();
+	if (ret)
+		gw_nl_close();
+	return ret;
+}
+
+void gw_nl_close(void)
+{
+	if (nl.sock)
+		mnl_socket_close(nl.sock);
+	nl.sock = NULL;
+}
+
+struct nlmsghdr *gw_nl_msg(uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl.req);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_flags = flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = GW_GENL_VERSION;
+	return nlh;
+}
+
+int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	int ret = gw_nl_open();
+
+	if (ret)
+		return ret;
+	nlh->nlmsg_type = nl.family;
+	ret = nl_exchange(nlh, cb, data);
+	if (ret)
+		nl_report();
+	return ret;
+}
+
+uint8_t gw_nl_cmd(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	return genl->cmd;
+}
+
+struct parse_ctx {
+	const struct gw_policy *policy;
+	const struct nlattr **tb;
+};
+
+static int parse_cb(const struct nlattr *attr, void *data)
+{
+	const struct parse_ctx *ctx = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type > ctx->policy->max)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, ctx->policy->types[type]) < 0)
+		return gw_nl_bad_reply("%s %u has the wrong size", ctx->policy->name, type);
+	ctx->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+int gw_nl_parse(const struct nlmsghdr *nlh, const struct gw_policy *policy,
+		const struct nlattr **tb)
+{
+	struct parse_ctx ctx = { policy, tb };
+
+	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return gw_nl_bad_reply("message without a genl header");
+	return mnl_attr_parse(nlh, GENL_HDRLEN, parse_cb, &ctx) < 0 ? MNL_CB_ERROR : 0;
+}
+
+int gw_nl_parse_nest(const struct nlattr *nest, const struct gw_policy *policy,
+		     const struct nlattr **tb)
+{
+	struct parse_ctx ctx = { policy, tb };
+
+	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
+	return mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0 ? MNL_CB_ERROR : 0;
+}

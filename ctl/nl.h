@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic-netlink conversation with the gatewarden module.  Every
+ * function that fails has already reported why (print_error()), so callers
+ * only turn a non-zero return into GW_EXIT_KERNEL.
+ */
+#ifndef GWCTL_NL_H
+#define GWCTL_NL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+/* libmnl 1.0.4 (Debian 12) predates it; this is the value later versions use. */
+#ifndef MNL_SOCKET_DUMP_SIZE
+#define MNL_SOCKET_DUMP_SIZE 32768
+#endif
+
+/* Expected type of each attribute of one attribute set, for validation. */
+struct gw_policy {
+	const char *name;
+	const enum mnl_attr_data_type *types;
+	unsigned int max;
+};
+
+extern const struct gw_policy gw_attr_policy;		/* enum gw_attr */
+extern const struct gw_policy gw_rule_policy;		/* enum gw_rule_attr */
+extern const struct gw_policy gw_conn_policy;		/* enum gw_conn_attr */
+extern const struct gw_policy gw_tunable_policy;	/* enum gw_tunable_attr */
+
+/*
+ * Opens the socket and resolves the family; done implicitly by
+ * gw_nl_talk().  Returns -ENOENT when the module is not loaded.
+ */
+int gw_nl_open(void);
+void gw_nl_close(void);
+
+/*
+ * Starts a request in the single request buffer: flags is
+ * NLM_F_REQUEST | NLM_F_ACK for a command, NLM_F_REQUEST | NLM_F_DUMP for
+ * a dump.  Attributes are then added with mnl_attr_put*().
+ */
+struct nlmsghdr *gw_nl_msg(uint8_t cmd, uint16_t flags);
+
+/*
+ * Sends the request and feeds every reply message to cb (which may be NULL)
+ * until the final ack or NLMSG_DONE.  Returns 0 or a negative errno.
+ */
+int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/* The genl command of a reply. */
+uint8_t gw_nl_cmd(const struct nlmsghdr *nlh);
+
+/*
+ * Fill tb (policy->max + 1 entries) from a reply's attributes or from a
+ * nest.  Attributes newer than the policy are ignored; a known attribute
+ * of the wrong size makes them return MNL_CB_ERROR, which the callback
+ * passes on.
+ */
+int gw_nl_parse(const struct nlmsghdr *nlh, const struct gw_policy *policy,
+		const struct nlattr **tb);
+int gw_nl_parse_nest(const struct nlattr *nest, const struct gw_policy *policy,
+		     const struct nlattr **tb);
+
+/* Values of optional attributes: 0 when the attribute is absent. */
+static inline uint8_t gw_attr_u8(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u8(attr) : 0;
+}
+
+static inline uint16_t gw_attr_u16(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u16(attr) : 0;
+}
+
+static inline uint32_t gw_attr_u32(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u32(attr) : 0;
+}
+
+static inline uint64_t gw_attr_u64(const struct nlattr *attr)
+{
+	return attr ? mnl_attr_get_u64(attr) : 0;
+}
+
+/* For callbacks: records that the module's reply made no sense. */
+int gw_nl_bad_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* GWCTL_NL_H */

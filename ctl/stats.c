@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/* gwctl stats: the per-namespace counters. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "gwctl.h"
+#include "nl.h"
+#include "print.h"
+
+const char *const gw_counter_names[__GW_CTR_MAX] = {
+	[GW_CTR_IN_PACKETS]		= "in_packets",
+	[GW_CTR_OUT_PACKETS]		= "out_packets",
+	[GW_CTR_FLOW_CREATED]		= "flow_created",
+	[GW_CTR_FLOW_EXPIRED]		= "flow_expired",
+	[GW_CTR_RULE_ACCEPTED]		= "rule_accepted",
+	[GW_CTR_DROP_MALFORMED]		= "drop_malformed",
+	[GW_CTR_DROP_TCP_BAD_FLAGS]	= "drop_tcp_bad_flags",
+	[GW_CTR_DROP_PASSIVE_DENIED]	= "drop_passive_denied",
+	[GW_CTR_DROP_TCP_NO_FLOW]	= "drop_tcp_no_flow",
+	[GW_CTR_DROP_TCP_INVALID]	= "drop_tcp_invalid",
+	[GW_CTR_DROP_TABLE_FULL]	= "drop_table_full",
+	[GW_CTR_DROP_NOMEM]		= "drop_nomem",
+	[GW_CTR_OUT_UNTRACKED]		= "out_untracked",
+};
+
+/* A newer module may count things this gwctl has no name for yet. */
+const char *gw_counter_name(unsigned int id, char *buf, size_t len)
+{
+	if (id < GW_ARRAY_SIZE(gw_counter_names) && gw_counter_names[id])
+		return gw_counter_names[id];
+	snprintf(buf, len, "counter_%u", id);
+	return buf;
+}
+
+struct stats_walk {
+	bool summary;		/* inside "gwctl status": non-zero only, indented */
+	int shown;
+};
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1], *attr;
+	struct stats_walk *walk = data;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_STATS])
+		return gw_nl_bad_reply("stats without GW_A_STATS");
+
+	print_open_object("counters");
+	mnl_attr_for_each_nested(attr, tb[GW_A_STATS]) {
+		unsigned int type = mnl_attr_get_type(attr);
+		const char *name;
+		char buf[32];
+		uint64_t val;
+
+		/* Type 0 is free for the padding 64-bit attributes may need. */
+		if (type == 0)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return gw_nl_bad_reply("counter %u is not a u64", type - 1);
+		val = mnl_attr_get_u64(attr);
+		if (walk->summary && !val)
+			continue;
+		name = gw_counter_name(type - 1, buf, sizeof(buf));
+		print_text(walk->summary ? "  %-22s " : "%-24s ", name);
+		print_u64(name, "%" PRIu64 "\n", val);
+		walk->shown++;
+	}
+	print_close_object();
+	return MNL_CB_OK;
+}
+
+int gw_stats_show(bool summary)
+{
+	struct nlmsghdr *nlh = gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK);
+	struct stats_walk walk = { .summary = summary };
+
+	if (gw_nl_talk(nlh, stats_cb, &walk))
+		return -1;
+	return walk.shown;
+}
+
+int do_stats(int argc, char **argv)
+{
+	if (gw_check_end(argc, argv))
+		return GW_EXIT_USAGE;
+	return gw_stats_show(false) < 0 ? GW_EXIT_KERNEL : GW_EXIT_OK;
+}
