@@ -1,0 +1,176 @@
+#!/bin/bash
+# Stage 2 of the guest, PID 1 after switch_root (see mkinitramfs): the host's
+# root is mounted read-only, the repository read-write at its own path.
+# Runs the scenarios listed in tests/vm/out/.run/plan and writes one verdict
+# line per scenario to tests/vm/out/results as soon as it is known, so that a
+# guest dying halfway still leaves the verdicts it reached.
+#
+# Not a scenario: tests/vm/run skips this file when collecting *.sh.
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=${TERM:-linux}
+
+vm_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+out=$vm_dir/out
+run_dir=$out/.run
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	# sysrq-o only queues the power-off; PID 1 must not exit meanwhile or
+	# the kernel panics first.
+	sleep 60
+}
+
+fatal() {
+	echo "gw-vm: FATAL: $*"
+	poweroff_now
+}
+
+uptime_s() {
+	local up _
+	read -r up _ </proc/uptime
+	echo "$up"
+}
+
+mount_once() { # TYPE DIR [OPTIONS]
+	mountpoint -q "$2" && return 0
+	mkdir -p "$2"
+	mount -t "$1" ${3:+-o "$3"} "$1" "$2"
+}
+
+mount_once proc /proc
+mount_once sysfs /sys
+mount_once devtmpfs /dev
+mount_once devpts /dev/pts mode=0620,ptmxmode=0666
+mount_once tmpfs /dev/shm mode=1777
+mount_once debugfs /sys/kernel/debug
+mount_once cgroup2 /sys/fs/cgroup
+
+# shellcheck source=/dev/null
+. "$run_dir/env" || fatal "cannot read $run_dir/env"
+: "${GW_ROOT:?}" "${GW_VM_MODE:=run}" "${GW_VM_TIMEOUT:=300}"
+
+hostname gw-vm
+# Without a hardware RNG the crng of a TCG guest takes 10-20 s to initialise,
+# and whatever calls getrandom() before that blocks.
+modprobe -q virtio_rng
+ip link set lo up
+echo "boot=$(uptime_s)" >"$run_dir/timing"
+
+export GW_ROOT GW_VM=1 GW_OUT="$out"
+export GW_KO=$GW_ROOT/kmod/gatewarden.ko
+export GWCTL=$GW_ROOT/ctl/gwctl
+cd "$GW_ROOT" || fatal "cannot cd to $GW_ROOT"
+
+if [ "$GW_VM_MODE" = shell ]; then
+	echo "gw-vm: debug shell; GW_ROOT=$GW_ROOT GW_KO=$GW_KO GWCTL=$GWCTL; exit to power off"
+	# setsid -c makes ttyS0 the controlling terminal, so ^C and job
+	# control work.
+	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	poweroff_now
+fi
+
+# Kernel messages that mean the module (or the kernel) misbehaved even though
+# the scenario's own checks passed. panic_on_warn turns WARN into a panic
+# already; these catch what does not panic (UBSAN, KASAN reports on a debug
+# kernel, "BUG: sleeping function called from invalid context", leaks).
+kernel_bad='WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection|UBSAN|KASAN|suspected memory leak'
+
+results=$out/results
+: >"$results"
+
+run_scenario() { # PATH
+	local path=$1 name log before rc t0 t1 status reason bad leaks new
+	name=$(basename "$path" .sh)
+	log=$out/$name.log
+	before=$(dmesg | wc -l)
+	echo "gw-vm: start $name"
+	t0=$(uptime_s)
+	# timeout puts the scenario in its own process group and signals the
+	# whole group, so background servers die with it.
+	if [ "$GW_VM_MODE" = demo ]; then
+		timeout -k 10 "$GW_VM_TIMEOUT" env GW_SCENARIO="$name" \
+			bash "$path" </dev/null 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+	else
+		timeout -k 10 "$GW_VM_TIMEOUT" env GW_SCENARIO="$name" \
+			bash "$path" </dev/null >"$log" 2>&1
+		rc=$?
+	fi
+	t1=$(uptime_s)
+
+	case $rc in
+	0) status=pass reason= ;;
+	4)
+		status=skip
+		reason=$(sed -n 's/^SKIP: //p' "$log" | tail -n 1)
+		;;
+	124 | 137)
+		status=fail
+		reason="timed out after ${GW_VM_TIMEOUT}s"
+		;;
+	*)
+		status=fail
+		reason=$(sed -n 's/^FAIL: //p' "$log" | head -n 1)
+		reason="exit $rc${reason:+: $reason}"
+		;;
+	esac
+
+	# A module still loaded means its cleanup failed (often rmmod refused
+	# because something holds a reference); the next scenario's insmod
+	# would fail for a reason that is not its own.
+	if [ -d /sys/module/gatewarden ]; then
+		echo "gw-vm: gatewarden still loaded after the scenario" >>"$log"
+		if rmmod gatewarden >>"$log" 2>&1; then
+			reason="gatewarden left loaded"
+		else
+			reason="gatewarden left loaded and rmmod fails"
+		fi
+		status=fail
+	fi
+	if [ -n "$(ip netns list)" ]; then
+		echo "gw-vm: namespaces left behind: $(ip netns list | tr '\n' ' ')" >>"$log"
+		ip -all netns delete >/dev/null 2>&1
+	fi
+
+	if [ -w /sys/kernel/debug/kmemleak ]; then
+		# kmemleak only reports objects older than ~5 s, so a leak may
+		# surface one scenario late; the final scan after the last
+		# scenario catches the rest.
+		echo scan >/sys/kernel/debug/kmemleak
+		leaks=$(cat /sys/kernel/debug/kmemleak)
+		if [ -n "$leaks" ]; then
+			printf '\n---- kmemleak ----\n%s\n' "$leaks" >>"$log"
+			echo clear >/sys/kernel/debug/kmemleak
+			status=fail reason="kmemleak reports leaks"
+		fi
+	fi
+
+	new=$(dmesg | tail -n +"$((before + 1))")
+	if [ -n "$new" ]; then
+		printf '\n---- kernel messages during %s ----\n%s\n' "$name" "$new" >>"$log"
+		bad=$(grep -E -m 1 "$kernel_bad" <<<"$new")
+		if [ -n "$bad" ]; then
+			status=fail
+			reason="kernel: ${bad#\[*\] }"
+		fi
+	fi
+
+	# One write per line: the host polls this file while the guest runs.
+	printf '%s\t%s\t%s\t%s\n' "$name" "$status" \
+		"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" \
+		"$(tr '\t\n' '  ' <<<"$reason" | sed 's/ *$//')" >>"$results"
+	sync
+	echo "gw-vm: $status $name${reason:+ ($reason)}"
+}
+
+while IFS= read -r -u 3 scenario; do
+	[ -n "$scenario" ] && run_scenario "$scenario"
+done 3<"$run_dir/plan"
+
+dmesg >"$out/dmesg.log"
+echo "end=$(uptime_s)" >>"$run_dir/timing"
+echo "gw-vm: done"
+: >"$run_dir/done"
+poweroff_now

@@ -1,0 +1,529 @@
+# shellcheck shell=bash
+# Helpers for tests/vm scenarios, sourced first thing:
+#
+#   # shellcheck source-path=SCRIPTDIR source=lib.sh
+#   . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
+#
+# A scenario builds its own namespaces (names carry a per-run random suffix),
+# proves behaviour with assert_* calls, and ends with gw_finish. Everything it
+# sets up is undone by the EXIT trap, in reverse order, however it ends.
+# Exit status: 0 pass, 1 fail, 4 skip (as the kernel's netfilter selftests).
+#
+# Everything that waits is bounded: no helper sleeps to synchronise, each polls
+# observed state (ss, tcpdump's "listening on") up to a timeout.
+
+set -u
+
+GW_ROOT=${GW_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}
+GW_KO=${GW_KO:-$GW_ROOT/kmod/gatewarden.ko}
+GWCTL=${GWCTL:-$GW_ROOT/ctl/gwctl}
+export GW_ROOT GW_KO GWCTL
+
+GW_PASSED=0
+GW_FAILED=0
+GW_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gw-test.XXXXXX") || exit 1
+
+_gw_suffix=$(printf '%04x%04x' "$RANDOM" "$RANDOM")
+NS_OUT=gw-out-$_gw_suffix
+NS_GW=gw-gw-$_gw_suffix
+NS_LAN=gw-lan-$_gw_suffix
+export NS_OUT NS_GW NS_LAN
+
+# The addressing plan of gw_topology (documentation ranges only).
+OUT4=203.0.113.2 GW_WAN4=203.0.113.1 GW_LAN4=192.0.2.1 LAN4=192.0.2.2
+OUT6=2001:db8:203::2 GW_WAN6=2001:db8:203::1 GW_LAN6=2001:db8:192::1 LAN6=2001:db8:192::2
+export OUT4 GW_WAN4 GW_LAN4 LAN4 OUT6 GW_WAN6 GW_LAN6 LAN6
+
+# ---- cleanup ---------------------------------------------------------------
+
+_gw_exit_cmds=()
+
+# gw_on_exit CMD [ARGS...]: run at exit, last registered first. One argument
+# is shell code ("kill $pid 2>/dev/null"); several are a command and its
+# arguments, kept intact.
+gw_on_exit() {
+	if [ $# -eq 1 ]; then
+		_gw_exit_cmds+=("$1")
+	else
+		_gw_exit_cmds+=("$(printf '%q ' "$@")")
+	fi
+}
+
+_gw_exit() {
+	local rc=$? i failed_before=$GW_FAILED
+	trap - EXIT
+	for ((i = ${#_gw_exit_cmds[@]} - 1; i >= 0; i--)); do
+		eval "${_gw_exit_cmds[i]}"
+	done
+	rm -rf "$GW_TMP"
+	# A failure found while cleaning up (rmmod refused, say) fails a
+	# scenario that had passed or skipped.
+	if [ "$GW_FAILED" -gt "$failed_before" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq 4 ]; }; then
+		rc=1
+	fi
+	exit "$rc"
+}
+trap _gw_exit EXIT
+# Without these a signal (the runner's timeout) would skip the EXIT trap.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- verdicts --------------------------------------------------------------
+
+_gw_pass() {
+	GW_PASSED=$((GW_PASSED + 1))
+	echo "PASS: $1"
+}
+
+_gw_fail() {
+	GW_FAILED=$((GW_FAILED + 1))
+	echo "FAIL: $1"
+}
+
+# gw_fatal MSG: a setup step failed; nothing after it would mean anything.
+gw_fatal() {
+	_gw_fail "$*"
+	exit 1
+}
+
+# gw_skip REASON: the scenario cannot run here (missing tool, feature).
+gw_skip() {
+	echo "SKIP: $*"
+	exit 4
+}
+
+# gw_finish: last line of a scenario; exit 1 if any assertion failed.
+gw_finish() {
+	echo "gw: $GW_PASSED checks passed, $GW_FAILED failed"
+	[ "$GW_FAILED" -eq 0 ] && exit 0
+	exit 1
+}
+
+# gw_require CMD...: skip unless every command exists.
+gw_require() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || gw_skip "$c not installed"
+	done
+}
+
+# gw_must CMD...: run a setup command; fail the scenario if it fails.
+gw_must() {
+	"$@" || gw_fatal "setup step failed (status $?): $*"
+}
+
+# assert_ok DESC CMD...: CMD must succeed. Its output is shown on failure.
+assert_ok() {
+	local desc=$1 rc=0
+	shift
+	"$@" >"$GW_TMP/assert.out" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		_gw_pass "$desc"
+		return 0
+	fi
+	_gw_fail "$desc (command failed with status $rc: $*)"
+	tail -n 20 "$GW_TMP/assert.out" | sed 's/^/    /'
+	return 1
+}
+
+# assert_fail DESC CMD...: CMD must fail.
+assert_fail() {
+	local desc=$1
+	shift
+	if "$@" >"$GW_TMP/assert.out" 2>&1; then
+		_gw_fail "$desc (command succeeded: $*)"
+		tail -n 20 "$GW_TMP/assert.out" | sed 's/^/    /'
+		return 1
+	fi
+	_gw_pass "$desc"
+}
+
+# assert_eq DESC EXPECTED ACTUAL: string equality.
+assert_eq() {
+	if [ "$2" = "$3" ]; then
+		_gw_pass "$1"
+		return 0
+	fi
+	_gw_fail "$1 (expected '$2', got '$3')"
+	return 1
+}
+
+_gw_is_int() {
+	case $1 in '' | - | *[!0-9-]* | ?*-*) return 1 ;; esac
+}
+
+# assert_ge DESC MIN ACTUAL: ACTUAL >= MIN, both integers.
+assert_ge() {
+	if _gw_is_int "$2" && _gw_is_int "$3" && [ "$3" -ge "$2" ]; then
+		_gw_pass "$1"
+		return 0
+	fi
+	_gw_fail "$1 (expected >= $2, got '$3')"
+	return 1
+}
+
+# assert_le DESC MAX ACTUAL: ACTUAL <= MAX, both integers.
+assert_le() {
+	if _gw_is_int "$2" && _gw_is_int "$3" && [ "$3" -le "$2" ]; then
+		_gw_pass "$1"
+		return 0
+	fi
+	_gw_fail "$1 (expected <= $2, got '$3')"
+	return 1
+}
+
+# ---- namespaces and topology -----------------------------------------------
+
+# gw_ns_add NS: an empty namespace with lo up and IPv6 DAD off (so addresses
+# and link-locals are usable at once), deleted at exit.
+gw_ns_add() {
+	gw_must ip netns add "$1"
+	gw_on_exit ip netns del "$1"
+	gw_must ip -n "$1" link set lo up
+	gw_must ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0
+}
+
+# gw_topology: out -- gw -- lan.
+#   out eth0 203.0.113.2 2001:db8:203::2  <->  gw wan0 203.0.113.1 2001:db8:203::1
+#   gw lan0  192.0.2.1   2001:db8:192::1  <->  lan eth0 192.0.2.2  2001:db8:192::2
+# out and lan route everything via gw, so replies come back without NAT.
+gw_topology() {
+	local ns
+	for ns in "$NS_OUT" "$NS_GW" "$NS_LAN"; do
+		gw_ns_add "$ns"
+	done
+	gw_must ip -n "$NS_GW" link add wan0 type veth peer name eth0 netns "$NS_OUT"
+	gw_must ip -n "$NS_GW" link add lan0 type veth peer name eth0 netns "$NS_LAN"
+
+	gw_must ip -n "$NS_OUT" addr add "$OUT4/24" dev eth0
+	gw_must ip -n "$NS_OUT" addr add "$OUT6/64" dev eth0 nodad
+	gw_must ip -n "$NS_GW" addr add "$GW_WAN4/24" dev wan0
+	gw_must ip -n "$NS_GW" addr add "$GW_WAN6/64" dev wan0 nodad
+	gw_must ip -n "$NS_GW" addr add "$GW_LAN4/24" dev lan0
+	gw_must ip -n "$NS_GW" addr add "$GW_LAN6/64" dev lan0 nodad
+	gw_must ip -n "$NS_LAN" addr add "$LAN4/24" dev eth0
+	gw_must ip -n "$NS_LAN" addr add "$LAN6/64" dev eth0 nodad
+
+	gw_must ip -n "$NS_OUT" link set eth0 up
+	gw_must ip -n "$NS_GW" link set wan0 up
+	gw_must ip -n "$NS_GW" link set lan0 up
+	gw_must ip -n "$NS_LAN" link set eth0 up
+
+	gw_must ip -n "$NS_OUT" route add default via "$GW_WAN4"
+	gw_must ip -n "$NS_OUT" -6 route add default via "$GW_WAN6"
+	gw_must ip -n "$NS_LAN" route add default via "$GW_LAN4"
+	gw_must ip -n "$NS_LAN" -6 route add default via "$GW_LAN6"
+
+	gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
+}
+
+# ---- the module and gwctl --------------------------------------------------
+
+_gw_unload_registered=0
+
+# gw_load [PARAM=VALUE...]: insmod kmod/gatewarden.ko (its dependencies first),
+# unloaded at exit.
+gw_load() {
+	local dep param params=()
+	# "for param;" walks the arguments without naming them, so shellcheck
+	# does not ask every caller for these optional ones.
+	for param; do params+=("$param"); done
+	[ -f "$GW_KO" ] || gw_fatal "$GW_KO not built (run make)"
+	# insmod does not resolve dependencies; modprobe them from the guest's
+	# own /lib/modules, which matches its kernel.
+	for dep in $(modinfo -F depends "$GW_KO" | tr ',' ' '); do
+		gw_must modprobe "$dep"
+	done
+	if [ "$_gw_unload_registered" = 0 ]; then
+		gw_on_exit gw_unload
+		_gw_unload_registered=1
+	fi
+	insmod "$GW_KO" "${params[@]}" || gw_fatal "insmod $GW_KO ${params[*]} failed"
+}
+
+# gw_unload: rmmod gatewarden if loaded. A refusal counts as a failure:
+# something still holds the module.
+gw_unload() {
+	[ -d /sys/module/gatewarden ] || return 0
+	rmmod gatewarden && return 0
+	_gw_fail "rmmod gatewarden failed (refcount: $(cat /sys/module/gatewarden/refcnt 2>/dev/null))"
+	return 1
+}
+
+# gwctl_in NS ARGS...: run gwctl inside NS.
+gwctl_in() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$GWCTL" "$@"
+}
+
+# gw_counter NS NAME: print one counter from `gwctl -j stats` in NS. The
+# first key named NAME at any depth wins, or an object {"name": NAME,
+# "value"|"count": N}.
+gw_counter() {
+	local json
+	json=$(gwctl_in "$1" -j stats) || {
+		echo "gw_counter: gwctl -j stats failed in $1" >&2
+		return 1
+	}
+	jq -er --arg k "$2" 'first(
+		(.. | objects | select(has($k)) | .[$k]),
+		(.. | objects | select(.name? == $k) | (.value // .count))
+	)' <<<"$json" || {
+		echo "gw_counter: no counter '$2' in gwctl -j stats" >&2
+		return 1
+	}
+}
+
+# gw_flow_count NS: how many flows gatewarden tracks in NS.
+gw_flow_count() {
+	gwctl_in "$1" -j conn count | jq -er .count
+}
+
+# snmp_counter NS GROUP NAME: one counter of NS's /proc/net/snmp or
+# /proc/net/netstat, e.g. snmp_counter "$NS_GW" Tcp InSegs.
+snmp_counter() {
+	# shellcheck disable=SC2016 # awk fields, not shell
+	ip netns exec "$1" awk -v g="$2:" -v f="$3" '
+		$1 == g && !hdr { for (i = 2; i <= NF; i++) if ($i == f) col = i; hdr = 1; next }
+		$1 == g && hdr && col { print $col; found = 1; exit }
+		$1 == g { hdr = 0 }
+		END { exit !found }' /proc/net/snmp /proc/net/netstat
+}
+
+# ---- traffic ---------------------------------------------------------------
+
+# gw_ping NS ADDR [COUNT]: COUNT (1) echo requests, IPv4 or IPv6, all must
+# be answered; bounded by a deadline of COUNT + 2 seconds.
+gw_ping() {
+	local count=${3:-1}
+	ip netns exec "$1" ping -n -q -c "$count" -i 0.2 -W 2 -w "$((count + 2))" "$2"
+}
+
+# wait_until TIMEOUT CMD...: poll CMD every 0.1 s until it succeeds; fails
+# after TIMEOUT seconds.
+wait_until() {
+	local end=$((SECONDS + $1 + 1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_file PATH [TIMEOUT]: wait (5 s) for PATH to exist, e.g. a ready file
+# a background helper creates.
+wait_file() {
+	wait_until "${2:-5}" test -e "$1"
+}
+
+# wait_listener NS tcp|udp PORT [TIMEOUT]: poll ss until PORT is bound.
+wait_listener() {
+	local ns=$1 proto=$2 port=$3 limit=${4:-5} flags end
+	case $proto in
+	tcp) flags=-Hltn ;;
+	udp) flags=-Hlun ;;
+	*)
+		echo "wait_listener: protocol $proto is neither tcp nor udp" >&2
+		return 2
+		;;
+	esac
+	# SECONDS ticks at whole seconds; +1 keeps the wait at least LIMIT.
+	end=$((SECONDS + limit + 1))
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ -n "$(ip netns exec "$ns" ss "$flags" "sport = :$port" 2>/dev/null)" ] && return 0
+		sleep 0.1
+	done
+	echo "wait_listener: nothing listens on $proto port $port in $ns after ${limit}s" >&2
+	return 1
+}
+
+_gw_is_v6() { case $1 in *:*) return 0 ;; esac; return 1; }
+
+# tcp_server NS ADDR PORT [REPLY]: background server that sends the line
+# REPLY (default "hello", one word) to every client and closes; stopped at
+# exit. Returns once it listens.
+tcp_server() {
+	_gw_start_server "$1" "$3" -t 5 "$(_gw_listen_addr "$2" "$3")" "SYSTEM:echo ${4:-hello}"
+}
+
+# tcp_connect NS ADDR PORT [TIMEOUT]: one connection; prints what the server
+# sent. Fails if the connection fails or nothing arrives within TIMEOUT (3 s).
+tcp_connect() {
+	local ns=$1 addr=$2 port=$3 limit=${4:-3} target reply
+	if _gw_is_v6 "$addr"; then
+		target="TCP6:[$addr]:$port"
+	else
+		target="TCP4:$addr:$port"
+	fi
+	# -u: only read, so the client never half-closes before the server
+	# has spoken.
+	reply=$(timeout -k 1 "$((limit + 2))" ip netns exec "$ns" \
+		socat -u -T "$limit" "$target,connect-timeout=$limit" STDOUT </dev/null) || return 1
+	[ -n "$reply" ] || return 1
+	printf '%s\n' "$reply"
+}
+
+_gw_listen_addr() { # ADDR PORT -> socat listen address
+	if _gw_is_v6 "$1"; then
+		echo "TCP6-LISTEN:$2,bind=[$1],fork,reuseaddr"
+	else
+		echo "TCP4-LISTEN:$2,bind=$1,fork,reuseaddr"
+	fi
+}
+
+_gw_start_server() { # NS PORT SOCAT-ARGS...: background, stopped at exit
+	local ns=$1 port=$2 pid
+	shift 2
+	ip netns exec "$ns" socat "$@" </dev/null >>"$GW_TMP/servers.log" 2>&1 &
+	pid=$!
+	gw_on_exit "kill $pid 2>/dev/null"
+	wait_listener "$ns" tcp "$port" || gw_fatal "server on port $port in $ns did not start: $(tail -n 3 "$GW_TMP/servers.log")"
+}
+
+# tcp_echo_server NS ADDR PORT: background server echoing every byte back
+# on every connection; stopped at exit. Returns once it listens.
+tcp_echo_server() {
+	_gw_start_server "$1" "$3" "$(_gw_listen_addr "$2" "$3")" PIPE
+}
+
+# tcp_peer_server NS ADDR PORT: background server that sends each client the
+# address it sees the client at (IPv6 in RFC 5952 form, as ip prints it), so
+# a test can tell whether NAT happened.
+tcp_peer_server() {
+	# socat hands the peer over fully expanded and bracketed.
+	cat >"$GW_TMP/peer.sh" <<'PEER'
+exec awk -v a="$SOCAT_PEERADDR" 'BEGIN {
+	gsub(/[][]/, "", a)
+	if (a !~ /:/) { print a; exit }
+	n = split(a, g, ":")
+	best = 0; at = 0; run = 0
+	for (i = 1; i <= n; i++) {
+		sub(/^0+/, "", g[i])
+		if (g[i] == "") g[i] = "0"
+		if (g[i] == "0") { if (++run > best) { best = run; at = i - run + 1 } }
+		else run = 0
+	}
+	out = ""
+	for (i = 1; i <= n; i++) {
+		if (best > 1 && i == at) { out = out "::"; i += best - 1; continue }
+		if (out != "" && out !~ /:$/) out = out ":"
+		out = out g[i]
+	}
+	print out
+}'
+PEER
+	_gw_start_server "$1" "$3" -t 5 "$(_gw_listen_addr "$2" "$3")" "SYSTEM:sh $GW_TMP/peer.sh"
+}
+
+# tcp_roundtrip NS ADDR PORT [TIMEOUT]: against a tcp_echo_server: connect,
+# send a line, get the same line back (data both ways through the flow).
+# Fails on refusal, silence or a wrong echo within TIMEOUT (3 s).
+tcp_roundtrip() {
+	local ns=$1 addr=$2 port=$3 limit=${4:-3} target line reply
+	if _gw_is_v6 "$addr"; then
+		target="TCP6:[$addr]:$port"
+	else
+		target="TCP4:$addr:$port"
+	fi
+	line="gw-roundtrip-$RANDOM$RANDOM"
+	# -t: after sending, wait for the echo and the server's close rather
+	# than socat's default half second.
+	reply=$(printf '%s\n' "$line" | timeout -k 1 "$((limit + 2))" ip netns exec "$ns" \
+		socat -T "$limit" -t "$limit" - "$target,connect-timeout=$limit") || return 1
+	printf '%s\n' "$reply"
+	[ "$reply" = "$line" ]
+}
+
+# udp_server NS ADDR PORT [REPLY]: background server answering each datagram
+# with the line REPLY (default "hello"); stopped at exit.
+udp_server() {
+	local ns=$1 addr=$2 port=$3 reply=${4:-hello} listen pid
+	if _gw_is_v6 "$addr"; then
+		listen="UDP6-RECVFROM:$port,bind=[$addr]"
+	else
+		listen="UDP4-RECVFROM:$port,bind=$addr"
+	fi
+	ip netns exec "$ns" socat "$listen,fork" "SYSTEM:echo $reply" \
+		</dev/null >>"$GW_TMP/servers.log" 2>&1 &
+	pid=$!
+	gw_on_exit "kill $pid 2>/dev/null"
+	wait_listener "$ns" udp "$port" || gw_fatal "udp_server on $addr port $port in $ns did not start"
+}
+
+# udp_connect NS ADDR PORT [TIMEOUT]: send one datagram, print the reply.
+# Fails if none arrives within TIMEOUT (3 s) or ICMP says unreachable.
+udp_connect() {
+	local ns=$1 addr=$2 port=$3 limit=${4:-3} reply
+	# bash's /dev/udp connects the socket, so the reply (or the ICMP error)
+	# ends the wait at once, where socat and nc linger until their idle
+	# timeout. dd reads the whole datagram in one read; bash's read would
+	# take one byte and lose the rest.
+	# shellcheck disable=SC2016
+	reply=$(timeout -k 1 "$((limit + 2))" ip netns exec "$ns" bash -c '
+		exec 3<>"/dev/udp/$1/$2" || exit 1
+		echo ping >&3 || exit 1
+		timeout "$3" dd bs=65535 count=1 status=none <&3' _ "$addr" "$port" "$limit") || return 1
+	[ -n "$reply" ] || return 1
+	printf '%s\n' "$reply"
+}
+
+# ---- packet capture --------------------------------------------------------
+
+_gw_cap_pid=()
+_gw_cap_file=()
+
+# capture_start NS IFACE FILTER...: tcpdump of matching packets in the
+# background; returns once tcpdump captures. Sets GW_CAPTURE to its id.
+capture_start() {
+	local ns=$1 ifc=$2 id=${#_gw_cap_pid[@]} pid end
+	shift 2
+	local file=$GW_TMP/cap$id.pcap err=$GW_TMP/cap$id.err
+	# -Z root: tcpdump would drop to its own user, which cannot write into
+	# GW_TMP. --immediate-mode: no packets parked in a ring block at stop.
+	ip netns exec "$ns" tcpdump -ni "$ifc" -U --immediate-mode -Z root -w "$file" "$@" \
+		</dev/null 2>"$err" &
+	pid=$!
+	_gw_cap_pid[id]=$pid
+	_gw_cap_file[id]=$file
+	gw_on_exit "kill $pid 2>/dev/null"
+	end=$((SECONDS + 11))
+	until grep -q 'listening on' "$err" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || gw_fatal "tcpdump on $ifc in $ns: $(cat "$err")"
+		[ "$SECONDS" -lt "$end" ] || gw_fatal "tcpdump on $ifc in $ns not capturing after 10s"
+		sleep 0.1
+	done
+	GW_CAPTURE=$id
+}
+
+# capture_stop: stop the last capture started and print how many packets
+# matched. capture_stop_id ID does the same for an earlier one (ID from
+# GW_CAPTURE right after its capture_start). Both work from $(...), so they
+# poll instead of using wait.
+capture_stop() {
+	capture_stop_id "$GW_CAPTURE"
+}
+
+capture_stop_id() {
+	local pid=${_gw_cap_pid[$1]} file=${_gw_cap_file[$1]} i
+	kill -INT "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	tcpdump -nr "$file" 2>/dev/null | wc -l
+}
+
+# capture_show / capture_show_id ID: print the captured packets, for a
+# failure's context.
+capture_show() {
+	capture_show_id "$GW_CAPTURE"
+}
+
+capture_show_id() {
+	tcpdump -nr "${_gw_cap_file[$1]}" 2>/dev/null
+}

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Load, answer in every namespace, unload, load again; then 20 load/unload
+# cycles while traffic crosses the gateway.  Nothing may warn (the runner
+# fails the scenario on any kernel WARNING/BUG) and no namespace may leak:
+# the module holds no reference that keeps a dead namespace alive.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
+
+gw_require socat
+netns_objs() { awk '$1 == "net_namespace" {print $2}' /proc/slabinfo; }
+
+gw_topology
+baseline=$(netns_objs)
+
+gw_load
+assert_ok "gwctl status answers in the initial namespace" "$GWCTL" status
+assert_ok "gwctl status answers in a new namespace" gwctl_in "$NS_GW" status
+assert_ok "gwctl version names the module version" \
+	bash -c "'$GWCTL' version | grep -q '^module 0\\.'"
+c1=$("$GWCTL" -j status | jq -r '.. | .netns_cookie? // empty' | head -n 1)
+c2=$(gwctl_in "$NS_GW" -j status | jq -r '.. | .netns_cookie? // empty' | head -n 1)
+assert_ok "each namespace answers for itself (cookies $c1, $c2)" test -n "$c1" -a "$c1" != "$c2"
+
+# A namespace created, configured and destroyed while the module is loaded.
+gw_must ip netns add "gw-tmp-$NS_GW"
+gw_on_exit "ip netns del gw-tmp-$NS_GW 2>/dev/null"
+gw_must ip netns exec "gw-tmp-$NS_GW" "$GWCTL" iface add eth9 wan
+gw_must ip netns exec "gw-tmp-$NS_GW" "$GWCTL" rule add allow tcp port 22
+gw_must ip netns del "gw-tmp-$NS_GW"
+
+gw_unload
+assert_fail "module gone after rmmod" test -d /sys/module/gatewarden
+assert_fail "gwctl reports the module missing" "$GWCTL" status
+gw_load
+assert_ok "module loads again" "$GWCTL" status
+
+# Traffic through the gateway for the whole cycle loop: pings and TCP.
+tcp_echo_server "$NS_OUT" "$OUT4" 6000
+ip netns exec "$NS_LAN" ping -q -i 0.02 -w 120 "$OUT4" >/dev/null 2>&1 &
+gw_on_exit "kill $! 2>/dev/null"
+(
+	end=$((SECONDS + 120))
+	while [ "$SECONDS" -lt "$end" ]; do
+		tcp_roundtrip "$NS_LAN" "$OUT4" 6000 1 >/dev/null 2>&1
+	done
+) &
+gw_on_exit "kill $! 2>/dev/null"
+
+cycles=0
+for i in $(seq 20); do
+	gw_unload || break
+	insmod "$GW_KO" || break
+	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || break
+	gwctl_in "$NS_GW" status >/dev/null || break
+	# a flow in the table when the module goes: unload must free it
+	tcp_roundtrip "$NS_LAN" "$OUT4" 6000 >/dev/null || break
+	cycles=$i
+done
+assert_eq "20 load/unload cycles under traffic" 20 "$cycles"
+assert_ge "the last cycle tracked flows" 1 "$(gw_counter "$NS_GW" flow_created)"
+gw_unload
+assert_ok "traffic still flows with the module gone" tcp_roundtrip "$NS_LAN" "$OUT4" 6000
+
+# Namespace teardown is asynchronous: wait for the count to settle.
+settled=0
+for _ in $(seq 100); do
+	[ "$(netns_objs)" -le "$baseline" ] && { settled=1; break; }
+	sleep 0.1
+done
+assert_eq "no network namespace leaked (net_namespace objects back to $baseline, now $(netns_objs))" 1 "$settled"
+
+gw_finish

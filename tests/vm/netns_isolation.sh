@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every network namespace has its own gatewarden: zones, rules, flows and
+# counters of one are invisible to, and without effect on, another.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
+
+gw_require socat jq
+gw_topology
+# A second, independent gateway pair on 198.51.100.0/24: gw2 -- out2.
+NS_GW2=gw-gw2-${NS_GW#gw-gw-}
+NS_OUT2=gw-out2-${NS_GW#gw-gw-}
+gw_ns_add "$NS_GW2"
+gw_ns_add "$NS_OUT2"
+gw_must ip -n "$NS_GW2" link add wan0 type veth peer name eth0 netns "$NS_OUT2"
+gw_must ip -n "$NS_GW2" addr add 198.51.100.1/24 dev wan0
+gw_must ip -n "$NS_OUT2" addr add 198.51.100.2/24 dev eth0
+gw_must ip -n "$NS_GW2" link set wan0 up
+gw_must ip -n "$NS_OUT2" link set eth0 up
+
+gw_load
+gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_must gwctl_in "$NS_GW" rule add allow tcp port 5001
+gw_must gwctl_in "$NS_GW2" rule add allow tcp port 5002
+gw_must gwctl_in "$NS_GW2" rule add allow tcp port 5003
+
+tcp_echo_server "$NS_GW" "$GW_WAN4" 5001
+tcp_echo_server "$NS_GW" "$GW_WAN4" 5002
+tcp_echo_server "$NS_GW2" 198.51.100.1 5001
+
+assert_eq "gw has its one rule" 1 "$(gwctl_in "$NS_GW" -j rule list | jq '.rules | length')"
+assert_eq "gw2 has its two rules" 2 "$(gwctl_in "$NS_GW2" -j rule list | jq '.rules | length')"
+assert_eq "the initial namespace has none" 0 "$("$GWCTL" -j rule list | jq '.rules | length')"
+assert_eq "gw2 has no wan zone" 0 "$(gwctl_in "$NS_GW2" -j iface list | jq '[.. | objects | select(.zone? == "wan")] | length')"
+
+assert_ok "gw's rule opens gw's port 5001" tcp_roundtrip "$NS_OUT" "$GW_WAN4" 5001
+assert_fail "gw2's rule for 5002 opens nothing in gw" tcp_roundtrip "$NS_OUT" "$GW_WAN4" 5002 2
+assert_ok "gw2, with no wan interface, filters nothing" tcp_roundtrip "$NS_OUT2" 198.51.100.1 5001
+
+assert_ge "gw tracks its flow" 1 "$(gwctl_in "$NS_GW" -j conn list | jq '.flows | length')"
+assert_eq "gw2 tracks none of gw's flows" 0 "$(gwctl_in "$NS_GW2" -j conn list | jq '.flows | length')"
+assert_eq "gw2 counted no denial" 0 "$(gw_counter "$NS_GW2" drop_passive_denied)"
+assert_ge "gw counted its denial" 1 "$(gw_counter "$NS_GW" drop_passive_denied)"
+
+# Tunables are per namespace too.
+gw_must gwctl_in "$NS_GW2" set tcp_close 3
+assert_eq "gw keeps its own tcp_close" 10 "$(gwctl_in "$NS_GW" -j get | jq .tunables.tcp_close.value)"
+
+gw_finish
