@@ -79,7 +79,9 @@ check lint_module_sparse kbuild_clean C=2
 check lint_checkpatch checkpatch
 # shellcheck disable=SC2046
 check lint_shellcheck shellcheck -x $(shell_scripts)
-check lint_gwctl_warnings make -s -C ctl clean all CFLAGS_EXTRA=-Werror
+check lint_gwctl_gcc make -s -C ctl clean all CC=gcc CFLAGS="-O2 -g -Werror"
+check lint_gwctl_clang make -s -C ctl clean all CC=clang CFLAGS="-O2 -g -Werror"
+make -s -C ctl clean all >/dev/null 2>&1
 # leave a normal build behind for the tests that follow
 make -s -C "$KDIR" M="$ROOT" W=1 modules >/dev/null 2>&1
 

@@ -9,7 +9,16 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-show() { printf '$ %s\n' "$*"; "$@"; }
+# show CMD...: print the command as an admin would type it, then run it.
+show() {
+	local words=("$@")
+	[ "$1" = gwctl_in ] && words=(gwctl "${@:3}")
+	[ "$1" = ip ] && [ "$2" = netns ] && words=("${@:4}")
+	printf '$'
+	printf ' %q' "${words[@]}"
+	printf '\n'
+	"$@"
+}
 
 gw_require socat nmap jq
 gw_topology
