@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TCP across a wan interface: the glue between the flow table and the
- * plain-C state machine.  Inbound, nothing opens without an allow rule;
- * outbound, a SYN opens a flow whose replies may then come back in.
+ * plain-C tracker.  Inbound, nothing opens without an allow rule;
+ * outbound, a SYN opens a flow whose replies may then come back in.  Every
+ * segment of a flow must fit its state and its windows.
  */
 #include <linux/netfilter.h>
+#include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
 
 #include "tcp_track.h"
 #include "flowtable.h"
 #include "rules.h"
 #include "core/tcp.h"
 
-/* Run @pkt through @flow's state machine; NF_DROP if it does not fit. */
+/* Run @pkt through @flow's tracker and account for the outcome. */
 static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
-				       struct gw_flow *flow,
+				       struct gw_flow *flow, u32 hash,
 				       const struct gw_pkt *pkt,
 				       bool src_first)
 {
@@ -22,71 +25,91 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 
 	spin_lock_bh(&flow->lock);
 	verdict = gw_tcp_track(&flow->tcp, pkt, dir);
-	if (verdict == GW_TCP_ACCEPT) {
-		flow->packets[dir]++;
+	switch (verdict) {
+	case GW_TCP_ACCEPT:
+	case GW_TCP_ACCEPT_CLOSE:
 		WRITE_ONCE(flow->last_seen, (u32)jiffies);
+		fallthrough;
+	case GW_TCP_ACCEPT_STALE:
+		flow->packets[dir]++;
+		break;
+	default:
+		break;
 	}
 	spin_unlock_bh(&flow->lock);
-	if (verdict == GW_TCP_INVALID)
+
+	switch (verdict) {
+	case GW_TCP_ACCEPT_STALE:
+		gw_count(gn, GW_CTR_TCP_STALE);
+		break;
+	case GW_TCP_ACCEPT_CLOSE:
+		/* refused or aborted before any answer: nothing to keep */
+		gw_flow_remove(gn, flow, hash);
+		break;
+	case GW_TCP_INVALID:
 		gw_count(gn, GW_CTR_DROP_TCP_INVALID);
+		break;
+	case GW_TCP_OUT_OF_WINDOW:
+		gw_count(gn, GW_CTR_DROP_OUT_OF_WINDOW);
+		break;
+	default:
+		break;
+	}
 	return verdict;
 }
 
-static unsigned int gw_tcp_handle(struct gw_net *gn, const struct gw_pkt *pkt,
-				  const struct net_device *in)
+static unsigned int gw_tcp_nf_verdict(enum gw_tcp_verdict verdict)
 {
-	bool inbound = in;
-	struct gw_flow_key key;
-	enum gw_counter why;
-	struct gw_flow *flow;
-	bool src_first, raced;
-	u32 hash;
-	u8 flags;
-
-	if (!gw_tcp_flags_valid(pkt->tcp_flags)) {
-		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
+	switch (verdict) {
+	case GW_TCP_ACCEPT:
+	case GW_TCP_ACCEPT_STALE:
+	case GW_TCP_ACCEPT_CLOSE:
+		return NF_ACCEPT;
+	default:
 		return NF_DROP;
 	}
+}
 
-	src_first = gw_flow_key_from_pkt(&key, pkt);
-	hash = gw_flow_hash(gn, &key);
-	flow = gw_flow_lookup(gn, &key, hash);
-	if (flow) {
-		switch (gw_tcp_step(gn, flow, pkt, src_first)) {
-		case GW_TCP_ACCEPT:
-			return NF_ACCEPT;
-		case GW_TCP_INVALID:
-			return NF_DROP;
-		case GW_TCP_REOPEN:
-			break;	/* a new connection: judged below */
-		}
-	}
+/*
+ * An inside host sends on a connection we have no flow for (the module was
+ * loaded under it, or its flow expired).  Under strict pickup its replies
+ * will be dropped, so tell it now with a reset, as the peer would, rather
+ * than let it retransmit into silence for minutes.
+ */
+static void gw_tcp_reset_inside(struct gw_net *gn, const struct gw_pkt *pkt,
+				struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	if (pkt->tcp_flags & GW_TCP_RST)
+		return;
+	if (state->pf == NFPROTO_IPV4)
+		nf_send_reset(state->net, state->sk, skb, state->hook);
+	else
+		nf_send_reset6(state->net, state->sk, skb, state->hook);
+	gw_count(gn, GW_CTR_OUT_RESET);
+}
 
-	if (!gw_tcp_is_pure_syn(pkt->tcp_flags)) {
-		if (inbound) {
-			gw_count(gn, GW_CTR_DROP_TCP_NO_FLOW);
-			return NF_DROP;
-		}
-		/*
-		 * Strict pickup: an inside host's segment of a connection we
-		 * do not know opens nothing, but it is its own business to
-		 * send it.
-		 */
-		gw_count(gn, GW_CTR_OUT_UNTRACKED);
-		return NF_ACCEPT;
-	}
+static struct gw_flow *gw_tcp_lookup(struct gw_net *gn,
+				     const struct gw_pkt *pkt,
+				     struct gw_flow_key *key, u32 *hash,
+				     bool *src_first)
+{
+	*src_first = gw_flow_key_from_pkt(key, pkt);
+	*hash = gw_flow_hash(gn, key);
+	return gw_flow_lookup(gn, key, *hash);
+}
 
-	flags = src_first ? GW_FLOW_ORIG_FIRST : 0;
-	if (inbound) {
-		if (!gw_rules_match(gn, pkt, in->name)) {
-			gw_count(gn, GW_CTR_DROP_PASSIVE_DENIED);
-			return NF_DROP;
-		}
-		gw_count(gn, GW_CTR_RULE_ACCEPTED);
-		flags |= GW_FLOW_INBOUND;
-	}
+/* Admit the flow @tcp describes; NF_DROP if the table has no room. */
+static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
+				 const struct gw_flow_key *key, u32 hash,
+				 bool src_first, u8 flags,
+				 const struct gw_tcp_conn *tcp)
+{
+	enum gw_counter why;
+	struct gw_flow *flow;
+	bool raced;
 
-	flow = gw_flow_add(gn, &key, hash, flags, pkt, &why, &raced);
+	flow = gw_flow_add(gn, key, hash, flags, tcp, &why, &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;
@@ -95,18 +118,83 @@ static unsigned int gw_tcp_handle(struct gw_net *gn, const struct gw_pkt *pkt,
 	 * Another CPU created the flow first (a retransmitted SYN racing the
 	 * original): the packet is one more segment of that flow.
 	 */
-	if (raced && gw_tcp_step(gn, flow, pkt, src_first) != GW_TCP_ACCEPT)
-		return NF_DROP;
+	if (raced)
+		return gw_tcp_nf_verdict(gw_tcp_step(gn, flow, hash, pkt,
+						     src_first));
 	return NF_ACCEPT;
 }
 
 unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 			    const struct net_device *in)
 {
-	return gw_tcp_handle(gn, pkt, in);
+	struct gw_tcp_conn tcp;
+	struct gw_flow_key key;
+	struct gw_flow *flow;
+	bool src_first;
+	u32 hash;
+
+	if (!gw_tcp_flags_valid(pkt->tcp_flags)) {
+		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
+		return NF_DROP;
+	}
+	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
+	if (flow) {
+		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
+						    src_first);
+
+		if (v != GW_TCP_REOPEN)
+			return gw_tcp_nf_verdict(v);
+	}
+
+	/* Nothing from outside is picked up mid-stream, whatever the mode. */
+	if (!gw_tcp_is_pure_syn(pkt->tcp_flags)) {
+		gw_count(gn, GW_CTR_DROP_TCP_NO_FLOW);
+		return NF_DROP;
+	}
+	if (!gw_rules_match(gn, pkt, in->name)) {
+		gw_count(gn, GW_CTR_DROP_PASSIVE_DENIED);
+		return NF_DROP;
+	}
+	gw_count(gn, GW_CTR_RULE_ACCEPTED);
+	gw_tcp_init(&tcp, pkt);
+	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
+			    GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
+			    &tcp);
 }
 
-unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt)
+unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
+			     struct sk_buff *skb,
+			     const struct nf_hook_state *state)
 {
-	return gw_tcp_handle(gn, pkt, NULL);
+	struct gw_tcp_conn tcp;
+	struct gw_flow_key key;
+	struct gw_flow *flow;
+	bool src_first;
+	u32 hash;
+
+	if (!gw_tcp_flags_valid(pkt->tcp_flags)) {
+		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
+		return NF_DROP;
+	}
+	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
+	if (flow) {
+		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
+						    src_first);
+
+		if (v != GW_TCP_REOPEN)
+			return gw_tcp_nf_verdict(v);
+	}
+
+	if (gw_tcp_is_pure_syn(pkt->tcp_flags)) {
+		gw_tcp_init(&tcp, pkt);
+	} else if (gw_tunable(gn, GW_TUN_TCP_PICKUP) == GW_TCP_PICKUP_LOOSE &&
+		   gw_tcp_pickup(&tcp, pkt)) {
+		gw_count(gn, GW_CTR_FLOW_PICKED_UP);
+	} else {
+		gw_count(gn, GW_CTR_OUT_UNTRACKED);
+		gw_tcp_reset_inside(gn, pkt, skb, state);
+		return NF_DROP;
+	}
+	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
+			    src_first ? GW_FLOW_ORIG_FIRST : 0, &tcp);
 }

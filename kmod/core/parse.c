@@ -28,9 +28,31 @@ enum {
 	GW_IPPROTO_ICMP = 1,
 };
 
+static u32 gw_get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/* The highest right edge of a SACK option's blocks, by sequence order. */
+static void gw_parse_sack(struct gw_pkt *pkt, const u8 *blocks,
+			  unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		u32 edge = gw_get_be32(blocks + i + 4);
+
+		if (!(pkt->tcp_opts & GW_TCPOPT_SACK) ||
+		    (s32)(edge - pkt->sack_edge) > 0)
+			pkt->sack_edge = edge;
+		pkt->tcp_opts |= GW_TCPOPT_SACK;
+	}
+}
+
 static void gw_parse_tcp_options(struct gw_pkt *pkt, const u8 *opt,
 				 unsigned int len)
 {
+	bool syn = pkt->tcp_flags & GW_TCP_SYN;
 	unsigned int i = 0;
 
 	while (i < len) {
@@ -48,12 +70,14 @@ static void gw_parse_tcp_options(struct gw_pkt *pkt, const u8 *opt,
 		olen = opt[i + 1];
 		if (olen < 2 || i + olen > len)
 			return;
-		if (kind == 3 && olen == 3) {
+		if (kind == 3 && olen == 3 && syn) {
 			pkt->tcp_opts |= GW_TCPOPT_WSCALE_SEEN;
 			/* RFC 7323: a shift above 14 is treated as 14. */
 			pkt->wscale = opt[i + 2] > 14 ? 14 : opt[i + 2];
-		} else if (kind == 4 && olen == 2) {
+		} else if (kind == 4 && olen == 2 && syn) {
 			pkt->tcp_opts |= GW_TCPOPT_SACK_PERM;
+		} else if (kind == 5 && olen >= 10 && !syn) {
+			gw_parse_sack(pkt, opt + i + 2, olen - 2);
 		}
 		i += olen;
 	}
@@ -78,15 +102,13 @@ static int gw_parse_tcp(struct gw_pkt *pkt, const void *data,
 
 	pkt->sport = (u16)(th[0] << 8 | th[1]);
 	pkt->dport = (u16)(th[2] << 8 | th[3]);
-	pkt->seq = (u32)th[4] << 24 | (u32)th[5] << 16 | (u32)th[6] << 8 | th[7];
-	pkt->ack_seq = (u32)th[8] << 24 | (u32)th[9] << 16 |
-		       (u32)th[10] << 8 | th[11];
+	pkt->seq = gw_get_be32(th + 4);
+	pkt->ack_seq = gw_get_be32(th + 8);
 	pkt->tcp_flags = th[13];
 	pkt->window = (u16)(th[14] << 8 | th[15]);
-	pkt->payload_len = (u16)(l4_len - doff);
+	pkt->payload_len = l4_len - doff;
 
-	/* Only a handshake segment's options change what we track. */
-	if ((pkt->tcp_flags & GW_TCP_SYN) && doff > GW_TCP_MIN_HDR) {
+	if (doff > GW_TCP_MIN_HDR) {
 		th = gw_header_pointer(data, off, doff, buf);
 		if (!th)
 			return GW_PARSE_MALFORMED;
@@ -113,7 +135,7 @@ static int gw_parse_l4(struct gw_pkt *pkt, const void *data,
 			return GW_PARSE_MALFORMED;
 		pkt->sport = (u16)(h[0] << 8 | h[1]);
 		pkt->dport = (u16)(h[2] << 8 | h[3]);
-		pkt->payload_len = (u16)(l4_len - GW_UDP_HDR);
+		pkt->payload_len = l4_len - GW_UDP_HDR;
 		return GW_PARSE_OK;
 	case GW_IPPROTO_ICMP:
 	case GW_NEXTHDR_ICMPV6:

@@ -20,9 +20,10 @@ union gw_addr {
 #define GW_TCP_ECE	0x40
 #define GW_TCP_CWR	0x80
 
-/* What the TCP options of a SYN or SYN-ACK announced. */
+/* What the TCP options announced: the first two on SYNs only. */
 #define GW_TCPOPT_WSCALE_SEEN	0x01
 #define GW_TCPOPT_SACK_PERM	0x02
+#define GW_TCPOPT_SACK		0x04	/* SACK blocks; @sack_edge is valid */
 
 /*
  * Everything the decision core needs to know about one packet, filled from
@@ -34,10 +35,11 @@ struct gw_pkt {
 	union gw_addr daddr;
 	u32 seq;
 	u32 ack_seq;
+	u32 sack_edge;		/* highest right edge of the SACK blocks */
 	u16 sport;
 	u16 dport;
 	u16 window;
-	u16 payload_len;	/* L4 payload bytes */
+	u32 payload_len;	/* L4 payload bytes: GRO makes more than 64 KiB */
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 proto;		/* L4 protocol after IPv6 extension headers */
 	u8 tcp_flags;

@@ -127,11 +127,228 @@ u8 gw_tcp_next_state(u8 state, enum gw_dir dir, enum gw_tcp_flag_class fc)
 	return gw_tcp_table[dir][fc][state];
 }
 
+/* Sequence-number comparisons modulo 2^32 (RFC 1982). */
+static bool gw_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static bool gw_seq_after(u32 a, u32 b)
+{
+	return gw_seq_before(b, a);
+}
+
+/*
+ * An ACK may lag what it acknowledges by at most the sender's largest
+ * window, or 64 KiB plus change for senders that never opened one up.
+ */
+static u32 gw_max_ack_window(const struct gw_tcp_peer *sender)
+{
+	return sender->maxwin > 66000 ? sender->maxwin : 66000;
+}
+
+/* One past the last sequence number @pkt occupies; SYN and FIN count one. */
+static u32 gw_tcp_seg_end(const struct gw_pkt *pkt)
+{
+	return pkt->seq + pkt->payload_len + !!(pkt->tcp_flags & GW_TCP_SYN) +
+	       !!(pkt->tcp_flags & GW_TCP_FIN);
+}
+
+/* Learn a side from its SYN or SYN-ACK: nothing about it is known before. */
+static void gw_tcp_peer_from_syn(struct gw_tcp_peer *peer,
+				 const struct gw_pkt *pkt)
+{
+	peer->end = gw_tcp_seg_end(pkt);
+	peer->maxend = peer->end;
+	/* a SYN's window is never scaled */
+	peer->maxwin = pkt->window ? pkt->window : 1;
+	peer->flags &= GW_TCP_PEER_LIBERAL;
+	peer->wscale = 0;
+	if (pkt->tcp_opts & GW_TCPOPT_WSCALE_SEEN) {
+		peer->flags |= GW_TCP_PEER_WSCALE;
+		peer->wscale = pkt->wscale;
+	}
+	if (pkt->tcp_opts & GW_TCPOPT_SACK_PERM)
+		peer->flags |= GW_TCP_PEER_SACK_PERM;
+}
+
+/* Learn a side from a segment in mid-stream (pickup, or a reply RST). */
+static void gw_tcp_peer_from_segment(struct gw_tcp_peer *peer,
+				     const struct gw_pkt *pkt)
+{
+	u32 win = (u32)pkt->window << peer->wscale;
+
+	peer->end = gw_tcp_seg_end(pkt);
+	peer->maxwin = win ? win : 1;
+	peer->maxend = peer->end + peer->maxwin;
+}
+
 void gw_tcp_init(struct gw_tcp_conn *conn, const struct gw_pkt *pkt)
 {
+	memset(conn, 0, sizeof(*conn));
 	conn->state = gw_tcp_next_state(GW_TCP_NONE, GW_DIR_ORIGINAL,
 					gw_tcp_flag_class(pkt->tcp_flags));
-	conn->seen_reply = 0;
+	gw_tcp_peer_from_syn(&conn->peer[GW_DIR_ORIGINAL], pkt);
+}
+
+/*
+ * Adopt a connection we did not see open (the module was loaded, or the
+ * table flushed, under it) from a segment its inside end sent.  The window
+ * scale was agreed in a handshake we missed and can never be learnt, so the
+ * windows of such a connection are not judged at all, for its whole life;
+ * its states still are.  Returns false for a segment that cannot belong to
+ * a live connection.
+ */
+bool gw_tcp_pickup(struct gw_tcp_conn *conn, const struct gw_pkt *pkt)
+{
+	enum gw_tcp_flag_class fc = gw_tcp_flag_class(pkt->tcp_flags);
+
+	if (fc != GW_TCP_FC_ACK && fc != GW_TCP_FC_FIN)
+		return false;
+	memset(conn, 0, sizeof(*conn));
+	conn->state = fc == GW_TCP_FC_FIN ? GW_TCP_FIN_WAIT :
+					    GW_TCP_ESTABLISHED;
+	conn->flags = GW_TCP_CONN_PICKED_UP;
+	conn->peer[GW_DIR_ORIGINAL].flags = GW_TCP_PEER_LIBERAL;
+	conn->peer[GW_DIR_REPLY].flags = GW_TCP_PEER_LIBERAL;
+	gw_tcp_peer_from_segment(&conn->peer[GW_DIR_ORIGINAL], pkt);
+	/* what it acknowledges is what the other side has sent */
+	conn->peer[GW_DIR_REPLY].end = pkt->ack_seq;
+	conn->peer[GW_DIR_REPLY].maxend = pkt->ack_seq;
+	return true;
+}
+
+enum gw_window_verdict {
+	GW_WINDOW_OK,
+	GW_WINDOW_STALE,	/* old news sent again: pass, change nothing */
+	GW_WINDOW_BAD,
+};
+
+/*
+ * The four bounds of van Rooij's window check, for a segment @sender sends
+ * to @receiver:
+ *   I   it starts no later than the receiver lets the sender send;
+ *   II  it ends no earlier than the receiver's window below the sender's
+ *       highest data (older would be a retransmission of acked data);
+ *   III it acknowledges nothing the receiver has not sent;
+ *   IV  it acknowledges no less than a window below the receiver's data.
+ * A failed I or III is forged or broken: drop.  A failed II or IV is a late
+ * duplicate: passed unchanged, if it is at most one more window late, so
+ * retransmissions and delayed ACKs get through; anything older can only be
+ * a blind guess at the sequence space.  Resets get no such leniency:
+ * RFC 5961 wants them in the window.
+ */
+static enum gw_window_verdict gw_tcp_in_window(struct gw_tcp_conn *conn,
+					       const struct gw_pkt *pkt,
+					       enum gw_dir dir)
+{
+	struct gw_tcp_peer *sender = &conn->peer[dir];
+	struct gw_tcp_peer *receiver = &conn->peer[!dir];
+	bool syn = pkt->tcp_flags & GW_TCP_SYN;
+	bool rst = pkt->tcp_flags & GW_TCP_RST;
+	u32 seq = pkt->seq, end = gw_tcp_seg_end(pkt);
+	u32 win = pkt->window, ack, low;
+	struct gw_tcp_peer saved[2];
+	enum gw_window_verdict verdict;
+	bool in_seq, in_ack;
+
+	/* a refused segment must leave no trace: forged ones are refused */
+	memcpy(saved, conn->peer, sizeof(saved));
+
+	if (!sender->maxwin) {
+		/* the first segment from this side */
+		if (syn) {
+			gw_tcp_peer_from_syn(sender, pkt);
+			/* TCP Fast Open: data may follow the SYN-ACK at once */
+			if (receiver->maxwin)
+				sender->maxend = sender->end + receiver->maxwin;
+			/* RFC 7323: scaling only when both sides offer it */
+			if (!(sender->flags & receiver->flags &
+			      GW_TCP_PEER_WSCALE)) {
+				sender->wscale = 0;
+				receiver->wscale = 0;
+			}
+		} else {
+			gw_tcp_peer_from_segment(sender, pkt);
+		}
+	} else if (syn && !(pkt->tcp_flags & GW_TCP_ACK) &&
+		   dir == GW_DIR_ORIGINAL && conn->state == GW_TCP_SYN_SENT) {
+		/* the client gave up on its SYN and started over */
+		gw_tcp_peer_from_syn(sender, pkt);
+		return GW_WINDOW_OK;
+	}
+
+	if (!(pkt->tcp_flags & GW_TCP_ACK) || (rst && pkt->ack_seq == 0))
+		ack = receiver->end;	/* acknowledges nothing: fits */
+	else
+		ack = pkt->ack_seq;
+	/* a SACK block beyond the data acknowledges data nobody sent */
+	if ((pkt->tcp_opts & GW_TCPOPT_SACK) &&
+	    gw_seq_after(pkt->sack_edge, ack))
+		ack = pkt->sack_edge;
+
+	if (!receiver->maxwin) {
+		/* nothing known of the receiver yet: nothing to check against */
+		if (gw_seq_after(end, sender->end))
+			sender->end = end;
+		return GW_WINDOW_OK;
+	}
+
+	in_seq = gw_seq_before(seq, sender->maxend + 1) &&
+		 gw_seq_after(end, sender->end - receiver->maxwin - 1);
+	in_ack = gw_seq_before(ack, receiver->end + 1) &&
+		 gw_seq_after(ack, receiver->end - gw_max_ack_window(sender) - 1);
+
+	if (!in_seq || !in_ack) {
+		if (sender->flags & GW_TCP_PEER_LIBERAL)
+			goto update;
+		verdict = GW_WINDOW_BAD;
+		if (rst || !gw_seq_before(seq, sender->maxend + 1) ||
+		    !gw_seq_before(ack, receiver->end + 1))
+			goto refuse;
+		/* bound II or IV failed: how late is it? */
+		low = sender->end - 2 * receiver->maxwin - 1;
+		if (!gw_seq_after(end, low))
+			goto refuse;
+		low = receiver->end - 2 * gw_max_ack_window(sender) - 1;
+		if (!gw_seq_after(ack, low))
+			goto refuse;
+		verdict = GW_WINDOW_STALE;
+		goto refuse;
+	}
+
+	/*
+	 * RFC 5961: an in-window reset that is not exactly where the
+	 * sender's data ends is answered by the endpoint with a challenge
+	 * ACK, not obeyed; so it must not close our entry either, or a few
+	 * hundred blind guesses would.  The real peer answers the challenge
+	 * with an exact reset.
+	 */
+	if (rst && !(sender->flags & GW_TCP_PEER_LIBERAL) &&
+	    conn->state >= GW_TCP_ESTABLISHED &&
+	    conn->state <= GW_TCP_LAST_ACK && seq != sender->end) {
+		verdict = GW_WINDOW_STALE;
+		goto refuse;
+	}
+
+update:
+	if (!syn)
+		win <<= sender->wscale;
+	if (sender->maxwin < win)
+		sender->maxwin = win;
+	if (gw_seq_after(end, sender->end))
+		sender->end = end;
+	/* the sender overshot what we thought the receiver allowed */
+	if (gw_seq_after(end, sender->maxend))
+		receiver->maxwin += end - sender->maxend;
+	if (gw_seq_after(ack + win, receiver->maxend - 1))
+		/* a zero window still admits a one-byte probe */
+		receiver->maxend = ack + (win ? win : 1);
+	return GW_WINDOW_OK;
+
+refuse:
+	memcpy(conn->peer, saved, sizeof(saved));
+	return verdict;
 }
 
 /*
@@ -142,23 +359,55 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 				 const struct gw_pkt *pkt, enum gw_dir dir)
 {
 	enum gw_tcp_flag_class fc = gw_tcp_flag_class(pkt->tcp_flags);
-	u8 next;
+	u8 old = conn->state, next;
 
 	/*
 	 * A fresh SYN on a finished connection's tuple is a new connection,
 	 * possibly opened from the other side: policy must judge it again.
 	 */
 	if (fc == GW_TCP_FC_SYN &&
-	    (conn->state == GW_TCP_TIME_WAIT || conn->state == GW_TCP_CLOSE))
+	    (old == GW_TCP_TIME_WAIT || old == GW_TCP_CLOSE))
 		return GW_TCP_REOPEN;
 
-	next = gw_tcp_next_state(conn->state, dir, fc);
+	next = gw_tcp_next_state(old, dir, fc);
 	if (next == GW_TCP_S_INVALID)
 		return GW_TCP_INVALID;
+	/*
+	 * A SYN on an established connection (the peer rebooted) or a late
+	 * SYN-ACK: the endpoint answers with a challenge ACK (RFC 5961) and
+	 * the exchange that follows, judged normally, settles it.
+	 */
+	if (next == GW_TCP_S_IGNORE)
+		return GW_TCP_ACCEPT_STALE;
+
+	if (fc == GW_TCP_FC_RST && dir == GW_DIR_REPLY &&
+	    old == GW_TCP_SYN_SENT) {
+		/* "connection refused": valid only if it answers our SYN */
+		if (!(pkt->tcp_flags & GW_TCP_ACK) ||
+		    pkt->ack_seq != conn->peer[GW_DIR_ORIGINAL].end)
+			return GW_TCP_OUT_OF_WINDOW;
+		conn->state = GW_TCP_CLOSE;
+		return GW_TCP_ACCEPT_CLOSE;
+	}
+
+	switch (gw_tcp_in_window(conn, pkt, dir)) {
+	case GW_WINDOW_BAD:
+		return GW_TCP_OUT_OF_WINDOW;
+	case GW_WINDOW_STALE:
+		return GW_TCP_ACCEPT_STALE;
+	case GW_WINDOW_OK:
+		break;
+	}
+
 	if (dir == GW_DIR_REPLY)
 		conn->seen_reply = 1;
-	if (next != GW_TCP_S_IGNORE)
-		conn->state = next;
+	conn->state = next;
+	if (fc == GW_TCP_FC_RST && !conn->seen_reply)
+		return GW_TCP_ACCEPT_CLOSE;
+	/* a retransmitted SYN must not keep a dead half-open entry alive */
+	if (fc == GW_TCP_FC_SYN && old == GW_TCP_SYN_SENT &&
+	    dir == GW_DIR_ORIGINAL)
+		return GW_TCP_ACCEPT_STALE;
 	return GW_TCP_ACCEPT;
 }
 

@@ -28,15 +28,50 @@ enum gw_tcp_flag_class {
 
 enum gw_tcp_verdict {
 	GW_TCP_ACCEPT,
-	GW_TCP_INVALID,
+	/*
+	 * Let it pass, but it proves nothing about the connection being
+	 * alive (a retransmitted SYN, old data sent again): the caller does
+	 * not refresh the flow's timeout.
+	 */
+	GW_TCP_ACCEPT_STALE,
+	/* a reset before any reply: pass it and forget the flow at once */
+	GW_TCP_ACCEPT_CLOSE,
+	GW_TCP_INVALID,		/* does not fit the state machine */
+	GW_TCP_OUT_OF_WINDOW,	/* sequence or ACK outside the windows */
 	/* a SYN on a closed connection's tuple: the caller starts afresh */
 	GW_TCP_REOPEN,
 };
+
+/* Per-peer flags (struct gw_tcp_peer.flags), as the UAPI shows them. */
+#define GW_TCP_PEER_WSCALE	GW_TCP_PEER_F_WSCALE
+#define GW_TCP_PEER_SACK_PERM	GW_TCP_PEER_F_SACK_PERM
+#define GW_TCP_PEER_LIBERAL	GW_TCP_PEER_F_LIBERAL	/* windows unknown */
+
+/*
+ * What one side of the connection has shown, as in van Rooij's "Real
+ * Stateful TCP Packet Filtering in IP Filter" and the kernel's
+ * tcp_in_window(): @end is one past the highest sequence number it sent,
+ * @maxend the highest the other side's ACK plus window lets it send, @maxwin
+ * the largest window it advertised (scaled).  A peer with @maxwin 0 has not
+ * been seen yet.
+ */
+struct gw_tcp_peer {
+	u32 end;
+	u32 maxend;
+	u32 maxwin;
+	u8 wscale;
+	u8 flags;
+};
+
+/* Connection flags (struct gw_tcp_conn.flags). */
+#define GW_TCP_CONN_PICKED_UP	0x01	/* picked up mid-stream, not by SYN */
 
 /* Per-connection TCP state, kept in the flow entry. */
 struct gw_tcp_conn {
 	u8 state;		/* enum gw_tcp_state */
 	u8 seen_reply;		/* the responder has sent something */
+	u8 flags;		/* GW_TCP_CONN_* */
+	struct gw_tcp_peer peer[2];	/* by enum gw_dir of the sender */
 };
 
 bool gw_tcp_flags_valid(u8 flags);
@@ -44,6 +79,7 @@ enum gw_tcp_flag_class gw_tcp_flag_class(u8 flags);
 u8 gw_tcp_next_state(u8 state, enum gw_dir dir, enum gw_tcp_flag_class fc);
 bool gw_tcp_is_pure_syn(u8 flags);
 void gw_tcp_init(struct gw_tcp_conn *conn, const struct gw_pkt *pkt);
+bool gw_tcp_pickup(struct gw_tcp_conn *conn, const struct gw_pkt *pkt);
 enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 				 const struct gw_pkt *pkt, enum gw_dir dir);
 const char *gw_tcp_state_name(u8 state);
