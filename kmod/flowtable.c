@@ -26,6 +26,8 @@
 /* One collector run never holds the CPU for longer than this. */
 #define GW_GC_BUDGET_MS		10
 #define GW_GC_CHECK_EVERY	256
+/* Seconds a flow picked up mid-stream may live without a reply. */
+#define GW_PICKUP_UNREPLIED_MAX	300
 
 static struct kmem_cache *gw_flow_cache __read_mostly;
 
@@ -36,6 +38,10 @@ MODULE_PARM_DESC(hashsize,
 
 int gw_flowtable_module_init(void)
 {
+	/* The size promise; debug kernels grow the spinlock, so not there. */
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
+		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
+		     sizeof(struct gw_flow) > 128);
 	gw_flow_cache = KMEM_CACHE(gw_flow, SLAB_HWCACHE_ALIGN);
 	return gw_flow_cache ? 0 : -ENOMEM;
 }
@@ -80,6 +86,28 @@ static spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket)
 	return &gn->bucket_locks[bucket & (GW_BUCKET_LOCKS - 1)];
 }
 
+/* UDP, ICMP echo and other protocols: no states, a timeout each. */
+static u32 gw_pseudo_timeout_jiffies(const struct gw_net *gn,
+				     const struct gw_flow *flow)
+{
+	enum gw_tunable t;
+
+	switch (flow->key.proto) {
+	case IPPROTO_UDP:
+		t = READ_ONCE(flow->udp.stream) ? GW_TUN_UDP_STREAM :
+						  GW_TUN_UDP_UNREPLIED;
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		t = GW_TUN_ICMP;
+		break;
+	default:
+		t = GW_TUN_OTHER;
+		break;
+	}
+	return gw_tunable(gn, t) * HZ;
+}
+
 static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 				   const struct gw_flow *flow)
 {
@@ -95,11 +123,20 @@ static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 		[GW_TCP_CLOSE] = GW_TUN_TCP_CLOSE,
 		[GW_TCP_SYN_SENT2] = GW_TUN_TCP_SYN_SENT,
 	};
-	u8 state = READ_ONCE(flow->tcp.state);
+	u8 state;
+	u32 timeout;
 
+	if (flow->key.proto != IPPROTO_TCP)
+		return gw_pseudo_timeout_jiffies(gn, flow);
+	state = READ_ONCE(flow->tcp.state);
 	if (state > GW_TCP_STATE_MAX)
 		state = GW_TCP_CLOSE;
-	return gw_tunable(gn, tunable_of_state[state]) * HZ;
+	timeout = gw_tunable(gn, tunable_of_state[state]) * HZ;
+	/* adopted mid-stream and never answered: not for days */
+	if ((READ_ONCE(flow->tcp.flags) & GW_TCP_CONN_PICKED_UP) &&
+	    !READ_ONCE(flow->tcp.seen_reply))
+		timeout = min_t(u32, timeout, GW_PICKUP_UNREPLIED_MAX * HZ);
+	return timeout;
 }
 
 bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
@@ -152,21 +189,27 @@ static void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 static bool gw_flow_replaceable(const struct gw_net *gn,
 				const struct gw_flow *flow, u32 now)
 {
-	u8 state = READ_ONCE(flow->tcp.state);
+	u8 state;
 
-	return gw_flow_expired(gn, flow, now) || state == GW_TCP_TIME_WAIT ||
-	       state == GW_TCP_CLOSE;
+	if (gw_flow_expired(gn, flow, now))
+		return true;
+	if (flow->key.proto != IPPROTO_TCP)
+		return false;
+	state = READ_ONCE(flow->tcp.state);
+	return state == GW_TCP_TIME_WAIT || state == GW_TCP_CLOSE;
 }
 
 /*
- * Create the flow @pkt opens.  An expired or finished entry for the same
- * tuple is replaced.  If another CPU inserted a live entry for the tuple
- * first, that entry is returned instead and @raced is set.  NULL, with @why
- * set, when the flow cannot be admitted.
+ * Create the flow for @key: a TCP one in state @tcp, or a pseudo-connection
+ * when @tcp is NULL.  An expired or finished entry for the same tuple is
+ * replaced.  If another CPU inserted a live entry for the tuple first, that
+ * entry is returned instead and @raced is set.  NULL, with @why set, when
+ * the flow cannot be admitted.
  */
-struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
-			    u32 hash, u8 flags, const struct gw_pkt *pkt,
-			    enum gw_counter *why, bool *raced)
+static struct gw_flow *gw_flow_insert(struct gw_net *gn,
+				      const struct gw_flow_key *key, u32 hash,
+				      u8 flags, const struct gw_tcp_conn *tcp,
+				      enum gw_counter *why, bool *raced)
 {
 	unsigned int bucket = hash & (gn->nbuckets - 1);
 	struct hlist_head *head = &gn->buckets[bucket];
@@ -194,7 +237,12 @@ struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
 	flow->last_seen = now;
 	flow->packets[GW_DIR_ORIGINAL] = 1;
 	flow->packets[GW_DIR_REPLY] = 0;
-	gw_tcp_init(&flow->tcp, pkt);
+	if (tcp) {
+		flow->tcp = *tcp;
+	} else {
+		memset(&flow->tcp, 0, sizeof(flow->tcp));
+		gw_udp_init(&flow->udp, now);
+	}
 	flow->flags = flags;
 	flow->dead = 0;
 
@@ -216,6 +264,31 @@ struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
 	spin_unlock_bh(lock);
 	gw_count(gn, GW_CTR_FLOW_CREATED);
 	return flow;
+}
+
+struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
+			    u32 hash, u8 flags, const struct gw_tcp_conn *tcp,
+			    enum gw_counter *why, bool *raced)
+{
+	return gw_flow_insert(gn, key, hash, flags, tcp, why, raced);
+}
+
+struct gw_flow *gw_flow_add_pseudo(struct gw_net *gn,
+				   const struct gw_flow_key *key, u32 hash,
+				   u8 flags, enum gw_counter *why, bool *raced)
+{
+	return gw_flow_insert(gn, key, hash, flags, NULL, why, raced);
+}
+
+/* Forget @flow now (a reset before any reply), unless already gone. */
+void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
+{
+	spinlock_t *lock = gw_bucket_lock(gn, hash & (gn->nbuckets - 1));
+
+	spin_lock_bh(lock);
+	if (!flow->dead)
+		gw_flow_unlink(gn, flow);
+	spin_unlock_bh(lock);
 }
 
 /* Unlink the entries of one bucket that @expired_only selects. */

@@ -8,6 +8,7 @@
 
 #include "core/flowkey.h"
 #include "core/tcp.h"
+#include "core/udp.h"
 
 struct gw_net;
 
@@ -23,7 +24,7 @@ struct gw_net;
  * One tracked connection.  Found under RCU with no lock; its state changes
  * under @lock; unlinked under its bucket's lock and freed after a grace
  * period, so a reader that raced with the unlink still sees valid memory
- * (and @dead).  Kept within two cache lines.
+ * (and @dead).  128 bytes: two cache lines, one slab object of kmalloc-128.
  */
 struct gw_flow {
 	struct hlist_node node;
@@ -31,7 +32,10 @@ struct gw_flow {
 	spinlock_t lock;
 	u32 last_seen;		/* jiffies, wrapping */
 	u32 packets[2];		/* by enum gw_dir */
-	struct gw_tcp_conn tcp;
+	union {
+		struct gw_tcp_conn tcp;		/* key.proto is IPPROTO_TCP */
+		struct gw_udp_conn udp;		/* every other protocol */
+	};
 	u8 flags;		/* GW_FLOW_* */
 	u8 dead;
 	struct rcu_head rcu;
@@ -50,8 +54,12 @@ u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 			       const struct gw_flow_key *key, u32 hash);
 struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
-			    u32 hash, u8 flags, const struct gw_pkt *pkt,
+			    u32 hash, u8 flags, const struct gw_tcp_conn *tcp,
 			    enum gw_counter *why, bool *raced);
+struct gw_flow *gw_flow_add_pseudo(struct gw_net *gn,
+				   const struct gw_flow_key *key, u32 hash,
+				   u8 flags, enum gw_counter *why, bool *raced);
+void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash);
 bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
 		     u32 now);
 u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,

@@ -20,6 +20,9 @@
 #include "pernet.h"
 #include "zones.h"
 #include "tcp_track.h"
+#include "udp_track.h"
+#include "icmp_track.h"
+#include "core/icmp.h"
 #include "core/parse.h"
 
 static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
@@ -43,14 +46,20 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 		gw_count(gn, GW_CTR_DROP_MALFORMED);
 		return NF_DROP;
 	}
-	if (pkt.proto != IPPROTO_TCP)
-		return NF_ACCEPT;
-	/* Defragmentation runs before us: a lone TCP fragment is an evasion. */
+	/* Defragmentation runs before us: a lone fragment is an evasion. */
 	if (pkt.fragment) {
 		gw_count(gn, GW_CTR_DROP_MALFORMED);
 		return NF_DROP;
 	}
-	return gw_tcp_inbound(gn, &pkt, state->in);
+	if (pkt.proto == IPPROTO_TCP)
+		return gw_tcp_inbound(gn, &pkt, state->in);
+	if (pkt.proto == IPPROTO_UDP)
+		return gw_pseudo_inbound(gn, &pkt, state->in,
+					 GW_CTR_DROP_UDP_PROBE);
+	if (gw_icmp_proto(pkt.family, pkt.proto))
+		return gw_icmp_inbound(gn, &pkt, skb, state->in);
+	return gw_pseudo_inbound(gn, &pkt, state->in,
+				 GW_CTR_DROP_PROTO_DENIED);
 }
 
 static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
@@ -74,9 +83,13 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 		gw_count(gn, GW_CTR_DROP_MALFORMED);
 		return NF_ACCEPT;
 	}
-	if (pkt.proto != IPPROTO_TCP || pkt.fragment)
+	if (pkt.fragment)
 		return NF_ACCEPT;
-	return gw_tcp_outbound(gn, &pkt);
+	if (pkt.proto == IPPROTO_TCP)
+		return gw_tcp_outbound(gn, &pkt, skb, state);
+	if (gw_icmp_proto(pkt.family, pkt.proto))
+		return gw_icmp_outbound(gn, &pkt, skb);
+	return gw_pseudo_outbound(gn, &pkt);
 }
 
 static const struct nf_hook_ops gw_hook_ops[] = {

@@ -36,6 +36,7 @@ static const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[GW_RULE_A_COMMENT] = { .type = NLA_NUL_STRING,
 				.len = GW_COMMENT_MAX - 1 },
+	[GW_RULE_A_RATE] = NLA_POLICY_RANGE(NLA_U32, 1, GW_RULE_RATE_MAX),
 };
 
 static const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1] = {
@@ -299,10 +300,19 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 		return -EINVAL;
 	rule->action = nla_get_u8(tb[GW_RULE_A_ACTION]);
 	m->proto = nla_get_u8(tb[GW_RULE_A_PROTO]);
-	if (m->proto != IPPROTO_TCP) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_PROTO],
-				    "only tcp rules are supported");
-		return -EOPNOTSUPP;
+	if (tb[GW_RULE_A_PORTS] && m->proto != IPPROTO_TCP &&
+	    m->proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_PORTS],
+				    "ports need a tcp or udp rule");
+		return -EINVAL;
+	}
+	if (tb[GW_RULE_A_RATE]) {
+		if (m->proto != IPPROTO_ICMP && m->proto != IPPROTO_ICMPV6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_RATE],
+					    "a rate needs an icmp or icmpv6 rule");
+			return -EINVAL;
+		}
+		gw_rule_rate_init(rule, nla_get_u32(tb[GW_RULE_A_RATE]));
 	}
 	m->family = tb[GW_RULE_A_FAMILY] ? nla_get_u8(tb[GW_RULE_A_FAMILY]) : 0;
 	if (m->family && m->family != AF_INET && m->family != AF_INET6) {
@@ -442,6 +452,8 @@ static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 	}
 	if (m->ifname[0] && nla_put_string(skb, GW_RULE_A_IFNAME, m->ifname))
 		return -EMSGSIZE;
+	if (rule->rate && nla_put_u32(skb, GW_RULE_A_RATE, rule->rate))
+		return -EMSGSIZE;
 	if (rule->comment[0] &&
 	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))
 		return -EMSGSIZE;
@@ -476,18 +488,38 @@ static int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int gw_tcp_peer_fill(struct sk_buff *skb, int type,
+			    const struct gw_tcp_peer *peer)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest ||
+	    nla_put_u32(skb, GW_TCP_PEER_A_END, READ_ONCE(peer->end)) ||
+	    nla_put_u32(skb, GW_TCP_PEER_A_MAXEND, READ_ONCE(peer->maxend)) ||
+	    nla_put_u32(skb, GW_TCP_PEER_A_MAXWIN, READ_ONCE(peer->maxwin)) ||
+	    nla_put_u8(skb, GW_TCP_PEER_A_WSCALE, READ_ONCE(peer->wscale)) ||
+	    nla_put_u8(skb, GW_TCP_PEER_A_FLAGS, READ_ONCE(peer->flags)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 			const struct gw_flow *flow, u32 now)
 {
 	bool orig_first = flow->flags & GW_FLOW_ORIG_FIRST;
+	bool tcp = flow->key.proto == IPPROTO_TCP;
 	unsigned int o = orig_first ? 0 : 1;
 	struct nlattr *nest;
 	u32 flags = 0;
 
 	if (flow->flags & GW_FLOW_INBOUND)
 		flags |= GW_CONN_F_INBOUND;
-	if (READ_ONCE(flow->tcp.seen_reply))
+	if (tcp ? READ_ONCE(flow->tcp.seen_reply) :
+		  READ_ONCE(flow->udp.seen_reply))
 		flags |= GW_CONN_F_REPLIED;
+	if (tcp && (READ_ONCE(flow->tcp.flags) & GW_TCP_CONN_PICKED_UP))
+		flags |= GW_CONN_F_PICKED_UP;
 
 	nest = nla_nest_start(skb, GW_A_CONN);
 	if (!nest ||
@@ -499,7 +531,6 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 			&flow->key.addr[!o]) ||
 	    nla_put_u16(skb, GW_CONN_A_SPORT, flow->key.port[o]) ||
 	    nla_put_u16(skb, GW_CONN_A_DPORT, flow->key.port[!o]) ||
-	    nla_put_u8(skb, GW_CONN_A_STATE, READ_ONCE(flow->tcp.state)) ||
 	    nla_put_u32(skb, GW_CONN_A_TIMEOUT,
 			gw_flow_timeout_left(gn, flow, now)) ||
 	    nla_put_u64_64bit(skb, GW_CONN_A_PACKETS_ORIG,
@@ -509,6 +540,14 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 			      READ_ONCE(flow->packets[GW_DIR_REPLY]),
 			      GW_CONN_A_PAD) ||
 	    nla_put_u32(skb, GW_CONN_A_FLAGS, flags))
+		return -EMSGSIZE;
+	/* Only TCP has states and windows. */
+	if (tcp &&
+	    (nla_put_u8(skb, GW_CONN_A_STATE, READ_ONCE(flow->tcp.state)) ||
+	     gw_tcp_peer_fill(skb, GW_CONN_A_TCP_ORIG,
+			      &flow->tcp.peer[GW_DIR_ORIGINAL]) ||
+	     gw_tcp_peer_fill(skb, GW_CONN_A_TCP_REPLY,
+			      &flow->tcp.peer[GW_DIR_REPLY])))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

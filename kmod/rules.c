@@ -7,6 +7,7 @@
  */
 #include <linux/slab.h>
 #include <linux/percpu.h>
+#include <linux/jiffies.h>
 
 #include "rules.h"
 
@@ -46,6 +47,40 @@ u64 gw_rule_hits(const struct gw_rule *rule)
 	for_each_possible_cpu(cpu)
 		sum += *per_cpu_ptr(rule->hits, cpu);
 	return sum;
+}
+
+/* The burst is one second's worth. */
+void gw_rule_rate_init(struct gw_rule *rule, u32 rate)
+{
+	u64 now = (u32)jiffies;
+
+	rule->rate = rate;
+	atomic64_set(&rule->bucket, now << 32 | (u64)rate * HZ);
+}
+
+/*
+ * Take one packet's worth from @rule's bucket.  Lockless: one cmpxchg of
+ * the packed (stamp, credit) word; credit is counted in 1/HZ of a packet
+ * so a refill of @rate per second is @rate a jiffy.
+ */
+bool gw_rule_rate_allow(struct gw_rule *rule)
+{
+	u64 cap = (u64)rule->rate * HZ;
+	s64 old = atomic64_read(&rule->bucket);
+	u64 credit;
+	u32 now;
+
+	do {
+		now = (u32)jiffies;
+		credit = (u32)old + (u64)(now - (u32)((u64)old >> 32)) *
+				    rule->rate;
+		if (credit > cap)
+			credit = cap;
+		if (credit < HZ)
+			return false;
+	} while (!atomic64_try_cmpxchg(&rule->bucket, &old,
+				       (s64)((u64)now << 32 | (credit - HZ))));
+	return true;
 }
 
 /* Build and publish the array for the current list.  Caller holds gn->lock. */
@@ -157,7 +192,7 @@ void gw_rules_flush(struct gw_net *gn)
 }
 
 /* First match wins; the packet path holds rcu_read_lock(). */
-const struct gw_rule *gw_rules_match(struct gw_net *gn,
+struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     const char *in_ifname)
 {

@@ -5,11 +5,15 @@
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/netlink.h>
+#include <linux/atomic.h>
 
 #include "core/rule.h"
 #include "pernet.h"
 
-/* An allow rule.  Immutable once published; only its hit counter moves. */
+/*
+ * An allow rule.  Immutable once published; only its hit counter and its
+ * token bucket move.
+ */
 struct gw_rule {
 	struct list_head list;		/* in gn->rules, under gn->lock */
 	struct rcu_head rcu;
@@ -17,6 +21,9 @@ struct gw_rule {
 	u8 action;
 	struct gw_rule_match match;
 	u64 __percpu *hits;
+	u32 rate;			/* packets a second, 0 = unlimited */
+	/* token bucket: last refill (jiffies) << 32 | credit (1/HZ packets) */
+	atomic64_t bucket;
 	char comment[GW_COMMENT_MAX];
 };
 
@@ -35,7 +42,9 @@ int gw_rule_del(struct gw_net *gn, u32 handle,
 		struct netlink_ext_ack *extack);
 void gw_rules_flush(struct gw_net *gn);
 u64 gw_rule_hits(const struct gw_rule *rule);
-const struct gw_rule *gw_rules_match(struct gw_net *gn,
+void gw_rule_rate_init(struct gw_rule *rule, u32 rate);
+bool gw_rule_rate_allow(struct gw_rule *rule);
+struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     const char *in_ifname);
 

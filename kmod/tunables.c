@@ -22,6 +22,12 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_TCP_TIME_WAIT] = { "tcp_time_wait", "s", 1, GW_TIMEOUT_MAX },
 	[GW_TUN_TCP_CLOSE] = { "tcp_close", "s", 1, GW_TIMEOUT_MAX },
 	[GW_TUN_MAX_FLOWS] = { "max_flows", "flows", 1, GW_MAX_FLOWS_LIMIT },
+	[GW_TUN_TCP_PICKUP] = { "tcp_pickup", "0 strict, 1 loose",
+				GW_TCP_PICKUP_STRICT, GW_TCP_PICKUP_LOOSE },
+	[GW_TUN_UDP_UNREPLIED] = { "udp_unreplied", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_UDP_STREAM] = { "udp_stream", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_ICMP] = { "icmp", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_OTHER] = { "other", "s", 1, GW_TIMEOUT_MAX },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -34,6 +40,11 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_TCP_LAST_ACK] = 30,
 	[GW_TUN_TCP_TIME_WAIT] = 120,
 	[GW_TUN_TCP_CLOSE] = 10,
+	/* and as its UDP, ICMP and generic trackers have them */
+	[GW_TUN_UDP_UNREPLIED] = 30,
+	[GW_TUN_UDP_STREAM] = 120,
+	[GW_TUN_ICMP] = 30,
+	[GW_TUN_OTHER] = 600,
 };
 
 void gw_tunables_init(struct gw_net *gn)

@@ -20,7 +20,17 @@ enum gw_tunable {
 	GW_TUN_TCP_TIME_WAIT,
 	GW_TUN_TCP_CLOSE,
 	GW_TUN_MAX_FLOWS,
+	GW_TUN_TCP_PICKUP,	/* enum gw_tcp_pickup */
+	GW_TUN_UDP_UNREPLIED,	/* UDP flows with no reply yet */
+	GW_TUN_UDP_STREAM,	/* UDP flows answered and older than 2 s */
+	GW_TUN_ICMP,		/* ICMP echo flows */
+	GW_TUN_OTHER,		/* flows of every other protocol */
 	__GW_TUN_MAX,
+};
+
+enum gw_tcp_pickup {
+	GW_TCP_PICKUP_STRICT,	/* no flow from a segment we did not see open */
+	GW_TCP_PICKUP_LOOSE,	/* adopt inside connections mid-stream */
 };
 
 struct gw_tunable_def {

@@ -17,6 +17,8 @@
 #define GW_COMMENT_MAX		128
 /* Port ranges one allow rule may carry ("port 22,80,443,8000-8100"). */
 #define GW_RULE_MAX_PORT_RANGES	8
+/* Highest rate of an icmp echo rule ("rate N/s"). */
+#define GW_RULE_RATE_MAX	10000
 
 enum gw_cmd {
 	GW_CMD_UNSPEC,
@@ -90,6 +92,7 @@ enum gw_rule_attr {
 	GW_RULE_A_IFNAME,	/* string: input interface */
 	GW_RULE_A_COMMENT,	/* string */
 	GW_RULE_A_HITS,		/* u64: connections the rule admitted */
+	GW_RULE_A_RATE,		/* u32: packets per second (icmp echo rules) */
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)
@@ -108,6 +111,8 @@ enum gw_conn_attr {
 	GW_CONN_A_PACKETS_ORIG,	/* u64 */
 	GW_CONN_A_PACKETS_REPLY,/* u64 */
 	GW_CONN_A_FLAGS,	/* u32: GW_CONN_F_* */
+	GW_CONN_A_TCP_ORIG,	/* nest: enum gw_tcp_peer_attr, originator */
+	GW_CONN_A_TCP_REPLY,	/* nest: enum gw_tcp_peer_attr, responder */
 	__GW_CONN_A_MAX,
 };
 #define GW_CONN_A_MAX (__GW_CONN_A_MAX - 1)
@@ -116,6 +121,24 @@ enum gw_conn_attr {
 #define GW_CONN_F_INBOUND	(1U << 0)
 /* The responder has answered at least once. */
 #define GW_CONN_F_REPLIED	(1U << 1)
+/* Picked up mid-stream (tcp_pickup loose), not seen opening. */
+#define GW_CONN_F_PICKED_UP	(1U << 2)
+
+/* One side's TCP window state, as the tracker learnt it. */
+enum gw_tcp_peer_attr {
+	GW_TCP_PEER_A_UNSPEC,
+	GW_TCP_PEER_A_END,	/* u32: one past its highest sequence number */
+	GW_TCP_PEER_A_MAXEND,	/* u32: highest sequence the other side allows */
+	GW_TCP_PEER_A_MAXWIN,	/* u32: largest window it advertised, scaled */
+	GW_TCP_PEER_A_WSCALE,	/* u8 */
+	GW_TCP_PEER_A_FLAGS,	/* u8: GW_TCP_PEER_F_* */
+	__GW_TCP_PEER_A_MAX,
+};
+#define GW_TCP_PEER_A_MAX (__GW_TCP_PEER_A_MAX - 1)
+
+#define GW_TCP_PEER_F_WSCALE	(1U << 0)	/* offered window scaling */
+#define GW_TCP_PEER_F_SACK_PERM	(1U << 1)	/* offered SACK */
+#define GW_TCP_PEER_F_LIBERAL	(1U << 2)	/* windows not judged (yet) */
 
 enum gw_tcp_state {
 	GW_TCP_NONE,
@@ -159,6 +182,17 @@ enum gw_counter {
 	GW_CTR_DROP_TABLE_FULL,
 	GW_CTR_DROP_NOMEM,
 	GW_CTR_OUT_UNTRACKED,		/* outbound non-SYN with no flow */
+	GW_CTR_DROP_OUT_OF_WINDOW,	/* sequence or ACK outside the windows */
+	GW_CTR_TCP_STALE,		/* late duplicates passed unchanged */
+	GW_CTR_FLOW_PICKED_UP,		/* adopted mid-stream (tcp_pickup loose) */
+	GW_CTR_OUT_RESET,		/* inside sender told its flow is gone */
+	GW_CTR_DROP_UDP_PROBE,		/* inbound UDP no flow or rule allows */
+	GW_CTR_DROP_ICMP_ECHO,		/* inbound echo request no rule allows */
+	GW_CTR_DROP_ICMP_RATE,		/* echo request over its rule's rate */
+	GW_CTR_DROP_ICMP_ERROR,		/* ICMP error quoting no tracked flow */
+	GW_CTR_DROP_ICMP_OTHER,		/* stray echo replies, redirects, ... */
+	GW_CTR_DROP_PROTO_DENIED,	/* other protocols: no flow, no rule */
+	GW_CTR_ICMP_ERROR_PASSED,	/* ICMP errors for tracked flows */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)
