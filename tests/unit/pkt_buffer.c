@@ -388,6 +388,31 @@ void gw_pb_tcp_nop(struct gw_pb *pb)
 	gw_pb_tcp_opt_raw(pb, o, sizeof(o));
 }
 
+void gw_pb_tcp_sack(struct gw_pb *pb, const uint32_t *edges, unsigned int n)
+{
+	uint8_t o[2 + 4 * 8];
+	unsigned int i;
+
+	if (n < 1 || n > 4)
+		GW_PB_DIE("a SACK option holds 1 to 4 blocks, not %u", n);
+	o[0] = 5;
+	o[1] = (uint8_t)(2 + 8 * n);
+	for (i = 0; i < 2 * n; i++) {
+		o[2 + 4 * i] = (uint8_t)(edges[i] >> 24);
+		o[3 + 4 * i] = (uint8_t)(edges[i] >> 16);
+		o[4 + 4 * i] = (uint8_t)(edges[i] >> 8);
+		o[5 + 4 * i] = (uint8_t)edges[i];
+	}
+	gw_pb_tcp_opt_raw(pb, o, 2 + 8 * n);
+}
+
+void gw_pb_tcp_window(struct gw_pb *pb, uint16_t window)
+{
+	if (pb->l4_proto != IPPROTO_TCP || pb->payload_off)
+		GW_PB_DIE("TCP window outside a TCP header");
+	gw_pb_put16(pb, pb->l4_off + 14, window);
+}
+
 void gw_pb_udp(struct gw_pb *pb, uint16_t sport, uint16_t dport)
 {
 	unsigned int at = pb->len;

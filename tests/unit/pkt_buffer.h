@@ -106,6 +106,10 @@ void gw_pb_tcp_mss(struct gw_pb *pb, uint16_t mss);
 void gw_pb_tcp_wscale(struct gw_pb *pb, uint8_t shift);
 void gw_pb_tcp_sack_perm(struct gw_pb *pb);
 void gw_pb_tcp_nop(struct gw_pb *pb);
+/* A SACK option (RFC 2018) of @n blocks, @edges[2 * i] the left edge. */
+void gw_pb_tcp_sack(struct gw_pb *pb, const uint32_t *edges, unsigned int n);
+/* The 16-bit window field, right after gw_pb_tcp() (default 64240). */
+void gw_pb_tcp_window(struct gw_pb *pb, uint16_t window);
 /* Any bytes as options, well formed or not. */
 void gw_pb_tcp_opt_raw(struct gw_pb *pb, const void *bytes, unsigned int n);
 

@@ -1115,6 +1115,130 @@ TEST(parse_tcp_options_ignored_without_syn)
 	}
 }
 
+/*
+ * SACK blocks (RFC 2018) on segments other than SYNs: the highest right
+ * edge in sequence order, modulo 2^32, goes to sack_edge, whatever the
+ * order of the blocks.
+ */
+TEST(parse_tcp_sack_blocks)
+{
+	static const struct {
+		const char *what;
+		uint32_t edges[8];
+		unsigned int n;
+		uint32_t want;
+	} cases[] = {
+		{ "one block", { 1000, 2000 }, 1, 2000 },
+		{ "highest first", { 5000, 6000, 1000, 2000 }, 2, 6000 },
+		{ "highest last", { 1000, 2000, 3000, 4000, 5000, 6000 }, 3,
+		  6000 },
+		{ "four blocks", { 10, 20, 50, 60, 30, 40, 0, 5 }, 4, 60 },
+		{ "wrapping past 0", { 0xfffffff0u, 0xfffffff8u, 0x10, 0x20 },
+		  2, 0x20 },
+		{ "wrapping, other order", { 0x10, 0x20, 0xfffffff0u,
+		  0xfffffff8u }, 2, 0x20 },
+	};
+	static const uint8_t flags[] = {
+		GW_TCP_ACK, GW_TCP_ACK | GW_TCP_PSH, GW_TCP_FIN | GW_TCP_ACK,
+		GW_TCP_RST | GW_TCP_ACK,
+	};
+	struct gw_pb pb;
+	struct gw_pkt pkt;
+	unsigned int i, f, fam;
+
+	for (fam = 0; fam < ARRAY_SIZE(families); fam++) {
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			for (f = 0; f < ARRAY_SIZE(flags); f++) {
+				pb_start(&pb, families[fam]);
+				gw_pb_tcp(&pb, SPORT, DPORT, flags[f], 1, 2);
+				gw_pb_tcp_nop(&pb);
+				gw_pb_tcp_nop(&pb);
+				gw_pb_tcp_sack(&pb, cases[i].edges, cases[i].n);
+				gw_pb_payload(&pb, 10);
+				gw_pb_finish(&pb);
+				assert_int_equal(gw_pb_parse(&pb, &pkt),
+						 GW_PARSE_OK);
+				if (pkt.tcp_opts != GW_TCPOPT_SACK ||
+				    pkt.sack_edge != cases[i].want)
+					fail_msg("%s: opts %#x edge %#x, want "
+						 "%#x", cases[i].what,
+						 pkt.tcp_opts, pkt.sack_edge,
+						 cases[i].want);
+				assert_int_equal(pkt.payload_len, 10);
+			}
+		}
+	}
+}
+
+/* A SYN carries no SACK blocks; any there are not read. */
+TEST(parse_tcp_sack_ignored_on_syn)
+{
+	static const uint32_t edges[] = { 100, 200 };
+	static const uint8_t flags[] = { GW_TCP_SYN, GW_TCP_SYN | GW_TCP_ACK };
+	struct gw_pb pb;
+	struct gw_pkt pkt;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		gw_pb_ipv4(&pb, V4_SRC, V4_DST);
+		gw_pb_tcp(&pb, SPORT, DPORT, flags[i], 1, 2);
+		gw_pb_tcp_sack_perm(&pb);
+		gw_pb_tcp_sack(&pb, edges, 1);
+		gw_pb_finish(&pb);
+		assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
+		assert_int_equal(pkt.tcp_opts, GW_TCPOPT_SACK_PERM);
+		assert_int_equal(pkt.sack_edge, 0);
+	}
+}
+
+/*
+ * Broken SACK options: shorter than one block, a length running past the
+ * header, a partial block after whole ones (read up to the last whole
+ * block), a SACK after the end of the list.  No crash, no read past the
+ * header, no invented edge.
+ */
+TEST(parse_tcp_sack_malformed)
+{
+	static const struct {
+		const char *what;
+		uint8_t bytes[24];
+		unsigned int n;
+		uint8_t want_opts;
+		uint32_t want_edge;
+	} cases[] = {
+		{ "length 9", { 5, 9, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1 }, 12,
+		  0, 0 },
+		{ "length 2", { 5, 2, 1, 1 }, 4, 0, 0 },
+		{ "length 0", { 5, 0, 0, 0 }, 4, 0, 0 },
+		{ "length past the header", { 5, 18, 0, 0, 0, 1, 0, 0, 0, 2 },
+		  10, 0, 0 },
+		{ "one block and 4 stray bytes",
+		  { 5, 14, 0, 0, 0, 1, 0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff, 1,
+		    1 }, 16, GW_TCPOPT_SACK, 9 },
+		{ "after end of list", { 0, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 },
+		  12, 0, 0 },
+		{ "after an unknown option", { 99, 3, 0, 5, 10, 0, 0, 0, 1, 0,
+		  0, 0, 7, 1, 1, 1 }, 16, GW_TCPOPT_SACK, 7 },
+	};
+	struct gw_pb pb;
+	struct gw_pkt pkt;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		gw_pb_ipv4(&pb, V4_SRC, V4_DST);
+		gw_pb_tcp(&pb, SPORT, DPORT, GW_TCP_ACK, 1, 2);
+		gw_pb_tcp_opt_raw(&pb, cases[i].bytes, cases[i].n);
+		gw_pb_finish(&pb);
+		if (gw_pb_parse(&pb, &pkt) != GW_PARSE_OK)
+			fail_msg("%s: not parsed", cases[i].what);
+		if (pkt.tcp_opts != cases[i].want_opts ||
+		    pkt.sack_edge != cases[i].want_edge)
+			fail_msg("%s: opts %#x edge %u, want %#x %u",
+				 cases[i].what, pkt.tcp_opts, pkt.sack_edge,
+				 cases[i].want_opts, cases[i].want_edge);
+	}
+}
+
 /* ---- the struct and the embedding --------------------------------------- */
 
 /*
@@ -1210,6 +1334,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(parse_v6_payload_len_exceeds_buffer_malformed),
 	cmocka_unit_test(parse_tcp_opt_wscale_sack_mss),
 	cmocka_unit_test(parse_tcp_opt_wscale_clamped),
+	cmocka_unit_test(parse_tcp_sack_blocks),
+	cmocka_unit_test(parse_tcp_sack_ignored_on_syn),
+	cmocka_unit_test(parse_tcp_sack_malformed),
 	cmocka_unit_test(parse_tcp_opt_only_what_is_there),
 	cmocka_unit_test(parse_tcp_opt_malformed_lengths),
 	cmocka_unit_test(parse_tcp_options_ignored_without_syn),

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TCP tracking: the flag whitelist, flag classes, every cell of the
- * transition table, and whole connections through gw_tcp_track().
+ * transition table, and whole connections through gw_tcp_track(), driven
+ * by the connection simulator (tcp_sim.h).  The window checks have their
+ * own file, test_tcp_window.c.
  *
  * The expectations here are written from TCP semantics as a middle box sees
  * them (RFC 9293 for the endpoints, RFC 5961 for challenge ACKs, RFC 7413
@@ -10,20 +12,7 @@
  * is listed in table_deviations[] with both arguments; a deviation that
  * disappears fails the test too, so the list cannot go stale.
  */
-#include "unit.h"
-#include "tcp.h"
-
-#define FIN	GW_TCP_FIN
-#define SYN	GW_TCP_SYN
-#define RST	GW_TCP_RST
-#define PSH	GW_TCP_PSH
-#define ACK	GW_TCP_ACK
-#define URG	GW_TCP_URG
-#define ECE	GW_TCP_ECE
-#define CWR	GW_TCP_CWR
-
-#define ORIG	GW_DIR_ORIGINAL
-#define REPLY	GW_DIR_REPLY
+#include "sim_test.h"
 
 /* ---- flags --------------------------------------------------------------- */
 
@@ -161,27 +150,19 @@ TEST(tcp_is_pure_syn_all_256)
 
 /* ---- the transition table ------------------------------------------------ */
 
-#define NO	GW_TCP_NONE
-#define SS	GW_TCP_SYN_SENT
-#define SR	GW_TCP_SYN_RECV
-#define ES	GW_TCP_ESTABLISHED
-#define FW	GW_TCP_FIN_WAIT
-#define CW	GW_TCP_CLOSE_WAIT
-#define LA	GW_TCP_LAST_ACK
-#define TW	GW_TCP_TIME_WAIT
-#define CL	GW_TCP_CLOSE
-#define S2	GW_TCP_SYN_SENT2
-#define IG	GW_TCP_S_IGNORE
-#define IV	GW_TCP_S_INVALID
+/* NO .. S2, IG and IV: the state names of sim_test.h */
 
 /*
- * The state is the connection's, not an endpoint's, and the tracker sees no
- * sequence numbers: it cannot tell a retransmitted first FIN from the
- * second one, so any FIN after a FIN is "the second FIN" and any ACK after
- * it "the ACK of it", as the state definitions say.
+ * The state is the connection's, not an endpoint's, and the table sees no
+ * sequence numbers (the window checks after it do): it cannot tell a
+ * retransmitted first FIN from the second one, so any FIN after a FIN is
+ * "the second FIN" and any ACK after it "the ACK of it", as the state
+ * definitions say.
  *
- * Through gw_tcp_track() the same state again and IG have one effect (the
- * packet passes, the state stays); the table keeps them apart by meaning,
+ * Through gw_tcp_track() the same state again is ACCEPT (ACCEPT_STALE for a
+ * retransmitted SYN in SYN_SENT) and IG is ACCEPT_STALE: both pass and keep
+ * the state, only the first refreshes the flow; the table keeps them apart
+ * by meaning,
  * and so do these expectations: a packet that confirms the state (a
  * retransmitted SYN still in SYN_SENT, data) yields the state, one that
  * fits but proves nothing (a late duplicate, a challenge ACK) yields IG.
@@ -346,309 +327,502 @@ TEST(tcp_next_state_out_of_range_invalid)
 	}
 }
 
-/* ---- gw_tcp_track() ------------------------------------------------------- */
+/* ---- gw_tcp_track() through simulated connections ------------------------ */
 
-static void pkt_flags(struct gw_pkt *pkt, uint8_t flags)
+/*
+ * Every scenario from here on is a connection run by tcp_sim (tcp_sim.h):
+ * two endpoints with ISNs, windows, window scaling and SACK that build each
+ * segment the way a real stack would, so the tracker sees the sequence and
+ * acknowledgement numbers of a real connection and its window checks pass
+ * or fail for the reason a test means.  A segment the tracker passes is
+ * delivered to the other end; STEP_HOLD() shows one without delivering it
+ * (lost beyond the gateway, or still in flight when the other side sends).
+ * The window checks themselves are in test_tcp_window.c.
+ */
+
+/* A connection as Linux opens one: scaling (7 and 8) and SACK offered. */
+static void sim_start(struct sim *s, uint32_t isn_orig, uint32_t isn_reply)
 {
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->family = AF_INET;
-	pkt->proto = IPPROTO_TCP;
-	pkt->tcp_flags = flags;
+	sim_init(s, isn_orig, isn_reply);
+	sim_offer_wscale(s, ORIG, 7);
+	sim_offer_wscale(s, REPLY, 8);
+	sim_offer_sack(s, ORIG);
+	sim_offer_sack(s, REPLY);
 }
-
-static void conn_open(struct gw_tcp_conn *conn)
-{
-	struct gw_pkt pkt;
-
-	memset(conn, 0xa5, sizeof(*conn));
-	pkt_flags(&pkt, SYN);
-	gw_tcp_init(conn, &pkt);
-	assert_int_equal(conn->state, SS);
-	assert_int_equal(conn->seen_reply, 0);
-}
-
-/* One packet: check the verdict and the state it leaves. */
-static void step_at(struct gw_tcp_conn *conn, enum gw_dir dir, uint8_t flags,
-		    enum gw_tcp_verdict verdict, uint8_t state, int line)
-{
-	struct gw_pkt pkt;
-	enum gw_tcp_verdict got;
-	uint8_t before = conn->state;
-
-	/* gw_tcp_track()'s contract: the caller filtered the flags first. */
-	if (!gw_tcp_flags_valid(flags))
-		fail_msg("line %d: scenario uses invalid flags %s", line,
-			 flags_str(flags));
-	pkt_flags(&pkt, flags);
-	got = gw_tcp_track(conn, &pkt, dir);
-	if (got != verdict || conn->state != state)
-		fail_msg("line %d: %s %s in %s: verdict %d -> %s, "
-			 "want verdict %d -> %s", line, dir_name[dir],
-			 flags_str(flags), state_str(before), got,
-			 state_str(conn->state), verdict, state_str(state));
-}
-
-#define STEP(conn, dir, flags, verdict, state) \
-	step_at(conn, dir, flags, verdict, state, __LINE__)
-#define OK	GW_TCP_ACCEPT
-#define BAD	GW_TCP_INVALID
-#define REOPEN	GW_TCP_REOPEN
 
 TEST(tcp_init_from_syn)
 {
 	static const uint8_t syns[] = { SYN, SYN | ECE | CWR, SYN | URG,
 					SYN | PSH };
-	struct gw_tcp_conn conn;
-	struct gw_pkt pkt;
+	struct sim s;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(syns); i++) {
-		memset(&conn, 0xff, sizeof(conn));
-		pkt_flags(&pkt, syns[i]);
-		gw_tcp_init(&conn, &pkt);
-		assert_int_equal(conn.state, SS);
-		assert_int_equal(conn.seen_reply, 0);
+		const struct gw_tcp_peer *o, *r;
+		uint32_t isn = 0xfffffff0u + 7 * i;	/* wraps for some */
+
+		sim_start(&s, isn, 77);
+		STEP(&s, with_flags(mk_syn(&s, ORIG), syns[i]), OK, SS);
+		o = &s.conn.peer[ORIG];
+		r = &s.conn.peer[REPLY];
+		assert_int_equal(s.conn.seen_reply, 0);
+		assert_int_equal(s.conn.flags, 0);
+		/* the SYN occupies one sequence number; its window is unscaled */
+		assert_int_equal(o->end, isn + 1);
+		assert_int_equal(o->maxend, isn + 1);
+		assert_int_equal(o->maxwin, 65535);
+		assert_int_equal(o->wscale, 7);
+		assert_int_equal(o->flags,
+				 GW_TCP_PEER_WSCALE | GW_TCP_PEER_SACK_PERM);
+		/* nothing is known of the responder yet */
+		assert_int_equal(r->end, 0);
+		assert_int_equal(r->maxend, 0);
+		assert_int_equal(r->maxwin, 0);
+		assert_int_equal(r->flags, 0);
 	}
 }
 
-static void handshake(struct gw_tcp_conn *c)
+/* Open, then data both ways and an ACK of it. */
+static void handshake(struct sim *s, uint32_t isn_orig, uint32_t isn_reply)
 {
-	conn_open(c);
-	STEP(c, REPLY, SYN | ACK, OK, SR);
-	STEP(c, ORIG, ACK, OK, ES);
-	STEP(c, ORIG, ACK | PSH, OK, ES);
-	STEP(c, REPLY, ACK | PSH, OK, ES);
-	STEP(c, REPLY, ACK, OK, ES);
+	sim_start(s, isn_orig, isn_reply);
+	STEP(s, mk_syn(s, ORIG), OK, SS);
+	STEP(s, mk_synack(s, REPLY), OK, SR);
+	STEP(s, mk_ack(s, ORIG), OK, ES);
+	STEP(s, mk_data(s, ORIG, 500), OK, ES);
+	STEP(s, mk_data(s, REPLY, 1400), OK, ES);
+	STEP(s, mk_ack(s, ORIG), OK, ES);
 }
 
 TEST(tcp_close_by_originator_reaches_time_wait)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
+	struct sim_seg fin;
 
-	handshake(&c);
-	STEP(&c, ORIG, FIN | ACK, OK, FW);
-	STEP(&c, REPLY, ACK, OK, CW);
-	STEP(&c, REPLY, ACK | PSH, OK, CW);	/* half-closed: data goes on */
-	STEP(&c, ORIG, ACK, OK, CW);
-	STEP(&c, REPLY, FIN | ACK | PSH, OK, LA);
-	STEP(&c, ORIG, ACK, OK, TW);
-	STEP(&c, REPLY, FIN | ACK, OK, TW);	/* the last ACK was lost */
-	STEP(&c, ORIG, ACK, OK, TW);
-	assert_int_equal(c.seen_reply, 1);
+	handshake(&s, 1000, 0xffffff00u);
+	STEP(&s, mk_fin(&s, ORIG), OK, FW);
+	STEP(&s, mk_ack(&s, REPLY), OK, CW);
+	STEP(&s, mk_data(&s, REPLY, 700), OK, CW);	/* half-closed */
+	STEP(&s, mk_ack(&s, ORIG), OK, CW);
+	sim_fin_data(&s, REPLY, 100, &fin);		/* FIN|ACK|PSH */
+	STEP(&s, fin, OK, LA);
+	STEP_HOLD(&s, mk_ack(&s, ORIG), OK, TW);	/* lost beyond us */
+	STEP(&s, mk_fin(&s, REPLY), OK, TW);		/* so it comes again */
+	STEP(&s, mk_ack(&s, ORIG), OK, TW);
+	assert_int_equal(s.conn.seen_reply, 1);
 }
 
 TEST(tcp_close_by_responder_reaches_time_wait)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
 
-	handshake(&c);
-	STEP(&c, REPLY, FIN | ACK, OK, FW);
-	STEP(&c, ORIG, ACK, OK, CW);
-	STEP(&c, ORIG, ACK | PSH, OK, CW);
-	STEP(&c, ORIG, FIN | ACK, OK, LA);
-	STEP(&c, ORIG, FIN | ACK, OK, LA);	/* retransmitted */
-	STEP(&c, REPLY, ACK, OK, TW);
+	handshake(&s, 0x80000000u, 5);
+	STEP(&s, mk_fin(&s, REPLY), OK, FW);
+	STEP(&s, mk_ack(&s, ORIG), OK, CW);
+	STEP(&s, mk_data(&s, ORIG, 300), OK, CW);
+	STEP(&s, mk_ack(&s, REPLY), OK, CW);
+	STEP_HOLD(&s, mk_fin(&s, ORIG), OK, LA);	/* lost beyond us */
+	STEP(&s, mk_fin(&s, ORIG), OK, LA);		/* retransmitted */
+	STEP(&s, mk_ack(&s, REPLY), OK, TW);
 }
 
 TEST(tcp_simultaneous_close_reaches_time_wait)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
+	struct sim_seg fin_o, fin_r;
 
-	handshake(&c);
-	STEP(&c, ORIG, FIN | ACK, OK, FW);
-	STEP(&c, REPLY, FIN | ACK, OK, LA);
-	STEP(&c, ORIG, ACK, OK, TW);
-	STEP(&c, REPLY, ACK, OK, TW);
+	handshake(&s, 42, 4242);
+	/* the two FINs cross: neither acknowledges the other's */
+	sim_fin(&s, ORIG, &fin_o);
+	sim_fin(&s, REPLY, &fin_r);
+	STEP_HOLD(&s, fin_o, OK, FW);
+	STEP_HOLD(&s, fin_r, OK, LA);
+	sim_deliver(&s, &fin_o);
+	sim_deliver(&s, &fin_r);
+	STEP(&s, mk_ack(&s, ORIG), OK, TW);
+	STEP(&s, mk_ack(&s, REPLY), OK, TW);
 }
 
 /* A FIN that acknowledges the SYN-ACK completes the handshake as it closes. */
 TEST(tcp_fin_right_after_syn_ack)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
 
-	conn_open(&c);
-	STEP(&c, REPLY, SYN | ACK, OK, SR);
-	STEP(&c, ORIG, FIN | ACK, OK, FW);
-	STEP(&c, REPLY, FIN | ACK, OK, LA);
-	STEP(&c, ORIG, ACK, OK, TW);
+	sim_start(&s, 0xfffffffeu, 0x7fffffffu);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	STEP(&s, mk_fin(&s, ORIG), OK, FW);
+	STEP(&s, mk_fin(&s, REPLY), OK, LA);
+	STEP(&s, mk_ack(&s, ORIG), OK, TW);
 }
 
-/* RFC 9293 figure 8: both SYNs cross, then both SYN-ACKs. */
+/*
+ * RFC 9293 figure 8: both SYNs cross, then both SYN-ACKs.  The second
+ * SYN-ACK is, to the table, a SYN-ACK in SYN_RECV like any late
+ * retransmission (IGNORE): it passes as ACCEPT_STALE and moves nothing, and
+ * the ACKs that follow establish the connection.
+ */
 TEST(tcp_simultaneous_open)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
+	struct sim_seg syn_o, syn_r;
 
-	conn_open(&c);
-	STEP(&c, REPLY, SYN, OK, S2);
-	STEP(&c, REPLY, SYN, OK, S2);		/* retransmitted */
-	STEP(&c, ORIG, SYN, OK, S2);		/* retransmitted */
-	STEP(&c, ORIG, SYN | ACK, OK, SR);
-	STEP(&c, REPLY, SYN | ACK, OK, SR);
-	STEP(&c, ORIG, ACK, OK, ES);
-	STEP(&c, REPLY, ACK, OK, ES);
+	sim_start(&s, 1, 0xfffff000u);
+	sim_syn(&s, ORIG, &syn_o);
+	sim_syn(&s, REPLY, &syn_r);
+	STEP_HOLD(&s, syn_o, OK, SS);
+	STEP_HOLD(&s, syn_r, OK, S2);
+	STEP_HOLD(&s, syn_r, OK, S2);		/* retransmitted */
+	STEP_HOLD(&s, syn_o, OK, S2);		/* retransmitted */
+	assert_int_equal(s.conn.seen_reply, 1);
+	sim_deliver(&s, &syn_o);
+	sim_deliver(&s, &syn_r);
+	STEP(&s, mk_synack(&s, ORIG), OK, SR);
+	STEP(&s, mk_synack(&s, REPLY), STALE, SR);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+	STEP(&s, mk_ack(&s, REPLY), OK, ES);
+	STEP(&s, mk_data(&s, REPLY, 1000), OK, ES);
+	STEP(&s, mk_data(&s, ORIG, 1000), OK, ES);
 
 	/* The responder's SYN-ACK first this time. */
-	conn_open(&c);
-	STEP(&c, REPLY, SYN, OK, S2);
-	STEP(&c, REPLY, SYN | ACK, OK, SR);
-	STEP(&c, ORIG, SYN | ACK, OK, SR);
-	STEP(&c, ORIG, ACK | PSH, OK, ES);
-	assert_int_equal(c.seen_reply, 1);
+	sim_start(&s, 0x7ffffff0u, 99);
+	sim_syn(&s, ORIG, &syn_o);
+	sim_syn(&s, REPLY, &syn_r);
+	STEP_HOLD(&s, syn_o, OK, SS);
+	STEP_HOLD(&s, syn_r, OK, S2);
+	sim_deliver(&s, &syn_o);
+	sim_deliver(&s, &syn_r);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	STEP(&s, mk_synack(&s, ORIG), OK, SR);
+	STEP(&s, mk_data(&s, ORIG, 10), OK, ES);
+	assert_int_equal(s.conn.seen_reply, 1);
 }
 
+/*
+ * An exact RST (at the sender's next sequence number) closes any state it
+ * is sent in.  Before the responder has answered (SYN_SENT) the entry is
+ * forgotten at once (ACCEPT_CLOSE); the responder's answer to the SYN must
+ * be an RST|ACK acknowledging it, and a bare RST is refused.
+ */
 TEST(tcp_rst_from_either_side_closes_every_state)
 {
 	static const uint8_t states[] = { SS, SR, ES, FW, CW, LA, TW, CL, S2 };
 	static const uint8_t rsts[] = { RST, RST | ACK, RST | ACK | PSH };
-	struct gw_tcp_conn c;
-	unsigned int s, dir, r;
+	struct sim s;
+	unsigned int st, dir, r;
 
-	for (s = 0; s < ARRAY_SIZE(states); s++)
-		for (dir = 0; dir < 2; dir++)
+	for (st = 0; st < ARRAY_SIZE(states); st++) {
+		for (dir = 0; dir < 2; dir++) {
 			for (r = 0; r < ARRAY_SIZE(rsts); r++) {
-				c.state = states[s];
-				c.seen_reply = 0;
-				STEP(&c, (enum gw_dir)dir, rsts[r], OK, CL);
-				assert_int_equal(c.seen_reply, dir == REPLY);
+				uint8_t state = states[st];
+				bool seen;
+				struct sim_seg g;
+
+				sim_start(&s, 0xffff0000u + 977 * st,
+					  0x01000000u * (r + 1) + dir);
+				sim_to_state(&s, state);
+				seen = s.conn.seen_reply;
+				sim_rst(&s, (enum gw_dir)dir, rsts[r] & ACK, &g);
+				g.flags = rsts[r];
+				if (dir == REPLY && state == SS) {
+					STEP(&s, g, rsts[r] & ACK ? CLOSE : OOW,
+					     rsts[r] & ACK ? CL : SS);
+					assert_int_equal(s.conn.seen_reply, 0);
+					continue;
+				}
+				seen = seen || dir == REPLY;
+				STEP(&s, g, seen ? OK : CLOSE, CL);
+				assert_int_equal(s.conn.seen_reply, seen);
 			}
+		}
+	}
 }
 
 /*
  * A SYN on a finished tuple is a new connection, possibly from the other
- * side: REOPEN, with the old entry left as it was for the caller to
- * replace.  A SYN-ACK there opens nothing.
+ * side (RFC 9293 3.6.1, RFC 6191: a higher ISN): REOPEN, with the old entry
+ * left as it was for the caller to replace.  A SYN-ACK there opens
+ * nothing: from the originator it is INVALID, from the responder a late
+ * retransmission that passes and moves nothing.
  */
 TEST(tcp_syn_on_time_wait_or_close_reopens)
 {
 	static const uint8_t states[] = { TW, CL };
 	static const uint8_t syns[] = { SYN, SYN | ECE | CWR, SYN | URG };
-	struct gw_tcp_conn c;
-	unsigned int s, dir, i;
+	struct sim s;
+	unsigned int st, dir, i;
 
-	for (s = 0; s < ARRAY_SIZE(states); s++) {
+	for (st = 0; st < ARRAY_SIZE(states); st++) {
 		for (dir = 0; dir < 2; dir++) {
 			for (i = 0; i < ARRAY_SIZE(syns); i++) {
-				c.state = states[s];
-				c.seen_reply = 0;
-				STEP(&c, (enum gw_dir)dir, syns[i], REOPEN,
-				     states[s]);
-				assert_int_equal(c.seen_reply, 0);
+				struct sim_seg g;
+				uint8_t seen;
+
+				sim_start(&s, 100 * i, 0xfffffff0u);
+				sim_to_state(&s, states[st]);
+				seen = s.conn.seen_reply;
+				sim_syn_new_isn(&s, (enum gw_dir)dir,
+						s.e[dir].snd_nxt + 0x10000000u,
+						&g);
+				g.flags = syns[i];
+				STEP_HOLD(&s, g, REOPEN, states[st]);
+				assert_int_equal(s.conn.seen_reply, seen);
 			}
-			c.state = states[s];
-			STEP(&c, (enum gw_dir)dir, SYN | ACK,
-			     dir == ORIG ? BAD : OK, states[s]);
+			sim_start(&s, 3, 0x80000000u);
+			sim_to_state(&s, states[st]);
+			STEP(&s, mk_synack(&s, (enum gw_dir)dir),
+			     dir == ORIG ? BAD : STALE, states[st]);
 		}
 	}
 }
 
-/* The originator has nothing to acknowledge or close before the SYN-ACK. */
+/*
+ * The originator has nothing to acknowledge or close before the SYN-ACK:
+ * any of these is refused, even with the one acknowledgement number that
+ * would be right once the SYN-ACK comes.
+ */
 TEST(tcp_syn_sent_stray_from_originator_invalid)
 {
 	static const uint8_t stray[] = {
 		ACK, ACK | PSH, ACK | URG, SYN | ACK, FIN | ACK,
 		FIN | ACK | PSH,
 	};
-	struct gw_tcp_conn c;
+	struct sim s;
 	unsigned int i;
 
-	conn_open(&c);
-	for (i = 0; i < ARRAY_SIZE(stray); i++)
-		STEP(&c, ORIG, stray[i], BAD, SS);
-	assert_int_equal(c.seen_reply, 0);
+	sim_start(&s, 0xfffffffdu, 12345);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	for (i = 0; i < ARRAY_SIZE(stray); i++) {
+		struct sim_seg g = {
+			.dir = ORIG, .flags = stray[i],
+			.seq = s.e[ORIG].isn + !(stray[i] & SYN),
+			.ack = s.e[REPLY].isn + 1, .win = 1000,
+		};
+
+		STEP_HOLD(&s, g, BAD, SS);
+	}
+	assert_int_equal(s.conn.seen_reply, 0);
 	/* ... and the connection still opens normally afterwards */
-	STEP(&c, REPLY, SYN | ACK, OK, SR);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
 }
 
+/*
+ * A retransmitted SYN passes but proves nothing about the connection being
+ * alive: ACCEPT_STALE, so that the caller does not extend the half-open
+ * entry's life (issue 5), and it changes nothing.
+ */
 TEST(tcp_syn_retransmit_keeps_syn_sent)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
 	int i;
 
-	conn_open(&c);
+	sim_start(&s, 0xffffffffu, 1);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
 	for (i = 0; i < 5; i++)
-		STEP(&c, ORIG, SYN, OK, SS);
-	STEP(&c, ORIG, SYN | ECE | CWR, OK, SS);
-	assert_int_equal(c.seen_reply, 0);
+		STEP(&s, mk_syn(&s, ORIG), STALE, SS);
+	STEP(&s, with_flags(mk_syn(&s, ORIG), SYN | ECE | CWR), STALE, SS);
+	assert_int_equal(s.conn.seen_reply, 0);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
 }
 
 /*
  * seen_reply (GW_CONN_F_REPLIED) means the responder answered: set by a
- * reply packet that is let through, never by the originator, never by a
- * reply packet that is dropped.
+ * reply packet that is let through and judged, never by the originator,
+ * never by a reply packet that is dropped, and not by a challenge ACK in
+ * SYN_SENT either: that one answers an old connection, not our SYN, and
+ * passes unjudged (ACCEPT_STALE).
  */
 TEST(tcp_seen_reply_only_by_reply)
 {
-	struct gw_tcp_conn c;
+	struct sim s;
+	struct sim_seg g;
 
-	conn_open(&c);
-	STEP(&c, ORIG, SYN, OK, SS);
-	STEP(&c, ORIG, RST, OK, CL);
-	assert_int_equal(c.seen_reply, 0);
+	sim_start(&s, 10, 20);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_syn(&s, ORIG), STALE, SS);
+	STEP(&s, mk_rst(&s, ORIG, false), CLOSE, CL);
+	assert_int_equal(s.conn.seen_reply, 0);
 
-	conn_open(&c);
-	STEP(&c, REPLY, FIN | ACK, BAD, SS);	/* dropped */
-	assert_int_equal(c.seen_reply, 0);
-	STEP(&c, REPLY, ACK, OK, SS);		/* challenge ACK, passed */
-	assert_int_equal(c.seen_reply, 1);
+	sim_start(&s, 10, 20);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	/* the responder got the SYN; a FIN is no answer to it */
+	g = (struct sim_seg){ .dir = REPLY, .flags = FIN | ACK,
+			      .seq = 20, .ack = 11, .win = 512 };
+	STEP_HOLD(&s, g, BAD, SS);
+	assert_int_equal(s.conn.seen_reply, 0);
+	/* a challenge ACK from a responder holding an old connection */
+	g = (struct sim_seg){ .dir = REPLY, .flags = ACK,
+			      .seq = 0x55555555u, .ack = 0x66666666u,
+			      .win = 512 };
+	STEP_HOLD(&s, g, STALE, SS);
+	assert_int_equal(s.conn.seen_reply, 0);
 
-	conn_open(&c);
-	STEP(&c, REPLY, SYN | ACK, OK, SR);
-	assert_int_equal(c.seen_reply, 1);
-	STEP(&c, ORIG, ACK, OK, ES);
-	assert_int_equal(c.seen_reply, 1);
+	sim_start(&s, 10, 20);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	assert_int_equal(s.conn.seen_reply, 1);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+	assert_int_equal(s.conn.seen_reply, 1);
 }
 
 /*
- * gw_tcp_track() is the table plus REOPEN: walk every cell through it too,
- * with a typical flag byte per class, checking verdict, state, and that
- * INVALID and IGNORE leave the state alone.
+ * The segment of flag class @fc that side @d of @s would really send now:
+ * a SYN is its SYN again (its retransmission), a SYN-ACK its answer to the
+ * peer's SYN, a FIN its FIN (again, if sent), an ACK new data (or a pure
+ * ACK once it has closed), an RST the exact one; NONE is a bare URG.  Where
+ * the side cannot have sent such a thing (no SYN from the peer yet) the
+ * fields are those of its last segment: the table refuses it before any
+ * window is looked at.
+ */
+static struct sim_seg class_segment(struct sim *s, enum gw_dir d,
+				    enum gw_tcp_flag_class fc)
+{
+	struct sim_end *e = &s->e[d];
+	struct sim_seg g = {
+		.dir = d, .seq = e->snd_nxt, .ack = e->rcv_nxt, .win = 1024,
+	};
+
+	switch (fc) {
+	case GW_TCP_FC_SYN:
+		sim_syn(s, d, &g);
+		break;
+	case GW_TCP_FC_SYNACK:
+		if (e->synced)
+			sim_synack(s, d, &g);
+		else
+			g.flags = SYN | ACK;
+		break;
+	case GW_TCP_FC_FIN:
+		if (e->synced)
+			sim_fin(s, d, &g);
+		else
+			g.flags = FIN | ACK;
+		break;
+	case GW_TCP_FC_ACK:
+		if (!e->synced)
+			g.flags = ACK | PSH;
+		else if (e->fin_sent)
+			sim_ack(s, d, &g);
+		else
+			sim_data(s, d, 100, &g);
+		break;
+	case GW_TCP_FC_RST:
+		sim_rst(s, d, e->synced, &g);
+		break;
+	default:
+		g.flags = URG;
+		break;
+	}
+	return g;
+}
+
+/*
+ * gw_tcp_track() is the table plus REOPEN plus the window checks: walk every
+ * cell through it too, each state reached by a real connection and each
+ * class a segment that fits that connection's windows, so the verdict is
+ * the table's.  An IGNORE cell passes as ACCEPT_STALE and moves nothing; a
+ * retransmitted SYN in SYN_SENT is ACCEPT_STALE too; an RST before any
+ * reply is ACCEPT_CLOSE.  Refusals and ACCEPT_STALE leave the entry as it
+ * was, byte for byte.  NONE is a zeroed entry: no connection has it.
  */
 TEST(tcp_track_follows_table_every_cell)
 {
-	static const uint8_t class_flags[GW_TCP_FC_MAX] = {
-		[GW_TCP_FC_SYN] = SYN,
-		[GW_TCP_FC_SYNACK] = SYN | ACK,
-		[GW_TCP_FC_FIN] = FIN | ACK,
-		[GW_TCP_FC_ACK] = ACK | PSH,
-		[GW_TCP_FC_RST] = RST | ACK,
-		[GW_TCP_FC_NONE] = URG,	/* invalid; the table must agree */
-	};
-	unsigned int dir, fc, st;
+	unsigned int dir, fc, st, cells = 0;
 
 	for (dir = 0; dir < 2; dir++) {
 		for (fc = 0; fc < GW_TCP_FC_MAX; fc++) {
 			for (st = 0; st <= GW_TCP_STATE_MAX; st++) {
-				uint8_t next = gw_tcp_next_state((uint8_t)st,
-						(enum gw_dir)dir,
-						(enum gw_tcp_flag_class)fc);
-				struct gw_tcp_conn c = { (uint8_t)st, 0 };
-				struct gw_pkt pkt;
+				uint8_t want_st, next = expected[dir][fc][st];
 				enum gw_tcp_verdict v, want_v;
-				uint8_t want_st;
+				struct gw_tcp_conn saved;
+				struct sim_seg g;
+				bool seen;
+				unsigned int i;
+				struct sim s;
 
+				for (i = 0; i < ARRAY_SIZE(table_deviations); i++)
+					if (table_deviations[i].dir == dir &&
+					    table_deviations[i].fc == fc &&
+					    table_deviations[i].state == st)
+						next = table_deviations[i].core;
+
+				sim_start(&s, 0xfffff000u + 31 * st + fc,
+					  0x7ffff000u + 17 * st + dir);
+				if (st == NO) {
+					/* an entry nothing has opened */
+					sim_syn(&s, ORIG, &g);
+					sim_deliver(&s, &g);
+					sim_syn(&s, REPLY, &g);
+					sim_deliver(&s, &g);
+					memset(&s.conn, 0, sizeof(s.conn));
+					s.tracked = true;
+				} else {
+					sim_to_state(&s, (uint8_t)st);
+				}
+				seen = s.conn.seen_reply;
+				g = class_segment(&s, (enum gw_dir)dir,
+						  (enum gw_tcp_flag_class)fc);
 				if (fc == GW_TCP_FC_SYN && (st == TW || st == CL)) {
 					want_v = REOPEN;
 					want_st = (uint8_t)st;
 				} else if (next == IV) {
 					want_v = BAD;
 					want_st = (uint8_t)st;
+				} else if (next == IG) {
+					want_v = STALE;
+					want_st = (uint8_t)st;
+				} else if (fc == GW_TCP_FC_SYN && st == SS &&
+					   dir == ORIG) {
+					want_v = STALE;
+					want_st = next;
+				} else if (fc == GW_TCP_FC_RST &&
+					   !(seen || dir == REPLY)) {
+					want_v = CLOSE;
+					want_st = next;
+				} else if (fc == GW_TCP_FC_RST && st == SS) {
+					/* the responder refusing the SYN */
+					want_v = CLOSE;
+					want_st = next;
 				} else {
 					want_v = OK;
-					want_st = next == IG ? st : next;
+					want_st = next;
 				}
-				pkt_flags(&pkt, class_flags[fc]);
-				v = gw_tcp_track(&c, &pkt, (enum gw_dir)dir);
-				if (v != want_v || c.state != want_st ||
-				    c.seen_reply != (dir == REPLY && v == OK))
-					fail_msg("%s %s in %s: verdict %d state %s "
-						 "seen_reply %d",
+				saved = s.conn;
+				v = sim_track(&s, &g);
+				cells++;
+				if (v != want_v || s.conn.state != want_st)
+					fail_msg("%s %s in %s: verdict %s state %s, "
+						 "want %s %s\n    %s\n    %s",
 						 dir_name[dir], fc_name[fc],
 						 gw_tcp_state_name((uint8_t)st),
-						 v, state_str(c.state),
-						 c.seen_reply);
+						 sim_verdict_name(v),
+						 state_str(s.conn.state),
+						 sim_verdict_name(want_v),
+						 state_str(want_st),
+						 sim_seg_str(&s, &g),
+						 sim_conn_str(&s));
+				if (!verdict_passes(v) || v == STALE) {
+					if (memcmp(&saved, &s.conn,
+						   sizeof(saved)) != 0)
+						fail_msg("%s %s in %s: %s changed "
+							 "the entry",
+							 dir_name[dir],
+							 fc_name[fc],
+							 gw_tcp_state_name(
+								(uint8_t)st),
+							 sim_verdict_name(v));
+				}
+				if (s.conn.seen_reply !=
+				    (seen || (dir == REPLY && v == OK)))
+					fail_msg("%s %s in %s: seen_reply %u",
+						 dir_name[dir], fc_name[fc],
+						 gw_tcp_state_name((uint8_t)st),
+						 s.conn.seen_reply);
 			}
 		}
 	}
+	assert_int_equal(cells, 2 * GW_TCP_FC_MAX * __GW_TCP_STATE_MAX);
 }
 
 TEST(tcp_state_name_every_state)
