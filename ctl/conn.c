@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "gwctl.h"
@@ -25,9 +26,71 @@ static const char *const tcp_states[__GW_TCP_STATE_MAX] = {
 struct conn_walk {
 	struct print_list list;
 	uint64_t count;
+	bool verbose;		/* text: each side's window state on its own line */
 };
 
-static void print_conn(const struct nlattr **ctb, const char *src, const char *dst)
+/* GW_TCP_PEER_F_* as words, in bit order. */
+static const char *const tcp_peer_flags[] = {
+	"wscale",	/* GW_TCP_PEER_F_WSCALE: offered window scaling */
+	"sack",		/* GW_TCP_PEER_F_SACK_PERM: offered SACK */
+	"liberal",	/* GW_TCP_PEER_F_LIBERAL: windows not judged (yet) */
+};
+
+_Static_assert(GW_TCP_PEER_F_WSCALE == 1 << 0 && GW_TCP_PEER_F_SACK_PERM == 1 << 1 &&
+	       GW_TCP_PEER_F_LIBERAL == 1 << 2, "tcp_peer_flags[] is out of step with the UAPI");
+
+/*
+ * One side's window state: "orig" or "reply" in JSON (always), and in text
+ * a line of its own under the flow with -v:
+ *     orig:  end=N maxend=N maxwin=N wscale=N flags=wscale,sack
+ */
+static int print_tcp_peer(const char *key, const struct nlattr *nest, bool text)
+{
+	const struct nlattr *ptb[GW_TCP_PEER_A_MAX + 1];
+	uint8_t flags;
+	unsigned int bit;
+	bool first = true;
+	char buf[8];
+
+	if (gw_nl_parse_nest(nest, &gw_tcp_peer_policy, ptb))
+		return -1;
+	flags = gw_attr_u8(ptb[GW_TCP_PEER_A_FLAGS]);
+
+	print_open_object(key);
+	if (text)
+		print_text("\n    %s:%*s", key, (int)(5 - strlen(key)), "");
+	print_u64("end", text ? " end=%" PRIu64 : NULL, gw_attr_u32(ptb[GW_TCP_PEER_A_END]));
+	print_u64("maxend", text ? " maxend=%" PRIu64 : NULL,
+		  gw_attr_u32(ptb[GW_TCP_PEER_A_MAXEND]));
+	print_u64("maxwin", text ? " maxwin=%" PRIu64 : NULL,
+		  gw_attr_u32(ptb[GW_TCP_PEER_A_MAXWIN]));
+	print_u64("wscale", text ? " wscale=%" PRIu64 : NULL,
+		  gw_attr_u8(ptb[GW_TCP_PEER_A_WSCALE]));
+	print_open_array("flags");
+	for (bit = 0; bit < 8; bit++) {
+		const char *word;
+
+		if (!(flags & (1U << bit)))
+			continue;
+		if (bit < GW_ARRAY_SIZE(tcp_peer_flags)) {
+			word = tcp_peer_flags[bit];
+		} else {
+			/* a flag of a newer module */
+			snprintf(buf, sizeof(buf), "0x%02x", 1U << bit);
+			word = buf;
+		}
+		if (text)
+			print_text("%s", first ? " flags=" : ",");
+		print_str(NULL, text ? "%s" : NULL, word);
+		first = false;
+	}
+	print_close_array();
+	print_close_object();
+	return 0;
+}
+
+static int print_conn(const struct nlattr **ctb, const char *src, const char *dst,
+		      bool verbose)
 {
 	uint8_t proto = mnl_attr_get_u8(ctb[GW_CONN_A_PROTO]);
 	uint32_t flags = gw_attr_u32(ctb[GW_CONN_A_FLAGS]);
@@ -56,17 +119,31 @@ static void print_conn(const struct nlattr **ctb, const char *src, const char *d
 	}
 	print_str("src", "src=%s ", src);
 	print_str("dst", "dst=%s ", dst);
-	if (ctb[GW_CONN_A_SPORT])
-		print_u64("sport", "sport=%" PRIu64 " ", mnl_attr_get_u16(ctb[GW_CONN_A_SPORT]));
-	if (ctb[GW_CONN_A_DPORT])
-		print_u64("dport", "dport=%" PRIu64 " ", mnl_attr_get_u16(ctb[GW_CONN_A_DPORT]));
+	/* ICMP echo flows carry the echo identifier as both ports. */
+	if ((proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) && ctb[GW_CONN_A_SPORT]) {
+		print_u64("id", "id=%" PRIu64 " ", mnl_attr_get_u16(ctb[GW_CONN_A_SPORT]));
+	} else {
+		if (ctb[GW_CONN_A_SPORT])
+			print_u64("sport", "sport=%" PRIu64 " ", mnl_attr_get_u16(ctb[GW_CONN_A_SPORT]));
+		if (ctb[GW_CONN_A_DPORT])
+			print_u64("dport", "dport=%" PRIu64 " ", mnl_attr_get_u16(ctb[GW_CONN_A_DPORT]));
+	}
 	print_u64("packets_orig", "packets=%" PRIu64,
 		  gw_attr_u64(ctb[GW_CONN_A_PACKETS_ORIG]));
 	print_u64("packets_reply", "/%" PRIu64, gw_attr_u64(ctb[GW_CONN_A_PACKETS_REPLY]));
 	print_str("direction", " [%s]", flags & GW_CONN_F_INBOUND ? "inbound" : "outbound");
 	print_bool("replied", " [replied]", flags & GW_CONN_F_REPLIED);
+	print_bool("picked_up", " [picked-up]", flags & GW_CONN_F_PICKED_UP);
+	/* An older module sends no window state: the members are left out. */
+	if (ctb[GW_CONN_A_TCP_ORIG] &&
+	    print_tcp_peer("orig", ctb[GW_CONN_A_TCP_ORIG], verbose))
+		return -1;
+	if (ctb[GW_CONN_A_TCP_REPLY] &&
+	    print_tcp_peer("reply", ctb[GW_CONN_A_TCP_REPLY], verbose))
+		return -1;
 	print_close_object();
 	print_nl();
+	return 0;
 }
 
 static int format_conn_addr(const struct nlattr **ctb, int type, char *buf, size_t len)
@@ -98,7 +175,8 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 		return gw_nl_bad_reply("flow addresses do not match the flow's family");
 
 	print_list_item(&walk->list);
-	print_conn(ctb, src, dst);
+	if (print_conn(ctb, src, dst, walk->verbose))
+		return MNL_CB_ERROR;
 	walk->count++;
 	return MNL_CB_OK;
 }
@@ -108,6 +186,12 @@ static int conn_list(int argc, char **argv)
 	struct conn_walk walk = { .list = { .key = "flows" } };
 	struct nlmsghdr *nlh;
 
+	/* JSON always carries the window state; -v adds it to the text. */
+	if (argc > 0 && (!strcmp(argv[0], "-v") || !strcmp(argv[0], "--verbose"))) {
+		walk.verbose = true;
+		argc--;
+		argv++;
+	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
 	nlh = gw_nl_msg(GW_CMD_CONN_GET, NLM_F_REQUEST | NLM_F_DUMP);

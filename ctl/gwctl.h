@@ -89,6 +89,19 @@ const char *gw_counter_name(unsigned int id, char *buf, size_t len);
  */
 int gw_stats_show(bool summary);
 
+/* tunable.c */
+/*
+ * The word for value of tunable name ("strict" for tcp_pickup 0), or NULL
+ * when the tunable takes plain numbers or the value has no word.
+ */
+const char *gw_tunable_word(const char *name, uint64_t value);
+/*
+ * A value given on the command line: a word, for tunables that have them,
+ * or a decimal number.  0, or -1 with a sentence in err.
+ */
+int gw_tunable_parse(const char *name, const char *arg, uint64_t *value,
+		     char *err, size_t errlen);
+
 /* status.c */
 struct gw_status {
 	char version[GW_NAME_MAX];

@@ -49,6 +49,7 @@ static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_IFNAME]	= MNL_TYPE_NUL_STRING,
 	[GW_RULE_A_COMMENT]	= MNL_TYPE_NUL_STRING,
 	[GW_RULE_A_HITS]	= MNL_TYPE_U64,
+	[GW_RULE_A_RATE]	= MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type conn_types[GW_CONN_A_MAX + 1] = {
@@ -63,6 +64,16 @@ static const enum mnl_attr_data_type conn_types[GW_CONN_A_MAX + 1] = {
 	[GW_CONN_A_PACKETS_ORIG] = MNL_TYPE_U64,
 	[GW_CONN_A_PACKETS_REPLY] = MNL_TYPE_U64,
 	[GW_CONN_A_FLAGS]	= MNL_TYPE_U32,
+	[GW_CONN_A_TCP_ORIG]	= MNL_TYPE_NESTED,
+	[GW_CONN_A_TCP_REPLY]	= MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type tcp_peer_types[GW_TCP_PEER_A_MAX + 1] = {
+	[GW_TCP_PEER_A_END]	= MNL_TYPE_U32,
+	[GW_TCP_PEER_A_MAXEND]	= MNL_TYPE_U32,
+	[GW_TCP_PEER_A_MAXWIN]	= MNL_TYPE_U32,
+	[GW_TCP_PEER_A_WSCALE]	= MNL_TYPE_U8,
+	[GW_TCP_PEER_A_FLAGS]	= MNL_TYPE_U8,
 };
 
 static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
@@ -76,6 +87,9 @@ static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
 const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
 const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
 const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
+const struct gw_policy gw_tcp_peer_policy = {
+	"gw_tcp_peer_attr", tcp_peer_types, GW_TCP_PEER_A_MAX
+};
 const struct gw_policy gw_tunable_policy = {
 	"gw_tunable_attr", tunable_types, GW_TUNABLE_A_MAX
 };

@@ -25,6 +25,7 @@ struct gw_policy {
 extern const struct gw_policy gw_attr_policy;		/* enum gw_attr */
 extern const struct gw_policy gw_rule_policy;		/* enum gw_rule_attr */
 extern const struct gw_policy gw_conn_policy;		/* enum gw_conn_attr */
+extern const struct gw_policy gw_tcp_peer_policy;	/* enum gw_tcp_peer_attr */
 extern const struct gw_policy gw_tunable_policy;	/* enum gw_tunable_attr */
 
 /*

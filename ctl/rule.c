@@ -44,6 +44,7 @@ struct rule_spec {
 	struct gw_ports ports;		/* count 0: any port */
 	const char *ifname;
 	const char *comment;
+	uint32_t rate;			/* icmp echo per second, 0: no limit */
 };
 
 /* PROTO is "tcp" or "proto N": returns how many arguments it took, or -1. */
@@ -95,8 +96,8 @@ static int check_comment(const char *comment)
 	return GW_EXIT_OK;
 }
 
-enum rule_keyword { KW_FROM, KW_TO, KW_PORT, KW_ON, KW_COMMENT };
-#define KW_COUNT (KW_COMMENT + 1)
+enum rule_keyword { KW_FROM, KW_TO, KW_PORT, KW_ON, KW_COMMENT, KW_RATE };
+#define KW_COUNT (KW_RATE + 1)
 
 static const char *const rule_keywords[KW_COUNT] = {
 	[KW_FROM]	= "from",
@@ -104,7 +105,32 @@ static const char *const rule_keywords[KW_COUNT] = {
 	[KW_PORT]	= "port",
 	[KW_ON]		= "on",
 	[KW_COMMENT]	= "comment",
+	[KW_RATE]	= "rate",
 };
+
+static bool is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+/* "rate N/s" (or plain N): echo requests a second. */
+static int parse_rate(const char *val, uint32_t *rate)
+{
+	char num[16], err[GW_ERR_MAX];
+	size_t len = strlen(val);
+	uint64_t v;
+
+	if (len > 2 && !strcmp(val + len - 2, "/s"))
+		len -= 2;
+	if (len == 0 || len >= sizeof(num))
+		return gw_usage_error("rate must be N/s, 1 to %d.", GW_RULE_RATE_MAX);
+	memcpy(num, val, len);
+	num[len] = '\0';
+	if (gw_parse_uint("rate", num, 1, GW_RULE_RATE_MAX, &v, err, sizeof(err)))
+		return gw_usage_error("%s", err);
+	*rate = (uint32_t)v;
+	return GW_EXIT_OK;
+}
 
 static int parse_option(struct rule_spec *r, enum rule_keyword kw, const char *val)
 {
@@ -133,6 +159,8 @@ static int parse_option(struct rule_spec *r, enum rule_keyword kw, const char *v
 	case KW_COMMENT:
 		r->comment = val;
 		return check_comment(val);
+	case KW_RATE:
+		return parse_rate(val, &r->rate);
 	}
 	return GW_EXIT_OK;
 }
@@ -150,6 +178,11 @@ static int parse_rule(int argc, char **argv, struct rule_spec *r)
 		return GW_EXIT_USAGE;
 	argc -= 1 + used;
 	argv += 1 + used;
+	/* "allow icmp echo": echo requests are the only thing icmp rules open. */
+	if (argc > 0 && is_icmp(r->proto) && !strcmp(argv[0], "echo")) {
+		argc--;
+		argv++;
+	}
 
 	for (; argc > 0; argc -= 2, argv += 2) {
 		int kw;
@@ -159,7 +192,7 @@ static int parse_rule(int argc, char **argv, struct rule_spec *r)
 				break;
 		}
 		if (kw == KW_COUNT)
-			return gw_usage_error("unknown rule keyword \"%s\" (from, to, port, on or comment).",
+			return gw_usage_error("unknown rule keyword \"%s\" (from, to, port, on, rate or comment).",
 					      argv[0]);
 		if (seen & 1U << kw)
 			return gw_usage_error("\"%s\" given twice.", argv[0]);
@@ -172,6 +205,8 @@ static int parse_rule(int argc, char **argv, struct rule_spec *r)
 
 	if (r->ports.count && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
 		return gw_usage_error("port needs tcp or udp.");
+	if (r->rate && !is_icmp(r->proto))
+		return gw_usage_error("rate needs icmp or icmpv6.");
 	if (r->has_src && r->has_dst && r->src.family != r->dst.family)
 		return gw_usage_error("from and to must be of the same address family.");
 	return GW_EXIT_OK;
@@ -210,6 +245,8 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_spec *r)
 		mnl_attr_put_strz(nlh, GW_RULE_A_IFNAME, r->ifname);
 	if (r->comment)
 		mnl_attr_put_strz(nlh, GW_RULE_A_COMMENT, r->comment);
+	if (r->rate)
+		mnl_attr_put_u32(nlh, GW_RULE_A_RATE, r->rate);
 	mnl_attr_nest_end(nlh, rule);
 }
 
@@ -401,6 +438,8 @@ static void print_rule(const struct nlattr **rtb, const struct prefix_text *from
 	print_u64("handle", "handle %" PRIu64 "  ", mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]));
 	print_str("action", "%s", action_buf);
 	print_proto(mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]));
+	if (is_icmp(mnl_attr_get_u8(rtb[GW_RULE_A_PROTO])))
+		print_text(" echo");
 	if (family)
 		print_str("family", NULL, family == AF_INET ? "ipv4" : "ipv6");
 	if (from)
@@ -414,6 +453,8 @@ static void print_rule(const struct nlattr **rtb, const struct prefix_text *from
 		print_ports(ports);
 	if (rtb[GW_RULE_A_IFNAME])
 		print_str("iface", " on %s", mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
+	if (rtb[GW_RULE_A_RATE])
+		print_u64("rate", " rate %" PRIu64 "/s", mnl_attr_get_u32(rtb[GW_RULE_A_RATE]));
 	if (rtb[GW_RULE_A_COMMENT] && *mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]))
 		print_comment(mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
 	print_u64("hits", "  # hits %" PRIu64, gw_attr_u64(rtb[GW_RULE_A_HITS]));

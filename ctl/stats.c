@@ -21,6 +21,17 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_DROP_TABLE_FULL]	= "drop_table_full",
 	[GW_CTR_DROP_NOMEM]		= "drop_nomem",
 	[GW_CTR_OUT_UNTRACKED]		= "out_untracked",
+	[GW_CTR_DROP_OUT_OF_WINDOW]	= "drop_out_of_window",
+	[GW_CTR_TCP_STALE]		= "tcp_stale",
+	[GW_CTR_FLOW_PICKED_UP]		= "flow_picked_up",
+	[GW_CTR_OUT_RESET]		= "out_reset",
+	[GW_CTR_DROP_UDP_PROBE]		= "drop_udp_probe",
+	[GW_CTR_DROP_ICMP_ECHO]		= "drop_icmp_echo",
+	[GW_CTR_DROP_ICMP_RATE]		= "drop_icmp_rate",
+	[GW_CTR_DROP_ICMP_ERROR]	= "drop_icmp_error",
+	[GW_CTR_DROP_ICMP_OTHER]	= "drop_icmp_other",
+	[GW_CTR_DROP_PROTO_DENIED]	= "drop_proto_denied",
+	[GW_CTR_ICMP_ERROR_PASSED]	= "icmp_error_passed",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */

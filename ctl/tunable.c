@@ -19,6 +19,65 @@ static int check_name(const char *name)
 	return GW_EXIT_OK;
 }
 
+/*
+ * Tunables whose values are choices: gwctl takes and prints words for
+ * them, the module keeps numbers (the value's index here).
+ */
+static const struct tunable_words {
+	const char *name;
+	const char *const *words;
+	unsigned int count;
+} tunable_words[] = {
+	{ "tcp_pickup", (const char *const[]){ "strict", "loose" }, 2 },
+};
+
+static const struct tunable_words *find_words(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < GW_ARRAY_SIZE(tunable_words); i++) {
+		if (!strcmp(tunable_words[i].name, name))
+			return &tunable_words[i];
+	}
+	return NULL;
+}
+
+const char *gw_tunable_word(const char *name, uint64_t value)
+{
+	const struct tunable_words *tw = find_words(name);
+
+	return tw && value < tw->count ? tw->words[value] : NULL;
+}
+
+int gw_tunable_parse(const char *name, const char *arg, uint64_t *value,
+		     char *err, size_t errlen)
+{
+	const struct tunable_words *tw = find_words(name);
+	unsigned int i;
+	size_t len = 0;
+
+	if (!tw)
+		return gw_parse_uint("value", arg, 0, UINT64_MAX, value, err, errlen);
+	for (i = 0; i < tw->count; i++) {
+		if (!strcmp(tw->words[i], arg)) {
+			*value = i;
+			return 0;
+		}
+	}
+	/* Numbers still work; the module checks their range. */
+	if (!gw_parse_uint("value", arg, 0, UINT64_MAX, value, err, errlen))
+		return 0;
+	len = snprintf(err, errlen, "invalid value \"%s\" for %s: expected", arg, name);
+	for (i = 0; i < tw->count && len < errlen; i++) {
+		const char *sep = !i ? " " : i + 1 < tw->count ? ", " : " or ";
+
+		len += snprintf(err + len, errlen - len, "%s%s", sep, tw->words[i]);
+	}
+	if (len < errlen)
+		snprintf(err + len, errlen - len, " (or a number).");
+	return -1;
+}
+
 int do_set(int argc, char **argv)
 {
 	char err[GW_ERR_MAX];
@@ -30,7 +89,7 @@ int do_set(int argc, char **argv)
 		return gw_usage_error("set needs a tunable and a value (gwctl set NAME VALUE).");
 	if (check_name(argv[0]))
 		return GW_EXIT_USAGE;
-	if (gw_parse_uint("value", argv[1], 0, UINT64_MAX, &value, err, sizeof(err)))
+	if (gw_tunable_parse(argv[0], argv[1], &value, err, sizeof(err)))
 		return gw_usage_error("%s", err);
 	if (gw_check_end(argc - 2, argv + 2))
 		return GW_EXIT_USAGE;
@@ -53,12 +112,16 @@ static void print_tunable(const struct nlattr **ttb, bool full)
 {
 	const char *name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
 	const char *unit = ttb[GW_TUNABLE_A_UNIT] ? mnl_attr_get_str(ttb[GW_TUNABLE_A_UNIT]) : "";
+	uint64_t value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	const char *word = gw_tunable_word(name, value);
 
 	print_open_object(name);
 	if (full)
 		print_text("%-24s ", name);
-	print_u64("value", full ? "%12" PRIu64 : "%" PRIu64,
-		  mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]));
+	/* JSON keeps the number and adds the word; text shows the word. */
+	print_u64("value", word ? NULL : full ? "%12" PRIu64 : "%" PRIu64, value);
+	if (word)
+		print_str("word", full ? "%12s" : "%s", word);
 	print_str("unit", full ? " %-6s" : NULL, unit);
 	print_u64("min", full ? " (%" PRIu64 : NULL, mnl_attr_get_u64(ttb[GW_TUNABLE_A_MIN_VALUE]));
 	print_u64("max", full ? "..%" PRIu64 ")" : NULL, mnl_attr_get_u64(ttb[GW_TUNABLE_A_MAX_VALUE]));

@@ -10,7 +10,9 @@
 # Exit status: 0 pass, 1 fail, 4 skip (as the kernel's netfilter selftests).
 #
 # Everything that waits is bounded: no helper sleeps to synchronise, each polls
-# observed state (ss, tcpdump's "listening on") up to a timeout.
+# observed state (ss, tcpdump's "listening on") up to a timeout. Helper
+# timeouts are multiplied by GW_TIME_SCALE: 1, or 4 on the debug kernel of
+# make check-debug, which under emulation runs several times slower.
 
 set -u
 
@@ -297,16 +299,17 @@ snmp_counter() {
 # ---- traffic ---------------------------------------------------------------
 
 # gw_ping NS ADDR [COUNT]: COUNT (1) echo requests, IPv4 or IPv6, all must
-# be answered; bounded by a deadline of COUNT + 2 seconds.
+# be answered; bounded by a deadline of COUNT + 2 seconds (times GW_TIME_SCALE).
 gw_ping() {
 	local count=${3:-1}
-	ip netns exec "$1" ping -n -q -c "$count" -i 0.2 -W 2 -w "$((count + 2))" "$2"
+	ip netns exec "$1" ping -n -q -c "$count" -i 0.2 -W "$((2 * GW_TIME_SCALE))" \
+		-w "$(((count + 2) * GW_TIME_SCALE))" "$2"
 }
 
 # wait_until TIMEOUT CMD...: poll CMD every 0.1 s until it succeeds; fails
 # after TIMEOUT seconds.
 wait_until() {
-	local end=$((SECONDS + $1 + 1))
+	local end=$((SECONDS + $1 * GW_TIME_SCALE + 1))
 	shift
 	until "$@"; do
 		[ "$SECONDS" -lt "$end" ] || return 1
@@ -322,7 +325,7 @@ wait_file() {
 
 # wait_listener NS tcp|udp PORT [TIMEOUT]: poll ss until PORT is bound.
 wait_listener() {
-	local ns=$1 proto=$2 port=$3 limit=${4:-5} flags end
+	local ns=$1 proto=$2 port=$3 limit=$((${4:-5} * GW_TIME_SCALE)) flags end
 	case $proto in
 	tcp) flags=-Hltn ;;
 	udp) flags=-Hlun ;;
@@ -353,7 +356,7 @@ tcp_server() {
 # tcp_connect NS ADDR PORT [TIMEOUT]: one connection; prints what the server
 # sent. Fails if the connection fails or nothing arrives within TIMEOUT (3 s).
 tcp_connect() {
-	local ns=$1 addr=$2 port=$3 limit=${4:-3} target reply
+	local ns=$1 addr=$2 port=$3 limit=$((${4:-3} * GW_TIME_SCALE)) target reply
 	if _gw_is_v6 "$addr"; then
 		target="TCP6:[$addr]:$port"
 	else
@@ -423,7 +426,7 @@ PEER
 # send a line, get the same line back (data both ways through the flow).
 # Fails on refusal, silence or a wrong echo within TIMEOUT (3 s).
 tcp_roundtrip() {
-	local ns=$1 addr=$2 port=$3 limit=${4:-3} target line reply
+	local ns=$1 addr=$2 port=$3 limit=$((${4:-3} * GW_TIME_SCALE)) target line reply
 	if _gw_is_v6 "$addr"; then
 		target="TCP6:[$addr]:$port"
 	else
@@ -457,7 +460,7 @@ udp_server() {
 # udp_connect NS ADDR PORT [TIMEOUT]: send one datagram, print the reply.
 # Fails if none arrives within TIMEOUT (3 s) or ICMP says unreachable.
 udp_connect() {
-	local ns=$1 addr=$2 port=$3 limit=${4:-3} reply
+	local ns=$1 addr=$2 port=$3 limit=$((${4:-3} * GW_TIME_SCALE)) reply
 	# bash's /dev/udp connects the socket, so the reply (or the ICMP error)
 	# ends the wait at once, where socat and nc linger until their idle
 	# timeout. dd reads the whole datagram in one read; bash's read would
@@ -490,10 +493,10 @@ capture_start() {
 	_gw_cap_pid[id]=$pid
 	_gw_cap_file[id]=$file
 	gw_on_exit "kill $pid 2>/dev/null"
-	end=$((SECONDS + 11))
+	end=$((SECONDS + 10 * GW_TIME_SCALE + 1))
 	until grep -q 'listening on' "$err" 2>/dev/null; do
 		kill -0 "$pid" 2>/dev/null || gw_fatal "tcpdump on $ifc in $ns: $(cat "$err")"
-		[ "$SECONDS" -lt "$end" ] || gw_fatal "tcpdump on $ifc in $ns not capturing after 10s"
+		[ "$SECONDS" -lt "$end" ] || gw_fatal "tcpdump on $ifc in $ns not capturing after $((10 * GW_TIME_SCALE))s"
 		sleep 0.1
 	done
 	GW_CAPTURE=$id
@@ -518,6 +521,12 @@ capture_stop_id() {
 	tcpdump -nr "$file" 2>/dev/null | wc -l
 }
 
+# capture_count: how many packets the last capture started has matched so
+# far, without stopping it (tcpdump -U writes each one out at once).
+capture_count() {
+	tcpdump -nr "${_gw_cap_file[$GW_CAPTURE]}" 2>/dev/null | wc -l
+}
+
 # capture_show / capture_show_id ID: print the captured packets, for a
 # failure's context.
 capture_show() {
@@ -526,4 +535,68 @@ capture_show() {
 
 capture_show_id() {
 	tcpdump -nr "${_gw_cap_file[$1]}" 2>/dev/null
+}
+
+# ---- soak and fuzz ---------------------------------------------------------
+
+# gw_debug_kernel: true on the debug kernel of make check-debug (KASAN,
+# lockdep, kmemleak; tests/vm/debug.config).
+gw_debug_kernel() {
+	case $(uname -r) in *-gwdebug) return 0 ;; esac
+	return 1
+}
+
+if [ -z "${GW_TIME_SCALE:-}" ]; then
+	GW_TIME_SCALE=1
+	gw_debug_kernel && GW_TIME_SCALE=4
+fi
+export GW_TIME_SCALE
+
+# gw_helper NAME: build tests/vm/helpers/NAME.c (a packet generator) unless
+# its binary is newer than the sources, and print the binary's path. Built in
+# the guest, with the host's compiler, into tests/vm/out/bin/.
+gw_helper() {
+	local src=$GW_ROOT/tests/vm/helpers/$1.c bin=$GW_ROOT/tests/vm/out/bin/$1
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] ||
+		[ "$GW_ROOT/tests/vm/helpers/pktlib.h" -nt "$bin" ]; then
+		mkdir -p "${bin%/*}" || return 1
+		gcc -O2 -Wall -Werror -o "$bin.tmp" "$src" >&2 || return 1
+		mv "$bin.tmp" "$bin"
+	fi
+	echo "$bin"
+}
+
+# gw_slab_objs CACHE: objects in use in a slab cache (SLUB: after flushing
+# the per-CPU slabs, whose free objects /proc/slabinfo counts as used), or
+# nothing if the cache is not listed (merged into another one).
+gw_slab_objs() {
+	[ -w "/sys/kernel/slab/$1/shrink" ] && echo 1 >"/sys/kernel/slab/$1/shrink"
+	awk -v c="$1" '$1 == c { print $2; found = 1 } END { exit !found }' /proc/slabinfo
+}
+
+# gw_mac NS DEV: the MAC address of DEV in NS.
+gw_mac() {
+	ip -n "$1" -j link show dev "$2" | jq -er '.[0].address'
+}
+
+# gw_drops NS: the sum of every drop_* counter of `gwctl -j stats` in NS.
+gw_drops() {
+	gwctl_in "$1" -j stats | jq -e '[.. | objects | to_entries[] |
+		select(.key | startswith("drop_")) | .value | numbers] | add // 0'
+}
+
+# ---- TCP window state ------------------------------------------------------
+
+# gw_flow_json NS PORT: the flow of `gwctl -j conn list` in NS with PORT as
+# its source or destination port, one line of JSON (with "orig" and "reply"
+# window state); fails if there is none.
+gw_flow_json() {
+	gwctl_in "$1" -j conn list | jq -ec --argjson p "$2" \
+		'first(.flows[]? | select(.sport == $p or .dport == $p))'
+}
+
+# gw_marked_filter: tcpdump filter for segments tests/vm/helpers/tcp_inject.py
+# forged (urgent pointer 0xbeef without URG), IPv4 or IPv6.
+gw_marked_filter() {
+	echo '(ip and tcp[18:2] = 0xbeef) or (ip6 and ip6[6] = 6 and ip6[58:2] = 0xbeef)'
 }

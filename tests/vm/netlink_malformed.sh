@@ -21,7 +21,7 @@ snapshot() { "$GWCTL" -j rule list; "$GWCTL" -j iface list; "$GWCTL" -j get; }
 # The UAPI numbers, as include/uapi/gatewarden.h fixes them for good.
 IFACE_SET=3 RULE_ADD=6 RULE_DEL=7 TUNABLE_SET=12
 A_IFNAME=3 A_ZONE=5 A_RULE=6 A_RULE_HANDLE=7 A_TUNABLE=10
-R_ACTION=3 R_PROTO=5 R_SRC=6 R_PORTS=10
+R_ACTION=3 R_PROTO=5 R_SRC=6 R_PORTS=10 R_RATE=15
 
 before=$(snapshot)
 
@@ -51,8 +51,13 @@ refused "string attribute given as a number" "policy|NUL|string|invalid" \
 	$IFACE_SET "$A_IFNAME:u32:1094795585" "$A_ZONE:u8:1"
 refused "interface name no device can have" "interface name" \
 	$IFACE_SET "$A_IFNAME:str:a/b" "$A_ZONE:u8:1"
-refused "rule for an unsupported protocol" "only tcp" \
-	$RULE_ADD "$A_RULE:nest:$R_ACTION/u8/0,$R_PROTO/u8/17"
+# port 80-80 on an icmp rule
+refused "ports on a protocol that has none" "tcp or udp" \
+	$RULE_ADD "$A_RULE:nest:$R_ACTION/u8/0,$R_PROTO/u8/1,$R_PORTS/nest/11/u32/5242960"
+refused "a rate on a tcp rule" "icmp" \
+	$RULE_ADD "$A_RULE:nest:$R_ACTION/u8/0,$R_PROTO/u8/6,$R_RATE/u32/5"
+refused "rate 0" "range|min" \
+	$RULE_ADD "$A_RULE:nest:$R_ACTION/u8/0,$R_PROTO/u8/1,$R_RATE/u32/0"
 refused "rule address of 5 bytes" "address|family" \
 	$RULE_ADD "$A_RULE:nest:$R_ACTION/u8/0,$R_PROTO/u8/6,$R_SRC/raw/c000020001"
 refused "rule port range 0" "port" \
@@ -72,8 +77,8 @@ assert_eq "nothing changed" "$before" "$(snapshot)"
 out=$("$GWCTL" set tcp_nonsense 5 2>&1)
 assert_eq "gwctl exits 2 when the kernel refuses" 2 "$?"
 assert_ok "gwctl prints the extack message ($out)" grep -q "^Error: unknown tunable" <<<"$out"
-out=$("$GWCTL" -j rule add allow udp port 53 2>/dev/null)
-assert_eq "with -j the error is JSON" "only tcp rules are supported" \
+out=$("$GWCTL" -j rule del 999 2>/dev/null)
+assert_eq "with -j the error is JSON" "no rule with that handle" \
 	"$(jq -r .error <<<"$out" 2>/dev/null)"
 out=$("$GWCTL" rule add allow tcp port 70000 2>&1)
 assert_eq "a usage error exits 1" 1 "$?"

@@ -44,10 +44,12 @@ done
 assert_eq "the collector removed the entry from the table" 1 "$reaped"
 assert_ge "expiry counted" 1 "$(gw_counter "$NS_GW" flow_expired)"
 
-# The inside host's next segment leaves, but the reply has no flow now.
+# The inside host's next segment has no flow now: under strict pickup it is
+# dropped and the host is told at once with a reset.
 touch "$GW_TMP/gate"
-assert_fail "the expired connection carries no more replies" wait "$hold"
-assert_ge "the reply was dropped as tcp_no_flow" 1 "$(gw_counter "$NS_GW" drop_tcp_no_flow)"
+assert_fail "the expired connection carries no more data" wait "$hold"
+assert_ok "the inside host was reset ($(cat "$GW_TMP/hold.out"))" grep -qi "reset" "$GW_TMP/hold.out"
+assert_ge "the reset was counted" 1 "$(gw_counter "$NS_GW" out_reset)"
 
 assert_fail "timeouts below 1 s are refused" gwctl_in "$NS_GW" set tcp_established 0
 assert_fail "unknown tunables are refused" gwctl_in "$NS_GW" set tcp_nonsense 5
