@@ -5,7 +5,10 @@
 # make demo       boot a guest and show the firewall at work
 # make lint       checkpatch, sparse, W=1 and shellcheck
 # make unit       userspace unit tests of the plain-C core (ASan + UBSan)
+# make fuzz       libFuzzer on the core, FUZZ_SECONDS (60) per target
 # make vm         guest scenarios only (tests/vm/run; VM_TESTS= to pick some)
+# make debug-kernel  build the guest kernel with KASAN, lockdep, kmemleak (cached)
+# make check-debug   every guest scenario, soak and fuzz on that kernel
 # make install    module (via kbuild), gwctl, man page, completion, unit file
 
 # The running kernel may have no build tree (this is so on the CI machines,
@@ -36,6 +39,10 @@ gwctl:
 unit:
 	$(MAKE) -C tests/unit check
 
+.PHONY: fuzz
+fuzz: deps
+	$(MAKE) -C tests/fuzz run
+
 vm: all
 	tests/vm/run $(VM_TESTS)
 
@@ -51,10 +58,19 @@ demo: deps all
 lint: deps
 	scripts/lint.sh
 
+.PHONY: debug-kernel check-debug
+
+debug-kernel: deps
+	scripts/debug-kernel.sh
+
+check-debug: deps
+	scripts/check-debug.sh
+
 clean:
 	-$(KBUILD) clean
 	$(MAKE) -C ctl clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean
 	rm -rf tests/vm/out
 
 install: all

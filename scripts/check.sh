@@ -40,13 +40,6 @@ echo "== unit"
 make -s -C tests/unit check
 add_summary tests/unit/summary unit
 
-# "make fuzz" (CI runs it just before) leaves its result here: fold it in
-# when there is one; "make clean" removes it.
-if [ -f tests/fuzz/summary ]; then
-	echo "== fuzz (tests/fuzz/summary, from make fuzz)"
-	add_summary tests/fuzz/summary fuzz
-fi
-
 echo "== build"
 if make -s all; then
 	echo "== guest scenarios"

@@ -7,13 +7,16 @@ set -eu -o pipefail
 
 # One list, so there is one place to look. What each group is for:
 #   build:   module and gwctl, unit tests, static checks (sparse, clang,
-#            checkpatch from linux-source-6.1, dkms packaging)
+#            checkpatch from linux-source-6.1, dkms packaging), fuzzers
+#            (libFuzzer is in libclang-rt-14-dev, only recommended by clang)
 #   guest:   the kernel the module is built for and booted in QEMU, and the
 #            initramfs tools of tests/vm/mkinitramfs
 #   in-VM:   what scenarios run inside the guest (it uses the host's root)
+#   debug:   building the debug kernel of make check-debug from linux-source-6.1
 packages=(
 	build-essential pkg-config libmnl-dev libcmocka-dev
-	sparse clang dkms shellcheck linux-source-6.1
+	sparse clang libclang-rt-14-dev dkms shellcheck linux-source-6.1
+	bc flex bison libelf-dev libssl-dev dwarves
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static cpio kmod
 	iproute2 iputils-ping nftables nmap hping3 python3-scapy socat iperf3

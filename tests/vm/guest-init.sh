@@ -1,6 +1,9 @@
 #!/bin/bash
 # Stage 2 of the guest, PID 1 after switch_root (see mkinitramfs): the host's
 # root is mounted read-only, the repository read-write at its own path.
+# With a kernel that has virtio and 9p built in (GW_VM_KERNEL, the debug
+# kernel) there is no stage 1: the kernel mounts the host's root and starts
+# this script as init with GW_VM_DIRECT=1, and it does stage 1's mounts.
 # Runs the scenarios listed in tests/vm/out/.run/plan and writes one verdict
 # line per scenario to tests/vm/out/results as soon as it is known, so that a
 # guest dying halfway still leaves the verdicts it reached.
@@ -11,8 +14,6 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=${TERM:-linux}
 
 vm_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-out=$vm_dir/out
-run_dir=$out/.run
 
 poweroff_now() {
 	sync
@@ -42,6 +43,22 @@ mount_once() { # TYPE DIR [OPTIONS]
 mount_once proc /proc
 mount_once sysfs /sys
 mount_once devtmpfs /dev
+if [ "${GW_VM_DIRECT:-0}" = 1 ]; then
+	# What mkinitramfs's stage 1 does: writable /run, /tmp, /var/tmp and
+	# /root, then the repository read-write over its read-only self (after
+	# the tmpfs mounts, so a checkout under /tmp is not hidden by them).
+	for d in /run /tmp /var/tmp /root; do
+		mount -t tmpfs -o mode=0755 tmpfs "$d" || fatal "tmpfs on $d"
+	done
+	chmod 1777 /tmp /var/tmp
+	repo_dir=${vm_dir%/tests/vm}
+	mkdir -p "$repo_dir" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,rw gwrepo "$repo_dir" ||
+		fatal "cannot mount the repository at $repo_dir"
+	vm_dir=$repo_dir/tests/vm
+fi
+out=${vm_dir%/tests/vm}/${GW_VM_OUT_REL:-tests/vm/out}
+run_dir=$out/.run
 mount_once devpts /dev/pts mode=0620,ptmxmode=0666
 mount_once tmpfs /dev/shm mode=1777
 mount_once debugfs /sys/kernel/debug
@@ -59,7 +76,7 @@ ip link set lo up
 echo "boot=$(uptime_s)" >"$run_dir/timing"
 
 export GW_ROOT GW_VM=1 GW_OUT="$out"
-export GW_KO=$GW_ROOT/kmod/gatewarden.ko
+export GW_KO=${GW_KO:-$GW_ROOT/kmod/gatewarden.ko}
 export GWCTL=$GW_ROOT/ctl/gwctl
 cd "$GW_ROOT" || fatal "cannot cd to $GW_ROOT"
 
@@ -76,6 +93,27 @@ fi
 # already; these catch what does not panic (UBSAN, KASAN reports on a debug
 # kernel, "BUG: sleeping function called from invalid context", leaks).
 kernel_bad='WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection|UBSAN|KASAN|suspected memory leak'
+# and what only a debug kernel says: debugobjects, KFENCE, hung tasks, stalls,
+# SLUB's own checks ("BUG gw_flow (Tainted: ...): Objects remaining ...")
+kernel_bad+='|ODEBUG|KFENCE|INFO: task .* blocked|rcu: INFO|self-detected stall|BUG [^ ]+ \('
+
+# kmemleak_report: scan (twice, a second apart, so that an object merely in
+# flight during the first scan is not reported) and print what is left.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_report() {
+	echo scan >"$kmemleak"
+	[ -n "$(cat "$kmemleak")" ] || return 0
+	sleep 1
+	echo scan >"$kmemleak"
+	cat "$kmemleak"
+}
+
+# What the kernel leaked while booting is not ours: kept aside, then
+# forgotten, so that any later report is new.
+if [ -w "$kmemleak" ]; then
+	kmemleak_report >"$out/kmemleak-boot.log"
+	echo clear >"$kmemleak"
+fi
 
 results=$out/results
 : >"$results"
@@ -134,16 +172,16 @@ run_scenario() { # PATH
 		ip -all netns delete >/dev/null 2>&1
 	fi
 
-	if [ -w /sys/kernel/debug/kmemleak ]; then
+	if [ -w "$kmemleak" ]; then
 		# kmemleak only reports objects older than ~5 s, so a leak may
 		# surface one scenario late; the final scan after the last
-		# scenario catches the rest.
-		echo scan >/sys/kernel/debug/kmemleak
-		leaks=$(cat /sys/kernel/debug/kmemleak)
+		# scenario (tests/vm/helpers/kmemleak_final.sh) catches the rest.
+		leaks=$(kmemleak_report)
 		if [ -n "$leaks" ]; then
 			printf '\n---- kmemleak ----\n%s\n' "$leaks" >>"$log"
-			echo clear >/sys/kernel/debug/kmemleak
-			status=fail reason="kmemleak reports leaks"
+			printf '%s\n' "$leaks" >"$out/kmemleak-$name.log"
+			echo clear >"$kmemleak"
+			status=fail reason="kmemleak reports leaks (${out#"$GW_ROOT"/}/kmemleak-$name.log)"
 		fi
 	fi
 

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Frame building for the test packet generators (synflood.c, pktfuzz.c):
+ * Ethernet + IPv4/IPv6 + TCP with correct checksums, sent on an AF_PACKET
+ * socket so that nothing in the sender's stack validates or fixes them.
+ */
+#ifndef GW_PKTLIB_H
+#define GW_PKTLIB_H
+
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH	0x08
+#define TH_ACK	0x10
+#define TH_URG	0x20
+#define TH_ECE	0x40
+#define TH_CWR	0x80
+
+#define FRAME_MAX 2048
+
+struct frame {
+	uint8_t buf[FRAME_MAX];
+	size_t len;
+};
+
+struct tcp_spec {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint8_t doff;		/* 32-bit words, as on the wire */
+	uint16_t win;
+};
+
+static inline double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int m[6];
+	int i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
+		   &m[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+	return 0;
+}
+
+/* An AF_PACKET socket on IFNAME that skips the qdisc; its MAC in @mac. */
+static inline int packet_socket(const char *ifname, struct sockaddr_ll *sll,
+				uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int fd, one = 1;
+
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0) {
+		perror("socket(AF_PACKET)");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
+		perror(ifname);
+		close(fd);
+		return -1;
+	}
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_ifindex = ifr.ifr_ifindex;
+	sll->sll_protocol = 0;
+	if (bind(fd, (struct sockaddr *)sll, sizeof(*sll)) < 0) {
+		perror("bind(AF_PACKET)");
+		close(fd);
+		return -1;
+	}
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
+		perror("SIOCGIFHWADDR");
+		close(fd);
+		return -1;
+	}
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	/* Best effort: straight to the driver, no qdisc drops. */
+	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	return fd;
+}
+
+static inline uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 1) {
+		sum += (uint32_t)p[0] << 8 | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static inline uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+static inline size_t put_eth(uint8_t *b, const uint8_t smac[6],
+			     const uint8_t dmac[6], uint16_t type)
+{
+	memcpy(b, dmac, 6);
+	memcpy(b + 6, smac, 6);
+	b[12] = type >> 8;
+	b[13] = type & 0xff;
+	return 14;
+}
+
+/* TCP header (and @optlen bytes of options already at b + 20) with the
+ * checksum over the pseudo header sum @psum and @len bytes of segment. */
+static inline void put_tcp(uint8_t *b, const struct tcp_spec *t, size_t len,
+			   uint32_t psum)
+{
+	uint16_t c;
+
+	b[0] = t->sport >> 8;
+	b[1] = t->sport & 0xff;
+	b[2] = t->dport >> 8;
+	b[3] = t->dport & 0xff;
+	b[4] = t->seq >> 24;
+	b[5] = t->seq >> 16;
+	b[6] = t->seq >> 8;
+	b[7] = t->seq;
+	b[8] = t->ack >> 24;
+	b[9] = t->ack >> 16;
+	b[10] = t->ack >> 8;
+	b[11] = t->ack;
+	b[12] = (uint8_t)(t->doff << 4);
+	b[13] = t->flags;
+	b[14] = t->win >> 8;
+	b[15] = t->win & 0xff;
+	b[16] = b[17] = 0;
+	b[18] = b[19] = 0;
+	c = csum_fold(csum_add(psum + len, b, len));
+	memcpy(b + 16, &c, 2);
+}
+
+static inline void put_ip4(uint8_t *b, struct in_addr src, struct in_addr dst,
+			   uint8_t proto, size_t ihl_bytes, size_t total,
+			   uint16_t id, uint16_t frag)
+{
+	uint16_t c;
+
+	b[0] = 0x40 | (uint8_t)(ihl_bytes / 4);
+	b[1] = 0;
+	b[2] = total >> 8;
+	b[3] = total & 0xff;
+	b[4] = id >> 8;
+	b[5] = id & 0xff;
+	b[6] = frag >> 8;
+	b[7] = frag & 0xff;
+	b[8] = 64;
+	b[9] = proto;
+	b[10] = b[11] = 0;
+	memcpy(b + 12, &src, 4);
+	memcpy(b + 16, &dst, 4);
+	c = csum_fold(csum_add(0, b, ihl_bytes));
+	memcpy(b + 10, &c, 2);
+}
+
+static inline uint32_t psum4(struct in_addr src, struct in_addr dst,
+			     uint8_t proto)
+{
+	uint32_t s = csum_add(0, &src, 4);
+
+	return csum_add(s, &dst, 4) + proto;
+}
+
+static inline void put_ip6(uint8_t *b, const struct in6_addr *src,
+			   const struct in6_addr *dst, uint8_t next,
+			   size_t payload)
+{
+	b[0] = 0x60;
+	b[1] = b[2] = b[3] = 0;
+	b[4] = payload >> 8;
+	b[5] = payload & 0xff;
+	b[6] = next;
+	b[7] = 64;
+	memcpy(b + 8, src, 16);
+	memcpy(b + 24, dst, 16);
+}
+
+static inline uint32_t psum6(const struct in6_addr *src,
+			     const struct in6_addr *dst, uint8_t proto)
+{
+	uint32_t s = csum_add(0, src, 16);
+
+	return csum_add(s, dst, 16) + proto;
+}
+
+static inline size_t build_tcp4(uint8_t *b, const uint8_t smac[6],
+				const uint8_t dmac[6], struct in_addr src,
+				struct in_addr dst, const struct tcp_spec *t)
+{
+	size_t off = put_eth(b, smac, dmac, ETHERTYPE_IP);
+
+	put_tcp(b + off + 20, t, 20, psum4(src, dst, IPPROTO_TCP));
+	put_ip4(b + off, src, dst, IPPROTO_TCP, 20, 40, 0, 0x4000);
+	return off + 40;
+}
+
+static inline size_t build_tcp6(uint8_t *b, const uint8_t smac[6],
+				const uint8_t dmac[6],
+				const struct in6_addr *src,
+				const struct in6_addr *dst,
+				const struct tcp_spec *t)
+{
+	size_t off = put_eth(b, smac, dmac, ETHERTYPE_IPV6);
+
+	put_tcp(b + off + 40, t, 20, psum6(src, dst, IPPROTO_TCP));
+	put_ip6(b + off, src, dst, IPPROTO_TCP, 20);
+	return off + 60;
+}
+
+#endif /* GW_PKTLIB_H */

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * synflood: TCP SYNs from COUNT distinct spoofed sources, as fast as one
+ * AF_PACKET socket sends them, bounded by COUNT and by SECONDS.
+ *
+ *   synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS
+ *
+ * SRC-BASE is an IPv4 or IPv6 address; packet i comes from SRC-BASE + i in
+ * the low 32 bits for IPv6, and for IPv4 from one of the 256 addresses of
+ * SRC-BASE's /24 with source port 1024 + i / 256, so every (address, port)
+ * is distinct up to 256 * 64512 packets.  Ethernet source is the
+ * interface's own address.  Prints "sent N in S s (R pkt/s)"; exits 0 when
+ * all COUNT went out, 3 when SECONDS ran out first, 1 on an error.
+ *
+ * Scapy sends about a thousand packets a second under emulation; this sends
+ * tens of thousands, batched through sendmmsg().
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pktlib.h"
+
+#define BATCH 64
+
+int main(int argc, char **argv)
+{
+	struct frame frames[BATCH];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_ll sll;
+	struct in6_addr base6, dst6;
+	struct in_addr base4, dst4;
+	unsigned long count, sent = 0;
+	uint8_t smac[6], dmac[6];
+	double start, limit, now;
+	uint16_t port;
+	int fd, v6;
+
+	if (argc != 8) {
+		fprintf(stderr, "usage: synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS\n");
+		return 1;
+	}
+	v6 = strchr(argv[3], ':') != NULL;
+	if (v6 ? inet_pton(AF_INET6, argv[3], &base6) != 1 ||
+		 inet_pton(AF_INET6, argv[4], &dst6) != 1 :
+		 inet_pton(AF_INET, argv[3], &base4) != 1 ||
+		 inet_pton(AF_INET, argv[4], &dst4) != 1) {
+		fprintf(stderr, "synflood: bad address\n");
+		return 1;
+	}
+	if (parse_mac(argv[2], dmac)) {
+		fprintf(stderr, "synflood: bad MAC %s\n", argv[2]);
+		return 1;
+	}
+	port = (uint16_t)atoi(argv[5]);
+	count = strtoul(argv[6], NULL, 0);
+	limit = atof(argv[7]);
+
+	fd = packet_socket(argv[1], &sll, smac);
+	if (fd < 0)
+		return 1;
+
+	start = now_s();
+	while (sent < count) {
+		unsigned int n = 0, done;
+		int r;
+
+		for (; n < BATCH && sent + n < count; n++) {
+			unsigned long k = sent + n;
+			struct frame *f = &frames[n];
+			struct tcp_spec t = {
+				.flags = TH_SYN, .seq = (uint32_t)(k * 2654435761u),
+				.ack = 0, .win = 64240, .doff = 5,
+			};
+
+			if (v6) {
+				struct in6_addr src = base6;
+				uint32_t low;
+
+				memcpy(&low, &src.s6_addr[12], 4);
+				low = htonl(ntohl(low) + (uint32_t)k);
+				memcpy(&src.s6_addr[12], &low, 4);
+				t.sport = 1024 + (uint16_t)(k % 60000);
+				t.dport = port;
+				f->len = build_tcp6(f->buf, smac, dmac, &src, &dst6, &t);
+			} else {
+				struct in_addr src = base4;
+
+				src.s_addr = htonl((ntohl(src.s_addr) & ~0xffu) | (k & 0xff));
+				t.sport = 1024 + (uint16_t)(k / 256);
+				t.dport = port;
+				f->len = build_tcp4(f->buf, smac, dmac, src, dst4, &t);
+			}
+			iov[n].iov_base = f->buf;
+			iov[n].iov_len = f->len;
+			memset(&msgs[n], 0, sizeof(msgs[n]));
+			msgs[n].msg_hdr.msg_iov = &iov[n];
+			msgs[n].msg_hdr.msg_iovlen = 1;
+		}
+		for (done = 0; done < n; done += r) {
+			r = sendmmsg(fd, msgs + done, n - done, 0);
+			if (r < 0) {
+				if (errno == ENOBUFS || errno == EAGAIN) {
+					r = 0;
+					usleep(1000);
+					continue;
+				}
+				perror("synflood: sendmmsg");
+				return 1;
+			}
+		}
+		sent += n;
+		now = now_s();
+		if (now - start > limit)
+			break;
+	}
+	now = now_s() - start;
+	printf("sent %lu in %.1f s (%.0f pkt/s)\n", sent, now,
+	       now > 0 ? sent / now : 0.0);
+	close(fd);
+	return sent == count ? 0 : 3;
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 50 load/unload cycles while TCP and ICMP cross the gateway both ways, over
+# IPv4 and IPv6, and gwctl queries run in a loop in two namespaces.  Each
+# cycle configures a zone and a rule, proves a connection is tracked, and
+# unloads with flows in the table, packets in the hooks and requests in
+# flight.  On the debug kernel this is where a use-after-free on unload, a
+# missed RCU grace period or a leaked flow shows.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
+# The soak and fuzz runs belong to "make check-debug": on Debian's kernel
+# they would only cost time, with no sanitizer to report what they find.
+gw_debug_kernel || gw_skip "debug kernel only (make check-debug)"
+
+gw_require socat jq
+cycles=${GW_SOAK_CYCLES:-50}
+netns_objs() { awk '$1 == "net_namespace" {print $2}' /proc/slabinfo; }
+
+gw_topology
+baseline=$(netns_objs)
+tcp_echo_server "$NS_OUT" "$OUT4" 6000
+tcp_echo_server "$NS_OUT" "$OUT6" 6000
+tcp_echo_server "$NS_LAN" "$LAN4" 6001
+
+# Traffic for the whole loop, each process stopped with it: pings both ways,
+# TCP roundtrips from lan out and from out in to lan (which the rule admits).
+stop=$GW_TMP/stop
+ip netns exec "$NS_LAN" ping -q -i 0.05 -w 1200 "$OUT4" >/dev/null 2>&1 &
+gw_on_exit "kill $! 2>/dev/null"
+ip netns exec "$NS_LAN" ping -q -i 0.05 -w 1200 "$OUT6" >/dev/null 2>&1 &
+gw_on_exit "kill $! 2>/dev/null"
+ip netns exec "$NS_OUT" ping -q -i 0.05 -w 1200 "$LAN4" >/dev/null 2>&1 &
+gw_on_exit "kill $! 2>/dev/null"
+traffic() { # NS ADDR PORT
+	while [ ! -e "$stop" ]; do
+		tcp_roundtrip "$@" 1 >/dev/null 2>&1
+	done
+}
+traffic "$NS_LAN" "$OUT4" 6000 &
+gw_on_exit "kill $! 2>/dev/null"
+traffic "$NS_LAN" "$OUT6" 6000 &
+gw_on_exit "kill $! 2>/dev/null"
+traffic "$NS_OUT" "$LAN4" 6001 &
+gw_on_exit "kill $! 2>/dev/null"
+
+# Queries racing with load and unload: they fail while the module is out,
+# which is fine; what matters is what the kernel says meanwhile.
+queries() { # NS
+	while [ ! -e "$stop" ]; do
+		for q in status stats "conn list" "rule list" "iface list" get; do
+			# shellcheck disable=SC2086 # the query's words
+			gwctl_in "$1" -j $q >/dev/null 2>&1
+		done
+	done
+}
+queries "$NS_GW" &
+gw_on_exit "kill $! 2>/dev/null"
+(
+	while [ ! -e "$stop" ]; do
+		"$GWCTL" -j status >/dev/null 2>&1
+		"$GWCTL" -j conn list >/dev/null 2>&1
+	done
+) &
+gw_on_exit "kill $! 2>/dev/null"
+gw_on_exit touch "$stop"
+
+gw_load
+t0=$SECONDS
+done_cycles=0 tracked=0
+for i in $(seq "$cycles"); do
+	if [ "$i" -gt 1 ]; then
+		gw_unload || break
+		insmod "$GW_KO" || { _gw_fail "insmod failed in cycle $i"; break; }
+	fi
+	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || { _gw_fail "iface add, cycle $i"; break; }
+	gwctl_in "$NS_GW" iface add lan0 lan >/dev/null || { _gw_fail "iface add lan0, cycle $i"; break; }
+	gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 6001 >/dev/null ||
+		{ _gw_fail "rule add, cycle $i"; break; }
+	# a flow of each kind in the table when the module goes
+	tcp_roundtrip "$NS_LAN" "$OUT4" 6000 3 >/dev/null && tracked=$((tracked + 1))
+	tcp_roundtrip "$NS_OUT" "$LAN4" 6001 3 >/dev/null
+	done_cycles=$i
+done
+elapsed=$((SECONDS - t0))
+touch "$stop"
+assert_eq "$cycles load/unload cycles under traffic and queries (${elapsed}s)" "$cycles" "$done_cycles"
+assert_ge "a connection crossed the gateway in most cycles ($tracked of $cycles)" \
+	$((cycles * 3 / 4)) "$tracked"
+assert_ge "the last cycle tracked flows" 1 "$(gw_counter "$NS_GW" flow_created)"
+gw_unload
+assert_ok "traffic flows with the module gone" tcp_roundtrip "$NS_LAN" "$OUT4" 6000
+
+settled=0
+for _ in $(seq 100); do
+	[ "$(netns_objs)" -le "$baseline" ] && { settled=1; break; }
+	sleep 0.1
+done
+assert_eq "no network namespace leaked (net_namespace objects back to $baseline, now $(netns_objs))" 1 "$settled"
+
+gw_finish
