@@ -12,8 +12,9 @@
 #                            + passed inbound (nft counter right after the hook)
 #                            + passed outbound (nft counter on out's eth0)
 #
-# Frames the IP layer refuses before PRE_ROUTING never reach the module;
-# they are reported from /proc/net/snmp, not asserted.
+# Frames the IP layer refuses before PRE_ROUTING (about a fifth) never reach
+# the module, nor do fragments until reassembled (a third of the frames are
+# fragments); they are reported from /proc/net/snmp, not asserted.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -121,7 +122,7 @@ echo "arrived on wan0 $arrived; hooks saw $((in1 - in0)) in + $((out1 - out0)) o
 gwctl_in "$NS_GW" stats | grep -v ' 0$'
 
 assert_ge "every frame arrived at the gateway ($arrived)" "$count" "$arrived"
-assert_ge "the inbound hook judged most of them ($((in1 - in0)))" $((count / 2)) $((in1 - in0))
+assert_ge "the inbound hook judged a good part of them ($((in1 - in0)))" $((count / 3)) $((in1 - in0))
 assert_eq "every packet the hooks saw was dropped with a reason or passed" \
 	"$seen" $((drops + pass_in + pass_out))
 assert_ge "some were dropped as malformed" 1 "$(gw_counter "$NS_GW" drop_malformed)"

@@ -560,8 +560,9 @@ gw_helper() {
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] ||
 		[ "$GW_ROOT/tests/vm/helpers/pktlib.h" -nt "$bin" ]; then
 		mkdir -p "${bin%/*}" || return 1
-		gcc -O2 -Wall -Werror -o "$bin.tmp" "$src" >&2 || return 1
-		mv "$bin.tmp" "$bin"
+		# two guests may build it at once (make check-debug)
+		gcc -O2 -Wall -Werror -o "$bin.tmp$$" "$src" >&2 || return 1
+		mv "$bin.tmp$$" "$bin"
 	fi
 	echo "$bin"
 }
