@@ -172,7 +172,7 @@ run_scenario() { # PATH
 		ip -all netns delete >/dev/null 2>&1
 	fi
 
-	if [ -w "$kmemleak" ]; then
+	if [ -w "$kmemleak" ] && [ "${GW_KMEMLEAK_EACH:-0}" = 1 ]; then
 		# kmemleak only reports objects older than ~5 s, so a leak may
 		# surface one scenario late; the final scan after the last
 		# scenario (tests/vm/helpers/kmemleak_final.sh) catches the rest.
