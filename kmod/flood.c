@@ -276,6 +276,19 @@ void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
 	spin_unlock(&set->lock);
 }
 
+/* @flow is closing: it stops counting against its source, exactly once. */
+void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash)
+{
+	spinlock_t *bucket_lock = gw_flow_bucket_lock(gn, hash);
+
+	spin_lock_bh(bucket_lock);
+	if (!flow->dead && (flow->flags & GW_FLOW_SRC_COUNTED)) {
+		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);
+		gw_src_conn_close(gn, flow);
+	}
+	spin_unlock_bh(bucket_lock);
+}
+
 struct gw_src_flush {
 	unsigned int count;
 	u8 family[GW_SRC_FLUSH_BATCH];

@@ -39,6 +39,7 @@ bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt);
 bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 		      const struct gw_rule *rule);
 void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow);
+void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash);
 void gw_src_gc(struct gw_net *gn);
 u32 gw_src_count(struct gw_net *gn);
 u32 gw_src_slots(void);

@@ -42,6 +42,10 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 		*opened = gw_flow_handshake_done(gn, flow);
 	else
 		gw_flow_handshake_done(gn, flow);
+	/* a closing connection no longer counts against its source */
+	if (unlikely(READ_ONCE(flow->flags) & GW_FLOW_SRC_COUNTED) &&
+	    READ_ONCE(flow->tcp.state) != GW_TCP_ESTABLISHED)
+		gw_src_conn_release(gn, flow, hash);
 
 	switch (verdict) {
 	case GW_TCP_ACCEPT_STALE:

@@ -114,14 +114,20 @@ evicted=$(($(gw_counter "$NS_GW" halfopen_evicted) - evicted0))
 resets=$(($(gw_counter "$NS_GW" halfopen_reset) - resets0))
 embryonic=$(($(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts) - embryonic0))
 echo "budgets on: halfopen_evicted $evicted, halfopen_reset $resets, server EmbryonicRsts $embryonic"
-assert_ge "the flood was a flood (${on_pps} pkt/s offered)" 2000 "${on_pps:-0}"
+# The sender shares the guest's two emulated CPUs with the gateway and the
+# server, which with the budgets on forward, answer and reset every SYN:
+# the rate is what the guest sustains (1000 to 3500 a second measured with
+# the budgets on, 7000 to 25000 with them off, when the SYNs die at once).
+assert_ge "the flood was a flood (${on_pps} pkt/s offered)" 500 "${on_pps:-0}"
 assert_ge "the client made enough requests to judge ($on_ok ok, $on_fail failed)" 20 $((on_ok + on_fail))
 assert_ge "budgets on: at least 95% of the requests served ($on_ok ok, $on_fail failed)" \
 	95 $((on_ok * 100 / (on_ok + on_fail > 0 ? on_ok + on_fail : 1)))
 assert_le "the table never passed max_flows ($peak_flows)" "$max_flows" "$peak_flows"
 assert_le "half-open entries never passed max_halfopen ($peak_halfopen)" "$max_halfopen" "$peak_halfopen"
 assert_ge "the half-open budget was reached ($peak_halfopen)" $((max_halfopen_dst / 2)) "$peak_halfopen"
-if [ -n "$peak_slab" ] && [ "$peak_slab" != 0 ]; then
+if [ "${peak_slab:-0}" = 0 ]; then
+	echo "note: gw_flow has no line of its own in /proc/slabinfo (merged); the flow count bounds it"
+else
 	assert_le "the gw_flow slab stayed bounded ($peak_slab objects)" $((max_flows + slack)) "$peak_slab"
 fi
 assert_ge "old handshakes were evicted for new ones ($evicted)" 1000 "$evicted"
