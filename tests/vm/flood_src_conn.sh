@@ -7,7 +7,8 @@
 # connections at once and holds them; 50 are served, the rest refused, the
 # source lands in the overload list and its new connections are dropped,
 # while a client from another source still gets in.  "gwctl overload del"
-# lets it in again.
+# lets it in again.  With overload_flush 1, overloading a source also
+# forgets the connections it holds.
 #
 # IPv6, per allow rule and per /64: max-src-conn-rate 3/60 on lan's port
 # 8080; three connections from two addresses of one /64 pass, the fourth
@@ -86,6 +87,29 @@ assert_eq "overload del emptied the list" 0 "$(gwctl_in "$NS_GW" -j overload lis
 assert_ok "after overload del the source connects again" tcp_roundtrip "$NS_OUT" "$LAN4" 80
 assert_fail "overload del of a source not listed is refused" \
 	gwctl_in "$NS_GW" overload del "$OUT4"
+
+# overload_flush: overloading a source also forgets its connections.
+gw_must gwctl_in "$NS_GW" set max_src_conn 5
+gw_must gwctl_in "$NS_GW" set overload_flush 1
+established_from_out() {
+	gwctl_in "$NS_GW" -j conn list | jq --arg s "$OUT4" \
+		'[.flows[] | select(.src == $s and .dport == 80 and .state == "ESTABLISHED")] | length'
+}
+rm -f "$GW_TMP/gate"
+ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 10 3 --gate "$GW_TMP/gate" \
+	>"$GW_TMP/many.out" 2>&1 &
+holder=$!
+gw_on_exit "kill $holder 2>/dev/null"
+wait_until 60 grep -q served "$GW_TMP/many.out"
+assert_eq "max_src_conn 5: 5 of 10 served" "served 5" "$(grep served "$GW_TMP/many.out")"
+wait_until 10 test "$(established_from_out)" = 0
+assert_eq "overload_flush forgot the source's 5 connections" 0 "$(established_from_out)"
+touch "$GW_TMP/gate"
+wait_until 30 grep -q again "$GW_TMP/many.out"
+assert_eq "so they no longer pass" "again 0" "$(grep again "$GW_TMP/many.out")"
+wait "$holder"
+gw_must gwctl_in "$NS_GW" overload del all
+gw_must gwctl_in "$NS_GW" set overload_flush 0
 gw_must gwctl_in "$NS_GW" set max_src_conn 0
 
 # ---- max-src-conn-rate per rule, IPv6 /64 -------------------------------------
