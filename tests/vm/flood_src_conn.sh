@@ -96,12 +96,14 @@ established_from_out() {
 		'[.flows[] | select(.src == $s and .dport == 80 and .state == "ESTABLISHED")] | length'
 }
 rm -f "$GW_TMP/gate"
-ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 10 3 --gate "$GW_TMP/gate" \
+ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 5 5 --gate "$GW_TMP/gate" \
 	>"$GW_TMP/many.out" 2>&1 &
 holder=$!
 gw_on_exit "kill $holder 2>/dev/null"
 wait_until 60 grep -q served "$GW_TMP/many.out"
-assert_eq "max_src_conn 5: 5 of 10 served" "served 5" "$(grep served "$GW_TMP/many.out")"
+assert_eq "max_src_conn 5: 5 connections held" "served 5" "$(grep served "$GW_TMP/many.out")"
+assert_eq "all 5 tracked as established" 5 "$(established_from_out)"
+assert_fail "the 6th is refused" tcp_roundtrip "$NS_OUT" "$LAN4" 80 2
 wait_until 10 test "$(established_from_out)" = 0
 assert_eq "overload_flush forgot the source's 5 connections" 0 "$(established_from_out)"
 touch "$GW_TMP/gate"
