@@ -33,13 +33,21 @@ mac=$(gw_mac "$NS_GW" wan0) || gw_fatal "no MAC for wan0"
 
 halfopen() { gwctl_in "$NS_GW" -j stats | jq .table.halfopen; }
 syn_recv() { ip netns exec "$NS_LAN" ss -Htn state syn-recv "sport = :$1" | wc -l; }
+# shellcheck disable=SC2317 # called through wait_until
+syn_recv_at_least() { [ "$(syn_recv "$1")" -ge "$2" ]; }
+# shellcheck disable=SC2317 # called through wait_until
+embryonic_resets_at_least() {
+	[ $(($(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts) - embryonic0)) -ge "$1" ]
+}
+# shellcheck disable=SC2317 # called through wait_until
+captured_at_least() { [ "$(capture_count)" -ge "$1" ]; }
 # syns BASE BITS PORT N: N SYNs, from the 2^BITS addresses around BASE
 syns() {
 	gw_must ip netns exec "$NS_OUT" "$flood" eth0 "$mac" "$1" "$LAN4" "$3" "$4" 10 "$2" >/dev/null
 }
 
 syns 198.51.100.0 3 80 "$budget"
-wait_until 5 test "$(syn_recv 80)" -ge "$budget"
+wait_until 5 syn_recv_at_least 80 "$budget"
 assert_eq "$budget spoofed SYNs are $budget half-open entries" "$budget" "$(halfopen)"
 assert_eq "and $budget connections in the server's SYN backlog" "$budget" "$(syn_recv 80)"
 
@@ -48,14 +56,14 @@ evicted0=$(gw_counter "$NS_GW" halfopen_evicted)
 resets0=$(gw_counter "$NS_GW" halfopen_reset)
 embryonic0=$(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts)
 syns 198.51.100.100 2 80 4
-wait_until 5 test "$(capture_count)" -ge 4
+wait_until 5 captured_at_least 4
 rsts=$(capture_stop)
 capture_show | head -n 4 | sed 's/^/    /'
 assert_eq "the budget holds ($budget)" "$budget" "$(halfopen)"
 assert_eq "4 more SYNs evicted 4 old ones" 4 $(($(gw_counter "$NS_GW" halfopen_evicted) - evicted0))
 assert_eq "4 resets counted" 4 $(($(gw_counter "$NS_GW" halfopen_reset) - resets0))
 assert_eq "4 resets reached the server" 4 "$rsts"
-wait_until 5 test $(($(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts) - embryonic0)) -ge 4
+wait_until 5 embryonic_resets_at_least 4
 assert_eq "the server dropped those 4 half-open connections (EmbryonicRsts)" 4 \
 	$(($(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts) - embryonic0))
 assert_eq "its backlog still holds $budget, not $((budget + 4))" "$budget" "$(syn_recv 80)"
