@@ -8,7 +8,7 @@
 # with tcp_syncookies=0, so its SYN backlog is real state: the resets must
 # show up there (TcpExtEmbryonicRsts, ss state syn-recv), and a legitimate
 # client must still connect with the budget full.  Port 81 on the same
-# host has its own budget.
+# host has its own budget.  Then the same over IPv6, on port 82.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -25,10 +25,13 @@ gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_syncookies=0
 gw_load hashsize=1024
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 80-81
+gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN6/128" port 82
+gw_must ip -n "$NS_GW" -6 route add blackhole 2001:db8:ff::/64
 gw_must gwctl_in "$NS_GW" set max_halfopen_dst "$budget"
 for port in 80 81; do
 	_gw_start_server "$NS_LAN" "$port" "TCP4-LISTEN:$port,bind=$LAN4,fork,reuseaddr,backlog=128" PIPE
 done
+_gw_start_server "$NS_LAN" 82 "TCP6-LISTEN:82,bind=[$LAN6],fork,reuseaddr,backlog=128" PIPE
 mac=$(gw_mac "$NS_GW" wan0) || gw_fatal "no MAC for wan0"
 
 halfopen() { gwctl_in "$NS_GW" -j stats | jq .table.halfopen; }
@@ -41,9 +44,10 @@ embryonic_resets_at_least() {
 }
 # shellcheck disable=SC2317 # called through wait_until
 captured_at_least() { [ "$(capture_count)" -ge "$1" ]; }
-# syns BASE BITS PORT N: N SYNs, from the 2^BITS addresses around BASE
+# syns BASE BITS PORT N [DST]: N SYNs, from the 2^BITS addresses around
+# BASE (IPv6: BASE + k), to DST (lan's IPv4 address)
 syns() {
-	gw_must ip netns exec "$NS_OUT" "$flood" eth0 "$mac" "$1" "$LAN4" "$3" "$4" 10 "$2" >/dev/null
+	gw_must ip netns exec "$NS_OUT" "$flood" eth0 "$mac" "$1" "${5:-$LAN4}" "$3" "$4" 10 "$2" >/dev/null
 }
 
 syns 198.51.100.0 3 80 "$budget"
@@ -82,5 +86,23 @@ assert_ok "a real client still connects to the full port 80" \
 assert_eq "its handshake took one slot and gave it back" $((budget - 1)) "$(halfopen)"
 syns 198.51.100.200 3 81 "$budget"
 assert_eq "port 81 has a budget of its own" $((budget * 2 - 1)) "$(halfopen)"
+
+# IPv6: the same budget on lan's [..]:82, the same resets, built for IPv6.
+syns 2001:db8:ff:: 8 82 "$budget" "$LAN6"
+wait_until 5 syn_recv_at_least 82 "$budget"
+assert_eq "IPv6: $budget in the server's backlog on port 82" "$budget" "$(syn_recv 82)"
+capture_start "$NS_LAN" eth0 "ip6 and ip6[6] = 6 and ip6[53] & 4 != 0 and dst port 82"
+resets0=$(gw_counter "$NS_GW" halfopen_reset)
+embryonic0=$(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts)
+syns 2001:db8:ff::100 8 82 4 "$LAN6"
+wait_until 5 captured_at_least 4
+rsts=$(capture_stop)
+capture_show | head -n 2 | sed 's/^/    /'
+assert_eq "IPv6: 4 resets counted" 4 $(($(gw_counter "$NS_GW" halfopen_reset) - resets0))
+assert_eq "IPv6: 4 resets reached the server" 4 "$rsts"
+wait_until 5 embryonic_resets_at_least 4
+assert_eq "IPv6: the server dropped those 4 (EmbryonicRsts)" 4 \
+	$(($(snmp_counter "$NS_LAN" TcpExt EmbryonicRsts) - embryonic0))
+assert_eq "IPv6: its backlog still holds $budget" "$budget" "$(syn_recv 82)"
 
 gw_finish
