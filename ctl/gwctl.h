@@ -126,5 +126,6 @@ int do_rule(int argc, char **argv);
 int do_conn(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_get(int argc, char **argv);
+int do_overload(int argc, char **argv);
 
 #endif /* GWCTL_H */

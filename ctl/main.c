@@ -26,6 +26,7 @@ static void usage(FILE *f)
 		"  iface [list]\n"
 		"  rule add allow PROTO [from PREFIX] [to PREFIX] [port PORTS]\n"
 		"                 [on DEV] [comment TEXT]\n"
+		"                 [max-src-conn N] [max-src-conn-rate N/S]   (tcp)\n"
 		"  rule add allow icmp|icmpv6 echo [rate N/s] [from ...] ...\n"
 		"  rule del HANDLE\n"
 		"  rule flush\n"
@@ -34,6 +35,8 @@ static void usage(FILE *f)
 		"  conn count | flush\n"
 		"  set NAME VALUE                change a tunable (tcp_pickup strict|loose)\n"
 		"  get [NAME]                    show all tunables, or one's value\n"
+		"  overload [list]               sources shut out by max-src-conn(-rate)\n"
+		"  overload del ADDRESS|all      let them in again\n"
 		"\n"
 		"  PROTO  := tcp | udp | icmp | icmpv6 | proto NUMBER\n"
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
@@ -103,6 +106,7 @@ static const struct gw_verb objects[] = {
 	{ "conn",	do_conn },
 	{ "set",	do_set },
 	{ "get",	do_get },
+	{ "overload",	do_overload },
 	{ "help",	do_help },
 };
 

@@ -33,6 +33,11 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_WAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_LAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_NETNS_COOKIE]	= MNL_TYPE_U64,
+	[GW_A_HALFOPEN_COUNT]	= MNL_TYPE_U32,
+	[GW_A_OVERLOAD_COUNT]	= MNL_TYPE_U32,
+	[GW_A_OVERLOAD]		= MNL_TYPE_NESTED,
+	[GW_A_SRC_COUNT]	= MNL_TYPE_U32,
+	[GW_A_SRC_MAX]		= MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
@@ -50,6 +55,9 @@ static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_COMMENT]	= MNL_TYPE_NUL_STRING,
 	[GW_RULE_A_HITS]	= MNL_TYPE_U64,
 	[GW_RULE_A_RATE]	= MNL_TYPE_U32,
+	[GW_RULE_A_MAX_SRC_CONN]	= MNL_TYPE_U32,
+	[GW_RULE_A_SRC_RATE_CONN]	= MNL_TYPE_U32,
+	[GW_RULE_A_SRC_RATE_SECONDS]	= MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type conn_types[GW_CONN_A_MAX + 1] = {
@@ -84,6 +92,14 @@ static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
 	[GW_TUNABLE_A_UNIT]	= MNL_TYPE_NUL_STRING,
 };
 
+static const enum mnl_attr_data_type overload_types[GW_OVERLOAD_A_MAX + 1] = {
+	[GW_OVERLOAD_A_FAMILY]	= MNL_TYPE_U8,
+	[GW_OVERLOAD_A_ADDR]	= MNL_TYPE_BINARY,
+	[GW_OVERLOAD_A_PLEN]	= MNL_TYPE_U8,
+	[GW_OVERLOAD_A_TIMEOUT]	= MNL_TYPE_U32,
+	[GW_OVERLOAD_A_CONNS]	= MNL_TYPE_U32,
+};
+
 const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
 const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
 const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
@@ -92,6 +108,9 @@ const struct gw_policy gw_tcp_peer_policy = {
 };
 const struct gw_policy gw_tunable_policy = {
 	"gw_tunable_attr", tunable_types, GW_TUNABLE_A_MAX
+};
+const struct gw_policy gw_overload_policy = {
+	"gw_overload_attr", overload_types, GW_OVERLOAD_A_MAX
 };
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */

@@ -27,6 +27,7 @@ extern const struct gw_policy gw_rule_policy;		/* enum gw_rule_attr */
 extern const struct gw_policy gw_conn_policy;		/* enum gw_conn_attr */
 extern const struct gw_policy gw_tcp_peer_policy;	/* enum gw_tcp_peer_attr */
 extern const struct gw_policy gw_tunable_policy;	/* enum gw_tunable_attr */
+extern const struct gw_policy gw_overload_policy;	/* enum gw_overload_attr */
 
 /*
  * Opens the socket and resolves the family; done implicitly by

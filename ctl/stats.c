@@ -32,6 +32,14 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_DROP_ICMP_OTHER]	= "drop_icmp_other",
 	[GW_CTR_DROP_PROTO_DENIED]	= "drop_proto_denied",
 	[GW_CTR_ICMP_ERROR_PASSED]	= "icmp_error_passed",
+	[GW_CTR_EARLY_DROP]		= "early_drop",
+	[GW_CTR_HALFOPEN_EVICTED]	= "halfopen_evicted",
+	[GW_CTR_DROP_HALFOPEN]		= "drop_halfopen",
+	[GW_CTR_HALFOPEN_RESET]		= "halfopen_reset",
+	[GW_CTR_DROP_OVERLOAD]		= "drop_overload",
+	[GW_CTR_SRC_OVERLOADED]		= "src_overloaded",
+	[GW_CTR_DROP_SRC_LIMIT]		= "drop_src_limit",
+	[GW_CTR_SRC_UNTRACKED]		= "src_untracked",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */
@@ -57,6 +65,27 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (!tb[GW_A_STATS])
 		return gw_nl_bad_reply("stats without GW_A_STATS");
+
+	/* The gauges of the flood budgets (older modules send none). */
+	if (!walk->summary && tb[GW_A_FLOW_MAX]) {
+		uint32_t flows = gw_attr_u32(tb[GW_A_FLOW_COUNT]);
+		uint32_t max = gw_attr_u32(tb[GW_A_FLOW_MAX]);
+
+		print_open_object("table");
+		print_u64("flows", "flows %" PRIu64, flows);
+		print_u64("max_flows", "/%" PRIu64, max);
+		print_u64("fill_percent", " (%" PRIu64 "%% full)",
+			  max ? (uint64_t)flows * 100 / max : 0);
+		print_u64("halfopen", ", half-open %" PRIu64,
+			  gw_attr_u32(tb[GW_A_HALFOPEN_COUNT]));
+		print_u64("overloaded_sources", ", overloaded sources %" PRIu64,
+			  gw_attr_u32(tb[GW_A_OVERLOAD_COUNT]));
+		print_u64("sources", ", sources tracked %" PRIu64,
+			  gw_attr_u32(tb[GW_A_SRC_COUNT]));
+		print_u64("source_slots", "/%" PRIu64 "\n",
+			  gw_attr_u32(tb[GW_A_SRC_MAX]));
+		print_close_object();
+	}
 
 	print_open_object("counters");
 	mnl_attr_for_each_nested(attr, tb[GW_A_STATS]) {

@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "rules.h"
 #include "zones.h"
+#include "flood.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -36,9 +37,12 @@ static int __net_init gw_net_init(struct net *net)
 	gn->stats = alloc_percpu(struct gw_stats);
 	if (!gn->stats)
 		return -ENOMEM;
-	err = gw_flowtable_init(gn);
+	err = gw_flood_init(gn);
 	if (err)
 		goto err_stats;
+	err = gw_flowtable_init(gn);
+	if (err)
+		goto err_flood;
 	gw_tunables_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
@@ -54,6 +58,8 @@ static int __net_init gw_net_init(struct net *net)
 
 err_flowtable:
 	gw_flowtable_exit(gn);
+err_flood:
+	gw_flood_exit(gn);
 err_stats:
 	free_percpu(gn->stats);
 	return err;
@@ -66,6 +72,7 @@ static void __net_exit gw_net_exit(struct net *net)
 	/* Unregistering waits for every packet still inside our hooks. */
 	gw_hooks_unregister(net);
 	gw_flowtable_exit(gn);
+	gw_flood_exit(gn);
 	gw_rules_flush(gn);
 	free_percpu(gn->stats);
 }

@@ -15,6 +15,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "zones.h"
+#include "flood.h"
 #include "version.h"
 
 static struct genl_family gw_genl_family;
@@ -37,6 +38,16 @@ static const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_COMMENT] = { .type = NLA_NUL_STRING,
 				.len = GW_COMMENT_MAX - 1 },
 	[GW_RULE_A_RATE] = NLA_POLICY_RANGE(NLA_U32, 1, GW_RULE_RATE_MAX),
+	[GW_RULE_A_MAX_SRC_CONN] = NLA_POLICY_RANGE(NLA_U32, 1, GW_SRC_CONN_MAX),
+	[GW_RULE_A_SRC_RATE_CONN] = NLA_POLICY_RANGE(NLA_U32, 1,
+						     GW_SRC_CONN_MAX),
+	[GW_RULE_A_SRC_RATE_SECONDS] = NLA_POLICY_RANGE(NLA_U32, 1,
+							GW_SRC_RATE_SECONDS_MAX),
+};
+
+static const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1] = {
+	[GW_OVERLOAD_A_FAMILY] = { .type = NLA_U8 },
+	[GW_OVERLOAD_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 };
 
 static const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1] = {
@@ -50,6 +61,7 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_RULE] = NLA_POLICY_NESTED(gw_rule_policy),
 	[GW_A_RULE_HANDLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[GW_A_TUNABLE] = NLA_POLICY_NESTED(gw_tunable_policy),
+	[GW_A_OVERLOAD] = NLA_POLICY_NESTED(gw_overload_policy),
 };
 
 static struct gw_net *gw_info_net(struct genl_info *info)
@@ -141,6 +153,15 @@ static int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u64_64bit(msg, i + 1, sum[i], 0))
 			goto nla_failure;
 	nla_nest_end(msg, nest);
+	if (nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
+	    nla_put_u32(msg, GW_A_HALFOPEN_COUNT,
+			atomic_read(&gn->halfopen_count)) ||
+	    nla_put_u32(msg, GW_A_OVERLOAD_COUNT,
+			atomic_read(&gn->overload_count)) ||
+	    nla_put_u32(msg, GW_A_SRC_COUNT, gw_src_count(gn)) ||
+	    nla_put_u32(msg, GW_A_SRC_MAX, gw_src_slots()))
+		goto nla_failure;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
@@ -314,6 +335,23 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 		}
 		gw_rule_rate_init(rule, nla_get_u32(tb[GW_RULE_A_RATE]));
 	}
+	if ((tb[GW_RULE_A_MAX_SRC_CONN] || tb[GW_RULE_A_SRC_RATE_CONN]) &&
+	    m->proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG(extack, "source connection limits need a tcp rule");
+		return -EINVAL;
+	}
+	if (!tb[GW_RULE_A_SRC_RATE_CONN] != !tb[GW_RULE_A_SRC_RATE_SECONDS]) {
+		NL_SET_ERR_MSG(extack,
+			       "a source connection rate needs both N and S");
+		return -EINVAL;
+	}
+	if (tb[GW_RULE_A_MAX_SRC_CONN])
+		rule->max_src_conn = nla_get_u32(tb[GW_RULE_A_MAX_SRC_CONN]);
+	if (tb[GW_RULE_A_SRC_RATE_CONN]) {
+		rule->src_rate_conn = nla_get_u32(tb[GW_RULE_A_SRC_RATE_CONN]);
+		rule->src_rate_seconds =
+			nla_get_u32(tb[GW_RULE_A_SRC_RATE_SECONDS]);
+	}
 	m->family = tb[GW_RULE_A_FAMILY] ? nla_get_u8(tb[GW_RULE_A_FAMILY]) : 0;
 	if (m->family && m->family != AF_INET && m->family != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_FAMILY],
@@ -453,6 +491,14 @@ static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 	if (m->ifname[0] && nla_put_string(skb, GW_RULE_A_IFNAME, m->ifname))
 		return -EMSGSIZE;
 	if (rule->rate && nla_put_u32(skb, GW_RULE_A_RATE, rule->rate))
+		return -EMSGSIZE;
+	if (rule->max_src_conn &&
+	    nla_put_u32(skb, GW_RULE_A_MAX_SRC_CONN, rule->max_src_conn))
+		return -EMSGSIZE;
+	if (rule->src_rate_conn &&
+	    (nla_put_u32(skb, GW_RULE_A_SRC_RATE_CONN, rule->src_rate_conn) ||
+	     nla_put_u32(skb, GW_RULE_A_SRC_RATE_SECONDS,
+			 rule->src_rate_seconds)))
 		return -EMSGSIZE;
 	if (rule->comment[0] &&
 	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))
@@ -678,6 +724,82 @@ static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int gw_overload_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	struct gw_overload_info info;
+	unsigned int pos = cb->args[0], at;
+	struct nlattr *nest;
+	void *hdr;
+
+	for (;;) {
+		at = pos;
+		if (!gw_overload_get(gn, &pos, &info))
+			break;
+		hdr = gw_dump_put(skb, cb, GW_CMD_OVERLOAD_GET);
+		if (!hdr)
+			goto full;
+		nest = nla_nest_start(skb, GW_A_OVERLOAD);
+		if (!nest ||
+		    nla_put_u8(skb, GW_OVERLOAD_A_FAMILY, info.family) ||
+		    nla_put(skb, GW_OVERLOAD_A_ADDR,
+			    info.family == AF_INET ? 4 : 16, &info.prefix) ||
+		    nla_put_u8(skb, GW_OVERLOAD_A_PLEN,
+			       info.family == AF_INET ? 32 : 64) ||
+		    nla_put_u32(skb, GW_OVERLOAD_A_TIMEOUT, info.seconds_left) ||
+		    nla_put_u32(skb, GW_OVERLOAD_A_CONNS, info.conns)) {
+			genlmsg_cancel(skb, hdr);
+			goto full;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = pos;
+	return skb->len;
+full:
+	/* this one again in the next message */
+	cb->args[0] = at;
+	return skb->len;
+}
+
+static int gw_overload_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[GW_OVERLOAD_A_MAX + 1];
+	struct gw_net *gn = gw_info_net(info);
+	union gw_addr addr = {};
+	u8 family;
+	int err;
+
+	if (!info->attrs[GW_A_OVERLOAD]) {
+		gw_overload_del(gn, 0, NULL, true);
+		return 0;
+	}
+	err = nla_parse_nested(tb, GW_OVERLOAD_A_MAX,
+			       info->attrs[GW_A_OVERLOAD], gw_overload_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_OVERLOAD], tb,
+			      GW_OVERLOAD_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_OVERLOAD], tb,
+			      GW_OVERLOAD_A_ADDR))
+		return -EINVAL;
+	family = nla_get_u8(tb[GW_OVERLOAD_A_FAMILY]);
+	if (nla_len(tb[GW_OVERLOAD_A_ADDR]) !=
+	    (family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_OVERLOAD_A_ADDR],
+				    "address does not fit the family");
+		return -EINVAL;
+	}
+	nla_memcpy(&addr, tb[GW_OVERLOAD_A_ADDR], sizeof(addr));
+	if (!gw_overload_del(gn, family, &addr, false)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_OVERLOAD_A_ADDR],
+				    "source is not overloaded");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_STATUS_GET,
@@ -742,6 +864,16 @@ static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_TUNABLE_GET,
 		.dumpit = gw_tunable_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_OVERLOAD_GET,
+		.dumpit = gw_overload_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_OVERLOAD_DEL,
+		.doit = gw_overload_del_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -16,6 +16,10 @@
 
 struct gw_ruleset;
 struct gw_flow_bucket;
+struct gw_src_set;
+
+/* Half-open counters by destination address+port, shared on collision. */
+#define GW_HALFOPEN_DST_SLOTS	4096
 
 /* Interface zones as the admin configured them, by name. */
 #define GW_MAX_ZONES	64
@@ -66,6 +70,15 @@ struct gw_net {
 	siphash_key_t hash_key;
 	struct delayed_work gc_work;
 	unsigned int gc_cursor;
+
+	/* flood budgets (kmod/flood.c) */
+	atomic_t halfopen_count;
+	atomic_t *halfopen_dst;		/* GW_HALFOPEN_DST_SLOTS */
+	struct gw_src_set *src_sets;	/* the per-source table */
+	atomic_t overload_count;
+	spinlock_t reset_lock;		/* the RST budget: */
+	u32 reset_stamp;		/* second it counts from (jiffies) */
+	u32 reset_used;			/* RSTs sent in it */
 
 	struct gw_stats __percpu *stats;
 };

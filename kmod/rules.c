@@ -192,22 +192,36 @@ void gw_rules_flush(struct gw_net *gn)
 }
 
 /* First match wins; the packet path holds rcu_read_lock(). */
-struct gw_rule *gw_rules_match(struct gw_net *gn,
-				     const struct gw_pkt *pkt,
-				     const char *in_ifname)
+static struct gw_rule *__gw_rules_match(struct gw_net *gn,
+				       const struct gw_pkt *pkt,
+				       const char *in_ifname)
 {
 	const struct gw_ruleset *set = rcu_dereference(gn->ruleset);
 	unsigned int i;
 
 	if (!set)
 		return NULL;
-	for (i = 0; i < set->count; i++) {
-		struct gw_rule *rule = set->rules[i];
-
-		if (gw_rule_matches(&rule->match, pkt, in_ifname)) {
-			this_cpu_inc(*rule->hits);
-			return rule;
-		}
-	}
+	for (i = 0; i < set->count; i++)
+		if (gw_rule_matches(&set->rules[i]->match, pkt, in_ifname))
+			return set->rules[i];
 	return NULL;
+}
+
+struct gw_rule *gw_rules_match(struct gw_net *gn,
+				     const struct gw_pkt *pkt,
+				     const char *in_ifname)
+{
+	struct gw_rule *rule = __gw_rules_match(gn, pkt, in_ifname);
+
+	if (rule)
+		this_cpu_inc(*rule->hits);
+	return rule;
+}
+
+/* The rule that admits @pkt's connection, without counting a hit. */
+const struct gw_rule *gw_rules_find(struct gw_net *gn,
+				    const struct gw_pkt *pkt,
+				    const char *in_ifname)
+{
+	return __gw_rules_match(gn, pkt, in_ifname);
 }

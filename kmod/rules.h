@@ -22,6 +22,10 @@ struct gw_rule {
 	struct gw_rule_match match;
 	u64 __percpu *hits;
 	u32 rate;			/* packets a second, 0 = unlimited */
+	/* full-connection limits of its sources, 0 = the tunables' */
+	u32 max_src_conn;
+	u32 src_rate_conn;		/* N of max-src-conn-rate N/S */
+	u32 src_rate_seconds;		/* S */
 	/* token bucket: last refill (jiffies) << 32 | credit (1/HZ packets) */
 	atomic64_t bucket;
 	char comment[GW_COMMENT_MAX];
@@ -47,5 +51,8 @@ bool gw_rule_rate_allow(struct gw_rule *rule);
 struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     const char *in_ifname);
+const struct gw_rule *gw_rules_find(struct gw_net *gn,
+				    const struct gw_pkt *pkt,
+				    const char *in_ifname);
 
 #endif /* _GW_RULES_H */

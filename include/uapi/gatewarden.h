@@ -35,6 +35,8 @@ enum gw_cmd {
 	GW_CMD_CONN_FLUSH,
 	GW_CMD_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
 	GW_CMD_TUNABLE_GET,	/* dump: GW_A_TUNABLE */
+	GW_CMD_OVERLOAD_GET,	/* dump: GW_A_OVERLOAD */
+	GW_CMD_OVERLOAD_DEL,	/* GW_A_OVERLOAD (family, address); none: all */
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -59,6 +61,11 @@ enum gw_attr {
 	GW_A_WAN_COUNT,		/* u32: configured wan zones */
 	GW_A_LAN_COUNT,		/* u32: configured lan zones */
 	GW_A_NETNS_COOKIE,	/* u64: which namespace answered */
+	GW_A_HALFOPEN_COUNT,	/* u32: TCP flows still in their handshake */
+	GW_A_OVERLOAD_COUNT,	/* u32: sources in the overload list now */
+	GW_A_OVERLOAD,		/* nest: enum gw_overload_attr */
+	GW_A_SRC_COUNT,		/* u32: sources tracked for connection limits */
+	GW_A_SRC_MAX,		/* u32: slots of the source table */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -93,6 +100,9 @@ enum gw_rule_attr {
 	GW_RULE_A_COMMENT,	/* string */
 	GW_RULE_A_HITS,		/* u64: connections the rule admitted */
 	GW_RULE_A_RATE,		/* u32: packets per second (icmp echo rules) */
+	GW_RULE_A_MAX_SRC_CONN,	/* u32: concurrent connections a source may hold */
+	GW_RULE_A_SRC_RATE_CONN,	/* u32: N of max-src-conn-rate N/S */
+	GW_RULE_A_SRC_RATE_SECONDS,	/* u32: S of max-src-conn-rate N/S */
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)
@@ -167,6 +177,22 @@ enum gw_tunable_attr {
 };
 #define GW_TUNABLE_A_MAX (__GW_TUNABLE_A_MAX - 1)
 
+/* A source put in the overload list by a full-connection limit. */
+enum gw_overload_attr {
+	GW_OVERLOAD_A_UNSPEC,
+	GW_OVERLOAD_A_FAMILY,	/* u8 */
+	GW_OVERLOAD_A_ADDR,	/* binary: 4 or 16 bytes (IPv6: the /64) */
+	GW_OVERLOAD_A_PLEN,	/* u8: 32 or 64 */
+	GW_OVERLOAD_A_TIMEOUT,	/* u32: seconds until it is let in again */
+	GW_OVERLOAD_A_CONNS,	/* u32: its established connections */
+	__GW_OVERLOAD_A_MAX,
+};
+#define GW_OVERLOAD_A_MAX (__GW_OVERLOAD_A_MAX - 1)
+
+/* Highest max-src-conn and N of max-src-conn-rate N/S; highest S. */
+#define GW_SRC_CONN_MAX		30000
+#define GW_SRC_RATE_SECONDS_MAX	3600
+
 /* Per-namespace counters, summed over CPUs.  Append only. */
 enum gw_counter {
 	GW_CTR_IN_PACKETS,		/* inspected arriving on wan */
@@ -193,6 +219,14 @@ enum gw_counter {
 	GW_CTR_DROP_ICMP_OTHER,		/* stray echo replies, redirects, ... */
 	GW_CTR_DROP_PROTO_DENIED,	/* other protocols: no flow, no rule */
 	GW_CTR_ICMP_ERROR_PASSED,	/* ICMP errors for tracked flows */
+	GW_CTR_EARLY_DROP,		/* table full: a half-open/closing flow evicted */
+	GW_CTR_HALFOPEN_EVICTED,	/* over a half-open budget: oldest evicted */
+	GW_CTR_DROP_HALFOPEN,		/* over a half-open budget, nothing to evict */
+	GW_CTR_HALFOPEN_RESET,		/* RSTs sent to a server for a dropped SYN */
+	GW_CTR_DROP_OVERLOAD,		/* new inbound SYN from an overloaded source */
+	GW_CTR_SRC_OVERLOADED,		/* sources put in the overload list */
+	GW_CTR_DROP_SRC_LIMIT,		/* handshake over max_src_conn(_rate) */
+	GW_CTR_SRC_UNTRACKED,		/* source table full: source not limited */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)
