@@ -126,5 +126,7 @@ int do_rule(int argc, char **argv);
 int do_conn(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_get(int argc, char **argv);
+int do_load(int argc, char **argv);
+int do_save(int argc, char **argv);
 
 #endif /* GWCTL_H */

@@ -34,6 +34,9 @@ static void usage(FILE *f)
 		"  conn count | flush\n"
 		"  set NAME VALUE                change a tunable (tcp_pickup strict|loose)\n"
 		"  get [NAME]                    show all tunables, or one's value\n"
+		"  load [-c] FILE|-              replace the whole policy with a rule file's,\n"
+		"                                atomically; -c: only check it\n"
+		"  save                          print the running policy as a rule file\n"
 		"\n"
 		"  PROTO  := tcp | udp | icmp | icmpv6 | proto NUMBER\n"
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
@@ -44,7 +47,8 @@ static void usage(FILE *f)
 		"  -h, --help     this text\n"
 		"  -V, --version  the tool's version\n"
 		"\n"
-		"Exit status: 0 success, 1 usage error, 2 refused by the kernel or netlink failure.\n",
+		"Exit status: 0 success, 1 usage error or a bad rule file, 2 refused by the kernel\n"
+		"or netlink failure.\n",
 		GW_RULE_MAX_PORT_RANGES);
 }
 
@@ -103,6 +107,8 @@ static const struct gw_verb objects[] = {
 	{ "conn",	do_conn },
 	{ "set",	do_set },
 	{ "get",	do_get },
+	{ "load",	do_load },
+	{ "save",	do_save },
 	{ "help",	do_help },
 };
 

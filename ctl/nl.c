@@ -33,6 +33,7 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_WAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_LAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_NETNS_COOKIE]	= MNL_TYPE_U64,
+	[GW_A_TXN_ID]		= MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
@@ -105,6 +106,7 @@ static struct {
 	/* Outcome of the last exchange: errno and, if known, a better message. */
 	int err;
 	char msg[256];
+	bool reported;		/* the last failure has been reported */
 	_Alignas(struct nlmsghdr) char req[GW_NL_REQ_SIZE];
 	_Alignas(struct nlmsghdr) char rx[MNL_SOCKET_DUMP_SIZE];
 } nl;
@@ -356,6 +358,33 @@ int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (ret)
 		nl_report();
 	return ret;
+}
+
+int gw_nl_talk_quiet(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	int ret = gw_nl_open();
+
+	/* gw_nl_open() has said why already */
+	nl.reported = ret != 0;
+	if (ret)
+		return ret;
+	nlh->nlmsg_type = nl.family;
+	return nl_exchange(nlh, cb, data);
+}
+
+const char *gw_nl_error_msg(void)
+{
+	if (nl.msg[0])
+		return nl.msg;
+	if (nl.err == EPERM)
+		return "Operation not permitted (gwctl needs CAP_NET_ADMIN)";
+	return strerror(nl.err);
+}
+
+void gw_nl_report(void)
+{
+	if (!nl.reported)
+		nl_report();
 }
 
 uint8_t gw_nl_cmd(const struct nlmsghdr *nlh)

@@ -715,7 +715,7 @@ static const struct {
 static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
 {
 	struct token toks[TOKENS_MAX];
-	unsigned int n;
+	unsigned int n = 0;
 	size_t i;
 
 	if (tokenize(p, s, len, scratch, toks, &n))
@@ -834,8 +834,8 @@ static int load_one(struct parser *p, const char *path, unsigned int col)
 	struct file_id id = { 0 };
 	struct stat stbuf;
 	unsigned int i;
-	size_t len;
-	char *buf;
+	size_t len = 0;
+	char *buf = NULL;
 	int fd, ret;
 
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);

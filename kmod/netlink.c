@@ -15,6 +15,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "zones.h"
+#include "txn.h"
 #include "version.h"
 
 static struct genl_family gw_genl_family;
@@ -50,6 +51,7 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_RULE] = NLA_POLICY_NESTED(gw_rule_policy),
 	[GW_A_RULE_HANDLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[GW_A_TUNABLE] = NLA_POLICY_NESTED(gw_tunable_policy),
+	[GW_A_TXN_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static struct gw_net *gw_info_net(struct genl_info *info)
@@ -678,6 +680,138 @@ static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Atomic loads (txn.c): begin, stage one item at a time, commit or abort. */
+static int gw_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	u32 id;
+	int err;
+
+	msg = gw_reply_new(info, GW_CMD_TXN_BEGIN, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = gw_txn_begin(gn, info->snd_portid, &id, info->extack);
+	if (err)
+		goto err_free;
+	if (nla_put_u32(msg, GW_A_TXN_ID, id)) {
+		gw_txn_abort(gn, info->snd_portid, id, NULL);
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int gw_txn_stage_rule_attr(struct genl_info *info, u32 id)
+{
+	struct nlattr *tb[GW_RULE_A_MAX + 1];
+	struct gw_rule *rule;
+	int err;
+
+	err = nla_parse_nested(tb, GW_RULE_A_MAX, info->attrs[GW_A_RULE],
+			       gw_rule_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[GW_RULE_A_HANDLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_RULE_A_HANDLE],
+				    "the kernel assigns rule handles");
+		return -EINVAL;
+	}
+	rule = gw_rule_alloc();
+	if (!rule)
+		return -ENOMEM;
+	err = gw_rule_from_attrs(tb, rule, info->extack);
+	if (!err)
+		err = gw_txn_stage_rule(gw_info_net(info), info->snd_portid, id,
+					rule, info->extack);
+	if (err)
+		gw_rule_free(rule);
+	return err;
+}
+
+static int gw_txn_stage_tunable_attr(struct genl_info *info, u32 id)
+{
+	struct nlattr *tb[GW_TUNABLE_A_MAX + 1];
+	const struct gw_tunable_def *def;
+	u64 value;
+	int err, tunable;
+
+	err = nla_parse_nested(tb, GW_TUNABLE_A_MAX, info->attrs[GW_A_TUNABLE],
+			       gw_tunable_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
+			      GW_TUNABLE_A_NAME) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
+			      GW_TUNABLE_A_VALUE))
+		return -EINVAL;
+	tunable = gw_tunable_find(nla_data(tb[GW_TUNABLE_A_NAME]));
+	if (tunable < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_NAME],
+				    "unknown tunable");
+		return -ENOENT;
+	}
+	def = &gw_tunable_defs[tunable];
+	value = nla_get_u64(tb[GW_TUNABLE_A_VALUE]);
+	if (value < def->min || value > def->max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_VALUE],
+				    "value outside the tunable's range (gwctl get shows it)");
+		return -ERANGE;
+	}
+	return gw_txn_stage_tunable(gw_info_net(info), info->snd_portid, id,
+				    tunable, (u32)value, info->extack);
+}
+
+static int gw_txn_stage_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	bool zone = attrs[GW_A_IFNAME] || attrs[GW_A_ZONE];
+	u32 id;
+
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+		return -EINVAL;
+	id = nla_get_u32(attrs[GW_A_TXN_ID]);
+	if (!!attrs[GW_A_RULE] + zone + !!attrs[GW_A_TUNABLE] != 1) {
+		NL_SET_ERR_MSG(info->extack,
+			       "stage exactly one rule, interface zone or tunable");
+		return -EINVAL;
+	}
+	if (attrs[GW_A_RULE])
+		return gw_txn_stage_rule_attr(info, id);
+	if (attrs[GW_A_TUNABLE])
+		return gw_txn_stage_tunable_attr(info, id);
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME) ||
+	    GENL_REQ_ATTR_CHECK(info, GW_A_ZONE))
+		return -EINVAL;
+	if (gw_check_ifname(attrs[GW_A_IFNAME], info->extack))
+		return -EINVAL;
+	return gw_txn_stage_zone(gw_info_net(info), info->snd_portid, id,
+				 nla_data(attrs[GW_A_IFNAME]),
+				 nla_get_u8(attrs[GW_A_ZONE]), info->extack);
+}
+
+static int gw_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+		return -EINVAL;
+	return gw_txn_commit(gw_info_net(info), info->snd_portid,
+			     nla_get_u32(info->attrs[GW_A_TXN_ID]), info->extack);
+}
+
+static int gw_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+		return -EINVAL;
+	return gw_txn_abort(gw_info_net(info), info->snd_portid,
+			    nla_get_u32(info->attrs[GW_A_TXN_ID]), info->extack);
+}
+
 static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_STATUS_GET,
@@ -742,6 +876,26 @@ static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_TUNABLE_GET,
 		.dumpit = gw_tunable_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_BEGIN,
+		.doit = gw_txn_begin_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_STAGE,
+		.doit = gw_txn_stage_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_COMMIT,
+		.doit = gw_txn_commit_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_ABORT,
+		.doit = gw_txn_abort_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

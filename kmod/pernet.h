@@ -16,6 +16,7 @@
 
 struct gw_ruleset;
 struct gw_flow_bucket;
+struct gw_txn;
 
 /* Interface zones as the admin configured them, by name. */
 #define GW_MAX_ZONES	64
@@ -68,6 +69,10 @@ struct gw_net {
 	unsigned int gc_cursor;
 
 	struct gw_stats __percpu *stats;
+
+	/* the one staged load ("gwctl load") of the namespace, under @lock */
+	struct gw_txn *txn;
+	u32 txn_last_id;
 };
 
 extern unsigned int gw_net_id;

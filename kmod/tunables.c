@@ -47,13 +47,19 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_OTHER] = 600,
 };
 
-void gw_tunables_init(struct gw_net *gn)
+/* What a namespace starts with, and what a load does not set returns to. */
+void gw_tunables_defaults(const struct gw_net *gn, u32 *values)
 {
 	unsigned int i;
 
 	for (i = 0; i < __GW_TUN_MAX; i++)
-		gn->tunables[i] = gw_tunable_defaults[i];
-	gn->tunables[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
+		values[i] = gw_tunable_defaults[i];
+	values[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
+}
+
+void gw_tunables_init(struct gw_net *gn)
+{
+	gw_tunables_defaults(gn, gn->tunables);
 }
 
 int gw_tunable_find(const char *name)

@@ -35,6 +35,19 @@ enum gw_cmd {
 	GW_CMD_CONN_FLUSH,
 	GW_CMD_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
 	GW_CMD_TUNABLE_GET,	/* dump: GW_A_TUNABLE */
+	/*
+	 * Atomic load ("gwctl load"): BEGIN opens the namespace's one staged
+	 * transaction for the requesting socket and answers GW_A_TXN_ID;
+	 * STAGE adds one of GW_A_RULE, GW_A_IFNAME + GW_A_ZONE or
+	 * GW_A_TUNABLE to it, validated as the direct commands are; COMMIT
+	 * replaces rules, zones and tunables (those not staged return to their
+	 * defaults) at once; ABORT drops it.  Closing the socket aborts it.
+	 * Another BEGIN while one is open fails with EBUSY.
+	 */
+	GW_CMD_TXN_BEGIN,	/* reply carries GW_A_TXN_ID */
+	GW_CMD_TXN_STAGE,	/* GW_A_TXN_ID and one item */
+	GW_CMD_TXN_COMMIT,	/* GW_A_TXN_ID */
+	GW_CMD_TXN_ABORT,	/* GW_A_TXN_ID */
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -59,6 +72,7 @@ enum gw_attr {
 	GW_A_WAN_COUNT,		/* u32: configured wan zones */
 	GW_A_LAN_COUNT,		/* u32: configured lan zones */
 	GW_A_NETNS_COOKIE,	/* u64: which namespace answered */
+	GW_A_TXN_ID,		/* u32: a staged transaction, never 0 */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
