@@ -128,5 +128,6 @@ int do_set(int argc, char **argv);
 int do_get(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_save(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif /* GWCTL_H */

@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"  load [-c] FILE|-              replace the whole policy with a rule file's,\n"
 		"                                atomically; -c: only check it\n"
 		"  save                          print the running policy as a rule file\n"
+		"  monitor [EVENT...]            print change events as they happen (rule,\n"
+		"                                zone, policy-loaded, tunable-set, ...)\n"
 		"\n"
 		"  PROTO  := tcp | udp | icmp | icmpv6 | proto NUMBER\n"
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
@@ -109,6 +111,7 @@ static const struct gw_verb objects[] = {
 	{ "get",	do_get },
 	{ "load",	do_load },
 	{ "save",	do_save },
+	{ "monitor",	do_monitor },
 	{ "help",	do_help },
 };
 

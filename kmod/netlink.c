@@ -87,6 +87,141 @@ static void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 			   &gw_genl_family, NLM_F_MULTI, cmd);
 }
 
+/*
+ * Events ("gwctl monitor"): a GW_CMD_EVENT on the "events" group after each
+ * change, numbered per namespace so that a listener sees a gap when one
+ * was lost.  Reading takes CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM), but 6.1 can only make subscribing take it in the
+ * namespace's owner (GENL_MCAST_CAP_NET_ADMIN, no bind hook): so a
+ * namespace owned by another user namespace, where anyone may be root,
+ * sends no events at all.
+ */
+enum { GW_MCGRP_EVENTS };
+
+static const struct genl_multicast_group gw_mcgrps[] = {
+	[GW_MCGRP_EVENTS] = {
+		.name = GW_GENL_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+/* An event under way, or NULL when nobody listens (or out of memory). */
+static struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
+{
+	struct sk_buff *msg;
+	u64 seq;
+
+	if (gn->net->user_ns != &init_user_ns ||
+	    !genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS))
+		return NULL;
+	/* numbered first: an event lost to a failure leaves its gap */
+	seq = atomic64_inc_return(&gn->event_seq);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event) ||
+	    nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
+				GW_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+static void gw_notify(struct gw_net *gn, u8 event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (msg)
+		gw_event_send(gn, msg, hdr);
+}
+
+static void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (!msg)
+		return;
+	if (nla_put_u32(msg, type, value)) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}
+
+/* zone < 0: the interface lost its zone */
+static void gw_notify_zone(struct gw_net *gn, const char *name, int zone)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, zone < 0 ? GW_EVENT_ZONE_DELETED :
+				 GW_EVENT_ZONE_SET, &hdr);
+	if (!msg)
+		return;
+	if (nla_put_string(msg, GW_A_IFNAME, name) ||
+	    (zone >= 0 && nla_put_u8(msg, GW_A_ZONE, zone))) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}
+
+static void gw_notify_tunable(struct gw_net *gn, const char *name, u64 value)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, GW_EVENT_TUNABLE_SET, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, GW_A_TUNABLE);
+	if (!nest || nla_put_string(msg, GW_TUNABLE_A_NAME, name) ||
+	    nla_put_u64_64bit(msg, GW_TUNABLE_A_VALUE, value,
+			      GW_TUNABLE_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	gw_event_send(gn, msg, hdr);
+}
+
+static void gw_notify_loaded(struct gw_net *gn, u32 id)
+{
+	const struct gw_ruleset *set;
+	struct sk_buff *msg;
+	u32 rules;
+	void *hdr;
+
+	msg = gw_event_start(gn, GW_EVENT_POLICY_LOADED, &hdr);
+	if (!msg)
+		return;
+	rcu_read_lock();
+	set = rcu_dereference(gn->ruleset);
+	rules = set ? set->count : 0;
+	rcu_read_unlock();
+	if (nla_put_u32(msg, GW_A_TXN_ID, id) ||
+	    nla_put_u32(msg, GW_A_RULE_COUNT, rules)) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}
+
 static int gw_status_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct gw_net *gn = gw_info_net(info);
@@ -164,22 +299,35 @@ static int gw_check_ifname(const struct nlattr *attr,
 
 static int gw_iface_set(struct sk_buff *skb, struct genl_info *info)
 {
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME) ||
 	    GENL_REQ_ATTR_CHECK(info, GW_A_ZONE))
 		return -EINVAL;
 	if (gw_check_ifname(info->attrs[GW_A_IFNAME], info->extack))
 		return -EINVAL;
-	return gw_zone_set(gw_info_net(info),
-			   nla_data(info->attrs[GW_A_IFNAME]),
-			   nla_get_u8(info->attrs[GW_A_ZONE]), info->extack);
+	err = gw_zone_set(gw_info_net(info),
+			  nla_data(info->attrs[GW_A_IFNAME]),
+			  nla_get_u8(info->attrs[GW_A_ZONE]), info->extack);
+	if (!err)
+		gw_notify_zone(gw_info_net(info),
+			       nla_data(info->attrs[GW_A_IFNAME]),
+			       nla_get_u8(info->attrs[GW_A_ZONE]));
+	return err;
 }
 
 static int gw_iface_del(struct sk_buff *skb, struct genl_info *info)
 {
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME))
 		return -EINVAL;
-	return gw_zone_del(gw_info_net(info),
-			   nla_data(info->attrs[GW_A_IFNAME]), info->extack);
+	err = gw_zone_del(gw_info_net(info),
+			  nla_data(info->attrs[GW_A_IFNAME]), info->extack);
+	if (!err)
+		gw_notify_zone(gw_info_net(info),
+			       nla_data(info->attrs[GW_A_IFNAME]), -1);
+	return err;
 }
 
 static int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -380,6 +528,8 @@ static int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err_msg;
 	/* The rule is live now: from here on only the reply can fail. */
+	gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_ADDED, GW_A_RULE_HANDLE,
+		      rule->handle);
 	if (nla_put_u32(msg, GW_A_RULE_HANDLE, rule->handle)) {
 		nlmsg_free(msg);
 		return 0;
@@ -396,16 +546,23 @@ err_free:
 
 static int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	u32 handle;
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_RULE_HANDLE))
 		return -EINVAL;
-	return gw_rule_del(gw_info_net(info),
-			   nla_get_u32(info->attrs[GW_A_RULE_HANDLE]),
-			   info->extack);
+	handle = nla_get_u32(info->attrs[GW_A_RULE_HANDLE]);
+	err = gw_rule_del(gw_info_net(info), handle, info->extack);
+	if (!err)
+		gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_DELETED,
+			      GW_A_RULE_HANDLE, handle);
+	return err;
 }
 
 static int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	gw_rules_flush(gw_info_net(info));
+	gw_notify(gw_info_net(info), GW_EVENT_RULES_FLUSHED);
 	return 0;
 }
 
@@ -644,6 +801,7 @@ static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&gn->lock);
 	WRITE_ONCE(gn->tunables[id], (u32)value);
 	mutex_unlock(&gn->lock);
+	gw_notify_tunable(gn, def->name, value);
 	return 0;
 }
 
@@ -798,10 +956,17 @@ static int gw_txn_stage_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int gw_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	u32 id;
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
 		return -EINVAL;
-	return gw_txn_commit(gw_info_net(info), info->snd_portid,
-			     nla_get_u32(info->attrs[GW_A_TXN_ID]), info->extack);
+	id = nla_get_u32(info->attrs[GW_A_TXN_ID]);
+	err = gw_txn_commit(gw_info_net(info), info->snd_portid, id,
+			    info->extack);
+	if (!err)
+		gw_notify_loaded(gw_info_net(info), id);
+	return err;
 }
 
 static int gw_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
@@ -909,6 +1074,8 @@ static struct genl_family gw_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = gw_genl_ops,
 	.n_ops = ARRAY_SIZE(gw_genl_ops),
+	.mcgrps = gw_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(gw_mcgrps),
 };
 
 int __init gw_genetlink_init(void)

@@ -73,6 +73,9 @@ struct gw_net {
 	/* the one staged load ("gwctl load") of the namespace, under @lock */
 	struct gw_txn *txn;
 	u32 txn_last_id;
+
+	/* sequence number of the last GW_CMD_EVENT sent */
+	atomic64_t event_seq;
 };
 
 extern unsigned int gw_net_id;
