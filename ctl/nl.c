@@ -34,6 +34,9 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_LAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_NETNS_COOKIE]	= MNL_TYPE_U64,
 	[GW_A_TXN_ID]		= MNL_TYPE_U32,
+	[GW_A_EVENT]		= MNL_TYPE_U8,
+	[GW_A_EVENT_SEQ]	= MNL_TYPE_U64,
+	[GW_A_STATS_RESET]	= MNL_TYPE_FLAG,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {

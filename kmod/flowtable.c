@@ -346,6 +346,49 @@ void gw_flowtable_flush(struct gw_net *gn)
 	}
 }
 
+bool gw_flow_filter_match(const struct gw_flow_filter *f,
+			  const struct gw_flow *flow)
+{
+	unsigned int o = flow->flags & GW_FLOW_ORIG_FIRST ? 0 : 1;
+	size_t len = flow->key.family == AF_INET ? 4 : 16;
+
+	if (f->family && f->family != flow->key.family)
+		return false;
+	if (f->has_proto && f->proto != flow->key.proto)
+		return false;
+	if (f->has_src && memcmp(f->src.bytes, flow->key.addr[o].bytes, len))
+		return false;
+	if (f->has_dst && memcmp(f->dst.bytes, flow->key.addr[!o].bytes, len))
+		return false;
+	if (f->has_state && (flow->key.proto != IPPROTO_TCP ||
+			     READ_ONCE(flow->tcp.state) != f->state))
+		return false;
+	return true;
+}
+
+void gw_flowtable_flush_filtered(struct gw_net *gn,
+				 const struct gw_flow_filter *f)
+{
+	struct hlist_node *tmp;
+	struct gw_flow *flow;
+	unsigned int bucket;
+	spinlock_t *lock;
+
+	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
+		if (!hlist_empty(&gn->buckets[bucket])) {
+			lock = gw_bucket_lock(gn, bucket);
+			spin_lock_bh(lock);
+			hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket],
+						  node)
+				if (gw_flow_filter_match(f, flow))
+					gw_flow_unlink(gn, flow);
+			spin_unlock_bh(lock);
+		}
+		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
+			cond_resched();
+	}
+}
+
 int gw_flowtable_init(struct gw_net *gn)
 {
 	unsigned int i;

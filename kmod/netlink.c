@@ -45,6 +45,16 @@ static const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1] = {
 	[GW_TUNABLE_A_VALUE] = { .type = NLA_U64 },
 };
 
+/* A GW_A_CONN in a request: which flows a dump or a flush is about. */
+static const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1] = {
+	[GW_CONN_A_FAMILY] = { .type = NLA_U8 },
+	[GW_CONN_A_PROTO] = { .type = NLA_U8 },
+	[GW_CONN_A_SRC] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[GW_CONN_A_DST] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[GW_CONN_A_STATE] = NLA_POLICY_RANGE(NLA_U8, GW_TCP_SYN_SENT,
+					     GW_TCP_STATE_MAX),
+};
+
 static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[GW_A_ZONE] = NLA_POLICY_MAX(NLA_U8, GW_ZONE_MAX),
@@ -52,6 +62,8 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_RULE_HANDLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[GW_A_TUNABLE] = NLA_POLICY_NESTED(gw_tunable_policy),
 	[GW_A_TXN_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[GW_A_STATS_RESET] = { .type = NLA_FLAG },
+	[GW_A_CONN] = NLA_POLICY_NESTED(gw_conn_filter_policy),
 };
 
 static struct gw_net *gw_info_net(struct genl_info *info)
@@ -270,7 +282,17 @@ static int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 	msg = gw_reply_new(info, GW_CMD_STATS_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
+	/* read and reset in one step: no count falls between the two */
+	mutex_lock(&gn->lock);
 	gw_stats_sum(gn, sum);
+	for (i = 0; i < __GW_CTR_MAX; i++) {
+		u64 total = sum[i];
+
+		sum[i] -= gn->stats_base[i];
+		if (info->attrs[GW_A_STATS_RESET])
+			gn->stats_base[i] = total;
+	}
+	mutex_unlock(&gn->lock);
 	nest = nla_nest_start(msg, GW_A_STATS);
 	if (!nest)
 		goto nla_failure;
@@ -712,6 +734,71 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 	return 0;
 }
 
+static int gw_filter_addr(const struct nlattr *attr, u8 family,
+			  union gw_addr *addr, struct netlink_ext_ack *extack)
+{
+	if (!family) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "an address needs the family");
+		return -EINVAL;
+	}
+	if (nla_len(attr) != (family == AF_INET ? 4 : 16)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address length does not match the family");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr->bytes, nla_data(attr), nla_len(attr));
+	return 0;
+}
+
+/* No GW_A_CONN: every flow. */
+static int gw_flow_filter_parse(const struct nlattr *nest,
+				struct gw_flow_filter *f,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[GW_CONN_A_MAX + 1];
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, GW_CONN_A_MAX, nest, gw_conn_filter_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[GW_CONN_A_FAMILY]) {
+		f->family = nla_get_u8(tb[GW_CONN_A_FAMILY]);
+		if (f->family != AF_INET && f->family != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[GW_CONN_A_FAMILY],
+					    "family must be AF_INET or AF_INET6");
+			return -EAFNOSUPPORT;
+		}
+	}
+	if (tb[GW_CONN_A_PROTO]) {
+		f->has_proto = true;
+		f->proto = nla_get_u8(tb[GW_CONN_A_PROTO]);
+	}
+	if (tb[GW_CONN_A_SRC]) {
+		f->has_src = true;
+		err = gw_filter_addr(tb[GW_CONN_A_SRC], f->family, &f->src,
+				     extack);
+		if (err)
+			return err;
+	}
+	if (tb[GW_CONN_A_DST]) {
+		f->has_dst = true;
+		err = gw_filter_addr(tb[GW_CONN_A_DST], f->family, &f->dst,
+				     extack);
+		if (err)
+			return err;
+	}
+	if (tb[GW_CONN_A_STATE]) {
+		f->has_state = true;
+		f->state = nla_get_u8(tb[GW_CONN_A_STATE]);
+	}
+	return 0;
+}
+
 /*
  * The cursor is (bucket, position in bucket).  Flows inserted at a chain's
  * head while a dump is paused can shift a chain by a few entries; the table
@@ -723,17 +810,24 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct gw_net *gn = gw_cb_net(cb);
 	unsigned long bucket = cb->args[0];
 	unsigned long skip = cb->args[1];
+	struct gw_flow_filter filter;
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
 	unsigned long pos;
 	void *hdr;
+	int err;
 
+	err = gw_flow_filter_parse(genl_dumpit_info(cb)->attrs[GW_A_CONN],
+				   &filter, cb->extack);
+	if (err)
+		return err;
 	rcu_read_lock();
 	for (; bucket < gn->nbuckets; bucket++, skip = 0) {
 		pos = 0;
 		hlist_for_each_entry_rcu(flow, &gn->buckets[bucket], node) {
 			if (READ_ONCE(flow->dead) ||
-			    gw_flow_expired(gn, flow, now))
+			    gw_flow_expired(gn, flow, now) ||
+			    !gw_flow_filter_match(&filter, flow))
 				continue;
 			if (pos++ < skip)
 				continue;
@@ -761,7 +855,18 @@ full:
 
 static int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	gw_flowtable_flush(gw_info_net(info));
+	struct gw_flow_filter filter;
+	int err;
+
+	if (!info->attrs[GW_A_CONN]) {
+		gw_flowtable_flush(gw_info_net(info));
+		return 0;
+	}
+	err = gw_flow_filter_parse(info->attrs[GW_A_CONN], &filter,
+				   info->extack);
+	if (err)
+		return err;
+	gw_flowtable_flush_filtered(gw_info_net(info), &filter);
 	return 0;
 }
 

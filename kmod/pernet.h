@@ -76,6 +76,12 @@ struct gw_net {
 
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;
+
+	/*
+	 * "gwctl stats --reset": the sums at the last reset, under @lock.  The
+	 * per-CPU counters themselves are never written by another CPU.
+	 */
+	u64 stats_base[__GW_CTR_MAX];
 };
 
 extern unsigned int gw_net_id;

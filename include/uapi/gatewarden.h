@@ -82,6 +82,7 @@ enum gw_attr {
 	GW_A_TXN_ID,		/* u32: a staged transaction, never 0 */
 	GW_A_EVENT,		/* u8: enum gw_event */
 	GW_A_EVENT_SEQ,		/* u64: per namespace, 1 for the first event */
+	GW_A_STATS_RESET,	/* flag, in GW_CMD_STATS_GET: zero after reading */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
