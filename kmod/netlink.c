@@ -800,10 +800,13 @@ static int gw_flow_filter_parse(const struct nlattr *nest,
 }
 
 /*
- * The cursor is (bucket, position in bucket).  Flows inserted at a chain's
- * head while a dump is paused can shift a chain by a few entries; the table
- * changes constantly, so a flow table dump is a snapshot of each bucket as
- * it was when that bucket was read, like /proc/net/nf_conntrack.
+ * A dump resumes at a bucket boundary: a bucket that does not fit in what
+ * is left of the message is taken out again and sent whole in the next, so
+ * flows added or removed while the dump is paused (at a chain's head, any
+ * bucket) never make a flow that was there all along appear twice or not
+ * at all.  Each bucket is a snapshot of when it was read, like
+ * /proc/net/nf_conntrack.  Only a bucket too long for a message of its own
+ * is split, and then resumed by position, which such a change can shift.
  */
 static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -813,6 +816,7 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct gw_flow_filter filter;
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
+	unsigned char *mark;
 	unsigned long pos;
 	void *hdr;
 	int err;
@@ -824,6 +828,7 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_lock();
 	for (; bucket < gn->nbuckets; bucket++, skip = 0) {
 		pos = 0;
+		mark = skb_tail_pointer(skb);
 		hlist_for_each_entry_rcu(flow, &gn->buckets[bucket], node) {
 			if (READ_ONCE(flow->dead) ||
 			    gw_flow_expired(gn, flow, now) ||
@@ -849,7 +854,13 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 full:
 	rcu_read_unlock();
 	cb->args[0] = bucket;
-	cb->args[1] = pos - 1;
+	if (mark != skb->data) {
+		/* the bucket goes whole into the next message */
+		nlmsg_trim(skb, mark);
+		cb->args[1] = 0;
+	} else {
+		cb->args[1] = pos - 1;
+	}
 	return skb->len;
 }
 
