@@ -378,8 +378,9 @@ int do_save(int argc, char **argv)
 			ret = GW_EXIT_KERNEL;
 	}
 	fclose(sb.f);
+	/* with -j: {"schema_version": 1, "policy": "<the text>"} */
 	if (ret == GW_EXIT_OK)
-		fwrite(text, 1, len, stdout);
+		print_str("policy", "%s", text);
 	free(text);
 	return ret;
 }

@@ -45,6 +45,8 @@ assert_eq "with -j a kernel error is JSON too" "2 no rule with that handle 1" \
 out=$(printf 'allow tcp port 0\n' | "$GWCTL" -j load - 2>/dev/null)
 assert_eq "and a rule file error, with its position" "-:1:16: port 0 is out of range (1-65535)" \
 	"$(jq -r .error <<<"$out")"
+assert_eq "with -j, save is one document holding the policy text" \
+	"$("$GWCTL" save)" "$("$GWCTL" -j save | jq -r .policy)"
 printf 'monitor\n' >"$F/mon.batch"
 assert_fail "monitor is refused in a batch" "$GWCTL" -b "$F/mon.batch"
 
