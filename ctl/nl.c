@@ -38,6 +38,10 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_OVERLOAD]		= MNL_TYPE_NESTED,
 	[GW_A_SRC_COUNT]	= MNL_TYPE_U32,
 	[GW_A_SRC_MAX]		= MNL_TYPE_U32,
+	[GW_A_TXN_ID]		= MNL_TYPE_U32,
+	[GW_A_EVENT]		= MNL_TYPE_U8,
+	[GW_A_EVENT_SEQ]	= MNL_TYPE_U64,
+	[GW_A_STATS_RESET]	= MNL_TYPE_FLAG,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
@@ -121,9 +125,11 @@ static struct {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;	/* 0: the module has none */
 	/* Outcome of the last exchange: errno and, if known, a better message. */
 	int err;
 	char msg[256];
+	bool reported;		/* the last failure has been reported */
 	_Alignas(struct nlmsghdr) char req[GW_NL_REQ_SIZE];
 	_Alignas(struct nlmsghdr) char rx[MNL_SOCKET_DUMP_SIZE];
 } nl;
@@ -267,15 +273,38 @@ static int nl_exchange(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return nl_local_error(errno, "unexpected netlink reply: %s", strerror(errno));
 }
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
+/* One CTRL_ATTR_MCAST_GROUPS entry: remember the events group's id. */
+static void family_mcast_group(const struct nlattr *grp)
 {
 	const struct nlattr *attr;
+	const char *name = NULL;
+	uint32_t id = 0;
+
+	mnl_attr_for_each_nested(attr, grp) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			id = mnl_attr_get_u32(attr);
+	}
+	if (name && !strcmp(name, GW_GENL_MCGRP_EVENTS))
+		nl.events_group = id;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *grp;
 
 	(void)data;
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
 			nl.family = mnl_attr_get_u16(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
+		    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+			mnl_attr_for_each_nested(grp, attr)
+				family_mcast_group(grp);
 	}
 	return MNL_CB_OK;
 }
@@ -375,6 +404,87 @@ int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (ret)
 		nl_report();
 	return ret;
+}
+
+int gw_nl_talk_quiet(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	int ret = gw_nl_open();
+
+	/* gw_nl_open() has said why already */
+	nl.reported = ret != 0;
+	if (ret)
+		return ret;
+	nlh->nlmsg_type = nl.family;
+	return nl_exchange(nlh, cb, data);
+}
+
+const char *gw_nl_error_msg(void)
+{
+	if (nl.msg[0])
+		return nl.msg;
+	if (nl.err == EPERM)
+		return "Operation not permitted (gwctl needs CAP_NET_ADMIN)";
+	return strerror(nl.err);
+}
+
+void gw_nl_report(void)
+{
+	if (!nl.reported)
+		nl_report();
+}
+
+int gw_nl_subscribe_events(void)
+{
+	int ret = gw_nl_open();
+
+	if (ret)
+		return ret;
+	if (!nl.events_group) {
+		nl_local_error(EOPNOTSUPP, "the gatewarden module has no \"%s\" group (too old?)",
+			       GW_GENL_MCGRP_EVENTS);
+		nl_report();
+		return -EOPNOTSUPP;
+	}
+	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &nl.events_group,
+				  sizeof(nl.events_group)) < 0) {
+		int err = errno;
+
+		if (err == EPERM)
+			ret = nl_local_error(err, "Operation not permitted (gwctl needs CAP_NET_ADMIN)");
+		else
+			ret = nl_local_error(err, "cannot subscribe to events: %s", strerror(err));
+		nl_report();
+		return ret;
+	}
+	return 0;
+}
+
+int gw_nl_listen(mnl_cb_t cb, void *data)
+{
+	ssize_t len;
+	int ret;
+
+	for (;;) {
+		len = mnl_socket_recvfrom(nl.sock, nl.rx, sizeof(nl.rx));
+		if (len < 0 && errno == ENOBUFS) {
+			/* the gap in the sequence numbers will show how many */
+			fflush(stdout);
+			fprintf(stderr, "Warning: events were lost (receive buffer full).\n");
+			continue;
+		}
+		if (len < 0) {
+			ret = nl_local_error(errno, "cannot receive from the kernel: %s",
+					     strerror(errno));
+			nl_report();
+			return ret;
+		}
+		ret = mnl_cb_run(nl.rx, len, 0, 0, cb, data);
+		if (ret <= MNL_CB_STOP) {
+			if (nl.err)
+				nl_report();
+			return ret == MNL_CB_STOP ? 0 : -EPROTO;
+		}
+	}
 }
 
 uint8_t gw_nl_cmd(const struct nlmsghdr *nlh)

@@ -49,6 +49,22 @@ struct nlmsghdr *gw_nl_msg(uint8_t cmd, uint16_t flags);
  */
 int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
+/*
+ * The same, but a failure is not reported: the caller adds context (a
+ * rule file's position) to gw_nl_error_msg(), or reports it as it is with
+ * gw_nl_report().  Errors opening the socket are reported all the same.
+ */
+int gw_nl_talk_quiet(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+const char *gw_nl_error_msg(void);
+void gw_nl_report(void);
+
+/*
+ * Join the module's events group, then feed every message that arrives to
+ * cb until it returns MNL_CB_STOP (0) or an error (reported; negative).
+ */
+int gw_nl_subscribe_events(void);
+int gw_nl_listen(mnl_cb_t cb, void *data);
+
 /* The genl command of a reply. */
 uint8_t gw_nl_cmd(const struct nlmsghdr *nlh);
 

@@ -116,24 +116,12 @@ static const char *const rule_keywords[KW_COUNT] = {
 	[KW_MAX_SRC_CONN_RATE]	= "max-src-conn-rate",
 };
 
-/* "max-src-conn-rate N/S": N new connections in S seconds per source. */
 static int parse_src_rate(const char *val, uint32_t *conns, uint32_t *seconds)
 {
-	char num[16], err[GW_ERR_MAX];
-	const char *slash = strchr(val, '/');
-	uint64_t n, sec;
+	char err[GW_ERR_MAX];
 
-	if (!slash || slash == val || (size_t)(slash - val) >= sizeof(num))
-		return gw_usage_error("max-src-conn-rate must be N/S (connections per seconds).");
-	memcpy(num, val, (size_t)(slash - val));
-	num[slash - val] = '\0';
-	if (gw_parse_uint("max-src-conn-rate connections", num, 1, GW_SRC_CONN_MAX,
-			  &n, err, sizeof(err)) ||
-	    gw_parse_uint("max-src-conn-rate seconds", slash + 1, 1,
-			  GW_SRC_RATE_SECONDS_MAX, &sec, err, sizeof(err)))
-		return gw_usage_error("%s", err);
-	*conns = (uint32_t)n;
-	*seconds = (uint32_t)sec;
+	if (gw_parse_src_rate(val, conns, seconds, err, sizeof(err)))
+		return gw_usage_error("%s.", err);
 	return GW_EXIT_OK;
 }
 

@@ -2,6 +2,7 @@
 /* gwctl stats: the per-namespace counters. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "gwctl.h"
 #include "nl.h"
@@ -111,19 +112,34 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int gw_stats_show(bool summary)
+static int stats_show(bool summary, bool reset)
 {
 	struct nlmsghdr *nlh = gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK);
 	struct stats_walk walk = { .summary = summary };
 
+	if (reset)
+		mnl_attr_put(nlh, GW_A_STATS_RESET, 0, NULL);
 	if (gw_nl_talk(nlh, stats_cb, &walk))
 		return -1;
 	return walk.shown;
 }
 
+int gw_stats_show(bool summary)
+{
+	return stats_show(summary, false);
+}
+
+/* --reset: print the counters and zero them, in one request. */
 int do_stats(int argc, char **argv)
 {
+	bool reset = false;
+
+	if (argc > 0 && !strcmp(argv[0], "--reset")) {
+		reset = true;
+		argc--;
+		argv++;
+	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
-	return gw_stats_show(false) < 0 ? GW_EXIT_KERNEL : GW_EXIT_OK;
+	return stats_show(false, reset) < 0 ? GW_EXIT_KERNEL : GW_EXIT_OK;
 }

@@ -660,6 +660,37 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 	}
 }
 
+bool gw_flow_filter_match(const struct gw_flow_filter *f,
+			  const struct gw_flow *flow)
+{
+	unsigned int o = flow->flags & GW_FLOW_ORIG_FIRST ? 0 : 1;
+	size_t len = flow->key.family == AF_INET ? 4 : 16;
+
+	if (f->family && f->family != flow->key.family)
+		return false;
+	if (f->has_proto && f->proto != flow->key.proto)
+		return false;
+	if (f->has_src && memcmp(f->src.bytes, flow->key.addr[o].bytes, len))
+		return false;
+	if (f->has_dst && memcmp(f->dst.bytes, flow->key.addr[!o].bytes, len))
+		return false;
+	if (f->has_state && (flow->key.proto != IPPROTO_TCP ||
+			     READ_ONCE(flow->tcp.state) != f->state))
+		return false;
+	return true;
+}
+
+static bool gw_flow_filter_match_cb(const struct gw_flow *flow, void *arg)
+{
+	return gw_flow_filter_match(arg, flow);
+}
+
+void gw_flowtable_flush_filtered(struct gw_net *gn,
+				 const struct gw_flow_filter *f)
+{
+	gw_flowtable_flush_if(gn, gw_flow_filter_match_cb, (void *)f);
+}
+
 int gw_flowtable_init(struct gw_net *gn)
 {
 	unsigned int i;

@@ -57,6 +57,24 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 			   void *arg);
 spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash);
 
+/* Which flows "gwctl conn list|count|flush src A dst B proto P state S" means. */
+struct gw_flow_filter {
+	u8 family;		/* 0: any; set whenever an address is */
+	bool has_proto;
+	u8 proto;
+	bool has_src;
+	union gw_addr src;	/* originator */
+	bool has_dst;
+	union gw_addr dst;	/* responder */
+	bool has_state;
+	u8 state;		/* enum gw_tcp_state; TCP flows only */
+};
+
+bool gw_flow_filter_match(const struct gw_flow_filter *f,
+			  const struct gw_flow *flow);
+void gw_flowtable_flush_filtered(struct gw_net *gn,
+				 const struct gw_flow_filter *f);
+
 u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 			       const struct gw_flow_key *key, u32 hash);

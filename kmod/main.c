@@ -18,6 +18,7 @@
 #include "rules.h"
 #include "zones.h"
 #include "flood.h"
+#include "txn.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -73,6 +74,7 @@ static void __net_exit gw_net_exit(struct net *net)
 	gw_hooks_unregister(net);
 	gw_flowtable_exit(gn);
 	gw_flood_exit(gn);
+	gw_txn_net_exit(gn);
 	gw_rules_flush(gn);
 	free_percpu(gn->stats);
 }
@@ -97,12 +99,18 @@ static int __init gw_mod_init(void)
 	err = gw_zones_module_init();
 	if (err)
 		goto err_pernet;
-	err = gw_genetlink_init();
+	/* before the family: a load's socket may close as soon as it exists */
+	err = gw_txn_module_init();
 	if (err)
 		goto err_zones;
+	err = gw_genetlink_init();
+	if (err)
+		goto err_txn;
 	pr_info("gatewarden " GW_VERSION " loaded\n");
 	return 0;
 
+err_txn:
+	gw_txn_module_exit();
 err_zones:
 	gw_zones_module_exit();
 err_pernet:
@@ -116,6 +124,7 @@ err_flowtable:
 static void __exit gw_mod_exit(void)
 {
 	gw_genetlink_uninit();
+	gw_txn_module_exit();
 	gw_zones_module_exit();
 	unregister_pernet_subsys(&gw_net_ops);
 	/* Flows and rules are freed by RCU callbacks that use our code. */

@@ -10,6 +10,9 @@
 #include "core/rule.h"
 #include "pernet.h"
 
+/* Most rules one namespace holds, and one load may stage. */
+#define GW_MAX_RULES	4096
+
 /*
  * An allow rule.  Immutable once published; only its hit counter and its
  * token bucket move.
@@ -45,6 +48,8 @@ int gw_rule_add(struct gw_net *gn, struct gw_rule *rule,
 int gw_rule_del(struct gw_net *gn, u32 handle,
 		struct netlink_ext_ack *extack);
 void gw_rules_flush(struct gw_net *gn);
+int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
+			    unsigned int count);
 u64 gw_rule_hits(const struct gw_rule *rule);
 void gw_rule_rate_init(struct gw_rule *rule, u32 rate);
 bool gw_rule_rate_allow(struct gw_rule *rule);

@@ -74,19 +74,25 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_OVERLOAD_TIMEOUT] = 60,
 };
 
-void gw_tunables_init(struct gw_net *gn)
+/* What a namespace starts with, and what a load does not set returns to. */
+void gw_tunables_defaults(const struct gw_net *gn, u32 *values)
 {
 	unsigned int i;
 
 	for (i = 0; i < __GW_TUN_MAX; i++)
-		gn->tunables[i] = gw_tunable_defaults[i];
-	gn->tunables[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
+		values[i] = gw_tunable_defaults[i];
+	values[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
 	/* pf's adaptive defaults: from 60% to 120% of the limit */
-	gn->tunables[GW_TUN_MAX_HALFOPEN] = gn->tunables[GW_TUN_MAX_FLOWS] / 2;
-	gn->tunables[GW_TUN_HALFOPEN_ADAPTIVE_START] =
-		gn->tunables[GW_TUN_MAX_HALFOPEN] / 10 * 6;
-	gn->tunables[GW_TUN_HALFOPEN_ADAPTIVE_END] =
-		gn->tunables[GW_TUN_MAX_HALFOPEN] / 10 * 12;
+	values[GW_TUN_MAX_HALFOPEN] = values[GW_TUN_MAX_FLOWS] / 2;
+	values[GW_TUN_HALFOPEN_ADAPTIVE_START] =
+		values[GW_TUN_MAX_HALFOPEN] / 10 * 6;
+	values[GW_TUN_HALFOPEN_ADAPTIVE_END] =
+		values[GW_TUN_MAX_HALFOPEN] / 10 * 12;
+}
+
+void gw_tunables_init(struct gw_net *gn)
+{
+	gw_tunables_defaults(gn, gn->tunables);
 }
 
 int gw_tunable_find(const char *name)

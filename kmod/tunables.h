@@ -56,6 +56,7 @@ struct gw_net;
 extern const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX];
 
 void gw_tunables_init(struct gw_net *gn);
+void gw_tunables_defaults(const struct gw_net *gn, u32 *values);
 int gw_tunable_find(const char *name);
 
 #endif /* _GW_TUNABLES_H */

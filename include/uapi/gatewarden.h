@@ -11,6 +11,8 @@
 
 #define GW_GENL_NAME		"gatewarden"
 #define GW_GENL_VERSION		1
+/* Multicast group of GW_CMD_EVENT notifications ("gwctl monitor"). */
+#define GW_GENL_MCGRP_EVENTS	"events"
 
 /* Longest string attribute the kernel accepts (interface names are shorter). */
 #define GW_NAME_MAX		32
@@ -37,6 +39,24 @@ enum gw_cmd {
 	GW_CMD_TUNABLE_GET,	/* dump: GW_A_TUNABLE */
 	GW_CMD_OVERLOAD_GET,	/* dump: GW_A_OVERLOAD */
 	GW_CMD_OVERLOAD_DEL,	/* GW_A_OVERLOAD (family, address); none: all */
+	/*
+	 * Atomic load ("gwctl load"): BEGIN opens the namespace's one staged
+	 * transaction for the requesting socket and answers GW_A_TXN_ID;
+	 * STAGE adds one of GW_A_RULE, GW_A_IFNAME + GW_A_ZONE or
+	 * GW_A_TUNABLE to it, validated as the direct commands are; COMMIT
+	 * replaces rules, zones and tunables (those not staged return to their
+	 * defaults) at once; ABORT drops it.  Closing the socket aborts it.
+	 * Another BEGIN while one is open fails with EBUSY.
+	 */
+	GW_CMD_TXN_BEGIN,	/* reply carries GW_A_TXN_ID */
+	GW_CMD_TXN_STAGE,	/* GW_A_TXN_ID and one item */
+	GW_CMD_TXN_COMMIT,	/* GW_A_TXN_ID */
+	GW_CMD_TXN_ABORT,	/* GW_A_TXN_ID */
+	/*
+	 * Sent on GW_GENL_MCGRP_EVENTS after each change: GW_A_EVENT,
+	 * GW_A_EVENT_SEQ, and what changed (see enum gw_event).
+	 */
+	GW_CMD_EVENT,
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -66,9 +86,26 @@ enum gw_attr {
 	GW_A_OVERLOAD,		/* nest: enum gw_overload_attr */
 	GW_A_SRC_COUNT,		/* u32: sources tracked for connection limits */
 	GW_A_SRC_MAX,		/* u32: slots of the source table */
+	GW_A_TXN_ID,		/* u32: a staged transaction, never 0 */
+	GW_A_EVENT,		/* u8: enum gw_event */
+	GW_A_EVENT_SEQ,		/* u64: per namespace, 1 for the first event */
+	GW_A_STATS_RESET,	/* flag, in GW_CMD_STATS_GET: zero after reading */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
+
+/* What a GW_CMD_EVENT reports, and the attributes that come with it. */
+enum gw_event {
+	GW_EVENT_RULE_ADDED,	/* GW_A_RULE_HANDLE */
+	GW_EVENT_RULE_DELETED,	/* GW_A_RULE_HANDLE */
+	GW_EVENT_RULES_FLUSHED,
+	GW_EVENT_POLICY_LOADED,	/* GW_A_TXN_ID, GW_A_RULE_COUNT */
+	GW_EVENT_ZONE_SET,	/* GW_A_IFNAME, GW_A_ZONE */
+	GW_EVENT_ZONE_DELETED,	/* GW_A_IFNAME */
+	GW_EVENT_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
+	__GW_EVENT_MAX,
+};
+#define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
 
 enum gw_zone {
 	GW_ZONE_LAN,		/* trusted; also every interface with no zone */
