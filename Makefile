@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make            build kmod/gatewarden.ko and ctl/gwctl
+# make            build kmod/gatewarden.ko, ctl/gwctl and the netlink
+#                 conformance client (tests/conformance)
 # make check      lint, unit tests and every guest scenario (one summary line)
 # make demo       boot a guest and show the firewall at work
 # make lint       checkpatch, sparse, W=1 and shellcheck
@@ -25,9 +26,9 @@ DESTDIR ?=
 
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
 
-.PHONY: all module gwctl unit vm check demo lint deps clean install
+.PHONY: all module gwctl conformance unit vm check demo lint deps clean install
 
-all: module gwctl
+all: module gwctl conformance
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)' (install linux-headers-amd64 or set KDIR)" >&2; exit 1; }
@@ -35,6 +36,10 @@ module:
 
 gwctl:
 	$(MAKE) -C ctl
+
+# the libnl-genl-3 client tests/vm/netlink_conformance.sh runs
+conformance:
+	$(MAKE) -C tests/conformance
 
 unit:
 	$(MAKE) -C tests/unit check
@@ -69,6 +74,7 @@ check-debug: deps
 clean:
 	-$(KBUILD) clean
 	$(MAKE) -C ctl clean
+	$(MAKE) -C tests/conformance clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/fuzz clean
 	rm -rf tests/vm/out

@@ -222,3 +222,28 @@ int gw_parse_ifname(const char *arg, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/* "N/S" of max-src-conn-rate: N new connections in S seconds per source. */
+int gw_parse_src_rate(const char *arg, uint32_t *conns, uint32_t *seconds,
+		      char *err, size_t errlen)
+{
+	const char *slash = strchr(arg, '/');
+	char num[16];
+	uint64_t n, sec;
+
+	if (!slash || slash == arg || (size_t)(slash - arg) >= sizeof(num)) {
+		snprintf(err, errlen,
+			 "max-src-conn-rate must be N/S (N connections in S seconds)");
+		return -1;
+	}
+	memcpy(num, arg, (size_t)(slash - arg));
+	num[slash - arg] = '\0';
+	if (gw_parse_uint("max-src-conn-rate connections", num, 1, GW_SRC_CONN_MAX,
+			  &n, err, errlen) ||
+	    gw_parse_uint("max-src-conn-rate seconds", slash + 1, 1,
+			  GW_SRC_RATE_SECONDS_MAX, &sec, err, errlen))
+		return -1;
+	*conns = (uint32_t)n;
+	*seconds = (uint32_t)sec;
+	return 0;
+}

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "gwctl.h"
@@ -23,10 +24,92 @@ static const char *const tcp_states[__GW_TCP_STATE_MAX] = {
 	[GW_TCP_SYN_SENT2]	= "SYN_SENT2",
 };
 
+/* "src A dst B proto P state S", any of them, any order. */
+struct conn_filter {
+	bool any;
+	struct gw_prefix src;
+	struct gw_prefix dst;
+	bool has_src, has_dst, has_proto, has_state;
+	uint8_t proto;
+	uint8_t state;
+};
+
+static int parse_filter(int argc, char **argv, struct conn_filter *f)
+{
+	char err[GW_ERR_MAX];
+	uint64_t num;
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	for (; argc > 0; argc -= 2, argv += 2) {
+		const char *key = argv[0], *val = argc > 1 ? argv[1] : NULL;
+
+		if (strcmp(key, "src") && strcmp(key, "dst") && strcmp(key, "proto") &&
+		    strcmp(key, "state"))
+			return gw_usage_error("unknown filter \"%s\" (src, dst, proto or state).", key);
+		if (!val)
+			return gw_usage_error("\"%s\" needs a value.", key);
+		f->any = true;
+		if (!strcmp(key, "src") || !strcmp(key, "dst")) {
+			bool src = key[0] == 's';
+			struct gw_prefix *p = src ? &f->src : &f->dst;
+
+			if (gw_parse_prefix(val, p, err, sizeof(err)))
+				return gw_usage_error("%s", err);
+			if (p->plen != gw_addr_len(p->family) * 8)
+				return gw_usage_error("%s takes an address, not a prefix.", key);
+			*(src ? &f->has_src : &f->has_dst) = true;
+		} else if (!strcmp(key, "proto")) {
+			for (i = 0; i < 256 && !(gw_proto_name(i) && !strcmp(gw_proto_name(i), val)); i++)
+				;
+			if (i < 256) {
+				num = i;
+			} else if (gw_parse_uint("protocol", val, 0, 255, &num, err, sizeof(err))) {
+				return gw_usage_error("%s", err);
+			}
+			f->has_proto = true;
+			f->proto = num;
+		} else {
+			for (i = GW_TCP_SYN_SENT; i < __GW_TCP_STATE_MAX; i++)
+				if (!strcasecmp(tcp_states[i], val))
+					break;
+			if (i == __GW_TCP_STATE_MAX)
+				return gw_usage_error("unknown TCP state \"%s\" (SYN_SENT, ESTABLISHED, TIME_WAIT, ...).",
+						      val);
+			f->has_state = true;
+			f->state = i;
+		}
+	}
+	if (f->has_src && f->has_dst && f->src.family != f->dst.family)
+		return gw_usage_error("src and dst must be of the same address family.");
+	return GW_EXIT_OK;
+}
+
+static void put_filter(struct nlmsghdr *nlh, const struct conn_filter *f)
+{
+	struct nlattr *nest;
+
+	if (!f->any)
+		return;
+	nest = mnl_attr_nest_start(nlh, GW_A_CONN);
+	if (f->has_src || f->has_dst)
+		mnl_attr_put_u8(nlh, GW_CONN_A_FAMILY, f->has_src ? f->src.family : f->dst.family);
+	if (f->has_src)
+		mnl_attr_put(nlh, GW_CONN_A_SRC, gw_addr_len(f->src.family), f->src.addr);
+	if (f->has_dst)
+		mnl_attr_put(nlh, GW_CONN_A_DST, gw_addr_len(f->dst.family), f->dst.addr);
+	if (f->has_proto)
+		mnl_attr_put_u8(nlh, GW_CONN_A_PROTO, f->proto);
+	if (f->has_state)
+		mnl_attr_put_u8(nlh, GW_CONN_A_STATE, f->state);
+	mnl_attr_nest_end(nlh, nest);
+}
+
 struct conn_walk {
 	struct print_list list;
 	uint64_t count;
 	bool verbose;		/* text: each side's window state on its own line */
+	bool count_only;	/* conn count with a filter: count, print nothing */
 };
 
 /* GW_TCP_PEER_F_* as words, in bit order. */
@@ -174,6 +257,10 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 	    format_conn_addr(ctb, GW_CONN_A_DST, dst, sizeof(dst)))
 		return gw_nl_bad_reply("flow addresses do not match the flow's family");
 
+	if (walk->count_only) {
+		walk->count++;
+		return MNL_CB_OK;
+	}
 	print_list_item(&walk->list);
 	if (print_conn(ctb, src, dst, walk->verbose))
 		return MNL_CB_ERROR;
@@ -184,6 +271,7 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 static int conn_list(int argc, char **argv)
 {
 	struct conn_walk walk = { .list = { .key = "flows" } };
+	struct conn_filter filter;
 	struct nlmsghdr *nlh;
 
 	/* JSON always carries the window state; -v adds it to the text. */
@@ -192,9 +280,10 @@ static int conn_list(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (gw_check_end(argc, argv))
+	if (parse_filter(argc, argv, &filter))
 		return GW_EXIT_USAGE;
 	nlh = gw_nl_msg(GW_CMD_CONN_GET, NLM_F_REQUEST | NLM_F_DUMP);
+	put_filter(nlh, &filter);
 	if (gw_nl_talk(nlh, conn_cb, &walk))
 		return GW_EXIT_KERNEL;
 	print_list_end(&walk.list);
@@ -202,15 +291,28 @@ static int conn_list(int argc, char **argv)
 	return GW_EXIT_OK;
 }
 
-/* The module keeps the count: no need to dump a table of a million flows. */
+/*
+ * The module keeps the count: no need to dump a table of a million flows,
+ * unless only some are to be counted.
+ */
 static int conn_count(int argc, char **argv)
 {
+	struct conn_walk walk = { .count_only = true };
+	struct conn_filter filter;
+	struct nlmsghdr *nlh;
 	struct gw_status st;
 
-	if (gw_check_end(argc, argv))
+	if (parse_filter(argc, argv, &filter))
 		return GW_EXIT_USAGE;
-	if (gw_status_fetch(&st))
+	if (filter.any) {
+		nlh = gw_nl_msg(GW_CMD_CONN_GET, NLM_F_REQUEST | NLM_F_DUMP);
+		put_filter(nlh, &filter);
+		if (gw_nl_talk(nlh, conn_cb, &walk))
+			return GW_EXIT_KERNEL;
+		st.flow_count = walk.count;
+	} else if (gw_status_fetch(&st)) {
 		return GW_EXIT_KERNEL;
+	}
 	print_u64("count", "%" PRIu64, st.flow_count);
 	print_nl();
 	return GW_EXIT_OK;
@@ -218,11 +320,13 @@ static int conn_count(int argc, char **argv)
 
 static int conn_flush(int argc, char **argv)
 {
+	struct conn_filter filter;
 	struct nlmsghdr *nlh;
 
-	if (gw_check_end(argc, argv))
+	if (parse_filter(argc, argv, &filter))
 		return GW_EXIT_USAGE;
 	nlh = gw_nl_msg(GW_CMD_CONN_FLUSH, NLM_F_REQUEST | NLM_F_ACK);
+	put_filter(nlh, &filter);
 	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
 }
 

@@ -71,6 +71,8 @@ int gw_parse_ports(const char *arg, struct gw_ports *ports,
 int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
 		  uint64_t *val, char *err, size_t errlen);
 int gw_parse_ifname(const char *arg, char *err, size_t errlen);
+int gw_parse_src_rate(const char *arg, uint32_t *conns, uint32_t *seconds,
+		      char *err, size_t errlen);
 
 size_t gw_addr_len(int family);
 /* inet_ntop() that also checks len against family; -1 on mismatch. */
@@ -126,5 +128,9 @@ int do_rule(int argc, char **argv);
 int do_conn(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_get(int argc, char **argv);
+int do_overload(int argc, char **argv);
+int do_load(int argc, char **argv);
+int do_save(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif /* GWCTL_H */

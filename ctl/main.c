@@ -3,9 +3,11 @@
  * gwctl: control tool of the gatewarden firewall module.
  * Global options, then "OBJECT [COMMAND] [ARGUMENTS]" as in iproute2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gwctl.h"
@@ -16,35 +18,48 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: gwctl [-j] OBJECT [COMMAND] [ARGUMENTS]\n"
+		"       gwctl [-j] -b FILE|-\n"
 		"       gwctl -h | -V\n"
 		"\n"
 		"  status                        module, zones, rules, flows, non-zero counters\n"
 		"  version                       tool and module versions\n"
-		"  stats                         all counters\n"
+		"  stats [--reset]               all counters; --reset: and zero them\n"
 		"  iface add DEV wan|lan         put DEV in a zone\n"
 		"  iface del DEV                 forget DEV's zone (it is lan again)\n"
 		"  iface [list]\n"
 		"  rule add allow PROTO [from PREFIX] [to PREFIX] [port PORTS]\n"
 		"                 [on DEV] [comment TEXT]\n"
+		"                 [max-src-conn N] [max-src-conn-rate N/S]   (tcp)\n"
 		"  rule add allow icmp|icmpv6 echo [rate N/s] [from ...] ...\n"
 		"  rule del HANDLE\n"
 		"  rule flush\n"
 		"  rule [list]\n"
-		"  conn [list [-v]]              flows; -v: each side's TCP window state\n"
-		"  conn count | flush\n"
+		"  conn [list [-v] [FILTER]]     flows; -v: each side's TCP window state\n"
+		"  conn count|flush [FILTER]\n"
 		"  set NAME VALUE                change a tunable (tcp_pickup strict|loose)\n"
 		"  get [NAME]                    show all tunables, or one's value\n"
+		"  overload [list]               sources shut out by max-src-conn(-rate)\n"
+		"  overload del ADDRESS|all      let them in again\n"
+		"  load [-c] FILE|-              replace the whole policy with a rule file's,\n"
+		"                                atomically; -c: only check it\n"
+		"  save                          print the running policy as a rule file\n"
+		"  monitor [EVENT...]            print change events as they happen (rule,\n"
+		"                                zone, policy-loaded, tunable-set, ...)\n"
 		"\n"
 		"  PROTO  := tcp | udp | icmp | icmpv6 | proto NUMBER\n"
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
 		"  PORTS  := P[-Q][,P[-Q]]...   at most %d ranges\n"
+		"  FILTER := [src ADDR] [dst ADDR] [proto PROTO] [state TCP_STATE]\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json     JSON output\n"
+		"  -b, --batch FILE  run one command a line from FILE (- : stdin);\n"
+		"                 stop at the first that fails\n"
 		"  -h, --help     this text\n"
 		"  -V, --version  the tool's version\n"
 		"\n"
-		"Exit status: 0 success, 1 usage error, 2 refused by the kernel or netlink failure.\n",
+		"Exit status: 0 success, 1 usage error or a bad rule file, 2 refused by the kernel\n"
+		"or netlink failure.\n",
 		GW_RULE_MAX_PORT_RANGES);
 }
 
@@ -103,6 +118,10 @@ static const struct gw_verb objects[] = {
 	{ "conn",	do_conn },
 	{ "set",	do_set },
 	{ "get",	do_get },
+	{ "overload",	do_overload },
+	{ "load",	do_load },
+	{ "save",	do_save },
+	{ "monitor",	do_monitor },
 	{ "help",	do_help },
 };
 
@@ -117,6 +136,91 @@ static int run_object(int argc, char **argv)
 	return gw_usage_error("unknown object \"%s\" (see gwctl -h).", argv[0]);
 }
 
+/*
+ * Split a batch line into words: blanks separate, "double quotes" group
+ * (with \" and \\ inside), # outside quotes ends the line.  Returns the
+ * word count, or -1 with a message.
+ */
+#define BATCH_WORDS_MAX 128
+
+static int split_words(char *line, char **words, const char **err)
+{
+	char *in = line, *out = line;
+	int n = 0;
+
+	for (;;) {
+		while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
+			in++;
+		if (!*in || *in == '#')
+			return n;
+		if (n == BATCH_WORDS_MAX) {
+			*err = "too many words";
+			return -1;
+		}
+		words[n++] = out;
+		while (*in && !strchr(" \t\r\n", *in)) {
+			if (*in != '"') {
+				*out++ = *in++;
+				continue;
+			}
+			for (in++; *in && *in != '"'; in++) {
+				if (*in == '\\' && (in[1] == '"' || in[1] == '\\'))
+					in++;
+				*out++ = *in;
+			}
+			if (!*in) {
+				*err = "unterminated string";
+				return -1;
+			}
+			in++;
+		}
+		if (*in)
+			in++;
+		*out++ = '\0';
+	}
+}
+
+/*
+ * -b FILE: one command a line, as on the command line without "gwctl";
+ * stops at the first that fails, with that command's exit status.
+ */
+static int run_batch(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *line = NULL, *words[BATCH_WORDS_MAX];
+	unsigned int lineno = 0;
+	const char *err = NULL;
+	size_t cap = 0;
+	int n, ret = GW_EXIT_OK;
+
+	if (!f)
+		return gw_usage_error("cannot open batch file \"%s\": %s.", path,
+				      strerror(errno));
+	while (ret == GW_EXIT_OK && getline(&line, &cap, f) >= 0) {
+		lineno++;
+		n = split_words(line, words, &err);
+		if (n < 0) {
+			ret = gw_usage_error("%s:%u: %s.", path, lineno, err);
+			break;
+		}
+		if (!n)
+			continue;
+		if (!strcmp(words[0], "monitor")) {
+			ret = gw_usage_error("%s:%u: %s cannot be used in a batch.", path,
+					     lineno, words[0]);
+			break;
+		}
+		ret = run_object(n, words);
+		print_finish(ret);
+		if (ret)
+			fprintf(stderr, "Error: %s:%u: command failed.\n", path, lineno);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
 static int bad_option(char **argv)
 {
 	if (optopt)
@@ -128,20 +232,27 @@ int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
 		{ "json",	no_argument, NULL, 'j' },
+		{ "batch",	required_argument, NULL, 'b' },
 		{ "help",	no_argument, NULL, 'h' },
 		{ "version",	no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *batch = NULL;
 	bool tool_version = false;
 	int opt, ret;
 
 	/* "+": options end at the object, so command arguments are never options. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+jhV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jb:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			print_set_json(true);
 			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case ':':
+			return gw_usage_error("-%c needs an argument (see gwctl -h).", optopt);
 		case 'h':
 			usage(stdout);
 			return GW_EXIT_OK;
@@ -157,6 +268,13 @@ int main(int argc, char **argv)
 		print_str("tool", "gwctl %s", GW_TOOL_VERSION);
 		print_nl();
 		ret = GW_EXIT_OK;
+	} else if (batch) {
+		if (optind < argc)
+			ret = gw_usage_error("-b takes no command on the command line.");
+		else
+			ret = run_batch(batch);
+		gw_nl_close();
+		return ret;
 	} else if (optind == argc) {
 		usage(stderr);
 		ret = GW_EXIT_USAGE;

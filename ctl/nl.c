@@ -33,6 +33,15 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_WAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_LAN_COUNT]	= MNL_TYPE_U32,
 	[GW_A_NETNS_COOKIE]	= MNL_TYPE_U64,
+	[GW_A_HALFOPEN_COUNT]	= MNL_TYPE_U32,
+	[GW_A_OVERLOAD_COUNT]	= MNL_TYPE_U32,
+	[GW_A_OVERLOAD]		= MNL_TYPE_NESTED,
+	[GW_A_SRC_COUNT]	= MNL_TYPE_U32,
+	[GW_A_SRC_MAX]		= MNL_TYPE_U32,
+	[GW_A_TXN_ID]		= MNL_TYPE_U32,
+	[GW_A_EVENT]		= MNL_TYPE_U8,
+	[GW_A_EVENT_SEQ]	= MNL_TYPE_U64,
+	[GW_A_STATS_RESET]	= MNL_TYPE_FLAG,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
@@ -50,6 +59,9 @@ static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_COMMENT]	= MNL_TYPE_NUL_STRING,
 	[GW_RULE_A_HITS]	= MNL_TYPE_U64,
 	[GW_RULE_A_RATE]	= MNL_TYPE_U32,
+	[GW_RULE_A_MAX_SRC_CONN]	= MNL_TYPE_U32,
+	[GW_RULE_A_SRC_RATE_CONN]	= MNL_TYPE_U32,
+	[GW_RULE_A_SRC_RATE_SECONDS]	= MNL_TYPE_U32,
 };
 
 static const enum mnl_attr_data_type conn_types[GW_CONN_A_MAX + 1] = {
@@ -84,6 +96,14 @@ static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
 	[GW_TUNABLE_A_UNIT]	= MNL_TYPE_NUL_STRING,
 };
 
+static const enum mnl_attr_data_type overload_types[GW_OVERLOAD_A_MAX + 1] = {
+	[GW_OVERLOAD_A_FAMILY]	= MNL_TYPE_U8,
+	[GW_OVERLOAD_A_ADDR]	= MNL_TYPE_BINARY,
+	[GW_OVERLOAD_A_PLEN]	= MNL_TYPE_U8,
+	[GW_OVERLOAD_A_TIMEOUT]	= MNL_TYPE_U32,
+	[GW_OVERLOAD_A_CONNS]	= MNL_TYPE_U32,
+};
+
 const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
 const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
 const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
@@ -92,6 +112,9 @@ const struct gw_policy gw_tcp_peer_policy = {
 };
 const struct gw_policy gw_tunable_policy = {
 	"gw_tunable_attr", tunable_types, GW_TUNABLE_A_MAX
+};
+const struct gw_policy gw_overload_policy = {
+	"gw_overload_attr", overload_types, GW_OVERLOAD_A_MAX
 };
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */
@@ -102,9 +125,11 @@ static struct {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;	/* 0: the module has none */
 	/* Outcome of the last exchange: errno and, if known, a better message. */
 	int err;
 	char msg[256];
+	bool reported;		/* the last failure has been reported */
 	_Alignas(struct nlmsghdr) char req[GW_NL_REQ_SIZE];
 	_Alignas(struct nlmsghdr) char rx[MNL_SOCKET_DUMP_SIZE];
 } nl;
@@ -248,15 +273,38 @@ static int nl_exchange(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return nl_local_error(errno, "unexpected netlink reply: %s", strerror(errno));
 }
 
-static int family_cb(const struct nlmsghdr *nlh, void *data)
+/* One CTRL_ATTR_MCAST_GROUPS entry: remember the events group's id. */
+static void family_mcast_group(const struct nlattr *grp)
 {
 	const struct nlattr *attr;
+	const char *name = NULL;
+	uint32_t id = 0;
+
+	mnl_attr_for_each_nested(attr, grp) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			id = mnl_attr_get_u32(attr);
+	}
+	if (name && !strcmp(name, GW_GENL_MCGRP_EVENTS))
+		nl.events_group = id;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *grp;
 
 	(void)data;
 	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
 			nl.family = mnl_attr_get_u16(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
+		    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+			mnl_attr_for_each_nested(grp, attr)
+				family_mcast_group(grp);
 	}
 	return MNL_CB_OK;
 }
@@ -356,6 +404,87 @@ int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (ret)
 		nl_report();
 	return ret;
+}
+
+int gw_nl_talk_quiet(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	int ret = gw_nl_open();
+
+	/* gw_nl_open() has said why already */
+	nl.reported = ret != 0;
+	if (ret)
+		return ret;
+	nlh->nlmsg_type = nl.family;
+	return nl_exchange(nlh, cb, data);
+}
+
+const char *gw_nl_error_msg(void)
+{
+	if (nl.msg[0])
+		return nl.msg;
+	if (nl.err == EPERM)
+		return "Operation not permitted (gwctl needs CAP_NET_ADMIN)";
+	return strerror(nl.err);
+}
+
+void gw_nl_report(void)
+{
+	if (!nl.reported)
+		nl_report();
+}
+
+int gw_nl_subscribe_events(void)
+{
+	int ret = gw_nl_open();
+
+	if (ret)
+		return ret;
+	if (!nl.events_group) {
+		nl_local_error(EOPNOTSUPP, "the gatewarden module has no \"%s\" group (too old?)",
+			       GW_GENL_MCGRP_EVENTS);
+		nl_report();
+		return -EOPNOTSUPP;
+	}
+	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &nl.events_group,
+				  sizeof(nl.events_group)) < 0) {
+		int err = errno;
+
+		if (err == EPERM)
+			ret = nl_local_error(err, "Operation not permitted (gwctl needs CAP_NET_ADMIN)");
+		else
+			ret = nl_local_error(err, "cannot subscribe to events: %s", strerror(err));
+		nl_report();
+		return ret;
+	}
+	return 0;
+}
+
+int gw_nl_listen(mnl_cb_t cb, void *data)
+{
+	ssize_t len;
+	int ret;
+
+	for (;;) {
+		len = mnl_socket_recvfrom(nl.sock, nl.rx, sizeof(nl.rx));
+		if (len < 0 && errno == ENOBUFS) {
+			/* the gap in the sequence numbers will show how many */
+			fflush(stdout);
+			fprintf(stderr, "Warning: events were lost (receive buffer full).\n");
+			continue;
+		}
+		if (len < 0) {
+			ret = nl_local_error(errno, "cannot receive from the kernel: %s",
+					     strerror(errno));
+			nl_report();
+			return ret;
+		}
+		ret = mnl_cb_run(nl.rx, len, 0, 0, cb, data);
+		if (ret <= MNL_CB_STOP) {
+			if (nl.err)
+				nl_report();
+			return ret == MNL_CB_STOP ? 0 : -EPROTO;
+		}
+	}
 }
 
 uint8_t gw_nl_cmd(const struct nlmsghdr *nlh)

@@ -27,6 +27,7 @@ extern const struct gw_policy gw_rule_policy;		/* enum gw_rule_attr */
 extern const struct gw_policy gw_conn_policy;		/* enum gw_conn_attr */
 extern const struct gw_policy gw_tcp_peer_policy;	/* enum gw_tcp_peer_attr */
 extern const struct gw_policy gw_tunable_policy;	/* enum gw_tunable_attr */
+extern const struct gw_policy gw_overload_policy;	/* enum gw_overload_attr */
 
 /*
  * Opens the socket and resolves the family; done implicitly by
@@ -47,6 +48,22 @@ struct nlmsghdr *gw_nl_msg(uint8_t cmd, uint16_t flags);
  * until the final ack or NLMSG_DONE.  Returns 0 or a negative errno.
  */
 int gw_nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/*
+ * The same, but a failure is not reported: the caller adds context (a
+ * rule file's position) to gw_nl_error_msg(), or reports it as it is with
+ * gw_nl_report().  Errors opening the socket are reported all the same.
+ */
+int gw_nl_talk_quiet(struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+const char *gw_nl_error_msg(void);
+void gw_nl_report(void);
+
+/*
+ * Join the module's events group, then feed every message that arrives to
+ * cb until it returns MNL_CB_STOP (0) or an error (reported; negative).
+ */
+int gw_nl_subscribe_events(void);
+int gw_nl_listen(mnl_cb_t cb, void *data);
 
 /* The genl command of a reply. */
 uint8_t gw_nl_cmd(const struct nlmsghdr *nlh);

@@ -45,6 +45,9 @@ struct rule_spec {
 	const char *ifname;
 	const char *comment;
 	uint32_t rate;			/* icmp echo per second, 0: no limit */
+	uint32_t max_src_conn;		/* 0: the max_src_conn tunable */
+	uint32_t src_rate_conn;		/* max-src-conn-rate N/S */
+	uint32_t src_rate_seconds;
 };
 
 /* PROTO is "tcp" or "proto N": returns how many arguments it took, or -1. */
@@ -96,8 +99,11 @@ static int check_comment(const char *comment)
 	return GW_EXIT_OK;
 }
 
-enum rule_keyword { KW_FROM, KW_TO, KW_PORT, KW_ON, KW_COMMENT, KW_RATE };
-#define KW_COUNT (KW_RATE + 1)
+enum rule_keyword {
+	KW_FROM, KW_TO, KW_PORT, KW_ON, KW_COMMENT, KW_RATE,
+	KW_MAX_SRC_CONN, KW_MAX_SRC_CONN_RATE,
+};
+#define KW_COUNT (KW_MAX_SRC_CONN_RATE + 1)
 
 static const char *const rule_keywords[KW_COUNT] = {
 	[KW_FROM]	= "from",
@@ -106,7 +112,18 @@ static const char *const rule_keywords[KW_COUNT] = {
 	[KW_ON]		= "on",
 	[KW_COMMENT]	= "comment",
 	[KW_RATE]	= "rate",
+	[KW_MAX_SRC_CONN]	= "max-src-conn",
+	[KW_MAX_SRC_CONN_RATE]	= "max-src-conn-rate",
 };
+
+static int parse_src_rate(const char *val, uint32_t *conns, uint32_t *seconds)
+{
+	char err[GW_ERR_MAX];
+
+	if (gw_parse_src_rate(val, conns, seconds, err, sizeof(err)))
+		return gw_usage_error("%s.", err);
+	return GW_EXIT_OK;
+}
 
 static bool is_icmp(uint8_t proto)
 {
@@ -161,6 +178,17 @@ static int parse_option(struct rule_spec *r, enum rule_keyword kw, const char *v
 		return check_comment(val);
 	case KW_RATE:
 		return parse_rate(val, &r->rate);
+	case KW_MAX_SRC_CONN: {
+		uint64_t v;
+
+		if (gw_parse_uint("max-src-conn", val, 1, GW_SRC_CONN_MAX, &v,
+				  err, sizeof(err)))
+			return gw_usage_error("%s", err);
+		r->max_src_conn = (uint32_t)v;
+		break;
+	}
+	case KW_MAX_SRC_CONN_RATE:
+		return parse_src_rate(val, &r->src_rate_conn, &r->src_rate_seconds);
 	}
 	return GW_EXIT_OK;
 }
@@ -192,7 +220,7 @@ static int parse_rule(int argc, char **argv, struct rule_spec *r)
 				break;
 		}
 		if (kw == KW_COUNT)
-			return gw_usage_error("unknown rule keyword \"%s\" (from, to, port, on, rate or comment).",
+			return gw_usage_error("unknown rule keyword \"%s\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment).",
 					      argv[0]);
 		if (seen & 1U << kw)
 			return gw_usage_error("\"%s\" given twice.", argv[0]);
@@ -207,6 +235,8 @@ static int parse_rule(int argc, char **argv, struct rule_spec *r)
 		return gw_usage_error("port needs tcp or udp.");
 	if (r->rate && !is_icmp(r->proto))
 		return gw_usage_error("rate needs icmp or icmpv6.");
+	if ((r->max_src_conn || r->src_rate_conn) && r->proto != IPPROTO_TCP)
+		return gw_usage_error("max-src-conn and max-src-conn-rate need tcp.");
 	if (r->has_src && r->has_dst && r->src.family != r->dst.family)
 		return gw_usage_error("from and to must be of the same address family.");
 	return GW_EXIT_OK;
@@ -247,6 +277,12 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_spec *r)
 		mnl_attr_put_strz(nlh, GW_RULE_A_COMMENT, r->comment);
 	if (r->rate)
 		mnl_attr_put_u32(nlh, GW_RULE_A_RATE, r->rate);
+	if (r->max_src_conn)
+		mnl_attr_put_u32(nlh, GW_RULE_A_MAX_SRC_CONN, r->max_src_conn);
+	if (r->src_rate_conn) {
+		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_CONN, r->src_rate_conn);
+		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_SECONDS, r->src_rate_seconds);
+	}
 	mnl_attr_nest_end(nlh, rule);
 }
 
@@ -455,6 +491,15 @@ static void print_rule(const struct nlattr **rtb, const struct prefix_text *from
 		print_str("iface", " on %s", mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
 	if (rtb[GW_RULE_A_RATE])
 		print_u64("rate", " rate %" PRIu64 "/s", mnl_attr_get_u32(rtb[GW_RULE_A_RATE]));
+	if (rtb[GW_RULE_A_MAX_SRC_CONN])
+		print_u64("max_src_conn", " max-src-conn %" PRIu64,
+			  mnl_attr_get_u32(rtb[GW_RULE_A_MAX_SRC_CONN]));
+	if (rtb[GW_RULE_A_SRC_RATE_CONN]) {
+		print_u64("max_src_conn_rate", " max-src-conn-rate %" PRIu64,
+			  mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_CONN]));
+		print_u64("max_src_conn_rate_seconds", "/%" PRIu64,
+			  gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]));
+	}
 	if (rtb[GW_RULE_A_COMMENT] && *mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]))
 		print_comment(mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
 	print_u64("hits", "  # hits %" PRIu64, gw_attr_u64(rtb[GW_RULE_A_HITS]));

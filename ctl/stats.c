@@ -2,6 +2,7 @@
 /* gwctl stats: the per-namespace counters. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "gwctl.h"
 #include "nl.h"
@@ -32,6 +33,14 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_DROP_ICMP_OTHER]	= "drop_icmp_other",
 	[GW_CTR_DROP_PROTO_DENIED]	= "drop_proto_denied",
 	[GW_CTR_ICMP_ERROR_PASSED]	= "icmp_error_passed",
+	[GW_CTR_EARLY_DROP]		= "early_drop",
+	[GW_CTR_HALFOPEN_EVICTED]	= "halfopen_evicted",
+	[GW_CTR_DROP_HALFOPEN]		= "drop_halfopen",
+	[GW_CTR_HALFOPEN_RESET]		= "halfopen_reset",
+	[GW_CTR_DROP_OVERLOAD]		= "drop_overload",
+	[GW_CTR_SRC_OVERLOADED]		= "src_overloaded",
+	[GW_CTR_DROP_SRC_LIMIT]		= "drop_src_limit",
+	[GW_CTR_SRC_UNTRACKED]		= "src_untracked",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */
@@ -58,6 +67,27 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	if (!tb[GW_A_STATS])
 		return gw_nl_bad_reply("stats without GW_A_STATS");
 
+	/* The gauges of the flood budgets (older modules send none). */
+	if (!walk->summary && tb[GW_A_FLOW_MAX]) {
+		uint32_t flows = gw_attr_u32(tb[GW_A_FLOW_COUNT]);
+		uint32_t max = gw_attr_u32(tb[GW_A_FLOW_MAX]);
+
+		print_open_object("table");
+		print_u64("flows", "flows %" PRIu64, flows);
+		print_u64("max_flows", "/%" PRIu64, max);
+		print_u64("fill_percent", " (%" PRIu64 "%% full)",
+			  max ? (uint64_t)flows * 100 / max : 0);
+		print_u64("halfopen", ", half-open %" PRIu64,
+			  gw_attr_u32(tb[GW_A_HALFOPEN_COUNT]));
+		print_u64("overloaded_sources", ", overloaded sources %" PRIu64,
+			  gw_attr_u32(tb[GW_A_OVERLOAD_COUNT]));
+		print_u64("sources", ", sources tracked %" PRIu64,
+			  gw_attr_u32(tb[GW_A_SRC_COUNT]));
+		print_u64("source_slots", "/%" PRIu64 "\n",
+			  gw_attr_u32(tb[GW_A_SRC_MAX]));
+		print_close_object();
+	}
+
 	print_open_object("counters");
 	mnl_attr_for_each_nested(attr, tb[GW_A_STATS]) {
 		unsigned int type = mnl_attr_get_type(attr);
@@ -82,19 +112,34 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int gw_stats_show(bool summary)
+static int stats_show(bool summary, bool reset)
 {
 	struct nlmsghdr *nlh = gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK);
 	struct stats_walk walk = { .summary = summary };
 
+	if (reset)
+		mnl_attr_put(nlh, GW_A_STATS_RESET, 0, NULL);
 	if (gw_nl_talk(nlh, stats_cb, &walk))
 		return -1;
 	return walk.shown;
 }
 
+int gw_stats_show(bool summary)
+{
+	return stats_show(summary, false);
+}
+
+/* --reset: print the counters and zero them, in one request. */
 int do_stats(int argc, char **argv)
 {
+	bool reset = false;
+
+	if (argc > 0 && !strcmp(argv[0], "--reset")) {
+		reset = true;
+		argc--;
+		argv++;
+	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
-	return gw_stats_show(false) < 0 ? GW_EXIT_KERNEL : GW_EXIT_OK;
+	return stats_show(false, reset) < 0 ? GW_EXIT_KERNEL : GW_EXIT_OK;
 }

@@ -20,6 +20,8 @@
 
 #include "pernet.h"
 #include "flowtable.h"
+#include "flood.h"
+#include "core/flood.h"
 
 #define GW_BUCKET_LOCKS		256
 #define GW_GC_INTERVAL		HZ
@@ -28,8 +30,29 @@
 #define GW_GC_CHECK_EVERY	256
 /* Seconds a flow picked up mid-stream may live without a reply. */
 #define GW_PICKUP_UNREPLIED_MAX	300
+/* Adaptive timeouts never shrink a handshake's below this. */
+#define GW_HALFOPEN_MIN_TIMEOUT	HZ
+/*
+ * Eviction looks at the new flow's bucket and the next ones, as
+ * nf_conntrack's early_drop does: at least this many buckets, ...
+ */
+#define GW_EVICT_MIN_BUCKETS	8
+/*
+ * ... more while it has fewer candidates than this to pick the longest
+ * idle of (so a handshake just begun is rarely the one to go), ...
+ */
+#define GW_EVICT_CANDIDATES	4
+/*
+ * ... and never more than this many: enough to cover a 1024-bucket table,
+ * so a destination's budget is found even when its entries are sparse.
+ */
+#define GW_EVICT_MAX_BUCKETS	1024
+/* RSTs one collector slice sends for the handshakes it expires. */
+#define GW_GC_RESETS_PER_BUCKET	8
 
 static struct kmem_cache *gw_flow_cache __read_mostly;
+/* "table full" is logged once a minute at most, in all namespaces */
+static DEFINE_RATELIMIT_STATE(gw_table_full_rs, 60 * HZ, 1);
 
 static unsigned int gw_hashsize __read_mostly;
 module_param_named(hashsize, gw_hashsize, uint, 0444);
@@ -86,6 +109,11 @@ static spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket)
 	return &gn->bucket_locks[bucket & (GW_BUCKET_LOCKS - 1)];
 }
 
+spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash)
+{
+	return gw_bucket_lock(gn, hash & (gn->nbuckets - 1));
+}
+
 /* UDP, ICMP echo and other protocols: no states, a timeout each. */
 static u32 gw_pseudo_timeout_jiffies(const struct gw_net *gn,
 				     const struct gw_flow *flow)
@@ -132,6 +160,16 @@ static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 	if (state > GW_TCP_STATE_MAX)
 		state = GW_TCP_CLOSE;
 	timeout = gw_tunable(gn, tunable_of_state[state]) * HZ;
+	if (state == GW_TCP_SYN_SENT || state == GW_TCP_SYN_RECV ||
+	    state == GW_TCP_SYN_SENT2) {
+		u32 scaled = gw_adaptive_timeout(timeout,
+				atomic_read(&gn->halfopen_count),
+				gw_tunable(gn, GW_TUN_HALFOPEN_ADAPTIVE_START),
+				gw_tunable(gn, GW_TUN_HALFOPEN_ADAPTIVE_END));
+
+		timeout = max_t(u32, scaled,
+				min_t(u32, timeout, GW_HALFOPEN_MIN_TIMEOUT));
+	}
 	/* adopted mid-stream and never answered: not for days */
 	if ((READ_ONCE(flow->tcp.flags) & GW_TCP_CONN_PICKED_UP) &&
 	    !READ_ONCE(flow->tcp.seen_reply))
@@ -177,11 +215,99 @@ static void gw_flow_free_rcu(struct rcu_head *head)
 	kmem_cache_free(gw_flow_cache, container_of(head, struct gw_flow, rcu));
 }
 
+static bool gw_tcp_state_halfopen(u8 state)
+{
+	return state == GW_TCP_SYN_SENT || state == GW_TCP_SYN_RECV ||
+	       state == GW_TCP_SYN_SENT2;
+}
+
+void gw_flow_originator(const struct gw_flow *flow,
+			const union gw_addr **addr, u16 *port)
+{
+	unsigned int i = flow->flags & GW_FLOW_ORIG_FIRST ? 0 : 1;
+
+	*addr = &flow->key.addr[i];
+	*port = flow->key.port[i];
+}
+
+void gw_flow_responder(const struct gw_flow *flow, const union gw_addr **addr,
+		       u16 *port)
+{
+	unsigned int i = flow->flags & GW_FLOW_ORIG_FIRST ? 1 : 0;
+
+	*addr = &flow->key.addr[i];
+	*port = flow->key.port[i];
+}
+
+/* The responder of @key, as a flow with @flags would have it. */
+static void gw_key_responder(const struct gw_flow_key *key, u8 flags,
+			     const union gw_addr **addr, u16 *port)
+{
+	unsigned int i = flags & GW_FLOW_ORIG_FIRST ? 1 : 0;
+
+	*addr = &key->addr[i];
+	*port = key->port[i];
+}
+
+static atomic_t *gw_halfopen_dst_counter(struct gw_net *gn,
+					 const struct gw_flow_key *key,
+					 u8 flags)
+{
+	struct {
+		union gw_addr addr;
+		u16 port;
+		u8 family;
+		u8 pad;
+	} dst;
+	const union gw_addr *addr;
+	u16 port;
+
+	gw_key_responder(key, flags, &addr, &port);
+	memset(&dst, 0, sizeof(dst));
+	dst.addr = *addr;
+	dst.port = port;
+	dst.family = key->family;
+	return &gn->halfopen_dst[siphash(&dst, sizeof(dst), &gn->hash_key) &
+				 (GW_HALFOPEN_DST_SLOTS - 1)];
+}
+
+/* @flow leaves the half-open budgets, if it was in them, exactly once. */
+static bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow)
+{
+	if (!READ_ONCE(flow->halfopen) || !xchg(&flow->halfopen, 0))
+		return false;
+	atomic_dec(&gn->halfopen_count);
+	atomic_dec(gw_halfopen_dst_counter(gn, &flow->key, flow->flags));
+	return true;
+}
+
+/*
+ * The tracker has moved @flow on: if that ended its handshake, it leaves
+ * the half-open budgets.  True when it did so now, as an established
+ * connection (the caller counts it against its source).  Established
+ * flows pay one byte read here, nothing else.
+ */
+bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow)
+{
+	u8 state;
+
+	if (likely(!READ_ONCE(flow->halfopen)))
+		return false;
+	state = READ_ONCE(flow->tcp.state);
+	if (gw_tcp_state_halfopen(state))
+		return false;
+	return gw_flow_halfopen_release(gn, flow) &&
+	       state == GW_TCP_ESTABLISHED;
+}
+
 /* Caller holds the flow's bucket lock. */
 static void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 {
 	WRITE_ONCE(flow->dead, 1);
 	hlist_del_rcu(&flow->node);
+	gw_flow_halfopen_release(gn, flow);
+	if (flow->flags & GW_FLOW_SRC_COUNTED)
+		gw_src_conn_close(gn, flow);
 	atomic_dec(&gn->flow_count);
 	call_rcu(&flow->rcu, gw_flow_free_rcu);
 }
@@ -197,6 +323,150 @@ static bool gw_flow_replaceable(const struct gw_net *gn,
 		return false;
 	state = READ_ONCE(flow->tcp.state);
 	return state == GW_TCP_TIME_WAIT || state == GW_TCP_CLOSE;
+}
+
+enum gw_evict_kind {
+	GW_EVICT_DST,		/* a half-open flow to the same destination */
+	GW_EVICT_HALFOPEN,	/* any half-open flow */
+	GW_EVICT_EARLY,		/* half-open, closing or expired: never live */
+};
+
+static bool gw_flow_evictable(const struct gw_net *gn,
+			      const struct gw_flow *flow,
+			      enum gw_evict_kind kind,
+			      const struct gw_flow_key *key, u8 flags, u32 now)
+{
+	const union gw_addr *a, *b;
+	u16 pa, pb;
+	u8 state;
+
+	switch (kind) {
+	case GW_EVICT_DST:
+		if (!READ_ONCE(flow->halfopen) ||
+		    flow->key.family != key->family)
+			return false;
+		gw_flow_responder(flow, &a, &pa);
+		gw_key_responder(key, flags, &b, &pb);
+		return pa == pb && gw_addr_equal(a, b);
+	case GW_EVICT_HALFOPEN:
+		return READ_ONCE(flow->halfopen);
+	case GW_EVICT_EARLY:
+		if (READ_ONCE(flow->halfopen) ||
+		    gw_flow_expired(gn, flow, now))
+			return true;
+		if (flow->key.proto != IPPROTO_TCP)
+			return false;
+		state = READ_ONCE(flow->tcp.state);
+		return state >= GW_TCP_FIN_WAIT && state <= GW_TCP_CLOSE;
+	}
+	return false;
+}
+
+/*
+ * Make room for the flow @key: unlink the longest-idle entry @kind allows
+ * among the new flow's bucket and the next few (never a scan of the whole
+ * table), and tell the server if it was a handshake it is still waiting
+ * on.  False when there was none to evict.
+ */
+static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
+			  enum gw_evict_kind kind,
+			  const struct gw_flow_key *key, u8 flags, u32 now)
+{
+	struct gw_flow *flow, *victim = NULL;
+	unsigned int i, victim_bucket = 0;
+	struct gw_reset reset;
+	bool evicted = false, send = false;
+	u32 idle, victim_idle = 0;
+	unsigned int candidates = 0;
+	spinlock_t *lock;
+
+	rcu_read_lock();
+	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->nbuckets; i++) {
+		unsigned int b = (bucket + i) & (gn->nbuckets - 1);
+
+		if (candidates >= GW_EVICT_CANDIDATES &&
+		    i >= GW_EVICT_MIN_BUCKETS)
+			break;
+		hlist_for_each_entry_rcu(flow, &gn->buckets[b], node) {
+			if (READ_ONCE(flow->dead) ||
+			    !gw_flow_evictable(gn, flow, kind, key, flags, now))
+				continue;
+			candidates++;
+			idle = now - READ_ONCE(flow->last_seen);
+			if (!victim || idle > victim_idle) {
+				victim = flow;
+				victim_idle = idle;
+				victim_bucket = b;
+			}
+		}
+	}
+	if (victim) {
+		lock = gw_bucket_lock(gn, victim_bucket);
+		spin_lock_bh(lock);
+		if (!victim->dead) {
+			send = gw_reset_prepare(victim, &reset);
+			gw_flow_unlink(gn, victim);
+			evicted = true;
+		}
+		spin_unlock_bh(lock);
+	}
+	rcu_read_unlock();
+	if (send)
+		gw_reset_send(gn, &reset);
+	return evicted;
+}
+
+/*
+ * A new handshake must fit the half-open budgets: past one, the longest
+ * idle handshake it covers makes way, so a fresh SYN always gets a slot.
+ */
+static bool gw_halfopen_admit(struct gw_net *gn, const struct gw_flow_key *key,
+			      u8 flags, unsigned int bucket, u32 now,
+			      enum gw_counter *why)
+{
+	u32 max_dst = gw_tunable(gn, GW_TUN_MAX_HALFOPEN_DST);
+	u32 max = gw_tunable(gn, GW_TUN_MAX_HALFOPEN);
+
+	if (max_dst &&
+	    atomic_read(gw_halfopen_dst_counter(gn, key, flags)) >= max_dst) {
+		if (!gw_flow_evict(gn, bucket, GW_EVICT_DST, key, flags, now)) {
+			*why = GW_CTR_DROP_HALFOPEN;
+			return false;
+		}
+		gw_count(gn, GW_CTR_HALFOPEN_EVICTED);
+	}
+	if (max && atomic_read(&gn->halfopen_count) >= max) {
+		if (!gw_flow_evict(gn, bucket, GW_EVICT_HALFOPEN, key, flags,
+				   now)) {
+			*why = GW_CTR_DROP_HALFOPEN;
+			return false;
+		}
+		gw_count(gn, GW_CTR_HALFOPEN_EVICTED);
+	}
+	return true;
+}
+
+/* Take a place in the table, by early drop if it is full. */
+static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
+			    u8 flags, unsigned int bucket, u32 now)
+{
+	u32 max = gw_tunable(gn, GW_TUN_MAX_FLOWS);
+
+	if (atomic_inc_return(&gn->flow_count) <= max)
+		return true;
+	atomic_dec(&gn->flow_count);
+	if (gw_tunable(gn, GW_TUN_EARLY_DROP) &&
+	    gw_flow_evict(gn, bucket, GW_EVICT_EARLY, key, flags, now)) {
+		gw_count(gn, GW_CTR_EARLY_DROP);
+		if (atomic_inc_return(&gn->flow_count) <= max)
+			return true;
+		atomic_dec(&gn->flow_count);
+	}
+	/* one line a minute, whatever the flood: the counter says the rest */
+	if (__ratelimit(&gw_table_full_rs))
+		pr_warn("table full (%u flows), dropping new flows (drop_table_full)\n",
+			max);
+	return false;
 }
 
 /*
@@ -217,12 +487,15 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	struct gw_flow *flow, *old;
 	struct hlist_node *tmp;
 	u32 now = (u32)jiffies;
+	bool halfopen;
 
 	*raced = false;
+	halfopen = tcp && gw_tcp_state_halfopen(tcp->state) &&
+		   !(tcp->flags & GW_TCP_CONN_PICKED_UP);
 	/* Admission is decided before any memory is spent on the packet. */
-	if (atomic_inc_return(&gn->flow_count) >
-	    gw_tunable(gn, GW_TUN_MAX_FLOWS)) {
-		atomic_dec(&gn->flow_count);
+	if (halfopen && !gw_halfopen_admit(gn, key, flags, bucket, now, why))
+		return NULL;
+	if (!gw_flow_reserve(gn, key, flags, bucket, now)) {
 		*why = GW_CTR_DROP_TABLE_FULL;
 		return NULL;
 	}
@@ -245,6 +518,7 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	}
 	flow->flags = flags;
 	flow->dead = 0;
+	flow->halfopen = halfopen;
 
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(old, tmp, head, node) {
@@ -259,6 +533,10 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 		}
 		gw_flow_unlink(gn, old);
 		gw_count(gn, GW_CTR_FLOW_EXPIRED);
+	}
+	if (halfopen) {
+		atomic_inc(&gn->halfopen_count);
+		atomic_inc(gw_halfopen_dst_counter(gn, key, flags));
 	}
 	hlist_add_head_rcu(&flow->node, head);
 	spin_unlock_bh(lock);
@@ -291,11 +569,17 @@ void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
 	spin_unlock_bh(lock);
 }
 
-/* Unlink the entries of one bucket that @expired_only selects. */
+/*
+ * Unlink the entries of one bucket that @expired_only selects.  A handshake
+ * the collector expires is one the server may still hold in its backlog:
+ * it is told with a reset, as the client would have (not on a flush).
+ */
 static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 				     bool expired_only, u32 now)
 {
+	struct gw_reset resets[GW_GC_RESETS_PER_BUCKET];
 	spinlock_t *lock = gw_bucket_lock(gn, bucket);
+	unsigned int nresets = 0, i;
 	struct gw_flow *flow;
 	struct hlist_node *tmp;
 
@@ -303,11 +587,16 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 	hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket], node) {
 		if (expired_only && !gw_flow_expired(gn, flow, now))
 			continue;
+		if (expired_only && nresets < ARRAY_SIZE(resets) &&
+		    gw_reset_prepare(flow, &resets[nresets]))
+			nresets++;
 		gw_flow_unlink(gn, flow);
 		if (expired_only)
 			gw_count(gn, GW_CTR_FLOW_EXPIRED);
 	}
 	spin_unlock_bh(lock);
+	for (i = 0; i < nresets; i++)
+		gw_reset_send(gn, &resets[i]);
 }
 
 static void gw_gc_worker(struct work_struct *work)
@@ -330,6 +619,7 @@ static void gw_gc_worker(struct work_struct *work)
 		}
 	}
 	gn->gc_cursor = bucket;
+	gw_src_gc(gn);
 	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
 			   GW_GC_INTERVAL);
 }
@@ -344,6 +634,61 @@ void gw_flowtable_flush(struct gw_net *gn)
 		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
 			cond_resched();
 	}
+}
+
+/* Unlink every flow @match selects (overload_flush), in process context. */
+void gw_flowtable_flush_if(struct gw_net *gn,
+			   bool (*match)(const struct gw_flow *flow, void *arg),
+			   void *arg)
+{
+	struct gw_flow *flow;
+	struct hlist_node *tmp;
+	unsigned int bucket;
+
+	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
+		spinlock_t *lock = gw_bucket_lock(gn, bucket);
+
+		if (hlist_empty(&gn->buckets[bucket]))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket], node)
+			if (match(flow, arg))
+				gw_flow_unlink(gn, flow);
+		spin_unlock_bh(lock);
+		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
+			cond_resched();
+	}
+}
+
+bool gw_flow_filter_match(const struct gw_flow_filter *f,
+			  const struct gw_flow *flow)
+{
+	unsigned int o = flow->flags & GW_FLOW_ORIG_FIRST ? 0 : 1;
+	size_t len = flow->key.family == AF_INET ? 4 : 16;
+
+	if (f->family && f->family != flow->key.family)
+		return false;
+	if (f->has_proto && f->proto != flow->key.proto)
+		return false;
+	if (f->has_src && memcmp(f->src.bytes, flow->key.addr[o].bytes, len))
+		return false;
+	if (f->has_dst && memcmp(f->dst.bytes, flow->key.addr[!o].bytes, len))
+		return false;
+	if (f->has_state && (flow->key.proto != IPPROTO_TCP ||
+			     READ_ONCE(flow->tcp.state) != f->state))
+		return false;
+	return true;
+}
+
+static bool gw_flow_filter_match_cb(const struct gw_flow *flow, void *arg)
+{
+	return gw_flow_filter_match(arg, flow);
+}
+
+void gw_flowtable_flush_filtered(struct gw_net *gn,
+				 const struct gw_flow_filter *f)
+{
+	gw_flowtable_flush_if(gn, gw_flow_filter_match_cb, (void *)f);
 }
 
 int gw_flowtable_init(struct gw_net *gn)

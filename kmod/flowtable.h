@@ -19,6 +19,8 @@ struct gw_net;
 #define GW_FLOW_ORIG_FIRST	BIT(0)
 /* Opened from the wan side, through an allow rule. */
 #define GW_FLOW_INBOUND		BIT(1)
+/* Counted in its source's established connections (kmod/flood.c). */
+#define GW_FLOW_SRC_COUNTED	BIT(2)
 
 /*
  * One tracked connection.  Found under RCU with no lock; its state changes
@@ -38,6 +40,7 @@ struct gw_flow {
 	};
 	u8 flags;		/* GW_FLOW_* */
 	u8 dead;
+	u8 halfopen;		/* counted in the half-open budgets */
 	struct rcu_head rcu;
 };
 
@@ -49,6 +52,28 @@ int gw_flowtable_init(struct gw_net *gn);
 void gw_flowtable_exit(struct gw_net *gn);
 u32 gw_flowtable_default_max(const struct gw_net *gn);
 void gw_flowtable_flush(struct gw_net *gn);
+void gw_flowtable_flush_if(struct gw_net *gn,
+			   bool (*match)(const struct gw_flow *flow, void *arg),
+			   void *arg);
+spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash);
+
+/* Which flows "gwctl conn list|count|flush src A dst B proto P state S" means. */
+struct gw_flow_filter {
+	u8 family;		/* 0: any; set whenever an address is */
+	bool has_proto;
+	u8 proto;
+	bool has_src;
+	union gw_addr src;	/* originator */
+	bool has_dst;
+	union gw_addr dst;	/* responder */
+	bool has_state;
+	u8 state;		/* enum gw_tcp_state; TCP flows only */
+};
+
+bool gw_flow_filter_match(const struct gw_flow_filter *f,
+			  const struct gw_flow *flow);
+void gw_flowtable_flush_filtered(struct gw_net *gn,
+				 const struct gw_flow_filter *f);
 
 u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
@@ -64,6 +89,11 @@ bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
 		     u32 now);
 u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
 			 u32 now);
+bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow);
+void gw_flow_responder(const struct gw_flow *flow, const union gw_addr **addr,
+		       u16 *port);
+void gw_flow_originator(const struct gw_flow *flow,
+			const union gw_addr **addr, u16 *port);
 
 static inline enum gw_dir gw_flow_dir(const struct gw_flow *flow,
 				      bool src_first)

@@ -17,6 +17,8 @@
 #include "netlink.h"
 #include "rules.h"
 #include "zones.h"
+#include "flood.h"
+#include "txn.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -36,9 +38,12 @@ static int __net_init gw_net_init(struct net *net)
 	gn->stats = alloc_percpu(struct gw_stats);
 	if (!gn->stats)
 		return -ENOMEM;
-	err = gw_flowtable_init(gn);
+	err = gw_flood_init(gn);
 	if (err)
 		goto err_stats;
+	err = gw_flowtable_init(gn);
+	if (err)
+		goto err_flood;
 	gw_tunables_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
@@ -54,6 +59,8 @@ static int __net_init gw_net_init(struct net *net)
 
 err_flowtable:
 	gw_flowtable_exit(gn);
+err_flood:
+	gw_flood_exit(gn);
 err_stats:
 	free_percpu(gn->stats);
 	return err;
@@ -66,6 +73,8 @@ static void __net_exit gw_net_exit(struct net *net)
 	/* Unregistering waits for every packet still inside our hooks. */
 	gw_hooks_unregister(net);
 	gw_flowtable_exit(gn);
+	gw_flood_exit(gn);
+	gw_txn_net_exit(gn);
 	gw_rules_flush(gn);
 	free_percpu(gn->stats);
 }
@@ -90,12 +99,18 @@ static int __init gw_mod_init(void)
 	err = gw_zones_module_init();
 	if (err)
 		goto err_pernet;
-	err = gw_genetlink_init();
+	/* before the family: a load's socket may close as soon as it exists */
+	err = gw_txn_module_init();
 	if (err)
 		goto err_zones;
+	err = gw_genetlink_init();
+	if (err)
+		goto err_txn;
 	pr_info("gatewarden " GW_VERSION " loaded\n");
 	return 0;
 
+err_txn:
+	gw_txn_module_exit();
 err_zones:
 	gw_zones_module_exit();
 err_pernet:
@@ -109,6 +124,7 @@ err_flowtable:
 static void __exit gw_mod_exit(void)
 {
 	gw_genetlink_uninit();
+	gw_txn_module_exit();
 	gw_zones_module_exit();
 	unregister_pernet_subsys(&gw_net_ops);
 	/* Flows and rules are freed by RCU callbacks that use our code. */

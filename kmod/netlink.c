@@ -15,6 +15,8 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "zones.h"
+#include "flood.h"
+#include "txn.h"
 #include "version.h"
 
 static struct genl_family gw_genl_family;
@@ -37,11 +39,31 @@ static const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_COMMENT] = { .type = NLA_NUL_STRING,
 				.len = GW_COMMENT_MAX - 1 },
 	[GW_RULE_A_RATE] = NLA_POLICY_RANGE(NLA_U32, 1, GW_RULE_RATE_MAX),
+	[GW_RULE_A_MAX_SRC_CONN] = NLA_POLICY_RANGE(NLA_U32, 1, GW_SRC_CONN_MAX),
+	[GW_RULE_A_SRC_RATE_CONN] = NLA_POLICY_RANGE(NLA_U32, 1,
+						     GW_SRC_CONN_MAX),
+	[GW_RULE_A_SRC_RATE_SECONDS] = NLA_POLICY_RANGE(NLA_U32, 1,
+							GW_SRC_RATE_SECONDS_MAX),
+};
+
+static const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1] = {
+	[GW_OVERLOAD_A_FAMILY] = { .type = NLA_U8 },
+	[GW_OVERLOAD_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 };
 
 static const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1] = {
 	[GW_TUNABLE_A_NAME] = { .type = NLA_NUL_STRING, .len = GW_NAME_MAX - 1 },
 	[GW_TUNABLE_A_VALUE] = { .type = NLA_U64 },
+};
+
+/* A GW_A_CONN in a request: which flows a dump or a flush is about. */
+static const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1] = {
+	[GW_CONN_A_FAMILY] = { .type = NLA_U8 },
+	[GW_CONN_A_PROTO] = { .type = NLA_U8 },
+	[GW_CONN_A_SRC] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[GW_CONN_A_DST] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[GW_CONN_A_STATE] = NLA_POLICY_RANGE(NLA_U8, GW_TCP_SYN_SENT,
+					     GW_TCP_STATE_MAX),
 };
 
 static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
@@ -50,6 +72,10 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_RULE] = NLA_POLICY_NESTED(gw_rule_policy),
 	[GW_A_RULE_HANDLE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[GW_A_TUNABLE] = NLA_POLICY_NESTED(gw_tunable_policy),
+	[GW_A_OVERLOAD] = NLA_POLICY_NESTED(gw_overload_policy),
+	[GW_A_TXN_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[GW_A_STATS_RESET] = { .type = NLA_FLAG },
+	[GW_A_CONN] = NLA_POLICY_NESTED(gw_conn_filter_policy),
 };
 
 static struct gw_net *gw_info_net(struct genl_info *info)
@@ -83,6 +109,141 @@ static void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			   &gw_genl_family, NLM_F_MULTI, cmd);
+}
+
+/*
+ * Events ("gwctl monitor"): a GW_CMD_EVENT on the "events" group after each
+ * change, numbered per namespace so that a listener sees a gap when one
+ * was lost.  Reading takes CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM), but 6.1 can only make subscribing take it in the
+ * namespace's owner (GENL_MCAST_CAP_NET_ADMIN, no bind hook): so a
+ * namespace owned by another user namespace, where anyone may be root,
+ * sends no events at all.
+ */
+enum { GW_MCGRP_EVENTS };
+
+static const struct genl_multicast_group gw_mcgrps[] = {
+	[GW_MCGRP_EVENTS] = {
+		.name = GW_GENL_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+/* An event under way, or NULL when nobody listens (or out of memory). */
+static struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
+{
+	struct sk_buff *msg;
+	u64 seq;
+
+	if (gn->net->user_ns != &init_user_ns ||
+	    !genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS))
+		return NULL;
+	/* numbered first: an event lost to a failure leaves its gap */
+	seq = atomic64_inc_return(&gn->event_seq);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event) ||
+	    nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
+				GW_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+static void gw_notify(struct gw_net *gn, u8 event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (msg)
+		gw_event_send(gn, msg, hdr);
+}
+
+static void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (!msg)
+		return;
+	if (nla_put_u32(msg, type, value)) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}
+
+/* zone < 0: the interface lost its zone */
+static void gw_notify_zone(struct gw_net *gn, const char *name, int zone)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, zone < 0 ? GW_EVENT_ZONE_DELETED :
+				 GW_EVENT_ZONE_SET, &hdr);
+	if (!msg)
+		return;
+	if (nla_put_string(msg, GW_A_IFNAME, name) ||
+	    (zone >= 0 && nla_put_u8(msg, GW_A_ZONE, zone))) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}
+
+static void gw_notify_tunable(struct gw_net *gn, const char *name, u64 value)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, GW_EVENT_TUNABLE_SET, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, GW_A_TUNABLE);
+	if (!nest || nla_put_string(msg, GW_TUNABLE_A_NAME, name) ||
+	    nla_put_u64_64bit(msg, GW_TUNABLE_A_VALUE, value,
+			      GW_TUNABLE_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	gw_event_send(gn, msg, hdr);
+}
+
+static void gw_notify_loaded(struct gw_net *gn, u32 id)
+{
+	const struct gw_ruleset *set;
+	struct sk_buff *msg;
+	u32 rules;
+	void *hdr;
+
+	msg = gw_event_start(gn, GW_EVENT_POLICY_LOADED, &hdr);
+	if (!msg)
+		return;
+	rcu_read_lock();
+	set = rcu_dereference(gn->ruleset);
+	rules = set ? set->count : 0;
+	rcu_read_unlock();
+	if (nla_put_u32(msg, GW_A_TXN_ID, id) ||
+	    nla_put_u32(msg, GW_A_RULE_COUNT, rules)) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
 }
 
 static int gw_status_get(struct sk_buff *skb, struct genl_info *info)
@@ -133,7 +294,17 @@ static int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 	msg = gw_reply_new(info, GW_CMD_STATS_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
+	/* read and reset in one step: no count falls between the two */
+	mutex_lock(&gn->lock);
 	gw_stats_sum(gn, sum);
+	for (i = 0; i < __GW_CTR_MAX; i++) {
+		u64 total = sum[i];
+
+		sum[i] -= gn->stats_base[i];
+		if (info->attrs[GW_A_STATS_RESET])
+			gn->stats_base[i] = total;
+	}
+	mutex_unlock(&gn->lock);
 	nest = nla_nest_start(msg, GW_A_STATS);
 	if (!nest)
 		goto nla_failure;
@@ -141,6 +312,15 @@ static int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u64_64bit(msg, i + 1, sum[i], 0))
 			goto nla_failure;
 	nla_nest_end(msg, nest);
+	if (nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
+	    nla_put_u32(msg, GW_A_HALFOPEN_COUNT,
+			atomic_read(&gn->halfopen_count)) ||
+	    nla_put_u32(msg, GW_A_OVERLOAD_COUNT,
+			atomic_read(&gn->overload_count)) ||
+	    nla_put_u32(msg, GW_A_SRC_COUNT, gw_src_count(gn)) ||
+	    nla_put_u32(msg, GW_A_SRC_MAX, gw_src_slots()))
+		goto nla_failure;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
@@ -162,22 +342,35 @@ static int gw_check_ifname(const struct nlattr *attr,
 
 static int gw_iface_set(struct sk_buff *skb, struct genl_info *info)
 {
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME) ||
 	    GENL_REQ_ATTR_CHECK(info, GW_A_ZONE))
 		return -EINVAL;
 	if (gw_check_ifname(info->attrs[GW_A_IFNAME], info->extack))
 		return -EINVAL;
-	return gw_zone_set(gw_info_net(info),
-			   nla_data(info->attrs[GW_A_IFNAME]),
-			   nla_get_u8(info->attrs[GW_A_ZONE]), info->extack);
+	err = gw_zone_set(gw_info_net(info),
+			  nla_data(info->attrs[GW_A_IFNAME]),
+			  nla_get_u8(info->attrs[GW_A_ZONE]), info->extack);
+	if (!err)
+		gw_notify_zone(gw_info_net(info),
+			       nla_data(info->attrs[GW_A_IFNAME]),
+			       nla_get_u8(info->attrs[GW_A_ZONE]));
+	return err;
 }
 
 static int gw_iface_del(struct sk_buff *skb, struct genl_info *info)
 {
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME))
 		return -EINVAL;
-	return gw_zone_del(gw_info_net(info),
-			   nla_data(info->attrs[GW_A_IFNAME]), info->extack);
+	err = gw_zone_del(gw_info_net(info),
+			  nla_data(info->attrs[GW_A_IFNAME]), info->extack);
+	if (!err)
+		gw_notify_zone(gw_info_net(info),
+			       nla_data(info->attrs[GW_A_IFNAME]), -1);
+	return err;
 }
 
 static int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -314,6 +507,23 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 		}
 		gw_rule_rate_init(rule, nla_get_u32(tb[GW_RULE_A_RATE]));
 	}
+	if ((tb[GW_RULE_A_MAX_SRC_CONN] || tb[GW_RULE_A_SRC_RATE_CONN]) &&
+	    m->proto != IPPROTO_TCP) {
+		NL_SET_ERR_MSG(extack, "source connection limits need a tcp rule");
+		return -EINVAL;
+	}
+	if (!tb[GW_RULE_A_SRC_RATE_CONN] != !tb[GW_RULE_A_SRC_RATE_SECONDS]) {
+		NL_SET_ERR_MSG(extack,
+			       "a source connection rate needs both N and S");
+		return -EINVAL;
+	}
+	if (tb[GW_RULE_A_MAX_SRC_CONN])
+		rule->max_src_conn = nla_get_u32(tb[GW_RULE_A_MAX_SRC_CONN]);
+	if (tb[GW_RULE_A_SRC_RATE_CONN]) {
+		rule->src_rate_conn = nla_get_u32(tb[GW_RULE_A_SRC_RATE_CONN]);
+		rule->src_rate_seconds =
+			nla_get_u32(tb[GW_RULE_A_SRC_RATE_SECONDS]);
+	}
 	m->family = tb[GW_RULE_A_FAMILY] ? nla_get_u8(tb[GW_RULE_A_FAMILY]) : 0;
 	if (m->family && m->family != AF_INET && m->family != AF_INET6) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_FAMILY],
@@ -378,6 +588,8 @@ static int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err_msg;
 	/* The rule is live now: from here on only the reply can fail. */
+	gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_ADDED, GW_A_RULE_HANDLE,
+		      rule->handle);
 	if (nla_put_u32(msg, GW_A_RULE_HANDLE, rule->handle)) {
 		nlmsg_free(msg);
 		return 0;
@@ -394,16 +606,23 @@ err_free:
 
 static int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	u32 handle;
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_RULE_HANDLE))
 		return -EINVAL;
-	return gw_rule_del(gw_info_net(info),
-			   nla_get_u32(info->attrs[GW_A_RULE_HANDLE]),
-			   info->extack);
+	handle = nla_get_u32(info->attrs[GW_A_RULE_HANDLE]);
+	err = gw_rule_del(gw_info_net(info), handle, info->extack);
+	if (!err)
+		gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_DELETED,
+			      GW_A_RULE_HANDLE, handle);
+	return err;
 }
 
 static int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	gw_rules_flush(gw_info_net(info));
+	gw_notify(gw_info_net(info), GW_EVENT_RULES_FLUSHED);
 	return 0;
 }
 
@@ -453,6 +672,14 @@ static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 	if (m->ifname[0] && nla_put_string(skb, GW_RULE_A_IFNAME, m->ifname))
 		return -EMSGSIZE;
 	if (rule->rate && nla_put_u32(skb, GW_RULE_A_RATE, rule->rate))
+		return -EMSGSIZE;
+	if (rule->max_src_conn &&
+	    nla_put_u32(skb, GW_RULE_A_MAX_SRC_CONN, rule->max_src_conn))
+		return -EMSGSIZE;
+	if (rule->src_rate_conn &&
+	    (nla_put_u32(skb, GW_RULE_A_SRC_RATE_CONN, rule->src_rate_conn) ||
+	     nla_put_u32(skb, GW_RULE_A_SRC_RATE_SECONDS,
+			 rule->src_rate_seconds)))
 		return -EMSGSIZE;
 	if (rule->comment[0] &&
 	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))
@@ -553,28 +780,105 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 	return 0;
 }
 
+static int gw_filter_addr(const struct nlattr *attr, u8 family,
+			  union gw_addr *addr, struct netlink_ext_ack *extack)
+{
+	if (!family) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "an address needs the family");
+		return -EINVAL;
+	}
+	if (nla_len(attr) != (family == AF_INET ? 4 : 16)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "address length does not match the family");
+		return -EINVAL;
+	}
+	memset(addr, 0, sizeof(*addr));
+	memcpy(addr->bytes, nla_data(attr), nla_len(attr));
+	return 0;
+}
+
+/* No GW_A_CONN: every flow. */
+static int gw_flow_filter_parse(const struct nlattr *nest,
+				struct gw_flow_filter *f,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[GW_CONN_A_MAX + 1];
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, GW_CONN_A_MAX, nest, gw_conn_filter_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[GW_CONN_A_FAMILY]) {
+		f->family = nla_get_u8(tb[GW_CONN_A_FAMILY]);
+		if (f->family != AF_INET && f->family != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[GW_CONN_A_FAMILY],
+					    "family must be AF_INET or AF_INET6");
+			return -EAFNOSUPPORT;
+		}
+	}
+	if (tb[GW_CONN_A_PROTO]) {
+		f->has_proto = true;
+		f->proto = nla_get_u8(tb[GW_CONN_A_PROTO]);
+	}
+	if (tb[GW_CONN_A_SRC]) {
+		f->has_src = true;
+		err = gw_filter_addr(tb[GW_CONN_A_SRC], f->family, &f->src,
+				     extack);
+		if (err)
+			return err;
+	}
+	if (tb[GW_CONN_A_DST]) {
+		f->has_dst = true;
+		err = gw_filter_addr(tb[GW_CONN_A_DST], f->family, &f->dst,
+				     extack);
+		if (err)
+			return err;
+	}
+	if (tb[GW_CONN_A_STATE]) {
+		f->has_state = true;
+		f->state = nla_get_u8(tb[GW_CONN_A_STATE]);
+	}
+	return 0;
+}
+
 /*
- * The cursor is (bucket, position in bucket).  Flows inserted at a chain's
- * head while a dump is paused can shift a chain by a few entries; the table
- * changes constantly, so a flow table dump is a snapshot of each bucket as
- * it was when that bucket was read, like /proc/net/nf_conntrack.
+ * A dump resumes at a bucket boundary: a bucket that does not fit in what
+ * is left of the message is taken out again and sent whole in the next, so
+ * flows added or removed while the dump is paused (at a chain's head, any
+ * bucket) never make a flow that was there all along appear twice or not
+ * at all.  Each bucket is a snapshot of when it was read, like
+ * /proc/net/nf_conntrack.  Only a bucket too long for a message of its own
+ * is split, and then resumed by position, which such a change can shift.
  */
 static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct gw_net *gn = gw_cb_net(cb);
 	unsigned long bucket = cb->args[0];
 	unsigned long skip = cb->args[1];
+	struct gw_flow_filter filter;
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
+	unsigned char *mark;
 	unsigned long pos;
 	void *hdr;
+	int err;
 
+	err = gw_flow_filter_parse(genl_dumpit_info(cb)->attrs[GW_A_CONN],
+				   &filter, cb->extack);
+	if (err)
+		return err;
 	rcu_read_lock();
 	for (; bucket < gn->nbuckets; bucket++, skip = 0) {
 		pos = 0;
+		mark = skb_tail_pointer(skb);
 		hlist_for_each_entry_rcu(flow, &gn->buckets[bucket], node) {
 			if (READ_ONCE(flow->dead) ||
-			    gw_flow_expired(gn, flow, now))
+			    gw_flow_expired(gn, flow, now) ||
+			    !gw_flow_filter_match(&filter, flow))
 				continue;
 			if (pos++ < skip)
 				continue;
@@ -596,13 +900,30 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 full:
 	rcu_read_unlock();
 	cb->args[0] = bucket;
-	cb->args[1] = pos - 1;
+	if (mark != skb->data) {
+		/* the bucket goes whole into the next message */
+		nlmsg_trim(skb, mark);
+		cb->args[1] = 0;
+	} else {
+		cb->args[1] = pos - 1;
+	}
 	return skb->len;
 }
 
 static int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	gw_flowtable_flush(gw_info_net(info));
+	struct gw_flow_filter filter;
+	int err;
+
+	if (!info->attrs[GW_A_CONN]) {
+		gw_flowtable_flush(gw_info_net(info));
+		return 0;
+	}
+	err = gw_flow_filter_parse(info->attrs[GW_A_CONN], &filter,
+				   info->extack);
+	if (err)
+		return err;
+	gw_flowtable_flush_filtered(gw_info_net(info), &filter);
 	return 0;
 }
 
@@ -642,6 +963,7 @@ static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&gn->lock);
 	WRITE_ONCE(gn->tunables[id], (u32)value);
 	mutex_unlock(&gn->lock);
+	gw_notify_tunable(gn, def->name, value);
 	return 0;
 }
 
@@ -676,6 +998,221 @@ static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	cb->args[0] = i;
 	return skb->len;
+}
+
+static int gw_overload_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	struct gw_overload_info info;
+	unsigned int pos = cb->args[0], at;
+	struct nlattr *nest;
+	void *hdr;
+
+	for (;;) {
+		at = pos;
+		if (!gw_overload_get(gn, &pos, &info))
+			break;
+		hdr = gw_dump_put(skb, cb, GW_CMD_OVERLOAD_GET);
+		if (!hdr)
+			goto full;
+		nest = nla_nest_start(skb, GW_A_OVERLOAD);
+		if (!nest ||
+		    nla_put_u8(skb, GW_OVERLOAD_A_FAMILY, info.family) ||
+		    nla_put(skb, GW_OVERLOAD_A_ADDR,
+			    info.family == AF_INET ? 4 : 16, &info.prefix) ||
+		    nla_put_u8(skb, GW_OVERLOAD_A_PLEN,
+			       info.family == AF_INET ? 32 : 64) ||
+		    nla_put_u32(skb, GW_OVERLOAD_A_TIMEOUT, info.seconds_left) ||
+		    nla_put_u32(skb, GW_OVERLOAD_A_CONNS, info.conns)) {
+			genlmsg_cancel(skb, hdr);
+			goto full;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = pos;
+	return skb->len;
+full:
+	/* this one again in the next message */
+	cb->args[0] = at;
+	return skb->len;
+}
+
+static int gw_overload_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[GW_OVERLOAD_A_MAX + 1];
+	struct gw_net *gn = gw_info_net(info);
+	union gw_addr addr = {};
+	u8 family;
+	int err;
+
+	if (!info->attrs[GW_A_OVERLOAD]) {
+		gw_overload_del(gn, 0, NULL, true);
+		return 0;
+	}
+	err = nla_parse_nested(tb, GW_OVERLOAD_A_MAX,
+			       info->attrs[GW_A_OVERLOAD], gw_overload_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_OVERLOAD], tb,
+			      GW_OVERLOAD_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_OVERLOAD], tb,
+			      GW_OVERLOAD_A_ADDR))
+		return -EINVAL;
+	family = nla_get_u8(tb[GW_OVERLOAD_A_FAMILY]);
+	if (nla_len(tb[GW_OVERLOAD_A_ADDR]) !=
+	    (family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_OVERLOAD_A_ADDR],
+				    "address does not fit the family");
+		return -EINVAL;
+	}
+	nla_memcpy(&addr, tb[GW_OVERLOAD_A_ADDR], sizeof(addr));
+	if (!gw_overload_del(gn, family, &addr, false)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_OVERLOAD_A_ADDR],
+				    "source is not overloaded");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Atomic loads (txn.c): begin, stage one item at a time, commit or abort. */
+static int gw_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	u32 id;
+	int err;
+
+	msg = gw_reply_new(info, GW_CMD_TXN_BEGIN, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = gw_txn_begin(gn, info->snd_portid, &id, info->extack);
+	if (err)
+		goto err_free;
+	if (nla_put_u32(msg, GW_A_TXN_ID, id)) {
+		gw_txn_abort(gn, info->snd_portid, id, NULL);
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int gw_txn_stage_rule_attr(struct genl_info *info, u32 id)
+{
+	struct nlattr *tb[GW_RULE_A_MAX + 1];
+	struct gw_rule *rule;
+	int err;
+
+	err = nla_parse_nested(tb, GW_RULE_A_MAX, info->attrs[GW_A_RULE],
+			       gw_rule_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[GW_RULE_A_HANDLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_RULE_A_HANDLE],
+				    "the kernel assigns rule handles");
+		return -EINVAL;
+	}
+	rule = gw_rule_alloc();
+	if (!rule)
+		return -ENOMEM;
+	err = gw_rule_from_attrs(tb, rule, info->extack);
+	if (!err)
+		err = gw_txn_stage_rule(gw_info_net(info), info->snd_portid, id,
+					rule, info->extack);
+	if (err)
+		gw_rule_free(rule);
+	return err;
+}
+
+static int gw_txn_stage_tunable_attr(struct genl_info *info, u32 id)
+{
+	struct nlattr *tb[GW_TUNABLE_A_MAX + 1];
+	const struct gw_tunable_def *def;
+	u64 value;
+	int err, tunable;
+
+	err = nla_parse_nested(tb, GW_TUNABLE_A_MAX, info->attrs[GW_A_TUNABLE],
+			       gw_tunable_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
+			      GW_TUNABLE_A_NAME) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
+			      GW_TUNABLE_A_VALUE))
+		return -EINVAL;
+	tunable = gw_tunable_find(nla_data(tb[GW_TUNABLE_A_NAME]));
+	if (tunable < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_NAME],
+				    "unknown tunable");
+		return -ENOENT;
+	}
+	def = &gw_tunable_defs[tunable];
+	value = nla_get_u64(tb[GW_TUNABLE_A_VALUE]);
+	if (value < def->min || value > def->max) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_VALUE],
+				    "value outside the tunable's range (gwctl get shows it)");
+		return -ERANGE;
+	}
+	return gw_txn_stage_tunable(gw_info_net(info), info->snd_portid, id,
+				    tunable, (u32)value, info->extack);
+}
+
+static int gw_txn_stage_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	bool zone = attrs[GW_A_IFNAME] || attrs[GW_A_ZONE];
+	u32 id;
+
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+		return -EINVAL;
+	id = nla_get_u32(attrs[GW_A_TXN_ID]);
+	if (!!attrs[GW_A_RULE] + zone + !!attrs[GW_A_TUNABLE] != 1) {
+		NL_SET_ERR_MSG(info->extack,
+			       "stage exactly one rule, interface zone or tunable");
+		return -EINVAL;
+	}
+	if (attrs[GW_A_RULE])
+		return gw_txn_stage_rule_attr(info, id);
+	if (attrs[GW_A_TUNABLE])
+		return gw_txn_stage_tunable_attr(info, id);
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_IFNAME) ||
+	    GENL_REQ_ATTR_CHECK(info, GW_A_ZONE))
+		return -EINVAL;
+	if (gw_check_ifname(attrs[GW_A_IFNAME], info->extack))
+		return -EINVAL;
+	return gw_txn_stage_zone(gw_info_net(info), info->snd_portid, id,
+				 nla_data(attrs[GW_A_IFNAME]),
+				 nla_get_u8(attrs[GW_A_ZONE]), info->extack);
+}
+
+static int gw_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 id;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+		return -EINVAL;
+	id = nla_get_u32(info->attrs[GW_A_TXN_ID]);
+	err = gw_txn_commit(gw_info_net(info), info->snd_portid, id,
+			    info->extack);
+	if (!err)
+		gw_notify_loaded(gw_info_net(info), id);
+	return err;
+}
+
+static int gw_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+		return -EINVAL;
+	return gw_txn_abort(gw_info_net(info), info->snd_portid,
+			    nla_get_u32(info->attrs[GW_A_TXN_ID]), info->extack);
 }
 
 static const struct genl_ops gw_genl_ops[] = {
@@ -744,6 +1281,36 @@ static const struct genl_ops gw_genl_ops[] = {
 		.dumpit = gw_tunable_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = GW_CMD_OVERLOAD_GET,
+		.dumpit = gw_overload_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_OVERLOAD_DEL,
+		.doit = gw_overload_del_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_BEGIN,
+		.doit = gw_txn_begin_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_STAGE,
+		.doit = gw_txn_stage_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_COMMIT,
+		.doit = gw_txn_commit_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TXN_ABORT,
+		.doit = gw_txn_abort_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family gw_genl_family __ro_after_init = {
@@ -755,6 +1322,8 @@ static struct genl_family gw_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = gw_genl_ops,
 	.n_ops = ARRAY_SIZE(gw_genl_ops),
+	.mcgrps = gw_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(gw_mcgrps),
 };
 
 int __init gw_genetlink_init(void)

@@ -16,6 +16,11 @@
 
 struct gw_ruleset;
 struct gw_flow_bucket;
+struct gw_src_set;
+
+/* Half-open counters by destination address+port, shared on collision. */
+#define GW_HALFOPEN_DST_SLOTS	4096
+struct gw_txn;
 
 /* Interface zones as the admin configured them, by name. */
 #define GW_MAX_ZONES	64
@@ -67,7 +72,29 @@ struct gw_net {
 	struct delayed_work gc_work;
 	unsigned int gc_cursor;
 
+	/* flood budgets (kmod/flood.c) */
+	atomic_t halfopen_count;
+	atomic_t *halfopen_dst;		/* GW_HALFOPEN_DST_SLOTS */
+	struct gw_src_set *src_sets;	/* the per-source table */
+	atomic_t overload_count;
+	spinlock_t reset_lock;		/* the RST budget: */
+	u32 reset_stamp;		/* second it counts from (jiffies) */
+	u32 reset_used;			/* RSTs sent in it */
+
 	struct gw_stats __percpu *stats;
+
+	/* the one staged load ("gwctl load") of the namespace, under @lock */
+	struct gw_txn *txn;
+	u32 txn_last_id;
+
+	/* sequence number of the last GW_CMD_EVENT sent */
+	atomic64_t event_seq;
+
+	/*
+	 * "gwctl stats --reset": the sums at the last reset, under @lock.  The
+	 * per-CPU counters themselves are never written by another CPU.
+	 */
+	u64 stats_base[__GW_CTR_MAX];
 };
 
 extern unsigned int gw_net_id;

@@ -11,8 +11,6 @@
 
 #include "rules.h"
 
-#define GW_MAX_RULES	4096
-
 struct gw_rule *gw_rule_alloc(void)
 {
 	struct gw_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL);
@@ -191,23 +189,72 @@ void gw_rules_flush(struct gw_net *gn)
 	mutex_unlock(&gn->lock);
 }
 
+/*
+ * Replace the whole ruleset with the rules on @staged (a load's
+ * transaction), which are given handles and become the namespace's.  The
+ * new array is allocated first: on failure nothing has changed and the
+ * rules stay on @staged.  Caller holds gn->lock.
+ */
+int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
+			    unsigned int count)
+{
+	struct gw_ruleset *set, *old;
+	struct gw_rule *rule, *tmp;
+	unsigned int i = 0;
+	LIST_HEAD(dead);
+
+	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	list_for_each_entry(rule, staged, list) {
+		rule->handle = ++gn->next_rule_handle;
+		set->rules[i++] = rule;
+	}
+	set->count = i;
+	list_splice_init(&gn->rules, &dead);
+	list_splice_init(staged, &gn->rules);
+	old = rcu_replace_pointer(gn->ruleset, set, lockdep_is_held(&gn->lock));
+	gn->rules_gen++;
+	if (old)
+		kfree_rcu(old, rcu);
+	list_for_each_entry_safe(rule, tmp, &dead, list) {
+		list_del(&rule->list);
+		call_rcu(&rule->rcu, gw_rule_free_rcu);
+	}
+	return 0;
+}
+
 /* First match wins; the packet path holds rcu_read_lock(). */
-struct gw_rule *gw_rules_match(struct gw_net *gn,
-				     const struct gw_pkt *pkt,
-				     const char *in_ifname)
+static struct gw_rule *__gw_rules_match(struct gw_net *gn,
+				       const struct gw_pkt *pkt,
+				       const char *in_ifname)
 {
 	const struct gw_ruleset *set = rcu_dereference(gn->ruleset);
 	unsigned int i;
 
 	if (!set)
 		return NULL;
-	for (i = 0; i < set->count; i++) {
-		struct gw_rule *rule = set->rules[i];
-
-		if (gw_rule_matches(&rule->match, pkt, in_ifname)) {
-			this_cpu_inc(*rule->hits);
-			return rule;
-		}
-	}
+	for (i = 0; i < set->count; i++)
+		if (gw_rule_matches(&set->rules[i]->match, pkt, in_ifname))
+			return set->rules[i];
 	return NULL;
+}
+
+struct gw_rule *gw_rules_match(struct gw_net *gn,
+				     const struct gw_pkt *pkt,
+				     const char *in_ifname)
+{
+	struct gw_rule *rule = __gw_rules_match(gn, pkt, in_ifname);
+
+	if (rule)
+		this_cpu_inc(*rule->hits);
+	return rule;
+}
+
+/* The rule that admits @pkt's connection, without counting a hit. */
+const struct gw_rule *gw_rules_find(struct gw_net *gn,
+				    const struct gw_pkt *pkt,
+				    const char *in_ifname)
+{
+	return __gw_rules_match(gn, pkt, in_ifname);
 }

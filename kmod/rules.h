@@ -10,6 +10,9 @@
 #include "core/rule.h"
 #include "pernet.h"
 
+/* Most rules one namespace holds, and one load may stage. */
+#define GW_MAX_RULES	4096
+
 /*
  * An allow rule.  Immutable once published; only its hit counter and its
  * token bucket move.
@@ -22,6 +25,10 @@ struct gw_rule {
 	struct gw_rule_match match;
 	u64 __percpu *hits;
 	u32 rate;			/* packets a second, 0 = unlimited */
+	/* full-connection limits of its sources, 0 = the tunables' */
+	u32 max_src_conn;
+	u32 src_rate_conn;		/* N of max-src-conn-rate N/S */
+	u32 src_rate_seconds;		/* S */
 	/* token bucket: last refill (jiffies) << 32 | credit (1/HZ packets) */
 	atomic64_t bucket;
 	char comment[GW_COMMENT_MAX];
@@ -41,11 +48,16 @@ int gw_rule_add(struct gw_net *gn, struct gw_rule *rule,
 int gw_rule_del(struct gw_net *gn, u32 handle,
 		struct netlink_ext_ack *extack);
 void gw_rules_flush(struct gw_net *gn);
+int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
+			    unsigned int count);
 u64 gw_rule_hits(const struct gw_rule *rule);
 void gw_rule_rate_init(struct gw_rule *rule, u32 rate);
 bool gw_rule_rate_allow(struct gw_rule *rule);
 struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     const char *in_ifname);
+const struct gw_rule *gw_rules_find(struct gw_net *gn,
+				    const struct gw_pkt *pkt,
+				    const char *in_ifname);
 
 #endif /* _GW_RULES_H */

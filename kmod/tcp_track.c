@@ -12,13 +12,14 @@
 #include "tcp_track.h"
 #include "flowtable.h"
 #include "rules.h"
+#include "flood.h"
 #include "core/tcp.h"
 
 /* Run @pkt through @flow's tracker and account for the outcome. */
 static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 				       struct gw_flow *flow, u32 hash,
 				       const struct gw_pkt *pkt,
-				       bool src_first)
+				       bool src_first, bool *opened)
 {
 	enum gw_dir dir = gw_flow_dir(flow, src_first);
 	enum gw_tcp_verdict verdict;
@@ -37,6 +38,14 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 		break;
 	}
 	spin_unlock_bh(&flow->lock);
+	if (opened)
+		*opened = gw_flow_handshake_done(gn, flow);
+	else
+		gw_flow_handshake_done(gn, flow);
+	/* a closing connection no longer counts against its source */
+	if (unlikely(READ_ONCE(flow->flags) & GW_FLOW_SRC_COUNTED) &&
+	    READ_ONCE(flow->tcp.state) != GW_TCP_ESTABLISHED)
+		gw_src_conn_release(gn, flow, hash);
 
 	switch (verdict) {
 	case GW_TCP_ACCEPT_STALE:
@@ -120,8 +129,31 @@ static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
 	 */
 	if (raced)
 		return gw_tcp_nf_verdict(gw_tcp_step(gn, flow, hash, pkt,
-						     src_first));
+						     src_first, NULL));
 	return NF_ACCEPT;
+}
+
+/*
+ * An inbound connection has just completed its handshake: count it against
+ * its source's full-connection limits.  Over one, the completing ACK is
+ * dropped, the flow forgotten and the server, which would otherwise hold
+ * the connection open, reset as the client would.
+ */
+static bool gw_tcp_src_admit(struct gw_net *gn, struct gw_flow *flow,
+			     u32 hash, const struct gw_pkt *pkt,
+			     const struct net_device *in)
+{
+	struct gw_reset reset;
+
+	if (gw_src_conn_open(gn, flow, hash, gw_rules_find(gn, pkt, in->name)))
+		return true;
+	gw_count(gn, GW_CTR_DROP_SRC_LIMIT);
+	gw_reset_fill(flow, &reset);
+	/* the server never got this ACK: it still waits for this seq */
+	reset.seq = pkt->seq;
+	gw_flow_remove(gn, flow, hash);
+	gw_reset_send(gn, &reset);
+	return false;
 }
 
 unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
@@ -139,9 +171,13 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	}
 	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
 	if (flow) {
+		bool opened = false;
 		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
-						    src_first);
+						    src_first, &opened);
 
+		if (unlikely(opened) && (flow->flags & GW_FLOW_INBOUND) &&
+		    !gw_tcp_src_admit(gn, flow, hash, pkt, in))
+			return NF_DROP;
 		if (v != GW_TCP_REOPEN)
 			return gw_tcp_nf_verdict(v);
 	}
@@ -153,6 +189,10 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	}
 	if (!gw_rules_match(gn, pkt, in->name)) {
 		gw_count(gn, GW_CTR_DROP_PASSIVE_DENIED);
+		return NF_DROP;
+	}
+	if (gw_src_overloaded(gn, pkt)) {
+		gw_count(gn, GW_CTR_DROP_OVERLOAD);
 		return NF_DROP;
 	}
 	gw_count(gn, GW_CTR_RULE_ACCEPTED);
@@ -179,7 +219,7 @@ unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
 	if (flow) {
 		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
-						    src_first);
+						    src_first, NULL);
 
 		if (v != GW_TCP_REOPEN)
 			return gw_tcp_nf_verdict(v);

@@ -28,6 +28,28 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_UDP_STREAM] = { "udp_stream", "s", 1, GW_TIMEOUT_MAX },
 	[GW_TUN_ICMP] = { "icmp", "s", 1, GW_TIMEOUT_MAX },
 	[GW_TUN_OTHER] = { "other", "s", 1, GW_TIMEOUT_MAX },
+	[GW_TUN_EARLY_DROP] = { "early_drop", "0 off, 1 on", 0, 1 },
+	[GW_TUN_MAX_HALFOPEN] = { "max_halfopen", "flows, 0 no limit", 0,
+				  GW_MAX_FLOWS_LIMIT },
+	[GW_TUN_MAX_HALFOPEN_DST] = { "max_halfopen_dst", "flows, 0 no limit",
+				      0, GW_MAX_FLOWS_LIMIT },
+	[GW_TUN_HALFOPEN_ADAPTIVE_START] = { "halfopen_adaptive_start",
+					     "flows, 0 off", 0,
+					     GW_MAX_FLOWS_LIMIT },
+	[GW_TUN_HALFOPEN_ADAPTIVE_END] = { "halfopen_adaptive_end", "flows",
+					   0, GW_MAX_FLOWS_LIMIT },
+	[GW_TUN_HALFOPEN_RESET_RATE] = { "halfopen_reset_rate",
+					 "resets/s, 0 off", 0, 1000000 },
+	[GW_TUN_MAX_SRC_CONN] = { "max_src_conn", "connections, 0 off", 0,
+				  GW_SRC_CONN_MAX },
+	[GW_TUN_MAX_SRC_CONN_RATE] = { "max_src_conn_rate",
+				       "connections per max_src_conn_rate_seconds, 0 off",
+				       0, GW_SRC_CONN_MAX },
+	[GW_TUN_MAX_SRC_CONN_RATE_SECONDS] = { "max_src_conn_rate_seconds",
+					       "s", 1, GW_SRC_RATE_SECONDS_MAX },
+	[GW_TUN_OVERLOAD_TIMEOUT] = { "overload_timeout", "s", 1,
+				      GW_TIMEOUT_MAX },
+	[GW_TUN_OVERLOAD_FLUSH] = { "overload_flush", "0 off, 1 on", 0, 1 },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -45,15 +67,32 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_UDP_STREAM] = 120,
 	[GW_TUN_ICMP] = 30,
 	[GW_TUN_OTHER] = 600,
+	[GW_TUN_EARLY_DROP] = 1,
+	[GW_TUN_MAX_HALFOPEN_DST] = 1024,
+	[GW_TUN_HALFOPEN_RESET_RATE] = 1000,
+	[GW_TUN_MAX_SRC_CONN_RATE_SECONDS] = 10,
+	[GW_TUN_OVERLOAD_TIMEOUT] = 60,
 };
 
-void gw_tunables_init(struct gw_net *gn)
+/* What a namespace starts with, and what a load does not set returns to. */
+void gw_tunables_defaults(const struct gw_net *gn, u32 *values)
 {
 	unsigned int i;
 
 	for (i = 0; i < __GW_TUN_MAX; i++)
-		gn->tunables[i] = gw_tunable_defaults[i];
-	gn->tunables[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
+		values[i] = gw_tunable_defaults[i];
+	values[GW_TUN_MAX_FLOWS] = gw_flowtable_default_max(gn);
+	/* pf's adaptive defaults: from 60% to 120% of the limit */
+	values[GW_TUN_MAX_HALFOPEN] = values[GW_TUN_MAX_FLOWS] / 2;
+	values[GW_TUN_HALFOPEN_ADAPTIVE_START] =
+		values[GW_TUN_MAX_HALFOPEN] / 10 * 6;
+	values[GW_TUN_HALFOPEN_ADAPTIVE_END] =
+		values[GW_TUN_MAX_HALFOPEN] / 10 * 12;
+}
+
+void gw_tunables_init(struct gw_net *gn)
+{
+	gw_tunables_defaults(gn, gn->tunables);
 }
 
 int gw_tunable_find(const char *name)

@@ -25,6 +25,17 @@ enum gw_tunable {
 	GW_TUN_UDP_STREAM,	/* UDP flows answered and older than 2 s */
 	GW_TUN_ICMP,		/* ICMP echo flows */
 	GW_TUN_OTHER,		/* flows of every other protocol */
+	GW_TUN_EARLY_DROP,	/* 1: a full table evicts half-open/closing */
+	GW_TUN_MAX_HALFOPEN,	/* TCP handshakes in progress, 0 = no limit */
+	GW_TUN_MAX_HALFOPEN_DST,	/* ... per destination address+port */
+	GW_TUN_HALFOPEN_ADAPTIVE_START,	/* half-open count timeouts shrink from */
+	GW_TUN_HALFOPEN_ADAPTIVE_END,	/* ... and reach their floor at */
+	GW_TUN_HALFOPEN_RESET_RATE,	/* RSTs a second to servers, 0 = none */
+	GW_TUN_MAX_SRC_CONN,	/* established inbound per source, 0 = off */
+	GW_TUN_MAX_SRC_CONN_RATE,	/* N new per S seconds per source, 0 = off */
+	GW_TUN_MAX_SRC_CONN_RATE_SECONDS,	/* S */
+	GW_TUN_OVERLOAD_TIMEOUT,	/* seconds a source stays overloaded */
+	GW_TUN_OVERLOAD_FLUSH,	/* 1: overloading closes its connections */
 	__GW_TUN_MAX,
 };
 
@@ -45,6 +56,7 @@ struct gw_net;
 extern const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX];
 
 void gw_tunables_init(struct gw_net *gn);
+void gw_tunables_defaults(const struct gw_net *gn, u32 *values);
 int gw_tunable_find(const char *name);
 
 #endif /* _GW_TUNABLES_H */

@@ -112,6 +112,18 @@ out:
 	return err;
 }
 
+/*
+ * A load's zones replace the configuration whole.  It cannot fail (see
+ * gw_wan_map_rebuild()).  Caller holds gn->lock.
+ */
+void gw_zones_replace_locked(struct gw_net *gn,
+			     const struct gw_zone_cfg *zones, unsigned int n)
+{
+	memcpy(gn->zones, zones, n * sizeof(*zones));
+	gn->nzones = n;
+	gw_wan_map_rebuild(gn);
+}
+
 /* "wan=eth0,eth1" at module load. */
 int gw_zones_set_from_param(struct gw_net *gn, const char *list)
 {

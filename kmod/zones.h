@@ -31,6 +31,8 @@ int gw_zone_set(struct gw_net *gn, const char *name, u8 zone,
 		struct netlink_ext_ack *extack);
 int gw_zone_del(struct gw_net *gn, const char *name,
 		struct netlink_ext_ack *extack);
+void gw_zones_replace_locked(struct gw_net *gn,
+			     const struct gw_zone_cfg *zones, unsigned int n);
 int gw_zones_set_from_param(struct gw_net *gn, const char *list);
 void gw_zones_count(struct gw_net *gn, u32 *wan, u32 *lan);
 

@@ -8,13 +8,14 @@ set -eu -o pipefail
 # One list, so there is one place to look. What each group is for:
 #   build:   module and gwctl, unit tests, static checks (sparse, clang,
 #            checkpatch from linux-source-6.1, dkms packaging), fuzzers
-#            (libFuzzer is in libclang-rt-14-dev, only recommended by clang)
+#            (libFuzzer is in libclang-rt-14-dev, only recommended by clang),
+#            the netlink conformance client (libnl-genl-3, not libmnl)
 #   guest:   the kernel the module is built for and booted in QEMU, and the
 #            initramfs tools of tests/vm/mkinitramfs
 #   in-VM:   what scenarios run inside the guest (it uses the host's root)
 #   debug:   building the debug kernel of make check-debug from linux-source-6.1
 packages=(
-	build-essential pkg-config libmnl-dev libcmocka-dev
+	build-essential pkg-config libmnl-dev libcmocka-dev libnl-3-dev libnl-genl-3-dev
 	sparse clang libclang-rt-14-dev dkms shellcheck linux-source-6.1
 	bc flex bison libelf-dev libssl-dev dwarves
 	linux-image-amd64 linux-headers-amd64

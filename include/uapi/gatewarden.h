@@ -11,6 +11,8 @@
 
 #define GW_GENL_NAME		"gatewarden"
 #define GW_GENL_VERSION		1
+/* Multicast group of GW_CMD_EVENT notifications ("gwctl monitor"). */
+#define GW_GENL_MCGRP_EVENTS	"events"
 
 /* Longest string attribute the kernel accepts (interface names are shorter). */
 #define GW_NAME_MAX		32
@@ -35,6 +37,26 @@ enum gw_cmd {
 	GW_CMD_CONN_FLUSH,
 	GW_CMD_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
 	GW_CMD_TUNABLE_GET,	/* dump: GW_A_TUNABLE */
+	GW_CMD_OVERLOAD_GET,	/* dump: GW_A_OVERLOAD */
+	GW_CMD_OVERLOAD_DEL,	/* GW_A_OVERLOAD (family, address); none: all */
+	/*
+	 * Atomic load ("gwctl load"): BEGIN opens the namespace's one staged
+	 * transaction for the requesting socket and answers GW_A_TXN_ID;
+	 * STAGE adds one of GW_A_RULE, GW_A_IFNAME + GW_A_ZONE or
+	 * GW_A_TUNABLE to it, validated as the direct commands are; COMMIT
+	 * replaces rules, zones and tunables (those not staged return to their
+	 * defaults) at once; ABORT drops it.  Closing the socket aborts it.
+	 * Another BEGIN while one is open fails with EBUSY.
+	 */
+	GW_CMD_TXN_BEGIN,	/* reply carries GW_A_TXN_ID */
+	GW_CMD_TXN_STAGE,	/* GW_A_TXN_ID and one item */
+	GW_CMD_TXN_COMMIT,	/* GW_A_TXN_ID */
+	GW_CMD_TXN_ABORT,	/* GW_A_TXN_ID */
+	/*
+	 * Sent on GW_GENL_MCGRP_EVENTS after each change: GW_A_EVENT,
+	 * GW_A_EVENT_SEQ, and what changed (see enum gw_event).
+	 */
+	GW_CMD_EVENT,
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -59,9 +81,31 @@ enum gw_attr {
 	GW_A_WAN_COUNT,		/* u32: configured wan zones */
 	GW_A_LAN_COUNT,		/* u32: configured lan zones */
 	GW_A_NETNS_COOKIE,	/* u64: which namespace answered */
+	GW_A_HALFOPEN_COUNT,	/* u32: TCP flows still in their handshake */
+	GW_A_OVERLOAD_COUNT,	/* u32: sources in the overload list now */
+	GW_A_OVERLOAD,		/* nest: enum gw_overload_attr */
+	GW_A_SRC_COUNT,		/* u32: sources tracked for connection limits */
+	GW_A_SRC_MAX,		/* u32: slots of the source table */
+	GW_A_TXN_ID,		/* u32: a staged transaction, never 0 */
+	GW_A_EVENT,		/* u8: enum gw_event */
+	GW_A_EVENT_SEQ,		/* u64: per namespace, 1 for the first event */
+	GW_A_STATS_RESET,	/* flag, in GW_CMD_STATS_GET: zero after reading */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
+
+/* What a GW_CMD_EVENT reports, and the attributes that come with it. */
+enum gw_event {
+	GW_EVENT_RULE_ADDED,	/* GW_A_RULE_HANDLE */
+	GW_EVENT_RULE_DELETED,	/* GW_A_RULE_HANDLE */
+	GW_EVENT_RULES_FLUSHED,
+	GW_EVENT_POLICY_LOADED,	/* GW_A_TXN_ID, GW_A_RULE_COUNT */
+	GW_EVENT_ZONE_SET,	/* GW_A_IFNAME, GW_A_ZONE */
+	GW_EVENT_ZONE_DELETED,	/* GW_A_IFNAME */
+	GW_EVENT_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
+	__GW_EVENT_MAX,
+};
+#define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
 
 enum gw_zone {
 	GW_ZONE_LAN,		/* trusted; also every interface with no zone */
@@ -93,6 +137,9 @@ enum gw_rule_attr {
 	GW_RULE_A_COMMENT,	/* string */
 	GW_RULE_A_HITS,		/* u64: connections the rule admitted */
 	GW_RULE_A_RATE,		/* u32: packets per second (icmp echo rules) */
+	GW_RULE_A_MAX_SRC_CONN,	/* u32: concurrent connections a source may hold */
+	GW_RULE_A_SRC_RATE_CONN,	/* u32: N of max-src-conn-rate N/S */
+	GW_RULE_A_SRC_RATE_SECONDS,	/* u32: S of max-src-conn-rate N/S */
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)
@@ -167,6 +214,22 @@ enum gw_tunable_attr {
 };
 #define GW_TUNABLE_A_MAX (__GW_TUNABLE_A_MAX - 1)
 
+/* A source put in the overload list by a full-connection limit. */
+enum gw_overload_attr {
+	GW_OVERLOAD_A_UNSPEC,
+	GW_OVERLOAD_A_FAMILY,	/* u8 */
+	GW_OVERLOAD_A_ADDR,	/* binary: 4 or 16 bytes (IPv6: the /64) */
+	GW_OVERLOAD_A_PLEN,	/* u8: 32 or 64 */
+	GW_OVERLOAD_A_TIMEOUT,	/* u32: seconds until it is let in again */
+	GW_OVERLOAD_A_CONNS,	/* u32: its established connections */
+	__GW_OVERLOAD_A_MAX,
+};
+#define GW_OVERLOAD_A_MAX (__GW_OVERLOAD_A_MAX - 1)
+
+/* Highest max-src-conn and N of max-src-conn-rate N/S; highest S. */
+#define GW_SRC_CONN_MAX		30000
+#define GW_SRC_RATE_SECONDS_MAX	3600
+
 /* Per-namespace counters, summed over CPUs.  Append only. */
 enum gw_counter {
 	GW_CTR_IN_PACKETS,		/* inspected arriving on wan */
@@ -193,6 +256,14 @@ enum gw_counter {
 	GW_CTR_DROP_ICMP_OTHER,		/* stray echo replies, redirects, ... */
 	GW_CTR_DROP_PROTO_DENIED,	/* other protocols: no flow, no rule */
 	GW_CTR_ICMP_ERROR_PASSED,	/* ICMP errors for tracked flows */
+	GW_CTR_EARLY_DROP,		/* table full: a half-open/closing flow evicted */
+	GW_CTR_HALFOPEN_EVICTED,	/* over a half-open budget: oldest evicted */
+	GW_CTR_DROP_HALFOPEN,		/* over a half-open budget, nothing to evict */
+	GW_CTR_HALFOPEN_RESET,		/* RSTs sent to a server for a dropped SYN */
+	GW_CTR_DROP_OVERLOAD,		/* new inbound SYN from an overloaded source */
+	GW_CTR_SRC_OVERLOADED,		/* sources put in the overload list */
+	GW_CTR_DROP_SRC_LIMIT,		/* handshake over max_src_conn(_rate) */
+	GW_CTR_SRC_UNTRACKED,		/* source table full: source not limited */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

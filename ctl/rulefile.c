@@ -1,0 +1,951 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rule-language parser.  A file is read whole, checked for binary
+ * bytes and overlong lines, then cut into lines and each line into tokens:
+ * words, "strings", '{', '}' and '='.  Each statement keyword has one
+ * handler; each allow-rule option is one row of a table, so options added
+ * later (connection limits) slot in.  Every error carries the position of
+ * the token it is about.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rulefile.h"
+
+#define TOKENS_MAX	128
+
+enum tok_type { TOK_WORD, TOK_STRING, TOK_LBRACE, TOK_RBRACE, TOK_EQUALS };
+
+struct token {
+	enum tok_type type;
+	unsigned int col;
+	char *text;		/* words and strings, NUL-terminated copy */
+};
+
+struct define {
+	char name[GW_NAME_MAX];
+	const char *file;
+	unsigned int line;
+	unsigned int count;
+	struct gw_prefix elems[GW_RF_DEFINE_ELEMS_MAX];
+};
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct parser {
+	const struct gw_rf_opts *opts;
+	struct gw_policy_text *out;
+	struct gw_rf_error *err;
+	struct define *defines;
+	unsigned int ndefines;
+	unsigned int nrules;
+	unsigned int nzones;
+	/* the files being read, outermost first, for loop detection */
+	struct file_id stack[GW_RF_INCLUDE_DEPTH + 1];
+	unsigned int depth;
+	/* where we are */
+	const char *file;
+	unsigned int line;
+};
+
+static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(p->err->file, sizeof(p->err->file), "%s", p->file);
+	p->err->line = p->line;
+	p->err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len)
+{
+	/* a file that cannot be opened at all has no position */
+	if (!err->line)
+		snprintf(buf, len, "%s: %s", err->file, err->msg);
+	else
+		snprintf(buf, len, "%s:%u:%u: %s", err->file, err->line, err->col,
+			 err->msg);
+}
+
+static const char *const zone_words[__GW_ZONE_MAX] = {
+	[GW_ZONE_LAN]	= "lan",
+	[GW_ZONE_WAN]	= "wan",
+};
+
+const char *gw_zone_name(unsigned int zone)
+{
+	return zone < __GW_ZONE_MAX ? zone_words[zone] : NULL;
+}
+
+int gw_proto_lookup(const char *name, uint8_t *proto)
+{
+	static const struct {
+		const char *name;
+		uint8_t proto;
+	} names[] = {
+		{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+		{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
+	};
+	size_t i;
+
+	for (i = 0; i < GW_ARRAY_SIZE(names); i++) {
+		if (!strcmp(names[i].name, name)) {
+			*proto = names[i].proto;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void gw_policy_text_free(struct gw_policy_text *policy)
+{
+	size_t i;
+
+	for (i = 0; i < policy->nfiles; i++)
+		free(policy->files[i]);
+	free(policy->files);
+	free(policy->stmts);
+	memset(policy, 0, sizeof(*policy));
+}
+
+/* A stable copy of a file name for the statements to point to. */
+static const char *intern_file(struct parser *p, const char *name)
+{
+	char **files, *copy;
+
+	copy = strdup(name);
+	if (!copy)
+		return NULL;
+	files = realloc(p->out->files, (p->out->nfiles + 1) * sizeof(*files));
+	if (!files) {
+		free(copy);
+		return NULL;
+	}
+	p->out->files = files;
+	files[p->out->nfiles++] = copy;
+	return copy;
+}
+
+static struct gw_stmt *new_stmt(struct parser *p, enum gw_stmt_kind kind,
+				unsigned int col)
+{
+	struct gw_policy_text *out = p->out;
+	struct gw_stmt *st;
+
+	if (out->count == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 64;
+
+		st = realloc(out->stmts, cap * sizeof(*st));
+		if (!st) {
+			perr(p, col, "out of memory");
+			return NULL;
+		}
+		out->stmts = st;
+		out->cap = cap;
+	}
+	st = &out->stmts[out->count++];
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	st->file = p->file;
+	st->line = p->line;
+	st->col = col;
+	return st;
+}
+
+/*
+ * Cut one line (without its newline) into tokens.  The words and strings
+ * are copied into scratch, which is at least as long as the line.
+ */
+static int tokenize(struct parser *p, const char *s, size_t len, char *scratch,
+		    struct token *toks, unsigned int *ntoks)
+{
+	size_t i = 0;
+	unsigned int n = 0;
+
+	while (i < len) {
+		unsigned int col = i + 1;
+		char c = s[i];
+
+		if (c == ' ' || c == '\t' || c == '\r') {
+			i++;
+			continue;
+		}
+		if (c == '#')
+			break;
+		if (n == TOKENS_MAX)
+			return perr(p, col, "too many words on one line (at most %d)",
+				    TOKENS_MAX);
+		toks[n].col = col;
+		toks[n].text = NULL;
+		if (c == '{' || c == '}' || c == '=') {
+			toks[n++].type = c == '{' ? TOK_LBRACE :
+					 c == '}' ? TOK_RBRACE : TOK_EQUALS;
+			i++;
+			continue;
+		}
+		toks[n].text = scratch;
+		if (c == '"') {
+			toks[n].type = TOK_STRING;
+			for (i++; i < len && s[i] != '"'; i++) {
+				if (s[i] == '\\' && i + 1 < len &&
+				    (s[i + 1] == '"' || s[i + 1] == '\\'))
+					i++;
+				*scratch++ = s[i];
+			}
+			if (i == len)
+				return perr(p, col, "unterminated string");
+			i++;
+		} else {
+			toks[n].type = TOK_WORD;
+			while (i < len && !strchr(" \t\r#\"{}=", s[i]))
+				*scratch++ = s[i++];
+		}
+		*scratch++ = '\0';
+		n++;
+	}
+	*ntoks = n;
+	return 0;
+}
+
+static const char *tok_desc(const struct token *t)
+{
+	switch (t->type) {
+	case TOK_LBRACE:
+		return "'{'";
+	case TOK_RBRACE:
+		return "'}'";
+	case TOK_EQUALS:
+		return "'='";
+	case TOK_STRING:
+		return "a string";
+	default:
+		return t->text;
+	}
+}
+
+/* The token after the keyword at toks[i], which must be a word. */
+static int need_word(struct parser *p, const struct token *toks, unsigned int n,
+		     unsigned int i, const char *what)
+{
+	if (i + 1 >= n)
+		return perr(p, toks[i].col + strlen(toks[i].text ? toks[i].text : "x"),
+			    "\"%s\" needs %s", tok_desc(&toks[i]), what);
+	if (toks[i + 1].type != TOK_WORD)
+		return perr(p, toks[i + 1].col, "expected %s, found %s", what,
+			    tok_desc(&toks[i + 1]));
+	return 0;
+}
+
+static int check_end(struct parser *p, const struct token *toks, unsigned int n,
+		     unsigned int i)
+{
+	if (i < n)
+		return perr(p, toks[i].col, "unexpected %s at the end of the statement",
+			    tok_desc(&toks[i]));
+	return 0;
+}
+
+/* Messages from addr.c end in '.'; ours do not. */
+static int perr_helper(struct parser *p, unsigned int col, const char *msg)
+{
+	size_t len = strlen(msg);
+
+	return perr(p, col, "%.*s", (int)(len && msg[len - 1] == '.' ? len - 1 : len),
+		    msg);
+}
+
+static bool valid_name(const char *s)
+{
+	size_t i;
+
+	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+		return false;
+	for (i = 1; s[i]; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	}
+	return i < GW_NAME_MAX;
+}
+
+static const struct define *find_define(const struct parser *p, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->ndefines; i++) {
+		if (!strcmp(p->defines[i].name, name))
+			return &p->defines[i];
+	}
+	return NULL;
+}
+
+/* iface DEV wan|lan */
+static int stmt_iface(struct parser *p, struct token *toks, unsigned int n)
+{
+	char err[GW_ERR_MAX];
+	struct gw_stmt *st;
+	unsigned int z;
+
+	if (need_word(p, toks, n, 0, "an interface name"))
+		return -1;
+	if (gw_parse_ifname(toks[1].text, err, sizeof(err)))
+		return perr_helper(p, toks[1].col, err);
+	if (need_word(p, toks, n, 1, "a zone (wan or lan)"))
+		return -1;
+	for (z = 0; z < __GW_ZONE_MAX; z++) {
+		if (!strcmp(toks[2].text, zone_words[z]))
+			break;
+	}
+	if (z == __GW_ZONE_MAX)
+		return perr(p, toks[2].col, "unknown zone \"%s\" (wan or lan)",
+			    toks[2].text);
+	if (check_end(p, toks, n, 3))
+		return -1;
+	if (p->nzones == GW_RF_ZONES_MAX)
+		return perr(p, toks[0].col, "too many iface statements (at most %d)",
+			    GW_RF_ZONES_MAX);
+	st = new_stmt(p, GW_STMT_IFACE, toks[0].col);
+	if (!st)
+		return -1;
+	p->nzones++;
+	snprintf(st->iface.ifname, sizeof(st->iface.ifname), "%s", toks[1].text);
+	st->iface.zone = z;
+	return 0;
+}
+
+/* set NAME VALUE: which names exist and their ranges are the kernel's business. */
+static int stmt_set(struct parser *p, struct token *toks, unsigned int n)
+{
+	struct gw_stmt *st;
+	size_t i;
+
+	if (need_word(p, toks, n, 0, "a tunable name"))
+		return -1;
+	for (i = 0; toks[1].text[i]; i++) {
+		char c = toks[1].text[i];
+
+		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '_'))
+			return perr(p, toks[1].col + i,
+				    "invalid tunable name \"%s\" (lower-case letters, digits and _)",
+				    toks[1].text);
+	}
+	if (i >= GW_NAME_MAX)
+		return perr(p, toks[1].col, "tunable name is too long (at most %d characters)",
+			    GW_NAME_MAX - 1);
+	if (need_word(p, toks, n, 1, "a value"))
+		return -1;
+	if (strlen(toks[2].text) >= GW_RF_VALUE_MAX)
+		return perr(p, toks[2].col, "value is too long (at most %d characters)",
+			    GW_RF_VALUE_MAX - 1);
+	if (check_end(p, toks, n, 3))
+		return -1;
+	st = new_stmt(p, GW_STMT_SET, toks[0].col);
+	if (!st)
+		return -1;
+	snprintf(st->set.name, sizeof(st->set.name), "%s", toks[1].text);
+	snprintf(st->set.value, sizeof(st->set.value), "%s", toks[2].text);
+	return 0;
+}
+
+/* define NAME = { PREFIX, PREFIX, ... } */
+static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
+{
+	const struct define *old;
+	struct define *def;
+	char err[GW_ERR_MAX];
+	unsigned int i;
+
+	if (need_word(p, toks, n, 0, "a name"))
+		return -1;
+	if (!valid_name(toks[1].text))
+		return perr(p, toks[1].col,
+			    "invalid name \"%s\" (a letter or _, then letters, digits, _ or -; at most %d)",
+			    toks[1].text, GW_NAME_MAX - 1);
+	old = find_define(p, toks[1].text);
+	if (old)
+		return perr(p, toks[1].col, "\"%s\" is already defined at %s:%u",
+			    toks[1].text, old->file, old->line);
+	if (n < 3 || toks[2].type != TOK_EQUALS)
+		return perr(p, n < 3 ? toks[1].col + strlen(toks[1].text) : toks[2].col,
+			    "expected '=' after the name");
+	if (n < 4 || toks[3].type != TOK_LBRACE)
+		return perr(p, n < 4 ? toks[2].col + 1 : toks[3].col,
+			    "expected '{' to open the list");
+	if (p->ndefines == GW_RF_DEFINES_MAX)
+		return perr(p, toks[0].col, "too many defines (at most %d)",
+			    GW_RF_DEFINES_MAX);
+	def = &p->defines[p->ndefines];
+	memset(def, 0, sizeof(*def));
+	for (i = 4; i < n && toks[i].type == TOK_WORD; i++) {
+		char *elem = toks[i].text;
+
+		/* "a, b" and "a ,b" and "a,b": commas separate, blanks do not matter */
+		while (*elem) {
+			size_t len = strcspn(elem, ",");
+			unsigned int col = toks[i].col + (elem - toks[i].text);
+
+			if (len) {
+				char saved = elem[len];
+
+				if (def->count == GW_RF_DEFINE_ELEMS_MAX)
+					return perr(p, col,
+						    "too many prefixes in one define (at most %d)",
+						    GW_RF_DEFINE_ELEMS_MAX);
+				elem[len] = '\0';
+				if (gw_parse_prefix(elem, &def->elems[def->count],
+						    err, sizeof(err)))
+					return perr_helper(p, col, err);
+				elem[len] = saved;
+				def->count++;
+			}
+			elem += len;
+			if (*elem == ',')
+				elem++;
+		}
+	}
+	if (i == n)
+		return perr(p, toks[n - 1].col, "expected '}' to close the list");
+	if (toks[i].type != TOK_RBRACE)
+		return perr(p, toks[i].col, "expected a prefix or '}', found %s",
+			    tok_desc(&toks[i]));
+	if (!def->count)
+		return perr(p, toks[i].col, "empty list");
+	if (check_end(p, toks, n, i + 1))
+		return -1;
+	snprintf(def->name, sizeof(def->name), "%s", toks[1].text);
+	def->file = p->file;
+	def->line = p->line;
+	p->ndefines++;
+	return 0;
+}
+
+/* The addresses one from/to stands for: one prefix, or a define's list. */
+struct addr_list {
+	bool given;
+	unsigned int count;
+	const struct gw_prefix *elems;
+	struct gw_prefix one;
+};
+
+struct rule_ctx {
+	struct gw_rf_rule rule;
+	struct addr_list from;
+	struct addr_list to;
+};
+
+static int opt_addr(struct parser *p, struct addr_list *list, const struct token *v)
+{
+	char err[GW_ERR_MAX];
+
+	list->given = true;
+	if (v->text[0] == '$') {
+		const struct define *def = find_define(p, v->text + 1);
+
+		if (!def)
+			return perr(p, v->col, "\"%s\" is not defined (define %s = { ... } first)",
+				    v->text + 1, v->text + 1);
+		list->count = def->count;
+		list->elems = def->elems;
+		return 0;
+	}
+	if (gw_parse_prefix(v->text, &list->one, err, sizeof(err)))
+		return perr_helper(p, v->col, err);
+	list->count = 1;
+	list->elems = &list->one;
+	return 0;
+}
+
+static int opt_from(struct parser *p, struct rule_ctx *r, const struct token *v)
+{
+	return opt_addr(p, &r->from, v);
+}
+
+static int opt_to(struct parser *p, struct rule_ctx *r, const struct token *v)
+{
+	return opt_addr(p, &r->to, v);
+}
+
+static int opt_port(struct parser *p, struct rule_ctx *r, const struct token *v)
+{
+	char err[GW_ERR_MAX];
+
+	if (r->rule.proto != IPPROTO_TCP && r->rule.proto != IPPROTO_UDP)
+		return perr(p, v->col, "port needs a tcp or udp rule");
+	if (gw_parse_ports(v->text, &r->rule.ports, err, sizeof(err)))
+		return perr_helper(p, v->col, err);
+	return 0;
+}
+
+static int opt_on(struct parser *p, struct rule_ctx *r, const struct token *v)
+{
+	char err[GW_ERR_MAX];
+
+	if (gw_parse_ifname(v->text, err, sizeof(err)))
+		return perr_helper(p, v->col, err);
+	snprintf(r->rule.ifname, sizeof(r->rule.ifname), "%s", v->text);
+	return 0;
+}
+
+static int opt_rate(struct parser *p, struct rule_ctx *r, const struct token *v)
+{
+	char num[16], err[GW_ERR_MAX];
+	size_t len = strlen(v->text);
+	uint64_t rate;
+
+	if (r->rule.proto != IPPROTO_ICMP && r->rule.proto != IPPROTO_ICMPV6)
+		return perr(p, v->col, "rate needs an icmp or icmpv6 rule");
+	if (len > 2 && !strcmp(v->text + len - 2, "/s"))
+		len -= 2;
+	if (len == 0 || len >= sizeof(num))
+		return perr(p, v->col, "rate must be N/s, 1 to %d", GW_RULE_RATE_MAX);
+	memcpy(num, v->text, len);
+	num[len] = '\0';
+	if (gw_parse_uint("rate", num, 1, GW_RULE_RATE_MAX, &rate, err, sizeof(err)))
+		return perr_helper(p, v->col, err);
+	r->rule.rate = rate;
+	return 0;
+}
+
+static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
+			    const struct token *v)
+{
+	char err[GW_ERR_MAX];
+	uint64_t n;
+
+	if (r->rule.proto != IPPROTO_TCP)
+		return perr(p, v->col, "max-src-conn needs a tcp rule");
+	if (gw_parse_uint("max-src-conn", v->text, 1, GW_SRC_CONN_MAX, &n,
+			  err, sizeof(err)))
+		return perr_helper(p, v->col, err);
+	r->rule.max_src_conn = n;
+	return 0;
+}
+
+static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
+				 const struct token *v)
+{
+	char err[GW_ERR_MAX];
+
+	if (r->rule.proto != IPPROTO_TCP)
+		return perr(p, v->col, "max-src-conn-rate needs a tcp rule");
+	if (gw_parse_src_rate(v->text, &r->rule.src_rate_conn,
+			      &r->rule.src_rate_seconds, err, sizeof(err)))
+		return perr_helper(p, v->col, err);
+	return 0;
+}
+
+static int opt_comment(struct parser *p, struct rule_ctx *r, const struct token *v)
+{
+	const unsigned char *c;
+
+	if (strlen(v->text) >= GW_COMMENT_MAX)
+		return perr(p, v->col, "comment is too long (at most %d bytes)",
+			    GW_COMMENT_MAX - 1);
+	for (c = (const unsigned char *)v->text; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			return perr(p, v->col, "comment must not contain control characters");
+	}
+	snprintf(r->rule.comment, sizeof(r->rule.comment), "%s", v->text);
+	return 0;
+}
+
+/* One row per rule option: its keyword, what its value is, its handler. */
+static const struct rule_option {
+	const char *name;
+	const char *value;
+	bool string;		/* value may be a "string" */
+	int (*parse)(struct parser *p, struct rule_ctx *r, const struct token *v);
+} rule_options[] = {
+	{ "from",	"a prefix or $define",	false,	opt_from },
+	{ "to",		"a prefix or $define",	false,	opt_to },
+	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port },
+	{ "on",		"an interface name",	false,	opt_on },
+	{ "rate",	"a rate (N/s)",		false,	opt_rate },
+	{ "max-src-conn", "a number of connections", false, opt_max_src_conn },
+	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
+	  opt_max_src_conn_rate },
+	{ "comment",	"a \"text\"",		true,	opt_comment },
+};
+
+static int emit_rules(struct parser *p, const struct rule_ctx *r, unsigned int col)
+{
+	static const struct addr_list any = { .count = 1 };
+	const struct addr_list *from = r->from.given ? &r->from : &any;
+	const struct addr_list *to = r->to.given ? &r->to : &any;
+	unsigned int i, j, emitted = 0;
+
+	for (i = 0; i < from->count; i++) {
+		for (j = 0; j < to->count; j++) {
+			const struct gw_prefix *s = from->elems ? &from->elems[i] : NULL;
+			const struct gw_prefix *d = to->elems ? &to->elems[j] : NULL;
+			struct gw_stmt *st;
+
+			/* a list mixing families pairs each address with its kind */
+			if (s && d && s->family != d->family)
+				continue;
+			if (p->nrules == GW_RF_RULES_MAX)
+				return perr(p, col, "too many rules (at most %d)",
+					    GW_RF_RULES_MAX);
+			st = new_stmt(p, GW_STMT_RULE, col);
+			if (!st)
+				return -1;
+			p->nrules++;
+			st->rule = r->rule;
+			st->rule.has_src = s;
+			st->rule.has_dst = d;
+			if (s)
+				st->rule.src = *s;
+			if (d)
+				st->rule.dst = *d;
+			emitted++;
+		}
+	}
+	if (!emitted)
+		return perr(p, col, "from and to have no address family in common");
+	return 0;
+}
+
+/* allow PROTO [echo] [OPTION VALUE]... */
+static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
+{
+	unsigned int i = 1, seen = 0;
+	struct rule_ctx r;
+	uint64_t num;
+	char err[GW_ERR_MAX];
+
+	memset(&r, 0, sizeof(r));
+	if (need_word(p, toks, n, 0, "a protocol (tcp, udp, icmp, icmpv6 or proto N)"))
+		return -1;
+	if (!strcmp(toks[1].text, "proto")) {
+		if (need_word(p, toks, n, 1, "a protocol number"))
+			return -1;
+		if (gw_parse_uint("protocol number", toks[2].text, 0, 255, &num,
+				  err, sizeof(err)))
+			return perr_helper(p, toks[2].col, err);
+		r.rule.proto = num;
+		i = 3;
+	} else if (gw_proto_lookup(toks[1].text, &r.rule.proto)) {
+		return perr(p, toks[1].col,
+			    "unknown protocol \"%s\" (tcp, udp, icmp, icmpv6 or proto N)",
+			    toks[1].text);
+	} else {
+		i = 2;
+	}
+	if (i < n && toks[i].type == TOK_WORD && !strcmp(toks[i].text, "echo") &&
+	    (r.rule.proto == IPPROTO_ICMP || r.rule.proto == IPPROTO_ICMPV6))
+		i++;
+
+	while (i < n) {
+		const struct rule_option *opt = NULL;
+		size_t k;
+
+		if (toks[i].type == TOK_WORD) {
+			for (k = 0; k < GW_ARRAY_SIZE(rule_options); k++) {
+				if (!strcmp(toks[i].text, rule_options[k].name)) {
+					opt = &rule_options[k];
+					break;
+				}
+			}
+		}
+		if (!opt)
+			return perr(p, toks[i].col,
+				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)",
+				    toks[i].type == TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
+				    toks[i].type == TOK_WORD ? "\"" : "");
+		if (seen & 1u << k)
+			return perr(p, toks[i].col, "\"%s\" given twice", opt->name);
+		seen |= 1u << k;
+		if (i + 1 >= n)
+			return perr(p, toks[i].col + strlen(opt->name),
+				    "\"%s\" needs %s", opt->name, opt->value);
+		if (toks[i + 1].type != TOK_WORD &&
+		    !(opt->string && toks[i + 1].type == TOK_STRING))
+			return perr(p, toks[i + 1].col, "\"%s\" needs %s, found %s",
+				    opt->name, opt->value, tok_desc(&toks[i + 1]));
+		if (opt->parse(p, &r, &toks[i + 1]))
+			return -1;
+		i += 2;
+	}
+	if (r.from.given && r.to.given && r.from.count == 1 && r.to.count == 1 &&
+	    r.from.elems[0].family != r.to.elems[0].family)
+		return perr(p, toks[0].col, "from and to must be of the same address family");
+	return emit_rules(p, &r, toks[0].col);
+}
+
+static int load_one(struct parser *p, const char *path, unsigned int col);
+
+/* include "FILE": relative to the including file's directory. */
+static int stmt_include(struct parser *p, struct token *toks, unsigned int n)
+{
+	const char *slash = strrchr(p->file, '/');
+	const char *arg;
+	char *path;
+	int ret;
+
+	if (n < 2 || (toks[1].type != TOK_STRING && toks[1].type != TOK_WORD))
+		return perr(p, n < 2 ? toks[0].col + 7 : toks[1].col,
+			    "include needs a \"file name\"");
+	if (check_end(p, toks, n, 2))
+		return -1;
+	arg = toks[1].text;
+	if (!*arg)
+		return perr(p, toks[1].col, "empty file name");
+	if (p->opts && p->opts->no_include)
+		return perr(p, toks[0].col, "include is not allowed here");
+	if (p->depth > GW_RF_INCLUDE_DEPTH)
+		return perr(p, toks[0].col, "includes nested too deeply (at most %d)",
+			    GW_RF_INCLUDE_DEPTH);
+	if (arg[0] == '/' || !slash || !strcmp(p->file, "-")) {
+		path = strdup(arg);
+	} else {
+		size_t dlen = slash - p->file + 1;
+
+		path = malloc(dlen + strlen(arg) + 1);
+		if (path) {
+			memcpy(path, p->file, dlen);
+			strcpy(path + dlen, arg);
+		}
+	}
+	if (!path)
+		return perr(p, toks[1].col, "out of memory");
+	ret = load_one(p, path, toks[1].col);
+	free(path);
+	return ret;
+}
+
+static const struct {
+	const char *keyword;
+	int (*parse)(struct parser *p, struct token *toks, unsigned int n);
+} statements[] = {
+	{ "iface",	stmt_iface },
+	{ "allow",	stmt_allow },
+	{ "set",	stmt_set },
+	{ "define",	stmt_define },
+	{ "include",	stmt_include },
+};
+
+static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
+{
+	struct token toks[TOKENS_MAX];
+	unsigned int n = 0;
+	size_t i;
+
+	if (tokenize(p, s, len, scratch, toks, &n))
+		return -1;
+	if (!n)
+		return 0;
+	if (toks[0].type != TOK_WORD)
+		return perr(p, toks[0].col, "expected a statement, found %s",
+			    tok_desc(&toks[0]));
+	for (i = 0; i < GW_ARRAY_SIZE(statements); i++) {
+		if (!strcmp(toks[0].text, statements[i].keyword))
+			return statements[i].parse(p, toks, n);
+	}
+	return perr(p, toks[0].col,
+		    "unknown keyword \"%s\" (iface, allow, set, define or include)",
+		    toks[0].text);
+}
+
+static int parse_text(struct parser *p, const char *name, const char *text, size_t len)
+{
+	const char *saved_file = p->file, *line, *end = text + len;
+	unsigned int saved_line = p->line;
+	char *scratch;
+	int ret = 0;
+
+	p->file = intern_file(p, name);
+	if (!p->file) {
+		p->file = saved_file;
+		return perr(p, 0, "out of memory");
+	}
+	scratch = malloc(GW_RF_LINE_MAX + 1);
+	if (!scratch)
+		return perr(p, 0, "out of memory");
+	p->line = 0;
+	for (line = text; line < end && !ret; ) {
+		const char *nl = memchr(line, '\n', end - line);
+		size_t llen = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		size_t i;
+
+		p->line++;
+		if (llen > GW_RF_LINE_MAX) {
+			ret = perr(p, GW_RF_LINE_MAX + 1, "line longer than %d bytes",
+				   GW_RF_LINE_MAX);
+			break;
+		}
+		/* A rule file is text: NUL and control bytes mean it is not one. */
+		for (i = 0; i < llen; i++) {
+			unsigned char c = line[i];
+
+			if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+				ret = perr(p, i + 1,
+					   "binary data (byte 0x%02x): not a rule file", c);
+				break;
+			}
+		}
+		if (!ret)
+			ret = parse_line(p, line, llen, scratch);
+		line += llen + 1;
+	}
+	free(scratch);
+	if (!ret) {
+		p->file = saved_file;
+		p->line = saved_line;
+	}
+	return ret;
+}
+
+/* Read a regular file (or standard input) whole, at most GW_RF_FILE_MAX bytes. */
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap), *nb;
+	ssize_t r;
+
+	if (!b)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			if (cap > GW_RF_FILE_MAX) {
+				free(b);
+				return -EFBIG;
+			}
+			nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			r = -errno;
+			free(b);
+			return r;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	if (n > GW_RF_FILE_MAX) {
+		free(b);
+		return -EFBIG;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Open, check for an include loop, read and parse path; col: of the include. */
+static int load_one(struct parser *p, const char *path, unsigned int col)
+{
+	bool is_stdin = !strcmp(path, "-");
+	struct file_id id = { 0 };
+	struct stat stbuf;
+	unsigned int i;
+	size_t len = 0;
+	char *buf = NULL;
+	int fd, ret;
+
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return perr(p, col, "cannot open \"%s\": %s", path, strerror(errno));
+	if (fstat(fd, &stbuf)) {
+		ret = perr(p, col, "cannot stat \"%s\": %s", path, strerror(errno));
+		goto out_close;
+	}
+	if (!is_stdin && !S_ISREG(stbuf.st_mode)) {
+		ret = perr(p, col, "\"%s\" is not a regular file", path);
+		goto out_close;
+	}
+	if (S_ISREG(stbuf.st_mode)) {
+		id.dev = stbuf.st_dev;
+		id.ino = stbuf.st_ino;
+		for (i = 0; i < p->depth; i++) {
+			if (p->stack[i].dev == id.dev && p->stack[i].ino == id.ino) {
+				ret = perr(p, col, "include loop: \"%s\" is already being read",
+					   path);
+				goto out_close;
+			}
+		}
+	}
+	ret = read_all(fd, &buf, &len);
+	if (ret) {
+		ret = perr(p, col, "cannot read \"%s\": %s", path,
+			   ret == -EFBIG ? "larger than 16 MiB" : strerror(-ret));
+		goto out_close;
+	}
+	p->stack[p->depth++] = id;
+	ret = parse_text(p, path, buf, len);
+	p->depth--;
+	free(buf);
+out_close:
+	if (!is_stdin)
+		close(fd);
+	return ret;
+}
+
+static int parse_top(const char *name, const char *text, size_t len, const char *path,
+		     const struct gw_rf_opts *opts, struct gw_policy_text *out,
+		     struct gw_rf_error *err)
+{
+	struct parser p = {
+		.opts = opts, .out = out, .err = err, .file = path ? path : name,
+	};
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	memset(err, 0, sizeof(*err));
+	p.defines = calloc(GW_RF_DEFINES_MAX, sizeof(*p.defines));
+	if (!p.defines)
+		return perr(&p, 0, "out of memory");
+	if (path)
+		ret = load_one(&p, path, 0);
+	else
+		ret = parse_text(&p, name, text, len);
+	if (!ret && !out->count) {
+		/* An empty load would remove every rule and zone: never by accident. */
+		p.file = path ? path : name;
+		p.line = 1;
+		ret = perr(&p, 1, "no statements: an empty policy is refused (gwctl rule flush removes the rules)");
+	}
+	free(p.defines);
+	if (ret)
+		gw_policy_text_free(out);
+	return ret;
+}
+
+int gw_rulefile_load(const char *path, const struct gw_rf_opts *opts,
+		     struct gw_policy_text *out, struct gw_rf_error *err)
+{
+	return parse_top(NULL, NULL, 0, path, opts, out, err);
+}
+
+int gw_rulefile_parse(const char *name, const char *text, size_t len,
+		      const struct gw_rf_opts *opts,
+		      struct gw_policy_text *out, struct gw_rf_error *err)
+{
+	return parse_top(name, text, len, NULL, opts, out, err);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rule language of rules/NAME.rules: text in, a list of statements out,
+ * or one error with its file:line:column.  Pure C (no netlink, no output),
+ * so the unit tests and the fuzzer link it with addr.c alone.  The syntax
+ * is described in rules/README.md.
+ */
+#ifndef GWCTL_RULEFILE_H
+#define GWCTL_RULEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gwctl.h"
+
+/* Longest line, deepest include nesting, biggest file, most defines. */
+#define GW_RF_LINE_MAX		4096
+#define GW_RF_INCLUDE_DEPTH	16
+#define GW_RF_FILE_MAX		(16u << 20)
+#define GW_RF_DEFINES_MAX	256
+#define GW_RF_DEFINE_ELEMS_MAX	64
+/* The kernel holds at most this many rules and zones (kmod/rules.c, pernet.h). */
+#define GW_RF_RULES_MAX		4096
+#define GW_RF_ZONES_MAX		64
+#define GW_RF_VALUE_MAX		32
+
+enum gw_stmt_kind {
+	GW_STMT_IFACE,		/* iface DEV wan|lan */
+	GW_STMT_RULE,		/* allow PROTO [options] */
+	GW_STMT_SET,		/* set NAME VALUE */
+};
+
+struct gw_rf_rule {
+	uint8_t proto;
+	bool has_src;
+	bool has_dst;
+	struct gw_prefix src;
+	struct gw_prefix dst;
+	struct gw_ports ports;		/* count 0: any port */
+	char ifname[GW_IFNAMSIZ];	/* "" : any input interface */
+	char comment[GW_COMMENT_MAX];
+	uint32_t rate;			/* icmp echo requests a second, 0: none */
+	uint32_t max_src_conn;		/* 0: the max_src_conn tunable */
+	uint32_t src_rate_conn;		/* max-src-conn-rate N/S; 0: the tunable */
+	uint32_t src_rate_seconds;
+};
+
+struct gw_stmt {
+	enum gw_stmt_kind kind;
+	const char *file;		/* owned by the gw_policy_text */
+	unsigned int line;
+	unsigned int col;
+	union {
+		struct {
+			char ifname[GW_IFNAMSIZ];
+			uint8_t zone;	/* enum gw_zone */
+		} iface;
+		struct gw_rf_rule rule;
+		struct {
+			/* passed through: the kernel knows which exist */
+			char name[GW_NAME_MAX];
+			char value[GW_RF_VALUE_MAX];
+		} set;
+	};
+};
+
+struct gw_policy_text {
+	struct gw_stmt *stmts;
+	size_t count;
+	size_t cap;
+	char **files;			/* every file name a statement points to */
+	size_t nfiles;
+};
+
+struct gw_rf_error {
+	char file[256];
+	unsigned int line;
+	unsigned int col;
+	char msg[GW_ERR_MAX];
+};
+
+struct gw_rf_opts {
+	/* Refuse every include (the fuzzer must not open files). */
+	bool no_include;
+};
+
+/*
+ * Parse path ("-": standard input, whose includes are relative to the
+ * current directory), following includes.  0, or -1 with err filled in;
+ * out is always left freeable with gw_policy_text_free().
+ */
+int gw_rulefile_load(const char *path, const struct gw_rf_opts *opts,
+		     struct gw_policy_text *out, struct gw_rf_error *err);
+/* The same for text already in memory, named name in messages. */
+int gw_rulefile_parse(const char *name, const char *text, size_t len,
+		      const struct gw_rf_opts *opts,
+		      struct gw_policy_text *out, struct gw_rf_error *err);
+void gw_policy_text_free(struct gw_policy_text *policy);
+
+/* "FILE:LINE:COL: MSG" */
+void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len);
+
+/* The rule-language spelling of the zone, or NULL. */
+const char *gw_zone_name(unsigned int zone);
+/* 0 and the protocol number for "tcp", "udp", "icmp", "icmpv6"; else -1. */
+int gw_proto_lookup(const char *name, uint8_t *proto);
+
+#endif /* GWCTL_RULEFILE_H */

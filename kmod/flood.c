@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Full-connection limits and the resets that free a server's backlog.
+ *
+ * The per-source table counts the established inbound connections of
+ * every outside source (an IPv4 address, an IPv6 /64) and its recent
+ * connection rate.  It is counted only when a handshake completes, so a
+ * spoofed source never gets a slot: it can neither be overloaded in
+ * someone's name nor flush the table.  The table is fixed and allocated
+ * with the namespace: GW_SRC_SETS sets of GW_SRC_WAYS slots, the set
+ * chosen by a keyed hash, one small lock each.  A new source takes a free
+ * slot of its set or the least recently used idle one (no connection, not
+ * overloaded); when all four are busy it goes uncounted (src_untracked)
+ * rather than evict a source that is being limited.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/jiffies.h>
+#include <linux/siphash.h>
+#include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/sched.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/ip6_checksum.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "pernet.h"
+#include "flowtable.h"
+#include "rules.h"
+#include "flood.h"
+
+#define GW_SRC_WAYS	4
+#define GW_SRC_SETS	1024		/* 4096 sources, 160 KiB a namespace */
+/* Overloaded sources whose connections one collector run closes. */
+#define GW_SRC_FLUSH_BATCH	16
+
+struct gw_src_slot {
+	union gw_addr prefix;
+	u8 family;			/* 0: free */
+	u8 overloaded;
+	u8 flush;			/* overload_flush still to do */
+	u32 conns;			/* established inbound connections */
+	u32 overload_until;		/* jiffies */
+	u32 last_used;			/* jiffies */
+	struct gw_conn_rate rate;
+};
+
+struct gw_src_set {
+	spinlock_t lock;
+	struct gw_src_slot slot[GW_SRC_WAYS];
+};
+
+u32 gw_src_slots(void)
+{
+	return GW_SRC_SETS * GW_SRC_WAYS;
+}
+
+int gw_flood_init(struct gw_net *gn)
+{
+	unsigned int i;
+
+	atomic_set(&gn->halfopen_count, 0);
+	atomic_set(&gn->overload_count, 0);
+	spin_lock_init(&gn->reset_lock);
+	gn->reset_stamp = (u32)jiffies;
+	gn->reset_used = 0;
+	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
+				    sizeof(*gn->halfopen_dst), GFP_KERNEL);
+	if (!gn->halfopen_dst)
+		return -ENOMEM;
+	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets), GFP_KERNEL);
+	if (!gn->src_sets) {
+		kvfree(gn->halfopen_dst);
+		return -ENOMEM;
+	}
+	for (i = 0; i < GW_SRC_SETS; i++)
+		spin_lock_init(&gn->src_sets[i].lock);
+	return 0;
+}
+
+/* The flows are gone (gw_flowtable_exit) when this runs. */
+void gw_flood_exit(struct gw_net *gn)
+{
+	kvfree(gn->src_sets);
+	kvfree(gn->halfopen_dst);
+}
+
+static struct gw_src_set *gw_src_set_of(struct gw_net *gn,
+					const union gw_addr *prefix, u8 family)
+{
+	struct {
+		union gw_addr prefix;
+		u32 family;
+	} key = { .prefix = *prefix, .family = family };
+
+	return &gn->src_sets[siphash(&key, sizeof(key), &gn->hash_key) &
+			     (GW_SRC_SETS - 1)];
+}
+
+static struct gw_src_slot *gw_src_find(struct gw_src_set *set,
+				       const union gw_addr *prefix, u8 family)
+{
+	unsigned int i;
+
+	for (i = 0; i < GW_SRC_WAYS; i++)
+		if (set->slot[i].family == family &&
+		    gw_addr_equal(&set->slot[i].prefix, prefix))
+			return &set->slot[i];
+	return NULL;
+}
+
+static bool gw_src_overload_active(const struct gw_src_slot *slot, u32 now)
+{
+	return slot->overloaded && (s32)(slot->overload_until - now) > 0;
+}
+
+/* Caller holds the set's lock. */
+static void gw_src_unoverload(struct gw_net *gn, struct gw_src_slot *slot,
+			      u32 now)
+{
+	if (!slot->overloaded)
+		return;
+	slot->overloaded = 0;
+	slot->flush = 0;
+	gw_conn_rate_reset(&slot->rate, now);
+	atomic_dec(&gn->overload_count);
+}
+
+/* A slot for a new source: a free one, else the stalest idle one. */
+static struct gw_src_slot *gw_src_alloc(struct gw_src_set *set,
+					const union gw_addr *prefix,
+					u8 family, u32 now)
+{
+	struct gw_src_slot *slot, *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < GW_SRC_WAYS; i++) {
+		slot = &set->slot[i];
+		if (!slot->family) {
+			best = slot;
+			break;
+		}
+		if (slot->conns || slot->overloaded)
+			continue;
+		if (!best || now - slot->last_used > now - best->last_used)
+			best = slot;
+	}
+	if (!best)
+		return NULL;
+	memset(best, 0, sizeof(*best));
+	best->prefix = *prefix;
+	best->family = family;
+	gw_conn_rate_reset(&best->rate, now);
+	return best;
+}
+
+/* May a new inbound connection from @pkt's source start? */
+bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt)
+{
+	struct gw_src_slot *slot;
+	struct gw_src_set *set;
+	union gw_addr prefix;
+	u32 now = (u32)jiffies;
+	bool ret = false;
+
+	if (!atomic_read(&gn->overload_count))
+		return false;
+	gw_src_prefix(&prefix, &pkt->saddr, pkt->family);
+	set = gw_src_set_of(gn, &prefix, pkt->family);
+	spin_lock_bh(&set->lock);
+	slot = gw_src_find(set, &prefix, pkt->family);
+	if (slot && slot->overloaded) {
+		ret = gw_src_overload_active(slot, now);
+		if (!ret)
+			gw_src_unoverload(gn, slot, now);
+	}
+	spin_unlock_bh(&set->lock);
+	return ret;
+}
+
+/*
+ * The inbound @flow has just completed its handshake: count it against its
+ * source, under @rule's limits or the defaults.  False when that puts the
+ * source over a limit: it is overloaded, and the caller refuses the flow.
+ */
+bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
+		      const struct gw_rule *rule)
+{
+	u32 max_conn = gw_tunable(gn, GW_TUN_MAX_SRC_CONN);
+	u32 rate_conn = gw_tunable(gn, GW_TUN_MAX_SRC_CONN_RATE);
+	u32 rate_secs = gw_tunable(gn, GW_TUN_MAX_SRC_CONN_RATE_SECONDS);
+	spinlock_t *bucket_lock = gw_flow_bucket_lock(gn, hash);
+	const union gw_addr *addr;
+	struct gw_src_slot *slot;
+	struct gw_src_set *set;
+	union gw_addr prefix;
+	u32 now = (u32)jiffies;
+	bool over;
+	u16 port;
+
+	if (rule && rule->max_src_conn)
+		max_conn = rule->max_src_conn;
+	if (rule && rule->src_rate_conn) {
+		rate_conn = rule->src_rate_conn;
+		rate_secs = rule->src_rate_seconds;
+	}
+	if (!max_conn && !rate_conn)
+		return true;
+	gw_flow_originator(flow, &addr, &port);
+	gw_src_prefix(&prefix, addr, flow->key.family);
+	set = gw_src_set_of(gn, &prefix, flow->key.family);
+
+	/* bucket, then set: the order gw_src_conn_close() runs in */
+	spin_lock_bh(bucket_lock);
+	if (flow->dead) {
+		spin_unlock_bh(bucket_lock);
+		return true;
+	}
+	spin_lock(&set->lock);
+	slot = gw_src_find(set, &prefix, flow->key.family);
+	if (!slot)
+		slot = gw_src_alloc(set, &prefix, flow->key.family, now);
+	if (!slot) {
+		spin_unlock(&set->lock);
+		spin_unlock_bh(bucket_lock);
+		gw_count(gn, GW_CTR_SRC_UNTRACKED);
+		return true;
+	}
+	slot->last_used = now;
+	over = gw_conn_rate_exceeded(&slot->rate, rate_conn, rate_secs * HZ,
+				     now);
+	if (max_conn && slot->conns >= max_conn)
+		over = true;
+	if (gw_src_overload_active(slot, now))
+		over = true;
+	if (over) {
+		if (!slot->overloaded) {
+			slot->overloaded = 1;
+			slot->flush = !!gw_tunable(gn, GW_TUN_OVERLOAD_FLUSH);
+			atomic_inc(&gn->overload_count);
+			gw_count(gn, GW_CTR_SRC_OVERLOADED);
+		}
+		slot->overload_until =
+			now + gw_tunable(gn, GW_TUN_OVERLOAD_TIMEOUT) * HZ;
+	} else {
+		slot->conns++;
+		WRITE_ONCE(flow->flags, flow->flags | GW_FLOW_SRC_COUNTED);
+	}
+	spin_unlock(&set->lock);
+	spin_unlock_bh(bucket_lock);
+	return !over;
+}
+
+/* Caller holds @flow's bucket lock (it is being unlinked). */
+void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
+{
+	const union gw_addr *addr;
+	struct gw_src_slot *slot;
+	struct gw_src_set *set;
+	union gw_addr prefix;
+	u16 port;
+
+	gw_flow_originator(flow, &addr, &port);
+	gw_src_prefix(&prefix, addr, flow->key.family);
+	set = gw_src_set_of(gn, &prefix, flow->key.family);
+	spin_lock(&set->lock);
+	slot = gw_src_find(set, &prefix, flow->key.family);
+	if (slot && slot->conns)
+		slot->conns--;
+	spin_unlock(&set->lock);
+}
+
+/* @flow is closing: it stops counting against its source, exactly once. */
+void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash)
+{
+	spinlock_t *bucket_lock = gw_flow_bucket_lock(gn, hash);
+
+	spin_lock_bh(bucket_lock);
+	if (!flow->dead && (flow->flags & GW_FLOW_SRC_COUNTED)) {
+		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);
+		gw_src_conn_close(gn, flow);
+	}
+	spin_unlock_bh(bucket_lock);
+}
+
+struct gw_src_flush {
+	unsigned int count;
+	u8 family[GW_SRC_FLUSH_BATCH];
+	union gw_addr prefix[GW_SRC_FLUSH_BATCH];
+};
+
+static bool gw_src_flush_match(const struct gw_flow *flow, void *arg)
+{
+	const struct gw_src_flush *fl = arg;
+	const union gw_addr *addr;
+	union gw_addr prefix;
+	unsigned int i;
+	u16 port;
+
+	if (!(flow->flags & GW_FLOW_INBOUND))
+		return false;
+	gw_flow_originator(flow, &addr, &port);
+	gw_src_prefix(&prefix, addr, flow->key.family);
+	for (i = 0; i < fl->count; i++)
+		if (fl->family[i] == flow->key.family &&
+		    gw_addr_equal(&fl->prefix[i], &prefix))
+			return true;
+	return false;
+}
+
+/*
+ * From the collector, once a second: lift overloads that timed out, and
+ * close the connections of sources overloaded with overload_flush on.
+ */
+void gw_src_gc(struct gw_net *gn)
+{
+	struct gw_src_flush fl = { .count = 0 };
+	u32 now = (u32)jiffies;
+	unsigned int i, w;
+
+	if (!atomic_read(&gn->overload_count))
+		return;
+	for (i = 0; i < GW_SRC_SETS; i++) {
+		struct gw_src_set *set = &gn->src_sets[i];
+
+		spin_lock_bh(&set->lock);
+		for (w = 0; w < GW_SRC_WAYS; w++) {
+			struct gw_src_slot *slot = &set->slot[w];
+
+			if (!slot->overloaded)
+				continue;
+			if (!gw_src_overload_active(slot, now)) {
+				gw_src_unoverload(gn, slot, now);
+			} else if (slot->flush && fl.count < GW_SRC_FLUSH_BATCH) {
+				fl.family[fl.count] = slot->family;
+				fl.prefix[fl.count++] = slot->prefix;
+				slot->flush = 0;
+			}
+		}
+		spin_unlock_bh(&set->lock);
+		if (i % 128 == 127)
+			cond_resched();
+	}
+	if (fl.count)
+		gw_flowtable_flush_if(gn, gw_src_flush_match, &fl);
+}
+
+u32 gw_src_count(struct gw_net *gn)
+{
+	unsigned int i, w;
+	u32 n = 0;
+
+	for (i = 0; i < GW_SRC_SETS; i++) {
+		spin_lock_bh(&gn->src_sets[i].lock);
+		for (w = 0; w < GW_SRC_WAYS; w++)
+			n += !!gn->src_sets[i].slot[w].family;
+		spin_unlock_bh(&gn->src_sets[i].lock);
+	}
+	return n;
+}
+
+/* The next overloaded source from slot *@pos on; false at the end. */
+bool gw_overload_get(struct gw_net *gn, unsigned int *pos,
+		     struct gw_overload_info *info)
+{
+	u32 now = (u32)jiffies;
+	bool found = false;
+
+	for (; !found && *pos < GW_SRC_SETS * GW_SRC_WAYS; (*pos)++) {
+		struct gw_src_set *set = &gn->src_sets[*pos / GW_SRC_WAYS];
+		struct gw_src_slot *slot = &set->slot[*pos % GW_SRC_WAYS];
+
+		spin_lock_bh(&set->lock);
+		if (gw_src_overload_active(slot, now)) {
+			info->prefix = slot->prefix;
+			info->family = slot->family;
+			info->conns = slot->conns;
+			info->seconds_left =
+				DIV_ROUND_UP(slot->overload_until - now, HZ);
+			found = true;
+		}
+		spin_unlock_bh(&set->lock);
+	}
+	return found;
+}
+
+/* Let a source (@all: every source) in again; how many were overloaded. */
+unsigned int gw_overload_del(struct gw_net *gn, u8 family,
+			     const union gw_addr *addr, bool all)
+{
+	u32 now = (u32)jiffies;
+	unsigned int i, w, n = 0;
+	union gw_addr prefix;
+
+	if (!all) {
+		struct gw_src_set *set;
+		struct gw_src_slot *slot;
+
+		gw_src_prefix(&prefix, addr, family);
+		set = gw_src_set_of(gn, &prefix, family);
+		spin_lock_bh(&set->lock);
+		slot = gw_src_find(set, &prefix, family);
+		if (slot && slot->overloaded) {
+			n = gw_src_overload_active(slot, now);
+			gw_src_unoverload(gn, slot, now);
+		}
+		spin_unlock_bh(&set->lock);
+		return n;
+	}
+	for (i = 0; i < GW_SRC_SETS; i++) {
+		struct gw_src_set *set = &gn->src_sets[i];
+
+		spin_lock_bh(&set->lock);
+		for (w = 0; w < GW_SRC_WAYS; w++) {
+			if (!set->slot[w].overloaded)
+				continue;
+			n += gw_src_overload_active(&set->slot[w], now);
+			gw_src_unoverload(gn, &set->slot[w], now);
+		}
+		spin_unlock_bh(&set->lock);
+	}
+	return n;
+}
+
+/*
+ * A half-open inbound connection is leaving the table: the server behind
+ * us still holds it in its SYN backlog.  Caller holds the bucket lock.
+ */
+bool gw_reset_prepare(const struct gw_flow *flow, struct gw_reset *reset)
+{
+	if (!READ_ONCE(flow->halfopen) || !(flow->flags & GW_FLOW_INBOUND) ||
+	    flow->key.proto != IPPROTO_TCP)
+		return false;
+	gw_reset_fill(flow, reset);
+	return true;
+}
+
+/* The reset the client of the TCP @flow would send the server. */
+void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset)
+{
+	const union gw_addr *addr;
+	u16 port;
+
+	gw_flow_originator(flow, &addr, &port);
+	reset->client = *addr;
+	reset->client_port = port;
+	gw_flow_responder(flow, &addr, &port);
+	reset->server = *addr;
+	reset->server_port = port;
+	reset->family = flow->key.family;
+	reset->seq = READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end);
+}
+
+/*
+ * The TCP header of the reset: seq is the client's next sequence number,
+ * exactly what the server's request socket expects (rcv_nxt), and no ACK,
+ * so the server drops the request whatever it answered.
+ */
+static void gw_reset_tcphdr(struct sk_buff *skb, const struct gw_reset *r)
+{
+	struct tcphdr *th;
+
+	/* skb->data is still the network header: TCP follows it */
+	skb_set_transport_header(skb, skb->len);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = htons(r->client_port);
+	th->dest = htons(r->server_port);
+	th->seq = htonl(r->seq);
+	th->doff = sizeof(*th) / 4;
+	th->rst = 1;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = (unsigned char *)th - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+}
+
+static int gw_reset_send4(struct net *net, const struct gw_reset *r)
+{
+	struct flowi4 fl4 = {
+		.daddr = r->server.ip,
+		.saddr = r->client.ip,
+		.flowi4_proto = IPPROTO_TCP,
+		/* as the client: its address is not ours */
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+	};
+	struct sk_buff *skb;
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	skb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph) +
+			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		ip_rt_put(rt);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, LL_RESERVED_SPACE(rt->dst.dev));
+	skb_dst_set(skb, &rt->dst);
+	skb->protocol = htons(ETH_P_IP);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = r->client.ip;
+	iph->daddr = r->server.ip;
+	gw_reset_tcphdr(skb, r);
+	tcp_hdr(skb)->check = ~tcp_v4_check(sizeof(struct tcphdr), iph->saddr,
+					    iph->daddr, 0);
+	return ip_local_out(net, NULL, skb);
+}
+
+static int gw_reset_send6(struct net *net, const struct gw_reset *r)
+{
+	struct flowi6 fl6 = { .flowi6_proto = IPPROTO_TCP };
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	int err;
+
+	memcpy(&fl6.daddr, r->server.bytes, sizeof(fl6.daddr));
+	memcpy(&fl6.saddr, r->client.bytes, sizeof(fl6.saddr));
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error) {
+		err = dst->error;
+		dst_release(dst);
+		return err;
+	}
+	skb = alloc_skb(LL_RESERVED_SPACE(dst->dev) + sizeof(*ip6h) +
+			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		dst_release(dst);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, LL_RESERVED_SPACE(dst->dev));
+	skb_dst_set(skb, dst);
+	skb->protocol = htons(ETH_P_IPV6);
+	skb_reset_network_header(skb);
+	ip6h = skb_put_zero(skb, sizeof(*ip6h));
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->nexthdr = IPPROTO_TCP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = fl6.saddr;
+	ip6h->daddr = fl6.daddr;
+	gw_reset_tcphdr(skb, r);
+	tcp_hdr(skb)->check = ~tcp_v6_check(sizeof(struct tcphdr),
+					    &ip6h->saddr, &ip6h->daddr, 0);
+	return ip6_local_out(net, NULL, skb);
+}
+
+/* Send @reset toward the server, within halfopen_reset_rate a second. */
+void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
+{
+	u32 rate = gw_tunable(gn, GW_TUN_HALFOPEN_RESET_RATE);
+	u32 now = (u32)jiffies;
+	bool allowed;
+	int err;
+
+	if (!rate)
+		return;
+	spin_lock_bh(&gn->reset_lock);
+	if (now - gn->reset_stamp >= HZ) {
+		gn->reset_stamp = now;
+		gn->reset_used = 0;
+	}
+	allowed = gn->reset_used < rate;
+	if (allowed)
+		gn->reset_used++;
+	spin_unlock_bh(&gn->reset_lock);
+	if (!allowed)
+		return;
+	local_bh_disable();
+	if (reset->family == AF_INET)
+		err = gw_reset_send4(gn->net, reset);
+	else
+		err = gw_reset_send6(gn->net, reset);
+	local_bh_enable();
+	if (err >= 0)
+		gw_count(gn, GW_CTR_HALFOPEN_RESET);
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Atomic loads.  "gwctl load" opens a transaction, stages every zone, rule
+ * and tunable of the file in it (each validated when it is staged, so a
+ * bad statement is refused with its own message while nothing has
+ * changed), then commits.  The commit replaces the ruleset with one RCU
+ * pointer swap and the zones and tunables under the same gn->lock, so no
+ * control-plane reader sees half a policy and the packet path sees the old
+ * ruleset or the new one, never a mix.  Tracked flows are left alone.
+ *
+ * A namespace has at most one open transaction, owned by the netlink
+ * socket (portid) that began it and named by an id that is never reused:
+ * a second load fails with EBUSY instead of interleaving with the first,
+ * and a stale id (an aborted transaction) is refused.  A transaction whose
+ * socket closes (gwctl killed half-way) is freed by the NETLINK_URELEASE
+ * notifier.  Staging is bounded by the limits of the running policy.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/notifier.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "txn.h"
+#include "rules.h"
+#include "zones.h"
+
+struct gw_txn {
+	u32 id;
+	u32 portid;
+	struct list_head rules;
+	unsigned int nrules;
+	unsigned int nzones;
+	struct gw_zone_cfg zones[GW_MAX_ZONES];
+	u32 tunables[__GW_TUN_MAX];
+};
+
+static void gw_txn_free(struct gw_txn *txn)
+{
+	struct gw_rule *rule, *tmp;
+
+	/* staged rules were never published: no reader can hold them */
+	list_for_each_entry_safe(rule, tmp, &txn->rules, list) {
+		list_del(&rule->list);
+		gw_rule_free(rule);
+	}
+	kfree(txn);
+}
+
+int gw_txn_begin(struct gw_net *gn, u32 portid, u32 *id,
+		 struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn;
+	int err = 0;
+
+	txn = kzalloc(sizeof(*txn), GFP_KERNEL);
+	if (!txn)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&txn->rules);
+	txn->portid = portid;
+	/* staged tunables start from the defaults: the file is the policy */
+	gw_tunables_defaults(gn, txn->tunables);
+
+	mutex_lock(&gn->lock);
+	if (gn->txn) {
+		if (gn->txn->portid == portid)
+			NL_SET_ERR_MSG(extack, "a load is already open on this socket");
+		else
+			NL_SET_ERR_MSG(extack, "another load is in progress");
+		err = -EBUSY;
+		goto out;
+	}
+	if (!++gn->txn_last_id)
+		gn->txn_last_id = 1;
+	txn->id = gn->txn_last_id;
+	*id = txn->id;
+	gn->txn = txn;
+	txn = NULL;
+out:
+	mutex_unlock(&gn->lock);
+	kfree(txn);
+	return err;
+}
+
+/* The caller's open transaction, or NULL with extack set.  Under gn->lock. */
+static struct gw_txn *gw_txn_get(struct gw_net *gn, u32 portid, u32 id,
+				 struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn = gn->txn;
+
+	lockdep_assert_held(&gn->lock);
+	if (!txn || txn->id != id || txn->portid != portid) {
+		NL_SET_ERR_MSG(extack,
+			       "no such load in progress (aborted, or begun by another socket)");
+		return NULL;
+	}
+	return txn;
+}
+
+int gw_txn_stage_rule(struct gw_net *gn, u32 portid, u32 id,
+		      struct gw_rule *rule, struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn;
+	int err = 0;
+
+	mutex_lock(&gn->lock);
+	txn = gw_txn_get(gn, portid, id, extack);
+	if (!txn) {
+		err = -ENOENT;
+	} else if (txn->nrules >= GW_MAX_RULES) {
+		NL_SET_ERR_MSG(extack, "too many rules");
+		err = -ENOSPC;
+	} else {
+		list_add_tail(&rule->list, &txn->rules);
+		txn->nrules++;
+	}
+	mutex_unlock(&gn->lock);
+	return err;
+}
+
+/* A zone given twice keeps the last, as "gwctl iface add" would. */
+int gw_txn_stage_zone(struct gw_net *gn, u32 portid, u32 id,
+		      const char *name, u8 zone,
+		      struct netlink_ext_ack *extack)
+{
+	struct gw_zone_cfg *cfg = NULL;
+	struct gw_txn *txn;
+	unsigned int i;
+	int err = 0;
+
+	mutex_lock(&gn->lock);
+	txn = gw_txn_get(gn, portid, id, extack);
+	if (!txn) {
+		err = -ENOENT;
+		goto out;
+	}
+	for (i = 0; i < txn->nzones; i++)
+		if (!strncmp(txn->zones[i].name, name, IFNAMSIZ))
+			cfg = &txn->zones[i];
+	if (!cfg) {
+		if (txn->nzones == GW_MAX_ZONES) {
+			NL_SET_ERR_MSG(extack, "too many interfaces with a zone");
+			err = -ENOSPC;
+			goto out;
+		}
+		cfg = &txn->zones[txn->nzones++];
+		strscpy(cfg->name, name, sizeof(cfg->name));
+	}
+	cfg->zone = zone;
+out:
+	mutex_unlock(&gn->lock);
+	return err;
+}
+
+int gw_txn_stage_tunable(struct gw_net *gn, u32 portid, u32 id,
+			 unsigned int tunable, u32 value,
+			 struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn;
+	int err = 0;
+
+	mutex_lock(&gn->lock);
+	txn = gw_txn_get(gn, portid, id, extack);
+	if (txn)
+		txn->tunables[tunable] = value;
+	else
+		err = -ENOENT;
+	mutex_unlock(&gn->lock);
+	return err;
+}
+
+int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
+		  struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn;
+	unsigned int i;
+	int err;
+
+	mutex_lock(&gn->lock);
+	txn = gw_txn_get(gn, portid, id, extack);
+	if (!txn) {
+		mutex_unlock(&gn->lock);
+		return -ENOENT;
+	}
+	/* the only step that can fail comes first: then nothing has changed */
+	err = gw_rules_replace_locked(gn, &txn->rules, txn->nrules);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "out of memory publishing the ruleset");
+	} else {
+		gw_zones_replace_locked(gn, txn->zones, txn->nzones);
+		for (i = 0; i < __GW_TUN_MAX; i++)
+			WRITE_ONCE(gn->tunables[i], txn->tunables[i]);
+	}
+	/* committed or not, the transaction is over */
+	gn->txn = NULL;
+	mutex_unlock(&gn->lock);
+	gw_txn_free(txn);
+	return err;
+}
+
+int gw_txn_abort(struct gw_net *gn, u32 portid, u32 id,
+		 struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn;
+
+	mutex_lock(&gn->lock);
+	txn = gw_txn_get(gn, portid, id, extack);
+	if (txn)
+		gn->txn = NULL;
+	mutex_unlock(&gn->lock);
+	if (!txn)
+		return -ENOENT;
+	gw_txn_free(txn);
+	return 0;
+}
+
+/* The namespace goes away: a load still open goes with it. */
+void gw_txn_net_exit(struct gw_net *gn)
+{
+	struct gw_txn *txn;
+
+	mutex_lock(&gn->lock);
+	txn = gn->txn;
+	gn->txn = NULL;
+	mutex_unlock(&gn->lock);
+	if (txn)
+		gw_txn_free(txn);
+}
+
+/* A socket is released (closed, or its process killed): drop its load. */
+static int gw_txn_netlink_event(struct notifier_block *nb,
+				unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct gw_txn *txn = NULL;
+	struct gw_net *gn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	gn = gw_pernet(n->net);
+	mutex_lock(&gn->lock);
+	if (gn->txn && gn->txn->portid == n->portid) {
+		txn = gn->txn;
+		gn->txn = NULL;
+	}
+	mutex_unlock(&gn->lock);
+	if (txn)
+		gw_txn_free(txn);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block gw_txn_netlink_notifier = {
+	.notifier_call = gw_txn_netlink_event,
+};
+
+int gw_txn_module_init(void)
+{
+	return netlink_register_notifier(&gw_txn_netlink_notifier);
+}
+
+void gw_txn_module_exit(void)
+{
+	netlink_unregister_notifier(&gw_txn_netlink_notifier);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_TXN_H
+#define _GW_TXN_H
+
+#include <linux/netlink.h>
+
+#include "pernet.h"
+
+struct gw_rule;
+
+int gw_txn_module_init(void);
+void gw_txn_module_exit(void);
+void gw_txn_net_exit(struct gw_net *gn);
+
+int gw_txn_begin(struct gw_net *gn, u32 portid, u32 *id,
+		 struct netlink_ext_ack *extack);
+/* On success the transaction owns @rule. */
+int gw_txn_stage_rule(struct gw_net *gn, u32 portid, u32 id,
+		      struct gw_rule *rule, struct netlink_ext_ack *extack);
+int gw_txn_stage_zone(struct gw_net *gn, u32 portid, u32 id,
+		      const char *name, u8 zone,
+		      struct netlink_ext_ack *extack);
+int gw_txn_stage_tunable(struct gw_net *gn, u32 portid, u32 id,
+			 unsigned int tunable, u32 value,
+			 struct netlink_ext_ack *extack);
+int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
+		  struct netlink_ext_ack *extack);
+int gw_txn_abort(struct gw_net *gn, u32 portid, u32 id,
+		 struct netlink_ext_ack *extack);
+
+#endif /* _GW_TXN_H */

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rule-language parser of gwctl (ctl/rulefile.c): what each statement
+ * turns into, and for each kind of bad input the message and the exact
+ * line and column it points at.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+
+#include "unit.h"
+#include "rulefile.h"
+
+static const struct gw_rf_opts no_include = { .no_include = true };
+
+static int parse(const char *text, struct gw_policy_text *out, struct gw_rf_error *err)
+{
+	return gw_rulefile_parse("t.rules", text, strlen(text), &no_include, out, err);
+}
+
+/* text must fail at line:col with a message containing want. */
+static void expect_error(const char *text, size_t len, unsigned int line,
+			 unsigned int col, const char *want)
+{
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	if (gw_rulefile_parse("t.rules", text, len, &no_include, &out, &err) != -1)
+		fail_msg("accepted: %.60s", text);
+	if (err.line != line || err.col != col || !strstr(err.msg, want))
+		fail_msg("for %.60s: got %u:%u \"%s\", want %u:%u \"%s\"", text,
+			 err.line, err.col, err.msg, line, col, want);
+	assert_string_equal(err.file, "t.rules");
+	assert_int_equal(out.count, 0);
+	assert_null(out.stmts);
+}
+
+#define EXPECT_ERROR(text, line, col, want) \
+	expect_error(text, strlen(text), line, col, want)
+
+static void assert_prefix(const struct gw_prefix *p, int family, const char *addr,
+			  unsigned int plen)
+{
+	unsigned char want[16] = { 0 };
+
+	assert_int_equal(p->family, family);
+	assert_int_equal(inet_pton(family, addr, want), 1);
+	assert_memory_equal(p->addr, want, family == AF_INET ? 4 : 16);
+	assert_int_equal(p->plen, plen);
+}
+
+TEST(every_statement_kind)
+{
+	const char *text =
+		"# a comment line\n"
+		"\n"
+		"iface wan0 wan   # trailing comment\n"
+		"iface lan0 lan\n"
+		"allow tcp from 192.0.2.0/24 to 203.0.113.10 port 22,80-90 on wan0 comment \"a \\\"q\\\" \\\\ b\"\n"
+		"allow icmp echo rate 5/s\n"
+		"allow proto 47 to 2001:db8::/32\n"
+		"\tset tcp_established 86400\r\n"
+		"set tcp_pickup loose";
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	const struct gw_stmt *st;
+
+	assert_int_equal(parse(text, &out, &err), 0);
+	assert_int_equal(out.count, 7);
+	st = out.stmts;
+	assert_int_equal(st[0].kind, GW_STMT_IFACE);
+	assert_string_equal(st[0].iface.ifname, "wan0");
+	assert_int_equal(st[0].iface.zone, GW_ZONE_WAN);
+	assert_int_equal(st[0].line, 3);
+	assert_int_equal(st[0].col, 1);
+	assert_int_equal(st[1].iface.zone, GW_ZONE_LAN);
+
+	assert_int_equal(st[2].kind, GW_STMT_RULE);
+	assert_int_equal(st[2].line, 5);
+	assert_int_equal(st[2].rule.proto, IPPROTO_TCP);
+	assert_true(st[2].rule.has_src);
+	assert_prefix(&st[2].rule.src, AF_INET, "192.0.2.0", 24);
+	assert_true(st[2].rule.has_dst);
+	assert_prefix(&st[2].rule.dst, AF_INET, "203.0.113.10", 32);
+	assert_int_equal(st[2].rule.ports.count, 2);
+	assert_int_equal(st[2].rule.ports.range[0].first, 22);
+	assert_int_equal(st[2].rule.ports.range[0].last, 22);
+	assert_int_equal(st[2].rule.ports.range[1].first, 80);
+	assert_int_equal(st[2].rule.ports.range[1].last, 90);
+	assert_string_equal(st[2].rule.ifname, "wan0");
+	assert_string_equal(st[2].rule.comment, "a \"q\" \\ b");
+
+	assert_int_equal(st[3].rule.proto, IPPROTO_ICMP);
+	assert_int_equal(st[3].rule.rate, 5);
+	assert_false(st[3].rule.has_src);
+	assert_int_equal(st[4].rule.proto, 47);
+	assert_prefix(&st[4].rule.dst, AF_INET6, "2001:db8::", 32);
+
+	assert_int_equal(st[5].kind, GW_STMT_SET);
+	assert_string_equal(st[5].set.name, "tcp_established");
+	assert_string_equal(st[5].set.value, "86400");
+	assert_int_equal(st[5].col, 2);
+	assert_string_equal(st[6].set.value, "loose");
+	assert_string_equal(st[6].file, "t.rules");
+	gw_policy_text_free(&out);
+}
+
+TEST(define_expands_per_family)
+{
+	const char *text =
+		"define lan = { 192.0.2.0/24, 2001:db8:1::/48 ,198.51.100.0/24 }\n"
+		"allow tcp from $lan port 22\n"
+		"allow tcp from $lan to 203.0.113.1 port 80\n";
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	assert_int_equal(parse(text, &out, &err), 0);
+	assert_int_equal(out.count, 3 + 2);
+	assert_prefix(&out.stmts[0].rule.src, AF_INET, "192.0.2.0", 24);
+	assert_prefix(&out.stmts[1].rule.src, AF_INET6, "2001:db8:1::", 48);
+	assert_prefix(&out.stmts[2].rule.src, AF_INET, "198.51.100.0", 24);
+	/* the IPv6 element has no IPv4 destination to pair with */
+	assert_prefix(&out.stmts[3].rule.src, AF_INET, "192.0.2.0", 24);
+	assert_prefix(&out.stmts[4].rule.src, AF_INET, "198.51.100.0", 24);
+	assert_int_equal(out.stmts[4].line, 3);
+	gw_policy_text_free(&out);
+
+	EXPECT_ERROR("define v6 = { 2001:db8::/32 }\nallow tcp from $v6 to 192.0.2.1\n",
+		     2, 1, "same address family");
+	EXPECT_ERROR("define v6 = { 2001:db8::/32, 2001:db8:1::/48 }\nallow tcp from $v6 to 192.0.2.1\n",
+		     2, 1, "no address family in common");
+	EXPECT_ERROR("allow tcp from $nowhere\n", 1, 16, "\"nowhere\" is not defined");
+	EXPECT_ERROR("define e = { }\n", 1, 14, "empty list");
+	EXPECT_ERROR("define e = { 192.0.2.0/24\n", 1, 14, "expected '}'");
+	EXPECT_ERROR("define e { 192.0.2.0/24 }\n", 1, 10, "expected '='");
+	EXPECT_ERROR("define 1x = { 192.0.2.0/24 }\n", 1, 8, "invalid name");
+}
+
+TEST(unknown_keyword)
+{
+	EXPECT_ERROR("iface wan0 wan\n  alow tcp port 22\n", 2, 3,
+		     "unknown keyword \"alow\"");
+	EXPECT_ERROR("allow tcp port 22 form 192.0.2.1\n", 1, 19,
+		     "unknown rule option \"form\"");
+	EXPECT_ERROR("allow tcpx\n", 1, 7, "unknown protocol \"tcpx\"");
+	EXPECT_ERROR("iface wan0 dmz\n", 1, 12, "unknown zone \"dmz\"");
+	EXPECT_ERROR("{ tcp }\n", 1, 1, "expected a statement");
+	EXPECT_ERROR("iface wan0 wan extra\n", 1, 16, "unexpected extra");
+}
+
+TEST(bad_prefix)
+{
+	EXPECT_ERROR("allow tcp from 192.0.2.300\n", 1, 16, "not an IPv4 or IPv6 prefix");
+	EXPECT_ERROR("allow tcp to 192.0.2.0/33\n", 1, 14, "invalid prefix length");
+	EXPECT_ERROR("allow tcp to 192.0.2.1/24\n", 1, 14, "host bits set");
+	EXPECT_ERROR("define d = { 2001:db8::/32, 2001:zz::/32 }\n", 1, 29,
+		     "not an IPv4 or IPv6 prefix");
+	EXPECT_ERROR("allow tcp from 192.0.2.0/24 to 2001:db8::1\n", 1, 1,
+		     "same address family");
+}
+
+TEST(bad_ports)
+{
+	EXPECT_ERROR("allow tcp port 0\n", 1, 16, "port 0 is out of range (1-65535)");
+	EXPECT_ERROR("allow udp port 70000\n", 1, 16, "port 70000 is out of range");
+	EXPECT_ERROR("allow tcp port 22,0\n", 1, 16, "port 0 is out of range");
+	EXPECT_ERROR("allow tcp port 90-80\n", 1, 16, "backwards");
+	EXPECT_ERROR("allow tcp port 1,2,3,4,5,6,7,8,9\n", 1, 16, "too many port ranges");
+	EXPECT_ERROR("allow icmp port 22\n", 1, 17, "port needs a tcp or udp rule");
+	EXPECT_ERROR("allow tcp port\n", 1, 15, "\"port\" needs ports");
+	EXPECT_ERROR("allow tcp port 22 port 80\n", 1, 19, "\"port\" given twice");
+	EXPECT_ERROR("allow tcp rate 5/s\n", 1, 16, "rate needs an icmp");
+	EXPECT_ERROR("allow icmp echo rate 0/s\n", 1, 22, "rate 0 is out of range");
+}
+
+TEST(bad_strings_and_sets)
+{
+	char longc[GW_COMMENT_MAX + 64];
+
+	EXPECT_ERROR("allow tcp comment \"open\n", 1, 19, "unterminated string");
+	EXPECT_ERROR("allow tcp comment\n", 1, 18, "\"comment\" needs");
+	EXPECT_ERROR("allow tcp port \"22\"\n", 1, 16, "found a string");
+	snprintf(longc, sizeof(longc), "allow tcp comment \"%0*d\"\n", GW_COMMENT_MAX, 0);
+	EXPECT_ERROR(longc, 1, 19, "comment is too long");
+	EXPECT_ERROR("set tcp_established\n", 1, 20, "\"tcp_established\" needs a value");
+	EXPECT_ERROR("set Tcp 5\n", 1, 5, "invalid tunable name");
+	EXPECT_ERROR("set a 1 2\n", 1, 9, "unexpected 2");
+	EXPECT_ERROR("iface bad/name wan\n", 1, 7, "not a valid interface name");
+	EXPECT_ERROR("iface averyveryverylongname wan\n", 1, 7, "too long");
+}
+
+TEST(duplicate_define)
+{
+	EXPECT_ERROR("define a = { 192.0.2.0/24 }\n# again\ndefine a = { 198.51.100.0/24 }\n",
+		     3, 8, "\"a\" is already defined at t.rules:1");
+}
+
+TEST(long_line)
+{
+	size_t len = 10u << 20;
+	char *text = malloc(len + 32);
+
+	assert_non_null(text);
+	strcpy(text, "iface wan0 wan\nallow tcp comment \"");
+	memset(text + strlen(text), 'x', len - strlen(text));
+	text[len] = '\0';
+	expect_error(text, len, 2, GW_RF_LINE_MAX + 1, "line longer than 4096 bytes");
+	free(text);
+}
+
+TEST(binary_garbage)
+{
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\x00\x00\x00";
+	static const char nul[] = "iface wan0 wan\nset a\0 1\n";
+
+	expect_error(elf, sizeof(elf) - 1, 1, 1, "binary data (byte 0x7f)");
+	expect_error(nul, sizeof(nul) - 1, 2, 6, "binary data (byte 0x00)");
+	EXPECT_ERROR("iface wan0 wan\x01\n", 1, 15, "binary data (byte 0x01)");
+}
+
+TEST(empty_file)
+{
+	expect_error("", 0, 1, 1, "no statements");
+	EXPECT_ERROR("# only a comment\n\n   \n", 1, 1, "no statements");
+	EXPECT_ERROR("define a = { 192.0.2.0/24 }\n", 1, 1, "no statements");
+}
+
+/* Files in a fresh directory, for the include tests. */
+static char tmpdir[64];
+
+static void put_file(const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int make_tmpdir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gw-rulefile-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	if (mkdir(strcat(strcpy((char[96]){ 0 }, tmpdir), "/sub"), 0700))
+		return -1;
+	return 0;
+}
+
+static int remove_tmpdir(void **state)
+{
+	char cmd[96];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) ? -1 : 0;
+}
+
+static int load(const char *name, struct gw_policy_text *out, struct gw_rf_error *err)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return gw_rulefile_load(path, NULL, out, err);
+}
+
+TEST(include_relative_to_the_including_file)
+{
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	put_file("main.rules", "define d = { 192.0.2.0/24 }\ninclude \"sub/a.rules\"\nset icmp 5\n");
+	put_file("sub/a.rules", "# from main\ninclude \"b.rules\"\nallow tcp from $d port 22\n");
+	put_file("sub/b.rules", "iface wan0 wan\n");
+	assert_int_equal(load("main.rules", &out, &err), 0);
+	assert_int_equal(out.count, 3);
+	assert_int_equal(out.stmts[0].kind, GW_STMT_IFACE);
+	assert_non_null(strstr(out.stmts[0].file, "sub/b.rules"));
+	assert_int_equal(out.stmts[1].kind, GW_STMT_RULE);
+	assert_non_null(strstr(out.stmts[1].file, "sub/a.rules"));
+	assert_int_equal(out.stmts[1].line, 3);
+	assert_int_equal(out.stmts[2].kind, GW_STMT_SET);
+	assert_non_null(strstr(out.stmts[2].file, "main.rules"));
+	gw_policy_text_free(&out);
+
+	/* an error inside an included file names that file */
+	put_file("sub/b.rules", "iface wan0 wan\nallow tcp port 0\n");
+	assert_int_equal(load("main.rules", &out, &err), -1);
+	assert_non_null(strstr(err.file, "sub/b.rules"));
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.col, 16);
+
+	put_file("main.rules", "include \"missing.rules\"\n");
+	assert_int_equal(load("main.rules", &out, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot open"));
+	assert_int_equal(err.line, 1);
+	assert_int_equal(err.col, 9);
+
+	put_file("main.rules", "include \"/dev/zero\"\n");
+	assert_int_equal(load("main.rules", &out, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+}
+
+TEST(include_loop)
+{
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	put_file("self.rules", "iface wan0 wan\ninclude \"self.rules\"\n");
+	assert_int_equal(load("self.rules", &out, &err), -1);
+	assert_non_null(strstr(err.msg, "include loop"));
+	assert_int_equal(err.line, 2);
+
+	put_file("a.rules", "iface wan0 wan\ninclude \"sub/../b.rules\"\n");
+	put_file("b.rules", "\n\ninclude \"a.rules\"\n");
+	assert_int_equal(load("a.rules", &out, &err), -1);
+	assert_non_null(strstr(err.msg, "include loop"));
+	assert_non_null(strstr(err.file, "b.rules"));
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.col, 9);
+
+	/* the same file twice, not nested, is no loop */
+	put_file("twice.rules", "include \"b2.rules\"\ninclude \"b2.rules\"\n");
+	put_file("b2.rules", "set icmp 5\n");
+	assert_int_equal(load("twice.rules", &out, &err), 0);
+	assert_int_equal(out.count, 2);
+	gw_policy_text_free(&out);
+
+	EXPECT_ERROR("include \"x.rules\"\n", 1, 1, "include is not allowed");
+}
+
+TEST(shipped_rule_files_parse)
+{
+	static const char *const files[] = { "gateway.rules", "web-server.rules" };
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	char path[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", GW_RULES_DIR, files[i]);
+		if (gw_rulefile_load(path, NULL, &out, &err))
+			fail_msg("%s:%u:%u: %s", err.file, err.line, err.col, err.msg);
+		assert_true(out.count >= 5);
+		gw_policy_text_free(&out);
+	}
+}
+
+/* issue 7's per-rule limits, in the file as on the command line */
+TEST(source_limits)
+{
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	assert_int_equal(parse("allow tcp to 192.0.2.2 port 80 max-src-conn 50 "
+			       "max-src-conn-rate 20/5\n", &out, &err), 0);
+	assert_int_equal(out.count, 1);
+	assert_int_equal(out.stmts[0].rule.max_src_conn, 50);
+	assert_int_equal(out.stmts[0].rule.src_rate_conn, 20);
+	assert_int_equal(out.stmts[0].rule.src_rate_seconds, 5);
+	gw_policy_text_free(&out);
+
+	EXPECT_ERROR("allow udp max-src-conn 5\n", 1, 24, "max-src-conn needs a tcp rule");
+	EXPECT_ERROR("allow tcp max-src-conn 0\n", 1, 24, "max-src-conn 0 is out of range");
+	EXPECT_ERROR("allow tcp max-src-conn 30001\n", 1, 24, "out of range");
+	EXPECT_ERROR("allow tcp max-src-conn-rate 20\n", 1, 29, "must be N/S");
+	EXPECT_ERROR("allow tcp max-src-conn-rate 20/0\n", 1, 29, "seconds 0 is out of range");
+	EXPECT_ERROR("allow tcp max-src-conn-rate /5\n", 1, 29, "must be N/S");
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(every_statement_kind),
+	cmocka_unit_test(source_limits),
+	cmocka_unit_test(define_expands_per_family),
+	cmocka_unit_test(unknown_keyword),
+	cmocka_unit_test(bad_prefix),
+	cmocka_unit_test(bad_ports),
+	cmocka_unit_test(bad_strings_and_sets),
+	cmocka_unit_test(duplicate_define),
+	cmocka_unit_test(long_line),
+	cmocka_unit_test(binary_garbage),
+	cmocka_unit_test(empty_file),
+	cmocka_unit_test_setup_teardown(include_relative_to_the_including_file,
+					make_tmpdir, remove_tmpdir),
+	cmocka_unit_test_setup_teardown(include_loop, make_tmpdir, remove_tmpdir),
+	cmocka_unit_test(shipped_rule_files_parse),
+};
+
+GW_UNIT_MAIN(tests)

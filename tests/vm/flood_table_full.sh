@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A table full of established flows: with max_flows 20 and 20 connections
+# held open, a new inbound connection and a new outbound one are refused
+# and counted as drop_table_full (early drop finds nothing it may evict:
+# established flows are never its victims), the 20 keep working, and the
+# kernel log has one "table full" line and no warning.  Once they close
+# and expire, new connections are admitted again.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
+
+gw_require socat jq python3
+many=$GW_ROOT/tests/vm/helpers/tcp_many.py
+max_flows=20
+
+gw_topology
+gw_load
+gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 80
+gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
+gw_must gwctl_in "$NS_GW" set tcp_time_wait 2
+ip netns exec "$NS_LAN" python3 "$many" server "$LAN4" 80 >>"$GW_TMP/servers.log" 2>&1 &
+gw_on_exit "kill $! 2>/dev/null"
+wait_listener "$NS_LAN" tcp 80 30 || gw_fatal "no server on 80: $(cat "$GW_TMP/servers.log")"
+tcp_echo_server "$NS_OUT" "$OUT4" 7000
+
+rm -f "$GW_TMP/gate"
+ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 "$max_flows" 5 --gate "$GW_TMP/gate" \
+	>"$GW_TMP/many.out" 2>&1 &
+holder=$!
+gw_on_exit "kill $holder 2>/dev/null"
+wait_until 60 grep -q served "$GW_TMP/many.out"
+assert_eq "$max_flows connections established" "served $max_flows" "$(grep served "$GW_TMP/many.out")"
+assert_eq "the table is full" "$max_flows" "$(gw_flow_count "$NS_GW")"
+
+full0=$(gw_counter "$NS_GW" drop_table_full)
+early0=$(gw_counter "$NS_GW" early_drop)
+assert_fail "a new inbound connection is refused" tcp_roundtrip "$NS_OUT" "$LAN4" 80 2
+assert_fail "so is a new outbound one" tcp_roundtrip "$NS_LAN" "$OUT4" 7000 2
+assert_ge "both counted as drop_table_full" 2 $(($(gw_counter "$NS_GW" drop_table_full) - full0))
+assert_eq "no established flow was evicted for them" 0 $(($(gw_counter "$NS_GW" early_drop) - early0))
+assert_eq "the table never grew past max_flows" "$max_flows" "$(gw_flow_count "$NS_GW")"
+assert_ok "the refusal was logged" bash -c "dmesg | grep -q 'gatewarden: table full (20 flows)'"
+assert_eq "gwctl stats shows the fill" 100 "$(gwctl_in "$NS_GW" -j stats | jq .table.fill_percent)"
+
+touch "$GW_TMP/gate"
+wait_until 30 grep -q again "$GW_TMP/many.out"
+assert_eq "the $max_flows established connections kept working" "again $max_flows" \
+	"$(grep again "$GW_TMP/many.out")"
+wait "$holder"
+# closed: TIME_WAIT entries are early-drop victims, and expire in 2 s anyway
+assert_ok "once they closed, a new connection is admitted" tcp_roundtrip "$NS_OUT" "$LAN4" 80
+
+gw_finish
