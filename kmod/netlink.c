@@ -927,12 +927,15 @@ static int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The tunable and value of a GW_A_TUNABLE nest, checked against the
+ * tunable's range: its index, or a negative errno with the extack set.
+ */
+static int gw_tunable_from_attr(struct genl_info *info, u32 *value)
 {
 	struct nlattr *tb[GW_TUNABLE_A_MAX + 1];
 	const struct gw_tunable_def *def;
-	struct gw_net *gn;
-	u64 value;
+	u64 v;
 	int err, id;
 
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_TUNABLE))
@@ -953,17 +956,30 @@ static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	def = &gw_tunable_defs[id];
-	value = nla_get_u64(tb[GW_TUNABLE_A_VALUE]);
-	if (value < def->min || value > def->max) {
+	v = nla_get_u64(tb[GW_TUNABLE_A_VALUE]);
+	if (v < def->min || v > def->max) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_VALUE],
 				    "value outside the tunable's range (gwctl get shows it)");
 		return -ERANGE;
 	}
+	*value = (u32)v;
+	return id;
+}
+
+static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn;
+	u32 value;
+	int id;
+
+	id = gw_tunable_from_attr(info, &value);
+	if (id < 0)
+		return id;
 	gn = gw_info_net(info);
 	mutex_lock(&gn->lock);
-	WRITE_ONCE(gn->tunables[id], (u32)value);
+	WRITE_ONCE(gn->tunables[id], value);
 	mutex_unlock(&gn->lock);
-	gw_notify_tunable(gn, def->name, value);
+	gw_notify_tunable(gn, gw_tunable_defs[id].name, value);
 	return 0;
 }
 
@@ -1133,35 +1149,14 @@ static int gw_txn_stage_rule_attr(struct genl_info *info, u32 id)
 
 static int gw_txn_stage_tunable_attr(struct genl_info *info, u32 id)
 {
-	struct nlattr *tb[GW_TUNABLE_A_MAX + 1];
-	const struct gw_tunable_def *def;
-	u64 value;
-	int err, tunable;
+	u32 value;
+	int tunable;
 
-	err = nla_parse_nested(tb, GW_TUNABLE_A_MAX, info->attrs[GW_A_TUNABLE],
-			       gw_tunable_policy, info->extack);
-	if (err)
-		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
-			      GW_TUNABLE_A_NAME) ||
-	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
-			      GW_TUNABLE_A_VALUE))
-		return -EINVAL;
-	tunable = gw_tunable_find(nla_data(tb[GW_TUNABLE_A_NAME]));
-	if (tunable < 0) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_NAME],
-				    "unknown tunable");
-		return -ENOENT;
-	}
-	def = &gw_tunable_defs[tunable];
-	value = nla_get_u64(tb[GW_TUNABLE_A_VALUE]);
-	if (value < def->min || value > def->max) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_VALUE],
-				    "value outside the tunable's range (gwctl get shows it)");
-		return -ERANGE;
-	}
+	tunable = gw_tunable_from_attr(info, &value);
+	if (tunable < 0)
+		return tunable;
 	return gw_txn_stage_tunable(gw_info_net(info), info->snd_portid, id,
-				    tunable, (u32)value, info->extack);
+				    tunable, value, info->extack);
 }
 
 static int gw_txn_stage_doit(struct sk_buff *skb, struct genl_info *info)
