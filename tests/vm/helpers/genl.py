@@ -14,6 +14,7 @@ KIND is u8, u16, u32, u64, str (NUL-terminated), raw (hex bytes) or nest
 1 when it returned an error, 2 on a local failure.
 """
 import os
+import re
 import socket
 import struct
 import sys
@@ -32,6 +33,34 @@ CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
 NLMSGERR_ATTR_MSG = 1
 NLM_F_ACK_TLVS = 0x200
+
+
+UAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    "../../../include/uapi/gatewarden.h")
+
+
+def uapi_enum(name):
+    """The members of enum NAME in include/uapi/gatewarden.h, by name.
+
+    Read from the header, so a client never carries a stale copy of the
+    numbers: the enums are appended to, and a merge may renumber what is
+    not yet released."""
+    with open(UAPI) as f:
+        text = f.read()
+    start = text.index("enum %s {" % name)
+    body = text[text.index("{", start) + 1:text.index("};", start)]
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    values, nxt = {}, 0
+    for line in body.split("\n"):
+        line = line.strip().rstrip(",")
+        if not line:
+            continue
+        member, _, value = line.partition("=")
+        member = member.strip()
+        nxt = int(value.strip(), 0) if value else nxt
+        values[member] = nxt
+        nxt += 1
+    return values
 
 
 def attr(atype, payload):

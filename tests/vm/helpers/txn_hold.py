@@ -18,10 +18,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import genl  # noqa: E402  pylint: disable=wrong-import-position
 
-# include/uapi/gatewarden.h
-TXN_BEGIN, TXN_STAGE = 14, 15
-A_IFNAME, A_ZONE, A_TXN_ID = 3, 5, 19
-ZONE_WAN = 1
+CMD = genl.uapi_enum("gw_cmd")
+ATTR = genl.uapi_enum("gw_attr")
+TXN_BEGIN, TXN_STAGE = CMD["GW_CMD_TXN_BEGIN"], CMD["GW_CMD_TXN_STAGE"]
+A_IFNAME, A_ZONE = ATTR["GW_A_IFNAME"], ATTR["GW_A_ZONE"]
+A_TXN_ID = ATTR["GW_A_TXN_ID"]
+ZONE_WAN = genl.uapi_enum("gw_zone")["GW_ZONE_WAN"]
 
 
 def main():
