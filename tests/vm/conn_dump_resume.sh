@@ -20,6 +20,11 @@ gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" set max_flows 400000
 gw_must gwctl_in "$NS_GW" set tcp_syn_sent 1800
+# Every SYN goes to one service, and this is a test of dumps, not of the
+# flood budgets (flood_*.sh): no half-open limit, no adaptive shortening.
+for t in max_halfopen max_halfopen_dst halfopen_adaptive_start; do
+	gw_must gwctl_in "$NS_GW" set "$t" 0
+done
 gw_must gwctl_in "$NS_GW" rule add allow tcp to 198.51.100.0/24 port 80
 # the admitted SYNs go nowhere after the hook: no replies to spoofed hosts
 gw_must ip -n "$NS_GW" route add blackhole 198.51.100.0/24
