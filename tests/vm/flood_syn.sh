@@ -24,6 +24,10 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat jq python3 gcc
+# The debug kernel's guest offers some 50 SYNs a second (measured), no
+# flood at all; the sanitizers see the same eviction and reset paths in
+# flood_halfopen_dst.sh and a real flood in soak_syn_flood.sh.
+gw_debug_kernel && gw_skip "no flood on the debug kernel (~50 SYNs/s); flood_halfopen_dst and soak_syn_flood cover it there"
 flood_s=${GW_FLOOD_SECONDS:-20}
 max_flows=4096 max_halfopen=2048 max_halfopen_dst=1024
 slack=512
