@@ -70,7 +70,7 @@ assert_ok "save keeps a rule's source limits" grep -qF "allow tcp to $LAN4 port 
 # ---- a load never cuts a tracked connection ----------------------------------
 rm -f "$F/ready" "$F/gate"
 ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" \
-	"$LAN4" 8080 "$F/ready" "$F/gate" 30 >"$F/hold.out" 2>&1 &
+	"$LAN4" 8080 "$F/ready" "$F/gate" $((30 * GW_TIME_SCALE)) >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"
 wait_file "$F/ready" 10 || gw_fatal "held connection never came up: $(cat "$F/hold.out")"
