@@ -4,7 +4,8 @@
 # Full-connection limits, counted on completed handshakes only.
 #
 # IPv4, max_src_conn 50 as the default: one outside source opens 300
-# connections at once and holds them; 50 are served, the rest refused, the
+# connections at once and holds them (the debug kernel's guest, a hundred
+# times slower, opens 60 against 20); 50 are served, the rest refused, the
 # source lands in the overload list and its new connections are dropped,
 # while a client from another source still gets in.  "gwctl overload del"
 # lets it in again.  With overload_flush 1, overloading a source also
@@ -26,8 +27,13 @@ many=$GW_ROOT/tests/vm/helpers/tcp_many.py
 CL4=198.51.100.2 GW_CL4=198.51.100.1 CL6=2001:db8:51::2 GW_CL6=2001:db8:51::1
 OUT6B=2001:db8:203::3
 NS_CL=gw-cl-$_gw_suffix
+# One connection's patience, and each of a flood's, whose echoes come
+# slowly from a guest on a loaded host (5 s was seen too short).
 patience=$((5 * GW_TIME_SCALE))
+flood_patience=$((20 * GW_TIME_SCALE))
 window=$((60 * GW_TIME_SCALE))
+flood=300 limit=50
+gw_debug_kernel && flood=60 limit=20
 
 gw_topology
 gw_ns_add "$NS_CL"
@@ -59,24 +65,30 @@ wait_listener "$NS_LAN" tcp 80 30 || gw_fatal "no server on 80: $(cat "$GW_TMP/s
 wait_listener "$NS_LAN" tcp 8080 30 || gw_fatal "no server on 8080: $(cat "$GW_TMP/servers.log")"
 
 # ---- max_src_conn, IPv4 --------------------------------------------------------
-gw_must gwctl_in "$NS_GW" set max_src_conn 50
+gw_must gwctl_in "$NS_GW" set max_src_conn "$limit"
 gw_must gwctl_in "$NS_GW" set overload_timeout 600
 rm -f "$GW_TMP/gate"
-ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 300 "$patience" --gate "$GW_TMP/gate" \
+ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 "$flood" "$flood_patience" --gate "$GW_TMP/gate" \
 	>"$GW_TMP/many.out" 2>&1 &
 holder=$!
 gw_on_exit "kill $holder 2>/dev/null"
 wait_until 60 grep -q served "$GW_TMP/many.out"
 served=$(sed -n 's/^served //p' "$GW_TMP/many.out")
-echo "full-connection flood: 300 connections at once from $OUT4, $served served"
-assert_eq "exactly max_src_conn (50) of 300 connections were served" 50 "$served"
-assert_ge "the rest were refused as drop_src_limit or drop_overload" 200 \
+echo "full-connection flood: $flood connections at once from $OUT4, $served served"
+for c in drop_src_limit drop_overload drop_tcp_no_flow halfopen_reset src_overloaded; do
+	printf '    gw %s %s\n' "$c" "$(gw_counter "$NS_GW" "$c")"
+done
+for c in ListenOverflows ListenDrops TCPReqQFullDrop EmbryonicRsts; do
+	printf '    server %s %s\n' "$c" "$(snmp_counter "$NS_LAN" TcpExt "$c")"
+done
+assert_eq "exactly max_src_conn ($limit) of $flood connections were served" "$limit" "$served"
+assert_ge "the rest were refused as drop_src_limit or drop_overload" $(((flood - limit) * 4 / 5)) \
 	$(($(gw_counter "$NS_GW" drop_src_limit) + $(gw_counter "$NS_GW" drop_overload)))
 assert_eq "the source was overloaded once" 1 "$(gw_counter "$NS_GW" src_overloaded)"
 list=$(gwctl_in "$NS_GW" -j overload list)
 echo "overload list: $list"
 assert_eq "overload list shows $OUT4/32" "$OUT4/32" "$(jq -r '.overload[0].source' <<<"$list")"
-assert_eq "with its 50 connections" 50 "$(jq -r '.overload[0].conns' <<<"$list")"
+assert_eq "with its $limit connections" "$limit" "$(jq -r '.overload[0].conns' <<<"$list")"
 assert_eq "gwctl stats counts one overloaded source" 1 \
 	"$(gwctl_in "$NS_GW" -j stats | jq .table.overloaded_sources)"
 assert_fail "a new connection from the overloaded source is dropped" \
@@ -84,9 +96,9 @@ assert_fail "a new connection from the overloaded source is dropped" \
 assert_ok "another outside client still connects" tcp_roundtrip "$NS_CL" "$LAN4" 80
 touch "$GW_TMP/gate"
 wait_until 30 grep -q again "$GW_TMP/many.out"
-assert_eq "the 50 admitted connections kept working" "again 50" "$(grep again "$GW_TMP/many.out")"
+assert_eq "the $limit admitted connections kept working" "again $limit" "$(grep again "$GW_TMP/many.out")"
 wait "$holder"
-# the 50 closed: they no longer count; let the source in again by hand
+# the admitted closed: they no longer count; let the source in again by hand
 gw_must gwctl_in "$NS_GW" overload del "$OUT4"
 assert_eq "overload del emptied the list" 0 "$(gwctl_in "$NS_GW" -j overload list | jq '.overload | length')"
 assert_ok "after overload del the source connects again" tcp_roundtrip "$NS_OUT" "$LAN4" 80
@@ -101,14 +113,16 @@ established_from_out() {
 		'[.flows[] | select(.src == $s and .dport == 80 and .state == "ESTABLISHED")] | length'
 }
 rm -f "$GW_TMP/gate"
-ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 5 "$patience" --gate "$GW_TMP/gate" \
+ip netns exec "$NS_OUT" python3 "$many" client "$LAN4" 80 5 "$flood_patience" --gate "$GW_TMP/gate" \
 	>"$GW_TMP/many.out" 2>&1 &
 holder=$!
 gw_on_exit "kill $holder 2>/dev/null"
 wait_until 60 grep -q served "$GW_TMP/many.out"
 assert_eq "max_src_conn 5: 5 connections held" "served 5" "$(grep served "$GW_TMP/many.out")"
 assert_eq "all 5 tracked as established" 5 "$(established_from_out)"
+overloaded0=$(gw_counter "$NS_GW" src_overloaded)
 assert_fail "the 6th is refused" tcp_roundtrip "$NS_OUT" "$LAN4" 80 2
+assert_eq "and overloads the source" 1 $(($(gw_counter "$NS_GW" src_overloaded) - overloaded0))
 # shellcheck disable=SC2317 # called through wait_until
 none_established_from_out() { [ "$(established_from_out)" = 0 ]; }
 wait_until 10 none_established_from_out
@@ -122,7 +136,10 @@ gw_must gwctl_in "$NS_GW" set overload_flush 0
 gw_must gwctl_in "$NS_GW" set max_src_conn 0
 
 # ---- max-src-conn-rate per rule, IPv6 /64 -------------------------------------
-gw_must gwctl_in "$NS_GW" set overload_timeout 30
+# long enough for the checks made while the /64 is overloaded, a refused
+# connection's patience among them
+overload_timeout=$((40 * GW_TIME_SCALE))
+gw_must gwctl_in "$NS_GW" set overload_timeout "$overload_timeout"
 # shellcheck disable=SC2317 # called through assert_ok
 rt6() { # SRC: one served roundtrip to lan's 8080 from SRC
 	[ "$(ip netns exec "$NS_OUT" python3 "$many" client "$LAN6" 8080 1 "$patience" --bind "$1")" = "served 1" ]
@@ -141,6 +158,6 @@ overloaded=$SECONDS
 overload_empty() { [ "$(gwctl_in "$NS_GW" -j overload list | jq '.overload | length')" = 0 ]; }
 wait_until 60 overload_empty
 echo "the overload was lifted after $((SECONDS - overloaded)) s more"
-assert_ok "after overload_timeout (30 s) the /64 connects again" rt6 "$OUT6"
+assert_ok "after overload_timeout ($overload_timeout s) the /64 connects again" rt6 "$OUT6"
 
 gw_finish
