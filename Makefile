@@ -53,7 +53,7 @@ fuzz: deps
 # Fails on a wrong result only, never on time (bench/README.md).
 .PHONY: bench
 bench:
-	$(MAKE) -C bench run
+	@$(MAKE) --no-print-directory -C bench run
 
 vm: all
 	tests/vm/run $(VM_TESTS)
