@@ -7,6 +7,8 @@
 # make lint       checkpatch, sparse, W=1 and shellcheck
 # make unit       userspace unit tests of the plain-C core (ASan + UBSan)
 # make fuzz       libFuzzer on the core, FUZZ_SECONDS (60) per target
+# make bench      benchmarks of the core's hot path (bench/): ratios and
+#                 instruction counts, not part of make check
 # make vm         guest scenarios only (tests/vm/run; VM_TESTS= to pick some)
 # make debug-kernel  build the guest kernel with KASAN, lockdep, kmemleak (cached)
 # make check-debug   every guest scenario, soak and fuzz on that kernel
@@ -48,6 +50,11 @@ unit:
 fuzz: deps
 	$(MAKE) -C tests/fuzz run
 
+# Fails on a wrong result only, never on time (bench/README.md).
+.PHONY: bench
+bench:
+	@$(MAKE) --no-print-directory -C bench run
+
 vm: all
 	tests/vm/run $(VM_TESTS)
 
@@ -77,6 +84,7 @@ clean:
 	$(MAKE) -C tests/conformance clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C bench clean
 	rm -rf tests/vm/out
 
 install: all

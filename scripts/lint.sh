@@ -81,6 +81,8 @@ check lint_checkpatch checkpatch
 check lint_shellcheck shellcheck -x $(shell_scripts)
 check lint_gwctl_gcc make -s -C ctl clean all CC=gcc CFLAGS="-O2 -g -Werror"
 check lint_gwctl_clang make -s -C ctl clean all CC=clang CFLAGS="-O2 -g -Werror"
+check lint_bench_gcc make -s -C bench clean all CC=gcc EXTRA_CFLAGS=-Werror
+check lint_bench_clang make -s -C bench clean all CC=clang EXTRA_CFLAGS=-Werror
 make -s -C ctl clean all >/dev/null 2>&1
 # leave a normal build behind for the tests that follow
 make -s -C "$KDIR" M="$ROOT" W=1 modules >/dev/null 2>&1

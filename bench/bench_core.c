@@ -1,0 +1,978 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmarks of the decision core's hot path: the parser, the flow key,
+ * the TCP tracker, the rule match and the flood arithmetic, compiled from
+ * kmod/core as they are (the files the module builds) with -O2.
+ *
+ * Every case is a loop of iterations that checks each result it computes
+ * (a parse that fails, a verdict that is not the expected one, a rule match
+ * that returns the wrong rule): a wrong result fails the run, the time it
+ * took never does.  Two measures, printed side by side:
+ *
+ *  - wall clock: ns per iteration, the median of BENCH_ROUNDS timed
+ *    batches, taken round robin over the cases so that a burst of load from
+ *    other jobs lands on all of them alike;
+ *  - instructions: Ir per iteration under valgrind --tool=callgrind, each
+ *    case collected on its own between client requests (this binary runs
+ *    itself under valgrind); the same on every run, whatever the load.
+ *
+ * The claims are ratios within one run: each case against the baseline (a
+ * memcpy of the header bytes a parse reads), N rules against 1 rule, an
+ * established segment against the handshake.
+ *
+ *   bench_core [--no-callgrind] [--callgrind-dir DIR]
+ *   bench_core --callgrind-child   (what valgrind runs)
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define BENCH_HAVE_CALLGRIND 1
+#else
+#define BENCH_HAVE_CALLGRIND 0
+#endif
+
+#include "pkt_buffer.h"
+#include "parse.h"
+#include "flowkey.h"
+#include "tcp.h"
+#include "rule.h"
+#include "flood.h"
+
+/*
+ * Timed batches per case, each at least BENCH_BATCH_NS long: many short
+ * ones, shorter than a scheduler time slice, so that most of them run
+ * without being preempted by the other jobs on the machine.
+ */
+#define BENCH_ROUNDS	41
+#define BENCH_BATCH_NS	250000ULL
+
+/*
+ * Keep the compiler from computing a result once, or not at all: every
+ * input goes through bench_hide() and every result into bench_use().
+ */
+#define bench_use(x)	__asm__ volatile("" : : "g"(x) : "memory")
+#define bench_hide(x)	__asm__ volatile("" : "+r"(x))
+
+static volatile uint64_t bench_sink;
+
+#define BENCH_DIE(...)							\
+	do {								\
+		fprintf(stderr, "bench: " __VA_ARGS__);			\
+		fputc('\n', stderr);					\
+		exit(2);						\
+	} while (0)
+
+/* ---- the packets ------------------------------------------------------- */
+
+#define A4	"192.0.2.10"		/* inside client */
+#define B4	"198.51.100.20"		/* outside server */
+#define SRV4	"203.0.113.10"		/* inside server, rule target */
+#define A6	"2001:db8:1::10"
+#define B6	"2001:db8:2::20"
+#define A_PORT	40000
+#define B_PORT	443
+#define MSS	1448
+
+struct bench_wire {
+	struct gw_pb pb;
+	struct gw_test_buf buf;
+	unsigned int hdr_len;	/* network + transport header bytes */
+	struct gw_pkt want;	/* the parse, taken once outside the loop */
+};
+
+static struct bench_wire w_tcp4, w_tcp4_syn, w_tcp6, w_udp4, w_udp6;
+
+/* The options Linux puts on a data segment: NOP NOP timestamps. */
+static void tcp_ts_option(struct gw_pb *pb)
+{
+	static const uint8_t ts[12] = {
+		1, 1, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0x56, 0x78,
+	};
+
+	gw_pb_tcp_opt_raw(pb, ts, sizeof(ts));
+}
+
+static void wire_finish(struct bench_wire *w, unsigned int hdr_len)
+{
+	gw_pb_finish(&w->pb);
+	w->buf.data = w->pb.data;
+	w->buf.len = w->pb.len;
+	w->hdr_len = hdr_len;
+	if (gw_pb_parse(&w->pb, &w->want) != GW_PARSE_OK)
+		BENCH_DIE("a benchmark packet does not parse");
+}
+
+static void build_packets(void)
+{
+	gw_pb_ipv4(&w_tcp4.pb, B4, A4);
+	gw_pb_tcp(&w_tcp4.pb, B_PORT, A_PORT, GW_TCP_ACK | GW_TCP_PSH,
+		  1000, 2000);
+	tcp_ts_option(&w_tcp4.pb);
+	gw_pb_payload(&w_tcp4.pb, MSS);
+	wire_finish(&w_tcp4, 20 + 32);
+
+	/* MSS, SACK permitted, timestamps, NOP, window scale: Linux's SYN */
+	gw_pb_ipv4(&w_tcp4_syn.pb, B4, SRV4);
+	gw_pb_tcp(&w_tcp4_syn.pb, 51000, B_PORT, GW_TCP_SYN, 1000, 0);
+	gw_pb_tcp_mss(&w_tcp4_syn.pb, MSS);
+	gw_pb_tcp_sack_perm(&w_tcp4_syn.pb);
+	tcp_ts_option(&w_tcp4_syn.pb);
+	gw_pb_tcp_wscale(&w_tcp4_syn.pb, 7);
+	wire_finish(&w_tcp4_syn, 20 + 40);
+
+	gw_pb_ipv6(&w_tcp6.pb, B6, A6);
+	gw_pb_tcp(&w_tcp6.pb, B_PORT, A_PORT, GW_TCP_ACK | GW_TCP_PSH,
+		  1000, 2000);
+	tcp_ts_option(&w_tcp6.pb);
+	gw_pb_payload(&w_tcp6.pb, MSS - 20);
+	wire_finish(&w_tcp6, 40 + 32);
+
+	gw_pb_ipv4(&w_udp4.pb, B4, A4);
+	gw_pb_udp(&w_udp4.pb, 53, A_PORT);
+	gw_pb_payload(&w_udp4.pb, 512);
+	wire_finish(&w_udp4, 20 + 8);
+
+	gw_pb_ipv6(&w_udp6.pb, B6, A6);
+	gw_pb_udp(&w_udp6.pb, 53, A_PORT);
+	gw_pb_payload(&w_udp6.pb, 512);
+	wire_finish(&w_udp6, 40 + 8);
+}
+
+/* ---- baseline: the bytes a parse reads, copied ------------------------- */
+
+static uint64_t copy_header(const struct bench_wire *w, uint64_t iters)
+{
+	uint8_t hdr[128];
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		const uint8_t *src = w->buf.data;
+		size_t len = w->hdr_len;
+
+		bench_hide(src);
+		bench_hide(len);
+		memcpy(hdr, src, len);
+		bench_use(hdr);
+		bad += hdr[0] != src[0];
+	}
+	return bad;
+}
+
+static uint64_t run_copy_v4(uint64_t iters)
+{
+	return copy_header(&w_tcp4, iters);
+}
+
+static uint64_t run_copy_v6(uint64_t iters)
+{
+	return copy_header(&w_tcp6, iters);
+}
+
+/* ---- gw_parse() -------------------------------------------------------- */
+
+static uint64_t parse_wire(const struct bench_wire *w, uint64_t iters)
+{
+	const void *data = &w->buf;
+	struct gw_pkt pkt;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		bench_hide(data);
+		if (gw_parse(&pkt, w->pb.family, data, w->buf.len) !=
+		    GW_PARSE_OK)
+			bad++;
+		bench_use(&pkt);
+		/* what the callers read next: the ports and the protocol */
+		bad += pkt.dport != w->want.dport || pkt.proto != w->want.proto ||
+		       pkt.payload_len != w->want.payload_len;
+	}
+	return bad;
+}
+
+static uint64_t run_parse_tcp4(uint64_t iters)
+{
+	return parse_wire(&w_tcp4, iters);
+}
+
+static uint64_t run_parse_tcp4_syn(uint64_t iters)
+{
+	return parse_wire(&w_tcp4_syn, iters);
+}
+
+static uint64_t run_parse_tcp6(uint64_t iters)
+{
+	return parse_wire(&w_tcp6, iters);
+}
+
+static uint64_t run_parse_udp4(uint64_t iters)
+{
+	return parse_wire(&w_udp4, iters);
+}
+
+static uint64_t run_parse_udp6(uint64_t iters)
+{
+	return parse_wire(&w_udp6, iters);
+}
+
+/* ---- the flow key: built and compared, as a table lookup does ----------- */
+
+static struct gw_flow_key key_tcp4, key_tcp6;
+
+static uint64_t flow_key(const struct bench_wire *w,
+			 const struct gw_flow_key *stored, uint64_t iters)
+{
+	const struct gw_pkt *pkt = &w->want;
+	struct gw_flow_key key;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		bool src_first;
+
+		bench_hide(pkt);
+		src_first = gw_flow_key_from_pkt(&key, pkt);
+		bench_use(&key);
+		/* the server (B, port 443) sorts after the client in both */
+		bad += src_first || !gw_flow_key_equal(&key, stored);
+	}
+	return bad;
+}
+
+static uint64_t run_flowkey_tcp4(uint64_t iters)
+{
+	return flow_key(&w_tcp4, &key_tcp4, iters);
+}
+
+static uint64_t run_flowkey_tcp6(uint64_t iters)
+{
+	return flow_key(&w_tcp6, &key_tcp6, iters);
+}
+
+/* ---- the TCP tracker ----------------------------------------------------- */
+
+/*
+ * One IPv4 connection A:40000 -> B:443, window scale 7 and SACK on both
+ * sides, as parsed packets: the tracker reads struct gw_pkt, not bytes.
+ */
+static struct gw_pkt seg_syn, seg_synack, seg_ack, seg_data, seg_data_ack;
+static struct gw_tcp_conn conn_est;
+static uint32_t est_seq, est_ack;	/* where the established flow is */
+
+#define ISN_A	0x10000000U
+#define ISN_B	0xf0000000U	/* wraps 2^32 during the run */
+
+static void parse_segment(struct gw_pkt *pkt, const char *src,
+			  const char *dst, uint16_t sport, uint16_t dport,
+			  uint8_t flags, uint32_t seq, uint32_t ack,
+			  bool syn_opts, unsigned int payload)
+{
+	struct gw_pb pb;
+
+	gw_pb_ipv4(&pb, src, dst);
+	gw_pb_tcp(&pb, sport, dport, flags, seq, ack);
+	if (syn_opts) {
+		gw_pb_tcp_mss(&pb, MSS);
+		gw_pb_tcp_sack_perm(&pb);
+		tcp_ts_option(&pb);
+		gw_pb_tcp_wscale(&pb, 7);
+	} else {
+		tcp_ts_option(&pb);
+	}
+	if (payload)
+		gw_pb_payload(&pb, payload);
+	gw_pb_finish(&pb);
+	if (gw_pb_parse(&pb, pkt) != GW_PARSE_OK)
+		BENCH_DIE("a TCP segment does not parse");
+}
+
+/* The segments the module shows the tracker, with their flag check. */
+static enum gw_tcp_verdict track(struct gw_tcp_conn *conn,
+				 const struct gw_pkt *pkt, enum gw_dir dir)
+{
+	if (!gw_tcp_flags_valid(pkt->tcp_flags))
+		return GW_TCP_INVALID;
+	return gw_tcp_track(conn, pkt, dir);
+}
+
+static void build_segments(void)
+{
+	parse_segment(&seg_syn, A4, B4, A_PORT, B_PORT, GW_TCP_SYN,
+		      ISN_A, 0, true, 0);
+	parse_segment(&seg_synack, B4, A4, B_PORT, A_PORT,
+		      GW_TCP_SYN | GW_TCP_ACK, ISN_B, ISN_A + 1, true, 0);
+	parse_segment(&seg_ack, A4, B4, A_PORT, B_PORT, GW_TCP_ACK,
+		      ISN_A + 1, ISN_B + 1, false, 0);
+	/* the server's data and the client's ACK of it; seq/ack set per use */
+	parse_segment(&seg_data, B4, A4, B_PORT, A_PORT,
+		      GW_TCP_ACK | GW_TCP_PSH, ISN_B + 1, ISN_A + 1, false,
+		      MSS);
+	parse_segment(&seg_data_ack, A4, B4, A_PORT, B_PORT, GW_TCP_ACK,
+		      ISN_A + 1, ISN_B + 1 + MSS, false, 0);
+
+	gw_tcp_init(&conn_est, &seg_syn);
+	if (track(&conn_est, &seg_synack, GW_DIR_REPLY) != GW_TCP_ACCEPT ||
+	    track(&conn_est, &seg_ack, GW_DIR_ORIGINAL) != GW_TCP_ACCEPT ||
+	    conn_est.state != GW_TCP_ESTABLISHED)
+		BENCH_DIE("the tracker refuses the benchmark's handshake");
+	est_seq = ISN_B + 1;
+	est_ack = ISN_A + 1;
+}
+
+/* SYN, SYN-ACK, ACK: a connection from nothing to ESTABLISHED. */
+static uint64_t run_tcp_handshake(uint64_t iters)
+{
+	const struct gw_pkt *syn = &seg_syn, *synack = &seg_synack;
+	const struct gw_pkt *ack = &seg_ack;
+	struct gw_tcp_conn conn;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		bench_hide(syn);
+		bench_hide(synack);
+		bench_hide(ack);
+		bad += !gw_tcp_is_pure_syn(syn->tcp_flags);
+		gw_tcp_init(&conn, syn);
+		bad += track(&conn, synack, GW_DIR_REPLY) != GW_TCP_ACCEPT;
+		bad += track(&conn, ack, GW_DIR_ORIGINAL) != GW_TCP_ACCEPT;
+		bench_use(&conn);
+		bad += conn.state != GW_TCP_ESTABLISHED;
+	}
+	return bad;
+}
+
+/*
+ * One full-sized data segment from the server and the client's ACK of it,
+ * on the established connection: sequence numbers move on each time, so
+ * every one is new data, never a retransmission.
+ */
+static uint64_t run_tcp_established(uint64_t iters)
+{
+	struct gw_pkt *data = &seg_data, *ack = &seg_data_ack;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		data->seq = est_seq;
+		data->ack_seq = est_ack;
+		est_seq += MSS;
+		ack->seq = est_ack;
+		ack->ack_seq = est_seq;
+		bench_hide(data);
+		bench_hide(ack);
+		bad += track(&conn_est, data, GW_DIR_REPLY) != GW_TCP_ACCEPT;
+		bad += track(&conn_est, ack, GW_DIR_ORIGINAL) != GW_TCP_ACCEPT;
+		bench_use(&conn_est);
+		bad += conn_est.state != GW_TCP_ESTABLISHED;
+	}
+	return bad;
+}
+
+/* ---- the rule match ------------------------------------------------------ */
+
+/*
+ * Rule i admits TCP to 203.0.113.0/24 port 1000 + i, from anywhere, on any
+ * interface: every rule gets as far as its port test before it fails, the
+ * longest way through a rule short of a match, so a scan of N rules costs
+ * N times the most a rule can.  Allocated one by one and reached through
+ * pointers, as kmod/rules.c keeps them.
+ */
+#define RULES_MAX	256
+#define RULE_PORT0	1000
+
+static struct gw_rule_match *ruleset[RULES_MAX];
+static struct gw_pkt pkt_rule_first, pkt_rule_none;
+static struct gw_pkt pkt_rule_last[RULES_MAX + 1];	/* by rule count */
+
+static void build_rules(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RULES_MAX; i++) {
+		struct gw_rule_match *r = calloc(1, sizeof(*r));
+
+		if (!r)
+			BENCH_DIE("out of memory");
+		r->family = AF_INET;
+		r->proto = IPPROTO_TCP;
+		r->dst = gw_test_addr(AF_INET, "203.0.113.0");
+		r->dst_plen = 24;
+		gw_addr_mask(&r->dst, r->dst_plen);
+		r->nports = 1;
+		r->ports[0].first = (u16)(RULE_PORT0 + i);
+		r->ports[0].last = (u16)(RULE_PORT0 + i);
+		ruleset[i] = r;
+	}
+	pkt_rule_first = w_tcp4_syn.want;
+	pkt_rule_first.dport = RULE_PORT0;
+	pkt_rule_none = w_tcp4_syn.want;
+	pkt_rule_none.dport = 9;
+	for (i = 1; i <= RULES_MAX; i++) {
+		pkt_rule_last[i] = w_tcp4_syn.want;
+		pkt_rule_last[i].dport = (u16)(RULE_PORT0 + i - 1);
+	}
+}
+
+/* kmod/rules.c's __gw_rules_match(): the first match wins. */
+static int rules_match(struct gw_rule_match *const *rules, unsigned int n,
+		       const struct gw_pkt *pkt, const char *in_ifname)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (gw_rule_matches(rules[i], pkt, in_ifname))
+			return (int)i;
+	return -1;
+}
+
+static uint64_t rule_loop(unsigned int n, const struct gw_pkt *pkt,
+			  int want, uint64_t iters)
+{
+	struct gw_rule_match *const *rules = ruleset;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		int got;
+
+		bench_hide(rules);
+		bench_hide(pkt);
+		got = rules_match(rules, n, pkt, "wan0");
+		bench_use(got);
+		bad += got != want;
+	}
+	return bad;
+}
+
+#define RULE_CASES(n)							\
+static uint64_t run_rules_##n##_first(uint64_t iters)			\
+{									\
+	return rule_loop(n, &pkt_rule_first, 0, iters);			\
+}									\
+static uint64_t run_rules_##n##_none(uint64_t iters)			\
+{									\
+	return rule_loop(n, &pkt_rule_none, -1, iters);			\
+}
+/* with one rule, the last is the first */
+#define RULE_CASE_LAST(n)						\
+static uint64_t run_rules_##n##_last(uint64_t iters)			\
+{									\
+	return rule_loop(n, &pkt_rule_last[n], n - 1, iters);		\
+}
+
+RULE_CASES(1)
+RULE_CASES(16)
+RULE_CASE_LAST(16)
+RULE_CASES(256)
+RULE_CASE_LAST(256)
+
+/* ---- flood arithmetic ---------------------------------------------------- */
+
+/*
+ * kmod/flood.c, once per inbound connection that completes its handshake:
+ * the source's /64 (or address) and its connection rate.  A steady 100
+ * connections per 1000 ticks, exactly the limit, never trips it.
+ */
+static uint64_t run_flood_conn_rate(uint64_t iters)
+{
+	static struct gw_conn_rate rate;
+	static u32 now;
+	const struct gw_pkt *pkt = &w_tcp6.want;
+	union gw_addr prefix;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		bench_hide(pkt);
+		gw_src_prefix(&prefix, &pkt->saddr, pkt->family);
+		bench_use(&prefix);
+		now += 10;
+		bad += gw_conn_rate_exceeded(&rate, 100, 1000, now);
+		bad += prefix.all[2] != 0;
+	}
+	bench_use(&rate);
+	return bad;
+}
+
+/*
+ * kmod/flowtable.c, on every lookup that finds a half-open TCP flow: its
+ * timeout scaled down by the number of half-open flows (here half way from
+ * adaptive start to end: half the timeout).
+ */
+static uint64_t run_flood_adaptive(uint64_t iters)
+{
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		u32 timeout = 30000, count = 3000, got;
+
+		bench_hide(timeout);
+		bench_hide(count);
+		got = gw_adaptive_timeout(timeout, count, 1000, 5000);
+		bench_use(got);
+		bad += got != 15000;
+	}
+	return bad;
+}
+
+/* ---- the cases ----------------------------------------------------------- */
+
+struct bench_case {
+	const char *name;
+	const char *what;		/* what one iteration is */
+	uint64_t (*run)(uint64_t iters);	/* returns wrong results */
+	uint64_t cg_iters;		/* iterations under callgrind */
+	/* results */
+	uint64_t batch;			/* wall-clock iterations per batch */
+	double ns[BENCH_ROUNDS];
+	double ns_median;
+	double ns_min;
+	double ir;			/* instructions per iteration, <0 none */
+	uint64_t bad;
+};
+
+#define CASE(n, w, fn, cg)						\
+	{ .name = n, .what = w, .run = fn, .cg_iters = cg }
+
+static struct bench_case cases[] = {
+	CASE("copy_hdr4", "baseline: memcpy of a 52-byte IPv4+TCP header",
+	     run_copy_v4, 5000),
+	CASE("copy_hdr6", "baseline: memcpy of a 72-byte IPv6+TCP header",
+	     run_copy_v6, 5000),
+	CASE("parse_tcp4", "gw_parse: IPv4 TCP data segment, timestamps",
+	     run_parse_tcp4, 5000),
+	CASE("parse_tcp4_syn", "gw_parse: IPv4 TCP SYN, 5 options",
+	     run_parse_tcp4_syn, 5000),
+	CASE("parse_tcp6", "gw_parse: IPv6 TCP data segment, timestamps",
+	     run_parse_tcp6, 5000),
+	CASE("parse_udp4", "gw_parse: IPv4 UDP",
+	     run_parse_udp4, 5000),
+	CASE("parse_udp6", "gw_parse: IPv6 UDP",
+	     run_parse_udp6, 5000),
+	CASE("flowkey4", "gw_flow_key_from_pkt + _equal, IPv4",
+	     run_flowkey_tcp4, 5000),
+	CASE("flowkey6", "gw_flow_key_from_pkt + _equal, IPv6",
+	     run_flowkey_tcp6, 5000),
+	CASE("tcp_established", "tracker: data segment + its ACK (2 segs)",
+	     run_tcp_established, 5000),
+	CASE("tcp_handshake", "tracker: SYN, SYN-ACK, ACK (3 segs)",
+	     run_tcp_handshake, 5000),
+	CASE("rules_1_first", "rule match, 1 rule, matches rule 1",
+	     run_rules_1_first, 5000),
+	CASE("rules_1_none", "rule match, 1 rule, no match",
+	     run_rules_1_none, 5000),
+	CASE("rules_16_first", "rule match, 16 rules, matches rule 1",
+	     run_rules_16_first, 5000),
+	CASE("rules_16_last", "rule match, 16 rules, matches rule 16",
+	     run_rules_16_last, 5000),
+	CASE("rules_16_none", "rule match, 16 rules, no match",
+	     run_rules_16_none, 5000),
+	CASE("rules_256_first", "rule match, 256 rules, matches rule 1",
+	     run_rules_256_first, 5000),
+	CASE("rules_256_last", "rule match, 256 rules, matches rule 256",
+	     run_rules_256_last, 500),
+	CASE("rules_256_none", "rule match, 256 rules, no match",
+	     run_rules_256_none, 500),
+	CASE("flood_conn_rate", "gw_src_prefix + gw_conn_rate_exceeded",
+	     run_flood_conn_rate, 5000),
+	CASE("flood_adaptive", "gw_adaptive_timeout (half-open flow)",
+	     run_flood_adaptive, 5000),
+};
+
+#define NCASES	ARRAY_SIZE(cases)
+/* the baseline every "x base" column divides by */
+#define BASELINE	0
+
+static struct bench_case *find_case(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NCASES; i++)
+		if (!strcmp(cases[i].name, name))
+			return &cases[i];
+	BENCH_DIE("no case %s", name);
+}
+
+static void setup(void)
+{
+	gw_hp_set_mode(GW_HP_DIRECT);	/* a linear skb: no copy */
+	build_packets();
+	gw_flow_key_from_pkt(&key_tcp4, &w_tcp4.want);
+	gw_flow_key_from_pkt(&key_tcp6, &w_tcp6.want);
+	build_segments();
+	build_rules();
+}
+
+/* ---- wall clock ---------------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void run_wall(void)
+{
+	unsigned int i, r;
+
+	/* warm up, and size each batch to BENCH_BATCH_NS */
+	for (i = 0; i < NCASES; i++) {
+		struct bench_case *c = &cases[i];
+		uint64_t n = 64, t;
+
+		for (;;) {
+			t = now_ns();
+			c->bad += c->run(n);
+			t = now_ns() - t;
+			if (t >= BENCH_BATCH_NS || n >= (1ULL << 32))
+				break;
+			n *= 2;
+		}
+		c->batch = n;
+	}
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		for (i = 0; i < NCASES; i++) {
+			struct bench_case *c = &cases[i];
+			uint64_t t = now_ns();
+
+			c->bad += c->run(c->batch);
+			t = now_ns() - t;
+			c->ns[r] = (double)t / (double)c->batch;
+		}
+	}
+	for (i = 0; i < NCASES; i++) {
+		struct bench_case *c = &cases[i];
+		double sorted[BENCH_ROUNDS];
+
+		memcpy(sorted, c->ns, sizeof(sorted));
+		qsort(sorted, BENCH_ROUNDS, sizeof(sorted[0]), cmp_double);
+		c->ns_median = sorted[BENCH_ROUNDS / 2];
+		c->ns_min = sorted[0];
+	}
+}
+
+/* ---- callgrind ----------------------------------------------------------- */
+
+/* The child's exit status for wrong results, apart from valgrind's own. */
+#define BENCH_CHILD_WRONG	42
+
+/* Under valgrind: each case's instructions in a dump of its own. */
+static int callgrind_child(void)
+{
+#if BENCH_HAVE_CALLGRIND
+	unsigned int i;
+	uint64_t bad = 0;
+
+	if (!RUNNING_ON_VALGRIND)
+		BENCH_DIE("--callgrind-child is for valgrind to run");
+	for (i = 0; i < NCASES; i++) {
+		struct bench_case *c = &cases[i];
+
+		bad += c->run(c->cg_iters / 10);	/* warm up, not counted */
+		CALLGRIND_TOGGLE_COLLECT;
+		bad += c->run(c->cg_iters);
+		CALLGRIND_TOGGLE_COLLECT;
+		CALLGRIND_DUMP_STATS_AT(c->name);
+	}
+	bench_sink = bad;
+	return bad ? BENCH_CHILD_WRONG : 0;
+#else
+	BENCH_DIE("built without valgrind/callgrind.h");
+#endif
+}
+
+/* Read "desc: Trigger: Client Request: NAME" and "totals: N" per dump. */
+static int read_dump(const char *path)
+{
+	char line[512], name[128] = "";
+	uint64_t total = 0;
+	bool have_total = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "desc: Trigger: Client Request: %127s", name) == 1)
+			continue;
+		if (sscanf(line, "totals: %" SCNu64, &total) == 1)
+			have_total = true;
+	}
+	fclose(f);
+	if (name[0] && have_total) {
+		struct bench_case *c = find_case(name);
+
+		c->ir = (double)total / (double)c->cg_iters;
+	}
+	return 0;
+}
+
+/*
+ * Run this binary under callgrind; false (and a reason in @why) when it
+ * could not be measured, which is not a failure: valgrind is optional.
+ * A wrong result under valgrind is one: *bad is set.
+ */
+static bool run_callgrind(const char *dir, char *why, size_t whylen,
+			  bool *bad)
+{
+	char out[512], log[512], exe[512];
+	unsigned int i, dumps;
+	ssize_t n;
+	pid_t pid;
+	int status;
+
+	*bad = false;
+	if (!BENCH_HAVE_CALLGRIND) {
+		snprintf(why, whylen, "built without valgrind/callgrind.h");
+		return false;
+	}
+	if (system("valgrind --version >/dev/null 2>&1") != 0) {
+		snprintf(why, whylen, "valgrind is not installed");
+		return false;
+	}
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		snprintf(why, whylen, "cannot create %s", dir);
+		return false;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(why, whylen, "cannot find this binary");
+		return false;
+	}
+	exe[n] = '\0';
+	for (i = 1; i <= NCASES + 1; i++) {
+		snprintf(out, sizeof(out), "%s/callgrind.out.%u", dir, i);
+		unlink(out);
+	}
+	snprintf(out, sizeof(out), "--callgrind-out-file=%s/callgrind.out",
+		 dir);
+	snprintf(log, sizeof(log), "--log-file=%s/valgrind.log", dir);
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, whylen, "fork: %s", strerror(errno));
+		return false;
+	}
+	if (pid == 0) {
+		execlp("valgrind", "valgrind", "--tool=callgrind",
+		       "--collect-atstart=no", out, log, exe,
+		       "--callgrind-child", (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+		snprintf(why, whylen, "valgrind died, see %s/valgrind.log", dir);
+		return false;
+	}
+	if (WEXITSTATUS(status) == BENCH_CHILD_WRONG) {
+		snprintf(why, whylen, "wrong results under valgrind");
+		*bad = true;
+		return false;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		/* a valgrind that cannot run this binary is not a wrong result */
+		snprintf(why, whylen, "valgrind failed, exit %d, see %s/valgrind.log",
+			 WEXITSTATUS(status), dir);
+		return false;
+	}
+	dumps = 0;
+	for (i = 1; i <= NCASES; i++) {
+		snprintf(out, sizeof(out), "%s/callgrind.out.%u", dir, i);
+		if (read_dump(out) == 0)
+			dumps++;
+	}
+	for (i = 0; i < NCASES; i++)
+		if (cases[i].ir < 0) {
+			snprintf(why, whylen, "no dump for %s (%u dumps)",
+				 cases[i].name, dumps);
+			*bad = true;
+			return false;
+		}
+	return true;
+}
+
+/* ---- report -------------------------------------------------------------- */
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static void print_ratio(const char *label, const char *a, const char *b,
+			bool have_ir)
+{
+	const struct bench_case *x = find_case(a), *y = find_case(b);
+
+	printf("  %-44s wall %7.2fx", label, ratio(x->ns_median, y->ns_median));
+	if (have_ir)
+		printf("   instr %7.2fx", ratio(x->ir, y->ir));
+	printf("\n");
+}
+
+static void print_header(void)
+{
+	struct utsname u;
+	double load[3] = { 0, 0, 0 };
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+			load[0] = -1;
+		fclose(f);
+	}
+	uname(&u);
+	printf("gatewarden core benchmarks (bench/), %s %s, %ld cpus, "
+	       "load %.2f\n", u.sysname, u.machine,
+	       sysconf(_SC_NPROCESSORS_ONLN), load[0]);
+#if defined(__clang__)
+	printf("compiler: clang %s, -O2, no sanitizers\n", __clang_version__);
+#elif defined(__GNUC__)
+	printf("compiler: gcc %s, -O2, no sanitizers\n", __VERSION__);
+#endif
+	printf("wall: ns per iteration, median and fastest of %d batches of "
+	       ">= %llu us, round robin;\n      x base from the medians "
+	       "(noisy on a loaded machine: compare ratios)\n", BENCH_ROUNDS,
+	       BENCH_BATCH_NS / 1000ULL);
+	printf("instr: instructions (callgrind Ir) per iteration, loop "
+	       "included: the same on any load\n");
+	printf("x base: this case / %s, in the same run\n\n",
+	       cases[BASELINE].name);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cg_dir = "callgrind";
+	bool want_cg = true, have_ir, cg_bad = false;
+	char why[256] = "";
+	uint64_t wrong = 0;
+	unsigned int i;
+
+	for (i = 0; i < NCASES; i++)
+		cases[i].ir = -1;
+	setup();
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--callgrind-child"))
+			return callgrind_child();
+		else if (!strcmp(argv[i], "--no-callgrind"))
+			want_cg = false;
+		else if (!strcmp(argv[i], "--callgrind-dir") && i + 1 < (unsigned int)argc)
+			cg_dir = argv[++i];
+		else
+			BENCH_DIE("usage: %s [--no-callgrind] [--callgrind-dir DIR]",
+				  argv[0]);
+	}
+
+	print_header();
+	run_wall();
+	if (want_cg) {
+		have_ir = run_callgrind(cg_dir, why, sizeof(why), &cg_bad);
+	} else {
+		have_ir = false;
+		snprintf(why, sizeof(why), "--no-callgrind");
+	}
+
+	printf("%-16s %-44s %8s %8s %7s %9s %7s\n", "case", "one iteration",
+	       "ns med", "ns min", "x base", "instr", "x base");
+	for (i = 0; i < NCASES; i++) {
+		const struct bench_case *c = &cases[i];
+
+		printf("%-16s %-44s %8.1f %8.1f %7.2f", c->name, c->what,
+		       c->ns_median, c->ns_min,
+		       ratio(c->ns_median, cases[BASELINE].ns_median));
+		if (have_ir)
+			printf(" %9.1f %7.2f", c->ir,
+			       ratio(c->ir, cases[BASELINE].ir));
+		else
+			printf(" %9s %7s", "-", "-");
+		printf("%s\n", c->bad ? "  WRONG RESULTS" : "");
+		wrong += c->bad;
+	}
+	if (!have_ir)
+		printf("(no instruction counts: %s)\n", why);
+
+	printf("\nratios in this run:\n");
+	print_ratio("parse: IPv6 TCP / IPv4 TCP", "parse_tcp6", "parse_tcp4",
+		    have_ir);
+	print_ratio("parse: IPv4 SYN (options) / IPv4 data", "parse_tcp4_syn",
+		    "parse_tcp4", have_ir);
+	print_ratio("tracker: established 2 segs / handshake 3",
+		    "tcp_established", "tcp_handshake", have_ir);
+	print_ratio("rules: 16 / 1, no match", "rules_16_none", "rules_1_none",
+		    have_ir);
+	print_ratio("rules: 256 / 1, no match", "rules_256_none",
+		    "rules_1_none", have_ir);
+	print_ratio("rules: 256 / 16, no match", "rules_256_none",
+		    "rules_16_none", have_ir);
+	print_ratio("rules: 256 / 1, match on the last rule",
+		    "rules_256_last", "rules_1_first", have_ir);
+	print_ratio("rules: 256 / 1, match on the first rule",
+		    "rules_256_first", "rules_1_first", have_ir);
+	{
+		const struct bench_case *e = find_case("tcp_established");
+		const struct bench_case *h = find_case("tcp_handshake");
+
+		printf("  %-44s wall %7.2fx",
+		       "tracker: per segment, established/handshake",
+		       ratio(e->ns_median / 2, h->ns_median / 3));
+		if (have_ir)
+			printf("   instr %7.2fx", ratio(e->ir / 2, h->ir / 3));
+		printf("\n");
+	}
+	{
+		const struct bench_case *r1 = find_case("rules_1_none");
+		const struct bench_case *r256 = find_case("rules_256_none");
+
+		printf("  %-44s wall %7.2f ns", "rules: cost of one more rule",
+		       (r256->ns_median - r1->ns_median) / 255);
+		if (have_ir)
+			printf("   instr %7.1f", (r256->ir - r1->ir) / 255);
+		printf("\n");
+	}
+	printf("\n");
+
+	if (wrong || cg_bad) {
+		for (i = 0; i < NCASES; i++)
+			if (cases[i].bad)
+				printf("FAIL: %s: %" PRIu64 " wrong results\n",
+				       cases[i].name, cases[i].bad);
+		if (cg_bad)
+			printf("FAIL: callgrind run: %s\n", why);
+		printf("bench: FAILED, wrong results (%" PRIu64 " in the wall-clock "
+		       "run%s)\n", wrong, cg_bad ? ", some under valgrind" : "");
+		return 1;
+	}
+	{
+		const struct bench_case *p = find_case("parse_tcp4");
+		const struct bench_case *e = find_case("tcp_established");
+		const struct bench_case *h = find_case("tcp_handshake");
+		const struct bench_case *r1 = find_case("rules_1_none");
+		const struct bench_case *r256 = find_case("rules_256_none");
+		bool ir = have_ir;
+
+		printf("bench: %zu cases, results correct; %s: parse IPv4 TCP "
+		       "%.1fx baseline, established/handshake %.2fx, "
+		       "256/1 rules (no match) %.0fx\n", NCASES,
+		       ir ? "instructions" : "wall clock only (no instruction counts)",
+		       ir ? ratio(p->ir, cases[BASELINE].ir) :
+			    ratio(p->ns_median, cases[BASELINE].ns_median),
+		       ir ? ratio(e->ir, h->ir) :
+			    ratio(e->ns_median, h->ns_median),
+		       ir ? ratio(r256->ir, r1->ir) :
+			    ratio(r256->ns_median, r1->ns_median));
+	}
+	return 0;
+}
