@@ -81,7 +81,10 @@ check lint_checkpatch checkpatch
 check lint_shellcheck shellcheck -x $(shell_scripts)
 check lint_gwctl_gcc make -s -C ctl clean all CC=gcc CFLAGS="-O2 -g -Werror"
 check lint_gwctl_clang make -s -C ctl clean all CC=clang CFLAGS="-O2 -g -Werror"
+check lint_netlink_clients_gcc make -s -C tests/conformance clean all CC=gcc CFLAGS="-O2 -g -Werror"
+check lint_netlink_clients_clang make -s -C tests/conformance clean all CC=clang CFLAGS="-O2 -g -Werror"
 make -s -C ctl clean all >/dev/null 2>&1
+make -s -C tests/conformance clean all >/dev/null 2>&1
 # leave a normal build behind for the tests that follow
 make -s -C "$KDIR" M="$ROOT" W=1 modules >/dev/null 2>&1
 
