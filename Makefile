@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            build kmod/gatewarden.ko, ctl/gwctl and the netlink
-#                 conformance client (tests/conformance)
+#                 conformance client and fuzzer (tests/conformance)
 # make check      lint, unit tests and every guest scenario (one summary line)
 # make demo       boot a guest and show the firewall at work
 # make lint       checkpatch, sparse, W=1 and shellcheck
@@ -39,7 +39,8 @@ module:
 gwctl:
 	$(MAKE) -C ctl
 
-# the libnl-genl-3 client tests/vm/netlink_conformance.sh runs
+# the libnl-genl-3 clients tests/vm/netlink_conformance.sh and
+# tests/vm/fuzz_netlink.sh run
 conformance:
 	$(MAKE) -C tests/conformance
 

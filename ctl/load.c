@@ -22,50 +22,6 @@
 #include "print.h"
 #include "rulefile.h"
 
-static void put_prefix(struct nlmsghdr *nlh, uint16_t addr_type, uint16_t plen_type,
-		       const struct gw_prefix *prefix)
-{
-	mnl_attr_put(nlh, addr_type, gw_addr_len(prefix->family), prefix->addr);
-	mnl_attr_put_u8(nlh, plen_type, prefix->plen);
-}
-
-static void put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *r)
-{
-	uint8_t family = r->has_src ? r->src.family : r->has_dst ? r->dst.family : 0;
-	struct nlattr *rule, *ports;
-	unsigned int i;
-
-	rule = mnl_attr_nest_start(nlh, GW_A_RULE);
-	mnl_attr_put_u8(nlh, GW_RULE_A_ACTION, GW_ACTION_ALLOW);
-	mnl_attr_put_u8(nlh, GW_RULE_A_PROTO, r->proto);
-	mnl_attr_put_u8(nlh, GW_RULE_A_FAMILY, family);
-	if (r->has_src)
-		put_prefix(nlh, GW_RULE_A_SRC, GW_RULE_A_SRC_PLEN, &r->src);
-	if (r->has_dst)
-		put_prefix(nlh, GW_RULE_A_DST, GW_RULE_A_DST_PLEN, &r->dst);
-	if (r->ports.count) {
-		ports = mnl_attr_nest_start(nlh, GW_RULE_A_PORTS);
-		for (i = 0; i < r->ports.count; i++)
-			mnl_attr_put_u32(nlh, GW_RULE_A_PORT_RANGE,
-					 (uint32_t)r->ports.range[i].first << 16 |
-					 r->ports.range[i].last);
-		mnl_attr_nest_end(nlh, ports);
-	}
-	if (r->ifname[0])
-		mnl_attr_put_strz(nlh, GW_RULE_A_IFNAME, r->ifname);
-	if (r->comment[0])
-		mnl_attr_put_strz(nlh, GW_RULE_A_COMMENT, r->comment);
-	if (r->rate)
-		mnl_attr_put_u32(nlh, GW_RULE_A_RATE, r->rate);
-	if (r->max_src_conn)
-		mnl_attr_put_u32(nlh, GW_RULE_A_MAX_SRC_CONN, r->max_src_conn);
-	if (r->src_rate_conn) {
-		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_CONN, r->src_rate_conn);
-		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_SECONDS, r->src_rate_seconds);
-	}
-	mnl_attr_nest_end(nlh, rule);
-}
-
 static int begin_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[GW_A_MAX + 1];
@@ -109,7 +65,7 @@ static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
 		mnl_attr_put_u8(nlh, GW_A_ZONE, st->iface.zone);
 		break;
 	case GW_STMT_RULE:
-		put_rule(nlh, &st->rule);
+		gw_put_rule(nlh, &st->rule);
 		break;
 	case GW_STMT_SET:
 		nest = mnl_attr_nest_start(nlh, GW_A_TUNABLE);

@@ -59,6 +59,13 @@ const char *gw_nl_error_msg(void);
 void gw_nl_report(void);
 
 /*
+ * Adds GW_A_RULE for one allow rule, parsed from the command line ("rule
+ * add") or a rule file ("load"): the one encoding of a rule (rule.c).
+ */
+struct gw_rf_rule;
+void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *rule);
+
+/*
  * Join the module's events group, then feed every message that arrives to
  * cb until it returns MNL_CB_STOP (0) or an error (reported; negative).
  */

@@ -13,6 +13,7 @@
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
+#include "rulefile.h"
 
 static const struct {
 	const char *name;
@@ -34,21 +35,6 @@ const char *gw_proto_name(unsigned int proto)
 	}
 	return NULL;
 }
-
-struct rule_spec {
-	uint8_t proto;
-	bool has_src;
-	bool has_dst;
-	struct gw_prefix src;
-	struct gw_prefix dst;
-	struct gw_ports ports;		/* count 0: any port */
-	const char *ifname;
-	const char *comment;
-	uint32_t rate;			/* icmp echo per second, 0: no limit */
-	uint32_t max_src_conn;		/* 0: the max_src_conn tunable */
-	uint32_t src_rate_conn;		/* max-src-conn-rate N/S */
-	uint32_t src_rate_seconds;
-};
 
 /* PROTO is "tcp" or "proto N": returns how many arguments it took, or -1. */
 static int parse_proto(int argc, char **argv, uint8_t *proto)
@@ -149,7 +135,8 @@ static int parse_rate(const char *val, uint32_t *rate)
 	return GW_EXIT_OK;
 }
 
-static int parse_option(struct rule_spec *r, enum rule_keyword kw, const char *val)
+/* The command line builds the rule a rule file would (struct gw_rf_rule). */
+static int parse_option(struct gw_rf_rule *r, enum rule_keyword kw, const char *val)
 {
 	char err[GW_ERR_MAX];
 
@@ -169,13 +156,15 @@ static int parse_option(struct rule_spec *r, enum rule_keyword kw, const char *v
 			return gw_usage_error("%s", err);
 		break;
 	case KW_ON:
-		r->ifname = val;
 		if (gw_parse_ifname(val, err, sizeof(err)))
 			return gw_usage_error("%s", err);
+		snprintf(r->ifname, sizeof(r->ifname), "%s", val);
 		break;
 	case KW_COMMENT:
-		r->comment = val;
-		return check_comment(val);
+		if (check_comment(val))
+			return GW_EXIT_USAGE;
+		snprintf(r->comment, sizeof(r->comment), "%s", val);
+		break;
 	case KW_RATE:
 		return parse_rate(val, &r->rate);
 	case KW_MAX_SRC_CONN: {
@@ -193,7 +182,7 @@ static int parse_option(struct rule_spec *r, enum rule_keyword kw, const char *v
 	return GW_EXIT_OK;
 }
 
-static int parse_rule(int argc, char **argv, struct rule_spec *r)
+static int parse_rule(int argc, char **argv, struct gw_rf_rule *r)
 {
 	unsigned int seen = 0;
 	int used;
@@ -249,7 +238,8 @@ static void put_prefix(struct nlmsghdr *nlh, uint16_t addr_type, uint16_t plen_t
 	mnl_attr_put_u8(nlh, plen_type, prefix->plen);
 }
 
-static void put_rule(struct nlmsghdr *nlh, const struct rule_spec *r)
+/* GW_A_RULE, for "rule add" and for each rule "load" stages. */
+void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *r)
 {
 	uint8_t family = r->has_src ? r->src.family : r->has_dst ? r->dst.family : 0;
 	struct nlattr *rule, *ports;
@@ -271,9 +261,9 @@ static void put_rule(struct nlmsghdr *nlh, const struct rule_spec *r)
 					 r->ports.range[i].last);
 		mnl_attr_nest_end(nlh, ports);
 	}
-	if (r->ifname)
+	if (r->ifname[0])
 		mnl_attr_put_strz(nlh, GW_RULE_A_IFNAME, r->ifname);
-	if (r->comment)
+	if (r->comment[0])
 		mnl_attr_put_strz(nlh, GW_RULE_A_COMMENT, r->comment);
 	if (r->rate)
 		mnl_attr_put_u32(nlh, GW_RULE_A_RATE, r->rate);
@@ -308,13 +298,13 @@ static int rule_add_cb(const struct nlmsghdr *nlh, void *data)
 static int rule_add(int argc, char **argv)
 {
 	struct add_reply reply = { 0 };
-	struct rule_spec r;
+	struct gw_rf_rule r;
 	struct nlmsghdr *nlh;
 
 	if (parse_rule(argc, argv, &r))
 		return GW_EXIT_USAGE;
 	nlh = gw_nl_msg(GW_CMD_RULE_ADD, NLM_F_REQUEST | NLM_F_ACK);
-	put_rule(nlh, &r);
+	gw_put_rule(nlh, &r);
 	if (gw_nl_talk(nlh, rule_add_cb, &reply))
 		return GW_EXIT_KERNEL;
 	if (reply.has_handle) {

@@ -554,9 +554,38 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 	return 0;
 }
 
-static int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * A new rule from a request's GW_A_RULE (a direct add or a staged item),
+ * or an ERR_PTR with the rejection explained in extack.
+ */
+static struct gw_rule *gw_rule_new_from_attr(struct genl_info *info)
 {
 	struct nlattr *tb[GW_RULE_A_MAX + 1];
+	struct gw_rule *rule;
+	int err;
+
+	err = nla_parse_nested(tb, GW_RULE_A_MAX, info->attrs[GW_A_RULE],
+			       gw_rule_policy, info->extack);
+	if (err)
+		return ERR_PTR(err);
+	if (tb[GW_RULE_A_HANDLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_RULE_A_HANDLE],
+				    "the kernel assigns rule handles");
+		return ERR_PTR(-EINVAL);
+	}
+	rule = gw_rule_alloc();
+	if (!rule)
+		return ERR_PTR(-ENOMEM);
+	err = gw_rule_from_attrs(tb, rule, info->extack);
+	if (err) {
+		gw_rule_free(rule);
+		return ERR_PTR(err);
+	}
+	return rule;
+}
+
+static int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
 	struct gw_rule *rule;
 	struct sk_buff *msg;
 	void *hdr;
@@ -564,21 +593,9 @@ static int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, GW_A_RULE))
 		return -EINVAL;
-	err = nla_parse_nested(tb, GW_RULE_A_MAX, info->attrs[GW_A_RULE],
-			       gw_rule_policy, info->extack);
-	if (err)
-		return err;
-	if (tb[GW_RULE_A_HANDLE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_RULE_A_HANDLE],
-				    "the kernel assigns rule handles");
-		return -EINVAL;
-	}
-	rule = gw_rule_alloc();
-	if (!rule)
-		return -ENOMEM;
-	err = gw_rule_from_attrs(tb, rule, info->extack);
-	if (err)
-		goto err_free;
+	rule = gw_rule_new_from_attr(info);
+	if (IS_ERR(rule))
+		return PTR_ERR(rule);
 	msg = gw_reply_new(info, GW_CMD_RULE_ADD, &hdr);
 	if (!msg) {
 		err = -ENOMEM;
@@ -1122,26 +1139,14 @@ err_free:
 
 static int gw_txn_stage_rule_attr(struct genl_info *info, u32 id)
 {
-	struct nlattr *tb[GW_RULE_A_MAX + 1];
 	struct gw_rule *rule;
 	int err;
 
-	err = nla_parse_nested(tb, GW_RULE_A_MAX, info->attrs[GW_A_RULE],
-			       gw_rule_policy, info->extack);
-	if (err)
-		return err;
-	if (tb[GW_RULE_A_HANDLE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_RULE_A_HANDLE],
-				    "the kernel assigns rule handles");
-		return -EINVAL;
-	}
-	rule = gw_rule_alloc();
-	if (!rule)
-		return -ENOMEM;
-	err = gw_rule_from_attrs(tb, rule, info->extack);
-	if (!err)
-		err = gw_txn_stage_rule(gw_info_net(info), info->snd_portid, id,
-					rule, info->extack);
+	rule = gw_rule_new_from_attr(info);
+	if (IS_ERR(rule))
+		return PTR_ERR(rule);
+	err = gw_txn_stage_rule(gw_info_net(info), info->snd_portid, id,
+				rule, info->extack);
 	if (err)
 		gw_rule_free(rule);
 	return err;

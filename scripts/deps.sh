@@ -9,7 +9,8 @@ set -eu -o pipefail
 #   build:   module and gwctl, unit tests, static checks (sparse, clang,
 #            checkpatch from linux-source-6.1, dkms packaging), fuzzers
 #            (libFuzzer is in libclang-rt-14-dev, only recommended by clang),
-#            the netlink conformance client (libnl-genl-3, not libmnl)
+#            the netlink conformance client and fuzzer (libnl-genl-3, not
+#            libmnl)
 #   guest:   the kernel the module is built for and booted in QEMU, and the
 #            initramfs tools of tests/vm/mkinitramfs
 #   in-VM:   what scenarios run inside the guest (it uses the host's root)

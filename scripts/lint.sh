@@ -83,7 +83,10 @@ check lint_gwctl_gcc make -s -C ctl clean all CC=gcc CFLAGS="-O2 -g -Werror"
 check lint_gwctl_clang make -s -C ctl clean all CC=clang CFLAGS="-O2 -g -Werror"
 check lint_bench_gcc make -s -C bench clean all CC=gcc EXTRA_CFLAGS=-Werror
 check lint_bench_clang make -s -C bench clean all CC=clang EXTRA_CFLAGS=-Werror
+check lint_netlink_clients_gcc make -s -C tests/conformance clean all CC=gcc CFLAGS="-O2 -g -Werror"
+check lint_netlink_clients_clang make -s -C tests/conformance clean all CC=clang CFLAGS="-O2 -g -Werror"
 make -s -C ctl clean all >/dev/null 2>&1
+make -s -C tests/conformance clean all >/dev/null 2>&1
 # leave a normal build behind for the tests that follow
 make -s -C "$KDIR" M="$ROOT" W=1 modules >/dev/null 2>&1
 
