@@ -162,20 +162,32 @@ static struct gw_blocklist *gw_block_copy(const struct gw_blocklist *old,
 	return bl;
 }
 
-static bool gw_block_flow_match(const struct gw_flow *flow, void *arg)
+/* The outside end: who opened an inbound flow, who answers the rest. */
+static const union gw_addr *gw_flow_outside(const struct gw_flow *flow)
 {
-	const struct gw_block_entry *e = arg;
 	const union gw_addr *addr;
 	u16 port;
 
-	if (flow->key.family != e->family)
-		return false;
-	/* the outside end: who opened an inbound flow, who answers the rest */
 	if (flow->flags & GW_FLOW_INBOUND)
 		gw_flow_originator(flow, &addr, &port);
 	else
 		gw_flow_responder(flow, &addr, &port);
-	return gw_prefix_match(addr, &e->addr, e->plen);
+	return addr;
+}
+
+struct gw_block_flush_arg {
+	struct gw_net *gn;
+	const struct gw_block_entry *e;
+};
+
+static bool gw_block_flow_match(const struct gw_flow *flow, void *arg)
+{
+	const struct gw_block_flush_arg *a = arg;
+	const union gw_addr *addr = gw_flow_outside(flow);
+
+	return flow->key.family == a->e->family &&
+	       gw_prefix_match(addr, &a->e->addr, a->e->plen) &&
+	       !gw_never_block_match(a->gn, flow->key.family, addr);
 }
 
 int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
@@ -235,9 +247,11 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	 * Established flows go too: the source is cut off now, and its flows
 	 * do not linger in the table to come back when it is unblocked.
 	 */
-	if (kind == GW_BLOCK_KIND_BLOCK &&
-	    !gw_never_block_match(gn, family, addr))
-		gw_flowtable_flush_if(gn, gw_block_flow_match, &key);
+	if (kind == GW_BLOCK_KIND_BLOCK) {
+		struct gw_block_flush_arg arg = { .gn = gn, .e = &key };
+
+		gw_flowtable_flush_if(gn, gw_block_flow_match, &arg);
+	}
 	return 0;
 }
 
@@ -428,15 +442,10 @@ void gw_block_publish_locked(struct gw_net *gn, struct gw_blocklist **lists)
 
 static bool gw_block_flow_blocked(const struct gw_flow *flow, void *arg)
 {
+	const union gw_addr *addr = gw_flow_outside(flow);
 	struct gw_net *gn = arg;
-	const union gw_addr *addr;
 	bool ret;
-	u16 port;
 
-	if (flow->flags & GW_FLOW_INBOUND)
-		gw_flow_originator(flow, &addr, &port);
-	else
-		gw_flow_responder(flow, &addr, &port);
 	rcu_read_lock();
 	ret = gw_block_match_rcu(gn, GW_BLOCK_KIND_BLOCK, flow->key.family,
 				 addr) &&
