@@ -6,7 +6,8 @@
  * changed), then commits.  The commit replaces the ruleset with one RCU
  * pointer swap and the zones and tunables under the same gn->lock, so no
  * control-plane reader sees half a policy and the packet path sees the old
- * ruleset or the new one, never a mix.  Tracked flows are left alone.
+ * ruleset or the new one, never a mix.  Tracked flows are left alone,
+ * save those of a source the new blocklist blocks.
  *
  * A namespace has at most one open transaction, owned by the netlink
  * socket (portid) that began it and named by an id that is never reused:
