@@ -11,7 +11,8 @@
 # overloaded by max_src_conn where another source is.  A rule file with
 # block statements loads and saves back unchanged, and a timed entry
 # survives the load.  Bad input is refused with a message and changes
-# nothing, both from gwctl and from a raw netlink client.
+# nothing, both from gwctl and from a raw netlink client.  The commands
+# work in a batch (gwctl -b), which stops at the first refused one.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -238,5 +239,19 @@ gw_must "${gw[@]}" set max_block_entries "$n"
 refused "an add past max_block_entries" "full" "${gw[@]}" block add 192.0.2.99
 gw_must "${gw[@]}" set max_block_entries 65536
 assert_ok "one more fits once it is raised" "${gw[@]}" block add 192.0.2.99
+
+# ---- batch mode ------------------------------------------------------------------
+printf 'block add 192.0.2.50 timeout 300\nnever-block add 192.0.2.51\nblock del 192.0.2.99\n' >"$F/batch"
+assert_ok "block and never-block commands run in a batch" "${gw[@]}" -b "$F/batch"
+assert_ok "the batch's timed entry is listed" \
+	bash -c "ip netns exec $NS_GW $GWCTL -j block list | jq -e '.block[] | select(.prefix == \"192.0.2.50/32\" and .timeout == 300)'"
+assert_ok "so is its never-block entry" \
+	bash -c "ip netns exec $NS_GW $GWCTL -j never-block list | jq -e '.never_block[] | select(.prefix == \"192.0.2.51/32\")'"
+assert_fail "and the entry it deleted is gone" \
+	bash -c "ip netns exec $NS_GW $GWCTL block list | grep -q '^192.0.2.99/32'"
+printf 'block add 192.0.2.52\nblock add 192.0.2.52\nblock add 192.0.2.53\n' >"$F/batch"
+assert_fail "a batch stops at a refused command" "${gw[@]}" -b "$F/batch"
+assert_fail "so the command after it did not run" \
+	bash -c "ip netns exec $NS_GW $GWCTL block list | grep -q '^192.0.2.53/32'"
 
 gw_finish
