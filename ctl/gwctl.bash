@@ -7,7 +7,7 @@ _gwctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local objects="status version stats iface rule conn set get load save monitor help"
+	local objects="status version stats iface rule conn set get overload block never-block load save monitor help"
 	local i obj="" objidx=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -28,7 +28,7 @@ _gwctl()
 	fi
 
 	local verb=${words[objidx + 1]}
-	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other"
+	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other max_block_entries"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in
@@ -66,6 +66,13 @@ _gwctl()
 	stats)
 		COMPREPLY=($(compgen -W "--reset" -- "$cur"))
 		;;
+	block | never-block)
+		if ((cword - objidx == 1)); then
+			COMPREPLY=($(compgen -W "add del flush list" -- "$cur"))
+		elif [[ $obj == block && $verb == add ]] && ((cword - objidx == 3)); then
+			COMPREPLY=($(compgen -W "timeout" -- "$cur"))
+		fi
+		;;
 	set | get)
 		if ((cword - objidx == 1)); then
 			COMPREPLY=($(compgen -W "$tunables" -- "$cur"))
@@ -77,7 +84,7 @@ _gwctl()
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-c" -- "$cur")) || _filedir
 		;;
 	monitor)
-		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set" -- "$cur"))
+		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed" -- "$cur"))
 		;;
 	esac
 } &&

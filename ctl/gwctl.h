@@ -132,5 +132,7 @@ int do_overload(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_save(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_block(int argc, char **argv);
+int do_never_block(int argc, char **argv);
 
 #endif /* GWCTL_H */

@@ -73,6 +73,9 @@ static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
 		mnl_attr_put_u64(nlh, GW_TUNABLE_A_VALUE, value);
 		mnl_attr_nest_end(nlh, nest);
 		break;
+	case GW_STMT_BLOCK:
+		gw_block_put(nlh, st->block.kind, &st->block.prefix, 0);
+		break;
 	}
 	return gw_nl_talk_quiet(nlh, NULL, NULL);
 }
@@ -316,6 +319,30 @@ static int save_rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Permanent entries only: timed ones are state a load keeps anyway. */
+static int save_block_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1], *btb[GW_BLOCK_A_MAX + 1];
+	char prefix[INET6_ADDRSTRLEN + 8];
+	struct save_buf *sb = data;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_BLOCK])
+		return gw_nl_bad_reply("block dump message without GW_A_BLOCK");
+	if (gw_nl_parse_nest(tb[GW_A_BLOCK], &gw_block_policy, btb))
+		return MNL_CB_ERROR;
+	if (!btb[GW_BLOCK_A_KIND] || !btb[GW_BLOCK_A_FAMILY] ||
+	    gw_block_format(mnl_attr_get_u8(btb[GW_BLOCK_A_FAMILY]), btb[GW_BLOCK_A_ADDR],
+			    btb[GW_BLOCK_A_PLEN], prefix, sizeof(prefix)))
+		return gw_nl_bad_reply("block entry without kind or a well-formed prefix");
+	if (btb[GW_BLOCK_A_TIMEOUT])
+		return MNL_CB_OK;
+	fprintf(sb->f, "%s %s\n", mnl_attr_get_u8(btb[GW_BLOCK_A_KIND]) == GW_BLOCK_KIND_NEVER ?
+		"never-block" : "block", prefix);
+	return MNL_CB_OK;
+}
+
 int do_save(int argc, char **argv)
 {
 	static const struct {
@@ -326,6 +353,8 @@ int do_save(int argc, char **argv)
 		{ GW_CMD_IFACE_GET, save_iface_cb, "# zones\n" },
 		{ GW_CMD_RULE_GET, save_rule_cb, "\n# allow rules, in match order\n" },
 		{ GW_CMD_TUNABLE_GET, save_tunable_cb, "\n# tunables\n" },
+		{ GW_CMD_BLOCK_GET, save_block_cb,
+		  "\n# blocklist and never-block list (permanent entries)\n" },
 	};
 	struct save_buf sb;
 	char *text = NULL;

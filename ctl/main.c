@@ -40,6 +40,11 @@ static void usage(FILE *f)
 		"  get [NAME]                    show all tunables, or one's value\n"
 		"  overload [list]               sources shut out by max-src-conn(-rate)\n"
 		"  overload del ADDRESS|all      let them in again\n"
+		"  block add PREFIX [timeout SECONDS]\n"
+		"                                drop everything from PREFIX (and cut its flows)\n"
+		"  block del PREFIX | flush | [list]\n"
+		"  never-block add|del PREFIX    never block or overload PREFIX\n"
+		"  never-block flush | [list]\n"
 		"  load [-c] FILE|-              replace the whole policy with a rule file's,\n"
 		"                                atomically; -c: only check it\n"
 		"  save                          print the running policy as a rule file\n"
@@ -122,6 +127,8 @@ static const struct gw_verb objects[] = {
 	{ "load",	do_load },
 	{ "save",	do_save },
 	{ "monitor",	do_monitor },
+	{ "block",	do_block },
+	{ "never-block", do_never_block },
 	{ "help",	do_help },
 };
 

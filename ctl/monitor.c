@@ -5,6 +5,7 @@
  * per-namespace sequence numbers.  A word selects every event whose name
  * starts with it: "rule" is rule-added, rule-deleted and rules-flushed.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,12 +23,34 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_ZONE_SET]		= "zone-set",
 	[GW_EVENT_ZONE_DELETED]		= "zone-deleted",
 	[GW_EVENT_TUNABLE_SET]		= "tunable-set",
+	[GW_EVENT_BLOCK_ADDED]		= "block-added",
+	[GW_EVENT_BLOCK_DELETED]	= "block-deleted",
+	[GW_EVENT_BLOCK_FLUSHED]	= "block-flushed",
 };
 
 struct monitor {
 	unsigned int wanted;		/* bit per enum gw_event */
 	uint64_t last_seq;
 };
+
+static void print_block_details(const struct nlattr **tb)
+{
+	const struct nlattr *btb[GW_BLOCK_A_MAX + 1];
+	char prefix[INET6_ADDRSTRLEN + 8];
+
+	if (!tb[GW_A_BLOCK] || gw_nl_parse_nest(tb[GW_A_BLOCK], &gw_block_policy, btb) ||
+	    !btb[GW_BLOCK_A_KIND])
+		return;
+	print_str("kind", " %s", mnl_attr_get_u8(btb[GW_BLOCK_A_KIND]) ==
+		  GW_BLOCK_KIND_NEVER ? "never-block" : "block");
+	if (btb[GW_BLOCK_A_FAMILY] &&
+	    !gw_block_format(mnl_attr_get_u8(btb[GW_BLOCK_A_FAMILY]), btb[GW_BLOCK_A_ADDR],
+			     btb[GW_BLOCK_A_PLEN], prefix, sizeof(prefix)))
+		print_str("prefix", " %s", prefix);
+	if (btb[GW_BLOCK_A_TIMEOUT])
+		print_u64("timeout", " timeout %" PRIu64 "s",
+			  mnl_attr_get_u32(btb[GW_BLOCK_A_TIMEOUT]));
+}
 
 static void print_event_details(const struct nlattr **tb, uint8_t event)
 {
@@ -63,6 +86,11 @@ static void print_event_details(const struct nlattr **tb, uint8_t event)
 			break;
 		print_str("name", " %s", mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]));
 		print_u64("value", " %" PRIu64, mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]));
+		break;
+	case GW_EVENT_BLOCK_ADDED:
+	case GW_EVENT_BLOCK_DELETED:
+	case GW_EVENT_BLOCK_FLUSHED:
+		print_block_details(tb);
 		break;
 	}
 }

@@ -42,6 +42,7 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_EVENT]		= MNL_TYPE_U8,
 	[GW_A_EVENT_SEQ]	= MNL_TYPE_U64,
 	[GW_A_STATS_RESET]	= MNL_TYPE_FLAG,
+	[GW_A_BLOCK]		= MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
@@ -104,6 +105,15 @@ static const enum mnl_attr_data_type overload_types[GW_OVERLOAD_A_MAX + 1] = {
 	[GW_OVERLOAD_A_CONNS]	= MNL_TYPE_U32,
 };
 
+static const enum mnl_attr_data_type block_types[GW_BLOCK_A_MAX + 1] = {
+	[GW_BLOCK_A_KIND]	= MNL_TYPE_U8,
+	[GW_BLOCK_A_FAMILY]	= MNL_TYPE_U8,
+	[GW_BLOCK_A_ADDR]	= MNL_TYPE_BINARY,
+	[GW_BLOCK_A_PLEN]	= MNL_TYPE_U8,
+	[GW_BLOCK_A_TIMEOUT]	= MNL_TYPE_U32,
+	[GW_BLOCK_A_REMAINING]	= MNL_TYPE_U32,
+};
+
 const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
 const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
 const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
@@ -115,6 +125,9 @@ const struct gw_policy gw_tunable_policy = {
 };
 const struct gw_policy gw_overload_policy = {
 	"gw_overload_attr", overload_types, GW_OVERLOAD_A_MAX
+};
+const struct gw_policy gw_block_policy = {
+	"gw_block_attr", block_types, GW_BLOCK_A_MAX
 };
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */

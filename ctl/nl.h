@@ -28,6 +28,7 @@ extern const struct gw_policy gw_conn_policy;		/* enum gw_conn_attr */
 extern const struct gw_policy gw_tcp_peer_policy;	/* enum gw_tcp_peer_attr */
 extern const struct gw_policy gw_tunable_policy;	/* enum gw_tunable_attr */
 extern const struct gw_policy gw_overload_policy;	/* enum gw_overload_attr */
+extern const struct gw_policy gw_block_policy;		/* enum gw_block_attr */
 
 /*
  * Opens the socket and resolves the family; done implicitly by
@@ -109,5 +110,13 @@ static inline uint64_t gw_attr_u64(const struct nlattr *attr)
 
 /* For callbacks: records that the module's reply made no sense. */
 int gw_nl_bad_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* block.c: a GW_A_BLOCK nest (prefix NULL: the kind alone, timeout 0: none) */
+struct gw_prefix;
+void gw_block_put(struct nlmsghdr *nlh, uint8_t kind, const struct gw_prefix *prefix,
+		  uint32_t timeout);
+/* "ADDR/PLEN" of a GW_A_BLOCK's address and length; -1 when malformed. */
+int gw_block_format(uint8_t family, const struct nlattr *addr,
+		    const struct nlattr *plen, char *buf, size_t len);
 
 #endif /* GWCTL_NL_H */

@@ -53,6 +53,7 @@ struct parser {
 	unsigned int ndefines;
 	unsigned int nrules;
 	unsigned int nzones;
+	unsigned int nblock;
 	/* the files being read, outermost first, for loop detection */
 	struct file_id stack[GW_RF_INCLUDE_DEPTH + 1];
 	unsigned int depth;
@@ -691,6 +692,51 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 	return emit_rules(p, &r, toks[0].col);
 }
 
+/*
+ * block PREFIX|$define, never-block PREFIX|$define: one entry for each
+ * prefix.  Permanent only: timed entries are state, added by gwctl block.
+ */
+static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
+			   uint8_t kind)
+{
+	struct addr_list list = { .given = false };
+	struct gw_stmt *st;
+	unsigned int i;
+
+	if (need_word(p, toks, n, 0, "a prefix or $define"))
+		return -1;
+	if (opt_addr(p, &list, &toks[1]))
+		return -1;
+	if (n > 2 && toks[2].type == TOK_WORD && !strcmp(toks[2].text, "timeout"))
+		return perr(p, toks[2].col,
+			    "a rule file holds permanent entries only (gwctl block add PREFIX timeout S adds a timed one)");
+	if (check_end(p, toks, n, 2))
+		return -1;
+	if (p->nblock + list.count > GW_RF_BLOCK_MAX)
+		return perr(p, toks[0].col,
+			    "too many block and never-block entries (at most %u)",
+			    GW_RF_BLOCK_MAX);
+	for (i = 0; i < list.count; i++) {
+		st = new_stmt(p, GW_STMT_BLOCK, toks[0].col);
+		if (!st)
+			return -1;
+		st->block.kind = kind;
+		st->block.prefix = list.elems[i];
+	}
+	p->nblock += list.count;
+	return 0;
+}
+
+static int stmt_block(struct parser *p, struct token *toks, unsigned int n)
+{
+	return stmt_block_kind(p, toks, n, GW_BLOCK_KIND_BLOCK);
+}
+
+static int stmt_never_block(struct parser *p, struct token *toks, unsigned int n)
+{
+	return stmt_block_kind(p, toks, n, GW_BLOCK_KIND_NEVER);
+}
+
 static int load_one(struct parser *p, const char *path, unsigned int col);
 
 /* include "FILE": relative to the including file's directory. */
@@ -741,6 +787,8 @@ static const struct {
 	{ "set",	stmt_set },
 	{ "define",	stmt_define },
 	{ "include",	stmt_include },
+	{ "block",	stmt_block },
+	{ "never-block", stmt_never_block },
 };
 
 static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
@@ -761,7 +809,7 @@ static int parse_line(struct parser *p, const char *s, size_t len, char *scratch
 			return statements[i].parse(p, toks, n);
 	}
 	return perr(p, toks[0].col,
-		    "unknown keyword \"%s\" (iface, allow, set, define or include)",
+		    "unknown keyword \"%s\" (iface, allow, set, block, never-block, define or include)",
 		    toks[0].text);
 }
 

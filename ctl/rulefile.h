@@ -24,11 +24,14 @@
 #define GW_RF_RULES_MAX		4096
 #define GW_RF_ZONES_MAX		64
 #define GW_RF_VALUE_MAX		32
+/* The most block and never-block entries a load may stage (kmod/blocklist.h). */
+#define GW_RF_BLOCK_MAX		(1u << 20)
 
 enum gw_stmt_kind {
 	GW_STMT_IFACE,		/* iface DEV wan|lan */
 	GW_STMT_RULE,		/* allow PROTO [options] */
 	GW_STMT_SET,		/* set NAME VALUE */
+	GW_STMT_BLOCK,		/* block PREFIX, never-block PREFIX */
 };
 
 struct gw_rf_rule {
@@ -62,6 +65,10 @@ struct gw_stmt {
 			char name[GW_NAME_MAX];
 			char value[GW_RF_VALUE_MAX];
 		} set;
+		struct {
+			uint8_t kind;	/* enum gw_block_kind */
+			struct gw_prefix prefix;
+		} block;
 	};
 };
 

@@ -41,6 +41,7 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_SRC_OVERLOADED]		= "src_overloaded",
 	[GW_CTR_DROP_SRC_LIMIT]		= "drop_src_limit",
 	[GW_CTR_SRC_UNTRACKED]		= "src_untracked",
+	[GW_CTR_DROP_BLOCKED]		= "drop_blocked",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */

@@ -34,6 +34,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "flood.h"
+#include "blocklist.h"
 
 #define GW_SRC_WAYS	4
 #define GW_SRC_SETS	1024		/* 4096 sources, 160 KiB a namespace */
@@ -160,6 +161,16 @@ static struct gw_src_slot *gw_src_alloc(struct gw_src_set *set,
 	return best;
 }
 
+/*
+ * The never-block list exempts a source from the automatic limits: the
+ * admin's own addresses are never counted, never overloaded.  The one
+ * place the source limits ask, so that scan detection asks the same.
+ */
+bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr)
+{
+	return gw_never_block_match(gn, family, addr);
+}
+
 /* May a new inbound connection from @pkt's source start? */
 bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt)
 {
@@ -170,6 +181,9 @@ bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt)
 	bool ret = false;
 
 	if (!atomic_read(&gn->overload_count))
+		return false;
+	/* overloaded before it was put in the never-block list */
+	if (gw_src_exempt(gn, pkt->family, &pkt->saddr))
 		return false;
 	gw_src_prefix(&prefix, &pkt->saddr, pkt->family);
 	set = gw_src_set_of(gn, &prefix, pkt->family);
@@ -213,6 +227,8 @@ bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 	if (!max_conn && !rate_conn)
 		return true;
 	gw_flow_originator(flow, &addr, &port);
+	if (gw_src_exempt(gn, flow->key.family, addr))
+		return true;
 	gw_src_prefix(&prefix, addr, flow->key.family);
 	set = gw_src_set_of(gn, &prefix, flow->key.family);
 

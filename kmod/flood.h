@@ -35,6 +35,7 @@ struct gw_overload_info {
 
 int gw_flood_init(struct gw_net *gn);
 void gw_flood_exit(struct gw_net *gn);
+bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr);
 bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt);
 bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 		      const struct gw_rule *rule);

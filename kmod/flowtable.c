@@ -21,6 +21,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "flood.h"
+#include "blocklist.h"
 #include "core/flood.h"
 
 #define GW_BUCKET_LOCKS		256
@@ -620,6 +621,7 @@ static void gw_gc_worker(struct work_struct *work)
 	}
 	gn->gc_cursor = bucket;
 	gw_src_gc(gn);
+	gw_block_gc(gn);
 	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
 			   GW_GC_INTERVAL);
 }

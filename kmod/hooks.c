@@ -22,6 +22,7 @@
 #include "tcp_track.h"
 #include "udp_track.h"
 #include "icmp_track.h"
+#include "blocklist.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -49,6 +50,11 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 	/* Defragmentation runs before us: a lone fragment is an evasion. */
 	if (pkt.fragment) {
 		gw_count(gn, GW_CTR_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	/* whatever the flow state: a blocked source is cut off, silently */
+	if (gw_block_drop(gn, &pkt)) {
+		gw_count(gn, GW_CTR_DROP_BLOCKED);
 		return NF_DROP;
 	}
 	if (pkt.proto == IPPROTO_TCP)

@@ -19,6 +19,7 @@
 #include "zones.h"
 #include "flood.h"
 #include "txn.h"
+#include "blocklist.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -35,6 +36,7 @@ static int __net_init gw_net_init(struct net *net)
 	gn->net = net;
 	mutex_init(&gn->lock);
 	INIT_LIST_HEAD(&gn->rules);
+	gw_blocklist_init(gn);
 	gn->stats = alloc_percpu(struct gw_stats);
 	if (!gn->stats)
 		return -ENOMEM;
@@ -76,6 +78,7 @@ static void __net_exit gw_net_exit(struct net *net)
 	gw_flood_exit(gn);
 	gw_txn_net_exit(gn);
 	gw_rules_flush(gn);
+	gw_blocklist_exit(gn);
 	free_percpu(gn->stats);
 }
 

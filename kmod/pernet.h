@@ -17,6 +17,7 @@
 struct gw_ruleset;
 struct gw_flow_bucket;
 struct gw_src_set;
+struct gw_blocklist;
 
 /* Half-open counters by destination address+port, shared on collision. */
 #define GW_HALFOPEN_DST_SLOTS	4096
@@ -80,6 +81,9 @@ struct gw_net {
 	spinlock_t reset_lock;		/* the RST budget: */
 	u32 reset_stamp;		/* second it counts from (jiffies) */
 	u32 reset_used;			/* RSTs sent in it */
+
+	/* block and never-block lists (kmod/blocklist.c), by gw_block_kind */
+	struct gw_blocklist __rcu *block[__GW_BLOCK_KIND_MAX];
 
 	struct gw_stats __percpu *stats;
 

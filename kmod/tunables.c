@@ -5,6 +5,7 @@
 
 #include "pernet.h"
 #include "flowtable.h"
+#include "blocklist.h"
 
 /*
  * Timeouts are kept below 2^31 jiffies at any HZ, so the wrapping 32-bit
@@ -50,6 +51,8 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_OVERLOAD_TIMEOUT] = { "overload_timeout", "s", 1,
 				      GW_TIMEOUT_MAX },
 	[GW_TUN_OVERLOAD_FLUSH] = { "overload_flush", "0 off, 1 on", 0, 1 },
+	[GW_TUN_MAX_BLOCK_ENTRIES] = { "max_block_entries", "entries", 0,
+				       GW_BLOCK_ENTRIES_LIMIT },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -72,6 +75,7 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_HALFOPEN_RESET_RATE] = 1000,
 	[GW_TUN_MAX_SRC_CONN_RATE_SECONDS] = 10,
 	[GW_TUN_OVERLOAD_TIMEOUT] = 60,
+	[GW_TUN_MAX_BLOCK_ENTRIES] = 65536,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

@@ -36,6 +36,7 @@ enum gw_tunable {
 	GW_TUN_MAX_SRC_CONN_RATE_SECONDS,	/* S */
 	GW_TUN_OVERLOAD_TIMEOUT,	/* seconds a source stays overloaded */
 	GW_TUN_OVERLOAD_FLUSH,	/* 1: overloading closes its connections */
+	GW_TUN_MAX_BLOCK_ENTRIES,	/* block + never-block entries */
 	__GW_TUN_MAX,
 };
 

@@ -6,7 +6,8 @@
  * changed), then commits.  The commit replaces the ruleset with one RCU
  * pointer swap and the zones and tunables under the same gn->lock, so no
  * control-plane reader sees half a policy and the packet path sees the old
- * ruleset or the new one, never a mix.  Tracked flows are left alone.
+ * ruleset or the new one, never a mix.  Tracked flows are left alone,
+ * save those of a source the new blocklist blocks.
  *
  * A namespace has at most one open transaction, owned by the netlink
  * socket (portid) that began it and named by an id that is never reused:
@@ -24,6 +25,7 @@
 #include "txn.h"
 #include "rules.h"
 #include "zones.h"
+#include "blocklist.h"
 
 struct gw_txn {
 	u32 id;
@@ -33,12 +35,17 @@ struct gw_txn {
 	unsigned int nzones;
 	struct gw_zone_cfg zones[GW_MAX_ZONES];
 	u32 tunables[__GW_TUN_MAX];
+	/* permanent block and never-block entries, by gw_block_kind */
+	struct gw_block_staged block[__GW_BLOCK_KIND_MAX];
 };
 
 static void gw_txn_free(struct gw_txn *txn)
 {
 	struct gw_rule *rule, *tmp;
+	unsigned int k;
 
+	for (k = 0; k < __GW_BLOCK_KIND_MAX; k++)
+		gw_block_staged_free(&txn->block[k]);
 	/* staged rules were never published: no reader can hold them */
 	list_for_each_entry_safe(rule, tmp, &txn->rules, list) {
 		list_del(&rule->list);
@@ -169,9 +176,31 @@ int gw_txn_stage_tunable(struct gw_net *gn, u32 portid, u32 id,
 	return err;
 }
 
+/* A prefix given twice in one load counts once. */
+int gw_txn_stage_block(struct gw_net *gn, u32 portid, u32 id, u8 kind,
+		       u8 family, const union gw_addr *addr, u8 plen,
+		       struct netlink_ext_ack *extack)
+{
+	struct gw_txn *txn;
+	int err;
+
+	mutex_lock(&gn->lock);
+	txn = gw_txn_get(gn, portid, id, extack);
+	if (!txn) {
+		err = -ENOENT;
+	} else {
+		err = gw_block_stage(&txn->block[kind], family, addr, plen);
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG(extack, "too many block entries in one load");
+	}
+	mutex_unlock(&gn->lock);
+	return err;
+}
+
 int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 		  struct netlink_ext_ack *extack)
 {
+	struct gw_blocklist *block[__GW_BLOCK_KIND_MAX];
 	struct gw_txn *txn;
 	unsigned int i;
 	int err;
@@ -182,19 +211,30 @@ int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 		mutex_unlock(&gn->lock);
 		return -ENOENT;
 	}
-	/* the only step that can fail comes first: then nothing has changed */
+	/* the steps that can fail come first: then nothing has changed */
+	err = gw_block_prepare_locked(gn, txn->block,
+				      txn->tunables[GW_TUN_MAX_BLOCK_ENTRIES],
+				      block, extack);
+	if (err)
+		goto out;
 	err = gw_rules_replace_locked(gn, &txn->rules, txn->nrules);
 	if (err) {
+		for (i = 0; i < __GW_BLOCK_KIND_MAX; i++)
+			kvfree(block[i]);
 		NL_SET_ERR_MSG(extack, "out of memory publishing the ruleset");
 	} else {
 		gw_zones_replace_locked(gn, txn->zones, txn->nzones);
 		for (i = 0; i < __GW_TUN_MAX; i++)
 			WRITE_ONCE(gn->tunables[i], txn->tunables[i]);
+		gw_block_publish_locked(gn, block);
 	}
+out:
 	/* committed or not, the transaction is over */
 	gn->txn = NULL;
 	mutex_unlock(&gn->lock);
 	gw_txn_free(txn);
+	if (!err)
+		gw_block_flush_flows(gn);
 	return err;
 }
 

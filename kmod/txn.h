@@ -5,6 +5,7 @@
 #include <linux/netlink.h>
 
 #include "pernet.h"
+#include "core/parse.h"
 
 struct gw_rule;
 
@@ -23,6 +24,9 @@ int gw_txn_stage_zone(struct gw_net *gn, u32 portid, u32 id,
 int gw_txn_stage_tunable(struct gw_net *gn, u32 portid, u32 id,
 			 unsigned int tunable, u32 value,
 			 struct netlink_ext_ack *extack);
+int gw_txn_stage_block(struct gw_net *gn, u32 portid, u32 id, u8 kind,
+			u8 family, const union gw_addr *addr, u8 plen,
+			struct netlink_ext_ack *extack);
 int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 		  struct netlink_ext_ack *extack);
 int gw_txn_abort(struct gw_net *gn, u32 portid, u32 id,

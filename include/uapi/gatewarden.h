@@ -57,6 +57,17 @@ enum gw_cmd {
 	 * GW_A_EVENT_SEQ, and what changed (see enum gw_event).
 	 */
 	GW_CMD_EVENT,
+	/*
+	 * The blocklist and the never-block list (GW_A_BLOCK, whose
+	 * GW_BLOCK_A_KIND says which).  ADD: kind, family, address, prefix
+	 * length, and for a block entry an optional timeout; DEL: the same
+	 * without the timeout; GET dumps both lists; FLUSH empties the list
+	 * of the kind given (GW_A_BLOCK with only GW_BLOCK_A_KIND).
+	 */
+	GW_CMD_BLOCK_ADD,
+	GW_CMD_BLOCK_DEL,
+	GW_CMD_BLOCK_GET,	/* dump: GW_A_BLOCK */
+	GW_CMD_BLOCK_FLUSH,
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -90,6 +101,7 @@ enum gw_attr {
 	GW_A_EVENT,		/* u8: enum gw_event */
 	GW_A_EVENT_SEQ,		/* u64: per namespace, 1 for the first event */
 	GW_A_STATS_RESET,	/* flag, in GW_CMD_STATS_GET: zero after reading */
+	GW_A_BLOCK,		/* nest: enum gw_block_attr */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -103,6 +115,9 @@ enum gw_event {
 	GW_EVENT_ZONE_SET,	/* GW_A_IFNAME, GW_A_ZONE */
 	GW_EVENT_ZONE_DELETED,	/* GW_A_IFNAME */
 	GW_EVENT_TUNABLE_SET,	/* GW_A_TUNABLE (name, value) */
+	GW_EVENT_BLOCK_ADDED,	/* GW_A_BLOCK */
+	GW_EVENT_BLOCK_DELETED,	/* GW_A_BLOCK */
+	GW_EVENT_BLOCK_FLUSHED,	/* GW_A_BLOCK (kind only) */
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -226,6 +241,30 @@ enum gw_overload_attr {
 };
 #define GW_OVERLOAD_A_MAX (__GW_OVERLOAD_A_MAX - 1)
 
+/* Which list a GW_A_BLOCK is about. */
+enum gw_block_kind {
+	GW_BLOCK_KIND_BLOCK,	/* drop everything from these sources */
+	GW_BLOCK_KIND_NEVER,	/* never block or overload these */
+	__GW_BLOCK_KIND_MAX,
+};
+#define GW_BLOCK_KIND_MAX (__GW_BLOCK_KIND_MAX - 1)
+
+/* A blocklist or never-block entry. */
+enum gw_block_attr {
+	GW_BLOCK_A_UNSPEC,
+	GW_BLOCK_A_KIND,	/* u8: enum gw_block_kind */
+	GW_BLOCK_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	GW_BLOCK_A_ADDR,	/* binary: 4 or 16 bytes, host bits clear */
+	GW_BLOCK_A_PLEN,	/* u8: 0-32 or 0-128 */
+	GW_BLOCK_A_TIMEOUT,	/* u32: seconds (block entries only); none: permanent */
+	GW_BLOCK_A_REMAINING,	/* u32, in replies: seconds until it expires */
+	__GW_BLOCK_A_MAX,
+};
+#define GW_BLOCK_A_MAX (__GW_BLOCK_A_MAX - 1)
+
+/* Longest timeout of a block entry, in seconds (about 11 days). */
+#define GW_BLOCK_TIMEOUT_MAX	1000000
+
 /* Highest max-src-conn and N of max-src-conn-rate N/S; highest S. */
 #define GW_SRC_CONN_MAX		30000
 #define GW_SRC_RATE_SECONDS_MAX	3600
@@ -264,6 +303,7 @@ enum gw_counter {
 	GW_CTR_SRC_OVERLOADED,		/* sources put in the overload list */
 	GW_CTR_DROP_SRC_LIMIT,		/* handshake over max_src_conn(_rate) */
 	GW_CTR_SRC_UNTRACKED,		/* source table full: source not limited */
+	GW_CTR_DROP_BLOCKED,		/* from a blocklisted source */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

@@ -16,14 +16,17 @@
 #include <linux/socket.h>
 #include <linux/in.h>
 #include <asm/byteorder.h>
+#include <linux/sort.h>
 
 #define gw_ntohs(x)	be16_to_cpu(x)
 #define gw_ntohl(x)	be32_to_cpu(x)
 #define gw_htonl(x)	cpu_to_be32(x)
 #define gw_htons(x)	cpu_to_be16(x)
+#define gw_sort(base, n, size, cmp)	sort(base, n, size, cmp, NULL)
 
 #else /* userspace */
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -43,6 +46,7 @@ typedef uint32_t __be32;
 #define gw_ntohl(x)	ntohl(x)
 #define gw_htonl(x)	htonl(x)
 #define gw_htons(x)	htons(x)
+#define gw_sort(base, n, size, cmp)	qsort(base, n, size, cmp)
 
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)

@@ -74,6 +74,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			case GW_STMT_SET:
 				CHECK(st->set.name[0] && st->set.value[0], "set");
 				break;
+			case GW_STMT_BLOCK:
+				CHECK(st->block.kind <= GW_BLOCK_KIND_MAX, "block kind");
+				CHECK((st->block.prefix.family == AF_INET &&
+				       st->block.prefix.plen <= 32) ||
+				      (st->block.prefix.family == AF_INET6 &&
+				       st->block.prefix.plen <= 128), "block prefix");
+				break;
 			default:
 				CHECK(0, "kind %d", st->kind);
 			}

@@ -136,6 +136,48 @@ TEST(define_expands_per_family)
 	EXPECT_ERROR("define 1x = { 192.0.2.0/24 }\n", 1, 8, "invalid name");
 }
 
+TEST(block_statements)
+{
+	const char *text =
+		"define bad_hosts = { 203.0.113.7, 2001:db8:bad::/48 }\n"
+		"block 198.51.100.0/24\n"
+		"block $bad_hosts\n"
+		"never-block 198.51.100.7\n"
+		"  never-block 2001:db8::/32 # us\n";
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	const struct gw_stmt *st;
+
+	assert_int_equal(parse(text, &out, &err), 0);
+	assert_int_equal(out.count, 5);
+	st = out.stmts;
+	assert_int_equal(st[0].kind, GW_STMT_BLOCK);
+	assert_int_equal(st[0].block.kind, GW_BLOCK_KIND_BLOCK);
+	assert_prefix(&st[0].block.prefix, AF_INET, "198.51.100.0", 24);
+	assert_int_equal(st[1].block.kind, GW_BLOCK_KIND_BLOCK);
+	assert_prefix(&st[1].block.prefix, AF_INET, "203.0.113.7", 32);
+	assert_prefix(&st[2].block.prefix, AF_INET6, "2001:db8:bad::", 48);
+	assert_int_equal(st[2].line, 3);
+	assert_int_equal(st[3].kind, GW_STMT_BLOCK);
+	assert_int_equal(st[3].block.kind, GW_BLOCK_KIND_NEVER);
+	assert_prefix(&st[3].block.prefix, AF_INET, "198.51.100.7", 32);
+	assert_int_equal(st[4].block.kind, GW_BLOCK_KIND_NEVER);
+	assert_prefix(&st[4].block.prefix, AF_INET6, "2001:db8::", 32);
+	assert_int_equal(st[4].col, 3);
+	gw_policy_text_free(&out);
+
+	EXPECT_ERROR("block\n", 1, 6, "needs a prefix or $define");
+	EXPECT_ERROR("block 203.0.113.1/24\n", 1, 7, "host bits");
+	EXPECT_ERROR("block 203.0.113.0/33\n", 1, 7, "invalid prefix length");
+	EXPECT_ERROR("never-block 2001:db8::/129\n", 1, 13, "invalid prefix length");
+	EXPECT_ERROR("block bogus\n", 1, 7, "is not an IPv4 or IPv6 prefix");
+	EXPECT_ERROR("block $nobody\n", 1, 7, "\"nobody\" is not defined");
+	EXPECT_ERROR("block 192.0.2.1 192.0.2.2\n", 1, 17, "unexpected 192.0.2.2");
+	EXPECT_ERROR("block 192.0.2.1 timeout 60\n", 1, 17, "permanent entries only");
+	EXPECT_ERROR("never-block { 192.0.2.1 }\n", 1, 13, "expected a prefix or $define");
+	EXPECT_ERROR("blocks 192.0.2.1\n", 1, 1, "unknown keyword \"blocks\"");
+}
+
 TEST(unknown_keyword)
 {
 	EXPECT_ERROR("iface wan0 wan\n  alow tcp port 22\n", 2, 3,
@@ -377,6 +419,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(source_limits),
 	cmocka_unit_test(define_expands_per_family),
 	cmocka_unit_test(unknown_keyword),
+	cmocka_unit_test(block_statements),
 	cmocka_unit_test(bad_prefix),
 	cmocka_unit_test(bad_ports),
 	cmocka_unit_test(bad_strings_and_sets),

@@ -60,12 +60,24 @@ for lan in "$LAN4" "$LAN6"; do
 done
 
 # ---- save | load is a fixed point --------------------------------------------
+gw_must gwctl_in "$NS_GW" block add 198.51.100.128/25
+gw_must gwctl_in "$NS_GW" block add 2001:db8:bad::/48
+gw_must gwctl_in "$NS_GW" never-block add 198.51.100.200
+gw_must gwctl_in "$NS_GW" block add 198.51.100.7 timeout 600
 s1=$(save)
 assert_ok "save's output loads back" bash -c "ip netns exec $NS_GW $GWCTL save | ip netns exec $NS_GW $GWCTL load -"
 s2=$(save)
 assert_eq "save | load | save gives the same text" "$s1" "$s2"
 assert_ok "save prints the rules in the language" grep -qF "allow tcp to $LAN4 port 8080 comment \"lan \\\"web\\\"\"" <<<"$s1"
 assert_ok "save keeps a rule's source limits" grep -qF "allow tcp to $LAN4 port 8082 max-src-conn 50 max-src-conn-rate 20/5" <<<"$s1"
+assert_ok "save prints the permanent block entries" grep -qx "block 198.51.100.128/25" <<<"$s1"
+assert_ok "of both families" grep -qx "block 2001:db8:bad::/48" <<<"$s1"
+assert_ok "and the never-block list" grep -qx "never-block 198.51.100.200/32" <<<"$s1"
+assert_fail "but not a timed block entry" grep -q "198.51.100.7" <<<"$s1"
+assert_ok "which the load kept" \
+	bash -c "ip netns exec $NS_GW $GWCTL block list | grep -q '^198.51.100.7/32 .*timeout 600s'"
+gw_must gwctl_in "$NS_GW" block flush
+gw_must gwctl_in "$NS_GW" never-block flush
 
 # ---- a load never cuts a tracked connection ----------------------------------
 rm -f "$F/ready" "$F/gate"

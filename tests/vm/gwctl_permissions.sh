@@ -24,14 +24,19 @@ printf 'iface eth0 wan\nallow tcp port 22\n' >"$bin/p.rules"
 chmod 755 "$bin" "$bin/gwctl" "$bin/genl_subscribe.py"
 chmod 644 "$bin/p.rules" "$bin/genl.py"
 
-before=$("$GWCTL" -j rule list; "$GWCTL" -j iface list; "$GWCTL" -j get)
+gw_must "$GWCTL" block add 192.0.2.8
+gw_must "$GWCTL" never-block add 192.0.2.10
+before=$("$GWCTL" -j rule list; "$GWCTL" -j iface list; "$GWCTL" -j get
+	"$GWCTL" -j block list; "$GWCTL" -j never-block list)
 
 commands=(
 	"version" "status" "stats" "iface list" "iface add eth0 wan"
 	"iface del gwtest0" "rule list" "rule add allow tcp port 22"
 	"rule del 1" "rule flush" "conn list" "conn flush" "get"
 	"set tcp_close 5" "load $bin/p.rules" "load -c $bin/p.rules" "save"
-	"monitor"
+	"monitor" "block list" "block add 192.0.2.9" "block add 192.0.2.9 timeout 5"
+	"block del 192.0.2.9" "block flush" "never-block list" "never-block add 192.0.2.9"
+	"never-block del 192.0.2.9" "never-block flush"
 )
 unprivileged=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
 for who in unprivileged userns_root; do
@@ -56,7 +61,8 @@ assert_eq "an unprivileged client cannot join the events group ($out)" "errno=1"
 out=$(/usr/bin/python3 "$bin/genl_subscribe.py" 2>&1)
 assert_eq "root can" "subscribed" "$out"
 
-after=$("$GWCTL" -j rule list; "$GWCTL" -j iface list; "$GWCTL" -j get)
+after=$("$GWCTL" -j rule list; "$GWCTL" -j iface list; "$GWCTL" -j get
+	"$GWCTL" -j block list; "$GWCTL" -j never-block list)
 assert_eq "nothing changed" "$before" "$after"
 assert_ok "root may do what nobody else may" "$GWCTL" rule add allow tcp port 22
 assert_ok "root may load" "$GWCTL" load "$bin/p.rules"

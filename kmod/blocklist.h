@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_BLOCKLIST_H
+#define _GW_BLOCKLIST_H
+
+#include <linux/netlink.h>
+
+#include "core/blocklist.h"
+
+struct gw_net;
+struct gw_pkt;
+
+/* Highest max_block_entries: 2^20 entries, 28 MiB a namespace. */
+#define GW_BLOCK_ENTRIES_LIMIT	(1U << 20)
+
+/* One published list: immutable, replaced whole under gn->lock. */
+struct gw_blocklist {
+	struct rcu_head rcu;
+	struct gw_block_table t;
+	struct gw_block_entry entries[];
+};
+
+void gw_blocklist_init(struct gw_net *gn);
+void gw_blocklist_exit(struct gw_net *gn);
+
+/* Packet path, under RCU: drop everything from this source? */
+bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt);
+/*
+ * The admin's "never lock me out" list: a source in it is never blocked,
+ * never overloaded by the source limits, and (later) never a scanner.
+ * Any context; takes the RCU read lock itself.
+ */
+bool gw_never_block_match(struct gw_net *gn, u8 family,
+			  const union gw_addr *addr);
+
+/* Control plane.  @timeout 0: a permanent entry. */
+int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
+		 const union gw_addr *addr, u8 plen, u32 timeout,
+		 struct netlink_ext_ack *extack);
+int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
+		 const union gw_addr *addr, u8 plen,
+		 struct netlink_ext_ack *extack);
+void gw_block_flush(struct gw_net *gn, u8 kind);
+/* The live entry at index *@pos of @kind's list or after; false at the end. */
+bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
+		  struct gw_block_entry *out, u32 *remaining);
+u32 gw_block_count(struct gw_net *gn, u8 kind);
+/* From the collector: drop expired entries (lookups already skip them). */
+void gw_block_gc(struct gw_net *gn);
+
+/*
+ * A load (txn.c): build the lists the staged entries make, keeping the
+ * timed block entries of now, then publish them with the rest of the
+ * policy.  Prepare can fail and changes nothing; publish cannot fail.
+ */
+struct gw_block_staged {
+	struct gw_block_entry *entry;
+	u32 count;
+	u32 cap;
+};
+
+int gw_block_stage(struct gw_block_staged *st, u8 family,
+		   const union gw_addr *addr, u8 plen);
+void gw_block_staged_free(struct gw_block_staged *st);
+int gw_block_prepare_locked(struct gw_net *gn,
+			    struct gw_block_staged *staged, u32 max_entries,
+			    struct gw_blocklist **lists,
+			    struct netlink_ext_ack *extack);
+void gw_block_publish_locked(struct gw_net *gn, struct gw_blocklist **lists);
+/* After a publish, outside gn->lock: cut the flows of blocked sources. */
+void gw_block_flush_flows(struct gw_net *gn);
+
+#endif /* _GW_BLOCKLIST_H */
