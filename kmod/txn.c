@@ -24,6 +24,7 @@
 #include "txn.h"
 #include "rules.h"
 #include "zones.h"
+#include "reload.h"
 
 struct gw_txn {
 	u32 id;
@@ -195,6 +196,9 @@ int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 	gn->txn = NULL;
 	mutex_unlock(&gn->lock);
 	gw_txn_free(txn);
+	/* with reload_policy close (this load's), shut what it disallows */
+	if (!err)
+		gw_reload_apply(gn);
 	return err;
 }
 
