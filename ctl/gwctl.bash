@@ -28,7 +28,7 @@ _gwctl()
 	fi
 
 	local verb=${words[objidx + 1]}
-	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other"
+	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other reload_policy"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in
@@ -71,6 +71,8 @@ _gwctl()
 			COMPREPLY=($(compgen -W "$tunables" -- "$cur"))
 		elif [[ $obj == set && $prev == tcp_pickup ]]; then
 			COMPREPLY=($(compgen -W "strict loose" -- "$cur"))
+		elif [[ $obj == set && $prev == reload_policy ]]; then
+			COMPREPLY=($(compgen -W "expire close" -- "$cur"))
 		fi
 		;;
 	load)
