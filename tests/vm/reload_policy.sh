@@ -57,6 +57,9 @@ ended() { grep -qxE 'reset|eof' "$F/$1/out"; }
 server_let_go() {
 	! ip netns exec "$1" ss -Htn state established "( sport = :$2 )" | grep -qF "$3"
 }
+# counter_above NAME N: gw's counter NAME is above N.
+# shellcheck disable=SC2317 # called through wait_until
+counter_above() { [ "$(gw_counter "$NS_GW" "$1")" -gt "$2" ]; }
 policy() { # FILE [LINES...]: the zones, then the lines
 	local file=$1
 	shift
@@ -162,6 +165,33 @@ for v in 4 6; do
 	assert_ok "rule del: the connection to ${!lan}:8081 (its rule stays) still works" \
 		exchange "b$v" 3
 done
+# Under tcp_pickup loose an inside segment adopts a connection it finds no
+# flow for: on the closed one it must not.  A forged ACK from the server's
+# side of the closed connection to 192.0.2.2:8082 (raw socket, IPv4).
+gw_must gwctl_in "$NS_GW" set tcp_pickup loose
+cport=$(gwctl_in "$NS_GW" -j conn list | jq -er '[.flows[] | select(.dport == 8082 and .closed == true and (.src | contains(".")))][0].sport')
+picked=$(gw_counter "$NS_GW" flow_picked_up)
+before=$(gw_counter "$NS_GW" drop_policy_closed)
+gw_must ip netns exec "$NS_LAN" /usr/bin/python3 -c '
+import socket, struct, sys
+src, dst, sport, dport = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+hdr = struct.pack("!HHIIBBHHH", sport, dport, 12345, 67890, 5 << 4, 0x10, 65535, 0, 0)
+pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(hdr))
+data = pseudo + hdr
+csum = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+while csum >> 16:
+    csum = (csum & 0xffff) + (csum >> 16)
+hdr = hdr[:16] + struct.pack("!H", ~csum & 0xffff) + hdr[18:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+s.sendto(hdr, (dst, 0))
+' "$LAN4" "$OUT4" 8082 "$cport"
+assert_ok "loose: the server side's ACK on the closed connection is dropped" \
+	wait_until 5 counter_above drop_policy_closed "$before"
+assert_eq "loose: and does not adopt the connection again" "$picked" "$(gw_counter "$NS_GW" flow_picked_up)"
+assert_ok "loose: the flow is still [closed]" \
+	bash -c "ip netns exec $NS_GW $GWCTL -j conn list | jq -e '[.flows[] | select(.sport == $cport and .dport == 8082 and .closed == true)] | length == 1'"
+gw_must gwctl_in "$NS_GW" set tcp_pickup strict
+
 closed=$(gw_counter "$NS_GW" policy_closed)
 gw_must gwctl_in "$NS_GW" rule flush
 for v in 4 6; do
