@@ -42,6 +42,8 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_DROP_SRC_LIMIT]		= "drop_src_limit",
 	[GW_CTR_SRC_UNTRACKED]		= "src_untracked",
 	[GW_CTR_DROP_BLOCKED]		= "drop_blocked",
+	[GW_CTR_POLICY_CLOSED]		= "policy_closed",
+	[GW_CTR_DROP_POLICY_CLOSED]	= "drop_policy_closed",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */

@@ -29,6 +29,7 @@ static const struct tunable_words {
 	unsigned int count;
 } tunable_words[] = {
 	{ "tcp_pickup", (const char *const[]){ "strict", "loose" }, 2 },
+	{ "reload_policy", (const char *const[]){ "expire", "close" }, 2 },
 };
 
 static const struct tunable_words *find_words(const char *name)

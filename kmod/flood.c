@@ -234,7 +234,7 @@ bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 
 	/* bucket, then set: the order gw_src_conn_close() runs in */
 	spin_lock_bh(bucket_lock);
-	if (flow->dead) {
+	if (flow->dead || (flow->flags & GW_FLOW_CLOSED)) {
 		spin_unlock_bh(bucket_lock);
 		return true;
 	}
@@ -471,6 +471,40 @@ void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset)
 	reset->server_port = port;
 	reset->family = flow->key.family;
 	reset->seq = READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end);
+	reset->with_ack = 0;
+	reset->ack = 0;
+}
+
+/*
+ * The resets that close the TCP @flow at both ends (reload_policy close),
+ * with the sequence numbers the tracker saw: how many it filled in (0 or
+ * 2).  Caller holds the flow's bucket lock.
+ */
+unsigned int gw_reset_close_prepare(struct gw_flow *flow,
+				    struct gw_reset reset[2])
+{
+	struct gw_tcp_close seqs;
+	bool ok;
+
+	if (flow->key.proto != IPPROTO_TCP)
+		return 0;
+	/* bucket lock, then flow lock; no path nests them the other way */
+	spin_lock(&flow->lock);
+	ok = gw_tcp_close_resets(&flow->tcp, &seqs);
+	spin_unlock(&flow->lock);
+	if (!ok)
+		return 0;
+	gw_reset_fill(flow, &reset[0]);
+	reset[0].seq = seqs.to_responder_seq;
+	reset[1].client = reset[0].server;
+	reset[1].client_port = reset[0].server_port;
+	reset[1].server = reset[0].client;
+	reset[1].server_port = reset[0].client_port;
+	reset[1].family = reset[0].family;
+	reset[1].seq = seqs.to_originator_seq;
+	reset[1].with_ack = 1;
+	reset[1].ack = seqs.to_originator_ack;
+	return 2;
 }
 
 /*
@@ -490,6 +524,10 @@ static void gw_reset_tcphdr(struct sk_buff *skb, const struct gw_reset *r)
 	th->seq = htonl(r->seq);
 	th->doff = sizeof(*th) / 4;
 	th->rst = 1;
+	if (r->with_ack) {
+		th->ack = 1;
+		th->ack_seq = htonl(r->ack);
+	}
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = (unsigned char *)th - skb->head;
 	skb->csum_offset = offsetof(struct tcphdr, check);
@@ -579,7 +617,6 @@ void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
 	u32 rate = gw_tunable(gn, GW_TUN_HALFOPEN_RESET_RATE);
 	u32 now = (u32)jiffies;
 	bool allowed;
-	int err;
 
 	if (!rate)
 		return;
@@ -592,14 +629,20 @@ void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
 	if (allowed)
 		gn->reset_used++;
 	spin_unlock_bh(&gn->reset_lock);
-	if (!allowed)
-		return;
+	if (allowed && gw_reset_xmit(gn, reset))
+		gw_count(gn, GW_CTR_HALFOPEN_RESET);
+}
+
+/* Send @reset now, with no budget; true if it left. */
+bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset)
+{
+	int err;
+
 	local_bh_disable();
 	if (reset->family == AF_INET)
 		err = gw_reset_send4(gn->net, reset);
 	else
 		err = gw_reset_send6(gn->net, reset);
 	local_bh_enable();
-	if (err >= 0)
-		gw_count(gn, GW_CTR_HALFOPEN_RESET);
+	return err >= 0;
 }

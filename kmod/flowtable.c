@@ -50,6 +50,8 @@
 #define GW_EVICT_MAX_BUCKETS	1024
 /* RSTs one collector slice sends for the handshakes it expires. */
 #define GW_GC_RESETS_PER_BUCKET	8
+/* Flows reload_policy closes under one hold of a bucket lock. */
+#define GW_CLOSE_BATCH		4
 
 static struct kmem_cache *gw_flow_cache __read_mostly;
 /* "table full" is logged once a minute at most, in all namespaces */
@@ -157,6 +159,9 @@ static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 
 	if (flow->key.proto != IPPROTO_TCP)
 		return gw_pseudo_timeout_jiffies(gn, flow);
+	/* both ends were reset: remembered as TIME_WAIT remembers */
+	if (gw_flow_closed(flow))
+		return gw_tunable(gn, GW_TUN_TCP_TIME_WAIT) * HZ;
 	state = READ_ONCE(flow->tcp.state);
 	if (state > GW_TCP_STATE_MAX)
 		state = GW_TCP_CLOSE;
@@ -352,7 +357,7 @@ static bool gw_flow_evictable(const struct gw_net *gn,
 	case GW_EVICT_HALFOPEN:
 		return READ_ONCE(flow->halfopen);
 	case GW_EVICT_EARLY:
-		if (READ_ONCE(flow->halfopen) ||
+		if (READ_ONCE(flow->halfopen) || gw_flow_closed(flow) ||
 		    gw_flow_expired(gn, flow, now))
 			return true;
 		if (flow->key.proto != IPPROTO_TCP)
@@ -471,6 +476,19 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 }
 
 /*
+ * May the new flow (@flags, @tcp) take the place of the closed @old?  Only
+ * one a rule admitted just now, or a TCP connection opened by a SYN: never
+ * a pickup or a datagram from inside, which would open again the very
+ * connection reload_policy closed.
+ */
+static bool gw_flow_reopens_closed(u8 flags, const struct gw_tcp_conn *tcp)
+{
+	if (flags & GW_FLOW_INBOUND)
+		return true;
+	return tcp && !(tcp->flags & GW_TCP_CONN_PICKED_UP);
+}
+
+/*
  * Create the flow for @key: a TCP one in state @tcp, or a pseudo-connection
  * when @tcp is NULL.  An expired or finished entry for the same tuple is
  * replaced.  If another CPU inserted a live entry for the tuple first, that
@@ -479,7 +497,8 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
  */
 static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 				      const struct gw_flow_key *key, u32 hash,
-				      u8 flags, const struct gw_tcp_conn *tcp,
+				      u8 flags, int in_ifindex,
+				      const struct gw_tcp_conn *tcp,
 				      enum gw_counter *why, bool *raced)
 {
 	unsigned int bucket = hash & (gn->nbuckets - 1);
@@ -520,12 +539,23 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	flow->flags = flags;
 	flow->dead = 0;
 	flow->halfopen = halfopen;
+	flow->in_ifindex = in_ifindex;
 
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(old, tmp, head, node) {
 		if (!gw_flow_key_equal(&old->key, key))
 			continue;
-		if (!gw_flow_replaceable(gn, old, now)) {
+		if (gw_flow_closed(old) && !gw_flow_expired(gn, old, now) &&
+		    !gw_flow_reopens_closed(flags, tcp)) {
+			/* the inside end insists: keep the tuple shut longer */
+			WRITE_ONCE(old->last_seen, now);
+			spin_unlock_bh(lock);
+			atomic_dec(&gn->flow_count);
+			kmem_cache_free(gw_flow_cache, flow);
+			*why = GW_CTR_DROP_POLICY_CLOSED;
+			return NULL;
+		}
+		if (!gw_flow_closed(old) && !gw_flow_replaceable(gn, old, now)) {
 			spin_unlock_bh(lock);
 			atomic_dec(&gn->flow_count);
 			kmem_cache_free(gw_flow_cache, flow);
@@ -545,18 +575,23 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	return flow;
 }
 
+/* @in_ifindex: where an inbound flow came in, 0 for an outbound one. */
 struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
-			    u32 hash, u8 flags, const struct gw_tcp_conn *tcp,
+			    u32 hash, u8 flags, int in_ifindex,
+			    const struct gw_tcp_conn *tcp,
 			    enum gw_counter *why, bool *raced)
 {
-	return gw_flow_insert(gn, key, hash, flags, tcp, why, raced);
+	return gw_flow_insert(gn, key, hash, flags, in_ifindex, tcp, why,
+			      raced);
 }
 
 struct gw_flow *gw_flow_add_pseudo(struct gw_net *gn,
 				   const struct gw_flow_key *key, u32 hash,
-				   u8 flags, enum gw_counter *why, bool *raced)
+				   u8 flags, int in_ifindex,
+				   enum gw_counter *why, bool *raced)
 {
-	return gw_flow_insert(gn, key, hash, flags, NULL, why, raced);
+	return gw_flow_insert(gn, key, hash, flags, in_ifindex, NULL, why,
+			      raced);
 }
 
 /* Forget @flow now (a reset before any reply), unless already gone. */
@@ -660,6 +695,77 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
 			cond_resched();
 	}
+}
+
+/*
+ * Make @flow a tombstone (GW_FLOW_CLOSED): it leaves the half-open and
+ * per-source budgets at once, and lives on, for its timeout from now,
+ * only to keep its tuple shut.  Caller holds the bucket lock.
+ */
+static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
+				 u32 now)
+{
+	WRITE_ONCE(flow->flags, flow->flags | GW_FLOW_CLOSED);
+	WRITE_ONCE(flow->last_seen, now);
+	gw_flow_halfopen_release(gn, flow);
+	if (flow->flags & GW_FLOW_SRC_COUNTED) {
+		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);
+		gw_src_conn_close(gn, flow);
+	}
+}
+
+/*
+ * Close every live flow @match selects (reload_policy close), in process
+ * context: each becomes a tombstone, and a TCP one is reset at both ends
+ * once its bucket lock is dropped (the reset toward wan passes our own
+ * POST_ROUTING hook because the tombstone lets resets out).  A bucket lock
+ * is held for at most GW_CLOSE_BATCH closures.  Returns how many it closed.
+ */
+unsigned int gw_flowtable_close_if(struct gw_net *gn,
+				   bool (*match)(const struct gw_flow *flow,
+						 void *arg),
+				   void *arg)
+{
+	struct gw_reset resets[2 * GW_CLOSE_BATCH];
+	unsigned int bucket, closed = 0, batch, nresets, i;
+	struct gw_flow *flow;
+	bool more;
+
+	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
+		spinlock_t *lock = gw_bucket_lock(gn, bucket);
+
+		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
+			cond_resched();
+		if (hlist_empty(&gn->buckets[bucket]))
+			continue;
+		do {
+			u32 now = (u32)jiffies;
+
+			batch = 0;
+			nresets = 0;
+			more = false;
+			spin_lock_bh(lock);
+			hlist_for_each_entry(flow, &gn->buckets[bucket], node) {
+				if (gw_flow_closed(flow) ||
+				    gw_flow_expired(gn, flow, now) ||
+				    !match(flow, arg))
+					continue;
+				if (batch == GW_CLOSE_BATCH) {
+					more = true;
+					break;
+				}
+				nresets += gw_reset_close_prepare(flow,
+							&resets[nresets]);
+				gw_flow_close_locked(gn, flow, now);
+				batch++;
+			}
+			spin_unlock_bh(lock);
+			for (i = 0; i < nresets; i++)
+				gw_reset_xmit(gn, &resets[i]);
+			closed += batch;
+		} while (more);
+	}
+	return closed;
 }
 
 bool gw_flow_filter_match(const struct gw_flow_filter *f,

@@ -21,6 +21,13 @@ struct gw_net;
 #define GW_FLOW_INBOUND		BIT(1)
 /* Counted in its source's established connections (kmod/flood.c). */
 #define GW_FLOW_SRC_COUNTED	BIT(2)
+/*
+ * Closed by reload_policy close: a tombstone until it expires.  Nothing
+ * from outside passes on it (a packet is judged as if there were no flow),
+ * and what the inside end sends on it is dropped, so the connection cannot
+ * be opened again from inside by its next packet.
+ */
+#define GW_FLOW_CLOSED		BIT(3)
 
 /*
  * One tracked connection.  Found under RCU with no lock; its state changes
@@ -41,7 +48,15 @@ struct gw_flow {
 	u8 flags;		/* GW_FLOW_* */
 	u8 dead;
 	u8 halfopen;		/* counted in the half-open budgets */
-	struct rcu_head rcu;
+	union {
+		/*
+		 * An inbound flow's input interface, for a rule change to
+		 * judge it again.  Only read under the bucket lock while the
+		 * flow is linked: @rcu is only written once it is unlinked.
+		 */
+		int in_ifindex;
+		struct rcu_head rcu;
+	};
 };
 
 int gw_flowtable_module_init(void);
@@ -56,6 +71,10 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),
 			   void *arg);
 spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash);
+unsigned int gw_flowtable_close_if(struct gw_net *gn,
+				   bool (*match)(const struct gw_flow *flow,
+						 void *arg),
+				   void *arg);
 
 /* Which flows "gwctl conn list|count|flush src A dst B proto P state S" means. */
 struct gw_flow_filter {
@@ -79,11 +98,13 @@ u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 			       const struct gw_flow_key *key, u32 hash);
 struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
-			    u32 hash, u8 flags, const struct gw_tcp_conn *tcp,
+			    u32 hash, u8 flags, int in_ifindex,
+			    const struct gw_tcp_conn *tcp,
 			    enum gw_counter *why, bool *raced);
 struct gw_flow *gw_flow_add_pseudo(struct gw_net *gn,
 				   const struct gw_flow_key *key, u32 hash,
-				   u8 flags, enum gw_counter *why, bool *raced);
+				   u8 flags, int in_ifindex,
+				   enum gw_counter *why, bool *raced);
 void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash);
 bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
 		     u32 now);
@@ -94,6 +115,11 @@ void gw_flow_responder(const struct gw_flow *flow, const union gw_addr **addr,
 		       u16 *port);
 void gw_flow_originator(const struct gw_flow *flow,
 			const union gw_addr **addr, u16 *port);
+
+static inline bool gw_flow_closed(const struct gw_flow *flow)
+{
+	return unlikely(READ_ONCE(flow->flags) & GW_FLOW_CLOSED);
+}
 
 static inline enum gw_dir gw_flow_dir(const struct gw_flow *flow,
 				      bool src_first)

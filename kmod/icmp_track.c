@@ -50,7 +50,7 @@ static bool gw_icmp_error_tracked(struct gw_net *gn, const struct gw_pkt *pkt,
 		return false;
 	src_first = gw_flow_key_from_pkt(&key, inner);
 	flow = gw_flow_lookup(gn, &key, gw_flow_hash(gn, &key));
-	if (!flow)
+	if (!flow || gw_flow_closed(flow))
 		return false;
 	outward = flow->flags & GW_FLOW_INBOUND ? GW_DIR_REPLY :
 						  GW_DIR_ORIGINAL;

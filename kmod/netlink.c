@@ -18,6 +18,7 @@
 #include "flood.h"
 #include "txn.h"
 #include "blocklist.h"
+#include "reload.h"
 #include "version.h"
 
 static struct genl_family gw_genl_family;
@@ -646,15 +647,18 @@ static int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	handle = nla_get_u32(info->attrs[GW_A_RULE_HANDLE]);
 	err = gw_rule_del(gw_info_net(info), handle, info->extack);
-	if (!err)
+	if (!err) {
+		gw_reload_apply(gw_info_net(info));
 		gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_DELETED,
 			      GW_A_RULE_HANDLE, handle);
+	}
 	return err;
 }
 
 static int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	gw_rules_flush(gw_info_net(info));
+	gw_reload_apply(gw_info_net(info));
 	gw_notify(gw_info_net(info), GW_EVENT_RULES_FLUSHED);
 	return 0;
 }
@@ -780,6 +784,8 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 		flags |= GW_CONN_F_REPLIED;
 	if (tcp && (READ_ONCE(flow->tcp.flags) & GW_TCP_CONN_PICKED_UP))
 		flags |= GW_CONN_F_PICKED_UP;
+	if (gw_flow_closed(flow))
+		flags |= GW_CONN_F_CLOSED;
 
 	nest = nla_nest_start(skb, GW_A_CONN);
 	if (!nest ||

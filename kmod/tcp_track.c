@@ -98,6 +98,26 @@ static void gw_tcp_reset_inside(struct gw_net *gn, const struct gw_pkt *pkt,
 	gw_count(gn, GW_CTR_OUT_RESET);
 }
 
+/*
+ * The inside end of a connection reload_policy closed sends on it: its
+ * resets pass (ours among them, toward the outside end), anything else is
+ * dropped and answered with a reset, in case ours was lost.  Each try
+ * keeps the tombstone, so the tuple stays shut while the end insists.
+ */
+static unsigned int gw_tcp_closed_outbound(struct gw_net *gn,
+					   struct gw_flow *flow,
+					   const struct gw_pkt *pkt,
+					   struct sk_buff *skb,
+					   const struct nf_hook_state *state)
+{
+	if (pkt->tcp_flags & GW_TCP_RST)
+		return NF_ACCEPT;
+	WRITE_ONCE(flow->last_seen, (u32)jiffies);
+	gw_count(gn, GW_CTR_DROP_POLICY_CLOSED);
+	gw_tcp_reset_inside(gn, pkt, skb, state);
+	return NF_DROP;
+}
+
 static struct gw_flow *gw_tcp_lookup(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     struct gw_flow_key *key, u32 *hash,
@@ -111,14 +131,15 @@ static struct gw_flow *gw_tcp_lookup(struct gw_net *gn,
 /* Admit the flow @tcp describes; NF_DROP if the table has no room. */
 static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
 				 const struct gw_flow_key *key, u32 hash,
-				 bool src_first, u8 flags,
+				 bool src_first, u8 flags, int in_ifindex,
 				 const struct gw_tcp_conn *tcp)
 {
 	enum gw_counter why;
 	struct gw_flow *flow;
 	bool raced;
 
-	flow = gw_flow_add(gn, key, hash, flags, tcp, &why, &raced);
+	flow = gw_flow_add(gn, key, hash, flags, in_ifindex, tcp, &why,
+			   &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;
@@ -170,6 +191,9 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		return NF_DROP;
 	}
 	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
+	/* closed by a rule change: judged as if it had never been */
+	if (flow && gw_flow_closed(flow))
+		flow = NULL;
 	if (flow) {
 		bool opened = false;
 		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
@@ -199,7 +223,7 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	gw_tcp_init(&tcp, pkt);
 	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
 			    GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
-			    &tcp);
+			    in->ifindex, &tcp);
 }
 
 unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
@@ -217,6 +241,14 @@ unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		return NF_DROP;
 	}
 	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
+	if (flow && gw_flow_closed(flow)) {
+		/* a SYN is a new connection; the rest stays shut */
+		if (gw_tcp_is_pure_syn(pkt->tcp_flags))
+			flow = NULL;
+		else
+			return gw_tcp_closed_outbound(gn, flow, pkt, skb,
+						      state);
+	}
 	if (flow) {
 		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
 						    src_first, NULL);
@@ -236,5 +268,5 @@ unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		return NF_DROP;
 	}
 	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
-			    src_first ? GW_FLOW_ORIG_FIRST : 0, &tcp);
+			    src_first ? GW_FLOW_ORIG_FIRST : 0, 0, &tcp);
 }

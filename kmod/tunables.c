@@ -53,6 +53,9 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_OVERLOAD_FLUSH] = { "overload_flush", "0 off, 1 on", 0, 1 },
 	[GW_TUN_MAX_BLOCK_ENTRIES] = { "max_block_entries", "entries", 0,
 				       GW_BLOCK_ENTRIES_LIMIT },
+	[GW_TUN_RELOAD_POLICY] = { "reload_policy", "0 expire, 1 close",
+				   GW_RELOAD_POLICY_EXPIRE,
+				   GW_RELOAD_POLICY_CLOSE },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */

@@ -37,12 +37,19 @@ enum gw_tunable {
 	GW_TUN_OVERLOAD_TIMEOUT,	/* seconds a source stays overloaded */
 	GW_TUN_OVERLOAD_FLUSH,	/* 1: overloading closes its connections */
 	GW_TUN_MAX_BLOCK_ENTRIES,	/* block + never-block entries */
+	GW_TUN_RELOAD_POLICY,	/* enum gw_reload_policy */
 	__GW_TUN_MAX,
 };
 
 enum gw_tcp_pickup {
 	GW_TCP_PICKUP_STRICT,	/* no flow from a segment we did not see open */
 	GW_TCP_PICKUP_LOOSE,	/* adopt inside connections mid-stream */
+};
+
+/* What a rule change does to inbound connections it no longer allows. */
+enum gw_reload_policy {
+	GW_RELOAD_POLICY_EXPIRE,	/* nothing: they live until they end */
+	GW_RELOAD_POLICY_CLOSE,		/* reset (TCP) and shut at once */
 };
 
 struct gw_tunable_def {

@@ -26,6 +26,7 @@
 #include "rules.h"
 #include "zones.h"
 #include "blocklist.h"
+#include "reload.h"
 
 struct gw_txn {
 	u32 id;
@@ -233,8 +234,11 @@ out:
 	gn->txn = NULL;
 	mutex_unlock(&gn->lock);
 	gw_txn_free(txn);
-	if (!err)
+	if (!err) {
 		gw_block_flush_flows(gn);
+		/* with reload_policy close (this load's), shut what it disallows */
+		gw_reload_apply(gn);
+	}
 	return err;
 }
 

@@ -47,7 +47,7 @@ static enum gw_dir gw_pseudo_step(struct gw_flow *flow, bool src_first)
 
 static unsigned int gw_pseudo_admit(struct gw_net *gn,
 				    const struct gw_flow_key *key, u32 hash,
-				    bool src_first, u8 flags)
+				    bool src_first, u8 flags, int in_ifindex)
 {
 	enum gw_counter why;
 	struct gw_flow *flow;
@@ -55,7 +55,8 @@ static unsigned int gw_pseudo_admit(struct gw_net *gn,
 
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_add_pseudo(gn, key, hash, flags, &why, &raced);
+	flow = gw_flow_add_pseudo(gn, key, hash, flags, in_ifindex, &why,
+				  &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;
@@ -80,6 +81,9 @@ unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	u32 hash;
 
 	flow = gw_pseudo_lookup(gn, pkt, &key, &hash, &src_first);
+	/* closed by a rule change: judged as if it had never been */
+	if (flow && gw_flow_closed(flow))
+		flow = NULL;
 	if (flow) {
 		/* from the outside end of the flow, not one forging ours */
 		if (gw_flow_dir(flow, src_first) != gw_pseudo_outside(flow)) {
@@ -94,7 +98,8 @@ unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		return NF_DROP;
 	}
 	gw_count(gn, GW_CTR_RULE_ACCEPTED);
-	return gw_pseudo_admit(gn, &key, hash, src_first, GW_FLOW_INBOUND);
+	return gw_pseudo_admit(gn, &key, hash, src_first, GW_FLOW_INBOUND,
+			       in->ifindex);
 }
 
 /* Towards wan: every packet opens or refreshes its flow. */
@@ -106,11 +111,20 @@ unsigned int gw_pseudo_outbound(struct gw_net *gn, const struct gw_pkt *pkt)
 	u32 hash;
 
 	flow = gw_pseudo_lookup(gn, pkt, &key, &hash, &src_first);
+	if (flow && gw_flow_closed(flow)) {
+		/*
+		 * The inside end of a flow reload_policy closed: opening it
+		 * again from here would let the outside end back in.
+		 */
+		WRITE_ONCE(flow->last_seen, (u32)jiffies);
+		gw_count(gn, GW_CTR_DROP_POLICY_CLOSED);
+		return NF_DROP;
+	}
 	if (flow) {
 		gw_pseudo_step(flow, src_first);
 		return NF_ACCEPT;
 	}
-	return gw_pseudo_admit(gn, &key, hash, src_first, 0);
+	return gw_pseudo_admit(gn, &key, hash, src_first, 0, 0);
 }
 
 /*
@@ -125,7 +139,7 @@ bool gw_pseudo_reply(struct gw_net *gn, const struct gw_pkt *pkt)
 	u32 hash;
 
 	flow = gw_pseudo_lookup(gn, pkt, &key, &hash, &src_first);
-	if (!flow || (flow->flags & GW_FLOW_INBOUND) ||
+	if (!flow || (flow->flags & GW_FLOW_INBOUND) || gw_flow_closed(flow) ||
 	    gw_flow_dir(flow, src_first) != GW_DIR_REPLY)
 		return false;
 	gw_pseudo_step(flow, src_first);

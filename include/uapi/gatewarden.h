@@ -185,6 +185,11 @@ enum gw_conn_attr {
 #define GW_CONN_F_REPLIED	(1U << 1)
 /* Picked up mid-stream (tcp_pickup loose), not seen opening. */
 #define GW_CONN_F_PICKED_UP	(1U << 2)
+/*
+ * Closed by "set reload_policy close" after a rule change: kept until it
+ * expires only so that the inside end cannot open its tuple again.
+ */
+#define GW_CONN_F_CLOSED	(1U << 3)
 
 /* One side's TCP window state, as the tracker learnt it. */
 enum gw_tcp_peer_attr {
@@ -304,6 +309,8 @@ enum gw_counter {
 	GW_CTR_DROP_SRC_LIMIT,		/* handshake over max_src_conn(_rate) */
 	GW_CTR_SRC_UNTRACKED,		/* source table full: source not limited */
 	GW_CTR_DROP_BLOCKED,		/* from a blocklisted source */
+	GW_CTR_POLICY_CLOSED,		/* inbound flows a rule change closed */
+	GW_CTR_DROP_POLICY_CLOSED,	/* sent from inside on such a closed flow */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

@@ -30,3 +30,24 @@ bool gw_flow_key_from_pkt(struct gw_flow_key *key, const struct gw_pkt *pkt)
 	key->proto = pkt->proto;
 	return src_first;
 }
+
+/*
+ * The packet that opened the flow @key (its originator first when
+ * @orig_first), as the rules saw it: what a rule change judges the flow by
+ * again.  Only what a rule matches is filled in; TCP gets its SYN.
+ */
+void gw_flow_key_opening_pkt(struct gw_pkt *pkt, const struct gw_flow_key *key,
+			     bool orig_first)
+{
+	unsigned int o = orig_first ? 0 : 1;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->saddr = key->addr[o];
+	pkt->sport = key->port[o];
+	pkt->daddr = key->addr[!o];
+	pkt->dport = key->port[!o];
+	pkt->family = key->family;
+	pkt->proto = key->proto;
+	if (key->proto == IPPROTO_TCP)
+		pkt->tcp_flags = GW_TCP_SYN;
+}

@@ -19,6 +19,8 @@ struct gw_flow_key {
 };
 
 bool gw_flow_key_from_pkt(struct gw_flow_key *key, const struct gw_pkt *pkt);
+void gw_flow_key_opening_pkt(struct gw_pkt *pkt, const struct gw_flow_key *key,
+			     bool orig_first);
 
 static inline bool gw_flow_key_equal(const struct gw_flow_key *a,
 				     const struct gw_flow_key *b)

@@ -411,6 +411,43 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 	return GW_TCP_ACCEPT;
 }
 
+/*
+ * How to reset both ends of @conn so that each obeys: an end takes a
+ * reset only at exactly the sequence number it expects next (RFC 5961),
+ * which is where the other side's data ends (@end), as far as the
+ * tracker saw it.  The responder's reset carries no ACK, so a request
+ * socket still in SYN_RECV takes it too; the originator's acknowledges
+ * all it sent, so one still in SYN_SENT takes it as a refusal.  False
+ * when no end is left to tell (TIME_WAIT, CLOSE) or the windows are not
+ * known (picked up mid-stream).
+ */
+bool gw_tcp_close_resets(const struct gw_tcp_conn *conn,
+			 struct gw_tcp_close *rst)
+{
+	const struct gw_tcp_peer *orig = &conn->peer[GW_DIR_ORIGINAL];
+	const struct gw_tcp_peer *reply = &conn->peer[GW_DIR_REPLY];
+
+	switch (conn->state) {
+	case GW_TCP_SYN_SENT:
+	case GW_TCP_SYN_RECV:
+	case GW_TCP_SYN_SENT2:
+	case GW_TCP_ESTABLISHED:
+	case GW_TCP_FIN_WAIT:
+	case GW_TCP_CLOSE_WAIT:
+	case GW_TCP_LAST_ACK:
+		break;
+	default:
+		return false;
+	}
+	if (conn->flags & GW_TCP_CONN_PICKED_UP)
+		return false;
+	rst->to_responder_seq = orig->end;
+	/* a responder that never answered: its sequence number is moot */
+	rst->to_originator_seq = reply->maxwin ? reply->end : 0;
+	rst->to_originator_ack = orig->end;
+	return true;
+}
+
 static const char *const gw_tcp_state_names[__GW_TCP_STATE_MAX] = {
 	[GW_TCP_NONE] = "NONE",
 	[GW_TCP_SYN_SENT] = "SYN_SENT",

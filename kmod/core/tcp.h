@@ -74,6 +74,18 @@ struct gw_tcp_conn {
 	struct gw_tcp_peer peer[2];	/* by enum gw_dir of the sender */
 };
 
+/*
+ * The two resets that close a tracked connection at both ends, with the
+ * sequence numbers each end's stack takes (gw_tcp_close_resets()).
+ */
+struct gw_tcp_close {
+	u32 to_responder_seq;	/* from the originator, no ACK */
+	u32 to_originator_seq;	/* from the responder, with ACK ... */
+	u32 to_originator_ack;	/* ... of everything the originator sent */
+};
+
+bool gw_tcp_close_resets(const struct gw_tcp_conn *conn,
+			 struct gw_tcp_close *rst);
 bool gw_tcp_flags_valid(u8 flags);
 enum gw_tcp_flag_class gw_tcp_flag_class(u8 flags);
 u8 gw_tcp_next_state(u8 state, enum gw_dir dir, enum gw_tcp_flag_class fc);
