@@ -74,6 +74,14 @@ shell_scripts() {
 	done
 }
 
+# A merge's leftovers: a conflict marker at the start of a line in a tracked
+# file (gwctl(8) once shipped with one).
+no_conflict_markers() {
+	! git -C "$ROOT" grep -n -I -E '^(<{7} |={7}$|>{7} )' -- . ':!*.md' &&
+		! git -C "$ROOT" grep -n -I -E '^(<{7} |>{7} )' -- '*.md'
+}
+
+check lint_conflict_markers no_conflict_markers
 check lint_module_w1 kbuild_clean W=1
 check lint_module_sparse kbuild_clean C=2
 check lint_checkpatch checkpatch
