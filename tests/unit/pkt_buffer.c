@@ -145,6 +145,32 @@ union gw_addr gw_test_addr(uint8_t family, const char *text)
 	return a;
 }
 
+struct gw_pkt gw_test_pkt(uint8_t family, uint8_t proto, const char *src,
+			  uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct gw_pkt p;
+
+	memset(&p, 0, sizeof(p));
+	p.family = family;
+	p.proto = proto;
+	p.saddr = gw_test_addr(family, src);
+	p.daddr = gw_test_addr(family, dst);
+	p.sport = sport;
+	p.dport = dport;
+	return p;
+}
+
+struct gw_pkt gw_test_pkt_reversed(const struct gw_pkt *p)
+{
+	struct gw_pkt r = *p;
+
+	r.saddr = p->daddr;
+	r.daddr = p->saddr;
+	r.sport = p->dport;
+	r.dport = p->sport;
+	return r;
+}
+
 void gw_pb_put16(struct gw_pb *pb, unsigned int off, uint16_t v)
 {
 	if (off + 2 > GW_PB_MAX)

@@ -140,4 +140,9 @@ int gw_pb_parse(const struct gw_pb *pb, struct gw_pkt *pkt);
 /* Text address to union gw_addr (aborts on a typo). */
 union gw_addr gw_test_addr(uint8_t family, const char *text);
 
+/* A parsed packet with just its addresses and ports, and the same reversed. */
+struct gw_pkt gw_test_pkt(uint8_t family, uint8_t proto, const char *src,
+			  uint16_t sport, const char *dst, uint16_t dport);
+struct gw_pkt gw_test_pkt_reversed(const struct gw_pkt *p);
+
 #endif /* _GW_TEST_PKT_BUFFER_H */

@@ -7,32 +7,6 @@
 #include "unit.h"
 #include "flowkey.h"
 
-static struct gw_pkt mkpkt(uint8_t family, uint8_t proto, const char *src,
-			   uint16_t sport, const char *dst, uint16_t dport)
-{
-	struct gw_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.family = family;
-	p.proto = proto;
-	p.saddr = gw_test_addr(family, src);
-	p.daddr = gw_test_addr(family, dst);
-	p.sport = sport;
-	p.dport = dport;
-	return p;
-}
-
-static struct gw_pkt reversed(const struct gw_pkt *p)
-{
-	struct gw_pkt r = *p;
-
-	r.saddr = p->daddr;
-	r.daddr = p->saddr;
-	r.sport = p->dport;
-	r.dport = p->sport;
-	return r;
-}
-
 /* The endpoint src_first names really is the packet's source. */
 static void assert_src_slot(const struct gw_flow_key *k,
 			    const struct gw_pkt *p, bool src_first)
@@ -49,7 +23,7 @@ static void assert_src_slot(const struct gw_flow_key *k,
 
 static void check_both_directions(const struct gw_pkt *req)
 {
-	struct gw_pkt rep = reversed(req);
+	struct gw_pkt rep = gw_test_pkt_reversed(req);
 	struct gw_flow_key a, b;
 	bool a_first, b_first;
 
@@ -100,24 +74,24 @@ TEST(flowkey_both_directions_equal)
 {
 	struct gw_pkt p;
 
-	p = mkpkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 5000, "10.0.0.2", 80);
+	p = gw_test_pkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 5000, "10.0.0.2", 80);
 	check_both_directions(&p);
-	p = mkpkt(AF_INET, IPPROTO_TCP, "10.0.0.2", 5000, "10.0.0.1", 80);
+	p = gw_test_pkt(AF_INET, IPPROTO_TCP, "10.0.0.2", 5000, "10.0.0.1", 80);
 	check_both_directions(&p);
 	/* the address decides even when the ports point the other way */
-	p = mkpkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 65535, "10.0.0.2", 1);
+	p = gw_test_pkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 65535, "10.0.0.2", 1);
 	check_both_directions(&p);
 	/* same address both ends (hairpin): the ports decide */
-	p = mkpkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 1000, "10.0.0.1", 2000);
+	p = gw_test_pkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 1000, "10.0.0.1", 2000);
 	check_both_directions(&p);
-	p = mkpkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 2000, "10.0.0.1", 1000);
+	p = gw_test_pkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 2000, "10.0.0.1", 1000);
 	check_both_directions(&p);
 	/* addresses equal in the first word, differing in the last byte */
-	p = mkpkt(AF_INET6, IPPROTO_TCP, "2001:db8::2", 1, "2001:db8::1", 1);
+	p = gw_test_pkt(AF_INET6, IPPROTO_TCP, "2001:db8::2", 1, "2001:db8::1", 1);
 	check_both_directions(&p);
-	p = mkpkt(AF_INET6, IPPROTO_ICMPV6, "ff02::1", 0, "fe80::1", 0);
+	p = gw_test_pkt(AF_INET6, IPPROTO_ICMPV6, "ff02::1", 0, "fe80::1", 0);
 	check_both_directions(&p);
-	p = mkpkt(AF_INET, IPPROTO_ICMP, "255.255.255.255", 0, "0.0.0.0", 0);
+	p = gw_test_pkt(AF_INET, IPPROTO_ICMP, "255.255.255.255", 0, "0.0.0.0", 0);
 	check_both_directions(&p);
 }
 
@@ -133,7 +107,7 @@ static void assert_keys_differ(const struct gw_pkt *a, const struct gw_pkt *b,
 		fail_msg("%s: same key", what);
 	/* ... from the other direction too */
 	{
-		struct gw_pkt rb = reversed(b);
+		struct gw_pkt rb = gw_test_pkt_reversed(b);
 
 		gw_flow_key_from_pkt(&kb, &rb);
 		if (gw_flow_key_equal(&ka, &kb))
@@ -143,7 +117,7 @@ static void assert_keys_differ(const struct gw_pkt *a, const struct gw_pkt *b,
 
 TEST(flowkey_differs_by_port_address_proto)
 {
-	struct gw_pkt base = mkpkt(AF_INET6, IPPROTO_TCP, "2001:db8::1", 40000,
+	struct gw_pkt base = gw_test_pkt(AF_INET6, IPPROTO_TCP, "2001:db8::1", 40000,
 				   "2001:db8::2", 443);
 	struct gw_pkt p;
 	unsigned int byte;
@@ -178,9 +152,9 @@ TEST(flowkey_differs_by_port_address_proto)
  */
 TEST(flowkey_differs_by_family)
 {
-	struct gw_pkt p4 = mkpkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 53,
+	struct gw_pkt p4 = gw_test_pkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 53,
 				 "10.0.0.2", 53);
-	struct gw_pkt p6 = mkpkt(AF_INET6, IPPROTO_UDP, "a00:1::", 53,
+	struct gw_pkt p6 = gw_test_pkt(AF_INET6, IPPROTO_UDP, "a00:1::", 53,
 				 "a00:2::", 53);
 
 	assert_memory_equal(&p4.saddr, &p6.saddr, sizeof(p4.saddr));
@@ -201,9 +175,9 @@ TEST(flowkey_no_uninitialised_padding)
 	_Static_assert(sizeof(struct gw_flow_key) ==
 		       2 * sizeof(union gw_addr) + 2 * sizeof(uint16_t) + 4,
 		       "struct gw_flow_key has padding");
-	pkts[0] = mkpkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 1, "10.0.0.2", 2);
-	pkts[1] = reversed(&pkts[0]);
-	pkts[2] = mkpkt(AF_INET6, IPPROTO_UDP, "::1", 7, "::2", 9);
+	pkts[0] = gw_test_pkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 1, "10.0.0.2", 2);
+	pkts[1] = gw_test_pkt_reversed(&pkts[0]);
+	pkts[2] = gw_test_pkt(AF_INET6, IPPROTO_UDP, "::1", 7, "::2", 9);
 
 	for (i = 0; i < ARRAY_SIZE(pkts); i++) {
 		struct gw_flow_key ref;
@@ -236,12 +210,12 @@ TEST(flowkey_equal_agrees_with_memcmp)
 	struct gw_pkt pkts[6];
 	unsigned int i, j;
 
-	pkts[0] = mkpkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 1, "10.0.0.2", 2);
-	pkts[1] = reversed(&pkts[0]);
-	pkts[2] = mkpkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 1, "10.0.0.2", 2);
-	pkts[3] = mkpkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 1, "10.0.0.3", 2);
-	pkts[4] = mkpkt(AF_INET6, IPPROTO_TCP, "a00:1::", 1, "a00:2::", 2);
-	pkts[5] = mkpkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 2, "10.0.0.2", 1);
+	pkts[0] = gw_test_pkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 1, "10.0.0.2", 2);
+	pkts[1] = gw_test_pkt_reversed(&pkts[0]);
+	pkts[2] = gw_test_pkt(AF_INET, IPPROTO_UDP, "10.0.0.1", 1, "10.0.0.2", 2);
+	pkts[3] = gw_test_pkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 1, "10.0.0.3", 2);
+	pkts[4] = gw_test_pkt(AF_INET6, IPPROTO_TCP, "a00:1::", 1, "a00:2::", 2);
+	pkts[5] = gw_test_pkt(AF_INET, IPPROTO_TCP, "10.0.0.1", 2, "10.0.0.2", 1);
 
 	for (i = 0; i < ARRAY_SIZE(pkts); i++) {
 		for (j = 0; j < ARRAY_SIZE(pkts); j++) {

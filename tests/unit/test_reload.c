@@ -10,31 +10,22 @@
 #include "flowkey.h"
 #include "rule.h"
 
+/* An opening packet: a TCP one is a SYN. */
 static struct gw_pkt mkpkt(uint8_t family, uint8_t proto, const char *src,
 			   uint16_t sport, const char *dst, uint16_t dport)
 {
-	struct gw_pkt p;
+	struct gw_pkt p = gw_test_pkt(family, proto, src, sport, dst, dport);
 
-	memset(&p, 0, sizeof(p));
-	p.family = family;
-	p.proto = proto;
-	p.saddr = gw_test_addr(family, src);
-	p.daddr = gw_test_addr(family, dst);
-	p.sport = sport;
-	p.dport = dport;
 	if (proto == IPPROTO_TCP)
 		p.tcp_flags = GW_TCP_SYN;
 	return p;
 }
 
+/* Its answer: a TCP one is a SYN-ACK. */
 static struct gw_pkt reversed(const struct gw_pkt *p)
 {
-	struct gw_pkt r = *p;
+	struct gw_pkt r = gw_test_pkt_reversed(p);
 
-	r.saddr = p->daddr;
-	r.daddr = p->saddr;
-	r.sport = p->dport;
-	r.dport = p->sport;
 	r.tcp_flags = GW_TCP_SYN | GW_TCP_ACK;
 	return r;
 }
