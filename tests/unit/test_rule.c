@@ -102,31 +102,13 @@ TEST(rule_addr_mask_every_plen)
 static struct gw_pkt pkt_v4(uint8_t proto, const char *src, const char *dst,
 			    uint16_t dport)
 {
-	struct gw_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.family = AF_INET;
-	p.proto = proto;
-	p.saddr = gw_test_addr(AF_INET, src);
-	p.daddr = gw_test_addr(AF_INET, dst);
-	p.sport = 50000;
-	p.dport = dport;
-	return p;
+	return gw_test_pkt(AF_INET, proto, src, 50000, dst, dport);
 }
 
 static struct gw_pkt pkt_v6(uint8_t proto, const char *src, const char *dst,
 			    uint16_t dport)
 {
-	struct gw_pkt p;
-
-	memset(&p, 0, sizeof(p));
-	p.family = AF_INET6;
-	p.proto = proto;
-	p.saddr = gw_test_addr(AF_INET6, src);
-	p.daddr = gw_test_addr(AF_INET6, dst);
-	p.sport = 50000;
-	p.dport = dport;
-	return p;
+	return gw_test_pkt(AF_INET6, proto, src, 50000, dst, dport);
 }
 
 /* A rule as the netlink code builds one: prefixes stored masked. */
