@@ -68,7 +68,7 @@ if ! make -C "$tree" M="$BUILD" KCFLAGS=-g modules >"$BUILD/build.log" 2>&1; the
 	tail -n 30 "$BUILD/build.log" >&2
 	stage_failed "module build against the debug kernel (tests/vm/out/debug-build/build.log)"
 fi
-make -s gwctl >/dev/null || stage_failed "gwctl build"
+make -s gwctl conformance >/dev/null || stage_failed "gwctl and netlink clients build"
 
 # ---- deal the scenarios ------------------------------------------------------
 
