@@ -73,27 +73,47 @@ bool gw_tcp_is_pure_syn(u8 flags)
  * sent a SYN (simultaneous open); SYN_RECV, a SYN-ACK answered it;
  * ESTABLISHED, the handshake's final ACK; FIN_WAIT, a first FIN; CLOSE_WAIT,
  * that FIN was acknowledged; LAST_ACK, the second FIN; TIME_WAIT, the last
- * ACK; CLOSE, a reset.  A SYN on a TIME_WAIT or CLOSE tuple is a new
- * connection (the caller re-checks policy, see gw_tcp_track()).
+ * ACK; CLOSE, a reset.  A cell that yields SYN_SENT from LAST_ACK, TIME_WAIT
+ * or CLOSE is a new connection on the old one's tuple: gw_tcp_track()
+ * returns GW_TCP_REOPEN and the caller judges it as new (policy again).
+ *
+ * The table says which segments fit a state; gw_tcp_track() adds what a
+ * cell cannot say: in the handshake an ACK must acknowledge exactly the SYN
+ * it answers (gw_tcp_handshake_ack_ok()), and a SYN passed on a live
+ * connection is held, to resynchronise on the SYN-ACK that answers it
+ * (gw_tcp_resync()).
  */
 static const u8 gw_tcp_table[2][GW_TCP_FC_MAX][__GW_TCP_STATE_MAX] = {
 	[GW_DIR_ORIGINAL] = {
 /*		     sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
-/* syn */	   { sSS, sSS, sIG, sIG, sIG, sIG, sIG, sSS, sSS, sS2 },
+/* syn */	   { sSS, sSS, sIG, sIG, sIG, sIG, sSS, sSS, sSS, sS2 },
 /*
- * syn:    a retransmitted SYN keeps SYN_SENT; once answered, a SYN is either a
- *         retransmission the responder will ACK or a reboot it will
- *         challenge, and neither is ours to act on.
+ * syn:    a retransmitted SYN keeps SYN_SENT.  Once answered, a SYN is a
+ *         retransmission the responder will ACK, a reboot it will
+ *         challenge (RFC 5961), or, if the responder has forgotten the
+ *         connection, a new one it answers with a SYN-ACK: passed and held
+ *         (ESTABLISHED, FIN_WAIT, CLOSE_WAIT), never acted on by itself,
+ *         since anybody can send one; the responder may still send data
+ *         in FIN_WAIT and CLOSE_WAIT.  In LAST_ACK both sides have sent
+ *         their FIN and only the last ACK can follow: the originator has
+ *         moved on (its last ACK was lost) and this is a new connection,
+ *         as in TIME_WAIT and CLOSE.
  */
 /* synack */	   { sIV, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR },
 /*
  * synack: only in a simultaneous open does the originator send a SYN-ACK.
  */
 /* fin */	   { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV },
+/*
+ * fin:    in SYN_RECV it must acknowledge the SYN-ACK exactly, as the ACK.
+ */
 /* ack */	   { sIV, sIV, sES, sES, sCW, sCW, sTW, sTW, sCL, sIV },
 /*
  * ack:    no connection is picked up from an ACK alone (strict pickup), and
- *         an ACK before the SYN-ACK answers nothing.
+ *         an ACK before the SYN-ACK answers nothing.  SYN_RECV to
+ *         ESTABLISHED only with an ACK of the responder's ISN + 1 (or of
+ *         data it sent after its SYN-ACK): a window's worth of guesses
+ *         would otherwise complete a spoofed handshake blindly.
  */
 /* rst */	   { sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
 /* none */	   { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
@@ -107,7 +127,12 @@ static const u8 gw_tcp_table[2][GW_TCP_FC_MAX][__GW_TCP_STATE_MAX] = {
  */
 /* synack */	   { sIV, sSR, sIG, sIG, sIG, sIG, sIG, sIG, sIG, sSR },
 /*
- * synack: late SYN-ACK retransmissions are harmless and change nothing.
+ * synack: it must acknowledge exactly the SYN it answers.  Late SYN-ACK
+ *         retransmissions are harmless and change nothing; one that
+ *         answers exactly the SYN held in ESTABLISHED, FIN_WAIT or
+ *         CLOSE_WAIT means the responder had forgotten the old connection
+ *         and both ends now run a new one: the tracker starts it over in
+ *         SYN_RECV (as conntrack does).
  */
 /* fin */	   { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sCL, sIV },
 /* ack */	   { sIV, sIG, sSR, sES, sCW, sCW, sTW, sTW, sCL, sIG },
@@ -116,6 +141,11 @@ static const u8 gw_tcp_table[2][GW_TCP_FC_MAX][__GW_TCP_STATE_MAX] = {
  *         moves nothing.
  */
 /* rst */	   { sIV, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL },
+/*
+ * rst:    (either side) in the handshake, an in-window reset closes the
+ *         entry at once; in an established connection only an exact one
+ *         does (gw_tcp_in_window()).
+ */
 /* none */	   { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
 	},
 };
@@ -189,6 +219,7 @@ void gw_tcp_init(struct gw_tcp_conn *conn, const struct gw_pkt *pkt)
 	conn->state = gw_tcp_next_state(GW_TCP_NONE, GW_DIR_ORIGINAL,
 					gw_tcp_flag_class(pkt->tcp_flags));
 	gw_tcp_peer_from_syn(&conn->peer[GW_DIR_ORIGINAL], pkt);
+	gw_tcp_set_held(conn, pkt->seq + 1);
 }
 
 /*
@@ -216,6 +247,20 @@ bool gw_tcp_pickup(struct gw_tcp_conn *conn, const struct gw_pkt *pkt)
 	conn->peer[GW_DIR_REPLY].end = pkt->ack_seq;
 	conn->peer[GW_DIR_REPLY].maxend = pkt->ack_seq;
 	return true;
+}
+
+/*
+ * A stack with no socket for a segment answers it with a reset at the
+ * segment's ACK (RFC 9293 3.10.7.1): so a reset from the responder at
+ * exactly the highest ACK the originator sent is as good as one at its
+ * own end (conntrack's td_maxack test).  Only the originator's ACKs are
+ * kept: the 36 bytes have room for one number.
+ */
+static bool gw_tcp_rst_at_maxack(const struct gw_tcp_conn *conn, u32 seq,
+				 enum gw_dir dir)
+{
+	return dir == GW_DIR_REPLY && (conn->held_kind & GW_TCP_HELD_MAXACK) &&
+	       seq == gw_tcp_held(conn);
 }
 
 enum gw_window_verdict {
@@ -326,7 +371,8 @@ static enum gw_window_verdict gw_tcp_in_window(struct gw_tcp_conn *conn,
 	 */
 	if (rst && !(sender->flags & GW_TCP_PEER_LIBERAL) &&
 	    conn->state >= GW_TCP_ESTABLISHED &&
-	    conn->state <= GW_TCP_LAST_ACK && seq != sender->end) {
+	    conn->state <= GW_TCP_LAST_ACK && seq != sender->end &&
+	    !gw_tcp_rst_at_maxack(conn, seq, dir)) {
 		verdict = GW_WINDOW_STALE;
 		goto refuse;
 	}
@@ -352,6 +398,139 @@ refuse:
 }
 
 /*
+ * In the handshake an ACK must acknowledge exactly the SYN it answers: at
+ * least the ISN + 1 of its receiver (the held number in SYN_SENT, the
+ * originator's; in SYN_RECV, the responder's), and at most what that side
+ * sent since (data after a SYN or SYN-ACK: TCP Fast Open).  The window
+ * checks alone would take any ACK up to 66000 below the end, and a blind
+ * sweep of some 65 000 guesses would complete a spoofed handshake.  In a
+ * simultaneous open the responder's SYN is acknowledged exactly.
+ */
+static bool gw_tcp_handshake_ack_ok(const struct gw_tcp_conn *conn,
+				    const struct gw_pkt *pkt, enum gw_dir dir,
+				    enum gw_tcp_flag_class fc)
+{
+	const struct gw_tcp_peer *orig = &conn->peer[GW_DIR_ORIGINAL];
+	const struct gw_tcp_peer *reply = &conn->peer[GW_DIR_REPLY];
+	u32 ack = pkt->ack_seq, low = gw_tcp_held(conn);
+
+	if (fc == GW_TCP_FC_RST || !(pkt->tcp_flags & GW_TCP_ACK))
+		return true;
+	switch (conn->state) {
+	case GW_TCP_SYN_SENT:
+	case GW_TCP_SYN_SENT2:
+		/* only SYN-ACKs get here: the table refuses the rest */
+		if (dir == GW_DIR_ORIGINAL)
+			return ack == reply->end;
+		return ack - low <= orig->end - low;
+	case GW_TCP_SYN_RECV:
+		if (dir == GW_DIR_REPLY)
+			return true;
+		return ack - low <= reply->end - low;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The originator sent a SYN on a live connection (ESTABLISHED, FIN_WAIT,
+ * CLOSE_WAIT): pass it, change nothing, and hold its end and options, in
+ * case the responder answers it with a SYN-ACK (gw_tcp_resync()).  Its
+ * window is not held (no room): the largest a SYN can offer stands in.
+ */
+static void gw_tcp_hold_syn(struct gw_tcp_conn *conn, const struct gw_pkt *pkt)
+{
+	u8 kind = GW_TCP_HELD_SYN;
+
+	if (pkt->tcp_opts & GW_TCPOPT_WSCALE_SEEN)
+		kind |= GW_TCP_HELD_WSCALE | (pkt->wscale & GW_TCP_HELD_SHIFT);
+	if (pkt->tcp_opts & GW_TCPOPT_SACK_PERM)
+		kind |= GW_TCP_HELD_SACK_PERM;
+	conn->held_kind = kind;
+	gw_tcp_set_held(conn, gw_tcp_seg_end(pkt));
+}
+
+/*
+ * The responder answers the held SYN with a SYN-ACK of exactly its end:
+ * it had no connection any more (it would have sent a challenge ACK), so
+ * both ends now run the new one and the tracker, out of step, starts over
+ * from the held SYN and this SYN-ACK (conntrack's "b) This SYN/ACK
+ * acknowledges a SYN that we earlier ignored").  A blind attacker can
+ * forge the SYN but not this answer: it must acknowledge the held end
+ * exactly, and only the first segment after the SYN may.
+ */
+static enum gw_tcp_verdict gw_tcp_resync(struct gw_tcp_conn *conn,
+					 const struct gw_pkt *pkt)
+{
+	struct gw_tcp_conn c = *conn;
+	struct gw_tcp_peer *orig = &c.peer[GW_DIR_ORIGINAL];
+	u8 kind = c.held_kind;
+
+	memset(c.peer, 0, sizeof(c.peer));
+	orig->end = gw_tcp_held(conn);
+	orig->maxend = orig->end;
+	orig->maxwin = 0xffff;
+	if (kind & GW_TCP_HELD_WSCALE) {
+		orig->flags |= GW_TCP_PEER_WSCALE;
+		orig->wscale = kind & GW_TCP_HELD_SHIFT;
+	}
+	if (kind & GW_TCP_HELD_SACK_PERM)
+		orig->flags |= GW_TCP_PEER_SACK_PERM;
+	c.flags &= ~GW_TCP_CONN_PICKED_UP;
+	c.held_kind = 0;
+	c.state = GW_TCP_SYN_SENT;
+	if (gw_tcp_in_window(&c, pkt, GW_DIR_REPLY) != GW_WINDOW_OK)
+		return GW_TCP_OUT_OF_WINDOW;
+	c.state = GW_TCP_SYN_RECV;
+	c.seen_reply = 1;
+	gw_tcp_set_held(&c, pkt->seq + 1);
+	*conn = c;
+	return GW_TCP_ACCEPT;
+}
+
+/*
+ * After an accepted segment: keep the held number what the new state
+ * wants it to be (see GW_TCP_HELD_*).
+ */
+static void gw_tcp_update_held(struct gw_tcp_conn *conn,
+			       const struct gw_pkt *pkt, enum gw_dir dir,
+			       u8 old, enum gw_tcp_flag_class fc)
+{
+	u8 next = conn->state;
+
+	if (next == GW_TCP_SYN_SENT && fc == GW_TCP_FC_SYN &&
+	    dir == GW_DIR_ORIGINAL) {
+		/* a new SYN from the originator: a new ISN */
+		gw_tcp_set_held(conn, pkt->seq + 1);
+		return;
+	}
+	if (next == GW_TCP_SYN_RECV && old != GW_TCP_SYN_RECV) {
+		/* the responder's ISN + 1: what its SYN-ACK says, or what
+		 * the originator's SYN-ACK acknowledged exactly
+		 */
+		conn->held_kind = 0;
+		gw_tcp_set_held(conn, dir == GW_DIR_REPLY ? pkt->seq + 1 :
+							    pkt->ack_seq);
+		return;
+	}
+	if (next < GW_TCP_ESTABLISHED || next > GW_TCP_LAST_ACK)
+		return;
+	if (dir == GW_DIR_REPLY) {
+		/* the responder answered something else: no resync */
+		if (conn->held_kind & GW_TCP_HELD_SYN)
+			conn->held_kind = 0;
+		return;
+	}
+	if ((pkt->tcp_flags & (GW_TCP_ACK | GW_TCP_RST)) != GW_TCP_ACK)
+		return;
+	if (!(conn->held_kind & GW_TCP_HELD_MAXACK) ||
+	    gw_seq_after(pkt->ack_seq, gw_tcp_held(conn))) {
+		conn->held_kind = GW_TCP_HELD_MAXACK;
+		gw_tcp_set_held(conn, pkt->ack_seq);
+	}
+}
+
+/*
  * Move @conn along for @pkt travelling in @dir.  The caller has already
  * rejected flag combinations outside the whitelist.
  */
@@ -361,24 +540,33 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 	enum gw_tcp_flag_class fc = gw_tcp_flag_class(pkt->tcp_flags);
 	u8 old = conn->state, next;
 
-	/*
-	 * A fresh SYN on a finished connection's tuple is a new connection,
-	 * possibly opened from the other side: policy must judge it again.
-	 */
-	if (fc == GW_TCP_FC_SYN &&
-	    (old == GW_TCP_TIME_WAIT || old == GW_TCP_CLOSE))
-		return GW_TCP_REOPEN;
-
 	next = gw_tcp_next_state(old, dir, fc);
 	if (next == GW_TCP_S_INVALID)
 		return GW_TCP_INVALID;
 	/*
-	 * A SYN on an established connection (the peer rebooted) or a late
-	 * SYN-ACK: the endpoint answers with a challenge ACK (RFC 5961) and
-	 * the exchange that follows, judged normally, settles it.
+	 * A fresh SYN on a finished connection's tuple is a new connection,
+	 * possibly opened from the other side: policy must judge it again.
 	 */
-	if (next == GW_TCP_S_IGNORE)
+	if (next == GW_TCP_SYN_SENT && old >= GW_TCP_LAST_ACK &&
+	    old <= GW_TCP_CLOSE)
+		return GW_TCP_REOPEN;
+	/*
+	 * A SYN on an established connection (the peer rebooted, or we
+	 * missed its end) or a late SYN-ACK: the endpoint answers with a
+	 * challenge ACK (RFC 5961) and the exchange that follows, judged
+	 * normally, settles it; or with a SYN-ACK to that very SYN, and the
+	 * tracker follows the new connection.
+	 */
+	if (next == GW_TCP_S_IGNORE) {
+		if (fc == GW_TCP_FC_SYNACK && dir == GW_DIR_REPLY &&
+		    (conn->held_kind & GW_TCP_HELD_SYN) &&
+		    pkt->ack_seq == gw_tcp_held(conn))
+			return gw_tcp_resync(conn, pkt);
+		if (fc == GW_TCP_FC_SYN && old >= GW_TCP_ESTABLISHED &&
+		    old <= GW_TCP_CLOSE_WAIT)
+			gw_tcp_hold_syn(conn, pkt);
 		return GW_TCP_ACCEPT_STALE;
+	}
 
 	if (fc == GW_TCP_FC_RST && dir == GW_DIR_REPLY &&
 	    old == GW_TCP_SYN_SENT) {
@@ -389,6 +577,9 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 		conn->state = GW_TCP_CLOSE;
 		return GW_TCP_ACCEPT_CLOSE;
 	}
+
+	if (!gw_tcp_handshake_ack_ok(conn, pkt, dir, fc))
+		return GW_TCP_OUT_OF_WINDOW;
 
 	switch (gw_tcp_in_window(conn, pkt, dir)) {
 	case GW_WINDOW_BAD:
@@ -402,7 +593,11 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 	if (dir == GW_DIR_REPLY)
 		conn->seen_reply = 1;
 	conn->state = next;
-	if (fc == GW_TCP_FC_RST && !conn->seen_reply)
+	gw_tcp_update_held(conn, pkt, dir, old, fc);
+	/* a reset in the handshake: nothing was established, keep nothing */
+	if (fc == GW_TCP_FC_RST &&
+	    (!conn->seen_reply || old == GW_TCP_SYN_RECV ||
+	     old == GW_TCP_SYN_SENT2))
 		return GW_TCP_ACCEPT_CLOSE;
 	/* a retransmitted SYN must not keep a dead half-open entry alive */
 	if (fc == GW_TCP_FC_SYN && old == GW_TCP_SYN_SENT &&

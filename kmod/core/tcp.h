@@ -61,18 +61,55 @@ struct gw_tcp_peer {
 	u32 maxwin;
 	u8 wscale;
 	u8 flags;
+	u16 held;	/* half of the connection's held number (gw_tcp_held()) */
 };
 
 /* Connection flags (struct gw_tcp_conn.flags). */
 #define GW_TCP_CONN_PICKED_UP	0x01	/* picked up mid-stream, not by SYN */
 
-/* Per-connection TCP state, kept in the flow entry. */
+/*
+ * What the held number is (gw_tcp_held(); struct gw_tcp_conn.held_kind),
+ * by state:
+ *   SYN_SENT, SYN_SENT2  the originator's ISN + 1: a SYN-ACK must
+ *                        acknowledge at least its SYN;
+ *   SYN_RECV             the responder's ISN + 1: the originator's ACK
+ *                        must acknowledge at least the SYN-ACK;
+ *   ESTABLISHED..LAST_ACK with GW_TCP_HELD_MAXACK, the highest ACK the
+ *                        originator sent; with GW_TCP_HELD_SYN, the end of
+ *                        a SYN the originator sent on the connection,
+ *                        passed and not acted on, whose options are the
+ *                        other bits.
+ */
+#define GW_TCP_HELD_MAXACK	0x80
+#define GW_TCP_HELD_SYN		0x40
+#define GW_TCP_HELD_SACK_PERM	0x20	/* the held SYN offered SACK */
+#define GW_TCP_HELD_WSCALE	0x10	/* the held SYN offered scaling ... */
+#define GW_TCP_HELD_SHIFT	0x0f	/* ... by this shift */
+
+/*
+ * Per-connection TCP state, kept in the flow entry (36 bytes, so that the
+ * entry stays 128: the 32-bit held number lives in the two peers' spare
+ * halves).
+ */
 struct gw_tcp_conn {
 	u8 state;		/* enum gw_tcp_state */
 	u8 seen_reply;		/* the responder has sent something */
 	u8 flags;		/* GW_TCP_CONN_* */
+	u8 held_kind;		/* GW_TCP_HELD_*: what the held number is */
 	struct gw_tcp_peer peer[2];	/* by enum gw_dir of the sender */
 };
+
+/* The held number: the low half in peer[0], the high half in peer[1]. */
+static inline u32 gw_tcp_held(const struct gw_tcp_conn *conn)
+{
+	return conn->peer[0].held | (u32)conn->peer[1].held << 16;
+}
+
+static inline void gw_tcp_set_held(struct gw_tcp_conn *conn, u32 v)
+{
+	conn->peer[0].held = (u16)v;
+	conn->peer[1].held = (u16)(v >> 16);
+}
 
 /*
  * The two resets that close a tracked connection at both ends, with the

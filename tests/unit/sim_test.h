@@ -253,7 +253,7 @@ static const bool bug_open[__BUG_MAX] = {
 	[BUG_SYNACK_POISON] = false,
 	[BUG_TFO_REPLY_DATA] = false,
 	[BUG_RST_IN_WINDOW] = false,
-	[BUG_STALE_SYN_RESYNC] = true,
+	[BUG_STALE_SYN_RESYNC] = false,
 	[BUG_GSO_PAYLOAD_LEN] = false,
 };
 

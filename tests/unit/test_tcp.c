@@ -172,12 +172,15 @@ static const uint8_t expected[2][GW_TCP_FC_MAX][__GW_TCP_STATE_MAX] = {
 /*			 NO  SS  SR  ES  FW  CW  LA  TW  CL  S2 */
 /*
  * SYN: opens (NO), is retransmitted (SS, S2) or opens a new connection on a
- * finished tuple (TW, CL).  Once the responder has answered, a SYN is a
- * late duplicate or the originator rebooted; it must reach the responder
- * (whose challenge ACK gets the stale connection reset), but must not move
- * anything: anybody can send one.
+ * finished tuple (TW, CL) or on one where both FINs were sent and only the
+ * last ACK is missing (LA: it was lost, and the originator has moved on to
+ * a new connection on the same port).  Once the responder has answered and
+ * until then, a SYN is a late duplicate, the originator rebooted, or the
+ * responder forgot the old connection; it must reach the responder (whose
+ * challenge ACK gets the stale connection reset, or whose SYN-ACK shows a
+ * new one), but must not move anything: anybody can send one.
  */
-	[GW_TCP_FC_SYN] = { SS, SS, IG, IG, IG, IG, IG, SS, SS, S2 },
+	[GW_TCP_FC_SYN] = { SS, SS, IG, IG, IG, IG, SS, SS, SS, S2 },
 /*
  * SYN-ACK from the originator answers a SYN from the responder: only in a
  * simultaneous open (S2, and SR when the responder's SYN-ACK came first).
@@ -531,7 +534,9 @@ TEST(tcp_rst_from_either_side_closes_every_state)
 					continue;
 				}
 				seen = seen || dir == REPLY;
-				STEP(&s, g, seen ? OK : CLOSE, CL);
+				/* in the handshake, nothing to keep either */
+				STEP(&s, g, seen && state != SR && state != S2 ?
+					    OK : CLOSE, CL);
 				assert_int_equal(s.conn.seen_reply, seen);
 			}
 		}
@@ -573,6 +578,72 @@ TEST(tcp_syn_on_time_wait_or_close_reopens)
 			STEP(&s, mk_synack(&s, (enum gw_dir)dir),
 			     dir == ORIG ? BAD : STALE, states[st]);
 		}
+	}
+}
+
+/*
+ * Issue 13, item 9: quick port reuse after a lost last ACK.  Both FINs
+ * went by and the originator's last ACK was lost before the gateway, so
+ * the entry is in LAST_ACK while the originator, in TIME_WAIT, already
+ * opens again from the same port: a SYN from the originator there is a new
+ * connection (REOPEN), nothing of the old one can follow.  From the
+ * responder, a bare SYN in LAST_ACK is still nonsense.
+ */
+TEST(tcp_syn_on_last_ack_reopens)
+{
+	static const uint8_t syns[] = { SYN, SYN | ECE | CWR, SYN | URG };
+	struct sim s;
+	struct sim_seg g, last;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(syns); i++) {
+		sim_start(&s, 0xffffff00u + i, 0x10000000u);
+		sim_to_state(&s, LA);
+		sim_ack(&s, ORIG, &last);	/* lost before the gateway */
+		sim_deliver(&s, &last);
+		sim_syn_new_isn(&s, ORIG, s.e[ORIG].snd_nxt + 0x20000u, &g);
+		g.flags = syns[i];
+		STEP_HOLD(&s, g, REOPEN, LA);
+	}
+	sim_start(&s, 7, 0x80000000u);
+	sim_to_state(&s, LA);
+	sim_syn_new_isn(&s, REPLY, s.e[REPLY].snd_nxt + 0x20000u, &g);
+	STEP_HOLD(&s, g, BAD, LA);
+}
+
+/*
+ * Port reuse while the entry is in FIN_WAIT or CLOSE_WAIT (or still
+ * ESTABLISHED: the gateway missed the end), where the responder may still
+ * send data, so a SYN alone, which anybody can send, moves nothing: it is
+ * held, and the responder decides.  A responder that had forgotten the old
+ * connection answers with a SYN-ACK of exactly that SYN; the tracker then
+ * follows the new connection with fresh windows, and its data flows.
+ */
+TEST(tcp_syn_on_closing_resyncs_on_its_syn_ack)
+{
+	static const uint8_t states[] = { ES, FW, CW };
+	struct sim s, n;
+	struct sim_seg g;
+	unsigned int st;
+
+	for (st = 0; st < ARRAY_SIZE(states); st++) {
+		sim_start(&s, 0xfffff000u + st, 0x12345678u);
+		sim_to_state(&s, states[st]);
+		/* both ends have moved on: a new pair of ends, new ISNs */
+		sim_start(&n, s.e[ORIG].snd_nxt + 0x01000000u,
+			  s.e[REPLY].snd_nxt + 0x02000000u);
+		n.conn = s.conn;
+		n.tracked = true;
+		STEP(&n, mk_syn(&n, ORIG), STALE, states[st]);
+		STEP(&n, mk_synack(&n, REPLY), OK, SR);
+		STEP(&n, mk_ack(&n, ORIG), OK, ES);
+		STEP(&n, mk_data(&n, ORIG, 1000), OK, ES);
+		STEP(&n, mk_data(&n, REPLY, 3000), OK, ES);
+		STEP(&n, mk_ack(&n, ORIG), OK, ES);
+		STEP(&n, mk_fin(&n, ORIG), OK, FW);
+		/* and the old connection's segments are over */
+		sim_data(&s, REPLY, 100, &g);
+		STEP_HOLD(&n, g, OOW, FW);
 	}
 }
 
@@ -763,7 +834,9 @@ TEST(tcp_track_follows_table_every_cell)
 				seen = s.conn.seen_reply;
 				g = class_segment(&s, (enum gw_dir)dir,
 						  (enum gw_tcp_flag_class)fc);
-				if (fc == GW_TCP_FC_SYN && (st == TW || st == CL)) {
+				if (fc == GW_TCP_FC_SYN &&
+				    (st == TW || st == CL ||
+				     (st == LA && dir == ORIG))) {
 					want_v = REOPEN;
 					want_st = (uint8_t)st;
 				} else if (next == IV) {
@@ -777,7 +850,9 @@ TEST(tcp_track_follows_table_every_cell)
 					want_v = STALE;
 					want_st = next;
 				} else if (fc == GW_TCP_FC_RST &&
-					   !(seen || dir == REPLY)) {
+					   (!(seen || dir == REPLY) ||
+					    st == SR || st == S2)) {
+					/* nothing answered, or the handshake */
 					want_v = CLOSE;
 					want_st = next;
 				} else if (fc == GW_TCP_FC_RST && st == SS) {
@@ -803,6 +878,25 @@ TEST(tcp_track_follows_table_every_cell)
 						 sim_seg_str(&s, &g),
 						 sim_conn_str(&s));
 				if (!verdict_passes(v) || v == STALE) {
+					/*
+					 * A SYN passed on a live connection is
+					 * held, in case the responder answers
+					 * it: that is all it may change.
+					 */
+					if (v == STALE && fc == GW_TCP_FC_SYN &&
+					    dir == ORIG && st >= ES && st <= CW) {
+						assert_int_equal(
+							s.conn.held_kind &
+							GW_TCP_HELD_SYN,
+							GW_TCP_HELD_SYN);
+						assert_int_equal(
+							gw_tcp_held(&s.conn),
+							g.seq + 1);
+						saved.held_kind =
+							s.conn.held_kind;
+						gw_tcp_set_held(&saved,
+							gw_tcp_held(&s.conn));
+					}
 					if (memcmp(&saved, &s.conn,
 						   sizeof(saved)) != 0)
 						fail_msg("%s %s in %s: %s changed "
@@ -865,6 +959,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(tcp_simultaneous_open),
 	cmocka_unit_test(tcp_rst_from_either_side_closes_every_state),
 	cmocka_unit_test(tcp_syn_on_time_wait_or_close_reopens),
+	cmocka_unit_test(tcp_syn_on_last_ack_reopens),
+	cmocka_unit_test(tcp_syn_on_closing_resyncs_on_its_syn_ack),
 	cmocka_unit_test(tcp_syn_sent_stray_from_originator_invalid),
 	cmocka_unit_test(tcp_syn_retransmit_keeps_syn_sent),
 	cmocka_unit_test(tcp_seen_reply_only_by_reply),

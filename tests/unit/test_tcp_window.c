@@ -1024,14 +1024,63 @@ TEST(window_syn_on_stale_entry_resyncs)
 	s.conn = old.conn;
 	s.tracked = true;
 	STEP(&s, mk_syn(&s, ORIG), STALE, ES);
-	STEP(&s, mk_synack(&s, REPLY), STALE, ES);
-	sim_ack(&s, ORIG, &g);
+	sim_synack(&s, REPLY, &g);
 	v = sim_send(&s, &g);
-	if (KNOWN_BUG(BUG_STALE_SYN_RESYNC, !verdict_passes(v),
-		      sim_verdict_name(v)))
+	if (KNOWN_BUG(BUG_STALE_SYN_RESYNC, v != OK, sim_verdict_name(v)))
 		return;
-	pump(&s, ORIG, 10000, s.conn.state);
-	pump(&s, REPLY, 10000, s.conn.state);
+	assert_int_equal(s.conn.state, SR);
+	/* the new connection's windows, learnt from its SYN and SYN-ACK */
+	assert_int_equal(s.conn.peer[ORIG].end, s.e[ORIG].isn + 1);
+	assert_int_equal(s.conn.peer[REPLY].end, s.e[REPLY].isn + 1);
+	assert_int_equal(s.conn.peer[ORIG].wscale, s.e[ORIG].wscale);
+	assert_int_equal(s.conn.peer[REPLY].wscale, s.e[REPLY].wscale);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+	pump(&s, ORIG, 10000, ES);
+	pump(&s, REPLY, 10000, ES);
+}
+
+/*
+ * The same, but a blind attacker sends the SYN on a live connection: the
+ * responder answers with a challenge ACK, which ends the hold, and a
+ * SYN-ACK for that SYN (forged as well, or late) is then only a late
+ * SYN-ACK: it passes and moves nothing.  A SYN-ACK that does not answer
+ * the held SYN exactly resynchronises nothing either.  The old connection
+ * keeps its windows throughout.
+ */
+TEST(window_forged_syn_on_live_entry_resyncs_nothing)
+{
+	struct sim s;
+	struct sim_seg syn, sa, g;
+	struct gw_tcp_conn before;
+
+	est(&s, &rst_cfg);
+	pump(&s, REPLY, 50000, ES);
+	syn = (struct sim_seg){ .dir = ORIG, .flags = SYN,
+				.seq = s.e[ORIG].snd_nxt + 0x31337u,
+				.win = 64240, .wscale_opt = true, .wscale = 7 };
+	before = s.conn;
+	STEP_HOLD(&s, syn, STALE, ES);
+	/* a SYN-ACK one off the held SYN's end */
+	sa = (struct sim_seg){ .dir = REPLY, .flags = SYN | ACK,
+			       .seq = 0x55555555u, .ack = syn.seq + 2,
+			       .win = 65535 };
+	STEP_HOLD(&s, sa, STALE, ES);
+	sa.ack = syn.seq;
+	STEP_HOLD(&s, sa, STALE, ES);
+	/* the live responder's challenge ACK */
+	sim_ack(&s, REPLY, &g);
+	STEP(&s, g, OK, ES);
+	sa.ack = syn.seq + 1;
+	STEP_HOLD(&s, sa, STALE, ES);
+	/* the windows are the old connection's, moved only by its ACK */
+	assert_int_equal(s.conn.peer[ORIG].end, before.peer[ORIG].end);
+	assert_int_equal(s.conn.peer[ORIG].wscale, before.peer[ORIG].wscale);
+	assert_int_equal(s.conn.peer[REPLY].end, before.peer[REPLY].end);
+	assert_int_equal(s.conn.peer[REPLY].wscale,
+			 before.peer[REPLY].wscale);
+	assert_int_equal(s.conn.held_kind & GW_TCP_HELD_SYN, 0);
+	pump(&s, ORIG, 10000, ES);
+	pump(&s, REPLY, 10000, ES);
 }
 
 /*
@@ -1064,6 +1113,171 @@ TEST(window_forged_synack_leaves_no_trace)
 		return;
 	STEP(&s, real, OK, SR);
 	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+}
+
+/*
+ * Issue 13, item 3: a blind attacker spoofs a client, sends the SYN, and,
+ * not seeing the SYN-ACK, sweeps the acknowledgement space downwards with
+ * bare ACKs, one a window apart.  Only the ACK of exactly the responder's
+ * ISN + 1 completes a handshake (RFC 9293: SND.UNA < SEG.ACK =< SND.NXT),
+ * so a sweep that steps over it must never land; with the window checks
+ * alone (66000 below the end) one guess in every sweep does, and the entry
+ * stays ESTABLISHED for days, counted against the spoofed source.  The
+ * server's reset then closes the handshake.
+ */
+TEST(window_blind_ack_sweep_never_lands)
+{
+	const uint32_t client_isn = 0x0a0b0c0du, server_isn = 0x9e3779b9u;
+	struct sim s;
+	struct sim_seg g, ack;
+	uint32_t guess, i, landed = 0, first = 0;
+	enum gw_tcp_verdict v;
+
+	sim_init(&s, client_isn, server_isn);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	/* the SYN-ACK goes to the spoofed address, not to the attacker */
+	sim_synack(&s, REPLY, &g);
+	STEP_HOLD(&s, g, OK, SR);
+	ack = (struct sim_seg){ .dir = ORIG, .flags = ACK,
+				.seq = client_isn + 1, .win = 64240 };
+	/* 65 100 steps of 66 000 cover 2^32; this start steps over ISN + 1 */
+	guess = 0xfffffff0u;
+	for (i = 0; i < 65100; i++, guess -= 66000) {
+		ack.ack = guess;
+		v = sim_track(&s, &ack);
+		if (verdict_passes(v) && !landed++)
+			first = i + 1;
+	}
+	if (landed)
+		fail_msg("the sweep landed after %u guesses (%u passed): "
+			 "state %s", first, landed,
+			 gw_tcp_state_name(s.conn.state));
+	assert_int_equal(s.conn.state, SR);
+	/* one off either way is refused too; the exact ACK completes */
+	ack.ack = server_isn;
+	STEP_HOLD(&s, ack, OOW, SR);
+	ack.ack = server_isn + 2;
+	STEP_HOLD(&s, ack, OOW, SR);
+
+	/* the server resets the half-open connection: the entry goes */
+	g = (struct sim_seg){ .dir = REPLY, .flags = RST,
+			      .seq = server_isn + 1 };
+	STEP_HOLD(&s, g, CLOSE, CL);
+
+	/* and on a fresh one the real client's ACK completes it */
+	sim_init(&s, client_isn, server_isn);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+	pump(&s, ORIG, 10000, ES);
+}
+
+/*
+ * The same sweep the other way: a blind attacker outside forges SYN-ACKs
+ * for a connection the inside opened.  Only one that acknowledges the SYN
+ * exactly (or its Fast Open data) answers it.
+ */
+TEST(window_synack_must_ack_the_syn_exactly)
+{
+	struct sim s;
+	struct sim_seg real, g;
+	uint32_t off;
+
+	sim_init(&s, 0x00000010u, 0x77777777u);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	sim_synack(&s, REPLY, &real);
+	for (off = 1; off < 66000; off += off < 16 ? 1 : 4093) {
+		g = real;
+		g.ack = real.ack - off;
+		STEP_HOLD(&s, g, OOW, SS);
+	}
+	g.ack = real.ack + 1;
+	STEP_HOLD(&s, g, OOW, SS);
+	STEP(&s, real, OK, SR);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+
+	/* Fast Open: the SYN-ACK may acknowledge the SYN alone, or its data */
+	sim_init(&s, 0xffffff00u, 0x1000);
+	sim_syn_data(&s, ORIG, 300, &g);
+	STEP(&s, g, OK, SS);
+	sim_synack(&s, REPLY, &real);
+	assert_int_equal(real.ack, 0xffffff00u + 301);
+	g = real;
+	g.ack = 0xffffff00u + 1;
+	STEP_HOLD(&s, g, OK, SR);
+	g = (struct sim_seg){ .dir = ORIG, .flags = ACK, .seq = real.ack,
+			      .ack = 0x1000 + 1, .win = 64240 };
+	STEP_HOLD(&s, g, OK, ES);
+}
+
+/*
+ * Fast Open from the responder: it sends data right after its SYN-ACK and
+ * the client's ACK of the SYN-ACK alone crosses it.  That ACK, and any of
+ * the data, completes the handshake; one below the responder's ISN + 1 or
+ * beyond its data does not.
+ */
+TEST(window_final_ack_between_isn_and_data)
+{
+	struct sim s;
+	struct sim_seg g, a;
+	uint32_t isn = 0xfffffff0u;
+
+	sim_init(&s, 5, isn);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	sim_data(&s, REPLY, 1000, &g);
+	STEP_HOLD(&s, g, OK, SR);
+	a = (struct sim_seg){ .dir = ORIG, .flags = ACK, .seq = 6,
+			      .ack = isn, .win = 64240 };
+	STEP_HOLD(&s, a, OOW, SR);
+	a.ack = isn + 1 + 1001;
+	STEP_HOLD(&s, a, OOW, SR);
+	a.ack = isn + 1 + 500;
+	STEP_HOLD(&s, a, OK, ES);
+
+	sim_init(&s, 5, isn);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	sim_data(&s, REPLY, 1000, &g);
+	STEP_HOLD(&s, g, OK, SR);
+	a.ack = isn + 1;
+	STEP_HOLD(&s, a, OK, ES);
+}
+
+/*
+ * A responder with no socket for the connection (it crashed, or forgot
+ * it) answers the originator's next segment with a reset at that
+ * segment's ACK (RFC 9293 3.10.7.1), which lags its own end when it had
+ * sent more than was acknowledged.  A reset at exactly the highest ACK the
+ * originator sent closes the entry, as conntrack's td_maxack test does;
+ * one at any other number below the end is only challenged (RFC 5961).
+ */
+TEST(window_rst_at_highest_ack_closes)
+{
+	struct sim s;
+	struct sim_seg d1, d2, a, r;
+	uint32_t acked;
+
+	est(&s, &rst_cfg);
+	pump(&s, ORIG, 5000, ES);
+	sim_data(&s, REPLY, 1000, &d1);
+	STEP(&s, d1, OK, ES);
+	STEP(&s, mk_ack(&s, ORIG), OK, ES);
+	acked = s.e[ORIG].rcv_nxt;
+	/* more data the originator never gets to acknowledge */
+	sim_data(&s, REPLY, 1000, &d2);
+	STEP_HOLD(&s, d2, OK, ES);
+	/* the originator's next segment: its ACK is still @acked */
+	sim_data(&s, ORIG, 100, &a);
+	assert_int_equal(a.ack, acked);
+	STEP(&s, a, OK, ES);
+	/* an older ACK value, or one in between: not it */
+	r = (struct sim_seg){ .dir = REPLY, .flags = RST, .seq = acked - 1 };
+	STEP_HOLD(&s, r, STALE, ES);
+	r.seq = acked + 1;
+	STEP_HOLD(&s, r, STALE, ES);
+	r.seq = acked;
+	STEP_HOLD(&s, r, OK, CL);
 }
 
 /*
@@ -1713,6 +1927,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(window_syn_new_isn_in_syn_sent),
 	cmocka_unit_test(window_syn_on_established_peer_reboot),
 	cmocka_unit_test(window_syn_on_stale_entry_resyncs),
+	cmocka_unit_test(window_forged_syn_on_live_entry_resyncs_nothing),
+	cmocka_unit_test(window_blind_ack_sweep_never_lands),
+	cmocka_unit_test(window_synack_must_ack_the_syn_exactly),
+	cmocka_unit_test(window_final_ack_between_isn_and_data),
+	cmocka_unit_test(window_rst_at_highest_ack_closes),
 	cmocka_unit_test(window_forged_synack_leaves_no_trace),
 	cmocka_unit_test(window_fast_open_data_before_final_ack),
 	cmocka_unit_test(window_pickup_what_qualifies),
