@@ -23,9 +23,13 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 {
 	enum gw_dir dir = gw_flow_dir(flow, src_first);
 	enum gw_tcp_verdict verdict;
+	bool resynced;
+	u8 old, state;
 
 	spin_lock_bh(&flow->lock);
+	old = flow->tcp.state;
 	verdict = gw_tcp_track(&flow->tcp, pkt, dir);
+	state = flow->tcp.state;
 	switch (verdict) {
 	case GW_TCP_ACCEPT:
 	case GW_TCP_ACCEPT_CLOSE:
@@ -38,13 +42,20 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 		break;
 	}
 	spin_unlock_bh(&flow->lock);
+	/*
+	 * A connection the tracker resynchronised (a new one on a stale
+	 * entry's tuple) was never in the half-open budgets: it opens when
+	 * it reaches ESTABLISHED, unless the old one still counts.
+	 */
+	resynced = old == GW_TCP_SYN_RECV && state == GW_TCP_ESTABLISHED &&
+		   !(READ_ONCE(flow->flags) & GW_FLOW_SRC_COUNTED);
 	if (opened)
-		*opened = gw_flow_handshake_done(gn, flow);
+		*opened = gw_flow_handshake_done(gn, flow) || resynced;
 	else
 		gw_flow_handshake_done(gn, flow);
 	/* a closing connection no longer counts against its source */
 	if (unlikely(READ_ONCE(flow->flags) & GW_FLOW_SRC_COUNTED) &&
-	    READ_ONCE(flow->tcp.state) != GW_TCP_ESTABLISHED)
+	    state >= GW_TCP_FIN_WAIT && state <= GW_TCP_CLOSE)
 		gw_src_conn_release(gn, flow, hash);
 
 	switch (verdict) {
@@ -180,9 +191,9 @@ static bool gw_tcp_src_admit(struct gw_net *gn, struct gw_flow *flow,
 unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 			    const struct net_device *in)
 {
+	struct gw_flow *flow, *reopened = NULL;
 	struct gw_tcp_conn tcp;
 	struct gw_flow_key key;
-	struct gw_flow *flow;
 	bool src_first;
 	u32 hash;
 
@@ -196,14 +207,27 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		flow = NULL;
 	if (flow) {
 		bool opened = false;
-		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
-						    src_first, &opened);
+		enum gw_tcp_verdict v;
 
+		/*
+		 * A SYN from the outside end of a connection a rule let in
+		 * may open a new one on its tuple (REOPEN, or the tracker's
+		 * resync on the SYN-ACK): the rules judge it again first.
+		 */
+		if (unlikely(gw_tcp_is_pure_syn(pkt->tcp_flags)) &&
+		    (flow->flags & GW_FLOW_INBOUND) &&
+		    gw_flow_dir(flow, src_first) == GW_DIR_ORIGINAL &&
+		    !gw_rules_match(gn, pkt, in->name)) {
+			gw_count(gn, GW_CTR_DROP_PASSIVE_DENIED);
+			return NF_DROP;
+		}
+		v = gw_tcp_step(gn, flow, hash, pkt, src_first, &opened);
 		if (unlikely(opened) && (flow->flags & GW_FLOW_INBOUND) &&
 		    !gw_tcp_src_admit(gn, flow, hash, pkt, in))
 			return NF_DROP;
 		if (v != GW_TCP_REOPEN)
 			return gw_tcp_nf_verdict(v);
+		reopened = flow;
 	}
 
 	/* Nothing from outside is picked up mid-stream, whatever the mode. */
@@ -220,6 +244,11 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		return NF_DROP;
 	}
 	gw_count(gn, GW_CTR_RULE_ACCEPTED);
+	/* the closing connection the SYN replaces (LAST_ACK's is not
+	 * replaceable by the table)
+	 */
+	if (reopened)
+		gw_flow_remove(gn, reopened, hash);
 	gw_tcp_init(&tcp, pkt);
 	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
 			    GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
@@ -255,6 +284,8 @@ unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
 
 		if (v != GW_TCP_REOPEN)
 			return gw_tcp_nf_verdict(v);
+		/* the closing connection the SYN replaces */
+		gw_flow_remove(gn, flow, hash);
 	}
 
 	if (gw_tcp_is_pure_syn(pkt->tcp_flags)) {
