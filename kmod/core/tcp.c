@@ -454,21 +454,21 @@ static void gw_tcp_hold_syn(struct gw_tcp_conn *conn, const struct gw_pkt *pkt)
  * The responder answers the held SYN with a SYN-ACK of exactly its end:
  * it had no connection any more (it would have sent a challenge ACK), so
  * both ends now run the new one and the tracker, out of step, starts over
- * from the held SYN and this SYN-ACK (conntrack's "b) This SYN/ACK
- * acknowledges a SYN that we earlier ignored").  A blind attacker can
- * forge the SYN but not this answer: it must acknowledge the held end
- * exactly, and only the first segment after the SYN may.
+ * from the held SYN (here) and this SYN-ACK (judged next, as in SYN_SENT),
+ * as conntrack does ("b) This SYN/ACK acknowledges a SYN that we earlier
+ * ignored").  A blind attacker can forge the SYN but not this answer: it
+ * must acknowledge the held end exactly, and only while nothing else came
+ * from the responder since the SYN.
  */
-static enum gw_tcp_verdict gw_tcp_resync(struct gw_tcp_conn *conn,
-					 const struct gw_pkt *pkt)
+static void gw_tcp_resync(struct gw_tcp_conn *conn)
 {
-	struct gw_tcp_conn c = *conn;
-	struct gw_tcp_peer *orig = &c.peer[GW_DIR_ORIGINAL];
-	u8 kind = c.held_kind;
+	struct gw_tcp_peer *orig = &conn->peer[GW_DIR_ORIGINAL];
+	u32 end = gw_tcp_held(conn);
+	u8 kind = conn->held_kind;
 
-	memset(c.peer, 0, sizeof(c.peer));
-	orig->end = gw_tcp_held(conn);
-	orig->maxend = orig->end;
+	memset(conn->peer, 0, sizeof(conn->peer));
+	orig->end = end;
+	orig->maxend = end;
 	orig->maxwin = 0xffff;
 	if (kind & GW_TCP_HELD_WSCALE) {
 		orig->flags |= GW_TCP_PEER_WSCALE;
@@ -476,16 +476,10 @@ static enum gw_tcp_verdict gw_tcp_resync(struct gw_tcp_conn *conn,
 	}
 	if (kind & GW_TCP_HELD_SACK_PERM)
 		orig->flags |= GW_TCP_PEER_SACK_PERM;
-	c.flags &= ~GW_TCP_CONN_PICKED_UP;
-	c.held_kind = 0;
-	c.state = GW_TCP_SYN_SENT;
-	if (gw_tcp_in_window(&c, pkt, GW_DIR_REPLY) != GW_WINDOW_OK)
-		return GW_TCP_OUT_OF_WINDOW;
-	c.state = GW_TCP_SYN_RECV;
-	c.seen_reply = 1;
-	gw_tcp_set_held(&c, pkt->seq + 1);
-	*conn = c;
-	return GW_TCP_ACCEPT;
+	gw_tcp_set_held(conn, end);
+	conn->flags &= ~GW_TCP_CONN_PICKED_UP;
+	conn->held_kind = 0;
+	conn->state = GW_TCP_SYN_SENT;
 }
 
 /*
@@ -539,6 +533,8 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 {
 	enum gw_tcp_flag_class fc = gw_tcp_flag_class(pkt->tcp_flags);
 	u8 old = conn->state, next;
+	struct gw_tcp_conn before;
+	bool resync = false;
 
 	next = gw_tcp_next_state(old, dir, fc);
 	if (next == GW_TCP_S_INVALID)
@@ -558,14 +554,18 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 	 * tracker follows the new connection.
 	 */
 	if (next == GW_TCP_S_IGNORE) {
-		if (fc == GW_TCP_FC_SYNACK && dir == GW_DIR_REPLY &&
-		    (conn->held_kind & GW_TCP_HELD_SYN) &&
-		    pkt->ack_seq == gw_tcp_held(conn))
-			return gw_tcp_resync(conn, pkt);
-		if (fc == GW_TCP_FC_SYN && old >= GW_TCP_ESTABLISHED &&
-		    old <= GW_TCP_CLOSE_WAIT)
-			gw_tcp_hold_syn(conn, pkt);
-		return GW_TCP_ACCEPT_STALE;
+		if (fc != GW_TCP_FC_SYNACK || dir != GW_DIR_REPLY ||
+		    !(conn->held_kind & GW_TCP_HELD_SYN) ||
+		    pkt->ack_seq != gw_tcp_held(conn)) {
+			if (fc == GW_TCP_FC_SYN && old >= GW_TCP_ESTABLISHED &&
+			    old <= GW_TCP_CLOSE_WAIT)
+				gw_tcp_hold_syn(conn, pkt);
+			return GW_TCP_ACCEPT_STALE;
+		}
+		before = *conn;
+		resync = true;
+		gw_tcp_resync(conn);
+		next = GW_TCP_SYN_RECV;
 	}
 
 	if (fc == GW_TCP_FC_RST && dir == GW_DIR_REPLY &&
@@ -583,8 +583,12 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 
 	switch (gw_tcp_in_window(conn, pkt, dir)) {
 	case GW_WINDOW_BAD:
+		if (unlikely(resync))
+			*conn = before;
 		return GW_TCP_OUT_OF_WINDOW;
 	case GW_WINDOW_STALE:
+		if (unlikely(resync))
+			*conn = before;
 		return GW_TCP_ACCEPT_STALE;
 	case GW_WINDOW_OK:
 		break;
