@@ -609,6 +609,14 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 		return NULL;
 	if (!gw_flow_reserve(gn, key, flags, bucket, now, why))
 		return NULL;
+	if (!(flags & GW_FLOW_INBOUND)) {
+		const union gw_addr *peer;
+		u16 port;
+
+		gw_key_responder(key, flags, &peer, &port);
+		if (gw_block_addr(gn, key->family, peer))
+			flags |= GW_FLOW_PEER_BLOCKED;
+	}
 	flow = kmem_cache_alloc(gw_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
 		gw_flow_unreserve(gn, flags);
