@@ -540,8 +540,11 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 		u32 share = gw_tunable(gn, GW_TUN_MAX_INBOUND_SHARE);
 		u32 cap = max_t(u32, (u64)max * share / 100, 1);
 
-		if (!gw_flow_reserve_in(gn, &gn->inbound_count, cap, key,
-					flags, bucket, now)) {
+		/* 100 %: the table's own bound is the only one */
+		if (share >= 100)
+			atomic_inc(&gn->inbound_count);
+		else if (!gw_flow_reserve_in(gn, &gn->inbound_count, cap, key,
+					     flags, bucket, now)) {
 			*why = GW_CTR_DROP_INBOUND_FULL;
 			return false;
 		}
