@@ -28,7 +28,7 @@ _gwctl()
 	fi
 
 	local verb=${words[objidx + 1]}
-	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy"
+	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in

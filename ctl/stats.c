@@ -44,6 +44,8 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_DROP_BLOCKED]		= "drop_blocked",
 	[GW_CTR_POLICY_CLOSED]		= "policy_closed",
 	[GW_CTR_DROP_POLICY_CLOSED]	= "drop_policy_closed",
+	[GW_CTR_DROP_INBOUND_FULL]	= "drop_inbound_full",
+	[GW_CTR_SRC_EVICTED]		= "src_evicted",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */

@@ -105,15 +105,26 @@ bool gw_never_block_match(struct gw_net *gn, u8 family,
 }
 
 /* Netfilter hooks run under rcu_read_lock(). */
-bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt)
+bool gw_block_addr(struct gw_net *gn, u8 family, const union gw_addr *addr)
 {
 	if (likely(!rcu_access_pointer(gn->block[GW_BLOCK_KIND_BLOCK])))
 		return false;
-	if (!gw_block_match_rcu(gn, GW_BLOCK_KIND_BLOCK, pkt->family,
-				&pkt->saddr))
+	if (!gw_block_match_rcu(gn, GW_BLOCK_KIND_BLOCK, family, addr))
 		return false;
-	return !gw_block_match_rcu(gn, GW_BLOCK_KIND_NEVER, pkt->family,
-				   &pkt->saddr);
+	return !gw_block_match_rcu(gn, GW_BLOCK_KIND_NEVER, family, addr);
+}
+
+bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt)
+{
+	return gw_block_addr(gn, pkt->family, &pkt->saddr);
+}
+
+bool gw_block_inbound(struct gw_net *gn, const struct gw_pkt *pkt)
+{
+	if (!gw_block_drop(gn, pkt))
+		return false;
+	gw_count(gn, GW_CTR_DROP_BLOCKED);
+	return true;
 }
 
 static u32 gw_block_live_count(const struct gw_blocklist *bl, u32 now)
@@ -285,6 +296,9 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 	}
 	gw_block_replace_locked(gn, kind, bl);
 	mutex_unlock(&gn->lock);
+	/* the sources it exempted may be blocked now: as if blocked now */
+	if (kind == GW_BLOCK_KIND_NEVER)
+		gw_block_flush_flows(gn);
 	return 0;
 }
 
@@ -293,6 +307,8 @@ void gw_block_flush(struct gw_net *gn, u8 kind)
 	mutex_lock(&gn->lock);
 	gw_block_replace_locked(gn, kind, NULL);
 	mutex_unlock(&gn->lock);
+	if (kind == GW_BLOCK_KIND_NEVER)
+		gw_block_flush_flows(gn);
 }
 
 bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,

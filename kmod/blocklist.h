@@ -24,6 +24,10 @@ void gw_blocklist_exit(struct gw_net *gn);
 
 /* Packet path, under RCU: drop everything from this source? */
 bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt);
+/* ... and count it (drop_blocked) if so. */
+bool gw_block_inbound(struct gw_net *gn, const struct gw_pkt *pkt);
+/* Is @addr blocked (and not exempt)?  Under RCU. */
+bool gw_block_addr(struct gw_net *gn, u8 family, const union gw_addr *addr);
 /*
  * The admin's "never lock me out" list: a source in it is never blocked,
  * never overloaded by the source limits, and (later) never a scanner.

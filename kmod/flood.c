@@ -10,8 +10,10 @@
  * with the namespace: GW_SRC_SETS sets of GW_SRC_WAYS slots, the set
  * chosen by a keyed hash, one small lock each.  A new source takes a free
  * slot of its set or the least recently used idle one (no connection, not
- * overloaded); when all four are busy it goes uncounted (src_untracked)
- * rather than evict a source that is being limited.
+ * overloaded); when all four are busy it takes the one of the source
+ * holding fewest connections (src_evicted), never going uncounted: a table
+ * that failed open would turn the limits off for whoever fills it
+ * (gw_src_pick() in core/flood.c).
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -40,17 +42,6 @@
 #define GW_SRC_SETS	1024		/* 4096 sources, 160 KiB a namespace */
 /* Overloaded sources whose connections one collector run closes. */
 #define GW_SRC_FLUSH_BATCH	16
-
-struct gw_src_slot {
-	union gw_addr prefix;
-	u8 family;			/* 0: free */
-	u8 overloaded;
-	u8 flush;			/* overload_flush still to do */
-	u32 conns;			/* established inbound connections */
-	u32 overload_until;		/* jiffies */
-	u32 last_used;			/* jiffies */
-	struct gw_conn_rate rate;
-};
 
 struct gw_src_set {
 	spinlock_t lock;
@@ -133,27 +124,28 @@ static void gw_src_unoverload(struct gw_net *gn, struct gw_src_slot *slot,
 	atomic_dec(&gn->overload_count);
 }
 
-/* A slot for a new source: a free one, else the stalest idle one. */
-static struct gw_src_slot *gw_src_alloc(struct gw_src_set *set,
+/*
+ * A slot for a new source (gw_src_pick()).  A source evicted while it
+ * holds connections forgets them: its flows stay GW_FLOW_SRC_COUNTED and
+ * release nothing when they end (or, if it came back, what its new slot
+ * counted, never below 0), so it gains at most what it held, the fewest
+ * of its set.  Caller holds the set's lock.
+ */
+static struct gw_src_slot *gw_src_alloc(struct gw_net *gn,
+					struct gw_src_set *set,
 					const union gw_addr *prefix,
 					u8 family, u32 now)
 {
-	struct gw_src_slot *slot, *best = NULL;
-	unsigned int i;
+	struct gw_src_slot *best;
+	int i = gw_src_pick(set->slot, GW_SRC_WAYS, now);
 
-	for (i = 0; i < GW_SRC_WAYS; i++) {
-		slot = &set->slot[i];
-		if (!slot->family) {
-			best = slot;
-			break;
-		}
-		if (slot->conns || slot->overloaded)
-			continue;
-		if (!best || now - slot->last_used > now - best->last_used)
-			best = slot;
-	}
-	if (!best)
+	if (WARN_ON_ONCE(i < 0))
 		return NULL;
+	best = &set->slot[i];
+	if (best->family && (best->conns || best->overloaded)) {
+		gw_src_unoverload(gn, best, now);
+		gw_count(gn, GW_CTR_SRC_EVICTED);
+	}
 	memset(best, 0, sizeof(*best));
 	best->prefix = *prefix;
 	best->family = family;
@@ -241,7 +233,7 @@ bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 	spin_lock(&set->lock);
 	slot = gw_src_find(set, &prefix, flow->key.family);
 	if (!slot)
-		slot = gw_src_alloc(set, &prefix, flow->key.family, now);
+		slot = gw_src_alloc(gn, set, &prefix, flow->key.family, now);
 	if (!slot) {
 		spin_unlock(&set->lock);
 		spin_unlock_bh(bucket_lock);

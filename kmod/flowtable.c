@@ -35,19 +35,19 @@
 #define GW_HALFOPEN_MIN_TIMEOUT	HZ
 /*
  * Eviction looks at the new flow's bucket and the next ones, as
- * nf_conntrack's early_drop does: at least this many buckets, ...
+ * nf_conntrack's early_drop does: these many buckets, ...
  */
 #define GW_EVICT_MIN_BUCKETS	8
 /*
- * ... more while it has fewer candidates than this to pick the longest
- * idle of (so a handshake just begun is rarely the one to go), ...
+ * ... on to this many while it has found no victim (empty bucket heads
+ * cost little: 8 to a cache line) ...
  */
-#define GW_EVICT_CANDIDATES	4
+#define GW_EVICT_MAX_BUCKETS	64
 /*
- * ... and never more than this many: enough to cover a 1024-bucket table,
- * so a destination's budget is found even when its entries are sparse.
+ * ... and never more entries than this in all, whatever the chains: the
+ * most a packet that finds no room pays is a few lookups' worth.
  */
-#define GW_EVICT_MAX_BUCKETS	1024
+#define GW_EVICT_MAX_ENTRIES	64
 /* RSTs one collector slice sends for the handshakes it expires. */
 #define GW_GC_RESETS_PER_BUCKET	8
 /* Flows reload_policy closes under one hold of a bucket lock. */
@@ -139,6 +139,22 @@ static u32 gw_pseudo_timeout_jiffies(const struct gw_net *gn,
 	return gw_tunable(gn, t) * HZ;
 }
 
+/*
+ * The handshakes in progress in the direction of a flow with @flags: each
+ * direction has its own budget and its own adaptive timeouts, so a SYN
+ * flood from wan never shortens or evicts the inside's own handshakes.
+ */
+static u32 gw_halfopen_dir_count(const struct gw_net *gn, u8 flags)
+{
+	int in = atomic_read(&gn->halfopen_inbound);
+	int all;
+
+	if (flags & GW_FLOW_INBOUND)
+		return max(in, 0);
+	all = atomic_read(&gn->halfopen_count);
+	return all > in ? all - in : 0;
+}
+
 static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 				   const struct gw_flow *flow)
 {
@@ -169,7 +185,7 @@ static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 	if (state == GW_TCP_SYN_SENT || state == GW_TCP_SYN_RECV ||
 	    state == GW_TCP_SYN_SENT2) {
 		u32 scaled = gw_adaptive_timeout(timeout,
-				atomic_read(&gn->halfopen_count),
+				gw_halfopen_dir_count(gn, flow->flags),
 				gw_tunable(gn, GW_TUN_HALFOPEN_ADAPTIVE_START),
 				gw_tunable(gn, GW_TUN_HALFOPEN_ADAPTIVE_END));
 
@@ -263,7 +279,7 @@ static atomic_t *gw_halfopen_dst_counter(struct gw_net *gn,
 		union gw_addr addr;
 		u16 port;
 		u8 family;
-		u8 pad;
+		u8 inbound;	/* each direction has its own budgets */
 	} dst;
 	const union gw_addr *addr;
 	u16 port;
@@ -273,6 +289,7 @@ static atomic_t *gw_halfopen_dst_counter(struct gw_net *gn,
 	dst.addr = *addr;
 	dst.port = port;
 	dst.family = key->family;
+	dst.inbound = !!(flags & GW_FLOW_INBOUND);
 	return &gn->halfopen_dst[siphash(&dst, sizeof(dst), &gn->hash_key) &
 				 (GW_HALFOPEN_DST_SLOTS - 1)];
 }
@@ -283,6 +300,8 @@ static bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow)
 	if (!READ_ONCE(flow->halfopen) || !xchg(&flow->halfopen, 0))
 		return false;
 	atomic_dec(&gn->halfopen_count);
+	if (flow->flags & GW_FLOW_INBOUND)
+		atomic_dec(&gn->halfopen_inbound);
 	atomic_dec(gw_halfopen_dst_counter(gn, &flow->key, flow->flags));
 	return true;
 }
@@ -314,6 +333,8 @@ static void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
 		gw_src_conn_close(gn, flow);
+	if (flow->flags & GW_FLOW_INBOUND)
+		atomic_dec(&gn->inbound_count);
 	atomic_dec(&gn->flow_count);
 	call_rcu(&flow->rcu, gw_flow_free_rcu);
 }
@@ -332,88 +353,118 @@ static bool gw_flow_replaceable(const struct gw_net *gn,
 }
 
 enum gw_evict_kind {
-	GW_EVICT_DST,		/* a half-open flow to the same destination */
-	GW_EVICT_HALFOPEN,	/* any half-open flow */
-	GW_EVICT_EARLY,		/* half-open, closing or expired: never live */
+	GW_EVICT_DST,		/* a handshake to the same destination */
+	GW_EVICT_HALFOPEN,	/* any handshake */
+	GW_EVICT_EARLY,		/* unanswered or finished: never an answered one */
 };
 
-static bool gw_flow_evictable(const struct gw_net *gn,
-			      const struct gw_flow *flow,
-			      enum gw_evict_kind kind,
-			      const struct gw_flow_key *key, u8 flags, u32 now)
+/*
+ * How good a victim @flow is to make room for a new flow (@key, @flags)
+ * under @kind: 0 if it is none, and among the others the higher the
+ * better (enum gw_evict_rank).  The half-open budgets take only a
+ * handshake in the new flow's direction; a new flow from wan takes only
+ * one from wan, so the inside's flows never make way for the outside.
+ * Lock-free, as a hint; gw_flow_evict() asks again under the flow's lock.
+ */
+static u8 gw_flow_evict_rank(const struct gw_net *gn, const struct gw_flow *flow,
+			     enum gw_evict_kind kind,
+			     const struct gw_flow_key *key, u8 flags, u32 now)
 {
+	bool inbound = flags & GW_FLOW_INBOUND;
 	const union gw_addr *a, *b;
+	struct gw_tcp_conn tcp;
+	struct gw_udp_conn udp;
 	u16 pa, pb;
-	u8 state;
 
-	switch (kind) {
-	case GW_EVICT_DST:
-		if (!READ_ONCE(flow->halfopen) ||
-		    flow->key.family != key->family)
-			return false;
+	if ((kind != GW_EVICT_EARLY || inbound) &&
+	    !(flow->flags & GW_FLOW_INBOUND) != !inbound)
+		return GW_EVICT_NEVER;
+	if (kind != GW_EVICT_EARLY) {
+		/* counted in the budgets and still a handshake */
+		if (!READ_ONCE(flow->halfopen) || gw_flow_closed(flow) ||
+		    !gw_tcp_state_halfopen(READ_ONCE(flow->tcp.state)))
+			return GW_EVICT_NEVER;
+		if (kind == GW_EVICT_HALFOPEN)
+			return GW_EVICT_UNANSWERED;
+		if (flow->key.family != key->family)
+			return GW_EVICT_NEVER;
 		gw_flow_responder(flow, &a, &pa);
 		gw_key_responder(key, flags, &b, &pb);
-		return pa == pb && gw_addr_equal(a, b);
-	case GW_EVICT_HALFOPEN:
-		return READ_ONCE(flow->halfopen);
-	case GW_EVICT_EARLY:
-		if (READ_ONCE(flow->halfopen) || gw_flow_closed(flow) ||
-		    gw_flow_expired(gn, flow, now))
-			return true;
-		if (flow->key.proto != IPPROTO_TCP)
-			return false;
-		state = READ_ONCE(flow->tcp.state);
-		return state >= GW_TCP_FIN_WAIT && state <= GW_TCP_CLOSE;
+		return pa == pb && gw_addr_equal(a, b) ? GW_EVICT_UNANSWERED :
+							 GW_EVICT_NEVER;
 	}
-	return false;
+	if (gw_flow_closed(flow) || gw_flow_expired(gn, flow, now))
+		return GW_EVICT_FINISHED;
+	if (flow->key.proto == IPPROTO_TCP) {
+		tcp.state = READ_ONCE(flow->tcp.state);
+		tcp.seen_reply = READ_ONCE(flow->tcp.seen_reply);
+		return gw_evict_rank_tcp(&tcp);
+	}
+	udp.seen_reply = READ_ONCE(flow->udp.seen_reply);
+	udp.stream = READ_ONCE(flow->udp.stream);
+	return gw_evict_rank_pseudo(&udp);
 }
 
 /*
- * Make room for the flow @key: unlink the longest-idle entry @kind allows
- * among the new flow's bucket and the next few (never a scan of the whole
- * table), and tell the server if it was a handshake it is still waiting
- * on.  False when there was none to evict.
+ * Make room for the flow @key: unlink the best victim @kind allows among
+ * the new flow's bucket and the next few (GW_EVICT_*: never a scan of the
+ * table, so a packet that finds no room costs a few lookups), and tell
+ * the server if it was a handshake it is still waiting on.  The victim is
+ * picked under RCU alone, so it is judged again under its bucket lock and
+ * its own lock, which every change of its state takes: a handshake that
+ * completed, or a flow answered, in between is never evicted.  False when
+ * there was none to evict.
  */
 static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 			  enum gw_evict_kind kind,
 			  const struct gw_flow_key *key, u8 flags, u32 now)
 {
+	unsigned int i, victim_bucket = 0, seen = 0;
 	struct gw_flow *flow, *victim = NULL;
-	unsigned int i, victim_bucket = 0;
-	struct gw_reset reset;
+	u8 rank, victim_rank = GW_EVICT_NEVER;
 	bool evicted = false, send = false;
 	u32 idle, victim_idle = 0;
-	unsigned int candidates = 0;
+	struct gw_reset reset;
 	spinlock_t *lock;
 
 	rcu_read_lock();
 	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->nbuckets; i++) {
 		unsigned int b = (bucket + i) & (gn->nbuckets - 1);
 
-		if (candidates >= GW_EVICT_CANDIDATES &&
-		    i >= GW_EVICT_MIN_BUCKETS)
+		if (victim && i >= GW_EVICT_MIN_BUCKETS)
 			break;
 		hlist_for_each_entry_rcu(flow, &gn->buckets[b], node) {
-			if (READ_ONCE(flow->dead) ||
-			    !gw_flow_evictable(gn, flow, kind, key, flags, now))
+			if (++seen > GW_EVICT_MAX_ENTRIES)
+				goto picked;
+			if (READ_ONCE(flow->dead))
 				continue;
-			candidates++;
+			rank = gw_flow_evict_rank(gn, flow, kind, key, flags,
+						  now);
+			if (rank == GW_EVICT_NEVER || rank < victim_rank)
+				continue;
 			idle = now - READ_ONCE(flow->last_seen);
-			if (!victim || idle > victim_idle) {
+			if (rank > victim_rank || idle > victim_idle) {
 				victim = flow;
+				victim_rank = rank;
 				victim_idle = idle;
 				victim_bucket = b;
 			}
 		}
 	}
+picked:
 	if (victim) {
 		lock = gw_bucket_lock(gn, victim_bucket);
 		spin_lock_bh(lock);
-		if (!victim->dead) {
+		/* bucket lock, then flow lock: the order of reload's close */
+		spin_lock(&victim->lock);
+		if (!victim->dead &&
+		    gw_flow_evict_rank(gn, victim, kind, key, flags,
+				       now) != GW_EVICT_NEVER) {
 			send = gw_reset_prepare(victim, &reset);
 			gw_flow_unlink(gn, victim);
 			evicted = true;
 		}
+		spin_unlock(&victim->lock);
 		spin_unlock_bh(lock);
 	}
 	rcu_read_unlock();
@@ -433,6 +484,7 @@ static bool gw_halfopen_admit(struct gw_net *gn, const struct gw_flow_key *key,
 	u32 max_dst = gw_tunable(gn, GW_TUN_MAX_HALFOPEN_DST);
 	u32 max = gw_tunable(gn, GW_TUN_MAX_HALFOPEN);
 
+	/* each direction has the budgets to itself */
 	if (max_dst &&
 	    atomic_read(gw_halfopen_dst_counter(gn, key, flags)) >= max_dst) {
 		if (!gw_flow_evict(gn, bucket, GW_EVICT_DST, key, flags, now)) {
@@ -441,7 +493,7 @@ static bool gw_halfopen_admit(struct gw_net *gn, const struct gw_flow_key *key,
 		}
 		gw_count(gn, GW_CTR_HALFOPEN_EVICTED);
 	}
-	if (max && atomic_read(&gn->halfopen_count) >= max) {
+	if (max && gw_halfopen_dir_count(gn, flags) >= max) {
 		if (!gw_flow_evict(gn, bucket, GW_EVICT_HALFOPEN, key, flags,
 				   now)) {
 			*why = GW_CTR_DROP_HALFOPEN;
@@ -452,27 +504,70 @@ static bool gw_halfopen_admit(struct gw_net *gn, const struct gw_flow_key *key,
 	return true;
 }
 
-/* Take a place in the table, by early drop if it is full. */
+/* Take one of @max places counted in @count, by early drop if none is left. */
+static bool gw_flow_reserve_in(struct gw_net *gn, atomic_t *count, u32 max,
+			       const struct gw_flow_key *key, u8 flags,
+			       unsigned int bucket, u32 now)
+{
+	if (atomic_inc_return(count) <= max)
+		return true;
+	atomic_dec(count);
+	if (!gw_tunable(gn, GW_TUN_EARLY_DROP) ||
+	    !gw_flow_evict(gn, bucket, GW_EVICT_EARLY, key, flags, now))
+		return false;
+	gw_count(gn, GW_CTR_EARLY_DROP);
+	if (atomic_inc_return(count) <= max)
+		return true;
+	atomic_dec(count);
+	return false;
+}
+
+/*
+ * Take a place in the table.  A flow opened from wan takes one of the
+ * max_inbound_share of max_flows the outside may hold, evicting only an
+ * unanswered flow of its own side, so the rest stays the inside's whatever
+ * the outside sends; then a place in the table, by early drop if it is
+ * full.  False, with @why set, when there is no room.
+ */
 static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
-			    u8 flags, unsigned int bucket, u32 now)
+			    u8 flags, unsigned int bucket, u32 now,
+			    enum gw_counter *why)
 {
 	u32 max = gw_tunable(gn, GW_TUN_MAX_FLOWS);
+	bool inbound = flags & GW_FLOW_INBOUND;
 
-	if (atomic_inc_return(&gn->flow_count) <= max)
-		return true;
-	atomic_dec(&gn->flow_count);
-	if (gw_tunable(gn, GW_TUN_EARLY_DROP) &&
-	    gw_flow_evict(gn, bucket, GW_EVICT_EARLY, key, flags, now)) {
-		gw_count(gn, GW_CTR_EARLY_DROP);
-		if (atomic_inc_return(&gn->flow_count) <= max)
-			return true;
-		atomic_dec(&gn->flow_count);
+	if (inbound) {
+		u32 share = gw_tunable(gn, GW_TUN_MAX_INBOUND_SHARE);
+		u32 cap = max_t(u32, (u64)max * share / 100, 1);
+
+		/* 100 %: the table's own bound is the only one */
+		if (share >= 100)
+			atomic_inc(&gn->inbound_count);
+		else if (!gw_flow_reserve_in(gn, &gn->inbound_count, cap, key,
+					     flags, bucket, now)) {
+			*why = GW_CTR_DROP_INBOUND_FULL;
+			return false;
+		}
 	}
+	if (gw_flow_reserve_in(gn, &gn->flow_count, max, key, flags, bucket,
+			       now))
+		return true;
+	if (inbound)
+		atomic_dec(&gn->inbound_count);
+	*why = GW_CTR_DROP_TABLE_FULL;
 	/* one line a minute, whatever the flood: the counter says the rest */
 	if (__ratelimit(&gw_table_full_rs))
 		pr_warn("table full (%u flows), dropping new flows (drop_table_full)\n",
 			max);
 	return false;
+}
+
+/* Give back what gw_flow_reserve() took, for a flow never linked. */
+static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
+{
+	if (flags & GW_FLOW_INBOUND)
+		atomic_dec(&gn->inbound_count);
+	atomic_dec(&gn->flow_count);
 }
 
 /*
@@ -515,13 +610,19 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	/* Admission is decided before any memory is spent on the packet. */
 	if (halfopen && !gw_halfopen_admit(gn, key, flags, bucket, now, why))
 		return NULL;
-	if (!gw_flow_reserve(gn, key, flags, bucket, now)) {
-		*why = GW_CTR_DROP_TABLE_FULL;
+	if (!gw_flow_reserve(gn, key, flags, bucket, now, why))
 		return NULL;
+	if (!(flags & GW_FLOW_INBOUND)) {
+		const union gw_addr *peer;
+		u16 port;
+
+		gw_key_responder(key, flags, &peer, &port);
+		if (gw_block_addr(gn, key->family, peer))
+			flags |= GW_FLOW_PEER_BLOCKED;
 	}
 	flow = kmem_cache_alloc(gw_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
-		atomic_dec(&gn->flow_count);
+		gw_flow_unreserve(gn, flags);
 		*why = GW_CTR_DROP_NOMEM;
 		return NULL;
 	}
@@ -550,14 +651,14 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 			/* the inside end insists: keep the tuple shut longer */
 			WRITE_ONCE(old->last_seen, now);
 			spin_unlock_bh(lock);
-			atomic_dec(&gn->flow_count);
+			gw_flow_unreserve(gn, flags);
 			kmem_cache_free(gw_flow_cache, flow);
 			*why = GW_CTR_DROP_POLICY_CLOSED;
 			return NULL;
 		}
 		if (!gw_flow_closed(old) && !gw_flow_replaceable(gn, old, now)) {
 			spin_unlock_bh(lock);
-			atomic_dec(&gn->flow_count);
+			gw_flow_unreserve(gn, flags);
 			kmem_cache_free(gw_flow_cache, flow);
 			*raced = true;
 			return old;
@@ -567,6 +668,8 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	}
 	if (halfopen) {
 		atomic_inc(&gn->halfopen_count);
+		if (flags & GW_FLOW_INBOUND)
+			atomic_inc(&gn->halfopen_inbound);
 		atomic_inc(gw_halfopen_dst_counter(gn, key, flags));
 	}
 	hlist_add_head_rcu(&flow->node, head);
@@ -816,6 +919,8 @@ int gw_flowtable_init(struct gw_net *gn)
 	for (i = 0; i < GW_BUCKET_LOCKS; i++)
 		spin_lock_init(&gn->bucket_locks[i]);
 	atomic_set(&gn->flow_count, 0);
+	atomic_set(&gn->inbound_count, 0);
+	atomic_set(&gn->halfopen_inbound, 0);
 	get_random_bytes(&gn->hash_key, sizeof(gn->hash_key));
 	gn->gc_cursor = 0;
 	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);

@@ -28,6 +28,12 @@ struct gw_net;
  * be opened again from inside by its next packet.
  */
 #define GW_FLOW_CLOSED		BIT(3)
+/*
+ * Opened from inside toward an address the blocklist blocked then: what
+ * comes back on it is still checked against the blocklist.  Any other live
+ * flow skips that check, since blocking a source cuts its flows at once.
+ */
+#define GW_FLOW_PEER_BLOCKED	BIT(4)
 
 /*
  * One tracked connection.  Found under RCU with no lock; its state changes
@@ -119,6 +125,11 @@ void gw_flow_originator(const struct gw_flow *flow,
 static inline bool gw_flow_closed(const struct gw_flow *flow)
 {
 	return unlikely(READ_ONCE(flow->flags) & GW_FLOW_CLOSED);
+}
+
+static inline bool gw_flow_peer_blocked(const struct gw_flow *flow)
+{
+	return unlikely(READ_ONCE(flow->flags) & GW_FLOW_PEER_BLOCKED);
 }
 
 static inline enum gw_dir gw_flow_dir(const struct gw_flow *flow,

@@ -52,18 +52,24 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 		gw_count(gn, GW_CTR_DROP_MALFORMED);
 		return NF_DROP;
 	}
-	/* whatever the flow state: a blocked source is cut off, silently */
-	if (gw_block_drop(gn, &pkt)) {
-		gw_count(gn, GW_CTR_DROP_BLOCKED);
-		return NF_DROP;
-	}
+	/*
+	 * A blocked source is cut off, silently.  TCP, UDP and the other
+	 * protocols ask on a flow miss only (gw_block_inbound()): a block
+	 * flushes the source's flows, so a live flow is not blocked, and an
+	 * established packet skips the lookup.
+	 */
 	if (pkt.proto == IPPROTO_TCP)
 		return gw_tcp_inbound(gn, &pkt, state->in);
 	if (pkt.proto == IPPROTO_UDP)
 		return gw_pseudo_inbound(gn, &pkt, state->in,
 					 GW_CTR_DROP_UDP_PROBE);
-	if (gw_icmp_proto(pkt.family, pkt.proto))
+	if (gw_icmp_proto(pkt.family, pkt.proto)) {
+		if (gw_block_drop(gn, &pkt)) {
+			gw_count(gn, GW_CTR_DROP_BLOCKED);
+			return NF_DROP;
+		}
 		return gw_icmp_inbound(gn, &pkt, skb, state->in);
+	}
 	return gw_pseudo_inbound(gn, &pkt, state->in,
 				 GW_CTR_DROP_PROTO_DENIED);
 }

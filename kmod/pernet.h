@@ -74,7 +74,9 @@ struct gw_net {
 	unsigned int gc_cursor;
 
 	/* flood budgets (kmod/flood.c) */
-	atomic_t halfopen_count;
+	atomic_t halfopen_count;	/* both directions */
+	atomic_t halfopen_inbound;	/* of which opened from wan */
+	atomic_t inbound_count;		/* flows opened from wan */
 	atomic_t *halfopen_dst;		/* GW_HALFOPEN_DST_SLOTS */
 	struct gw_src_set *src_sets;	/* the per-source table */
 	atomic_t overload_count;

@@ -13,6 +13,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "flood.h"
+#include "blocklist.h"
 #include "core/tcp.h"
 
 /* Run @pkt through @flow's tracker and account for the outcome. */
@@ -205,6 +206,9 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	/* closed by a rule change: judged as if it had never been */
 	if (flow && gw_flow_closed(flow))
 		flow = NULL;
+	/* a live flow's source is not blocked: blocking it cut the flow */
+	if ((!flow || gw_flow_peer_blocked(flow)) && gw_block_inbound(gn, pkt))
+		return NF_DROP;
 	if (flow) {
 		bool opened = false;
 		enum gw_tcp_verdict v;

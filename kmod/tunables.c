@@ -56,6 +56,8 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_RELOAD_POLICY] = { "reload_policy", "0 expire, 1 close",
 				   GW_RELOAD_POLICY_EXPIRE,
 				   GW_RELOAD_POLICY_CLOSE },
+	[GW_TUN_MAX_INBOUND_SHARE] = { "max_inbound_share", "% of max_flows",
+				       1, 100 },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -79,6 +81,8 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_MAX_SRC_CONN_RATE_SECONDS] = 10,
 	[GW_TUN_OVERLOAD_TIMEOUT] = 60,
 	[GW_TUN_MAX_BLOCK_ENTRIES] = 65536,
+	/* wan may never take the inside's half of the table */
+	[GW_TUN_MAX_INBOUND_SHARE] = 50,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

@@ -25,7 +25,7 @@ enum gw_tunable {
 	GW_TUN_UDP_STREAM,	/* UDP flows answered and older than 2 s */
 	GW_TUN_ICMP,		/* ICMP echo flows */
 	GW_TUN_OTHER,		/* flows of every other protocol */
-	GW_TUN_EARLY_DROP,	/* 1: a full table evicts half-open/closing */
+	GW_TUN_EARLY_DROP,	/* 1: a full table evicts unanswered/finished */
 	GW_TUN_MAX_HALFOPEN,	/* TCP handshakes in progress, 0 = no limit */
 	GW_TUN_MAX_HALFOPEN_DST,	/* ... per destination address+port */
 	GW_TUN_HALFOPEN_ADAPTIVE_START,	/* half-open count timeouts shrink from */
@@ -38,6 +38,7 @@ enum gw_tunable {
 	GW_TUN_OVERLOAD_FLUSH,	/* 1: overloading closes its connections */
 	GW_TUN_MAX_BLOCK_ENTRIES,	/* block + never-block entries */
 	GW_TUN_RELOAD_POLICY,	/* enum gw_reload_policy */
+	GW_TUN_MAX_INBOUND_SHARE,	/* % of max_flows wan may open */
 	__GW_TUN_MAX,
 };
 

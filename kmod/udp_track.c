@@ -13,6 +13,7 @@
 #include "udp_track.h"
 #include "flowtable.h"
 #include "rules.h"
+#include "blocklist.h"
 #include "core/udp.h"
 
 static struct gw_flow *gw_pseudo_lookup(struct gw_net *gn,
@@ -84,6 +85,9 @@ unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	/* closed by a rule change: judged as if it had never been */
 	if (flow && gw_flow_closed(flow))
 		flow = NULL;
+	/* a live flow's source is not blocked: blocking it cut the flow */
+	if ((!flow || gw_flow_peer_blocked(flow)) && gw_block_inbound(gn, pkt))
+		return NF_DROP;
 	if (flow) {
 		/* from the outside end of the flow, not one forging ours */
 		if (gw_flow_dir(flow, src_first) != gw_pseudo_outside(flow)) {

@@ -307,10 +307,12 @@ enum gw_counter {
 	GW_CTR_DROP_OVERLOAD,		/* new inbound SYN from an overloaded source */
 	GW_CTR_SRC_OVERLOADED,		/* sources put in the overload list */
 	GW_CTR_DROP_SRC_LIMIT,		/* handshake over max_src_conn(_rate) */
-	GW_CTR_SRC_UNTRACKED,		/* source table full: source not limited */
+	GW_CTR_SRC_UNTRACKED,		/* no longer counted: see SRC_EVICTED */
 	GW_CTR_DROP_BLOCKED,		/* from a blocklisted source */
 	GW_CTR_POLICY_CLOSED,		/* inbound flows a rule change closed */
 	GW_CTR_DROP_POLICY_CLOSED,	/* sent from inside on such a closed flow */
+	GW_CTR_DROP_INBOUND_FULL,	/* new inbound flow over max_inbound_share */
+	GW_CTR_SRC_EVICTED,		/* busy source slot given to a new source */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The arithmetic of the flood budgets: adaptive half-open timeouts and the
- * per-source connection rate.
+ * The arithmetic of the flood budgets: adaptive half-open timeouts, the
+ * per-source connection rate, which entry early drop may evict and which
+ * slot a new source takes.
  */
 #include "flood.h"
 
@@ -63,4 +64,78 @@ void gw_src_prefix(union gw_addr *prefix, const union gw_addr *addr,
 		prefix->all[2] = 0;
 		prefix->all[3] = 0;
 	}
+}
+
+/*
+ * A TCP entry: a handshake in progress, or a connection picked up mid-stream
+ * that the other side never answered, is not assured; TIME_WAIT and CLOSE
+ * can carry no data.  ESTABLISHED and the closing states FIN_WAIT,
+ * CLOSE_WAIT and LAST_ACK may still carry data (a half-closed connection
+ * can send for hours): never victims once answered.
+ */
+u8 gw_evict_rank_tcp(const struct gw_tcp_conn *conn)
+{
+	switch (conn->state) {
+	case GW_TCP_SYN_SENT:
+	case GW_TCP_SYN_RECV:
+	case GW_TCP_SYN_SENT2:
+		return GW_EVICT_UNANSWERED;
+	case GW_TCP_ESTABLISHED:
+	case GW_TCP_FIN_WAIT:
+	case GW_TCP_CLOSE_WAIT:
+	case GW_TCP_LAST_ACK:
+		return conn->seen_reply ? GW_EVICT_NEVER : GW_EVICT_UNANSWERED;
+	default:
+		return GW_EVICT_FINISHED;
+	}
+}
+
+/*
+ * UDP, ICMP echo and other protocols: assured, as nf_conntrack has it,
+ * once answered and still alive after GW_UDP_STREAM_AFTER_S (a stream).
+ * A datagram nobody answered, or a single query and its answer, may go.
+ */
+u8 gw_evict_rank_pseudo(const struct gw_udp_conn *conn)
+{
+	return conn->stream ? GW_EVICT_NEVER : GW_EVICT_UNANSWERED;
+}
+
+/*
+ * The slot of @set (@ways slots) a new source takes at @now: a free one,
+ * else the least recently used idle one (no connection, not overloaded).
+ * When every slot is busy the table does not fail open, leaving the new
+ * source uncounted and unlimited: the source holding fewest connections
+ * gives up its slot (the least recently active of those), so what it held
+ * is the most a source can gain by being evicted and coming back.  An
+ * overloaded source keeps its slot while any other can go; if all are
+ * overloaded, the one whose overload ends first goes.  Never -1 for
+ * @ways > 0.
+ */
+int gw_src_pick(const struct gw_src_slot *set, unsigned int ways, u32 now)
+{
+	int idle = -1, busy = -1, over = -1;
+	unsigned int i;
+
+	for (i = 0; i < ways; i++) {
+		const struct gw_src_slot *s = &set[i];
+
+		if (!s->family)
+			return (int)i;
+		if (s->overloaded) {
+			if (over < 0 || (s32)(s->overload_until -
+					      set[over].overload_until) < 0)
+				over = (int)i;
+		} else if (!s->conns) {
+			if (idle < 0 ||
+			    now - s->last_used > now - set[idle].last_used)
+				idle = (int)i;
+		} else if (busy < 0 || s->conns < set[busy].conns ||
+			   (s->conns == set[busy].conns &&
+			    now - s->last_used > now - set[busy].last_used)) {
+			busy = (int)i;
+		}
+	}
+	if (idle >= 0)
+		return idle;
+	return busy >= 0 ? busy : over;
 }

@@ -4,6 +4,8 @@
 
 #include "types.h"
 #include "parse.h"
+#include "tcp.h"
+#include "udp.h"
 
 /*
  * Flood budgets: the arithmetic, with no clock and no lock, so the module
@@ -36,5 +38,37 @@ u32 gw_adaptive_timeout(u32 timeout, u32 count, u32 start, u32 end);
  */
 void gw_src_prefix(union gw_addr *prefix, const union gw_addr *addr,
 		   u8 family);
+
+/*
+ * What early drop may do with an entry when the table is full, from never
+ * to first choice.  Only an entry nothing has answered yet (conntrack's
+ * "not assured") or one that can carry no data any more is ever a victim;
+ * an answered connection never is, whatever the flood.
+ */
+enum gw_evict_rank {
+	GW_EVICT_NEVER,		/* answered and alive */
+	GW_EVICT_UNANSWERED,	/* half-open, or nothing answered it yet */
+	GW_EVICT_FINISHED,	/* TIME_WAIT or CLOSE: no more data */
+};
+
+u8 gw_evict_rank_tcp(const struct gw_tcp_conn *conn);
+u8 gw_evict_rank_pseudo(const struct gw_udp_conn *conn);
+
+/*
+ * One slot of the per-source table (kmod/flood.c): the established inbound
+ * connections and the recent connection rate of one source prefix.
+ */
+struct gw_src_slot {
+	union gw_addr prefix;
+	u8 family;			/* 0: free */
+	u8 overloaded;
+	u8 flush;			/* overload_flush still to do */
+	u32 conns;			/* established inbound connections */
+	u32 overload_until;		/* overloaded until (the caller's clock) */
+	u32 last_used;			/* last connection counted */
+	struct gw_conn_rate rate;
+};
+
+int gw_src_pick(const struct gw_src_slot *set, unsigned int ways, u32 now);
 
 #endif /* _GW_CORE_FLOOD_H */

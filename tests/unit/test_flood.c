@@ -146,6 +146,152 @@ TEST(src_prefix_v6_slash64)
 	assert_int_equal(pa.all[3], 0);
 }
 
+/* ---- early drop: which entries may go ---------------------------------- */
+
+static u8 rank_tcp(u8 state, u8 seen_reply)
+{
+	struct gw_tcp_conn c;
+
+	memset(&c, 0, sizeof(c));
+	c.state = state;
+	c.seen_reply = seen_reply;
+	return gw_evict_rank_tcp(&c);
+}
+
+static u8 rank_pseudo(u8 seen_reply, u8 stream)
+{
+	struct gw_udp_conn c = { .created = 0, .seen_reply = seen_reply,
+				 .stream = stream };
+
+	return gw_evict_rank_pseudo(&c);
+}
+
+/* Handshakes in progress: answered by nobody yet. */
+TEST(evict_tcp_halfopen)
+{
+	assert_int_equal(rank_tcp(GW_TCP_SYN_SENT, 0), GW_EVICT_UNANSWERED);
+	assert_int_equal(rank_tcp(GW_TCP_SYN_SENT2, 0), GW_EVICT_UNANSWERED);
+	assert_int_equal(rank_tcp(GW_TCP_SYN_RECV, 1), GW_EVICT_UNANSWERED);
+}
+
+/* Nothing that can still carry data is ever a victim (issue 13, item 6). */
+TEST(evict_tcp_data_states_never)
+{
+	assert_int_equal(rank_tcp(GW_TCP_ESTABLISHED, 1), GW_EVICT_NEVER);
+	assert_int_equal(rank_tcp(GW_TCP_FIN_WAIT, 1), GW_EVICT_NEVER);
+	assert_int_equal(rank_tcp(GW_TCP_CLOSE_WAIT, 1), GW_EVICT_NEVER);
+	assert_int_equal(rank_tcp(GW_TCP_LAST_ACK, 1), GW_EVICT_NEVER);
+}
+
+/* What can carry no data goes first. */
+TEST(evict_tcp_finished_first)
+{
+	assert_int_equal(rank_tcp(GW_TCP_TIME_WAIT, 1), GW_EVICT_FINISHED);
+	assert_int_equal(rank_tcp(GW_TCP_CLOSE, 1), GW_EVICT_FINISHED);
+	assert_int_equal(rank_tcp(GW_TCP_NONE, 0), GW_EVICT_FINISHED);
+	assert_true(rank_tcp(GW_TCP_TIME_WAIT, 1) > rank_tcp(GW_TCP_SYN_SENT, 0));
+}
+
+/* A connection picked up mid-stream that nothing answered is unanswered. */
+TEST(evict_tcp_pickup_unanswered)
+{
+	assert_int_equal(rank_tcp(GW_TCP_ESTABLISHED, 0), GW_EVICT_UNANSWERED);
+	assert_int_equal(rank_tcp(GW_TCP_FIN_WAIT, 0), GW_EVICT_UNANSWERED);
+}
+
+/*
+ * UDP and every other protocol: unanswered, or answered once and never
+ * again (conntrack's not assured), may go; a stream never does (item 2).
+ */
+TEST(evict_pseudo_unanswered)
+{
+	assert_int_equal(rank_pseudo(0, 0), GW_EVICT_UNANSWERED);
+	assert_int_equal(rank_pseudo(1, 0), GW_EVICT_UNANSWERED);
+	assert_int_equal(rank_pseudo(1, 1), GW_EVICT_NEVER);
+}
+
+/* ---- the per-source table: which slot a new source takes --------------- */
+
+static void slot_use(struct gw_src_slot *s, u8 last, u32 conns, u8 overloaded,
+		     u32 last_used, u32 until)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = AF_INET;
+	s->prefix.all[0] = last;
+	s->conns = conns;
+	s->overloaded = overloaded;
+	s->last_used = last_used;
+	s->overload_until = until;
+}
+
+TEST(src_pick_free_first)
+{
+	struct gw_src_slot set[4];
+
+	slot_use(&set[0], 1, 0, 0, 10, 0);
+	slot_use(&set[1], 2, 3, 0, 10, 0);
+	memset(&set[2], 0, sizeof(set[2]));
+	slot_use(&set[3], 4, 0, 0, 1, 0);
+	assert_int_equal(gw_src_pick(set, 4, 100), 2);
+}
+
+TEST(src_pick_idle_lru)
+{
+	struct gw_src_slot set[4];
+
+	slot_use(&set[0], 1, 0, 0, 50, 0);
+	slot_use(&set[1], 2, 3, 0, 1, 0);
+	slot_use(&set[2], 3, 0, 0, 20, 0);
+	slot_use(&set[3], 4, 0, 1, 2, 500);
+	assert_int_equal(gw_src_pick(set, 4, 100), 2);
+	/* the clock wraps: "least recent" is by age, not by value */
+	slot_use(&set[0], 1, 0, 0, 0xfffffff0u, 0);
+	slot_use(&set[2], 3, 0, 0, 5, 0);
+	assert_int_equal(gw_src_pick(set, 4, 10), 0);
+}
+
+/*
+ * Every slot holds connections (issue 13, item 7): the table must not
+ * fail open.  The source holding fewest goes, the least recently active
+ * of those; an overloaded source keeps its slot while another can go.
+ */
+TEST(src_pick_all_busy_evicts_fewest)
+{
+	struct gw_src_slot set[4];
+
+	slot_use(&set[0], 1, 5, 0, 10, 0);
+	slot_use(&set[1], 2, 2, 0, 90, 0);
+	slot_use(&set[2], 3, 2, 0, 30, 0);
+	slot_use(&set[3], 4, 1, 1, 5, 500);
+	assert_int_equal(gw_src_pick(set, 4, 100), 2);
+}
+
+TEST(src_pick_all_overloaded)
+{
+	struct gw_src_slot set[4];
+
+	slot_use(&set[0], 1, 0, 1, 10, 400);
+	slot_use(&set[1], 2, 0, 1, 10, 150);
+	slot_use(&set[2], 3, 0, 1, 10, 300);
+	slot_use(&set[3], 4, 9, 1, 10, 200);
+	/* the one whose overload ends first */
+	assert_int_equal(gw_src_pick(set, 4, 100), 1);
+}
+
+/* Whatever the slots hold, a new source always gets one. */
+TEST(src_pick_never_fails)
+{
+	struct gw_src_slot set[4];
+	unsigned int i, j;
+
+	for (i = 0; i < 256; i++) {
+		for (j = 0; j < 4; j++)
+			slot_use(&set[j], (u8)j, (i >> j) & 3, (i >> (j + 4)) & 1,
+				 i * 7 + j, 1000 + j);
+		assert_true(gw_src_pick(set, 4, 1000) >= 0);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(adaptive_off_below_start),
 	cmocka_unit_test(adaptive_scales_linearly),
@@ -158,6 +304,16 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(rate_saturates),
 	cmocka_unit_test(src_prefix_v4_whole_address),
 	cmocka_unit_test(src_prefix_v6_slash64),
+	cmocka_unit_test(evict_tcp_halfopen),
+	cmocka_unit_test(evict_tcp_data_states_never),
+	cmocka_unit_test(evict_tcp_finished_first),
+	cmocka_unit_test(evict_tcp_pickup_unanswered),
+	cmocka_unit_test(evict_pseudo_unanswered),
+	cmocka_unit_test(src_pick_free_first),
+	cmocka_unit_test(src_pick_idle_lru),
+	cmocka_unit_test(src_pick_all_busy_evicts_fewest),
+	cmocka_unit_test(src_pick_all_overloaded),
+	cmocka_unit_test(src_pick_never_fails),
 };
 
 GW_UNIT_MAIN(tests)

@@ -6,7 +6,8 @@
 #
 #   budgets on:  max_flows 4096, max_halfopen 2048, max_halfopen_dst 1024,
 #                early drop, adaptive timeouts, resets to the server;
-#   budgets off: the same table with early_drop 0 and no half-open limits.
+#   budgets off: the same table with early_drop 0, no half-open limits and
+#                no inbound share (max_inbound_share 100).
 #
 # With the budgets at least 95% of the client's requests must succeed,
 # the table must never pass max_flows nor the half-open count its budget,
@@ -140,6 +141,7 @@ assert_ge "the resets freed the server's backlog (EmbryonicRsts $embryonic)" 50 
 
 # ---- budgets off ---------------------------------------------------------------
 gw_must gwctl_in "$NS_GW" set early_drop 0
+gw_must gwctl_in "$NS_GW" set max_inbound_share 100
 gw_must gwctl_in "$NS_GW" set max_halfopen 0
 gw_must gwctl_in "$NS_GW" set max_halfopen_dst 0
 gw_must gwctl_in "$NS_GW" set halfopen_adaptive_start 0

@@ -20,6 +20,8 @@ gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 80
 gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
+# the held connections come from wan: let them have the whole table
+gw_must gwctl_in "$NS_GW" set max_inbound_share 100
 gw_must gwctl_in "$NS_GW" set tcp_time_wait 2
 ip netns exec "$NS_LAN" python3 "$many" server "$LAN4" 80 >>"$GW_TMP/servers.log" 2>&1 &
 gw_on_exit "kill $! 2>/dev/null"
