@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "pernet.h"
@@ -71,20 +72,27 @@ static void gw_net_free(struct gw_net *gn)
 	gw_rules_flush(gn);
 	gw_blocklist_exit(gn);
 	free_percpu(gn->stats);
+	kfree(gn);
 }
 
 static int __net_init gw_net_init(struct net *net)
 {
-	struct gw_net *gn = gw_pernet(net);
+	struct gw_net *gn;
 	int err;
 
+	gn = kzalloc(sizeof(*gn), GFP_KERNEL_ACCOUNT);
+	if (!gn)
+		return -ENOMEM;
+	*(struct gw_net **)net_generic(net, gw_net_id) = gn;
 	gn->net = net;
 	mutex_init(&gn->lock);
 	INIT_LIST_HEAD(&gn->rules);
 	gw_blocklist_init(gn);
 	gn->stats = alloc_percpu_gfp(struct gw_stats, GFP_KERNEL_ACCOUNT);
-	if (!gn->stats)
+	if (!gn->stats) {
+		kfree(gn);
 		return -ENOMEM;
+	}
 	gw_flood_init(gn);
 	gw_flowtable_init(gn);
 	gw_tunables_init(gn);
@@ -132,7 +140,7 @@ static struct pernet_operations gw_net_ops = {
 	.pre_exit = gw_net_pre_exit,
 	.exit = gw_net_exit,
 	.id = &gw_net_id,
-	.size = sizeof(struct gw_net),
+	.size = sizeof(struct gw_net *),
 };
 
 static int __init gw_mod_init(void)

@@ -107,9 +107,14 @@ struct gw_net {
 
 extern unsigned int gw_net_id;
 
+/*
+ * The core's per-namespace slot holds only a pointer: the core allocates
+ * it without __GFP_ACCOUNT, and struct gw_net is ours to charge to the
+ * namespace's creator (gw_net_init()).
+ */
 static inline struct gw_net *gw_pernet(const struct net *net)
 {
-	return net_generic(net, gw_net_id);
+	return *(struct gw_net **)net_generic(net, gw_net_id);
 }
 
 static inline void gw_count(struct gw_net *gn, enum gw_counter ctr)
