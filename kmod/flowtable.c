@@ -660,6 +660,7 @@ static bool gw_gc_busy(struct gw_net *gn)
  */
 void gw_gc_kick(struct gw_net *gn)
 {
+	/* the new flow (or block) before the read of gc_idle */
 	smp_mb();
 	if (READ_ONCE(gn->gc_idle) && xchg(&gn->gc_idle, 0))
 		queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
@@ -695,6 +696,7 @@ static void gw_gc_worker(struct work_struct *work)
 	if (!gw_gc_busy(gn)) {
 		/* nothing left: sleep until gw_gc_kick() */
 		WRITE_ONCE(gn->gc_idle, 1);
+		/* gc_idle before the second look at the work */
 		smp_mb();
 		if (!gw_gc_busy(gn) || !xchg(&gn->gc_idle, 0))
 			return;

@@ -138,6 +138,7 @@ void gw_stats_sum(struct gw_net *gn, u64 *sum);
  */
 static inline bool gw_flowtable_active(const struct gw_net *gn)
 {
+	/* pairs with smp_store_release() in gw_flowtable_alloc() */
 	return smp_load_acquire(&gn->nbuckets) != 0;
 }
 

@@ -96,23 +96,28 @@ flooding() { # the gateway receives on both sides
 }
 assert_ok "pktgen floods the gateway from both sides" wait_until 30 flooding
 
+cat >"$GW_TMP/config.batch" <<EOF
+iface add wan0 wan
+iface add lan0 lan
+rule add allow udp to $LAN4 port 9
+set max_flows 512
+EOF
 gw_load
 t0=$SECONDS in0=$(in_pkts) out0=$(out_pkts)
-done_cycles=0 seen_in=0 seen_out=0
+done_cycles=0 checked=0 seen_in=0 seen_out=0
 for i in $(seq "$cycles"); do
 	if [ "$i" -gt 1 ]; then
 		insmod "$GW_KO" || { _gw_fail "insmod failed in cycle $i"; break; }
 	fi
-	if ! { gwctl_in "$NS_GW" iface add wan0 wan &&
-		gwctl_in "$NS_GW" iface add lan0 lan &&
-		gwctl_in "$NS_GW" rule add allow udp to "$LAN4" port 9 &&
-		gwctl_in "$NS_GW" set max_flows 512; } >/dev/null; then
-		_gw_fail "configuring, cycle $i"
-		break
+	gwctl_in "$NS_GW" -b "$GW_TMP/config.batch" >/dev/null ||
+		{ _gw_fail "configuring, cycle $i"; break; }
+	# every 5th cycle: the hooks see the flood both ways before the module
+	# goes (fewer processes per cycle leave more CPU to the flood)
+	if [ $((i % 5)) = 1 ]; then
+		checked=$((checked + 1))
+		[ "$(gw_counter "$NS_GW" in_packets)" -gt 0 ] && seen_in=$((seen_in + 1))
+		[ "$(gw_counter "$NS_GW" out_packets)" -gt 0 ] && seen_out=$((seen_out + 1))
 	fi
-	# the hooks see the flood both ways before the module goes
-	[ "$(gw_counter "$NS_GW" in_packets)" -gt 0 ] && seen_in=$((seen_in + 1))
-	[ "$(gw_counter "$NS_GW" out_packets)" -gt 0 ] && seen_out=$((seen_out + 1))
 	gw_unload || break
 	done_cycles=$i
 done
@@ -123,10 +128,9 @@ echo "# $done_cycles cycles in ${elapsed}s; the gateway received $in_rate pps on
 for ns in "$NS_OUT" "$NS_LAN"; do pg_stop "$ns"; done
 
 assert_eq "$cycles load/unload cycles under the flood" "$cycles" "$done_cycles"
-assert_ge "the inbound hook saw the flood in most cycles ($seen_in of $cycles)" \
-	$((cycles * 3 / 4)) "$seen_in"
-assert_ge "the outbound hook saw it in most cycles ($seen_out of $cycles)" \
-	$((cycles * 3 / 4)) "$seen_out"
+assert_ge "the inbound hook saw the flood in the cycles checked ($seen_in of $checked)" \
+	"$checked" "$seen_in"
+assert_ge "the outbound hook saw it too ($seen_out of $checked)" "$checked" "$seen_out"
 assert_ok "no oops, KASAN or poison report in the kernel log" \
 	bash -c "! dmesg | tail -n +$((dmesg_before + 1)) |
 		grep -Eq 'BUG:|KASAN|general protection|Oops|kernel BUG'"
