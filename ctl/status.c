@@ -62,7 +62,15 @@ static void print_status(const struct gw_status *st)
 	print_u64("count", "flows     %" PRIu64, st->flow_count);
 	print_u64("max", "/%" PRIu64, st->flow_max);
 	print_u64("entry_size", " (%" PRIu64 " bytes each", st->flow_entry_size);
-	print_u64("buckets", ", %" PRIu64 " buckets)", st->flow_buckets);
+	if (st->flow_buckets) {
+		print_u64("buckets", ", %" PRIu64 " buckets)", st->flow_buckets);
+		print_bool("allocated", NULL, true);
+	} else {
+		/* allocated with the first wan zone (kmod/main.c) */
+		print_u64("buckets", NULL, 0);
+		print_bool("allocated", NULL, false);
+		print_text("; flow table not allocated: no wan zone)");
+	}
 	print_close_object();
 	print_nl();
 

@@ -30,7 +30,7 @@ static struct gw_blocklist *gw_blocklist_alloc(u32 count)
 {
 	struct gw_blocklist *bl;
 
-	bl = kvzalloc(struct_size(bl, entries, count), GFP_KERNEL);
+	bl = kvzalloc(struct_size(bl, entries, count), GFP_KERNEL_ACCOUNT);
 	if (!bl)
 		return NULL;
 	bl->t.entry = bl->entries;
@@ -57,6 +57,11 @@ static void gw_block_replace_locked(struct gw_net *gn, u8 kind,
 	if (bl)
 		gw_block_index(&bl->t);
 	rcu_assign_pointer(gn->block[kind], bl);
+	/* a dump resumes by position: tell it the list moved under it */
+	gn->block_gen++;
+	/* timed entries: the collector expires them */
+	if (bl && bl->t.ntimed && gw_flowtable_active(gn))
+		gw_gc_kick(gn);
 	if (old)
 		kvfree_rcu(old, rcu);
 }
@@ -312,7 +317,7 @@ void gw_block_flush(struct gw_net *gn, u8 kind)
 }
 
 bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
-		  struct gw_block_entry *out, u32 *remaining)
+		  struct gw_block_entry *out, u32 *remaining, u32 *gen)
 {
 	const struct gw_blocklist *bl;
 	u32 now = (u32)jiffies;
@@ -320,9 +325,12 @@ bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
 
 	/*
 	 * Under gn->lock, so a dump resumed by position sees the table it
-	 * started on unless a change came between two of its messages.
+	 * started on unless a change came between two of its messages: then
+	 * @gen (gn->block_gen) differs and the dump is flagged
+	 * NLM_F_DUMP_INTR (genl_dump_check_consistent()).
 	 */
 	mutex_lock(&gn->lock);
+	*gen = gn->block_gen;
 	bl = gw_block_locked(gn, kind);
 	for (; bl && *pos < bl->t.count; (*pos)++) {
 		const struct gw_block_entry *e = &bl->t.entry[*pos];
@@ -336,6 +344,22 @@ bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
 	}
 	mutex_unlock(&gn->lock);
 	return found;
+}
+
+/* Does a list hold entries that expire?  For the collector. */
+bool gw_block_timed(struct gw_net *gn)
+{
+	const struct gw_blocklist *bl;
+	bool timed = false;
+	unsigned int k;
+
+	rcu_read_lock();
+	for (k = 0; k < __GW_BLOCK_KIND_MAX && !timed; k++) {
+		bl = rcu_dereference(gn->block[k]);
+		timed = bl && bl->t.ntimed;
+	}
+	rcu_read_unlock();
+	return timed;
 }
 
 void gw_block_gc(struct gw_net *gn)
@@ -370,7 +394,7 @@ int gw_block_stage(struct gw_block_staged *st, u8 family,
 		if (st->cap >= GW_BLOCK_ENTRIES_LIMIT)
 			return -ENOSPC;
 		cap = min(cap, GW_BLOCK_ENTRIES_LIMIT);
-		e = kvmalloc_array(cap, sizeof(*e), GFP_KERNEL);
+		e = kvmalloc_array(cap, sizeof(*e), GFP_KERNEL_ACCOUNT);
 		if (!e)
 			return -ENOMEM;
 		if (st->count)

@@ -46,10 +46,11 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 void gw_block_flush(struct gw_net *gn, u8 kind);
 /* The live entry at index *@pos of @kind's list or after; false at the end. */
 bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
-		  struct gw_block_entry *out, u32 *remaining);
+		  struct gw_block_entry *out, u32 *remaining, u32 *gen);
 u32 gw_block_count(struct gw_net *gn, u8 kind);
 /* From the collector: drop expired entries (lookups already skip them). */
 void gw_block_gc(struct gw_net *gn);
+bool gw_block_timed(struct gw_net *gn);
 
 /*
  * A load (txn.c): build the lists the staged entries make, keeping the

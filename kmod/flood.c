@@ -53,22 +53,32 @@ u32 gw_src_slots(void)
 	return GW_SRC_SETS * GW_SRC_WAYS;
 }
 
-int gw_flood_init(struct gw_net *gn)
+void gw_flood_init(struct gw_net *gn)
 {
-	unsigned int i;
-
 	atomic_set(&gn->halfopen_count, 0);
 	atomic_set(&gn->overload_count, 0);
 	spin_lock_init(&gn->reset_lock);
 	gn->reset_stamp = (u32)jiffies;
 	gn->reset_used = 0;
+	gn->halfopen_dst = NULL;
+	gn->src_sets = NULL;
+}
+
+/* With the flow table (gw_net_activate_locked()), charged to the caller. */
+int gw_flood_alloc(struct gw_net *gn)
+{
+	unsigned int i;
+
 	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
-				    sizeof(*gn->halfopen_dst), GFP_KERNEL);
+				    sizeof(*gn->halfopen_dst),
+				    GFP_KERNEL_ACCOUNT);
 	if (!gn->halfopen_dst)
 		return -ENOMEM;
-	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets), GFP_KERNEL);
+	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets),
+				GFP_KERNEL_ACCOUNT);
 	if (!gn->src_sets) {
 		kvfree(gn->halfopen_dst);
+		gn->halfopen_dst = NULL;
 		return -ENOMEM;
 	}
 	for (i = 0; i < GW_SRC_SETS; i++)
@@ -364,6 +374,8 @@ u32 gw_src_count(struct gw_net *gn)
 	unsigned int i, w;
 	u32 n = 0;
 
+	if (!gw_flowtable_active(gn))
+		return 0;
 	for (i = 0; i < GW_SRC_SETS; i++) {
 		spin_lock_bh(&gn->src_sets[i].lock);
 		for (w = 0; w < GW_SRC_WAYS; w++)
@@ -380,6 +392,8 @@ bool gw_overload_get(struct gw_net *gn, unsigned int *pos,
 	u32 now = (u32)jiffies;
 	bool found = false;
 
+	if (!gw_flowtable_active(gn))
+		return false;
 	for (; !found && *pos < GW_SRC_SETS * GW_SRC_WAYS; (*pos)++) {
 		struct gw_src_set *set = &gn->src_sets[*pos / GW_SRC_WAYS];
 		struct gw_src_slot *slot = &set->slot[*pos % GW_SRC_WAYS];
@@ -406,6 +420,8 @@ unsigned int gw_overload_del(struct gw_net *gn, u8 family,
 	unsigned int i, w, n = 0;
 	union gw_addr prefix;
 
+	if (!gw_flowtable_active(gn))
+		return 0;
 	if (!all) {
 		struct gw_src_set *set;
 		struct gw_src_slot *slot;

@@ -43,7 +43,8 @@ struct gw_overload_info {
 	u32 conns;
 };
 
-int gw_flood_init(struct gw_net *gn);
+void gw_flood_init(struct gw_net *gn);
+int gw_flood_alloc(struct gw_net *gn);
 void gw_flood_exit(struct gw_net *gn);
 bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr);
 bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt);

@@ -2,13 +2,16 @@
 /*
  * gatewarden's own connection table.
  *
- * A fixed array of buckets, sized when the namespace is created and never
- * resized, so an attacker cannot make us reallocate under load.  Lookups
+ * A fixed array of buckets, allocated when the namespace gets its first
+ * wan zone (gw_net_activate_locked()) and never resized, so an attacker
+ * cannot make us reallocate under load.  Until then nbuckets is 0, so every
+ * walk of the table is empty; it is published with a release store.  Lookups
  * walk a bucket under RCU; inserts and unlinks take one of a small array of
  * bucket locks.  The hash is siphash with a per-namespace random key, so no
  * one outside can aim collisions at one chain.  Entries expire lazily (a
  * lookup ignores an expired entry) and are reaped by an incremental
- * collector that runs in bounded slices.
+ * collector that runs in bounded slices, proportional to the flows, and
+ * only while there are flows (or timed blocks, or overloaded sources).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -29,6 +32,10 @@
 /* One collector run never holds the CPU for longer than this. */
 #define GW_GC_BUDGET_MS		10
 #define GW_GC_CHECK_EVERY	256
+/* A collector run scans this many buckets per flow, and at least ... */
+#define GW_GC_BUCKETS_PER_FLOW	4
+/* ... this many: so a full pass takes nbuckets / (4 * flows) seconds. */
+#define GW_GC_MIN_BUCKETS	1024
 /* Seconds a flow picked up mid-stream may live without a reply. */
 #define GW_PICKUP_UNREPLIED_MAX	300
 /* Adaptive timeouts never shrink a handshake's below this. */
@@ -97,9 +104,10 @@ static unsigned int gw_default_buckets(void)
 	return rounddown_pow_of_two(n);
 }
 
+/* From the size the table will have, allocated or not. */
 u32 gw_flowtable_default_max(const struct gw_net *gn)
 {
-	return min_t(u32, gn->nbuckets * 4U, GW_MAX_FLOWS_LIMIT);
+	return min_t(u32, gw_default_buckets() * 4U, GW_MAX_FLOWS_LIMIT);
 }
 
 u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key)
@@ -675,6 +683,7 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	hlist_add_head_rcu(&flow->node, head);
 	spin_unlock_bh(lock);
 	gw_count(gn, GW_CTR_FLOW_CREATED);
+	gw_gc_kick(gn);
 	return flow;
 }
 
@@ -738,16 +747,43 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 		gw_reset_send(gn, &resets[i]);
 }
 
+/* Is there anything for the collector to do? */
+static bool gw_gc_busy(struct gw_net *gn)
+{
+	return atomic_read(&gn->flow_count) ||
+	       atomic_read(&gn->overload_count) || gw_block_timed(gn);
+}
+
+/*
+ * Start the collector if it stopped for want of work.  The packet path
+ * calls this after each insert: one read of a flag while the collector
+ * runs.  Pairs with the barrier in gw_gc_worker(): either the worker sees
+ * the new flow (flow_count was raised by a fully ordered atomic), or this
+ * sees gc_idle set.
+ */
+void gw_gc_kick(struct gw_net *gn)
+{
+	/* the new flow (or block) before the read of gc_idle */
+	smp_mb();
+	if (READ_ONCE(gn->gc_idle) && xchg(&gn->gc_idle, 0))
+		queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
+				   GW_GC_INTERVAL);
+}
+
 static void gw_gc_worker(struct work_struct *work)
 {
 	struct gw_net *gn = container_of(to_delayed_work(work), struct gw_net,
 					 gc_work);
 	unsigned long deadline = jiffies + msecs_to_jiffies(GW_GC_BUDGET_MS);
 	unsigned int bucket = gn->gc_cursor;
-	unsigned int scanned;
+	unsigned int scanned, budget;
 	u32 now = (u32)jiffies;
 
-	for (scanned = 0; scanned < gn->nbuckets; scanned++) {
+	/* work in proportion to the flows, not to the table's size */
+	budget = clamp_t(u64, (u64)atomic_read(&gn->flow_count) *
+			 GW_GC_BUCKETS_PER_FLOW, GW_GC_MIN_BUCKETS,
+			 gn->nbuckets);
+	for (scanned = 0; scanned < budget; scanned++) {
 		if (!hlist_empty(&gn->buckets[bucket]))
 			gw_flowtable_reap_bucket(gn, bucket, true, now);
 		bucket = (bucket + 1) & (gn->nbuckets - 1);
@@ -760,6 +796,14 @@ static void gw_gc_worker(struct work_struct *work)
 	gn->gc_cursor = bucket;
 	gw_src_gc(gn);
 	gw_block_gc(gn);
+	if (!gw_gc_busy(gn)) {
+		/* nothing left: sleep until gw_gc_kick() */
+		WRITE_ONCE(gn->gc_idle, 1);
+		/* gc_idle before the second look at the work */
+		smp_mb();
+		if (!gw_gc_busy(gn) || !xchg(&gn->gc_idle, 0))
+			return;
+	}
 	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
 			   GW_GC_INTERVAL);
 }
@@ -768,6 +812,8 @@ void gw_flowtable_flush(struct gw_net *gn)
 {
 	unsigned int bucket;
 
+	if (!gw_flowtable_active(gn))
+		return;
 	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
 		if (!hlist_empty(&gn->buckets[bucket]))
 			gw_flowtable_reap_bucket(gn, bucket, false, 0);
@@ -785,6 +831,8 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 	struct hlist_node *tmp;
 	unsigned int bucket;
 
+	if (!gw_flowtable_active(gn))
+		return;
 	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
 		spinlock_t *lock = gw_bucket_lock(gn, bucket);
 
@@ -834,6 +882,8 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 	struct gw_flow *flow;
 	bool more;
 
+	if (!gw_flowtable_active(gn))
+		return 0;
 	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
 		spinlock_t *lock = gw_bucket_lock(gn, bucket);
 
@@ -902,37 +952,56 @@ void gw_flowtable_flush_filtered(struct gw_net *gn,
 	gw_flowtable_flush_if(gn, gw_flow_filter_match_cb, (void *)f);
 }
 
-int gw_flowtable_init(struct gw_net *gn)
+/* The namespace is created: no table yet, nothing allocated. */
+void gw_flowtable_init(struct gw_net *gn)
 {
-	unsigned int i;
+	gn->nbuckets = 0;
+	gn->buckets = NULL;
+	gn->bucket_locks = NULL;
+	atomic_set(&gn->flow_count, 0);
+	atomic_set(&gn->inbound_count, 0);
+	atomic_set(&gn->halfopen_inbound, 0);
+	gn->gc_cursor = 0;
+	gn->gc_idle = 1;
+	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);
+	get_random_bytes(&gn->hash_key, sizeof(gn->hash_key));
+}
 
-	gn->nbuckets = gw_default_buckets();
-	gn->buckets = kvcalloc(gn->nbuckets, sizeof(*gn->buckets), GFP_KERNEL);
+/*
+ * Allocate the table, charged to the caller's memory cgroup, and publish
+ * it (gw_flowtable_active()).  The collector starts with the first flow.
+ * Caller holds gn->lock; the flood tables are ready already.
+ */
+int gw_flowtable_alloc(struct gw_net *gn)
+{
+	unsigned int i, n = gw_default_buckets();
+
+	gn->buckets = kvcalloc(n, sizeof(*gn->buckets), GFP_KERNEL_ACCOUNT);
 	if (!gn->buckets)
 		return -ENOMEM;
 	gn->bucket_locks = kcalloc(GW_BUCKET_LOCKS, sizeof(*gn->bucket_locks),
-				   GFP_KERNEL);
+				   GFP_KERNEL_ACCOUNT);
 	if (!gn->bucket_locks) {
 		kvfree(gn->buckets);
+		gn->buckets = NULL;
 		return -ENOMEM;
 	}
 	for (i = 0; i < GW_BUCKET_LOCKS; i++)
 		spin_lock_init(&gn->bucket_locks[i]);
-	atomic_set(&gn->flow_count, 0);
-	atomic_set(&gn->inbound_count, 0);
-	atomic_set(&gn->halfopen_inbound, 0);
-	get_random_bytes(&gn->hash_key, sizeof(gn->hash_key));
-	gn->gc_cursor = 0;
-	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);
-	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
-			   GW_GC_INTERVAL);
+	/* all of the above is seen by whoever sees nbuckets != 0 */
+	smp_store_release(&gn->nbuckets, n);
 	return 0;
 }
 
-/* The hooks are gone and no reader is left when this runs. */
+/*
+ * .exit: the hooks were unregistered in .pre_exit and the core's
+ * synchronize_rcu() has waited for every packet that was inside them.
+ */
 void gw_flowtable_exit(struct gw_net *gn)
 {
 	cancel_delayed_work_sync(&gn->gc_work);
+	if (!gn->nbuckets)
+		return;
 	gw_flowtable_flush(gn);
 	kfree(gn->bucket_locks);
 	kvfree(gn->buckets);

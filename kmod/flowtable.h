@@ -69,7 +69,9 @@ int gw_flowtable_module_init(void);
 void gw_flowtable_module_exit(void);
 unsigned int gw_flowtable_entry_size(void);
 
-int gw_flowtable_init(struct gw_net *gn);
+void gw_flowtable_init(struct gw_net *gn);
+int gw_flowtable_alloc(struct gw_net *gn);
+void gw_gc_kick(struct gw_net *gn);
 void gw_flowtable_exit(struct gw_net *gn);
 u32 gw_flowtable_default_max(const struct gw_net *gn);
 void gw_flowtable_flush(struct gw_net *gn);

@@ -41,6 +41,12 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 
 	if (!state->in || !gw_is_wan(gn, state->in->ifindex))
 		return NF_ACCEPT;
+	/*
+	 * A wan ifindex is published only after the flow table it needs
+	 * (gw_net_activate_locked()): order our reads of the table after
+	 * the read of the map that said "wan".
+	 */
+	smp_rmb();
 
 	gw_count(gn, GW_CTR_IN_PACKETS);
 	if (!gw_parse_skb(&pkt, skb, state->pf)) {
@@ -82,6 +88,7 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 
 	if (!state->out || !gw_is_wan(gn, state->out->ifindex))
 		return NF_ACCEPT;
+	smp_rmb();	/* as in gw_hook_inbound() */
 	/* Forwarded from one wan to another: already judged on the way in. */
 	if (skb->skb_iif && gw_is_wan(gn, skb->skb_iif))
 		return NF_ACCEPT;
@@ -131,32 +138,44 @@ static const struct nf_hook_ops gw_hook_ops[] = {
 	},
 };
 
+/*
+ * The hooks are registered with the namespace and cost nothing until it
+ * has a wan interface: they see none and accept at once.
+ */
 int gw_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+}
+
+/*
+ * .pre_exit: no packet enters the hooks after this, but on 6.1 one may be
+ * inside them still (the old hook array goes by call_rcu(), no
+ * synchronize_net()): the core's synchronize_rcu() before .exit waits.
+ */
+void gw_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+}
+
+/*
+ * Judge whole datagrams, never fragments an attacker arranged: from the
+ * first wan zone on (defragmenting costs every namespace that has it).
+ */
+int gw_hooks_defrag_enable(struct net *net)
 {
 	int err;
 
-	/* Judge whole datagrams, never fragments an attacker arranged. */
 	err = nf_defrag_ipv4_enable(net);
 	if (err)
 		return err;
 	err = nf_defrag_ipv6_enable(net);
 	if (err)
-		goto err_defrag4;
-	err = nf_register_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
-	if (err)
-		goto err_defrag6;
-	return 0;
-
-err_defrag6:
-	nf_defrag_ipv6_disable(net);
-err_defrag4:
-	nf_defrag_ipv4_disable(net);
+		nf_defrag_ipv4_disable(net);
 	return err;
 }
 
-void gw_hooks_unregister(struct net *net)
+void gw_hooks_defrag_disable(struct net *net)
 {
-	nf_unregister_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
 }

@@ -6,5 +6,7 @@ struct net;
 
 int gw_hooks_register(struct net *net);
 void gw_hooks_unregister(struct net *net);
+int gw_hooks_defrag_enable(struct net *net);
+void gw_hooks_defrag_disable(struct net *net);
 
 #endif /* _GW_HOOKS_H */

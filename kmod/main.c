@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "pernet.h"
@@ -28,65 +29,118 @@ static char *gw_wan_param;
 module_param_named(wan, gw_wan_param, charp, 0444);
 MODULE_PARM_DESC(wan, "comma-separated wan interfaces of the initial namespace");
 
-static int __net_init gw_net_init(struct net *net)
+/*
+ * The first wan zone of the namespace: allocate the flow and flood tables
+ * and enable defragmentation, all charged to the caller's memory cgroup.
+ * Until then a namespace (any an unprivileged user makes with unshare -n)
+ * holds its struct gw_net, per-CPU counters and registered hooks, and
+ * runs no periodic work.  Once made, the tables stay until the namespace
+ * goes.  Called before the zone that needs them is published: the hooks
+ * see a wan interface only after the tables exist (see gw_hook_inbound()).
+ * Caller holds gn->lock.
+ */
+int gw_net_activate_locked(struct gw_net *gn)
 {
-	struct gw_net *gn = gw_pernet(net);
 	int err;
 
+	lockdep_assert_held(&gn->lock);
+	if (gn->nbuckets)
+		return 0;
+	if (!gn->defrag) {
+		err = gw_hooks_defrag_enable(gn->net);
+		if (err)
+			return err;
+		gn->defrag = true;
+	}
+	if (!gn->src_sets) {
+		err = gw_flood_alloc(gn);
+		if (err)
+			return err;
+	}
+	/* publishes the lot: gw_flowtable_active() from here on */
+	return gw_flowtable_alloc(gn);
+}
+
+/* Everything gw_net_init() and gw_net_activate_locked() made. */
+static void gw_net_free(struct gw_net *gn)
+{
+	gw_flowtable_exit(gn);
+	gw_flood_exit(gn);
+	if (gn->defrag)
+		gw_hooks_defrag_disable(gn->net);
+	gw_txn_net_exit(gn);
+	gw_rules_flush(gn);
+	gw_blocklist_exit(gn);
+	free_percpu(gn->stats);
+	kfree(gn);
+}
+
+static int __net_init gw_net_init(struct net *net)
+{
+	struct gw_net *gn;
+	int err;
+
+	gn = kzalloc(sizeof(*gn), GFP_KERNEL_ACCOUNT);
+	if (!gn)
+		return -ENOMEM;
+	*(struct gw_net **)net_generic(net, gw_net_id) = gn;
 	gn->net = net;
 	mutex_init(&gn->lock);
 	INIT_LIST_HEAD(&gn->rules);
 	gw_blocklist_init(gn);
-	gn->stats = alloc_percpu(struct gw_stats);
-	if (!gn->stats)
+	gn->stats = alloc_percpu_gfp(struct gw_stats, GFP_KERNEL_ACCOUNT);
+	if (!gn->stats) {
+		kfree(gn);
 		return -ENOMEM;
-	err = gw_flood_init(gn);
-	if (err)
-		goto err_stats;
-	err = gw_flowtable_init(gn);
-	if (err)
-		goto err_flood;
+	}
+	gw_flood_init(gn);
+	gw_flowtable_init(gn);
 	gw_tunables_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
 		if (err) {
 			pr_err("invalid wan= list \"%s\"\n", gw_wan_param);
-			goto err_flowtable;
+			goto err_free;
 		}
 	}
 	err = gw_hooks_register(net);
 	if (err)
-		goto err_flowtable;
+		goto err_free;
 	return 0;
 
-err_flowtable:
-	gw_flowtable_exit(gn);
-err_flood:
-	gw_flood_exit(gn);
-err_stats:
-	free_percpu(gn->stats);
+err_free:
+	/* no hook was registered: nothing can be using what we free */
+	gw_net_free(gn);
 	return err;
+}
+
+/*
+ * Teardown comes in two steps because 6.1's nf_unregister_net_hooks()
+ * does not wait for the packets still inside a hook: it frees the old
+ * hook array with call_rcu() and returns.  .pre_exit unregisters the
+ * hooks, so no packet enters them any more; the core then calls
+ * synchronize_rcu() (cleanup_net(), unregister_pernet_subsys()), after
+ * which no CPU is inside gw_hook_inbound()/gw_hook_outbound(); only then
+ * does .exit free what they read (tables, lists, counters), and the core
+ * frees struct gw_net itself after .exit.  iptables does the same since
+ * 5.12.
+ */
+static void __net_exit gw_net_pre_exit(struct net *net)
+{
+	gw_hooks_unregister(net);
 }
 
 static void __net_exit gw_net_exit(struct net *net)
 {
-	struct gw_net *gn = gw_pernet(net);
-
-	/* Unregistering waits for every packet still inside our hooks. */
-	gw_hooks_unregister(net);
-	gw_flowtable_exit(gn);
-	gw_flood_exit(gn);
-	gw_txn_net_exit(gn);
-	gw_rules_flush(gn);
-	gw_blocklist_exit(gn);
-	free_percpu(gn->stats);
+	gw_net_free(gw_pernet(net));
 }
 
 static struct pernet_operations gw_net_ops = {
 	.init = gw_net_init,
+	.pre_exit = gw_net_pre_exit,
 	.exit = gw_net_exit,
 	.id = &gw_net_id,
-	.size = sizeof(struct gw_net),
+	.size = sizeof(struct gw_net *),
 };
 
 static int __init gw_mod_init(void)

@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The control plane: one generic-netlink family, every operation
- * CAP_NET_ADMIN-only in the caller's namespace (reads too: the flow table
- * tells who talks to whom), every attribute validated by policy before a
- * handler runs, every semantic rejection explained through extack.
+ * GENL_ADMIN_PERM (reads too: the flow table tells who talks to whom),
+ * every attribute validated by policy before a handler runs, every
+ * semantic rejection explained through extack.
+ *
+ * GENL_ADMIN_PERM is netlink_capable(skb, CAP_NET_ADMIN): CAP_NET_ADMIN in
+ * the *initial* user namespace, held both by whoever opened the socket and
+ * by the sender (6.1 genl_family_rcv_msg() and
+ * __netlink_ns_capable).  It is not "the caller's namespace": root of a
+ * user namespace (unshare -Urn) owns its network namespace but cannot run
+ * a single command there.  That is deliberate (GENL_UNS_ADMIN_PERM would
+ * let any user configure, and read the flows of, the namespaces it makes).
  */
 #include <linux/netdevice.h>
 #include <linux/jiffies.h>
@@ -22,6 +30,9 @@
 #include "version.h"
 
 static struct genl_family gw_genl_family;
+
+/* Buckets a conn dump walks between two chances to reschedule. */
+#define GW_DUMP_RESCHED_EVERY	256
 
 static const struct nla_policy gw_ports_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_PORT_RANGE] = { .type = NLA_U32 },
@@ -131,20 +142,23 @@ static void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 /*
  * Events ("gwctl monitor"): a GW_CMD_EVENT on the "events" group after each
  * change, numbered per namespace so that a listener sees a gap when one
- * was lost.  Reading takes CAP_NET_ADMIN in the initial user namespace
+ * was lost.  Commands take CAP_NET_ADMIN in the initial user namespace
  * (GENL_ADMIN_PERM), but 6.1 can only make subscribing take it in the
- * namespace's owner (GENL_MCAST_CAP_NET_ADMIN, no bind hook): so a
- * namespace owned by another user namespace, where anyone may be root,
- * sends no events at all.
+ * namespace's owner: genl_bind() tests ns_capable(net->user_ns, ...) for
+ * a group with GENL_MCAST_CAP_NET_ADMIN, and a family has no bind hook of
+ * its own.  So a namespace owned by another user namespace, where anyone
+ * may be root, sends no events at all.  A kernel without the group flag
+ * would let anyone subscribe: refuse to build for it.
  */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "this kernel cannot restrict who joins a genetlink multicast group"
+#endif
 enum { GW_MCGRP_EVENTS };
 
 static const struct genl_multicast_group gw_mcgrps[] = {
 	[GW_MCGRP_EVENTS] = {
 		.name = GW_GENL_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
@@ -398,6 +412,8 @@ static int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	mutex_lock(&gn->lock);
+	/* resumed by position: a change between messages sets DUMP_INTR */
+	cb->seq = gn->zones_gen + 1;
 	for (i = cb->args[0]; i < gn->nzones; i++) {
 		const struct gw_zone_cfg *cfg = &gn->zones[i];
 		u32 ifindex;
@@ -410,6 +426,7 @@ static int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		hdr = gw_dump_put(skb, cb, GW_CMD_IFACE_GET);
 		if (!hdr)
 			break;
+		genl_dump_check_consistent(cb, hdr);
 		if (nla_put_string(skb, GW_A_IFNAME, cfg->name) ||
 		    nla_put_u8(skb, GW_A_ZONE, cfg->zone) ||
 		    nla_put_u32(skb, GW_A_IFINDEX, ifindex)) {
@@ -901,6 +918,7 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct gw_flow_filter filter;
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
+	unsigned int nbuckets;
 	unsigned char *mark;
 	unsigned long pos;
 	void *hdr;
@@ -910,8 +928,20 @@ static int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				   &filter, cb->extack);
 	if (err)
 		return err;
+	/* no wan zone yet: no table, an empty list */
+	nbuckets = gw_flowtable_active(gn) ? gn->nbuckets : 0;
 	rcu_read_lock();
-	for (; bucket < gn->nbuckets; bucket++, skip = 0) {
+	for (; bucket < nbuckets; bucket++, skip = 0) {
+		/*
+		 * A filter that matches nothing walks the whole table in one
+		 * call: leave the RCU section and the CPU now and then, at a
+		 * bucket boundary, where the dump holds nothing.
+		 */
+		if (bucket % GW_DUMP_RESCHED_EVERY == GW_DUMP_RESCHED_EVERY - 1) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
 		pos = 0;
 		mark = skb_tail_pointer(skb);
 		hlist_for_each_entry_rcu(flow, &gn->buckets[bucket], node) {
@@ -1361,15 +1391,18 @@ static int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct gw_net *gn = gw_cb_net(cb);
 	struct gw_block_entry e;
-	u32 remaining;
+	u32 remaining, gen;
 	void *hdr;
 
 	for (; cb->args[0] < __GW_BLOCK_KIND_MAX; cb->args[0]++, cb->args[1] = 0) {
 		while (gw_block_get(gn, cb->args[0], &cb->args[1], &e,
-				    &remaining)) {
+				    &remaining, &gen)) {
 			hdr = gw_dump_put(skb, cb, GW_CMD_BLOCK_GET);
 			if (!hdr)
 				return skb->len;
+			/* resumed by position: flag a change under the dump */
+			cb->seq = gen + 1;
+			genl_dump_check_consistent(cb, hdr);
 			if (gw_block_fill(skb, cb->args[0], &e, remaining)) {
 				genlmsg_cancel(skb, hdr);
 				return skb->len;

@@ -55,6 +55,7 @@ struct gw_net {
 	unsigned int nzones;
 	struct gw_wan_map __rcu *wan_map;
 	struct gw_wan_map wan_maps[2];	/* the published one and a spare */
+	u32 zones_gen;			/* changes of @zones, for dumps */
 
 	/* allow rules: a list owned by @lock, published as one array */
 	struct list_head rules;
@@ -72,6 +73,8 @@ struct gw_net {
 	siphash_key_t hash_key;
 	struct delayed_work gc_work;
 	unsigned int gc_cursor;
+	unsigned int gc_idle;		/* the collector waits for a flow */
+	bool defrag;			/* defrag enabled (with the table) */
 
 	/* flood budgets (kmod/flood.c) */
 	atomic_t halfopen_count;	/* both directions */
@@ -86,6 +89,7 @@ struct gw_net {
 
 	/* block and never-block lists (kmod/blocklist.c), by gw_block_kind */
 	struct gw_blocklist __rcu *block[__GW_BLOCK_KIND_MAX];
+	u32 block_gen;			/* changes of @block, under @lock */
 
 	struct gw_stats __percpu *stats;
 
@@ -105,9 +109,14 @@ struct gw_net {
 
 extern unsigned int gw_net_id;
 
+/*
+ * The core's per-namespace slot holds only a pointer: the core allocates
+ * it without __GFP_ACCOUNT, and struct gw_net is ours to charge to the
+ * namespace's creator (gw_net_init()).
+ */
 static inline struct gw_net *gw_pernet(const struct net *net)
 {
-	return net_generic(net, gw_net_id);
+	return *(struct gw_net **)net_generic(net, gw_net_id);
 }
 
 static inline void gw_count(struct gw_net *gn, enum gw_counter ctr)
@@ -121,5 +130,20 @@ static inline u32 gw_tunable(const struct gw_net *gn, enum gw_tunable t)
 }
 
 void gw_stats_sum(struct gw_net *gn, u64 *sum);
+
+/*
+ * Is the flow table (and the flood tables) allocated?  A namespace gets
+ * them with its first wan zone; until then the hooks see no wan interface
+ * and every walk of the table is empty.  Pairs with the release store of
+ * gw_flowtable_alloc().  The packet path does not call this: a wan ifindex
+ * is published after the table (see gw_hook_inbound()).
+ */
+static inline bool gw_flowtable_active(const struct gw_net *gn)
+{
+	/* pairs with smp_store_release() in gw_flowtable_alloc() */
+	return smp_load_acquire(&gn->nbuckets) != 0;
+}
+
+int gw_net_activate_locked(struct gw_net *gn);
 
 #endif /* _GW_PERNET_H */

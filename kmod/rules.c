@@ -13,11 +13,11 @@
 
 struct gw_rule *gw_rule_alloc(void)
 {
-	struct gw_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+	struct gw_rule *rule = kzalloc(sizeof(*rule), GFP_KERNEL_ACCOUNT);
 
 	if (!rule)
 		return NULL;
-	rule->hits = alloc_percpu(u64);
+	rule->hits = alloc_percpu_gfp(u64, GFP_KERNEL_ACCOUNT);
 	if (!rule->hits) {
 		kfree(rule);
 		return NULL;
@@ -88,7 +88,7 @@ static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
 	struct gw_rule *rule;
 	unsigned int i = 0;
 
-	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL);
+	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, &gn->rules, list)
@@ -203,7 +203,7 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 	unsigned int i = 0;
 	LIST_HEAD(dead);
 
-	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL);
+	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, staged, list) {

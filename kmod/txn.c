@@ -61,7 +61,7 @@ int gw_txn_begin(struct gw_net *gn, u32 portid, u32 *id,
 	struct gw_txn *txn;
 	int err = 0;
 
-	txn = kzalloc(sizeof(*txn), GFP_KERNEL);
+	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
 	if (!txn)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&txn->rules);
@@ -213,6 +213,17 @@ int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 		return -ENOENT;
 	}
 	/* the steps that can fail come first: then nothing has changed */
+	for (i = 0; i < txn->nzones; i++) {
+		if (txn->zones[i].zone != GW_ZONE_WAN)
+			continue;
+		/* the flow table before the zone that needs it (kept on error) */
+		err = gw_net_activate_locked(gn);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "out of memory for the flow table");
+			goto out;
+		}
+		break;
+	}
 	err = gw_block_prepare_locked(gn, txn->block,
 				      txn->tunables[GW_TUN_MAX_BLOCK_ENTRIES],
 				      block, extack);

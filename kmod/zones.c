@@ -67,7 +67,16 @@ static int gw_zone_set_locked(struct gw_net *gn, const char *name, u8 zone,
 			      struct netlink_ext_ack *extack)
 {
 	struct gw_zone_cfg *cfg = gw_zone_find(gn, name);
+	int err;
 
+	/* the flow table first: the hooks may see the wan map at once */
+	if (zone == GW_ZONE_WAN) {
+		err = gw_net_activate_locked(gn);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "out of memory for the flow table");
+			return err;
+		}
+	}
 	if (!cfg) {
 		if (gn->nzones == GW_MAX_ZONES) {
 			NL_SET_ERR_MSG(extack, "too many interfaces with a zone");
@@ -77,6 +86,7 @@ static int gw_zone_set_locked(struct gw_net *gn, const char *name, u8 zone,
 		strscpy(cfg->name, name, sizeof(cfg->name));
 	}
 	cfg->zone = zone;
+	gn->zones_gen++;
 	gw_wan_map_rebuild(gn);
 	return 0;
 }
@@ -106,6 +116,7 @@ int gw_zone_del(struct gw_net *gn, const char *name,
 		goto out;
 	}
 	*cfg = gn->zones[--gn->nzones];
+	gn->zones_gen++;
 	gw_wan_map_rebuild(gn);
 out:
 	mutex_unlock(&gn->lock);
@@ -121,6 +132,7 @@ void gw_zones_replace_locked(struct gw_net *gn,
 {
 	memcpy(gn->zones, zones, n * sizeof(*zones));
 	gn->nzones = n;
+	gn->zones_gen++;
 	gw_wan_map_rebuild(gn);
 }
 
