@@ -22,6 +22,12 @@
 #include "print.h"
 #include "rulefile.h"
 
+enum load_mode {
+	LOAD_COMMIT,	/* load FILE */
+	LOAD_CHECK,	/* load -c FILE: staged in the kernel, then aborted */
+	LOAD_SYNTAX,	/* load -n FILE: parsed only, no kernel */
+};
+
 static int begin_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[GW_A_MAX + 1];
@@ -80,29 +86,44 @@ static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
 	return gw_nl_talk_quiet(nlh, NULL, NULL);
 }
 
-static int load_policy(const struct gw_policy_text *pol, bool check_only)
+/* Everything gwctl can judge itself, judged before the kernel is asked. */
+static int check_policy(const struct gw_policy_text *pol, uint64_t *values)
 {
-	char err[GW_ERR_MAX], msg[GW_ERR_MAX];
-	uint64_t *values;
-	uint32_t id = 0;
+	char err[GW_ERR_MAX];
 	size_t i;
-	int ret;
 
-	/* Everything gwctl can judge itself is judged before the kernel is asked. */
-	values = calloc(pol->count, sizeof(*values));
-	if (!values) {
-		print_error(ENOMEM, "out of memory");
-		return GW_EXIT_KERNEL;
-	}
 	for (i = 0; i < pol->count; i++) {
 		const struct gw_stmt *st = &pol->stmts[i];
 
 		if (st->kind == GW_STMT_SET &&
 		    gw_tunable_parse(st->set.name, st->set.value, &values[i],
-				     err, sizeof(err))) {
-			ret = stmt_error(st, EINVAL, err);
-			goto out;
-		}
+				     err, sizeof(err)))
+			return stmt_error(st, EINVAL, err);
+	}
+	return GW_EXIT_OK;
+}
+
+static int load_policy(const struct gw_policy_text *pol, enum load_mode mode)
+{
+	char msg[GW_ERR_MAX];
+	uint64_t *values;
+	uint32_t id = 0;
+	size_t i;
+	int ret;
+
+	values = calloc(pol->count ? pol->count : 1, sizeof(*values));
+	if (!values) {
+		print_error(ENOMEM, "out of memory");
+		return GW_EXIT_KERNEL;
+	}
+	ret = check_policy(pol, values);
+	if (ret)
+		goto out;
+	if (mode == LOAD_SYNTAX) {
+		/* as pfctl -n: the file alone, no module needed */
+		print_u64("statements", "syntax ok (%" PRIu64 " statements)", pol->count);
+		print_nl();
+		goto out;
 	}
 
 	ret = gw_nl_talk_quiet(gw_nl_msg(GW_CMD_TXN_BEGIN, NLM_F_REQUEST | NLM_F_ACK),
@@ -126,7 +147,7 @@ static int load_policy(const struct gw_policy_text *pol, bool check_only)
 			goto out;
 		}
 	}
-	if (check_only) {
+	if (mode == LOAD_CHECK) {
 		txn_abort(id);
 		print_u64("statements", "%" PRIu64 " statements valid, nothing changed",
 			  pol->count);
@@ -149,16 +170,20 @@ int do_load(int argc, char **argv)
 	struct gw_policy_text pol;
 	struct gw_rf_error err;
 	char msg[GW_ERR_MAX + 300];
-	bool check_only = false;
+	enum load_mode mode = LOAD_COMMIT;
 	int ret;
 
-	if (argc > 0 && !strcmp(argv[0], "-c")) {
-		check_only = true;
-		argc--;
-		argv++;
+	for (; argc > 0 && argv[0][0] == '-' && argv[0][1]; argc--, argv++) {
+		if (!strcmp(argv[0], "-c"))
+			mode = LOAD_CHECK;
+		else if (!strcmp(argv[0], "-n"))
+			mode = LOAD_SYNTAX;
+		else
+			return gw_usage_error("unknown load option \"%s\" (gwctl load [-c|-n] FILE|-).",
+					      argv[0]);
 	}
 	if (argc < 1)
-		return gw_usage_error("load needs a rule file (gwctl load [-c] FILE|-).");
+		return gw_usage_error("load needs a rule file (gwctl load [-c|-n] FILE|-).");
 	if (gw_check_end(argc - 1, argv + 1))
 		return GW_EXIT_USAGE;
 	if (gw_rulefile_load(argv[0], NULL, &pol, &err)) {
@@ -166,7 +191,7 @@ int do_load(int argc, char **argv)
 		print_error(EINVAL, "%s", msg);
 		return GW_EXIT_USAGE;
 	}
-	ret = load_policy(&pol, check_only);
+	ret = load_policy(&pol, mode);
 	gw_policy_text_free(&pol);
 	return ret;
 }
@@ -174,6 +199,8 @@ int do_load(int argc, char **argv)
 /* save: the text goes to a buffer and is printed only when every dump worked. */
 struct save_buf {
 	FILE *f;
+	bool all;		/* save -a: every tunable, defaults too */
+	unsigned int skipped;	/* tunables left out at their default */
 };
 
 static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
@@ -210,6 +237,16 @@ static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
 		return gw_nl_bad_reply("tunable without name or value");
 	name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
 	value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	/*
+	 * A tunable at its default is left out, so that the file carries no
+	 * value derived from this host (max_flows follows its memory); a
+	 * module that sends no default has every one written.
+	 */
+	if (!sb->all && ttb[GW_TUNABLE_A_DEFAULT] &&
+	    mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]) == value) {
+		sb->skipped++;
+		return MNL_CB_OK;
+	}
 	word = gw_tunable_word(name, value);
 	if (word)
 		fprintf(sb->f, "set %s %s\n", name, word);
@@ -356,11 +393,16 @@ int do_save(int argc, char **argv)
 		{ GW_CMD_BLOCK_GET, save_block_cb,
 		  "\n# blocklist and never-block list (permanent entries)\n" },
 	};
-	struct save_buf sb;
+	struct save_buf sb = { .all = false };
 	char *text = NULL;
 	size_t len = 0, i;
 	int ret = GW_EXIT_OK;
 
+	if (argc > 0 && !strcmp(argv[0], "-a")) {
+		sb.all = true;
+		argc--;
+		argv++;
+	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
 	sb.f = open_memstream(&text, &len);
@@ -374,6 +416,9 @@ int do_save(int argc, char **argv)
 		if (gw_nl_talk(gw_nl_msg(parts[i].cmd, NLM_F_REQUEST | NLM_F_DUMP),
 			       parts[i].cb, &sb))
 			ret = GW_EXIT_KERNEL;
+		if (parts[i].cb == save_tunable_cb && sb.skipped)
+			fprintf(sb.f, "# %u more at their defaults (gwctl save -a writes them)\n",
+				sb.skipped);
 	}
 	fclose(sb.f);
 	/* with -j: {"schema_version": 1, "policy": "<the text>"} */
