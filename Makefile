@@ -118,12 +118,16 @@ load: module
 # and /etc/gatewarden/gatewarden.rules from rules/gateway.rules unless one
 # exists.  Nothing is enabled or loaded: see README, "Boot".
 install: module gwctl
-	$(MAKE) install-files
+	$(MAKE) install-module install-tools
 
-.PHONY: install-files
-install-files:
+# The parts alone, without building (scripts/dkms-check.sh installs the
+# tools next to a DKMS-built module).
+.PHONY: install-module install-tools
+install-module:
 	install -D -m 0644 $(KO) $(DESTDIR)$(MODDIR)/gatewarden.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+
+install-tools:
 	$(MAKE) -C ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) \
 		MANDIR=$(MANDIR) COMPLETIONDIR=$(COMPLETIONDIR)
 	install -d $(DESTDIR)$(UNITDIR)

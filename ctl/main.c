@@ -50,7 +50,9 @@ static void usage(FILE *f)
 		"                                module); -n: only its syntax (no module)\n"
 		"  save [-a]                     print the running policy as a rule file;\n"
 		"                                -a: with the tunables at their defaults\n"
-		"  doctor                        check the host around the firewall\n"
+		"  doctor [-f FILE]              check the host around the firewall; exit 1\n"
+		"                                when it finds something (FILE: the policy\n"
+		"                                to compare, /etc/gatewarden/gatewarden.rules)\n"
 		"  monitor [EVENT...]            print change events as they happen (rule,\n"
 		"                                zone, policy-loaded, tunable-set, ...)\n"
 		"\n"
@@ -132,6 +134,7 @@ static const struct gw_verb objects[] = {
 	{ "monitor",	do_monitor },
 	{ "block",	do_block },
 	{ "never-block", do_never_block },
+	{ "doctor",	do_doctor },
 	{ "help",	do_help },
 };
 
