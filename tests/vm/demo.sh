@@ -40,7 +40,10 @@ udp_server "$NS_LAN" "$LAN4" 161 snmp
 
 # udp_scan: nmap -sU of the LAN host's 69, 123, 161, grepable
 udp_scan() {
-	timeout 120 ip netns exec "$NS_OUT" nmap -n -Pn -sU -T5 --max-retries 1 -p 69,123,161 "$LAN4" -oG - |
+	# patient timeouts: an answer from a forking server under emulation
+	# can take longer than -T5 waits, and would read as open|filtered
+	timeout 120 ip netns exec "$NS_OUT" nmap -n -Pn -sU --max-retries 1 \
+		--initial-rtt-timeout 2000ms --max-rtt-timeout 3000ms -p 69,123,161 "$LAN4" -oG - |
 		grep -o '[0-9]*/[a-z|]*/udp' | cut -d/ -f1,2 | paste -sd' '
 }
 
