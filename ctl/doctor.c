@@ -2,7 +2,8 @@
 /*
  * gwctl doctor: the host around the firewall, checked.  Each finding is
  * one line: what is wrong, what to change and why.  Exit status 0 when
- * nothing was found, 1 when something was (2: the module cannot be asked).
+ * nothing was found, 1 when something was (the module not loaded is a
+ * finding: the host's settings are still checked).
  * Reads sysctls of the namespace it runs in, the module's zones, counters
  * and policy, and /etc/gatewarden/gatewarden.rules.
  */
@@ -235,8 +236,17 @@ int do_doctor(int argc, char **argv)
 	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
-	if (gw_nl_talk(gw_nl_msg(GW_CMD_IFACE_GET, NLM_F_REQUEST | NLM_F_DUMP), zone_cb, &d) ||
-	    gw_nl_talk(gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK), stats_cb, &d))
+	/* Without the module, the host is still worth a look. */
+	if (gw_nl_talk_quiet(gw_nl_msg(GW_CMD_IFACE_GET, NLM_F_REQUEST | NLM_F_DUMP),
+			     zone_cb, &d)) {
+		warn(&d, "module",
+		     "%s: load it (modprobe gatewarden, or systemctl start gatewarden); nothing is filtered",
+		     gw_nl_error_msg());
+		check_host(&d);
+		check_conntrack(&d);
+		goto out;
+	}
+	if (gw_nl_talk(gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK), stats_cb, &d))
 		return GW_EXIT_KERNEL;
 
 	check_host(&d);
@@ -244,6 +254,7 @@ int do_doctor(int argc, char **argv)
 	check_conntrack(&d);
 	check_table(&d);
 	check_policy_file(&d, path);
+out:
 
 	print_list_end(&d.list);
 	print_u64("count", d.warnings ? "%" PRIu64 " warnings\n" : "no warnings\n",
