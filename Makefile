@@ -12,28 +12,40 @@
 # make vm         guest scenarios only (tests/vm/run; VM_TESTS= to pick some)
 # make debug-kernel  build the guest kernel with KASAN, lockdep, kmemleak (cached)
 # make check-debug   every guest scenario, soak and fuzz on that kernel
-# make install    module (via kbuild), gwctl, man page, completion, unit file
+# make load       load the built module and what it needs (ARGS="wan=eth0")
+# make install    module, gwctl, man pages, completion, gatewarden.service,
+#                 /etc/gatewarden/gatewarden.rules (DESTDIR=, PREFIX=)
+# make uninstall  remove what make install put, except /etc
 
-# The running kernel may have no build tree (this is so on the CI machines,
-# whose own kernel cannot load modules): fall back to the newest installed one.
-ifeq ($(KVER),)
-KVER := $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
-	else for d in /lib/modules/*/build; do [ -d "$$d" ] && basename "$$(dirname "$$d")"; done | sort -V | tail -n 1; fi)
-endif
+# The kernel release and its build tree are looked up when a recipe first
+# needs them, never while this file is parsed: on a fresh machine the
+# headers only exist once "deps" has run, and "make demo" runs deps first.
+# (KVER=... or KDIR=... on the command line or in the environment win.)
+KVER ?= $(eval KVER := $$(shell $(CURDIR)/scripts/kver.sh))$(KVER)
 KDIR ?= /lib/modules/$(KVER)/build
-export KVER
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+MODDIR = /lib/modules/$(KVER)/updates
 
 KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR)
+KO = kmod/gatewarden.ko
 
-.PHONY: all module gwctl conformance unit vm check demo lint deps clean install
+# the demo scenario (make demo DEMO=... runs another one live)
+DEMO ?= tests/vm/demo.sh
+
+.PHONY: all module gwctl conformance unit vm check demo lint deps clean \
+	load install uninstall
 
 all: module gwctl conformance
 
 module:
-	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)' (install linux-headers-amd64 or set KDIR)" >&2; exit 1; }
+	@test -n "$(KVER)" && test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)' (run make deps, install linux-headers-amd64 or set KDIR)" >&2; exit 1; }
 	$(KBUILD) W=1 modules
 
 gwctl:
@@ -65,8 +77,11 @@ deps:
 check: deps
 	scripts/check.sh
 
-demo: deps all
-	tests/vm/run --demo tests/vm/demo.sh
+# deps first, then a new make for the build: nothing that deps installs is
+# looked at before it ran (and make -j cannot build alongside it).
+demo: deps
+	$(MAKE) all
+	tests/vm/run --demo $(DEMO)
 
 lint: deps
 	scripts/lint.sh
@@ -88,6 +103,48 @@ clean:
 	$(MAKE) -C bench clean
 	rm -rf tests/vm/out
 
-install: all
-	$(KBUILD) modules_install INSTALL_MOD_PATH=$(DESTDIR)
-	$(MAKE) -C ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+# insmod does not load what the module needs (nf_defrag_ipv4/6,
+# nf_reject_ipv4/6): modprobe those first.  For a build tree; once
+# installed, "modprobe gatewarden" does both.  make load ARGS="wan=eth0"
+load: module
+	@built=$$(modinfo -F vermagic $(KO) | cut -d' ' -f1); \
+	[ "$$built" = "$$(uname -r)" ] || { echo "$(KO) is built for $$built, this host runs $$(uname -r)" >&2; exit 1; }
+	for dep in $$(modinfo -F depends $(KO) | tr ',' ' '); do modprobe "$$dep" || exit 1; done
+	insmod $(KO) $(ARGS)
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the module into
+# /lib/modules/KVER/updates (depmod, unless DESTDIR is set), gwctl, the man
+# pages, the bash completion, gatewarden.service and its environment file,
+# and /etc/gatewarden/gatewarden.rules from rules/gateway.rules unless one
+# exists.  Nothing is enabled or loaded: see README, "Boot".
+install: module gwctl
+	$(MAKE) install-module install-tools
+
+# The parts alone, without building (scripts/dkms-check.sh installs the
+# tools next to a DKMS-built module).
+.PHONY: install-module install-tools
+install-module:
+	install -D -m 0644 $(KO) $(DESTDIR)$(MODDIR)/gatewarden.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+
+install-tools:
+	$(MAKE) -C ctl install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) \
+		MANDIR=$(MANDIR) COMPLETIONDIR=$(COMPLETIONDIR)
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/gatewarden.service.in >$(DESTDIR)$(UNITDIR)/gatewarden.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gatewarden.service
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/gatewarden $(DESTDIR)$(SYSCONFDIR)/default
+	[ -e $(DESTDIR)$(SYSCONFDIR)/gatewarden/gatewarden.rules ] || \
+		install -m 0600 rules/gateway.rules $(DESTDIR)$(SYSCONFDIR)/gatewarden/gatewarden.rules
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/gatewarden ] || \
+		install -m 0644 dist/gatewarden.default $(DESTDIR)$(SYSCONFDIR)/default/gatewarden
+
+# Leaves /etc/gatewarden and /etc/default/gatewarden (the admin's) and a
+# loaded module alone.
+uninstall:
+	rm -f $(DESTDIR)$(MODDIR)/gatewarden.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	$(MAKE) -C ctl uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) \
+		MANDIR=$(MANDIR) COMPLETIONDIR=$(COMPLETIONDIR)
+	rm -f $(DESTDIR)$(UNITDIR)/gatewarden.service

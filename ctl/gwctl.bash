@@ -7,7 +7,7 @@ _gwctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local objects="status version stats iface rule conn set get overload block never-block load save monitor help"
+	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor help"
 	local i obj="" objidx=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -28,7 +28,10 @@ _gwctl()
 	fi
 
 	local verb=${words[objidx + 1]}
-	local tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share"
+	# the module's own names when it is loaded (gwctl get), else this list
+	local tunables
+	tunables=$(gwctl -j get 2>/dev/null | sed -n 's/.*"tunables":{//p' | grep -o '"[a-z_0-9]*":{' | tr -d '":{')
+	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in
@@ -46,8 +49,8 @@ _gwctl()
 			add) COMPREPLY=($(compgen -W "allow" -- "$cur")) ;;
 			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
 			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
-			from | to | port | rate | comment | proto) ;;
-			*) COMPREPLY=($(compgen -W "from to port on rate comment echo" -- "$cur")) ;;
+			from | to | port | rate | comment | proto | max-src-conn | max-src-conn-rate) ;;
+			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate" -- "$cur")) ;;
 			esac
 		fi
 		;;
@@ -66,6 +69,19 @@ _gwctl()
 	stats)
 		COMPREPLY=($(compgen -W "--reset" -- "$cur"))
 		;;
+	overload)
+		if ((cword - objidx == 1)); then
+			COMPREPLY=($(compgen -W "list del" -- "$cur"))
+		elif [[ $verb == del ]] && ((cword - objidx == 2)); then
+			COMPREPLY=($(compgen -W "all $(gwctl -j overload list 2>/dev/null | grep -o '"source":"[^"]*"' | cut -d'"' -f4)" -- "$cur"))
+		fi
+		;;
+	save)
+		COMPREPLY=($(compgen -W "-a" -- "$cur"))
+		;;
+	doctor)
+		[[ $prev == -f ]] && _filedir || COMPREPLY=($(compgen -W "-f" -- "$cur"))
+		;;
 	block | never-block)
 		if ((cword - objidx == 1)); then
 			COMPREPLY=($(compgen -W "add del flush list" -- "$cur"))
@@ -83,7 +99,7 @@ _gwctl()
 		fi
 		;;
 	load)
-		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-c" -- "$cur")) || _filedir
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-c -n" -- "$cur")) || _filedir
 		;;
 	monitor)
 		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed" -- "$cur"))

@@ -134,5 +134,13 @@ int do_save(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
+int do_doctor(int argc, char **argv);
+
+/*
+ * load.c, for doctor: 0 when the running policy is the one the rule file
+ * at path would load, 1 when not (what differs first in why), -1 when the
+ * file or the module cannot be read (a sentence in why).
+ */
+int gw_policy_compare(const char *path, char *why, size_t whylen);
 
 #endif /* GWCTL_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gwctl iface: which interfaces are wan (judged) and which lan (trusted). */
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,7 +53,16 @@ static int iface_add(int argc, char **argv)
 	nlh = gw_nl_msg(GW_CMD_IFACE_SET, NLM_F_REQUEST | NLM_F_ACK);
 	mnl_attr_put_strz(nlh, GW_A_IFNAME, argv[0]);
 	mnl_attr_put_u8(nlh, GW_A_ZONE, zone);
-	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
+	if (gw_nl_talk(nlh, NULL, NULL))
+		return GW_EXIT_KERNEL;
+	/*
+	 * Kept by name, so a PPP link may come later; but a typo (eht0) would
+	 * leave the real interface unfiltered without a word.
+	 */
+	if (!if_nametoindex(argv[0]))
+		fprintf(stderr, "Warning: there is no interface %s (yet): if that is a typo, the real one has no zone.\n",
+			argv[0]);
+	return GW_EXIT_OK;
 }
 
 static int iface_del(int argc, char **argv)

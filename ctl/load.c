@@ -22,6 +22,12 @@
 #include "print.h"
 #include "rulefile.h"
 
+enum load_mode {
+	LOAD_COMMIT,	/* load FILE */
+	LOAD_CHECK,	/* load -c FILE: staged in the kernel, then aborted */
+	LOAD_SYNTAX,	/* load -n FILE: parsed only, no kernel */
+};
+
 static int begin_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[GW_A_MAX + 1];
@@ -54,7 +60,7 @@ static int stmt_error(const struct gw_stmt *st, int errnum, const char *msg)
 	return GW_EXIT_USAGE;
 }
 
-static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
+static struct nlmsghdr *stage_msg(uint32_t id, const struct gw_stmt *st, uint64_t value)
 {
 	struct nlmsghdr *nlh = txn_msg(GW_CMD_TXN_STAGE, id);
 	struct nlattr *nest;
@@ -77,32 +83,52 @@ static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
 		gw_block_put(nlh, st->block.kind, &st->block.prefix, 0);
 		break;
 	}
-	return gw_nl_talk_quiet(nlh, NULL, NULL);
+	return nlh;
 }
 
-static int load_policy(const struct gw_policy_text *pol, bool check_only)
+static int stage(uint32_t id, const struct gw_stmt *st, uint64_t value)
 {
-	char err[GW_ERR_MAX], msg[GW_ERR_MAX];
-	uint64_t *values;
-	uint32_t id = 0;
-	size_t i;
-	int ret;
+	return gw_nl_talk_quiet(stage_msg(id, st, value), NULL, NULL);
+}
 
-	/* Everything gwctl can judge itself is judged before the kernel is asked. */
-	values = calloc(pol->count, sizeof(*values));
-	if (!values) {
-		print_error(ENOMEM, "out of memory");
-		return GW_EXIT_KERNEL;
-	}
+/* Everything gwctl can judge itself, judged before the kernel is asked. */
+static int check_policy(const struct gw_policy_text *pol, uint64_t *values)
+{
+	char err[GW_ERR_MAX];
+	size_t i;
+
 	for (i = 0; i < pol->count; i++) {
 		const struct gw_stmt *st = &pol->stmts[i];
 
 		if (st->kind == GW_STMT_SET &&
 		    gw_tunable_parse(st->set.name, st->set.value, &values[i],
-				     err, sizeof(err))) {
-			ret = stmt_error(st, EINVAL, err);
-			goto out;
-		}
+				     err, sizeof(err)))
+			return stmt_error(st, EINVAL, err);
+	}
+	return GW_EXIT_OK;
+}
+
+static int load_policy(const struct gw_policy_text *pol, enum load_mode mode)
+{
+	char msg[GW_ERR_MAX];
+	uint64_t *values;
+	uint32_t id = 0;
+	size_t i;
+	int ret;
+
+	values = calloc(pol->count ? pol->count : 1, sizeof(*values));
+	if (!values) {
+		print_error(ENOMEM, "out of memory");
+		return GW_EXIT_KERNEL;
+	}
+	ret = check_policy(pol, values);
+	if (ret)
+		goto out;
+	if (mode == LOAD_SYNTAX) {
+		/* as pfctl -n: the file alone, no module needed */
+		print_u64("statements", "syntax ok (%" PRIu64 " statements)", pol->count);
+		print_nl();
+		goto out;
 	}
 
 	ret = gw_nl_talk_quiet(gw_nl_msg(GW_CMD_TXN_BEGIN, NLM_F_REQUEST | NLM_F_ACK),
@@ -126,7 +152,7 @@ static int load_policy(const struct gw_policy_text *pol, bool check_only)
 			goto out;
 		}
 	}
-	if (check_only) {
+	if (mode == LOAD_CHECK) {
 		txn_abort(id);
 		print_u64("statements", "%" PRIu64 " statements valid, nothing changed",
 			  pol->count);
@@ -149,16 +175,20 @@ int do_load(int argc, char **argv)
 	struct gw_policy_text pol;
 	struct gw_rf_error err;
 	char msg[GW_ERR_MAX + 300];
-	bool check_only = false;
+	enum load_mode mode = LOAD_COMMIT;
 	int ret;
 
-	if (argc > 0 && !strcmp(argv[0], "-c")) {
-		check_only = true;
-		argc--;
-		argv++;
+	for (; argc > 0 && argv[0][0] == '-' && argv[0][1]; argc--, argv++) {
+		if (!strcmp(argv[0], "-c"))
+			mode = LOAD_CHECK;
+		else if (!strcmp(argv[0], "-n"))
+			mode = LOAD_SYNTAX;
+		else
+			return gw_usage_error("unknown load option \"%s\" (gwctl load [-c|-n] FILE|-).",
+					      argv[0]);
 	}
 	if (argc < 1)
-		return gw_usage_error("load needs a rule file (gwctl load [-c] FILE|-).");
+		return gw_usage_error("load needs a rule file (gwctl load [-c|-n] FILE|-).");
 	if (gw_check_end(argc - 1, argv + 1))
 		return GW_EXIT_USAGE;
 	if (gw_rulefile_load(argv[0], NULL, &pol, &err)) {
@@ -166,7 +196,7 @@ int do_load(int argc, char **argv)
 		print_error(EINVAL, "%s", msg);
 		return GW_EXIT_USAGE;
 	}
-	ret = load_policy(&pol, check_only);
+	ret = load_policy(&pol, mode);
 	gw_policy_text_free(&pol);
 	return ret;
 }
@@ -174,6 +204,8 @@ int do_load(int argc, char **argv)
 /* save: the text goes to a buffer and is printed only when every dump worked. */
 struct save_buf {
 	FILE *f;
+	bool all;		/* save -a: every tunable, defaults too */
+	unsigned int skipped;	/* tunables left out at their default */
 };
 
 static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
@@ -210,6 +242,16 @@ static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
 		return gw_nl_bad_reply("tunable without name or value");
 	name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
 	value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	/*
+	 * A tunable at its default is left out, so that the file carries no
+	 * value derived from this host (max_flows follows its memory); a
+	 * module that sends no default has every one written.
+	 */
+	if (!sb->all && ttb[GW_TUNABLE_A_DEFAULT] &&
+	    mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]) == value) {
+		sb->skipped++;
+		return MNL_CB_OK;
+	}
 	word = gw_tunable_word(name, value);
 	if (word)
 		fprintf(sb->f, "set %s %s\n", name, word);
@@ -356,11 +398,16 @@ int do_save(int argc, char **argv)
 		{ GW_CMD_BLOCK_GET, save_block_cb,
 		  "\n# blocklist and never-block list (permanent entries)\n" },
 	};
-	struct save_buf sb;
+	struct save_buf sb = { .all = false };
 	char *text = NULL;
 	size_t len = 0, i;
 	int ret = GW_EXIT_OK;
 
+	if (argc > 0 && !strcmp(argv[0], "-a")) {
+		sb.all = true;
+		argc--;
+		argv++;
+	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
 	sb.f = open_memstream(&text, &len);
@@ -374,11 +421,197 @@ int do_save(int argc, char **argv)
 		if (gw_nl_talk(gw_nl_msg(parts[i].cmd, NLM_F_REQUEST | NLM_F_DUMP),
 			       parts[i].cb, &sb))
 			ret = GW_EXIT_KERNEL;
+		if (parts[i].cb == save_tunable_cb && sb.skipped)
+			fprintf(sb.f, "# %u more at their defaults (gwctl save -a writes them)\n",
+				sb.skipped);
 	}
 	fclose(sb.f);
 	/* with -j: {"schema_version": 1, "policy": "<the text>"} */
 	if (ret == GW_EXIT_OK)
 		print_str("policy", "%s", text);
 	free(text);
+	return ret;
+}
+
+/* ---- gwctl doctor: does the running policy match a file? ---------------- */
+
+#define CMP_MAX_TUNABLES 128
+
+struct cmp_tunables {
+	unsigned int count;
+	struct {
+		char name[GW_NAME_MAX];
+		uint64_t value, def;
+		bool has_def;
+	} t[CMP_MAX_TUNABLES];
+};
+
+static int cmp_tunable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[GW_A_MAX + 1], *ttb[GW_TUNABLE_A_MAX + 1];
+	struct cmp_tunables *ct = data;
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_TUNABLE] || gw_nl_parse_nest(tb[GW_A_TUNABLE], &gw_tunable_policy, ttb) ||
+	    !ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE])
+		return gw_nl_bad_reply("tunable without name or value");
+	if (ct->count == CMP_MAX_TUNABLES)
+		return MNL_CB_OK;
+	snprintf(ct->t[ct->count].name, GW_NAME_MAX, "%s", mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]));
+	ct->t[ct->count].value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	ct->t[ct->count].has_def = ttb[GW_TUNABLE_A_DEFAULT];
+	if (ttb[GW_TUNABLE_A_DEFAULT])
+		ct->t[ct->count].def = mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]);
+	ct->count++;
+	return MNL_CB_OK;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text, sorted, joined again: order does not matter there. */
+static void sort_lines(char *text)
+{
+	char *copy, **lines = NULL, *p, *save = NULL;
+	size_t n = 0, i, len = strlen(text);
+
+	copy = strdup(text);
+	if (!copy)
+		return;
+	for (p = strtok_r(copy, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+		char **grown = realloc(lines, (n + 1) * sizeof(*lines));
+
+		if (!grown)
+			goto out;
+		lines = grown;
+		lines[n++] = p;
+	}
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	text[0] = '\0';
+	for (i = 0, p = text; i < n; i++)
+		p += snprintf(p, len + 1 - (size_t)(p - text), "%s\n", lines[i]);
+out:
+	free(lines);
+	free(copy);
+}
+
+enum { CMP_IFACE, CMP_RULE, CMP_BLOCK, CMP_PARTS };
+
+int gw_policy_compare(const char *path, char *why, size_t whylen)
+{
+	static const char *const part_names[CMP_PARTS] = { "zones", "rules", "blocklist" };
+	static const uint8_t part_cmds[CMP_PARTS] = {
+		GW_CMD_IFACE_GET, GW_CMD_RULE_GET, GW_CMD_BLOCK_GET
+	};
+	static const mnl_cb_t part_cbs[CMP_PARTS] = {
+		save_iface_cb, save_rule_cb, save_block_cb
+	};
+	struct save_buf run[CMP_PARTS], file[CMP_PARTS];
+	char *run_text[CMP_PARTS] = { NULL }, *file_text[CMP_PARTS] = { NULL };
+	size_t run_len[CMP_PARTS], file_len[CMP_PARTS], i, k;
+	struct cmp_tunables *ct = NULL;
+	struct gw_policy_text pol;
+	struct gw_rf_error rferr;
+	uint64_t *values = NULL;
+	int ret = -1, differ = 0;
+
+	if (gw_rulefile_load(path, NULL, &pol, &rferr)) {
+		char msg[GW_ERR_MAX + 300];
+
+		gw_rf_error_format(&rferr, msg, sizeof(msg));
+		snprintf(why, whylen, "%s: nothing can load it at boot", msg);
+		return -1;
+	}
+	ct = calloc(1, sizeof(*ct));
+	values = calloc(pol.count ? pol.count : 1, sizeof(*values));
+	if (!ct || !values) {
+		snprintf(why, whylen, "out of memory");
+		goto out_free;
+	}
+	for (k = 0; k < CMP_PARTS; k++) {
+		run[k] = (struct save_buf){ .f = open_memstream(&run_text[k], &run_len[k]) };
+		file[k] = (struct save_buf){ .f = open_memstream(&file_text[k], &file_len[k]) };
+		if (!run[k].f || !file[k].f) {
+			snprintf(why, whylen, "out of memory");
+			goto out;
+		}
+	}
+	for (k = 0; k < CMP_PARTS; k++) {
+		if (gw_nl_talk(gw_nl_msg(part_cmds[k], NLM_F_REQUEST | NLM_F_DUMP),
+			       part_cbs[k], &run[k])) {
+			snprintf(why, whylen, "cannot read the running policy");
+			goto out;
+		}
+	}
+	if (gw_nl_talk(gw_nl_msg(GW_CMD_TUNABLE_GET, NLM_F_REQUEST | NLM_F_DUMP),
+		       cmp_tunable_cb, ct)) {
+		snprintf(why, whylen, "cannot read the running tunables");
+		goto out;
+	}
+	if (check_policy(&pol, values)) {
+		snprintf(why, whylen, "%s has an error: nothing can load it at boot", path);
+		goto out;
+	}
+	/* each statement through the callback that prints its dump reply */
+	for (i = 0; i < pol.count; i++) {
+		const struct gw_stmt *st = &pol.stmts[i];
+		struct nlmsghdr *nlh = stage_msg(0, st, values[i]);
+
+		if (st->kind == GW_STMT_IFACE)
+			save_iface_cb(nlh, &file[CMP_IFACE]);
+		else if (st->kind == GW_STMT_RULE)
+			save_rule_cb(nlh, &file[CMP_RULE]);
+		else if (st->kind == GW_STMT_BLOCK)
+			save_block_cb(nlh, &file[CMP_BLOCK]);
+	}
+	ret = 0;
+	for (k = 0; k < CMP_PARTS; k++) {
+		fclose(run[k].f);
+		fclose(file[k].f);
+		run[k].f = file[k].f = NULL;
+		if (k != CMP_RULE) {
+			sort_lines(run_text[k]);
+			sort_lines(file_text[k]);
+		}
+		if (strcmp(run_text[k], file_text[k]) && !differ) {
+			snprintf(why, whylen, "%s", part_names[k]);
+			differ = 1;
+		}
+	}
+	/* a tunable the file does not set is at its default after a load */
+	for (k = 0; k < ct->count && !differ; k++) {
+		uint64_t want = ct->t[k].def;
+		bool known = ct->t[k].has_def;
+
+		for (i = 0; i < pol.count; i++) {
+			const struct gw_stmt *st = &pol.stmts[i];
+
+			if (st->kind == GW_STMT_SET && !strcmp(st->set.name, ct->t[k].name)) {
+				want = values[i];
+				known = true;
+			}
+		}
+		if (known && want != ct->t[k].value) {
+			snprintf(why, whylen, "tunable %s", ct->t[k].name);
+			differ = 1;
+		}
+	}
+	ret = differ;
+out:
+	for (k = 0; k < CMP_PARTS; k++) {
+		if (run[k].f)
+			fclose(run[k].f);
+		if (file[k].f)
+			fclose(file[k].f);
+		free(run_text[k]);
+		free(file_text[k]);
+	}
+out_free:
+	free(values);
+	free(ct);
+	gw_policy_text_free(&pol);
 	return ret;
 }

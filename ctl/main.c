@@ -45,9 +45,14 @@ static void usage(FILE *f)
 		"  block del PREFIX | flush | [list]\n"
 		"  never-block add|del PREFIX    never block or overload PREFIX\n"
 		"  never-block flush | [list]\n"
-		"  load [-c] FILE|-              replace the whole policy with a rule file's,\n"
-		"                                atomically; -c: only check it\n"
-		"  save                          print the running policy as a rule file\n"
+		"  load [-c|-n] FILE|-           replace the whole policy with a rule file's,\n"
+		"                                atomically; -c: only check it (with the\n"
+		"                                module); -n: only its syntax (no module)\n"
+		"  save [-a]                     print the running policy as a rule file;\n"
+		"                                -a: with the tunables at their defaults\n"
+		"  doctor [-f FILE]              check the host around the firewall; exit 1\n"
+		"                                when it finds something (FILE: the policy\n"
+		"                                to compare, /etc/gatewarden/gatewarden.rules)\n"
 		"  monitor [EVENT...]            print change events as they happen (rule,\n"
 		"                                zone, policy-loaded, tunable-set, ...)\n"
 		"\n"
@@ -129,6 +134,7 @@ static const struct gw_verb objects[] = {
 	{ "monitor",	do_monitor },
 	{ "block",	do_block },
 	{ "never-block", do_never_block },
+	{ "doctor",	do_doctor },
 	{ "help",	do_help },
 };
 

@@ -95,6 +95,7 @@ static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
 	[GW_TUNABLE_A_MIN_VALUE]	= MNL_TYPE_U64,
 	[GW_TUNABLE_A_MAX_VALUE]	= MNL_TYPE_U64,
 	[GW_TUNABLE_A_UNIT]	= MNL_TYPE_NUL_STRING,
+	[GW_TUNABLE_A_DEFAULT]	= MNL_TYPE_U64,
 };
 
 static const enum mnl_attr_data_type overload_types[GW_OVERLOAD_A_MAX + 1] = {

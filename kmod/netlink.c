@@ -1055,10 +1055,13 @@ static int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
 static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct gw_net *gn = gw_cb_net(cb);
+	u32 defaults[__GW_TUN_MAX];
 	struct nlattr *nest;
 	unsigned int i;
 	void *hdr;
 
+	/* what "gwctl save" leaves out, and a load that omits it returns to */
+	gw_tunables_defaults(gn, defaults);
 	for (i = cb->args[0]; i < __GW_TUN_MAX; i++) {
 		const struct gw_tunable_def *def = &gw_tunable_defs[i];
 
@@ -1074,7 +1077,9 @@ static int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				      GW_TUNABLE_A_PAD) ||
 		    nla_put_u64_64bit(skb, GW_TUNABLE_A_MAX_VALUE, def->max,
 				      GW_TUNABLE_A_PAD) ||
-		    nla_put_string(skb, GW_TUNABLE_A_UNIT, def->unit)) {
+		    nla_put_string(skb, GW_TUNABLE_A_UNIT, def->unit) ||
+		    nla_put_u64_64bit(skb, GW_TUNABLE_A_DEFAULT, defaults[i],
+				      GW_TUNABLE_A_PAD)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}

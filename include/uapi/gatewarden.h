@@ -230,6 +230,7 @@ enum gw_tunable_attr {
 	GW_TUNABLE_A_MIN_VALUE,	/* u64, in replies */
 	GW_TUNABLE_A_MAX_VALUE,	/* u64, in replies */
 	GW_TUNABLE_A_UNIT,	/* string, in replies: "s", "flows", ... */
+	GW_TUNABLE_A_DEFAULT,	/* u64, in replies: the namespace's default */
 	__GW_TUNABLE_A_MAX,
 };
 #define GW_TUNABLE_A_MAX (__GW_TUNABLE_A_MAX - 1)

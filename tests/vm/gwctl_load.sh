@@ -73,6 +73,32 @@ assert_ok "save keeps a rule's source limits" grep -qF "allow tcp to $LAN4 port 
 assert_ok "save prints the permanent block entries" grep -qx "block 198.51.100.128/25" <<<"$s1"
 assert_ok "of both families" grep -qx "block 2001:db8:bad::/48" <<<"$s1"
 assert_ok "and the never-block list" grep -qx "never-block 198.51.100.200/32" <<<"$s1"
+
+# ---- save writes only what differs from the defaults; save -a writes all -----
+assert_ok "save writes a tunable the file changed" grep -qx "set tcp_established 86400" <<<"$s1"
+assert_ok "and a word-valued one" grep -qx "set tcp_pickup loose" <<<"$s1"
+assert_fail "save leaves out max_flows, derived from this host's memory" \
+	grep -q "^set max_flows " <<<"$s1"
+assert_fail "and every other tunable at its default" grep -qx "set udp_stream 120" <<<"$s1"
+all=$(gwctl_in "$NS_GW" save -a)
+ntun=$(gwctl_in "$NS_GW" -j get | jq '.tunables | length')
+assert_eq "save -a writes every tunable" "$ntun" "$(grep -c '^set ' <<<"$all")"
+assert_ok "save -a writes max_flows" grep -q "^set max_flows [0-9]" <<<"$all"
+assert_ok "save -a's output loads back" bash -c "ip netns exec $NS_GW $GWCTL save -a | ip netns exec $NS_GW $GWCTL load -"
+assert_eq "and changes nothing save shows" "$s1" "$(save)"
+gw_must gwctl_in "$NS_GW" set udp_stream 121
+assert_ok "a tunable set by hand is saved" grep -qx "set udp_stream 121" <<<"$(save)"
+gw_must gwctl_in "$NS_GW" set udp_stream 120
+assert_fail "set back to its default, it is left out again" grep -q "^set udp_stream" <<<"$(save)"
+
+# ---- load -n: the file alone, as pfctl -n ------------------------------------
+before=$(save)
+assert_eq "load -n says syntax ok" "syntax ok (9 statements)" \
+	"$("$GWCTL" load -n "$F/good.rules")"
+assert_eq "load -n changes nothing" "$before" "$(save)"
+printf 'allow tcp port 70000\n' >"$F/badport.rules"
+assert_fail "load -n finds a bad port" "$GWCTL" load -n "$F/badport.rules"
+assert_ok "at file:line:column" bash -c "'$GWCTL' load -n '$F/badport.rules' 2>&1 | grep -qF 'badport.rules:1:16: port 70000'"
 assert_fail "but not a timed block entry" grep -q "198.51.100.7" <<<"$s1"
 assert_ok "which the load kept" \
 	bash -c "ip netns exec $NS_GW $GWCTL block list | grep -q '^198.51.100.7/32 .*timeout 600s'"
