@@ -15,7 +15,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat tcpdump jq nft
-/usr/bin/python3 -c 'import scapy' 2>/dev/null || gw_skip "python3-scapy not installed"
+gw_require_python scapy
 gw_topology
 
 # gw_up [PICKUP]: load gatewarden and give it its zones; PICKUP (strict or
