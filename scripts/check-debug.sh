@@ -161,7 +161,7 @@ for k in $(seq "$shards"); do
 		GW_VM_SMP=${GW_VM_SMP:-1} \
 		GW_VM_BOOT_QUIET=${GW_VM_BOOT_QUIET:-30} \
 		GW_VM_BOOT_TRIES=${GW_VM_BOOT_TRIES:-6} \
-		GW_VM_APPEND="no_hash_pointers pci=noacpi ${GW_VM_APPEND:-}" \
+		GW_VM_APPEND="no_hash_pointers pci=noacpi pci=nomsi ${GW_VM_APPEND:-}" \
 		tests/vm/run "${plan[@]}" 2>&1 | sed -u "s/^/[$k] /" &
 	pids+=($!)
 done
