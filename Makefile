@@ -12,6 +12,7 @@
 # make vm         guest scenarios only (tests/vm/run; VM_TESTS= to pick some)
 # make debug-kernel  build the guest kernel with KASAN, lockdep, kmemleak (cached)
 # make check-debug   every guest scenario, soak and fuzz on that kernel
+# make check-debug-ci  the sanitizer subset CI runs (tests/vm/debug-ci.list)
 # make load       load the built module and what it needs (ARGS="wan=eth0")
 # make install    module, gwctl, man pages, completion, gatewarden.service,
 #                 /etc/gatewarden/gatewarden.rules (DESTDIR=, PREFIX=)
@@ -86,13 +87,16 @@ demo: deps
 lint: deps
 	scripts/lint.sh
 
-.PHONY: debug-kernel check-debug
+.PHONY: debug-kernel check-debug check-debug-ci
 
 debug-kernel: deps
 	scripts/debug-kernel.sh
 
 check-debug: deps
 	scripts/check-debug.sh
+
+check-debug-ci: deps
+	scripts/check-debug.sh --list tests/vm/debug-ci.list
 
 clean:
 	-$(KBUILD) clean

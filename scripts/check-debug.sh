@@ -23,7 +23,23 @@
 # Environment: GW_VM_TIMEOUT (per scenario, default 900 s), VM_TESTS
 # (scenarios to run instead of all), GW_DEBUG_SHARDS, and what tests/vm/run
 # takes.
+#
+#   scripts/check-debug.sh [--list FILE]
+#
+# --list FILE (make check-debug-ci: tests/vm/debug-ci.list) runs the
+# scenarios FILE names, one a line, each with the VAR=VALUE settings that
+# follow its name on that line.
 set -u
+
+list=
+if [ "${1:-}" = --list ]; then
+	list=$(readlink -f "${2:?--list FILE}")
+	shift 2
+fi
+[ $# -eq 0 ] || {
+	echo "usage: $0 [--list FILE]" >&2
+	exit 2
+}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$ROOT" || exit 1
@@ -37,11 +53,13 @@ rm -f "$OUT/check-summary" "$OUT/kernel-reports.log"
 start=$(date +%s)
 passed=0
 failed=0
+skipped=0
+xfail=0
 
 finish() {
 	echo "check-debug took $(($(date +%s) - start)) s"
-	echo "passed=$passed failed=$failed" >"$OUT/check-summary"
-	echo "$passed passed, $failed failed"
+	echo "passed=$passed failed=$failed skipped=$skipped xfail=$xfail" >"$OUT/check-summary"
+	echo "$passed passed, $failed failed, $skipped skipped, $xfail xfail"
 	[ "$failed" -eq 0 ]
 	exit
 }
@@ -72,7 +90,12 @@ make -s gwctl conformance >/dev/null || stage_failed "gwctl and netlink clients 
 
 # ---- deal the scenarios ------------------------------------------------------
 
-if [ -n "${VM_TESTS:-}" ]; then
+if [ -n "$list" ]; then
+	[ -r "$list" ] || stage_failed "no list $list"
+	mapfile -t scenarios < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" |
+		awk -v dir="$ROOT/tests/vm" '{ print dir "/" $1 }')
+	export GW_VM_SCENARIO_ENV=$list
+elif [ -n "${VM_TESTS:-}" ]; then
 	# shellcheck disable=SC2086 # a list of paths
 	mapfile -t scenarios < <(printf '%s\n' $VM_TESTS)
 else
@@ -138,7 +161,7 @@ for k in $(seq "$shards"); do
 		GW_VM_SMP=${GW_VM_SMP:-1} \
 		GW_VM_BOOT_QUIET=${GW_VM_BOOT_QUIET:-30} \
 		GW_VM_BOOT_TRIES=${GW_VM_BOOT_TRIES:-6} \
-		GW_VM_APPEND="no_hash_pointers pci=noacpi ${GW_VM_APPEND:-}" \
+		GW_VM_APPEND="no_hash_pointers pci=noacpi pci=nomsi ${GW_VM_APPEND:-}" \
 		tests/vm/run "${plan[@]}" 2>&1 | sed -u "s/^/[$k] /" &
 	pids+=($!)
 done
@@ -149,8 +172,14 @@ for k in $(seq "$shards"); do
 	if [ -s "$summary" ]; then
 		p=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' "$summary")
 		f=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' "$summary")
+		s=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$summary")
+		x=$(sed -n 's/.*xfail=\([0-9]*\).*/\1/p' "$summary")
+		b=$(sed -n 's/.*boot_retries=\([0-9]*\).*/\1/p' "$summary")
 		passed=$((passed + ${p:-0}))
-		failed=$((failed + ${f:-0}))
+		failed=$((failed + ${f:-1}))
+		skipped=$((skipped + ${s:-0}))
+		xfail=$((xfail + ${x:-0}))
+		[ "${b:-0}" -gt 0 ] && echo "# guest $k: ${b} boot retries"
 	else
 		echo "FAIL: guest $k produced no summary" >&2
 		failed=$((failed + 1))

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make check": lint, unit tests and every guest scenario, then ONE line
-# "N passed, N failed" over all of them.  A stage that cannot run at all
+# "N passed, N failed, N skipped, N xfail" over all of them (xfail: an open
+# known bug shown failing, never counted as a pass).  A stage that cannot run at all
 # (a build that fails) counts as a failure, so a run that tested nothing
 # can never look green.
 set -u
@@ -16,10 +17,13 @@ rm -f "$OUT/lint-summary" "$OUT/summary" tests/unit/summary
 start=$(date +%s)
 total_passed=0
 total_failed=0
+total_skipped=0
+total_xfail=0
 
-# add_summary FILE STAGE: fold "passed=N failed=N" into the totals
+# add_summary FILE STAGE: fold "passed=N failed=N [skipped=N] [xfail=N]"
+# into the totals
 add_summary() {
-	local file=$1 stage=$2 passed=0 failed=0 line
+	local file=$1 stage=$2 passed=0 failed=0 skipped xfail line
 	if [ ! -s "$file" ]; then
 		echo "FAIL: $stage produced no results" >&2
 		total_failed=$((total_failed + 1))
@@ -28,8 +32,12 @@ add_summary() {
 	line=$(cat "$file")
 	passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$line")
 	failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$line")
+	skipped=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' <<<"$line")
+	xfail=$(sed -n 's/.*xfail=\([0-9]*\).*/\1/p' <<<"$line")
 	total_passed=$((total_passed + ${passed:-0}))
-	total_failed=$((total_failed + ${failed:-0}))
+	total_failed=$((total_failed + ${failed:-1}))
+	total_skipped=$((total_skipped + ${skipped:-0}))
+	total_xfail=$((total_xfail + ${xfail:-0}))
 }
 
 echo "== lint"
@@ -51,5 +59,5 @@ else
 fi
 
 echo "make check took $(($(date +%s) - start)) s"
-echo "$total_passed passed, $total_failed failed"
+echo "$total_passed passed, $total_failed failed, $total_skipped skipped, $total_xfail xfail"
 [ "$total_failed" -eq 0 ]

@@ -8,13 +8,16 @@
 # dies half-way (AddressSanitizer, UBSan, a signal) counts every case that
 # did not print "[       OK ]" as failed, and one that exits non-zero
 # after all its cases passed (a leak found at exit) counts one failure.
-# Writes "passed=N failed=N" to SUMMARY; the last line printed is
-# "unit: N passed, N failed"; exits non-zero if anything failed.
+# A case that stopped on an open known bug ("[  XFAIL   ]", sim_test.h) is
+# an expected failure: counted apart, never as a pass.
+# Writes "passed=N failed=N xfail=N" to SUMMARY; the last line printed is
+# "unit: N passed, N failed, N xfail"; exits non-zero if anything failed.
 
 summary=$1
 shift
 passed=0
 failed=0
+xfail=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -33,6 +36,11 @@ for bin in "$@"; do
 	rc=$?
 	ok=$(grep -c '^\[       OK \] ' "$log")
 	bad=$((total - ok))
+	# A case that stopped on an open known bug (KNOWN_BUG in sim_test.h)
+	# ends "OK" for cmocka but is an expected failure, not a pass.
+	xf=$(grep -c '^\[  XFAIL   \] ' "$log")
+	[ "$xf" -le "$ok" ] || xf=$ok
+	ok=$((ok - xf))
 	note=
 	if [ "$rc" -ne 0 ] && [ "$bad" -le 0 ]; then
 		bad=1
@@ -44,14 +52,15 @@ for bin in "$@"; do
 	# The per-case RUN/OK lines only with V=1; failures always in full.
 	if [ -n "$V" ]; then
 		cat "$log"
-	elif [ "$bad" -ne 0 ]; then
+	elif [ "$bad" -ne 0 ] || [ "$xf" -ne 0 ]; then
 		grep -v -e '^\[ RUN      \] ' -e '^\[       OK \] ' "$log"
 	fi
-	echo "unit: $name: $ok passed, $bad failed$note"
+	echo "unit: $name: $ok passed, $bad failed, $xf xfail$note"
 	passed=$((passed + ok))
 	failed=$((failed + bad))
+	xfail=$((xfail + xf))
 done
 
-echo "passed=$passed failed=$failed" >"$summary"
-echo "unit: $passed passed, $failed failed"
+echo "passed=$passed failed=$failed xfail=$xfail" >"$summary"
+echo "unit: $passed passed, $failed failed, $xfail xfail"
 [ "$failed" -eq 0 ]

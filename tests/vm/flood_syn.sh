@@ -89,8 +89,10 @@ flood_run() {
 		50000000 "$flood_s" 7 >"$GW_TMP/flood.out" 2>&1 &
 	local flooder=$!
 	gw_on_exit "kill $flooder $sampler 2>/dev/null"
-	# let the table fill first
-	sleep 2
+	# let the table fill first: the flood has made flows
+	# shellcheck disable=SC2317 # called through wait_until
+	filling() { [ "$(gw_flow_count "$NS_GW")" -gt 100 ]; }
+	wait_until 10 filling || echo "note: no flows from the flood yet"
 	out=$(ip netns exec "$NS_CL" python3 "$GW_ROOT/tests/vm/helpers/tcp_reqloop.py" \
 		"$LAN4" 80 $((flood_s - 3)) 3)
 	wait "$flooder"

@@ -75,7 +75,7 @@ modprobe -q virtio_rng
 ip link set lo up
 echo "boot=$(uptime_s)" >"$run_dir/timing"
 
-export GW_ROOT GW_VM=1 GW_OUT="$out"
+export GW_ROOT GW_VM=1 GW_OUT="$out" GW_CI=${GW_CI:-}
 export GW_KO=${GW_KO:-$GW_ROOT/kmod/gatewarden.ko}
 export GWCTL=$GW_ROOT/ctl/gwctl
 cd "$GW_ROOT" || fatal "cannot cd to $GW_ROOT"
@@ -96,6 +96,8 @@ kernel_bad='WARNING:|BUG:|Oops|Call Trace|kernel BUG|general protection|UBSAN|KA
 # and what only a debug kernel says: debugobjects, KFENCE, hung tasks, stalls,
 # SLUB's own checks ("BUG gw_flow (Tainted: ...): Objects remaining ...")
 kernel_bad+='|ODEBUG|KFENCE|INFO: task .* blocked|rcu: INFO|self-detected stall|BUG [^ ]+ \('
+# and a device whose references never drop (a netns/netdev reference leak)
+kernel_bad+='|unregister_netdevice: waiting for'
 
 # kmemleak_report: scan (twice, a second apart, so that an object merely in
 # flight during the first scan is not reported) and print what is left.
@@ -118,21 +120,48 @@ fi
 results=$out/results
 : >"$results"
 
+# netns_objs: net_namespace objects in use (SLUB: after flushing the per-CPU
+# slabs, whose free objects /proc/slabinfo counts as used); nothing if the
+# cache has no line of its own.
+netns_objs() {
+	local shrink=/sys/kernel/slab/net_namespace/shrink
+	[ -w "$shrink" ] && echo 1 >"$shrink"
+	awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo
+}
+# netns_settled BASELINE: poll until net_namespace objects are back to
+# BASELINE, for up to netns_settle seconds (namespaces die in a workqueue,
+# after an RCU grace period; the debug kernel takes seconds).
+netns_settle=30
+case $(uname -r) in *-gwdebug) netns_settle=120 ;; esac
+netns_settled() {
+	local end=$((SECONDS + netns_settle)) n
+	while :; do
+		n=$(netns_objs)
+		[ -n "$n" ] && [ "$n" -le "$1" ] && return 0
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.5
+	done
+}
+
 run_scenario() { # PATH
 	local path=$1 name log before rc t0 t1 status reason bad leaks new
+	local settings=()
 	name=$(basename "$path" .sh)
+	# this scenario's own VAR=VALUE settings (GW_VM_SCENARIO_ENV)
+	[ -f "$run_dir/env.$name" ] && mapfile -t settings <"$run_dir/env.$name"
 	log=$out/$name.log
 	before=$(dmesg | wc -l)
+	netns_before=$(netns_objs)
 	echo "gw-vm: start $name"
 	t0=$(uptime_s)
 	# timeout puts the scenario in its own process group and signals the
 	# whole group, so background servers die with it.
 	if [ "$GW_VM_MODE" = demo ]; then
-		timeout -k 10 "$GW_VM_TIMEOUT" env GW_SCENARIO="$name" \
+		timeout -k 10 "$GW_VM_TIMEOUT" env GW_SCENARIO="$name" "${settings[@]}" \
 			bash "$path" </dev/null 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 	else
-		timeout -k 10 "$GW_VM_TIMEOUT" env GW_SCENARIO="$name" \
+		timeout -k 10 "$GW_VM_TIMEOUT" env GW_SCENARIO="$name" "${settings[@]}" \
 			bash "$path" </dev/null >"$log" 2>&1
 		rc=$?
 	fi
@@ -140,6 +169,19 @@ run_scenario() { # PATH
 
 	case $rc in
 	0) status=pass reason= ;;
+	2)
+		# an expected failure only if the scenario said so (gw_known_bug)
+		reason=$(sed -n 's/^XFAIL: //p' "$log" | tail -n 1)
+		if [ -n "$reason" ]; then
+			status=xfail
+		else
+			status=fail reason="exit 2"
+		fi
+		;;
+	3)
+		status=fail
+		reason="XPASS: $(sed -n 's/^XPASS: //p' "$log" | tail -n 1)"
+		;;
 	4)
 		status=skip
 		reason=$(sed -n 's/^SKIP: //p' "$log" | tail -n 1)
@@ -167,9 +209,18 @@ run_scenario() { # PATH
 		fi
 		status=fail
 	fi
+	# A namespace left behind, named or not, is a failure: a named one is
+	# the scenario's own leak, an unnamed one (net_namespace objects not
+	# back to what they were before it, once the kernel's asynchronous
+	# cleanup_net has had time) a reference someone never dropped.
 	if [ -n "$(ip netns list)" ]; then
 		echo "gw-vm: namespaces left behind: $(ip netns list | tr '\n' ' ')" >>"$log"
 		ip -all netns delete >/dev/null 2>&1
+		status=fail reason="named network namespaces left behind"
+	fi
+	if [ -n "$netns_before" ] && ! netns_settled "$netns_before"; then
+		echo "gw-vm: net_namespace objects $netns_before before, $(netns_objs) ${netns_settle}s after" >>"$log"
+		status=fail reason="a network namespace leaked (net_namespace objects $netns_before before, $(netns_objs) after ${netns_settle}s)"
 	fi
 
 	if [ -w "$kmemleak" ] && [ "${GW_KMEMLEAK_EACH:-0}" = 1 ]; then

@@ -7,7 +7,10 @@
 # A scenario builds its own namespaces (names carry a per-run random suffix),
 # proves behaviour with assert_* calls, and ends with gw_finish. Everything it
 # sets up is undone by the EXIT trap, in reverse order, however it ends.
-# Exit status: 0 pass, 1 fail, 4 skip (as the kernel's netfilter selftests).
+# Exit status: 0 pass, 1 fail, 2 expected failure (XFAIL: a scenario marked
+# with gw_known_bug failed), 3 unexpected pass (XPASS: it passed, so the bug
+# is fixed and the mark must go; the runner fails it), 4 skip (as the
+# kernel's selftests).
 #
 # Everything that waits is bounded: no helper sleeps to synchronise, each polls
 # observed state (ss, tcpdump's "listening on") up to a timeout. Helper
@@ -60,7 +63,7 @@ _gw_exit() {
 	rm -rf "$GW_TMP"
 	# A failure found while cleaning up (rmmod refused, say) fails a
 	# scenario that had passed or skipped.
-	if [ "$GW_FAILED" -gt "$failed_before" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq 4 ]; }; then
+	if [ "$GW_FAILED" -gt "$failed_before" ] && { [ "$rc" -eq 0 ] || [ "$rc" -ge 2 ]; } && [ "$rc" -le 4 ]; then
 		rc=1
 	fi
 	exit "$rc"
@@ -95,18 +98,52 @@ gw_skip() {
 	exit 4
 }
 
+# gw_known_bug ID DESCRIPTION: this scenario shows an open bug, so it is
+# expected to fail (as ksft_xfail): gw_finish turns its failure into XFAIL
+# (exit 2, counted apart, never as a pass) and its pass into XPASS (exit 3,
+# a failure: the bug is fixed, remove the mark so the scenario guards it).
+_gw_known_bug=
+gw_known_bug() {
+	_gw_known_bug="$1: $2"
+}
+
 # gw_finish: last line of a scenario; exit 1 if any assertion failed.
 gw_finish() {
 	echo "gw: $GW_PASSED checks passed, $GW_FAILED failed"
+	if [ -n "$_gw_known_bug" ]; then
+		if [ "$GW_FAILED" -gt 0 ]; then
+			echo "XFAIL: known bug $_gw_known_bug"
+			exit 2
+		fi
+		echo "XPASS: known bug $_gw_known_bug is fixed: drop its gw_known_bug"
+		exit 3
+	fi
 	[ "$GW_FAILED" -eq 0 ] && exit 0
 	exit 1
 }
 
-# gw_require CMD...: skip unless every command exists.
+# gw_missing_tool WHAT: a tool the scenario needs is not installed: a skip on
+# a developer's machine, a failure in CI (GW_CI=true, from CI=true on the
+# host), where scripts/deps.sh installed everything and a missing tool is a
+# broken install.
+gw_missing_tool() {
+	[ "${GW_CI:-}" = true ] && gw_fatal "$1 not installed (CI: scripts/deps.sh should have installed it)"
+	gw_skip "$1 not installed"
+}
+
+# gw_require CMD...: skip unless every command exists (fail in CI).
 gw_require() {
 	local c
 	for c in "$@"; do
-		command -v "$c" >/dev/null 2>&1 || gw_skip "$c not installed"
+		command -v "$c" >/dev/null 2>&1 || gw_missing_tool "$c"
+	done
+}
+
+# gw_require_python MODULE...: the same for python3 modules.
+gw_require_python() {
+	local m
+	for m in "$@"; do
+		/usr/bin/python3 -c "import $m" 2>/dev/null || gw_missing_tool "python3 module $m"
 	done
 }
 

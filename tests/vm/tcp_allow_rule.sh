@@ -25,6 +25,15 @@ assert_ge "rule add returns a handle" 1 "$h4"
 assert_ok "rule list shows the rule as it was given" \
 	bash -c "ip netns exec $NS_GW $GWCTL rule list | grep -F 'allow tcp to $LAN4 port 8080' | grep -q 'lan web'"
 
+# Every refused target listens and answers (asked from its own namespace,
+# no filter on the way): a refusal below is the gateway's, not a dead port.
+for lan in "$LAN4" "$LAN6"; do
+	assert_ok "lan's $lan:8081 listens and answers locally" tcp_roundtrip "$NS_LAN" "$lan" 8081
+done
+for gw in "$GW_WAN4" "$GW_WAN6"; do
+	assert_ok "the gateway's own $gw:8080 listens and answers locally" tcp_roundtrip "$NS_GW" "$gw" 8080
+done
+
 for lan in "$LAN4" "$LAN6"; do
 	assert_ok "out connects to the allowed $lan:8080" \
 		tcp_roundtrip "$NS_OUT" "$lan" 8080

@@ -11,7 +11,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require tcpdump jq
-/usr/bin/python3 -c 'import scapy' 2>/dev/null || gw_skip "python3-scapy not installed"
+gw_require_python scapy
 gw_topology
 gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan

@@ -50,14 +50,14 @@ for srv in "$OUT4" "$OUT6"; do
 		done
 	fi
 	rm -f "$GW_TMP/serve.rep" "$GW_TMP/fetch.rep"
-	ip netns exec "$NS_OUT" timeout -k 5 150 /usr/bin/python3 "$helper" serve \
+	ip netns exec "$NS_OUT" timeout -k 5 $((150 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" serve \
 		"$srv" "$port" "$size" "$GW_TMP/serve.rep" >>"$GW_TMP/servers.log" 2>&1 &
 	gw_on_exit "kill $! 2>/dev/null"
 	wait_listener "$NS_OUT" tcp "$port" || gw_fatal "bulk server on $srv did not start"
 
 	t0=$SECONDS
-	assert_ok "lan downloads 200 MiB from $srv within 120 s" \
-		ip netns exec "$NS_LAN" timeout -k 5 120 /usr/bin/python3 "$helper" fetch \
+	assert_ok "lan downloads 200 MiB from $srv within $((120 * GW_TIME_SCALE)) s" \
+		ip netns exec "$NS_LAN" timeout -k 5 $((120 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" fetch \
 		"$srv" "$port" "$GW_TMP/fetch.rep"
 	echo "# $srv: $((SECONDS - t0)) s: $(cat "$GW_TMP/fetch.rep" 2>/dev/null)"
 	wait_file "$GW_TMP/serve.rep" 10

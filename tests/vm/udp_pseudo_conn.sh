@@ -59,12 +59,14 @@ done
 assert_ge "forged replies counted as drop_udp_probe" 6 "$(gw_counter "$NS_GW" drop_udp_probe)"
 
 # The unreplied timeout: a reply sent at once after the question passes, one
-# 4 s after it (udp_unreplied 2) finds no flow.
-gw_must gwctl_in "$NS_GW" set udp_unreplied 2
+# twice the timeout after it finds no flow.  The timeout is 2 s, times
+# GW_TIME_SCALE: "at once" takes seconds on the debug kernel.
+unreplied=$((2 * GW_TIME_SCALE))
+gw_must gwctl_in "$NS_GW" set udp_unreplied "$unreplied"
 port=41000
 for v in 4 6; do
 	out=OUT$v lan=LAN$v
-	for delay in 0 4; do
+	for delay in 0 $((2 * unreplied)); do
 		port=$((port + 1))
 		bg_pkt "$NS_LAN" "$GW_TMP/ask$v-$delay" ask "${!lan}" "$port" "${!out}" 7777 30
 		sleep "$delay"
@@ -75,7 +77,7 @@ for v in 4 6; do
 		if [ "$delay" = 0 ]; then
 			assert_eq "IPv$v: a reply sent at once after the question passes" 1 "$(cat "$GW_TMP/ask$v-$delay")"
 		else
-			assert_eq "IPv$v: a first reply ${delay}s after the question (udp_unreplied 2) is dropped" 0 \
+			assert_eq "IPv$v: a first reply ${delay}s after the question (udp_unreplied $unreplied) is dropped" 0 \
 				"$(cat "$GW_TMP/ask$v-$delay")"
 		fi
 	done

@@ -7,7 +7,8 @@
 Connects to an echo server, exchanges a first line, creates READY_FILE,
 waits (at most TIMEOUT seconds, default 30) for GATE_FILE to appear, then
 exchanges a second line over the same connection.  Prints "first ok" and
-"second ok" as each exchange succeeds; exits 0 only if both did.
+"second ok" as each exchange succeeds; exits 0 only if both did.  Every
+wait is multiplied by GW_TIME_SCALE (tests/vm/lib.sh; 4 on the debug kernel).
 """
 import os
 import socket
@@ -28,10 +29,11 @@ def exchange(sock, line):
 
 def main():
     addr, port, ready, gate = sys.argv[1:5]
-    limit = float(sys.argv[5]) if len(sys.argv) > 5 else 30.0
+    scale = int(os.environ.get("GW_TIME_SCALE", "1") or 1)
+    limit = (float(sys.argv[5]) if len(sys.argv) > 5 else 30.0) * scale
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.settimeout(3)
+    sock.settimeout(3 * scale)
     try:
         sock.connect((addr, int(port)))
         if not exchange(sock, b"first\n"):
