@@ -74,6 +74,10 @@ int gw_flood_alloc(struct gw_net *gn)
 				    GFP_KERNEL_ACCOUNT);
 	if (!gn->halfopen_dst)
 		return -ENOMEM;
+	for (i = 0; i < GW_HALFOPEN_DST_SLOTS; i++) {
+		spin_lock_init(&gn->halfopen_dst[i].lock);
+		INIT_LIST_HEAD(&gn->halfopen_dst[i].fifo);
+	}
 	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets),
 				GFP_KERNEL_ACCOUNT);
 	if (!gn->src_sets) {

@@ -54,13 +54,19 @@ struct gw_flow {
 	u8 flags;		/* GW_FLOW_* */
 	u8 dead;
 	u8 halfopen;		/* counted in the half-open budgets */
+	/*
+	 * An inbound flow's input interface, for a rule change to judge it
+	 * again.  Only read under the bucket lock while the flow is linked.
+	 */
+	int in_ifindex;
 	union {
 		/*
-		 * An inbound flow's input interface, for a rule change to
-		 * judge it again.  Only read under the bucket lock while the
-		 * flow is linked: @rcu is only written once it is unlinked.
+		 * In its destination's gw_halfopen_slot while @halfopen;
+		 * only touched under that slot's lock, and left
+		 * (gw_flow_halfopen_release()) before the flow is unlinked
+		 * and @rcu written.
 		 */
-		int in_ifindex;
+		struct list_head halfopen_link;
 		struct rcu_head rcu;
 	};
 };

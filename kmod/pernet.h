@@ -19,8 +19,18 @@ struct gw_flow_bucket;
 struct gw_src_set;
 struct gw_blocklist;
 
-/* Half-open counters by destination address+port, shared on collision. */
+/*
+ * The handshakes in progress to one destination address+port and
+ * direction (shared on a hash collision): how many, and in the order they
+ * began, so that the one waiting longest makes way for a new SYN in O(1)
+ * however the table is spread.  Lock order: a bucket lock, then this.
+ */
 #define GW_HALFOPEN_DST_SLOTS	4096
+struct gw_halfopen_slot {
+	spinlock_t lock;
+	u32 count;			/* written under lock */
+	struct list_head fifo;		/* gw_flow.halfopen_link, oldest first */
+};
 struct gw_txn;
 
 /* Interface zones as the admin configured them, by name. */
@@ -80,7 +90,7 @@ struct gw_net {
 	atomic_t halfopen_count;	/* both directions */
 	atomic_t halfopen_inbound;	/* of which opened from wan */
 	atomic_t inbound_count;		/* flows opened from wan */
-	atomic_t *halfopen_dst;		/* GW_HALFOPEN_DST_SLOTS */
+	struct gw_halfopen_slot *halfopen_dst;	/* GW_HALFOPEN_DST_SLOTS */
 	struct gw_src_set *src_sets;	/* the per-source table */
 	atomic_t overload_count;
 	spinlock_t reset_lock;		/* the RST budget: */
