@@ -220,6 +220,12 @@ run_scenario() { # PATH
 	fi
 	if [ -n "$netns_before" ] && ! netns_settled "$netns_before"; then
 		echo "gw-vm: net_namespace objects $netns_before before, $(netns_objs) ${netns_settle}s after" >>"$log"
+		# a process still in one of them is the scenario's; none, the kernel's
+		init_ns=$(readlink /proc/1/ns/net)
+		for p in /proc/[0-9]*; do
+			ns=$(readlink "$p/ns/net" 2>/dev/null) || continue
+			[ "$ns" = "$init_ns" ] || echo "gw-vm: pid ${p#/proc/} in $ns: $(tr '\0' ' ' <"$p/cmdline")" >>"$log"
+		done
 		status=fail reason="a network namespace leaked (net_namespace objects $netns_before before, $(netns_objs) after ${netns_settle}s)"
 	fi
 
