@@ -99,6 +99,8 @@ tcp_echo_server "$NS_LAN" "$LAN4" 8080
 # without early drop, so that the closed connections keep their places
 gw_must gwctl_in "$NS_GW" set early_drop 0
 gw_must gwctl_in "$NS_GW" set max_flows 4
+# the four come from wan: let them have the whole table
+gw_must gwctl_in "$NS_GW" set max_inbound_share 100
 for _ in 1 2 3 4; do
 	gw_must tcp_roundtrip "$NS_OUT" "$LAN4" 8080
 done

@@ -107,6 +107,16 @@ gw_known_bug() {
 	_gw_known_bug="$1: $2"
 }
 
+# gw_known_netns_linger DESCRIPTION: this scenario's traffic makes Debian's
+# kernel keep one of its namespaces alive after it is deleted, with no
+# process, descriptor or mount holding it and with no module loaded too
+# (DESCRIPTION says how that was shown).  If the runner's leak check then
+# finds a namespace not freed and the scenario passed, it is an expected
+# failure (XFAIL), never a pass; a failure of the scenario's own stays one.
+gw_known_netns_linger() {
+	echo "NETNS-LINGER: $*"
+}
+
 # gw_finish: last line of a scenario; exit 1 if any assertion failed.
 gw_finish() {
 	echo "gw: $GW_PASSED checks passed, $GW_FAILED failed"
@@ -218,10 +228,21 @@ assert_le() {
 # and link-locals are usable at once), deleted at exit.
 gw_ns_add() {
 	gw_must ip netns add "$1"
-	gw_on_exit ip netns del "$1"
+	gw_on_exit _gw_ns_del "$1"
 	gw_must ip -n "$1" link set lo up
 	gw_must ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
 		net.ipv6.conf.default.accept_dad=0
+}
+
+# _gw_ns_del NS: delete NS and, first, destroy its sockets (ss -K): an orphan
+# in FIN_WAIT or LAST_ACK retrying at a peer that is gone, or a listener's
+# half-open requests, would hold the namespace for minutes after the
+# scenario, and the runner's leak check could not tell that from a
+# reference the module never dropped.  Its processes were stopped first
+# (gw_on_exit runs last in, first out).
+_gw_ns_del() {
+	ip netns exec "$1" ss -K -a >/dev/null 2>&1
+	ip netns del "$1"
 }
 
 # gw_topology: out -- gw -- lan.
