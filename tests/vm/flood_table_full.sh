@@ -23,7 +23,6 @@ gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
 # the held connections come from wan: let them have the whole table
 gw_must gwctl_in "$NS_GW" set max_inbound_share 100
 gw_must gwctl_in "$NS_GW" set tcp_time_wait 2
-gw_known_netns_linger "20 connections held open then closed keep a namespace alive for 150 s+ on Debian's 6.1 with no module loaded (tcp_many.py client and server alone), no process, descriptor or mount holding it"
 _gw_start_server "$NS_LAN" 80 "TCP4-LISTEN:80,bind=$LAN4,fork,reuseaddr,backlog=128" PIPE
 tcp_echo_server "$NS_OUT" "$OUT4" 7000
 

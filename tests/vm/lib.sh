@@ -107,16 +107,6 @@ gw_known_bug() {
 	_gw_known_bug="$1: $2"
 }
 
-# gw_known_netns_linger DESCRIPTION: this scenario's traffic makes Debian's
-# kernel keep one of its namespaces alive after it is deleted, with no
-# process, descriptor or mount holding it and with no module loaded too
-# (DESCRIPTION says how that was shown).  If the runner's leak check then
-# finds a namespace not freed and the scenario passed, it is an expected
-# failure (XFAIL), never a pass; a failure of the scenario's own stays one.
-gw_known_netns_linger() {
-	echo "NETNS-LINGER: $*"
-}
-
 # gw_finish: last line of a scenario; exit 1 if any assertion failed.
 gw_finish() {
 	echo "gw: $GW_PASSED checks passed, $GW_FAILED failed"
