@@ -4,8 +4,10 @@
 # "make demo": a gateway namespace running gatewarden between an outside
 # attacker and a LAN host.  The attacker port-scans (TCP and UDP) and tries
 # to connect; the LAN keeps working; a spoofed SYN flood at a published LAN
-# server leaves a legitimate client served, where without gatewarden it is
-# not; gwctl doctor says what else to change on the gateway.  Narrated for
+# server without SYN cookies is met with bounded budgets and resets to the
+# server, and a customer's success shown with and without gatewarden (not
+# yet better: that is the SYN proxy's job); gwctl doctor says what else to
+# change on the gateway.  Narrated for
 # a human; every claim is also checked.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -130,7 +132,9 @@ gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
 # them for that, is turned off again: on a real uplink they route back out.
 gw_must ip -n "$NS_GW" route add blackhole 198.51.100.128/25
 gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.wan0.rp_filter=0
-gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_syncookies=0 net.ipv4.tcp_max_syn_backlog=4096
+# (tcp_max_syn_backlog above the listen backlog: at 4096 the kernel would
+# keep its last quarter for peers it has talked to, such as our customer)
+gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_syncookies=0 net.ipv4.tcp_max_syn_backlog=16384
 gw_on_exit sysctl -qw "net.core.netdev_max_backlog=$(sysctl -n net.core.netdev_max_backlog)"
 gw_must sysctl -qw net.core.netdev_max_backlog=100000
 _gw_start_server "$NS_LAN" 80 "TCP4-LISTEN:80,bind=$LAN4,fork,reuseaddr,backlog=4096" PIPE
@@ -145,6 +149,9 @@ done
 mac=$(gw_mac "$NS_GW" wan0) || gw_fatal "no MAC for wan0"
 flood_s=10
 
+wan_rx() { ip -n "$NS_GW" -j -s link show dev wan0 | jq '.[0].stats64.rx.packets'; }
+# shellcheck disable=SC2317 # called through wait_until
+flood_arrived() { [ "$(wan_rx)" -ge $(($1 + 5000)) ]; }
 # flood_round: flood for $flood_s s while the client makes requests; sets
 # served (percent), ok, fail, pps
 flood_round() {
@@ -153,7 +160,8 @@ flood_round() {
 		50000000 "$flood_s" 7 >"$GW_TMP/flood.out" 2>&1 &
 	local flooder=$!
 	gw_on_exit "kill $flooder 2>/dev/null"
-	sleep 2 # let the backlog fill first
+	# the flood reaches the gateway before the customer starts
+	wait_until 10 flood_arrived "$(wan_rx)" || echo "note: the flood did not start"
 	out=$(ip netns exec "$NS_CL" python3 "$GW_ROOT/tests/vm/helpers/tcp_reqloop.py" \
 		"$LAN4" 80 $((flood_s - 3)) 2)
 	wait "$flooder"
@@ -166,14 +174,22 @@ flood_round
 echo "with gatewarden: the customer got $ok of $((ok + fail)) requests served ($served%) under ${pps:-?} spoofed SYNs a second"
 with=$served
 assert_ge "the flood was a flood (${pps:-0} pkt/s)" 500 "${pps:-0}"
-assert_ge "with gatewarden, at least 90% of the customer's requests served ($ok/$((ok + fail)))" 90 "$served"
+# What the budgets do today: the gateway's own state stays bounded, and
+# the server is told of every handshake evicted, as fast as
+# halfopen_reset_rate allows.  A flood faster than that still fills a
+# server without SYN cookies: the SYN proxy (not built yet) is what will
+# keep such a server's customers served, so no claim is made here on them.
+halfopen=$(gwctl_in "$NS_GW" -j stats | jq .table.halfopen)
+assert_le "the gateway's half-open handshakes stayed within max_halfopen ($halfopen)" 2048 "$halfopen"
+assert_ge "the server was told of evicted handshakes (halfopen_reset)" 1 \
+	"$(gw_counter "$NS_GW" halfopen_reset)"
 show gwctl_in "$NS_GW" status
 
 # ---- the same flood without gatewarden --------------------------------------------
 say "The same flood without gatewarden:"
 gw_unload
 flood_round
-echo "without gatewarden: the customer got $ok of $((ok + fail)) requests served ($served%) under ${pps:-?} spoofed SYNs a second"
-assert_le "without gatewarden, the customer fares clearly worse ($served% vs $with%)" $((with - 40)) "$served"
+echo "without gatewarden: the customer got $ok of $((ok + fail)) requests served ($served%) under ${pps:-?} spoofed SYNs a second (with: $with%)"
+say "Without SYN cookies on the server, neither is enough at this rate: the SYN proxy is the next step"
 
 gw_finish
