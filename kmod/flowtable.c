@@ -62,6 +62,8 @@
  * most a packet that finds no room pays is a few lookups' worth.
  */
 #define GW_EVICT_MAX_ENTRIES	64
+/* Heads of a destination's half-open list tried before a SYN is refused. */
+#define GW_HALFOPEN_HEAD_TRIES	4
 /* RSTs one collector slice sends for the handshakes it expires. */
 #define GW_GC_RESETS_PER_BUCKET	8
 /* Flows reload_policy closes under one hold of a bucket lock. */
@@ -435,6 +437,39 @@ static u8 gw_flow_evict_rank(const struct gw_net *gn, const struct gw_flow *flow
 }
 
 /*
+ * Unlink @victim, picked under RCU (the caller's read side), if it is
+ * still one @kind may evict for @key once judged again under its bucket
+ * lock and its own lock, which every change of its state takes: a
+ * handshake that completed, or a flow answered, in between is kept.  The
+ * server is told if it was a handshake it is still waiting on.
+ */
+static bool gw_flow_evict_judged(struct gw_net *gn, struct gw_flow *victim,
+				 unsigned int bucket, enum gw_evict_kind kind,
+				 const struct gw_flow_key *key, u8 flags,
+				 u32 now)
+{
+	spinlock_t *lock = gw_bucket_lock(gn, bucket);
+	bool evicted = false, send = false;
+	struct gw_reset reset;
+
+	spin_lock_bh(lock);
+	/* bucket lock, then flow lock: the order of reload's close */
+	spin_lock(&victim->lock);
+	if (!victim->dead &&
+	    gw_flow_evict_rank(gn, victim, kind, key, flags, now) !=
+	    GW_EVICT_NEVER) {
+		send = gw_reset_prepare(victim, &reset);
+		gw_flow_unlink(gn, victim);
+		evicted = true;
+	}
+	spin_unlock(&victim->lock);
+	spin_unlock_bh(lock);
+	if (send)
+		gw_reset_send(gn, &reset);
+	return evicted;
+}
+
+/*
  * Make room for the flow @key: unlink the best victim @kind allows among
  * the new flow's bucket and the next few (GW_EVICT_*: never a scan of the
  * table, so a packet that finds no room costs a few lookups), and tell
@@ -451,10 +486,8 @@ static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 	unsigned int i, victim_bucket = 0, seen = 0;
 	struct gw_flow *flow, *victim = NULL;
 	u8 rank, victim_rank = GW_EVICT_NEVER;
-	bool evicted = false, send = false;
 	u32 idle, victim_idle = 0;
-	struct gw_reset reset;
-	spinlock_t *lock;
+	bool evicted = false;
 
 	rcu_read_lock();
 	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->nbuckets; i++) {
@@ -481,65 +514,61 @@ static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 		}
 	}
 picked:
-	if (victim) {
-		lock = gw_bucket_lock(gn, victim_bucket);
-		spin_lock_bh(lock);
-		/* bucket lock, then flow lock: the order of reload's close */
-		spin_lock(&victim->lock);
-		if (!victim->dead &&
-		    gw_flow_evict_rank(gn, victim, kind, key, flags,
-				       now) != GW_EVICT_NEVER) {
-			send = gw_reset_prepare(victim, &reset);
-			gw_flow_unlink(gn, victim);
-			evicted = true;
-		}
-		spin_unlock(&victim->lock);
-		spin_unlock_bh(lock);
-	}
+	if (victim)
+		evicted = gw_flow_evict_judged(gn, victim, victim_bucket, kind,
+					       key, flags, now);
 	rcu_read_unlock();
-	if (send)
-		gw_reset_send(gn, &reset);
 	return evicted;
 }
 
 /*
- * The handshake to @slot's destination that began first makes way: the
- * head of the slot's list, judged again under its bucket lock and its own
- * lock.  O(1), wherever in the table the handshakes of one destination
- * are.  False when there was none, or it completed meanwhile.
+ * The handshake to @slot's destination (and direction: the new flow's,
+ * @key and @flags) that began first makes way: the head of the slot's
+ * list.  O(1), wherever in the table the handshakes of one destination
+ * are.  A head that is no handshake any more (closed by a rule change,
+ * say, and kept until it expires) leaves the budget and the next is
+ * tried, a few at most.  False when none could go.
  */
 static bool gw_halfopen_evict_oldest(struct gw_net *gn,
-				     struct gw_halfopen_slot *slot)
+				     struct gw_halfopen_slot *slot,
+				     const struct gw_flow_key *key, u8 flags,
+				     u32 now)
 {
-	bool evicted = false, send = false;
-	struct gw_reset reset;
+	bool evicted = false;
 	struct gw_flow *victim;
-	spinlock_t *lock;
+	unsigned int tries;
 
-	/* the victim cannot be freed before rcu_read_unlock(): it is taken
-	 * off the list before its unlink queues the free
+	/*
+	 * A head cannot be freed before rcu_read_unlock(): it leaves the
+	 * list before its unlink queues the free.
 	 */
 	rcu_read_lock();
-	spin_lock_bh(&slot->lock);
-	victim = list_first_entry_or_null(&slot->fifo, struct gw_flow,
-					  halfopen_link);
-	spin_unlock_bh(&slot->lock);
-	if (victim) {
-		lock = gw_bucket_lock(gn, gw_flow_hash(gn, &victim->key) &
-					      (gn->nbuckets - 1));
-		spin_lock_bh(lock);
-		spin_lock(&victim->lock);
-		if (!victim->dead && gw_flow_halfopen_victim(victim)) {
-			send = gw_reset_prepare(victim, &reset);
-			gw_flow_unlink(gn, victim);
-			evicted = true;
-		}
-		spin_unlock(&victim->lock);
-		spin_unlock_bh(lock);
+	for (tries = 0; tries < GW_HALFOPEN_HEAD_TRIES; tries++) {
+		spin_lock_bh(&slot->lock);
+		victim = list_first_entry_or_null(&slot->fifo, struct gw_flow,
+						  halfopen_link);
+		spin_unlock_bh(&slot->lock);
+		if (!victim)
+			break;
+		evicted = gw_flow_evict_judged(gn, victim,
+					       gw_flow_hash(gn, &victim->key) &
+					       (gn->nbuckets - 1),
+					       GW_EVICT_HALFOPEN, key, flags,
+					       now);
+		if (evicted)
+			break;
+		/*
+		 * Kept.  Closed, it is no handshake any more: out of the
+		 * budget, try the next.  Gone meanwhile (dead), the next
+		 * too.  Completed: its tracker is releasing it (and counts
+		 * it against its source), so leave it and refuse this SYN.
+		 */
+		if (READ_ONCE(victim->dead) || gw_flow_closed(victim))
+			gw_flow_halfopen_release(gn, victim);
+		else
+			break;
 	}
 	rcu_read_unlock();
-	if (send)
-		gw_reset_send(gn, &reset);
 	return evicted;
 }
 
@@ -556,19 +585,18 @@ static bool gw_halfopen_admit(struct gw_net *gn, const struct gw_flow_key *key,
 {
 	u32 max_dst = gw_tunable(gn, GW_TUN_MAX_HALFOPEN_DST);
 	u32 max = gw_tunable(gn, GW_TUN_MAX_HALFOPEN);
-
 	struct gw_halfopen_slot *slot = gw_halfopen_slot(gn, key, flags);
 
 	/* each direction has the budgets to itself */
 	if (max_dst && READ_ONCE(slot->count) >= max_dst) {
-		if (!gw_halfopen_evict_oldest(gn, slot)) {
+		if (!gw_halfopen_evict_oldest(gn, slot, key, flags, now)) {
 			*why = GW_CTR_DROP_HALFOPEN;
 			return false;
 		}
 		gw_count(gn, GW_CTR_HALFOPEN_EVICTED);
 	}
 	if (max && gw_halfopen_dir_count(gn, flags) >= max) {
-		if (!gw_halfopen_evict_oldest(gn, slot) &&
+		if (!gw_halfopen_evict_oldest(gn, slot, key, flags, now) &&
 		    !gw_flow_evict(gn, bucket, GW_EVICT_HALFOPEN, key, flags,
 				   now)) {
 			*why = GW_CTR_DROP_HALFOPEN;

@@ -121,9 +121,10 @@ err_free:
  * hooks, so no packet enters them any more; the core then calls
  * synchronize_rcu() (cleanup_net(), unregister_pernet_subsys()), after
  * which no CPU is inside gw_hook_inbound()/gw_hook_outbound(); only then
- * does .exit free what they read (tables, lists, counters), and the core
- * frees struct gw_net itself after .exit.  iptables does the same since
- * 5.12.
+ * does .exit free what they read (tables, lists, counters) and struct
+ * gw_net itself (ours: the pernet slot holds only its pointer, so that
+ * it can be charged to the namespace's creator).  iptables does the same
+ * since 5.12.
  */
 static void __net_exit gw_net_pre_exit(struct net *net)
 {
