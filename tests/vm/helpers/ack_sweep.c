@@ -32,14 +32,12 @@
 
 #include "pktlib.h"
 
-#define BATCH 64
+#define BATCH SEND_BATCH_MAX
 #define MAX_PORTS 16
 
 int main(int argc, char **argv)
 {
 	struct frame frames[BATCH];
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH];
 	struct sockaddr_ll sll;
 	struct in_addr src4, dst4;
 	uint16_t sports[MAX_PORTS], dport;
@@ -80,8 +78,7 @@ int main(int argc, char **argv)
 
 	start = now_s();
 	while (sent < total) {
-		unsigned int n = 0, done;
-		int r;
+		unsigned int n = 0;
 
 		for (; n < BATCH && sent + n < total; n++) {
 			unsigned long k = sent + n;
@@ -94,24 +91,9 @@ int main(int argc, char **argv)
 			};
 
 			f->len = build_tcp4(f->buf, smac, dmac, src4, dst4, &t);
-			iov[n].iov_base = f->buf;
-			iov[n].iov_len = f->len;
-			memset(&msgs[n], 0, sizeof(msgs[n]));
-			msgs[n].msg_hdr.msg_iov = &iov[n];
-			msgs[n].msg_hdr.msg_iovlen = 1;
 		}
-		for (done = 0; done < n; done += r) {
-			r = sendmmsg(fd, msgs + done, n - done, 0);
-			if (r < 0) {
-				if (errno == ENOBUFS || errno == EAGAIN) {
-					r = 0;
-					usleep(1000);
-					continue;
-				}
-				perror("ack_sweep: sendmmsg");
-				return 1;
-			}
-		}
+		if (send_frames(fd, frames, n, "ack_sweep"))
+			return 1;
 		sent += n;
 		now = now_s();
 		if (now - start > limit)

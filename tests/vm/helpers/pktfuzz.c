@@ -621,8 +621,6 @@ int main(int argc, char **argv)
 	unsigned long kinds[K_MAX] = { 0 };
 	unsigned long count, sent = 0;
 	struct sockaddr_ll sll;
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH];
 	double start, limit, el;
 	int fd, k;
 
@@ -647,9 +645,6 @@ int main(int argc, char **argv)
 
 	start = now_s();
 	while (sent < count && now_s() - start < limit) {
-		unsigned int i, done;
-		int r;
-
 		nout = 0;
 		/* a few units per batch, never more frames than COUNT */
 		while (nout < BATCH - 8 && sent + nout < count) {
@@ -661,25 +656,8 @@ int main(int argc, char **argv)
 				nout = (unsigned int)(count - sent);
 			kinds[k] += nout - before;
 		}
-		for (i = 0; i < nout; i++) {
-			iov[i].iov_base = out[i].buf;
-			iov[i].iov_len = out[i].len;
-			memset(&msgs[i], 0, sizeof(msgs[i]));
-			msgs[i].msg_hdr.msg_iov = &iov[i];
-			msgs[i].msg_hdr.msg_iovlen = 1;
-		}
-		for (done = 0; done < nout; done += (unsigned int)r) {
-			r = sendmmsg(fd, msgs + done, nout - done, 0);
-			if (r < 0) {
-				if (errno == ENOBUFS || errno == EAGAIN) {
-					r = 0;
-					usleep(1000);
-					continue;
-				}
-				perror("pktfuzz: sendmmsg");
-				return 1;
-			}
-		}
+		if (send_frames(fd, out, nout, "pktfuzz"))
+			return 1;
 		sent += nout;
 	}
 	el = now_s() - start;

@@ -8,6 +8,7 @@
 #define GW_PKTLIB_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -35,6 +36,48 @@ struct frame {
 	uint8_t buf[FRAME_MAX];
 	size_t len;
 };
+
+/* The most frames send_frames() takes at once. */
+#define SEND_BATCH_MAX 64
+
+/*
+ * send_frames(): the @n frames out of @fd with sendmmsg(), waiting a
+ * millisecond whenever the device queue is full; 0, or -1 after printing
+ * why (prefixed by @who).
+ */
+static inline int send_frames(int fd, struct frame *frames, unsigned int n,
+			      const char *who)
+{
+	struct mmsghdr msgs[SEND_BATCH_MAX];
+	struct iovec iov[SEND_BATCH_MAX];
+	unsigned int i, done;
+	int r;
+
+	if (n > SEND_BATCH_MAX) {
+		fprintf(stderr, "%s: batch of %u > %u\n", who, n, SEND_BATCH_MAX);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = frames[i].buf;
+		iov[i].iov_len = frames[i].len;
+		memset(&msgs[i], 0, sizeof(msgs[i]));
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	for (done = 0; done < n; done += r) {
+		r = sendmmsg(fd, msgs + done, n - done, 0);
+		if (r < 0) {
+			if (errno == ENOBUFS || errno == EAGAIN) {
+				r = 0;
+				usleep(1000);
+				continue;
+			}
+			fprintf(stderr, "%s: sendmmsg: %s\n", who, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
 
 struct tcp_spec {
 	uint16_t sport, dport;

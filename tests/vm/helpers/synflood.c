@@ -34,13 +34,11 @@
 
 #include "pktlib.h"
 
-#define BATCH 64
+#define BATCH SEND_BATCH_MAX
 
 int main(int argc, char **argv)
 {
 	struct frame frames[BATCH];
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH];
 	struct sockaddr_ll sll;
 	struct in6_addr base6, dst6;
 	struct in_addr base4, dst4;
@@ -85,8 +83,7 @@ int main(int argc, char **argv)
 
 	start = now_s();
 	while (sent < count) {
-		unsigned int n = 0, done;
-		int r;
+		unsigned int n = 0;
 
 		for (; n < BATCH && sent + n < count; n++) {
 			unsigned long k = sent + n;
@@ -114,24 +111,9 @@ int main(int argc, char **argv)
 				t.dport = port;
 				f->len = build_tcp4(f->buf, smac, dmac, src, dst4, &t);
 			}
-			iov[n].iov_base = f->buf;
-			iov[n].iov_len = f->len;
-			memset(&msgs[n], 0, sizeof(msgs[n]));
-			msgs[n].msg_hdr.msg_iov = &iov[n];
-			msgs[n].msg_hdr.msg_iovlen = 1;
 		}
-		for (done = 0; done < n; done += r) {
-			r = sendmmsg(fd, msgs + done, n - done, 0);
-			if (r < 0) {
-				if (errno == ENOBUFS || errno == EAGAIN) {
-					r = 0;
-					usleep(1000);
-					continue;
-				}
-				perror("synflood: sendmmsg");
-				return 1;
-			}
-		}
+		if (send_frames(fd, frames, n, "synflood"))
+			return 1;
 		sent += n;
 		now = now_s();
 		if (now - start > limit)

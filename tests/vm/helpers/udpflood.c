@@ -31,7 +31,7 @@
 
 #include "pktlib.h"
 
-#define BATCH 64
+#define BATCH SEND_BATCH_MAX
 #define PAYLOAD 32
 
 static size_t build_udp4(uint8_t *b, const uint8_t smac[6],
@@ -62,8 +62,6 @@ static size_t build_udp4(uint8_t *b, const uint8_t smac[6],
 int main(int argc, char **argv)
 {
 	struct frame frames[BATCH];
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH];
 	struct sockaddr_ll sll;
 	struct in_addr base4, dst4;
 	unsigned long count, sent = 0, seed = 0;
@@ -106,8 +104,7 @@ int main(int argc, char **argv)
 
 	start = now_s();
 	while (sent < count) {
-		unsigned int n = 0, done;
-		int r;
+		unsigned int n = 0;
 
 		for (; n < BATCH && sent + n < count; n++) {
 			unsigned long k = sent + n + seed;
@@ -118,24 +115,9 @@ int main(int argc, char **argv)
 			f->len = build_udp4(f->buf, smac, dmac, src, dst4,
 					    1024 + (uint16_t)((k >> bits) % 64512),
 					    port);
-			iov[n].iov_base = f->buf;
-			iov[n].iov_len = f->len;
-			memset(&msgs[n], 0, sizeof(msgs[n]));
-			msgs[n].msg_hdr.msg_iov = &iov[n];
-			msgs[n].msg_hdr.msg_iovlen = 1;
 		}
-		for (done = 0; done < n; done += r) {
-			r = sendmmsg(fd, msgs + done, n - done, 0);
-			if (r < 0) {
-				if (errno == ENOBUFS || errno == EAGAIN) {
-					r = 0;
-					usleep(1000);
-					continue;
-				}
-				perror("udpflood: sendmmsg");
-				return 1;
-			}
-		}
+		if (send_frames(fd, frames, n, "udpflood"))
+			return 1;
 		sent += n;
 		now = now_s();
 		if (now - start > limit)
