@@ -578,8 +578,11 @@ enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 		return GW_TCP_ACCEPT_CLOSE;
 	}
 
-	if (!gw_tcp_handshake_ack_ok(conn, pkt, dir, fc))
+	if (!gw_tcp_handshake_ack_ok(conn, pkt, dir, fc)) {
+		if (unlikely(resync))
+			*conn = before;
 		return GW_TCP_OUT_OF_WINDOW;
+	}
 
 	switch (gw_tcp_in_window(conn, pkt, dir)) {
 	case GW_WINDOW_BAD:

@@ -182,6 +182,16 @@ static void check_step(const struct gw_tcp_conn *old,
 		       enum gw_dir dir, enum gw_tcp_verdict v)
 {
 	enum gw_tcp_flag_class fc = gw_tcp_flag_class(pkt->tcp_flags);
+	/*
+	 * The one move outside the table (gw_tcp_resync()): a live
+	 * connection whose originator sent a SYN, which the responder
+	 * answers with a SYN-ACK acknowledging exactly that SYN.
+	 */
+	bool resync = gw_tcp_next_state(old->state, dir, fc) ==
+			GW_TCP_S_IGNORE &&
+		      fc == GW_TCP_FC_SYNACK && dir == GW_DIR_REPLY &&
+		      (old->held_kind & GW_TCP_HELD_SYN) &&
+		      pkt->ack_seq == gw_tcp_held(old);
 
 	CHECK(v >= GW_TCP_ACCEPT && v <= GW_TCP_REOPEN, "verdict %d", v);
 	check_conn(now);
@@ -191,8 +201,8 @@ static void check_step(const struct gw_tcp_conn *old,
 	case GW_TCP_REOPEN:
 		if (v == GW_TCP_REOPEN)
 			CHECK(fc == GW_TCP_FC_SYN &&
-			      (old->state == GW_TCP_TIME_WAIT ||
-			       old->state == GW_TCP_CLOSE),
+			      old->state >= GW_TCP_LAST_ACK &&
+			      old->state <= GW_TCP_CLOSE,
 			      "REOPEN of %u in %s", pkt->tcp_flags,
 			      gw_tcp_state_name(old->state));
 		CHECK(memcmp(old, now, sizeof(*old)) == 0,
@@ -210,6 +220,14 @@ static void check_step(const struct gw_tcp_conn *old,
 		      gw_tcp_state_name(now->state));
 		break;
 	case GW_TCP_ACCEPT:
+		if (resync) {
+			/* the responder took the held SYN: a new handshake */
+			CHECK(now->state == GW_TCP_SYN_RECV,
+			      "resync to %s", gw_tcp_state_name(now->state));
+			CHECK(!(now->flags & GW_TCP_CONN_PICKED_UP),
+			      "a resync kept the picked-up mark");
+			break;
+		}
 		CHECK(now->state == gw_tcp_next_state(old->state, dir, fc),
 		      "ACCEPT: %s -> %s, the table says %u",
 		      gw_tcp_state_name(old->state),
@@ -221,7 +239,8 @@ static void check_step(const struct gw_tcp_conn *old,
 				       v != GW_TCP_ACCEPT_CLOSE))
 		CHECK(now->seen_reply == old->seen_reply,
 		      "seen_reply changed by dir %d verdict %d", dir, v);
-	CHECK(old->flags == now->flags, "connection flags changed");
+	if (!resync)
+		CHECK(old->flags == now->flags, "connection flags changed");
 
 	/* the same segment again, as a retransmission */
 	if (v == GW_TCP_ACCEPT || v == GW_TCP_ACCEPT_STALE) {
