@@ -87,6 +87,7 @@ check lint_module_sparse kbuild_clean C=2
 check lint_checkpatch checkpatch
 # shellcheck disable=SC2046
 check lint_shellcheck shellcheck -x $(shell_scripts)
+check lint_ci_counting bash .ci/run --self-test
 check lint_gwctl_gcc make -s -C ctl clean all CC=gcc CFLAGS="-O2 -g -Werror"
 check lint_gwctl_clang make -s -C ctl clean all CC=clang CFLAGS="-O2 -g -Werror"
 check lint_bench_gcc make -s -C bench clean all CC=gcc EXTRA_CFLAGS=-Werror
