@@ -37,9 +37,19 @@ echo "churn took $((SECONDS - t0)) s"
 # Namespace teardown is asynchronous (cleanup_net in a workqueue), and slow
 # on the debug kernel: up to a minute (times GW_TIME_SCALE).
 # shellcheck disable=SC2317 # called through wait_until
-netns_settled() { [ "$(netns_objs)" -le "$baseline" ]; }
-settled=0
-wait_until 60 netns_settled && settled=1
+last_note=0
+netns_settled() {
+	local n
+	n=$(netns_objs)
+	if [ $((SECONDS - last_note)) -ge 10 ]; then
+		echo "net_namespace objects at +$((SECONDS - t_del)) s: $n (baseline $baseline)"
+		last_note=$SECONDS
+	fi
+	[ "$n" -le "$baseline" ]
+}
+settled=0 t_del=$SECONDS
+wait_until "${GW_CHURN_SETTLE:-60}" netns_settled && settled=1
+echo "namespaces settled after $((SECONDS - t_del)) s"
 assert_eq "every namespace freed (net_namespace objects back to $baseline, now $(netns_objs))" 1 "$settled"
 assert_eq "none left in ip netns" "" "$(ip netns list | grep "^$prefix-")"
 tcp_echo_server "$NS_OUT" "$OUT4" 7000
