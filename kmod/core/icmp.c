@@ -13,25 +13,11 @@
 #define GW_ICMP_HDR		8	/* type, code, checksum, 4 more bytes */
 /* The part of the offending packet's L4 header every error carries. */
 #define GW_QUOTED_L4		8
-#define GW_IPV6_MAX_EXTHDRS	8
-
-enum {
-	GW_P_HOP = 0,
-	GW_P_ICMP = 1,
-	GW_P_TCP = 6,
-	GW_P_UDP = 17,
-	GW_P_ROUTING = 43,
-	GW_P_FRAGMENT = 44,
-	GW_P_AUTH = 51,
-	GW_P_ICMPV6 = 58,
-	GW_P_NONE = 59,
-	GW_P_DEST = 60,
-};
 
 bool gw_icmp_proto(u8 family, u8 proto)
 {
-	return (family == AF_INET && proto == GW_P_ICMP) ||
-	       (family == AF_INET6 && proto == GW_P_ICMPV6);
+	return (family == AF_INET && proto == GW_IPPROTO_ICMP) ||
+	       (family == AF_INET6 && proto == GW_NEXTHDR_ICMPV6);
 }
 
 /*
@@ -46,8 +32,7 @@ static bool gw_ip_walk(struct gw_pkt *pkt, const void *data, unsigned int off,
 {
 	u8 buf[GW_IPV6_HDR];
 	const u8 *h;
-	unsigned int hdrs;
-	u8 next;
+	struct gw_ipv6_l4 w;
 
 	*first = true;
 	if (pkt->family == AF_INET) {
@@ -78,43 +63,12 @@ static bool gw_ip_walk(struct gw_pkt *pkt, const void *data, unsigned int off,
 	memcpy(pkt->saddr.bytes, h + 8, 16);
 	memcpy(pkt->daddr.bytes, h + 24, 16);
 	*ttl = h[7];
-	next = h[6];
-	off += GW_IPV6_HDR;
-	for (hdrs = 0; hdrs < GW_IPV6_MAX_EXTHDRS; hdrs++) {
-		unsigned int hdrlen;
-
-		if (next != GW_P_HOP && next != GW_P_ROUTING &&
-		    next != GW_P_DEST && next != GW_P_AUTH &&
-		    next != GW_P_FRAGMENT) {
-			pkt->proto = next;
-			*l4 = off;
-			return true;
-		}
-		if (off + 8 > end)
-			return false;
-		h = gw_header_pointer(data, off, 8, buf);
-		if (!h)
-			return false;
-		if (next == GW_P_FRAGMENT) {
-			hdrlen = 8;
-			if ((((unsigned int)h[2] << 8 | h[3]) & 0xfff8) != 0)
-				*first = false;
-		} else if (next == GW_P_AUTH) {
-			hdrlen = ((unsigned int)h[1] + 2) * 4;
-		} else {
-			hdrlen = ((unsigned int)h[1] + 1) * 8;
-		}
-		if (hdrlen > end - off)
-			return false;
-		next = h[0];
-		off += hdrlen;
-		if (!*first) {
-			pkt->proto = next;
-			*l4 = off;
-			return true;
-		}
-	}
-	return false;
+	if (!gw_ipv6_walk(data, h[6], off + GW_IPV6_HDR, end, &w))
+		return false;
+	pkt->proto = w.proto;
+	*l4 = w.off;
+	*first = !w.fragment;
+	return true;
 }
 
 static bool gw_icmp_is_echo(u8 family, u8 type, bool *request)
@@ -179,10 +133,10 @@ static bool gw_icmp_parse_inner(struct gw_pkt *inner, u8 family,
 	if (!gw_ip_walk(inner, data, off, end, &l4, &ttl, &first) || !first)
 		return false;
 	switch (inner->proto) {
-	case GW_P_TCP:
-	case GW_P_UDP:
-	case GW_P_ICMP:
-	case GW_P_ICMPV6:
+	case GW_NEXTHDR_TCP:
+	case GW_NEXTHDR_UDP:
+	case GW_IPPROTO_ICMP:
+	case GW_NEXTHDR_ICMPV6:
 		break;
 	default:
 		return true;	/* keyed by protocol and addresses alone */
@@ -192,7 +146,7 @@ static bool gw_icmp_parse_inner(struct gw_pkt *inner, u8 family,
 	h = gw_header_pointer(data, l4, GW_QUOTED_L4, buf);
 	if (!h)
 		return false;
-	if (inner->proto == GW_P_TCP || inner->proto == GW_P_UDP) {
+	if (inner->proto == GW_NEXTHDR_TCP || inner->proto == GW_NEXTHDR_UDP) {
 		inner->sport = (u16)(h[0] << 8 | h[1]);
 		inner->dport = (u16)(h[2] << 8 | h[3]);
 		return true;

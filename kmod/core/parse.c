@@ -12,21 +12,7 @@
 #define GW_TCP_MIN_HDR		20
 #define GW_UDP_HDR		8
 #define GW_ICMP_MIN_HDR		4
-/* More extension headers than this is an evasion attempt, not traffic. */
-#define GW_IPV6_MAX_EXTHDRS	8
-
-enum {
-	GW_NEXTHDR_HOP = 0,
-	GW_NEXTHDR_TCP = 6,
-	GW_NEXTHDR_UDP = 17,
-	GW_NEXTHDR_ROUTING = 43,
-	GW_NEXTHDR_FRAGMENT = 44,
-	GW_NEXTHDR_AUTH = 51,
-	GW_NEXTHDR_ICMPV6 = 58,
-	GW_NEXTHDR_NONE = 59,
-	GW_NEXTHDR_DEST = 60,
-	GW_IPPROTO_ICMP = 1,
-};
+#define GW_IPV6_EXT_MIN_HDR	8	/* every extension header's least */
 
 static u32 gw_get_be32(const u8 *p)
 {
@@ -184,13 +170,82 @@ static int gw_parse_ipv4(struct gw_pkt *pkt, const void *data,
 	return gw_parse_l4(pkt, data, ihl, tot_len - ihl);
 }
 
+/*
+ * Walk the IPv6 extension headers from @off, where a header of type
+ * @nexthdr starts, to the upper-layer header, all within @end (where the
+ * datagram ends).  Hop-by-hop, routing, destination options, AH and
+ * fragment headers are skipped, at most GW_IPV6_MAX_EXTHDRS of them; any
+ * other type ends the chain, GW_NEXTHDR_NONE too (nothing follows it,
+ * RFC 8200 4.7).  A non-first fragment ends it as well: @l4 then names the
+ * protocol the fragment header gives and where the fragment's data starts.
+ * False when a header does not lie wholly before @end or there are too
+ * many; @l4 is only written on success.  gw_parse() inlines it, so that
+ * no IPv6 packet pays a call for it; icmp.c (the ICMPv6 message and the
+ * packet an error quotes) calls it as gw_ipv6_walk().
+ */
+static inline bool gw_ipv6_walk_inline(const void *data, u8 nexthdr,
+				       unsigned int off, unsigned int end,
+				       struct gw_ipv6_l4 *l4)
+{
+	u8 buf[GW_IPV6_EXT_MIN_HDR];
+	const u8 *h;
+	unsigned int hdrs, hdrlen;
+
+	for (hdrs = 0;; hdrs++) {
+		switch (nexthdr) {
+		case GW_NEXTHDR_HOP:
+		case GW_NEXTHDR_ROUTING:
+		case GW_NEXTHDR_DEST:
+		case GW_NEXTHDR_AUTH:
+		case GW_NEXTHDR_FRAGMENT:
+			break;
+		case GW_NEXTHDR_NONE:	/* the end: nothing to read behind */
+		default:		/* an upper-layer protocol */
+			l4->off = off;
+			l4->proto = nexthdr;
+			l4->fragment = false;
+			return true;
+		}
+
+		if (hdrs == GW_IPV6_MAX_EXTHDRS || off > end ||
+		    end - off < GW_IPV6_EXT_MIN_HDR)
+			return false;
+		h = gw_header_pointer(data, off, GW_IPV6_EXT_MIN_HDR, buf);
+		if (!h)
+			return false;
+		if (nexthdr == GW_NEXTHDR_FRAGMENT) {
+			hdrlen = GW_IPV6_EXT_MIN_HDR;
+			if ((((unsigned int)h[2] << 8 | h[3]) & 0xfff8) != 0) {
+				l4->off = off + hdrlen;
+				l4->proto = h[0];
+				l4->fragment = true;
+				return true;
+			}
+		} else if (nexthdr == GW_NEXTHDR_AUTH) {
+			hdrlen = ((unsigned int)h[1] + 2) * 4;	/* RFC 4302 */
+		} else {
+			hdrlen = ((unsigned int)h[1] + 1) * 8;
+		}
+		if (hdrlen > end - off)
+			return false;
+		nexthdr = h[0];
+		off += hdrlen;
+	}
+}
+
+bool gw_ipv6_walk(const void *data, u8 nexthdr, unsigned int off,
+		  unsigned int end, struct gw_ipv6_l4 *l4)
+{
+	return gw_ipv6_walk_inline(data, nexthdr, off, end, l4);
+}
+
 static int gw_parse_ipv6(struct gw_pkt *pkt, const void *data,
 			 unsigned int len)
 {
 	u8 buf[GW_IPV6_HDR];
 	const u8 *h;
-	unsigned int off = GW_IPV6_HDR, end, hdrs;
-	u8 nexthdr;
+	struct gw_ipv6_l4 l4;
+	unsigned int end;
 
 	h = gw_header_pointer(data, 0, GW_IPV6_HDR, buf);
 	if (!h || (h[0] >> 4) != 6)
@@ -206,49 +261,17 @@ static int gw_parse_ipv6(struct gw_pkt *pkt, const void *data,
 		return GW_PARSE_MALFORMED;
 	memcpy(pkt->saddr.bytes, h + 8, 16);
 	memcpy(pkt->daddr.bytes, h + 24, 16);
-	nexthdr = h[6];
 
-	for (hdrs = 0; hdrs <= GW_IPV6_MAX_EXTHDRS; hdrs++) {
-		unsigned int hdrlen;
-
-		switch (nexthdr) {
-		case GW_NEXTHDR_HOP:
-		case GW_NEXTHDR_ROUTING:
-		case GW_NEXTHDR_DEST:
-		case GW_NEXTHDR_AUTH:
-		case GW_NEXTHDR_FRAGMENT:
-			break;
-		case GW_NEXTHDR_NONE:
-			pkt->proto = nexthdr;
-			return GW_PARSE_OK;
-		default:
-			pkt->proto = nexthdr;
-			return gw_parse_l4(pkt, data, off, end - off);
-		}
-
-		if (hdrs == GW_IPV6_MAX_EXTHDRS || off + 8 > end)
-			return GW_PARSE_MALFORMED;
-		h = gw_header_pointer(data, off, 8, buf);
-		if (!h)
-			return GW_PARSE_MALFORMED;
-		if (nexthdr == GW_NEXTHDR_FRAGMENT) {
-			hdrlen = 8;
-			if ((((unsigned int)h[2] << 8 | h[3]) & 0xfff8) != 0) {
-				pkt->proto = h[0];
-				pkt->fragment = 1;
-				return GW_PARSE_OK;
-			}
-		} else if (nexthdr == GW_NEXTHDR_AUTH) {
-			hdrlen = ((unsigned int)h[1] + 2) * 4;
-		} else {
-			hdrlen = ((unsigned int)h[1] + 1) * 8;
-		}
-		if (hdrlen > end - off)
-			return GW_PARSE_MALFORMED;
-		nexthdr = h[0];
-		off += hdrlen;
+	if (!gw_ipv6_walk_inline(data, h[6], GW_IPV6_HDR, end, &l4))
+		return GW_PARSE_MALFORMED;
+	pkt->proto = l4.proto;
+	if (l4.fragment) {
+		pkt->fragment = 1;
+		return GW_PARSE_OK;
 	}
-	return GW_PARSE_MALFORMED;
+	if (l4.proto == GW_NEXTHDR_NONE)
+		return GW_PARSE_OK;
+	return gw_parse_l4(pkt, data, l4.off, end - l4.off);
 }
 
 /*

@@ -50,6 +50,34 @@ struct gw_pkt {
 	u8 fragment;		/* a non-first fragment: no L4 header */
 };
 
+/*
+ * IP protocol numbers the core knows, IPv6 extension headers among them
+ * (RFC 8200 4, RFC 4302): one set for the outer packet and the one an
+ * ICMP error quotes.
+ */
+enum {
+	GW_NEXTHDR_HOP = 0,
+	GW_IPPROTO_ICMP = 1,
+	GW_NEXTHDR_TCP = 6,
+	GW_NEXTHDR_UDP = 17,
+	GW_NEXTHDR_ROUTING = 43,
+	GW_NEXTHDR_FRAGMENT = 44,
+	GW_NEXTHDR_AUTH = 51,
+	GW_NEXTHDR_ICMPV6 = 58,
+	GW_NEXTHDR_NONE = 59,
+	GW_NEXTHDR_DEST = 60,
+};
+
+/* More extension headers than this is an evasion attempt, not traffic. */
+#define GW_IPV6_MAX_EXTHDRS	8
+
+/* Where gw_ipv6_walk() found the end of an extension header chain. */
+struct gw_ipv6_l4 {
+	unsigned int off;	/* of the upper-layer header (or fragment data) */
+	u8 proto;		/* upper-layer protocol, or GW_NEXTHDR_NONE */
+	bool fragment;		/* a non-first fragment: no upper-layer header */
+};
+
 enum gw_parse_result {
 	GW_PARSE_OK,
 	GW_PARSE_MALFORMED,	/* truncated or self-contradicting headers */
@@ -66,6 +94,8 @@ const void *gw_header_pointer(const void *data, unsigned int offset,
 
 int gw_parse(struct gw_pkt *pkt, u8 family, const void *data,
 	     unsigned int len);
+bool gw_ipv6_walk(const void *data, u8 nexthdr, unsigned int off,
+		  unsigned int end, struct gw_ipv6_l4 *l4);
 
 static inline bool gw_addr_equal(const union gw_addr *a,
 				 const union gw_addr *b)

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for gw_parse() alone.  The first byte picks the family
- * (bit 0: IPv6), the rest is the packet from its network header.  Checks,
- * besides ASan and UBSan:
+ * libFuzzer harness for gw_parse(), and gw_icmp_parse() on what it takes
+ * for ICMP (the second user of the IPv6 extension header walker).  The
+ * first byte picks the family (bit 0: IPv6), the rest is the packet from
+ * its network header.  Checks, besides ASan and UBSan:
  *   - the same answer whichever way gw_header_pointer() hands out bytes
  *     (gw_test_parse() aborts otherwise), with the packet in a heap block
  *     of exactly its length;
  *   - what it fills in is sane (lengths, option flags, window scale);
  *   - bytes after the packet (link-layer padding) change nothing, as long
- *     as the packet states its own length.
+ *     as the packet states its own length;
+ *   - gw_icmp_parse() reads no byte outside the packet or outside what
+ *     gw_header_pointer() handed it (a heap block of exactly that size),
+ *     and its answer is one of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,7 @@
 #include <stddef.h>
 
 #include "parse.h"
+#include "icmp.h"
 #include "pkt_buffer.h"
 
 #define CHECK(cond, ...)						\
@@ -30,6 +35,28 @@
 	} while (0)
 
 #define PAD	16
+
+static void fuzz_icmp(const struct gw_pkt *pkt, const uint8_t *data,
+		      unsigned int len)
+{
+	struct gw_test_buf buf;
+	struct gw_icmp icmp;
+	uint8_t *copy = gw_test_dup(data, len);
+	int rc;
+
+	buf.data = copy;
+	buf.len = len;
+	gw_hp_set_mode(GW_HP_EXACT);
+	rc = gw_icmp_parse(&icmp, pkt, &buf, len);
+	gw_hp_release();
+	gw_hp_set_mode(GW_HP_DIRECT);
+	free(copy);
+	CHECK(rc == GW_PARSE_OK || rc == GW_PARSE_MALFORMED, "icmp rc %d", rc);
+	CHECK(icmp.cls <= GW_ICMP_LINK, "icmp class %u", icmp.cls);
+	if (rc == GW_PARSE_OK && icmp.cls == GW_ICMP_ERROR)
+		CHECK(icmp.inner.family == pkt->family, "inner family %u",
+		      icmp.inner.family);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == GW_PARSE_OK && pkt.proto == IPPROTO_UDP && !pkt.fragment)
 		CHECK(pkt.payload_len + 8u <= len, "UDP payload %u of %u",
 		      pkt.payload_len, len);
+	if (rc == GW_PARSE_OK && gw_icmp_proto(pkt.family, pkt.proto))
+		fuzz_icmp(&pkt, data, len);
 
 	/* a length field of 0 may mean "the packet's own length" (BIG TCP) */
 	if (len + PAD > 0xffff)

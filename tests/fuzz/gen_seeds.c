@@ -424,7 +424,7 @@ static void parse_seed(struct gw_pb *pb, const char *name)
 static void gen_parse(void)
 {
 	static const uint32_t edges[] = { 1000, 2000, 5000, 6000 };
-	struct gw_pb pb;
+	struct gw_pb pb, in;
 
 	gw_pb_ipv4(&pb, FZ_A4, FZ_B4);
 	gw_pb_tcp(&pb, 40000, 443, GW_TCP_SYN, 1, 0);
@@ -504,6 +504,22 @@ static void gen_parse(void)
 	gw_pb_proto(&pb, 59);
 	gw_pb_finish(&pb);
 	parse_seed(&pb, "v6-no-next-header");
+
+	/* an ICMPv6 error quoting a datagram with extension headers */
+	gw_pb_ipv6(&in, FZ_A6, FZ_B6);
+	gw_pb_ipv6_ext(&in, 0, 8);
+	gw_pb_ipv6_ext(&in, 51, 12);
+	gw_pb_ipv6_ext(&in, 60, 8);
+	gw_pb_udp(&in, 40000, 53);
+	gw_pb_payload(&in, 8);
+	gw_pb_finish(&in);
+	gw_pb_ipv6(&pb, FZ_B6, FZ_A6);
+	gw_pb_ipv6_ext(&pb, 60, 8);
+	gw_pb_icmp(&pb, 1, 4);
+	gw_pb_payload(&pb, in.len);
+	memcpy(pb.data + pb.payload_off, in.data, in.len);
+	gw_pb_finish(&pb);
+	parse_seed(&pb, "v6-icmp-error-ext");
 }
 
 static void mkdir_p(const char *path)

@@ -212,6 +212,45 @@ TEST(icmp_error_quote_exthdr)
 	assert_int_equal(classify(&pb, &icmp), GW_PARSE_MALFORMED);
 }
 
+/*
+ * The quoted packet's chain has the bound gw_parse() has (one walker,
+ * gw_ipv6_walk()): 8 extension headers are read, 9 refused.  So has the
+ * outer ICMPv6 message's own chain.
+ */
+TEST(icmp_error_quote_exthdr_bound)
+{
+	struct gw_icmp icmp;
+	struct gw_pb in, pb;
+	unsigned int n, i;
+
+	for (n = 7; n <= 9; n++) {
+		gw_pb_ipv6(&in, LAN6, OUT6);
+		for (i = 0; i < n; i++)
+			gw_pb_ipv6_ext(&in, 60, 8);
+		gw_pb_udp(&in, 40001, 123);
+		gw_pb_finish(&in);
+		error_pkt(&pb, AF_INET6, 1, 4, in.data, in.len);
+		if (n <= 8) {
+			assert_int_equal(classify(&pb, &icmp), GW_PARSE_OK);
+			assert_int_equal(icmp.cls, GW_ICMP_ERROR);
+			assert_int_equal(icmp.inner.sport, 40001);
+			assert_int_equal(icmp.inner.dport, 123);
+		} else {
+			assert_int_equal(classify(&pb, &icmp),
+					 GW_PARSE_MALFORMED);
+		}
+	}
+
+	/* An echo request behind 8 extension headers of its own. */
+	gw_pb_ipv6(&pb, LAN6, OUT6);
+	for (i = 0; i < 8; i++)
+		gw_pb_ipv6_ext(&pb, 60, 8);
+	gw_pb_icmp(&pb, 128, 0);
+	gw_pb_finish(&pb);
+	assert_int_equal(classify(&pb, &icmp), GW_PARSE_OK);
+	assert_int_equal(icmp.cls, GW_ICMP_ECHO_REQUEST);
+}
+
 /* Neighbour discovery needs hop limit 255; from afar it is just "other". */
 TEST(icmp6_nd_hop_limit)
 {
@@ -255,6 +294,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(icmp_error_short_quote),
 	cmocka_unit_test(icmp_error_quotes_echo),
 	cmocka_unit_test(icmp_error_quote_exthdr),
+	cmocka_unit_test(icmp_error_quote_exthdr_bound),
 	cmocka_unit_test(icmp6_nd_hop_limit),
 	cmocka_unit_test(udp_stream_after_reply_and_2s),
 };
