@@ -36,8 +36,8 @@ echo "churn took $((SECONDS - t0)) s"
 
 # Namespace teardown is asynchronous (cleanup_net in a workqueue), and slow
 # on the debug kernel: up to a minute (times GW_TIME_SCALE).
-# shellcheck disable=SC2317 # called through wait_until
 last_note=0
+# shellcheck disable=SC2317 # called through wait_until
 netns_settled() {
 	local n
 	n=$(netns_objs)
