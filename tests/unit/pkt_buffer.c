@@ -326,6 +326,16 @@ void gw_pb_ipv6_ext(struct gw_pb *pb, uint8_t type, unsigned int len)
 	}
 }
 
+void gw_pb_ipv6_chain(struct gw_pb *pb, const char *src, const char *dst,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	gw_pb_ipv6(pb, src, dst);
+	for (i = 0; i < n; i++)
+		gw_pb_ipv6_ext(pb, PB_NEXTHDR_DEST, 8);
+}
+
 void gw_pb_ipv6_frag(struct gw_pb *pb, unsigned int offset8, bool more,
 		     uint32_t id)
 {

@@ -93,6 +93,9 @@ void gw_pb_ipv4_frag(struct gw_pb *pb, unsigned int offset8, bool more);
  * at least 8.  The body is PadN / zero filled.
  */
 void gw_pb_ipv6_ext(struct gw_pb *pb, uint8_t type, unsigned int len);
+/* An IPv6 header from @src to @dst, then @n destination options of 8 bytes. */
+void gw_pb_ipv6_chain(struct gw_pb *pb, const char *src, const char *dst,
+		      unsigned int n);
 /* IPv6 fragment header: offset in 8-byte units, M flag, identification. */
 void gw_pb_ipv6_frag(struct gw_pb *pb, unsigned int offset8, bool more,
 		     uint32_t id);

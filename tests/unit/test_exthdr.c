@@ -79,16 +79,6 @@ static void assert_l4(const struct gw_ipv6_l4 *l4, unsigned int off,
 	assert_int_equal(l4->fragment, fragment);
 }
 
-/* @n destination options headers of 8 bytes. */
-static void pb_chain(struct gw_pb *pb, unsigned int n)
-{
-	unsigned int i;
-
-	gw_pb_ipv6(pb, V6_SRC, V6_DST);
-	for (i = 0; i < n; i++)
-		gw_pb_ipv6_ext(pb, NH_DEST, 8);
-}
-
 /* No extension header: the fixed header names the upper layer itself. */
 TEST(walk_no_ext_headers)
 {
@@ -113,7 +103,7 @@ TEST(walk_chain_at_bound)
 	struct gw_ipv6_l4 l4;
 
 	assert_int_equal(GW_IPV6_MAX_EXTHDRS, 8);
-	pb_chain(&pb, GW_IPV6_MAX_EXTHDRS);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, GW_IPV6_MAX_EXTHDRS);
 	gw_pb_udp(&pb, 1111, 2222);
 	gw_pb_finish(&pb);
 	assert_true(walk(&pb, &l4));
@@ -135,7 +125,7 @@ TEST(walk_chain_at_bound)
 	assert_int_equal(l4.off, 40 + 8 + 16 + 24 + 8 + 12 + 8 + 16 + 8);
 
 	/* At the bound, No Next Header still ends the chain. */
-	pb_chain(&pb, GW_IPV6_MAX_EXTHDRS);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, GW_IPV6_MAX_EXTHDRS);
 	gw_pb_proto(&pb, NH_NONE);
 	gw_pb_finish(&pb);
 	assert_true(walk(&pb, &l4));
@@ -150,27 +140,27 @@ TEST(walk_one_over_bound)
 	unsigned int n;
 
 	for (n = GW_IPV6_MAX_EXTHDRS + 1; n <= 3 * GW_IPV6_MAX_EXTHDRS; n++) {
-		pb_chain(&pb, n);
+		gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, n);
 		gw_pb_udp(&pb, 1111, 2222);
 		gw_pb_finish(&pb);
 		if (walk(&pb, &l4))
 			fail_msg("%u extension headers walked", n);
 	}
 
-	pb_chain(&pb, GW_IPV6_MAX_EXTHDRS + 1);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, GW_IPV6_MAX_EXTHDRS + 1);
 	gw_pb_proto(&pb, NH_NONE);
 	gw_pb_finish(&pb);
 	assert_false(walk(&pb, &l4));
 
 	/* The ninth a non-first fragment header: still nine. */
-	pb_chain(&pb, GW_IPV6_MAX_EXTHDRS);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, GW_IPV6_MAX_EXTHDRS);
 	gw_pb_ipv6_frag(&pb, 100, true, 1);
 	gw_pb_proto(&pb, NH_UDP);
 	gw_pb_payload(&pb, 8);
 	gw_pb_finish(&pb);
 	assert_false(walk(&pb, &l4));
 	/* ... and eight, the eighth that fragment header, are fine. */
-	pb_chain(&pb, GW_IPV6_MAX_EXTHDRS - 1);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, GW_IPV6_MAX_EXTHDRS - 1);
 	gw_pb_ipv6_frag(&pb, 100, true, 1);
 	gw_pb_proto(&pb, NH_UDP);
 	gw_pb_payload(&pb, 8);

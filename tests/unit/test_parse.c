@@ -811,22 +811,13 @@ TEST(parse_v6_fragment_header_past_end_malformed)
 	}
 }
 
-static void pb_v6_chain(struct gw_pb *pb, unsigned int n_ext)
-{
-	unsigned int i;
-
-	gw_pb_ipv6(pb, V6_SRC, V6_DST);
-	for (i = 0; i < n_ext; i++)
-		gw_pb_ipv6_ext(pb, NH_DEST, 8);
-}
-
 /* The core allows 8 extension headers (GW_IPV6_MAX_EXTHDRS); 9 is evasion. */
 TEST(parse_v6_max_ext_headers_valid)
 {
 	struct gw_pb pb;
 	struct gw_pkt pkt;
 
-	pb_v6_chain(&pb, 8);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, 8);
 	gw_pb_udp(&pb, 1111, 2222);
 	gw_pb_finish(&pb);
 	assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
@@ -855,7 +846,7 @@ TEST(parse_v6_too_many_ext_headers_malformed)
 	unsigned int n;
 
 	for (n = 9; n <= 40; n++) {
-		pb_v6_chain(&pb, n);
+		gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, n);
 		gw_pb_udp(&pb, 1111, 2222);
 		gw_pb_finish(&pb);
 		if (gw_pb_parse(&pb, &pkt) != GW_PARSE_MALFORMED)
@@ -872,7 +863,7 @@ TEST(parse_v6_too_many_ext_headers_before_fragment_malformed)
 	struct gw_pb pb;
 	struct gw_pkt pkt;
 
-	pb_v6_chain(&pb, 8);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, 8);
 	gw_pb_ipv6_frag(&pb, 100, true, 1);
 	gw_pb_proto(&pb, IPPROTO_UDP);
 	gw_pb_payload(&pb, 8);
@@ -883,7 +874,7 @@ TEST(parse_v6_too_many_ext_headers_before_fragment_malformed)
 			 "(the limit is 8)");
 
 	/* Eight, the last a non-first fragment, are within the limit. */
-	pb_v6_chain(&pb, 7);
+	gw_pb_ipv6_chain(&pb, V6_SRC, V6_DST, 7);
 	gw_pb_ipv6_frag(&pb, 100, true, 1);
 	gw_pb_proto(&pb, IPPROTO_UDP);
 	gw_pb_payload(&pb, 8);
