@@ -623,6 +623,27 @@ gw_slab_objs() {
 	awk -v c="$1" '$1 == c { print $2; found = 1 } END { exit !found }' /proc/slabinfo
 }
 
+# gw_netns_cleanup_round: delete a throwaway namespace and wait until the
+# kernel's cleanup of it has run.  cleanup_net() (net/core/net_namespace.c)
+# frees the namespaces it dismantles only in its *next* round, after another
+# rcu_barrier() (net_complete_free(), defer_free_list), so the last batch of
+# namespaces deleted stays in the net_namespace slab until another namespace
+# dies.  One round turns that remainder into exactly this throwaway one.
+# cleanup_net() runs on an ordered workqueue: once this round's veth end has
+# gone from our namespace, every earlier round has finished.
+gw_netns_cleanup_round() {
+	local ns=gw-round-$$ dev=gwround$$
+	ip netns add "$ns" || return 1
+	if ! ip link add "$dev" type veth peer name eth0 netns "$ns"; then
+		ip netns del "$ns"
+		return 1
+	fi
+	ip netns del "$ns"
+	wait_until 120 _gw_link_gone "$dev"
+}
+
+_gw_link_gone() { ! ip link show dev "$1" >/dev/null 2>&1; }
+
 # gw_mac NS DEV: the MAC address of DEV in NS.
 gw_mac() {
 	ip -n "$1" -j link show dev "$2" | jq -er '.[0].address'
