@@ -20,6 +20,12 @@
 # Before the fix (early drop evicting only TCP, and no inbound share) the
 # table is full of unanswered UDP flows within a second and every new
 # inside connection is refused with drop_table_full.
+#
+# The same flood runs first with no module loaded (GW_NOMOD_SECONDS, 8),
+# in the same guest: the datagrams reach the lan host (its UdpNoPorts
+# counts them), and the inside's connections are judged the same way, so
+# the two phases show what the firewall changes: the flood stops at the
+# gateway, and the inside works as well as with no firewall at all.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -39,10 +45,6 @@ gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 # ahead of the inside's own packets
 gw_must ip -n "$NS_GW" route add blackhole 198.51.100.0/24
 
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" rule add allow udp to "$LAN4" port 51820 comment vpn
-gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
 # No one listens on 51820: a VPN endpoint answers nothing to a datagram
 # that is not a valid handshake either, and a listener in userspace would
 # only take the emulated CPUs from the inside's own clients.
@@ -62,7 +64,6 @@ mac=$(gw_mac "$NS_GW" wan0) || gw_fatal "no MAC for wan0"
 assert_ok "inside TCP works before the flood" tcp_roundtrip "$NS_LAN" "$OUT4" 7000
 assert_ok "inside UDP works before the flood" udp_connect "$NS_LAN" "$OUT4" 7001
 
-counter() { gw_counter "$NS_GW" "$1" 2>/dev/null || echo 0; }
 # The senders run niced, one per CPU: the inside's own clients still get
 # the CPU they need, the flood takes the rest.
 flood_start() { # PORT SECONDS
@@ -87,6 +88,54 @@ flood_wait() { # -> sent
 	done
 }
 hz=$(getconf CLK_TCK)
+# inside_during SECONDS: the inside's TCP connections and UDP exchanges to
+# the outside, one after another, for SECONDS -> tcp_ok tcp_fail udp_ok
+# udp_fail
+inside_during() {
+	local end=$((SECONDS + $1))
+	tcp_ok=0 tcp_fail=0 udp_ok=0 udp_fail=0
+	while [ "$SECONDS" -lt "$end" ]; do
+		if tcp_roundtrip "$NS_LAN" "$OUT4" 7000 5 >/dev/null; then
+			tcp_ok=$((tcp_ok + 1))
+		else
+			tcp_fail=$((tcp_fail + 1))
+		fi
+		# as a resolver does: a datagram lost in the overloaded guest is
+		# sent again (gatewarden's own refusals are counted, see
+		# drop_table_full)
+		if udp_connect "$NS_LAN" "$OUT4" 7001 2 >/dev/null ||
+			udp_connect "$NS_LAN" "$OUT4" 7001 2 >/dev/null ||
+			udp_connect "$NS_LAN" "$OUT4" 7001 2 >/dev/null; then
+			udp_ok=$((udp_ok + 1))
+		else
+			udp_fail=$((udp_fail + 1))
+			if [ -d /sys/module/gatewarden ]; then
+				echo "UDP exchange failed at $SECONDS s: flows $(flows)," \
+					"$(gwctl_in "$NS_GW" conn list proto udp dst "$OUT4" 2>&1 | head -n 3)"
+			fi
+		fi
+	done
+}
+udp_noports() { ip netns exec "$NS_LAN" nstat -az UdpNoPorts | awk '$1 == "UdpNoPorts" { print $2 }'; }
+
+# ---- no module: the flood reaches the lan host -------------------------------
+nomod_s=${GW_NOMOD_SECONDS:-8}
+noports0=$(udp_noports)
+flood_start 51820 "$nomod_s"
+inside_during $((nomod_s - 2))
+flood_wait
+nomod_delivered=$(($(udp_noports) - noports0))
+nomod_inside="TCP $tcp_ok ok $tcp_fail failed, UDP $udp_ok ok $udp_fail failed"
+echo "no module: $sent datagrams in $nomod_s s ($((sent / nomod_s)) pkt/s), $nomod_delivered reached" \
+	"the lan host; inside: $nomod_inside"
+assert_ge "without the module the flood reaches the lan host" 1000 "$nomod_delivered"
+
+# ---- the module --------------------------------------------------------------
+gw_load
+gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_must gwctl_in "$NS_GW" rule add allow udp to "$LAN4" port 51820 comment vpn
+gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
+counter() { gw_counter "$NS_GW" "$1" 2>/dev/null || echo 0; }
 flows() { gwctl_in "$NS_GW" -j stats | jq .table.flows; }
 # shellcheck disable=SC2317 # called through wait_until
 table_filled() { [ "$(flows)" -ge $((max_flows / 2)) ]; }
@@ -124,26 +173,7 @@ gw_on_exit "kill $sampler 2>/dev/null"
 flood_start 51820 "$flood_s"
 # let the table fill first
 wait_until 10 table_filled || echo "note: the table did not reach half full in 10 s"
-tcp_ok=0 tcp_fail=0 udp_ok=0 udp_fail=0
-end=$((SECONDS + flood_s - 5))
-while [ "$SECONDS" -lt "$end" ]; do
-	if tcp_roundtrip "$NS_LAN" "$OUT4" 7000 5 >/dev/null; then
-		tcp_ok=$((tcp_ok + 1))
-	else
-		tcp_fail=$((tcp_fail + 1))
-	fi
-	# as a resolver does: a datagram lost in the overloaded guest is sent
-	# again (gatewarden's own refusals are counted, see drop_table_full)
-	if udp_connect "$NS_LAN" "$OUT4" 7001 2 >/dev/null ||
-		udp_connect "$NS_LAN" "$OUT4" 7001 2 >/dev/null ||
-		udp_connect "$NS_LAN" "$OUT4" 7001 2 >/dev/null; then
-		udp_ok=$((udp_ok + 1))
-	else
-		udp_fail=$((udp_fail + 1))
-		echo "UDP exchange failed at $SECONDS s: flows $(flows)," \
-			"$(gwctl_in "$NS_GW" conn list proto udp dst "$OUT4" 2>&1 | head -n 3)"
-	fi
-done
+inside_during $((flood_s - 5))
 flood_wait
 si=$(($(softirq_ticks) - si0))
 touch "$GW_TMP/flood-done"
@@ -157,7 +187,10 @@ echo "flood: $sent datagrams in ${flood_s} s ($((sent / flood_s)) pkt/s), $inpk 
 	"drop_inbound_full $share, early_drop $early, drop_table_full $full, peak flows $peak/$max_flows"
 echo "softirq: $((si * 1000 / hz)) ms in all, $((si * 1000000000 / hz / (inpk > 0 ? inpk : 1))) ns per flood packet" \
 	"(baseline $base_ns ns; a refused packet scans at most 64 buckets and 64 entries)"
-echo "inside: TCP $tcp_ok ok $tcp_fail failed, UDP $udp_ok ok $udp_fail failed"
+echo "inside: TCP $tcp_ok ok $tcp_fail failed, UDP $udp_ok ok $udp_fail failed" \
+	"(no module: $nomod_inside)"
+noports=$(($(udp_noports) - noports0 - nomod_delivered))
+echo "flood datagrams that reached the lan host with the module: $noports"
 
 gwctl_in "$NS_GW" stats | grep -v ' 0$'
 assert_ge "the flood was a flood ($((sent / flood_s)) pkt/s)" 2000 $((sent / flood_s))
