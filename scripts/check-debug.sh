@@ -102,11 +102,27 @@ else
 	mapfile -t scenarios < <(tests/vm/run --list)
 fi
 [ ${#scenarios[@]} -gt 0 ] || stage_failed "no scenarios"
+# A scenario whose header says "# gw-vm-smp: N" needs N CPUs at once (a
+# packet inside a hook on one while rmmod runs on another): it runs after
+# the shards, in one guest of N vCPUs that has the host to itself.
+smp_scenarios=() rest=() smp=0
+for f in "${scenarios[@]}"; do
+	n=$(sed -n 's/^# gw-vm-smp: \([0-9][0-9]*\)$/\1/p' "$f" 2>/dev/null | head -n 1)
+	if [ -n "$n" ] && [ "$n" -gt 1 ]; then
+		smp_scenarios+=("$f")
+		[ "$n" -gt "$smp" ] && smp=$n
+	else
+		rest+=("$f")
+	fi
+done
+scenarios=("${rest[@]}")
 [ "$shards" -le ${#scenarios[@]} ] || shards=${#scenarios[@]}
+guests=$shards
+[ ${#smp_scenarios[@]} -eq 0 ] || guests=$((shards + 1))
 # Durations of the last run; a scenario never timed counts 100 s, a soak or
 # fuzz one 300 s.
 cat "$OUT"/shard*/results 2>/dev/null | awk -F '\t' '{ print $1, $3 }' >"$OUT/durations.prev"
-for k in $(seq "$shards"); do
+for k in $(seq "$guests"); do
 	rm -rf "$OUT/shard$k"
 	mkdir -p "$OUT/shard$k"
 done
@@ -149,25 +165,38 @@ for f in "${scenarios[@]}"; do echo "$f"; done | awk -v shards="$shards" -v out=
 # self-test before the kernel lost its Tasks-RCU flavours; the runner
 # counts retries in its summary).
 
-echo "== guest scenarios on $kver, $shards guests side by side"
-pids=()
-for k in $(seq "$shards"); do
-	mapfile -t plan <"$OUT/shard$k/plan"
+guest() { # SHARD VCPUS SCENARIO...
+	local k=$1 vcpus=$2
+	shift 2
 	GW_VM_KERNEL=$tree/arch/x86/boot/bzImage KVER=$kver \
 		GW_KO=$BUILD/kmod/gatewarden.ko GW_VM_OUT=$OUT/shard$k \
 		GW_VM_TIMEOUT=${GW_VM_TIMEOUT:-900} \
 		GW_VM_LAST=tests/vm/helpers/kmemleak_final.sh \
-		GW_VM_SMP=${GW_VM_SMP:-1} \
+		GW_VM_SMP=$vcpus \
 		GW_VM_BOOT_QUIET=${GW_VM_BOOT_QUIET:-30} \
 		GW_VM_BOOT_TRIES=${GW_VM_BOOT_TRIES:-6} \
 		GW_VM_MACHINE=microvm \
 		GW_VM_APPEND="no_hash_pointers ${GW_VM_APPEND:-}" \
-		tests/vm/run "${plan[@]}" 2>&1 | sed -u "s/^/[$k] /" &
-	pids+=($!)
-done
-wait "${pids[@]}"
+		tests/vm/run "$@" 2>&1 | sed -u "s/^/[$k] /"
+}
 
-for k in $(seq "$shards"); do
+pids=()
+if [ ${#scenarios[@]} -gt 0 ]; then
+	echo "== guest scenarios on $kver, $shards guests side by side"
+	for k in $(seq "$shards"); do
+		mapfile -t plan <"$OUT/shard$k/plan"
+		guest "$k" "${GW_VM_SMP:-1}" "${plan[@]}" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+fi
+if [ ${#smp_scenarios[@]} -gt 0 ]; then
+	echo "== on $kver with $smp vCPUs, alone: ${smp_scenarios[*]##*/}"
+	printf '%s\n' "${smp_scenarios[@]}" >"$OUT/shard$guests/plan"
+	guest "$guests" "$smp" "${smp_scenarios[@]}"
+fi
+
+for k in $(seq "$guests"); do
 	summary=$OUT/shard$k/summary
 	if [ -s "$summary" ]; then
 		p=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' "$summary")
@@ -194,7 +223,7 @@ done
 # booting, between two) fails the run here.
 bad='BUG:|BUG [^ ]+ \(|WARNING:|UBSAN:|KASAN:|KFENCE:|ODEBUG:|Kernel panic|kernel BUG|general protection|INFO: task .* blocked|rcu: INFO|self-detected stall|suspicious RCU|possible (circular|recursive)|inconsistent lock'
 console() { sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$1"; }
-for k in $(seq "$shards"); do
+for k in $(seq "$guests"); do
 	log=$OUT/shard$k/console.log
 	[ -f "$log" ] || continue
 	console "$log" | awk -v pat="$bad" -v k="$k" '

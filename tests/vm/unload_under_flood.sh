@@ -16,6 +16,11 @@
 #
 # Cycles: GW_UNLOAD_CYCLES, default 30 on Debian's kernel (about 2 minutes
 # under TCG), 200 on the debug kernel.
+#
+# The race needs a second CPU inside a hook while rmmod runs: make
+# check-debug, whose guests have one vCPU each, runs this scenario in a
+# guest of its own with two (the line below).
+# gw-vm-smp: 2
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
