@@ -22,16 +22,6 @@
 
 #include "rulefile.h"
 
-#define TOKENS_MAX	128
-
-enum tok_type { TOK_WORD, TOK_STRING, TOK_LBRACE, TOK_RBRACE, TOK_EQUALS };
-
-struct token {
-	enum tok_type type;
-	unsigned int col;
-	char *text;		/* words and strings, NUL-terminated copy */
-};
-
 struct define {
 	char name[GW_NAME_MAX];
 	const char *file;
@@ -173,13 +163,14 @@ static struct gw_stmt *new_stmt(struct parser *p, enum gw_stmt_kind kind,
 	return st;
 }
 
-/*
- * Cut one line (without its newline) into tokens.  The words and strings
- * are copied into scratch, which is at least as long as the line.
- */
-static int tokenize(struct parser *p, const char *s, size_t len, char *scratch,
-		    struct token *toks, unsigned int *ntoks)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The one tokenizer: rule-file lines (GW_TOK_PUNCT) and batch lines (main.c). */
+int gw_tokenize(const char *s, size_t len, unsigned int flags, char *scratch,
+		struct gw_token *toks, unsigned int *errcol, const char **errmsg)
 {
+	const char *ends = flags & GW_TOK_PUNCT ? " \t\r#\"{}=" : " \t\r#\"";
 	size_t i = 0;
 	unsigned int n = 0;
 
@@ -193,51 +184,55 @@ static int tokenize(struct parser *p, const char *s, size_t len, char *scratch,
 		}
 		if (c == '#')
 			break;
-		if (n == TOKENS_MAX)
-			return perr(p, col, "too many words on one line (at most %d)",
-				    TOKENS_MAX);
+		if (n == GW_TOKENS_MAX) {
+			*errcol = col;
+			*errmsg = "too many words on one line (at most " STR(GW_TOKENS_MAX) ")";
+			return -1;
+		}
 		toks[n].col = col;
 		toks[n].text = NULL;
-		if (c == '{' || c == '}' || c == '=') {
-			toks[n++].type = c == '{' ? TOK_LBRACE :
-					 c == '}' ? TOK_RBRACE : TOK_EQUALS;
+		if ((flags & GW_TOK_PUNCT) && (c == '{' || c == '}' || c == '=')) {
+			toks[n++].type = c == '{' ? GW_TOK_LBRACE :
+					 c == '}' ? GW_TOK_RBRACE : GW_TOK_EQUALS;
 			i++;
 			continue;
 		}
 		toks[n].text = scratch;
 		if (c == '"') {
-			toks[n].type = TOK_STRING;
+			toks[n].type = GW_TOK_STRING;
 			for (i++; i < len && s[i] != '"'; i++) {
 				if (s[i] == '\\' && i + 1 < len &&
 				    (s[i + 1] == '"' || s[i + 1] == '\\'))
 					i++;
 				*scratch++ = s[i];
 			}
-			if (i == len)
-				return perr(p, col, "unterminated string");
+			if (i == len) {
+				*errcol = col;
+				*errmsg = "unterminated string";
+				return -1;
+			}
 			i++;
 		} else {
-			toks[n].type = TOK_WORD;
-			while (i < len && !strchr(" \t\r#\"{}=", s[i]))
+			toks[n].type = GW_TOK_WORD;
+			while (i < len && !strchr(ends, s[i]))
 				*scratch++ = s[i++];
 		}
 		*scratch++ = '\0';
 		n++;
 	}
-	*ntoks = n;
-	return 0;
+	return n;
 }
 
-static const char *tok_desc(const struct token *t)
+static const char *tok_desc(const struct gw_token *t)
 {
 	switch (t->type) {
-	case TOK_LBRACE:
+	case GW_TOK_LBRACE:
 		return "'{'";
-	case TOK_RBRACE:
+	case GW_TOK_RBRACE:
 		return "'}'";
-	case TOK_EQUALS:
+	case GW_TOK_EQUALS:
 		return "'='";
-	case TOK_STRING:
+	case GW_TOK_STRING:
 		return "a string";
 	default:
 		return t->text;
@@ -245,19 +240,19 @@ static const char *tok_desc(const struct token *t)
 }
 
 /* The token after the keyword at toks[i], which must be a word. */
-static int need_word(struct parser *p, const struct token *toks, unsigned int n,
+static int need_word(struct parser *p, const struct gw_token *toks, unsigned int n,
 		     unsigned int i, const char *what)
 {
 	if (i + 1 >= n)
 		return perr(p, toks[i].col + strlen(toks[i].text ? toks[i].text : "x"),
 			    "\"%s\" needs %s", tok_desc(&toks[i]), what);
-	if (toks[i + 1].type != TOK_WORD)
+	if (toks[i + 1].type != GW_TOK_WORD)
 		return perr(p, toks[i + 1].col, "expected %s, found %s", what,
 			    tok_desc(&toks[i + 1]));
 	return 0;
 }
 
-static int check_end(struct parser *p, const struct token *toks, unsigned int n,
+static int check_end(struct parser *p, const struct gw_token *toks, unsigned int n,
 		     unsigned int i)
 {
 	if (i < n)
@@ -300,7 +295,7 @@ static const struct define *find_define(const struct parser *p, const char *name
 }
 
 /* iface DEV wan|lan */
-static int stmt_iface(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_iface(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	char err[GW_ERR_MAX];
 	struct gw_stmt *st;
@@ -334,7 +329,7 @@ static int stmt_iface(struct parser *p, struct token *toks, unsigned int n)
 }
 
 /* set NAME VALUE: which names exist and their ranges are the kernel's business. */
-static int stmt_set(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_set(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	struct gw_stmt *st;
 	size_t i;
@@ -368,7 +363,7 @@ static int stmt_set(struct parser *p, struct token *toks, unsigned int n)
 }
 
 /* define NAME = { PREFIX, PREFIX, ... } */
-static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_define(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	const struct define *old;
 	struct define *def;
@@ -385,10 +380,10 @@ static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
 	if (old)
 		return perr(p, toks[1].col, "\"%s\" is already defined at %s:%u",
 			    toks[1].text, old->file, old->line);
-	if (n < 3 || toks[2].type != TOK_EQUALS)
+	if (n < 3 || toks[2].type != GW_TOK_EQUALS)
 		return perr(p, n < 3 ? toks[1].col + strlen(toks[1].text) : toks[2].col,
 			    "expected '=' after the name");
-	if (n < 4 || toks[3].type != TOK_LBRACE)
+	if (n < 4 || toks[3].type != GW_TOK_LBRACE)
 		return perr(p, n < 4 ? toks[2].col + 1 : toks[3].col,
 			    "expected '{' to open the list");
 	if (p->ndefines == GW_RF_DEFINES_MAX)
@@ -396,7 +391,7 @@ static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
 			    GW_RF_DEFINES_MAX);
 	def = &p->defines[p->ndefines];
 	memset(def, 0, sizeof(*def));
-	for (i = 4; i < n && toks[i].type == TOK_WORD; i++) {
+	for (i = 4; i < n && toks[i].type == GW_TOK_WORD; i++) {
 		char *elem = toks[i].text;
 
 		/* "a, b" and "a ,b" and "a,b": commas separate, blanks do not matter */
@@ -425,7 +420,7 @@ static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
 	}
 	if (i == n)
 		return perr(p, toks[n - 1].col, "expected '}' to close the list");
-	if (toks[i].type != TOK_RBRACE)
+	if (toks[i].type != GW_TOK_RBRACE)
 		return perr(p, toks[i].col, "expected a prefix or '}', found %s",
 			    tok_desc(&toks[i]));
 	if (!def->count)
@@ -453,7 +448,7 @@ struct rule_ctx {
 	struct addr_list to;
 };
 
-static int opt_addr(struct parser *p, struct addr_list *list, const struct token *v)
+static int opt_addr(struct parser *p, struct addr_list *list, const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -475,17 +470,17 @@ static int opt_addr(struct parser *p, struct addr_list *list, const struct token
 	return 0;
 }
 
-static int opt_from(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_from(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	return opt_addr(p, &r->from, v);
 }
 
-static int opt_to(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_to(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	return opt_addr(p, &r->to, v);
 }
 
-static int opt_port(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_port(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -496,7 +491,7 @@ static int opt_port(struct parser *p, struct rule_ctx *r, const struct token *v)
 	return 0;
 }
 
-static int opt_on(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_on(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -506,7 +501,7 @@ static int opt_on(struct parser *p, struct rule_ctx *r, const struct token *v)
 	return 0;
 }
 
-static int opt_rate(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	char num[16], err[GW_ERR_MAX];
 	size_t len = strlen(v->text);
@@ -527,7 +522,7 @@ static int opt_rate(struct parser *p, struct rule_ctx *r, const struct token *v)
 }
 
 static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
-			    const struct token *v)
+			    const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 	uint64_t n;
@@ -542,7 +537,7 @@ static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
 }
 
 static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
-				 const struct token *v)
+				 const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -554,7 +549,7 @@ static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
 	return 0;
 }
 
-static int opt_comment(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	const unsigned char *c;
 
@@ -574,7 +569,7 @@ static const struct rule_option {
 	const char *name;
 	const char *value;
 	bool string;		/* value may be a "string" */
-	int (*parse)(struct parser *p, struct rule_ctx *r, const struct token *v);
+	int (*parse)(struct parser *p, struct rule_ctx *r, const struct gw_token *v);
 } rule_options[] = {
 	{ "from",	"a prefix or $define",	false,	opt_from },
 	{ "to",		"a prefix or $define",	false,	opt_to },
@@ -626,7 +621,7 @@ static int emit_rules(struct parser *p, const struct rule_ctx *r, unsigned int c
 }
 
 /* allow PROTO [echo] [OPTION VALUE]... */
-static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	unsigned int i = 1, seen = 0;
 	struct rule_ctx r;
@@ -651,7 +646,7 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 	} else {
 		i = 2;
 	}
-	if (i < n && toks[i].type == TOK_WORD && !strcmp(toks[i].text, "echo") &&
+	if (i < n && toks[i].type == GW_TOK_WORD && !strcmp(toks[i].text, "echo") &&
 	    (r.rule.proto == IPPROTO_ICMP || r.rule.proto == IPPROTO_ICMPV6))
 		i++;
 
@@ -659,7 +654,7 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 		const struct rule_option *opt = NULL;
 		size_t k;
 
-		if (toks[i].type == TOK_WORD) {
+		if (toks[i].type == GW_TOK_WORD) {
 			for (k = 0; k < GW_ARRAY_SIZE(rule_options); k++) {
 				if (!strcmp(toks[i].text, rule_options[k].name)) {
 					opt = &rule_options[k];
@@ -670,16 +665,16 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 		if (!opt)
 			return perr(p, toks[i].col,
 				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)",
-				    toks[i].type == TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
-				    toks[i].type == TOK_WORD ? "\"" : "");
+				    toks[i].type == GW_TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
+				    toks[i].type == GW_TOK_WORD ? "\"" : "");
 		if (seen & 1u << k)
 			return perr(p, toks[i].col, "\"%s\" given twice", opt->name);
 		seen |= 1u << k;
 		if (i + 1 >= n)
 			return perr(p, toks[i].col + strlen(opt->name),
 				    "\"%s\" needs %s", opt->name, opt->value);
-		if (toks[i + 1].type != TOK_WORD &&
-		    !(opt->string && toks[i + 1].type == TOK_STRING))
+		if (toks[i + 1].type != GW_TOK_WORD &&
+		    !(opt->string && toks[i + 1].type == GW_TOK_STRING))
 			return perr(p, toks[i + 1].col, "\"%s\" needs %s, found %s",
 				    opt->name, opt->value, tok_desc(&toks[i + 1]));
 		if (opt->parse(p, &r, &toks[i + 1]))
@@ -696,7 +691,7 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
  * block PREFIX|$define, never-block PREFIX|$define: one entry for each
  * prefix.  Permanent only: timed entries are state, added by gwctl block.
  */
-static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
+static int stmt_block_kind(struct parser *p, struct gw_token *toks, unsigned int n,
 			   uint8_t kind)
 {
 	struct addr_list list = { .given = false };
@@ -707,7 +702,7 @@ static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
 		return -1;
 	if (opt_addr(p, &list, &toks[1]))
 		return -1;
-	if (n > 2 && toks[2].type == TOK_WORD && !strcmp(toks[2].text, "timeout"))
+	if (n > 2 && toks[2].type == GW_TOK_WORD && !strcmp(toks[2].text, "timeout"))
 		return perr(p, toks[2].col,
 			    "a rule file holds permanent entries only (gwctl block add PREFIX timeout S adds a timed one)");
 	if (check_end(p, toks, n, 2))
@@ -727,12 +722,12 @@ static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
 	return 0;
 }
 
-static int stmt_block(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_block(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	return stmt_block_kind(p, toks, n, GW_BLOCK_KIND_BLOCK);
 }
 
-static int stmt_never_block(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_never_block(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	return stmt_block_kind(p, toks, n, GW_BLOCK_KIND_NEVER);
 }
@@ -740,14 +735,14 @@ static int stmt_never_block(struct parser *p, struct token *toks, unsigned int n
 static int load_one(struct parser *p, const char *path, unsigned int col);
 
 /* include "FILE": relative to the including file's directory. */
-static int stmt_include(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_include(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	const char *slash = strrchr(p->file, '/');
 	const char *arg;
 	char *path;
 	int ret;
 
-	if (n < 2 || (toks[1].type != TOK_STRING && toks[1].type != TOK_WORD))
+	if (n < 2 || (toks[1].type != GW_TOK_STRING && toks[1].type != GW_TOK_WORD))
 		return perr(p, n < 2 ? toks[0].col + 7 : toks[1].col,
 			    "include needs a \"file name\"");
 	if (check_end(p, toks, n, 2))
@@ -780,7 +775,7 @@ static int stmt_include(struct parser *p, struct token *toks, unsigned int n)
 
 static const struct {
 	const char *keyword;
-	int (*parse)(struct parser *p, struct token *toks, unsigned int n);
+	int (*parse)(struct parser *p, struct gw_token *toks, unsigned int n);
 } statements[] = {
 	{ "iface",	stmt_iface },
 	{ "allow",	stmt_allow },
@@ -793,15 +788,18 @@ static const struct {
 
 static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
 {
-	struct token toks[TOKENS_MAX];
-	unsigned int n = 0;
+	struct gw_token toks[GW_TOKENS_MAX];
+	const char *msg;
+	unsigned int col;
+	int n;
 	size_t i;
 
-	if (tokenize(p, s, len, scratch, toks, &n))
-		return -1;
+	n = gw_tokenize(s, len, GW_TOK_PUNCT, scratch, toks, &col, &msg);
+	if (n < 0)
+		return perr(p, col, "%s", msg);
 	if (!n)
 		return 0;
-	if (toks[0].type != TOK_WORD)
+	if (toks[0].type != GW_TOK_WORD)
 		return perr(p, toks[0].col, "expected a statement, found %s",
 			    tok_desc(&toks[0]));
 	for (i = 0; i < GW_ARRAY_SIZE(statements); i++) {

@@ -108,6 +108,36 @@ void gw_policy_text_free(struct gw_policy_text *policy);
 /* "FILE:LINE:COL: MSG" */
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len);
 
+/*
+ * The words of one line, cut as in rule files and gwctl -b batch files:
+ * blanks (space, tab, CR) separate them; a "string" in double quotes is one
+ * token, with \" and \\ inside (any other \ is kept as it is); a # outside
+ * a string ends the line, even inside a word.  With GW_TOK_PUNCT (rule
+ * files), '{', '}' and '=' are tokens of their own and end a word; without
+ * (batch lines) they are ordinary letters.
+ */
+enum gw_tok_type {
+	GW_TOK_WORD, GW_TOK_STRING, GW_TOK_LBRACE, GW_TOK_RBRACE, GW_TOK_EQUALS,
+};
+
+struct gw_token {
+	enum gw_tok_type type;
+	unsigned int col;	/* of its first byte, 1 first */
+	char *text;		/* words and strings: NUL-terminated, in scratch */
+};
+
+#define GW_TOKENS_MAX	128
+#define GW_TOK_PUNCT	0x1u
+
+/*
+ * Cut s (len bytes, no newline) into at most GW_TOKENS_MAX toks; their
+ * texts are copied into scratch, which holds len + 1 bytes at least.
+ * Returns the count, or -1 with the column and the message (no final
+ * period) in *errcol and *errmsg.
+ */
+int gw_tokenize(const char *s, size_t len, unsigned int flags, char *scratch,
+		struct gw_token *toks, unsigned int *errcol, const char **errmsg);
+
 /* The rule-language spelling of the zone, or NULL. */
 const char *gw_zone_name(unsigned int zone);
 /* 0 and the protocol number for "tcp", "udp", "icmp", "icmpv6"; else -1. */

@@ -414,6 +414,85 @@ TEST(source_limits)
 	EXPECT_ERROR("allow tcp max-src-conn-rate /5\n", 1, 29, "must be N/S");
 }
 
+/*
+ * The tokens of line, one per word of the result: "w:TEXT" (a word),
+ * "s:TEXT" (a string), "{", "}", "=", each followed by "@COL"; or
+ * "error@COL: MESSAGE".
+ */
+static const char *tokens(const char *line, unsigned int flags)
+{
+	static char out[1024];
+	struct gw_token toks[GW_TOKENS_MAX];
+	char scratch[512];
+	unsigned int col;
+	const char *msg;
+	size_t used = 0;
+	int n, i;
+
+	assert_true(strlen(line) < sizeof(scratch));
+	n = gw_tokenize(line, strlen(line), flags, scratch, toks, &col, &msg);
+	if (n < 0) {
+		snprintf(out, sizeof(out), "error@%u: %s", col, msg);
+		return out;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct gw_token *t = &toks[i];
+
+		used += snprintf(out + used, sizeof(out) - used, "%s%s%s@%u", i ? " " : "",
+				 t->type == GW_TOK_WORD ? "w:" : t->type == GW_TOK_STRING ? "s:" :
+				 t->type == GW_TOK_LBRACE ? "{" : t->type == GW_TOK_RBRACE ? "}" : "=",
+				 t->text ? t->text : "", t->col);
+	}
+	return out;
+}
+
+TEST(tokenizer_words_strings_comments)
+{
+	/* blanks, tabs and CR separate; nothing at all is no token */
+	assert_string_equal(tokens("", 0), "");
+	assert_string_equal(tokens(" \t \r", 0), "");
+	assert_string_equal(tokens("rule  add\tallow\r", 0), "w:rule@1 w:add@7 w:allow@11");
+	/* a string is one token, \" and \\ are its escapes, other \ stay */
+	assert_string_equal(tokens("comment \"a b\"", 0), "w:comment@1 s:a b@9");
+	assert_string_equal(tokens("\"q\\\"x\\\\y\\n\"", 0), "s:q\"x\\y\\n@1");
+	assert_string_equal(tokens("\"\"", 0), "s:@1");
+	assert_string_equal(tokens("a\\\"b\"", 0), "w:a\\@1 s:b@3");
+	/* a quote ends a word and starts a token of its own */
+	assert_string_equal(tokens("x\"y z\"w", 0), "w:x@1 s:y z@2 w:w@7");
+	/* # ends the line outside a string, even inside a word; not inside one */
+	assert_string_equal(tokens("# all of it", 0), "");
+	assert_string_equal(tokens("a b # c \"d", 0), "w:a@1 w:b@3");
+	assert_string_equal(tokens("a#b", 0), "w:a@1");
+	assert_string_equal(tokens("\"a # b\" # c", 0), "s:a # b@1");
+	/* { } = are tokens of a rule file, letters of a batch line */
+	assert_string_equal(tokens("define d={ 1,2 }", GW_TOK_PUNCT),
+			    "w:define@1 w:d@8 =@9 {@10 w:1,2@12 }@16");
+	assert_string_equal(tokens("define d={ 1,2 }", 0), "w:define@1 w:d={@8 w:1,2@12 w:}@16");
+	assert_string_equal(tokens("comment a=b", GW_TOK_PUNCT), "w:comment@1 w:a@9 =@10 w:b@11");
+}
+
+TEST(tokenizer_errors)
+{
+	char many[3 * GW_TOKENS_MAX + 8] = "";
+	unsigned int i;
+
+	/* an unterminated string is reported at its opening quote */
+	assert_string_equal(tokens("rule add allow tcp comment \"open", 0),
+			    "error@28: unterminated string");
+	assert_string_equal(tokens("\"a\\\"", GW_TOK_PUNCT), "error@1: unterminated string");
+	assert_string_equal(tokens("x \"", 0), "error@3: unterminated string");
+	for (i = 0; i < GW_TOKENS_MAX; i++)
+		strcat(many, "a ");
+	assert_non_null(strstr(tokens(many, 0), "w:a@255"));
+	strcat(many, "b");
+	assert_string_equal(tokens(many, 0),
+			    "error@257: too many words on one line (at most 128)");
+	/* the rule-file parser reports the tokenizer's errors at line:col */
+	EXPECT_ERROR("iface wan0 wan\nallow tcp comment \"x\\\"\n", 2, 19,
+		     "unterminated string");
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_statement_kind),
 	cmocka_unit_test(source_limits),
@@ -431,6 +510,8 @@ static const struct CMUnitTest tests[] = {
 					make_tmpdir, remove_tmpdir),
 	cmocka_unit_test_setup_teardown(include_loop, make_tmpdir, remove_tmpdir),
 	cmocka_unit_test(shipped_rule_files_parse),
+	cmocka_unit_test(tokenizer_words_strings_comments),
+	cmocka_unit_test(tokenizer_errors),
 };
 
 GW_UNIT_MAIN(tests)
