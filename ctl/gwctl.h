@@ -79,7 +79,7 @@ size_t gw_addr_len(int family);
 int gw_format_addr(int family, const void *addr, size_t len,
 		   char *buf, size_t buflen);
 
-/* rule.c: "tcp", "udp", ... or NULL when the protocol has no name */
+/* rulefile.c: "tcp", "udp", ... or NULL when the protocol has no name */
 const char *gw_proto_name(unsigned int proto);
 
 /* stats.c */

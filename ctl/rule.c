@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gwctl rule: the allow rules that admit inbound connections.  "rule list"
- * prints each rule in the syntax "rule add" takes, so it can be copied back.
+ * gwctl rule: the allow rules that admit inbound connections.  "rule add"
+ * parses its words with the rule-file grammar (gw_rule_parse_words()).
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -15,220 +15,9 @@
 #include "print.h"
 #include "rulefile.h"
 
-static const struct {
-	const char *name;
-	uint8_t proto;
-} protos[] = {
-	{ "tcp",	IPPROTO_TCP },
-	{ "udp",	IPPROTO_UDP },
-	{ "icmp",	IPPROTO_ICMP },
-	{ "icmpv6",	IPPROTO_ICMPV6 },
-};
-
-const char *gw_proto_name(unsigned int proto)
-{
-	size_t i;
-
-	for (i = 0; i < GW_ARRAY_SIZE(protos); i++) {
-		if (protos[i].proto == proto)
-			return protos[i].name;
-	}
-	return NULL;
-}
-
-/* PROTO is "tcp" or "proto N": returns how many arguments it took, or -1. */
-static int parse_proto(int argc, char **argv, uint8_t *proto)
-{
-	char err[GW_ERR_MAX];
-	uint64_t val;
-	size_t i;
-
-	if (argc < 1) {
-		gw_usage_error("rule add allow needs a protocol (tcp, udp, icmp, icmpv6 or proto NUMBER).");
-		return -1;
-	}
-	for (i = 0; i < GW_ARRAY_SIZE(protos); i++) {
-		if (!strcmp(argv[0], protos[i].name)) {
-			*proto = protos[i].proto;
-			return 1;
-		}
-	}
-	if (strcmp(argv[0], "proto")) {
-		gw_usage_error("unknown protocol \"%s\" (tcp, udp, icmp, icmpv6 or proto NUMBER).",
-			       argv[0]);
-		return -1;
-	}
-	if (argc < 2) {
-		gw_usage_error("proto needs a protocol number.");
-		return -1;
-	}
-	if (gw_parse_uint("protocol number", argv[1], 0, 255, &val, err, sizeof(err))) {
-		gw_usage_error("%s", err);
-		return -1;
-	}
-	*proto = val;
-	return 2;
-}
-
-/* Comments come back in "rule list" inside double quotes, one per line. */
-static int check_comment(const char *comment)
-{
-	const unsigned char *p;
-
-	if (strlen(comment) >= GW_COMMENT_MAX)
-		return gw_usage_error("comment is too long (at most %d bytes).",
-				      GW_COMMENT_MAX - 1);
-	for (p = (const unsigned char *)comment; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return gw_usage_error("comment must not contain control characters.");
-	}
-	return GW_EXIT_OK;
-}
-
-enum rule_keyword {
-	KW_FROM, KW_TO, KW_PORT, KW_ON, KW_COMMENT, KW_RATE,
-	KW_MAX_SRC_CONN, KW_MAX_SRC_CONN_RATE,
-};
-#define KW_COUNT (KW_MAX_SRC_CONN_RATE + 1)
-
-static const char *const rule_keywords[KW_COUNT] = {
-	[KW_FROM]	= "from",
-	[KW_TO]		= "to",
-	[KW_PORT]	= "port",
-	[KW_ON]		= "on",
-	[KW_COMMENT]	= "comment",
-	[KW_RATE]	= "rate",
-	[KW_MAX_SRC_CONN]	= "max-src-conn",
-	[KW_MAX_SRC_CONN_RATE]	= "max-src-conn-rate",
-};
-
-static int parse_src_rate(const char *val, uint32_t *conns, uint32_t *seconds)
-{
-	char err[GW_ERR_MAX];
-
-	if (gw_parse_src_rate(val, conns, seconds, err, sizeof(err)))
-		return gw_usage_error("%s.", err);
-	return GW_EXIT_OK;
-}
-
 static bool is_icmp(uint8_t proto)
 {
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
-}
-
-/* "rate N/s" (or plain N): echo requests a second. */
-static int parse_rate(const char *val, uint32_t *rate)
-{
-	char num[16], err[GW_ERR_MAX];
-	size_t len = strlen(val);
-	uint64_t v;
-
-	if (len > 2 && !strcmp(val + len - 2, "/s"))
-		len -= 2;
-	if (len == 0 || len >= sizeof(num))
-		return gw_usage_error("rate must be N/s, 1 to %d.", GW_RULE_RATE_MAX);
-	memcpy(num, val, len);
-	num[len] = '\0';
-	if (gw_parse_uint("rate", num, 1, GW_RULE_RATE_MAX, &v, err, sizeof(err)))
-		return gw_usage_error("%s", err);
-	*rate = (uint32_t)v;
-	return GW_EXIT_OK;
-}
-
-/* The command line builds the rule a rule file would (struct gw_rf_rule). */
-static int parse_option(struct gw_rf_rule *r, enum rule_keyword kw, const char *val)
-{
-	char err[GW_ERR_MAX];
-
-	switch (kw) {
-	case KW_FROM:
-		r->has_src = true;
-		if (gw_parse_prefix(val, &r->src, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		break;
-	case KW_TO:
-		r->has_dst = true;
-		if (gw_parse_prefix(val, &r->dst, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		break;
-	case KW_PORT:
-		if (gw_parse_ports(val, &r->ports, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		break;
-	case KW_ON:
-		if (gw_parse_ifname(val, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		snprintf(r->ifname, sizeof(r->ifname), "%s", val);
-		break;
-	case KW_COMMENT:
-		if (check_comment(val))
-			return GW_EXIT_USAGE;
-		snprintf(r->comment, sizeof(r->comment), "%s", val);
-		break;
-	case KW_RATE:
-		return parse_rate(val, &r->rate);
-	case KW_MAX_SRC_CONN: {
-		uint64_t v;
-
-		if (gw_parse_uint("max-src-conn", val, 1, GW_SRC_CONN_MAX, &v,
-				  err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		r->max_src_conn = (uint32_t)v;
-		break;
-	}
-	case KW_MAX_SRC_CONN_RATE:
-		return parse_src_rate(val, &r->src_rate_conn, &r->src_rate_seconds);
-	}
-	return GW_EXIT_OK;
-}
-
-static int parse_rule(int argc, char **argv, struct gw_rf_rule *r)
-{
-	unsigned int seen = 0;
-	int used;
-
-	memset(r, 0, sizeof(*r));
-	if (argc < 1 || strcmp(argv[0], "allow"))
-		return gw_usage_error("rule add needs an action: allow.");
-	used = parse_proto(argc - 1, argv + 1, &r->proto);
-	if (used < 0)
-		return GW_EXIT_USAGE;
-	argc -= 1 + used;
-	argv += 1 + used;
-	/* "allow icmp echo": echo requests are the only thing icmp rules open. */
-	if (argc > 0 && is_icmp(r->proto) && !strcmp(argv[0], "echo")) {
-		argc--;
-		argv++;
-	}
-
-	for (; argc > 0; argc -= 2, argv += 2) {
-		int kw;
-
-		for (kw = 0; kw < KW_COUNT; kw++) {
-			if (!strcmp(argv[0], rule_keywords[kw]))
-				break;
-		}
-		if (kw == KW_COUNT)
-			return gw_usage_error("unknown rule keyword \"%s\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment).",
-					      argv[0]);
-		if (seen & 1U << kw)
-			return gw_usage_error("\"%s\" given twice.", argv[0]);
-		seen |= 1U << kw;
-		if (argc < 2)
-			return gw_usage_error("\"%s\" needs a value.", argv[0]);
-		if (parse_option(r, kw, argv[1]))
-			return GW_EXIT_USAGE;
-	}
-
-	if (r->ports.count && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
-		return gw_usage_error("port needs tcp or udp.");
-	if (r->rate && !is_icmp(r->proto))
-		return gw_usage_error("rate needs icmp or icmpv6.");
-	if ((r->max_src_conn || r->src_rate_conn) && r->proto != IPPROTO_TCP)
-		return gw_usage_error("max-src-conn and max-src-conn-rate need tcp.");
-	if (r->has_src && r->has_dst && r->src.family != r->dst.family)
-		return gw_usage_error("from and to must be of the same address family.");
-	return GW_EXIT_OK;
 }
 
 static void put_prefix(struct nlmsghdr *nlh, uint16_t addr_type, uint16_t plen_type,
@@ -298,11 +87,16 @@ static int rule_add_cb(const struct nlmsghdr *nlh, void *data)
 static int rule_add(int argc, char **argv)
 {
 	struct add_reply reply = { 0 };
+	char msg[GW_ERR_MAX + 300];
+	struct gw_rf_error err;
 	struct gw_rf_rule r;
 	struct nlmsghdr *nlh;
 
-	if (parse_rule(argc, argv, &r))
-		return GW_EXIT_USAGE;
+	/* the rule file's grammar: "word 4: port 70000 is out of range (1-65535)" */
+	if (gw_rule_parse_words(argc, argv, &r, &err)) {
+		gw_rf_error_format(&err, msg, sizeof(msg));
+		return gw_usage_error("%s.", msg);
+	}
 	nlh = gw_nl_msg(GW_CMD_RULE_ADD, NLM_F_REQUEST | NLM_F_ACK);
 	gw_put_rule(nlh, &r);
 	if (gw_nl_talk(nlh, rule_add_cb, &reply))

@@ -50,6 +50,8 @@ struct parser {
 	/* where we are */
 	const char *file;
 	unsigned int line;
+	/* gwctl rule add: a column is a word's number, 1 first */
+	bool words;
 };
 
 static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
@@ -60,6 +62,7 @@ static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
 	va_list ap;
 
 	snprintf(p->err->file, sizeof(p->err->file), "%s", p->file);
+	p->err->words = p->words;
 	p->err->line = p->line;
 	p->err->col = col;
 	va_start(ap, fmt);
@@ -71,7 +74,9 @@ static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len)
 {
 	/* a file that cannot be opened at all has no position */
-	if (!err->line)
+	if (err->words)
+		snprintf(buf, len, "word %u: %s", err->col, err->msg);
+	else if (!err->line)
 		snprintf(buf, len, "%s: %s", err->file, err->msg);
 	else
 		snprintf(buf, len, "%s:%u:%u: %s", err->file, err->line, err->col,
@@ -88,24 +93,36 @@ const char *gw_zone_name(unsigned int zone)
 	return zone < __GW_ZONE_MAX ? zone_words[zone] : NULL;
 }
 
+static const struct {
+	const char *name;
+	uint8_t proto;
+} proto_names[] = {
+	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+	{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
+};
+
 int gw_proto_lookup(const char *name, uint8_t *proto)
 {
-	static const struct {
-		const char *name;
-		uint8_t proto;
-	} names[] = {
-		{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
-		{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
-	};
 	size_t i;
 
-	for (i = 0; i < GW_ARRAY_SIZE(names); i++) {
-		if (!strcmp(names[i].name, name)) {
-			*proto = names[i].proto;
+	for (i = 0; i < GW_ARRAY_SIZE(proto_names); i++) {
+		if (!strcmp(proto_names[i].name, name)) {
+			*proto = proto_names[i].proto;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+const char *gw_proto_name(unsigned int proto)
+{
+	size_t i;
+
+	for (i = 0; i < GW_ARRAY_SIZE(proto_names); i++) {
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	}
+	return NULL;
 }
 
 void gw_policy_text_free(struct gw_policy_text *policy)
@@ -239,13 +256,24 @@ static const char *tok_desc(const struct gw_token *t)
 	}
 }
 
+/*
+ * Where a missing token after t would be: the column just past t's text,
+ * or the next word's number.
+ */
+static unsigned int col_after(const struct parser *p, const struct gw_token *t)
+{
+	if (p->words)
+		return t->col + 1;
+	return t->col + (t->text ? strlen(t->text) : 1);
+}
+
 /* The token after the keyword at toks[i], which must be a word. */
 static int need_word(struct parser *p, const struct gw_token *toks, unsigned int n,
 		     unsigned int i, const char *what)
 {
 	if (i + 1 >= n)
-		return perr(p, toks[i].col + strlen(toks[i].text ? toks[i].text : "x"),
-			    "\"%s\" needs %s", tok_desc(&toks[i]), what);
+		return perr(p, col_after(p, &toks[i]), "\"%s\" needs %s",
+			    tok_desc(&toks[i]), what);
 	if (toks[i + 1].type != GW_TOK_WORD)
 		return perr(p, toks[i + 1].col, "expected %s, found %s", what,
 			    tok_desc(&toks[i + 1]));
@@ -381,10 +409,10 @@ static int stmt_define(struct parser *p, struct gw_token *toks, unsigned int n)
 		return perr(p, toks[1].col, "\"%s\" is already defined at %s:%u",
 			    toks[1].text, old->file, old->line);
 	if (n < 3 || toks[2].type != GW_TOK_EQUALS)
-		return perr(p, n < 3 ? toks[1].col + strlen(toks[1].text) : toks[2].col,
+		return perr(p, n < 3 ? col_after(p, &toks[1]) : toks[2].col,
 			    "expected '=' after the name");
 	if (n < 4 || toks[3].type != GW_TOK_LBRACE)
-		return perr(p, n < 4 ? toks[2].col + 1 : toks[3].col,
+		return perr(p, n < 4 ? col_after(p, &toks[2]) : toks[3].col,
 			    "expected '{' to open the list");
 	if (p->ndefines == GW_RF_DEFINES_MAX)
 		return perr(p, toks[0].col, "too many defines (at most %d)",
@@ -671,7 +699,7 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 			return perr(p, toks[i].col, "\"%s\" given twice", opt->name);
 		seen |= 1u << k;
 		if (i + 1 >= n)
-			return perr(p, toks[i].col + strlen(opt->name),
+			return perr(p, col_after(p, &toks[i]),
 				    "\"%s\" needs %s", opt->name, opt->value);
 		if (toks[i + 1].type != GW_TOK_WORD &&
 		    !(opt->string && toks[i + 1].type == GW_TOK_STRING))
@@ -743,7 +771,7 @@ static int stmt_include(struct parser *p, struct gw_token *toks, unsigned int n)
 	int ret;
 
 	if (n < 2 || (toks[1].type != GW_TOK_STRING && toks[1].type != GW_TOK_WORD))
-		return perr(p, n < 2 ? toks[0].col + 7 : toks[1].col,
+		return perr(p, n < 2 ? col_after(p, &toks[0]) : toks[1].col,
 			    "include needs a \"file name\"");
 	if (check_end(p, toks, n, 2))
 		return -1;
@@ -785,6 +813,23 @@ static const struct {
 	{ "block",	stmt_block },
 	{ "never-block", stmt_never_block },
 };
+
+/* A line of a rule file is text, not too long: NUL and control bytes mean it is not one. */
+static int check_line(struct parser *p, const char *line, size_t len)
+{
+	size_t i;
+
+	if (len > GW_RF_LINE_MAX)
+		return perr(p, GW_RF_LINE_MAX + 1, "line longer than %d bytes",
+			    GW_RF_LINE_MAX);
+	for (i = 0; i < len; i++) {
+		unsigned char c = line[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return perr(p, i + 1, "binary data (byte 0x%02x): not a rule file", c);
+	}
+	return 0;
+}
 
 static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
 {
@@ -830,24 +875,9 @@ static int parse_text(struct parser *p, const char *name, const char *text, size
 	for (line = text; line < end && !ret; ) {
 		const char *nl = memchr(line, '\n', end - line);
 		size_t llen = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		size_t i;
 
 		p->line++;
-		if (llen > GW_RF_LINE_MAX) {
-			ret = perr(p, GW_RF_LINE_MAX + 1, "line longer than %d bytes",
-				   GW_RF_LINE_MAX);
-			break;
-		}
-		/* A rule file is text: NUL and control bytes mean it is not one. */
-		for (i = 0; i < llen; i++) {
-			unsigned char c = line[i];
-
-			if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-				ret = perr(p, i + 1,
-					   "binary data (byte 0x%02x): not a rule file", c);
-				break;
-			}
-		}
+		ret = check_line(p, line, llen);
 		if (!ret)
 			ret = parse_line(p, line, llen, scratch);
 		line += llen + 1;
@@ -994,4 +1024,76 @@ int gw_rulefile_parse(const char *name, const char *text, size_t len,
 		      struct gw_policy_text *out, struct gw_rf_error *err)
 {
 	return parse_top(name, text, len, NULL, opts, out, err);
+}
+
+/*
+ * One allow statement, alone: "rule add"'s words and a single line take
+ * the path every allow line of a file takes (stmt_allow()), so that the
+ * two accept the same rules and say the same about a wrong one.  No
+ * define exists here, so a success is exactly one rule.
+ */
+static int parse_one_rule(struct parser *p, struct gw_token *toks, unsigned int n,
+			  struct gw_rf_rule *rule)
+{
+	struct gw_policy_text out = { 0 };
+	int ret;
+
+	p->out = &out;
+	if (!n)
+		return perr(p, 1, "expected an allow rule (allow PROTO [OPTION VALUE]...)");
+	if (toks[0].type != GW_TOK_WORD || strcmp(toks[0].text, "allow"))
+		return perr(p, toks[0].col, "expected an allow rule, found %s",
+			    tok_desc(&toks[0]));
+	ret = stmt_allow(p, toks, n);
+	if (!ret)
+		*rule = out.stmts[0].rule;
+	gw_policy_text_free(&out);
+	return ret;
+}
+
+int gw_rule_parse_words(int argc, char *const *argv, struct gw_rf_rule *rule,
+			struct gw_rf_error *err)
+{
+	struct gw_token toks[GW_TOKENS_MAX];
+	struct parser p = { .err = err, .file = "", .words = true };
+	int i;
+
+	memset(rule, 0, sizeof(*rule));
+	memset(err, 0, sizeof(*err));
+	if (argc > GW_TOKENS_MAX)
+		return perr(&p, GW_TOKENS_MAX + 1, "too many words (at most %d)",
+			    GW_TOKENS_MAX);
+	for (i = 0; i < argc; i++) {
+		toks[i].type = GW_TOK_WORD;
+		toks[i].col = i + 1;
+		toks[i].text = argv[i];
+	}
+	return parse_one_rule(&p, toks, argc, rule);
+}
+
+int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *rule,
+		       struct gw_rf_error *err)
+{
+	struct gw_token toks[GW_TOKENS_MAX];
+	struct parser p = { .err = err, .file = name, .line = 1 };
+	size_t len = strlen(line);
+	const char *msg;
+	unsigned int col;
+	char *scratch;
+	int n, ret;
+
+	memset(rule, 0, sizeof(*rule));
+	memset(err, 0, sizeof(*err));
+	if (check_line(&p, line, len))
+		return -1;
+	scratch = malloc(len + 1);
+	if (!scratch)
+		return perr(&p, 1, "out of memory");
+	n = gw_tokenize(line, len, GW_TOK_PUNCT, scratch, toks, &col, &msg);
+	if (n < 0)
+		ret = perr(&p, col, "%s", msg);
+	else
+		ret = parse_one_rule(&p, toks, n, rule);
+	free(scratch);
+	return ret;
 }

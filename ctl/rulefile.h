@@ -83,7 +83,8 @@ struct gw_policy_text {
 struct gw_rf_error {
 	char file[256];
 	unsigned int line;
-	unsigned int col;
+	unsigned int col;	/* with words: the word's number, 1 first */
+	bool words;		/* from gw_rule_parse_words(): no file or line */
 	char msg[GW_ERR_MAX];
 };
 
@@ -105,7 +106,20 @@ int gw_rulefile_parse(const char *name, const char *text, size_t len,
 		      struct gw_policy_text *out, struct gw_rf_error *err);
 void gw_policy_text_free(struct gw_policy_text *policy);
 
-/* "FILE:LINE:COL: MSG" */
+/*
+ * One allow rule, "allow PROTO [OPTION VALUE]...", parsed as every allow
+ * line of a file is, with the same messages: from words (gwctl rule add's
+ * arguments, "allow" first; each is one word whatever it holds, an error
+ * gives the word's number) or from one line of the rule language (an
+ * error gives name:1:column).  No define exists there.  0, or -1 with err
+ * filled in.
+ */
+int gw_rule_parse_words(int argc, char *const *argv, struct gw_rf_rule *rule,
+			struct gw_rf_error *err);
+int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *rule,
+		       struct gw_rf_error *err);
+
+/* "FILE:LINE:COL: MSG", or "word N: MSG" */
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len);
 
 /*

@@ -493,6 +493,171 @@ TEST(tokenizer_errors)
 		     "unterminated string");
 }
 
+/* ---- one grammar: gwctl rule add's words and a rule file's line ---------- */
+
+static void assert_rule_equal(const struct gw_rf_rule *a, const struct gw_rf_rule *b)
+{
+	unsigned int i;
+
+	assert_int_equal(a->proto, b->proto);
+	assert_int_equal(a->has_src, b->has_src);
+	assert_int_equal(a->has_dst, b->has_dst);
+	if (a->has_src) {
+		assert_int_equal(a->src.family, b->src.family);
+		assert_int_equal(a->src.plen, b->src.plen);
+		assert_memory_equal(a->src.addr, b->src.addr, sizeof(a->src.addr));
+	}
+	if (a->has_dst) {
+		assert_int_equal(a->dst.family, b->dst.family);
+		assert_int_equal(a->dst.plen, b->dst.plen);
+		assert_memory_equal(a->dst.addr, b->dst.addr, sizeof(a->dst.addr));
+	}
+	assert_int_equal(a->ports.count, b->ports.count);
+	for (i = 0; i < a->ports.count; i++) {
+		assert_int_equal(a->ports.range[i].first, b->ports.range[i].first);
+		assert_int_equal(a->ports.range[i].last, b->ports.range[i].last);
+	}
+	assert_string_equal(a->ifname, b->ifname);
+	assert_string_equal(a->comment, b->comment);
+	assert_int_equal(a->rate, b->rate);
+	assert_int_equal(a->max_src_conn, b->max_src_conn);
+	assert_int_equal(a->src_rate_conn, b->src_rate_conn);
+	assert_int_equal(a->src_rate_seconds, b->src_rate_seconds);
+}
+
+/* Cut text at '|' into argv, as a shell would hand the words over. */
+static int split(const char *text, char *buf, size_t len, char **argv, int max)
+{
+	char *save = NULL, *w;
+	int n = 0;
+
+	snprintf(buf, len, "%s", text);
+	for (w = strtok_r(buf, "|", &save); w && n < max; w = strtok_r(NULL, "|", &save))
+		argv[n++] = w;
+	return n;
+}
+
+TEST(rule_add_words_give_the_file_rule)
+{
+	/* the words, '|' between them, and the same rule as a file line */
+	static const struct {
+		const char *words;
+		const char *line;
+	} cases[] = {
+		{ "allow|tcp", "allow tcp" },
+		{ "allow|tcp|to|203.0.113.10|port|22,443|comment|ssh and web",
+		  "allow tcp to 203.0.113.10 port 22,443 comment \"ssh and web\"" },
+		{ "allow|udp|from|192.0.2.0/24|to|198.51.100.7|port|53,5000-5010|on|wan0",
+		  "allow udp from 192.0.2.0/24 to 198.51.100.7 port 53,5000-5010 on wan0" },
+		{ "allow|icmp|echo|rate|5/s", "allow icmp echo rate 5/s" },
+		{ "allow|icmpv6|rate|7", "allow icmpv6 echo rate 7/s" },
+		{ "allow|proto|47|to|2001:db8::/32", "allow proto 47 to 2001:db8::/32" },
+		{ "allow|tcp|from|0.0.0.0/0", "allow tcp from 0.0.0.0/0" },
+		{ "allow|tcp|port|80|max-src-conn|50|max-src-conn-rate|20/5",
+		  "allow tcp port 80 max-src-conn 50 max-src-conn-rate 20/5" },
+		{ "allow|tcp|comment|a \"q\" \\ $b",
+		  "allow tcp comment \"a \\\"q\\\" \\\\ $b\"" },
+		{ "allow|tcp|comment|word", "allow tcp comment word  # a comment" },
+	};
+	struct gw_rf_rule from_words, from_line;
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	char buf[256], *argv[32];
+	size_t i;
+	int argc;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		argc = split(cases[i].words, buf, sizeof(buf), argv, 32);
+		if (gw_rule_parse_words(argc, argv, &from_words, &err))
+			fail_msg("words %s: word %u: %s", cases[i].words, err.col, err.msg);
+		if (gw_rule_parse_line("t.rules", cases[i].line, &from_line, &err))
+			fail_msg("line %s: %u: %s", cases[i].line, err.col, err.msg);
+		assert_rule_equal(&from_words, &from_line);
+		/* and what a whole file makes of that line */
+		assert_int_equal(parse(cases[i].line, &out, &err), 0);
+		assert_int_equal(out.count, 1);
+		assert_rule_equal(&from_words, &out.stmts[0].rule);
+		gw_policy_text_free(&out);
+	}
+	argc = split("allow|tcp|comment|a \"q\" \\ $b", buf, sizeof(buf), argv, 32);
+	assert_int_equal(gw_rule_parse_words(argc, argv, &from_words, &err), 0);
+	assert_string_equal(from_words.comment, "a \"q\" \\ $b");
+}
+
+TEST(rule_add_errors_are_the_file_errors)
+{
+	/* the words, the word an error names, the line's column, the message */
+	static const struct {
+		const char *words;
+		unsigned int word;
+		unsigned int col;
+		const char *msg;
+	} cases[] = {
+		{ "allow|tcp|port|70000", 4, 16, "port 70000 is out of range (1-65535)" },
+		{ "allow|tcp|port", 4, 15, "\"port\" needs ports (P, P-Q, P,Q,...)" },
+		{ "allow", 2, 6, "\"allow\" needs a protocol (tcp, udp, icmp, icmpv6 or proto N)" },
+		{ "allow|tcpx", 2, 7, "unknown protocol \"tcpx\" (tcp, udp, icmp, icmpv6 or proto N)" },
+		{ "allow|proto|300", 3, 13, "protocol number 300 is out of range (0-255)" },
+		{ "allow|tcp|form|192.0.2.1", 3, 11,
+		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)" },
+		{ "allow|tcp|port|22|port|80", 5, 19, "\"port\" given twice" },
+		{ "allow|icmp|port|22", 4, 17, "port needs a tcp or udp rule" },
+		{ "allow|tcp|rate|5/s", 4, 16, "rate needs an icmp or icmpv6 rule" },
+		{ "allow|udp|max-src-conn|5", 4, 24, "max-src-conn needs a tcp rule" },
+		{ "allow|tcp|to|192.0.2.1/24", 4, 14,
+		  "host bits set in 192.0.2.1/24, did you mean 192.0.2.0/24?" },
+		{ "allow|tcp|from|192.0.2.0/24|to|2001:db8::1", 1, 1,
+		  "from and to must be of the same address family" },
+		{ "allow|tcp|on|bad/name", 4, 14, "\"bad/name\" is not a valid interface name" },
+		{ "deny|tcp", 1, 1, "expected an allow rule, found deny" },
+		{ "iface|wan0|wan", 1, 1, "expected an allow rule, found iface" },
+	};
+	struct gw_rf_error werr, lerr;
+	struct gw_rf_rule rule;
+	char buf[256], line[256], text[GW_ERR_MAX + 300], want[GW_ERR_MAX + 300], *argv[32];
+	size_t i, j;
+	int argc;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		argc = split(cases[i].words, buf, sizeof(buf), argv, 32);
+		snprintf(line, sizeof(line), "%s", cases[i].words);
+		for (j = 0; line[j]; j++)
+			line[j] = line[j] == '|' ? ' ' : line[j];
+		assert_int_equal(gw_rule_parse_words(argc, argv, &rule, &werr), -1);
+		assert_int_equal(gw_rule_parse_line("t.rules", line, &rule, &lerr), -1);
+		if (strcmp(werr.msg, lerr.msg) || strncmp(werr.msg, cases[i].msg, strlen(cases[i].msg)))
+			fail_msg("%s: words say \"%s\", the line \"%s\", want \"%s\"", line,
+				 werr.msg, lerr.msg, cases[i].msg);
+		if (werr.col != cases[i].word || lerr.col != cases[i].col)
+			fail_msg("%s: at word %u and column %u, want %u and %u", line,
+				 werr.col, lerr.col, cases[i].word, cases[i].col);
+		/* and what a file says at that line (where it has an allow rule) */
+		if (!strncmp(line, "allow", 5))
+			EXPECT_ERROR(line, 1, cases[i].col, lerr.msg);
+		gw_rf_error_format(&werr, text, sizeof(text));
+		snprintf(want, sizeof(want), "word %u: %s", cases[i].word, werr.msg);
+		assert_string_equal(text, want);
+		gw_rf_error_format(&lerr, text, sizeof(text));
+		snprintf(want, sizeof(want), "t.rules:1:%u: %s", cases[i].col, lerr.msg);
+		assert_string_equal(text, want);
+	}
+	/* nothing at all, and a define that cannot exist on a command line */
+	assert_int_equal(gw_rule_parse_words(0, argv, &rule, &werr), -1);
+	assert_int_equal(werr.col, 1);
+	assert_non_null(strstr(werr.msg, "expected an allow rule"));
+	argc = split("allow|tcp|from|$admin", buf, sizeof(buf), argv, 32);
+	assert_int_equal(gw_rule_parse_words(argc, argv, &rule, &werr), -1);
+	assert_int_equal(werr.col, 4);
+	assert_non_null(strstr(werr.msg, "\"admin\" is not defined"));
+	/* a word is one word: a blank or a quote in it is no separator */
+	argc = split("allow|tcp|port|22 80", buf, sizeof(buf), argv, 32);
+	assert_int_equal(gw_rule_parse_words(argc, argv, &rule, &werr), -1);
+	assert_int_equal(werr.col, 4);
+	assert_int_equal(gw_rule_parse_line("t.rules", "allow tcp comment \"open", &rule, &lerr), -1);
+	assert_int_equal(lerr.col, 19);
+	assert_string_equal(lerr.msg, "unterminated string");
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_statement_kind),
 	cmocka_unit_test(source_limits),
@@ -512,6 +677,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(shipped_rule_files_parse),
 	cmocka_unit_test(tokenizer_words_strings_comments),
 	cmocka_unit_test(tokenizer_errors),
+	cmocka_unit_test(rule_add_words_give_the_file_rule),
+	cmocka_unit_test(rule_add_errors_are_the_file_errors),
 };
 
 GW_UNIT_MAIN(tests)
