@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gwctl rule: the allow rules that admit inbound connections.  "rule add"
- * parses its words with the rule-file grammar (gw_rule_parse_words()).
+ * parses its words with the rule-file grammar (gw_rule_parse_words());
+ * "rule list" writes each rule as save does (gw_rule_format()), a line
+ * "gwctl load" takes, with its handle and hits in a trailing comment.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -14,11 +16,6 @@
 #include "nl.h"
 #include "print.h"
 #include "rulefile.h"
-
-static bool is_icmp(uint8_t proto)
-{
-	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
-}
 
 static void put_prefix(struct nlmsghdr *nlh, uint16_t addr_type, uint16_t plen_type,
 		       const struct gw_prefix *prefix)
@@ -136,46 +133,30 @@ static int rule_flush(int argc, char **argv)
 	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
 }
 
-struct prefix_text {
-	char addr[INET6_ADDRSTRLEN];
-	unsigned int plen;
-	unsigned int max_plen;
-};
-
-static int format_prefix(uint8_t family, const struct nlattr *addr,
-			 const struct nlattr *plen, struct prefix_text *out)
+/* A prefix of the nest: addr and plen of the rule's family; -1 when not one. */
+static int decode_prefix(uint8_t family, const struct nlattr *addr,
+			 const struct nlattr *plen, struct gw_prefix *prefix)
 {
-	if (gw_format_addr(family, mnl_attr_get_payload(addr),
-			   mnl_attr_get_payload_len(addr), out->addr, sizeof(out->addr)))
+	size_t len = gw_addr_len(family);
+
+	memset(prefix, 0, sizeof(*prefix));
+	if (!len || mnl_attr_get_payload_len(addr) != len)
 		return -1;
-	out->max_plen = gw_addr_len(family) * 8;
-	out->plen = plen ? mnl_attr_get_u8(plen) : out->max_plen;
-	return 0;
+	prefix->family = family;
+	memcpy(prefix->addr, mnl_attr_get_payload(addr), len);
+	prefix->plen = plen ? mnl_attr_get_u8(plen) : len * 8;
+	return prefix->plen > len * 8 ? -1 : 0;
 }
 
-/* JSON always carries the length; text leaves out /32 and /128, as typed. */
-static void print_prefix(const char *key, const char *keyword,
-			 const struct prefix_text *prefix)
-{
-	char full[INET6_ADDRSTRLEN + 4];
-
-	snprintf(full, sizeof(full), "%s/%u", prefix->addr, prefix->plen);
-	print_str(key, NULL, full);
-	print_text(" %s %s", keyword,
-		   prefix->plen == prefix->max_plen ? prefix->addr : full);
-}
-
-static int collect_ports(const struct nlattr *nest, struct gw_ports *ports)
+static int decode_ports(const struct nlattr *nest, struct gw_ports *ports)
 {
 	const struct nlattr *attr;
 
-	memset(ports, 0, sizeof(*ports));
 	mnl_attr_for_each_nested(attr, nest) {
 		uint32_t range;
 
-		if (mnl_attr_get_type(attr) != GW_RULE_A_PORT_RANGE)
-			continue;
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0 ||
+		if (mnl_attr_get_type(attr) != GW_RULE_A_PORT_RANGE ||
+		    mnl_attr_validate(attr, MNL_TYPE_U32) < 0 ||
 		    ports->count == GW_RULE_MAX_PORT_RANGES)
 			return -1;
 		range = mnl_attr_get_u32(attr);
@@ -186,144 +167,138 @@ static int collect_ports(const struct nlattr *nest, struct gw_ports *ports)
 	return 0;
 }
 
-static void print_ports(const struct gw_ports *ports)
+int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *handle,
+		   uint64_t *hits)
 {
-	const struct gw_port_range *range;
-	char buf[sizeof("65535-65535")];
+	const struct nlattr *rtb[GW_RULE_A_MAX + 1];
+	uint8_t family;
+
+	memset(r, 0, sizeof(*r));
+	if (gw_nl_parse_nest(nest, &gw_rule_policy, rtb))
+		return MNL_CB_ERROR;
+	if (!rtb[GW_RULE_A_ACTION] || !rtb[GW_RULE_A_PROTO] ||
+	    (handle && !rtb[GW_RULE_A_HANDLE]))
+		return gw_nl_bad_reply("rule without %saction or protocol",
+				       handle ? "handle, " : "");
+	if (mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]) != GW_ACTION_ALLOW)
+		return gw_nl_bad_reply("rule action %u", mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]));
+	r->proto = mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]);
+	family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
+	if (family && !gw_addr_len(family))
+		return gw_nl_bad_reply("rule family %u", family);
+	if (rtb[GW_RULE_A_SRC] &&
+	    decode_prefix(family, rtb[GW_RULE_A_SRC], rtb[GW_RULE_A_SRC_PLEN], &r->src))
+		return gw_nl_bad_reply("rule source does not match the rule's family");
+	if (rtb[GW_RULE_A_DST] &&
+	    decode_prefix(family, rtb[GW_RULE_A_DST], rtb[GW_RULE_A_DST_PLEN], &r->dst))
+		return gw_nl_bad_reply("rule destination does not match the rule's family");
+	/*
+	 * The module keeps no /0 prefix, only its family: "from 0.0.0.0/0" is
+	 * how a rule file says that, and how a /0 sent to it comes back.
+	 */
+	r->has_src = rtb[GW_RULE_A_SRC] && r->src.plen;
+	r->has_dst = rtb[GW_RULE_A_DST] && r->dst.plen;
+	if (family && !r->has_src && !r->has_dst) {
+		memset(&r->src, 0, sizeof(r->src));
+		r->src.family = family;
+		r->has_src = true;
+	}
+	if (rtb[GW_RULE_A_PORTS] && decode_ports(rtb[GW_RULE_A_PORTS], &r->ports))
+		return gw_nl_bad_reply("bad GW_RULE_A_PORTS");
+	if (rtb[GW_RULE_A_IFNAME])
+		snprintf(r->ifname, sizeof(r->ifname), "%s",
+			 mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
+	if (rtb[GW_RULE_A_COMMENT])
+		snprintf(r->comment, sizeof(r->comment), "%s",
+			 mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
+	r->rate = gw_attr_u32(rtb[GW_RULE_A_RATE]);
+	r->max_src_conn = gw_attr_u32(rtb[GW_RULE_A_MAX_SRC_CONN]);
+	if (!rtb[GW_RULE_A_SRC_RATE_CONN] != !rtb[GW_RULE_A_SRC_RATE_SECONDS])
+		return gw_nl_bad_reply("rule with half of max-src-conn-rate");
+	r->src_rate_conn = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_CONN]);
+	r->src_rate_seconds = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]);
+	if (handle)
+		*handle = mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]);
+	if (hits)
+		*hits = gw_attr_u64(rtb[GW_RULE_A_HITS]);
+	return MNL_CB_OK;
+}
+
+/* -j: the members rule list has always had, from the decoded rule. */
+static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_t hits)
+{
+	const struct gw_prefix *any = r->has_src ? &r->src : r->has_dst ? &r->dst : NULL;
+	const char *name = gw_proto_name(r->proto);
+	char buf[INET6_ADDRSTRLEN + 4];
 	unsigned int i;
 
-	print_text(" port ");
-	print_open_array("ports");
-	for (i = 0; i < ports->count; i++) {
-		range = &ports->range[i];
-		if (range->first == range->last)
-			snprintf(buf, sizeof(buf), "%u", range->first);
-		else
-			snprintf(buf, sizeof(buf), "%u-%u", range->first, range->last);
-		print_str(NULL, i ? ",%s" : "%s", buf);
+	print_u64("handle", NULL, handle);
+	print_str("action", NULL, "allow");
+	snprintf(buf, sizeof(buf), "%u", r->proto);
+	print_str("proto", NULL, name ? name : buf);
+	if (any)
+		print_str("family", NULL, any->family == AF_INET ? "ipv4" : "ipv6");
+	/* a /0 is the family alone, as the module has it */
+	if (r->has_src && r->src.plen && !gw_format_prefix(&r->src, true, buf, sizeof(buf)))
+		print_str("from", NULL, buf);
+	if (r->has_dst && r->dst.plen && !gw_format_prefix(&r->dst, true, buf, sizeof(buf)))
+		print_str("to", NULL, buf);
+	if (r->ports.count) {
+		print_open_array("ports");
+		for (i = 0; i < r->ports.count; i++) {
+			const struct gw_port_range *range = &r->ports.range[i];
+
+			if (range->first == range->last)
+				snprintf(buf, sizeof(buf), "%u", range->first);
+			else
+				snprintf(buf, sizeof(buf), "%u-%u", range->first, range->last);
+			print_str(NULL, NULL, buf);
+		}
+		print_close_array();
 	}
-	print_close_array();
-}
-
-/* Double quotes with \ before ", \, $ and `: the shell gives back the text. */
-static void shell_quote(const char *s, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[n++] = '"';
-	for (; *s && n + 3 < len; s++) {
-		if (strchr("\"\\$`", *s))
-			buf[n++] = '\\';
-		buf[n++] = (unsigned char)*s < 0x20 ? '?' : *s;
+	if (r->ifname[0])
+		print_str("iface", NULL, r->ifname);
+	if (r->rate)
+		print_u64("rate", NULL, r->rate);
+	if (r->max_src_conn)
+		print_u64("max_src_conn", NULL, r->max_src_conn);
+	if (r->src_rate_conn) {
+		print_u64("max_src_conn_rate", NULL, r->src_rate_conn);
+		print_u64("max_src_conn_rate_seconds", NULL, r->src_rate_seconds);
 	}
-	buf[n++] = '"';
-	buf[n] = '\0';
+	if (r->comment[0])
+		print_str("comment", NULL, r->comment);
+	print_u64("hits", NULL, hits);
 }
 
-static void print_comment(const char *comment)
-{
-	char quoted[2 * GW_COMMENT_MAX + 3];
-
-	shell_quote(comment, quoted, sizeof(quoted));
-	print_str("comment", NULL, comment);
-	print_text(" comment %s", quoted);
-}
-
-static void print_proto(uint8_t proto)
-{
-	const char *name = gw_proto_name(proto);
-	char num[4];
-
-	if (name) {
-		print_str("proto", " %s", name);
-	} else {
-		snprintf(num, sizeof(num), "%u", proto);
-		print_str("proto", " proto %s", num);
-	}
-}
-
-static void print_rule(const struct nlattr **rtb, const struct prefix_text *from,
-		       const struct prefix_text *to, const struct gw_ports *ports)
-{
-	uint8_t action = mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]);
-	uint8_t family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
-	char action_buf[16];
-
-	if (action == GW_ACTION_ALLOW)
-		snprintf(action_buf, sizeof(action_buf), "allow");
-	else
-		snprintf(action_buf, sizeof(action_buf), "action_%u", action);
-
-	print_open_object(NULL);
-	print_u64("handle", "handle %" PRIu64 "  ", mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]));
-	print_str("action", "%s", action_buf);
-	print_proto(mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]));
-	if (is_icmp(mnl_attr_get_u8(rtb[GW_RULE_A_PROTO])))
-		print_text(" echo");
-	if (family)
-		print_str("family", NULL, family == AF_INET ? "ipv4" : "ipv6");
-	if (from)
-		print_prefix("from", "from", from);
-	if (to)
-		print_prefix("to", "to", to);
-	/* The module keeps no /0 prefix, only its family: say it so it is kept. */
-	if (family && !from && !to)
-		print_text(" from %s", family == AF_INET ? "0.0.0.0/0" : "::/0");
-	if (ports->count)
-		print_ports(ports);
-	if (rtb[GW_RULE_A_IFNAME])
-		print_str("iface", " on %s", mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
-	if (rtb[GW_RULE_A_RATE])
-		print_u64("rate", " rate %" PRIu64 "/s", mnl_attr_get_u32(rtb[GW_RULE_A_RATE]));
-	if (rtb[GW_RULE_A_MAX_SRC_CONN])
-		print_u64("max_src_conn", " max-src-conn %" PRIu64,
-			  mnl_attr_get_u32(rtb[GW_RULE_A_MAX_SRC_CONN]));
-	if (rtb[GW_RULE_A_SRC_RATE_CONN]) {
-		print_u64("max_src_conn_rate", " max-src-conn-rate %" PRIu64,
-			  mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_CONN]));
-		print_u64("max_src_conn_rate_seconds", "/%" PRIu64,
-			  gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]));
-	}
-	if (rtb[GW_RULE_A_COMMENT] && *mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]))
-		print_comment(mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
-	print_u64("hits", "  # hits %" PRIu64, gw_attr_u64(rtb[GW_RULE_A_HITS]));
-	print_close_object();
-	print_nl();
-}
-
-/* Everything that can be malformed is checked before the rule is printed. */
+/*
+ * A line gwctl load takes, as save writes it, with what only the running
+ * rule has as a comment: "allow tcp port 80  # handle 3, 12 hits" (1 hit).
+ */
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *rtb[GW_RULE_A_MAX + 1];
-	struct prefix_text from, to;
+	const struct nlattr *tb[GW_A_MAX + 1];
 	struct print_list *list = data;
-	struct gw_ports ports = { 0 };
-	uint8_t family;
+	char text[GW_RULE_TEXT_MAX];
+	struct gw_rf_rule r;
+	uint32_t handle;
+	uint64_t hits;
 
 	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
 		return MNL_CB_ERROR;
 	if (!tb[GW_A_RULE])
 		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_nl_parse_nest(tb[GW_A_RULE], &gw_rule_policy, rtb))
+	if (gw_rule_decode(tb[GW_A_RULE], &r, &handle, &hits) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	if (!rtb[GW_RULE_A_HANDLE] || !rtb[GW_RULE_A_ACTION] || !rtb[GW_RULE_A_PROTO])
-		return gw_nl_bad_reply("rule without handle, action or protocol");
-
-	family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
-	if (family && !gw_addr_len(family))
-		return gw_nl_bad_reply("rule family %u", family);
-	if (rtb[GW_RULE_A_SRC] &&
-	    format_prefix(family, rtb[GW_RULE_A_SRC], rtb[GW_RULE_A_SRC_PLEN], &from))
-		return gw_nl_bad_reply("rule source does not match the rule's family");
-	if (rtb[GW_RULE_A_DST] &&
-	    format_prefix(family, rtb[GW_RULE_A_DST], rtb[GW_RULE_A_DST_PLEN], &to))
-		return gw_nl_bad_reply("rule destination does not match the rule's family");
-	if (rtb[GW_RULE_A_PORTS] && collect_ports(rtb[GW_RULE_A_PORTS], &ports))
-		return gw_nl_bad_reply("bad GW_RULE_A_PORTS");
+	gw_rule_format(&r, text, sizeof(text));
 
 	print_list_item(list);
-	print_rule(rtb, rtb[GW_RULE_A_SRC] ? &from : NULL,
-		   rtb[GW_RULE_A_DST] ? &to : NULL, &ports);
+	print_open_object(NULL);
+	print_rule_json(&r, handle, hits);
+	print_text("%s  # handle %" PRIu32 ", %" PRIu64 " hit%s", text, handle, hits,
+		   hits == 1 ? "" : "s");
+	print_close_object();
+	print_nl();
 	return MNL_CB_OK;
 }
 

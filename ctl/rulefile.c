@@ -602,7 +602,8 @@ static const struct rule_option {
 	{ "from",	"a prefix or $define",	false,	opt_from },
 	{ "to",		"a prefix or $define",	false,	opt_to },
 	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port },
-	{ "on",		"an interface name",	false,	opt_on },
+	/* a name the kernel takes may hold # or ", which only a string can */
+	{ "on",		"an interface name",	true,	opt_on },
 	{ "rate",	"a rate (N/s)",		false,	opt_rate },
 	{ "max-src-conn", "a number of connections", false, opt_max_src_conn },
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
@@ -1096,4 +1097,103 @@ int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *ru
 		ret = parse_one_rule(&p, toks, n, rule);
 	free(scratch);
 	return ret;
+}
+
+/* Text appended to a buffer, snprintf()-like: used counts past the end too. */
+struct text_buf {
+	char *buf;
+	size_t len;
+	size_t used;
+};
+
+static void text_add(struct text_buf *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text_buf *t, const char *fmt, ...)
+{
+	size_t at = t->used < t->len ? t->used : t->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + at, t->len - at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->used += n;
+}
+
+static void text_prefix(struct text_buf *t, const char *keyword, const struct gw_prefix *prefix)
+{
+	char buf[INET6_ADDRSTRLEN + 4];
+
+	if (gw_format_prefix(prefix, false, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "?");
+	text_add(t, " %s %s", keyword, buf);
+}
+
+/* A "string": \ before " and \, a control byte (never parsed) as '?'. */
+static void text_string(struct text_buf *t, const char *s)
+{
+	const unsigned char *c;
+
+	text_add(t, "\"");
+	for (c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			text_add(t, "\\%c", *c);
+		else
+			text_add(t, "%c", *c < 0x20 || *c == 0x7f ? '?' : *c);
+	}
+	text_add(t, "\"");
+}
+
+/* A word as it is, or as a string when the tokenizer would cut it. */
+static void text_word(struct text_buf *t, const char *s)
+{
+	if (s[strcspn(s, " \t\r#\"{}=\\")])
+		text_string(t, s);
+	else
+		text_add(t, "%s", s);
+}
+
+int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)
+{
+	struct text_buf t = { .buf = buf, .len = len };
+	const char *name = gw_proto_name(r->proto);
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	if (name)
+		text_add(&t, "allow %s", name);
+	else
+		text_add(&t, "allow proto %u", r->proto);
+	if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6)
+		text_add(&t, " echo");
+	if (r->has_src)
+		text_prefix(&t, "from", &r->src);
+	if (r->has_dst)
+		text_prefix(&t, "to", &r->dst);
+	for (i = 0; i < r->ports.count; i++) {
+		const struct gw_port_range *range = &r->ports.range[i];
+
+		text_add(&t, "%s%u", i ? "," : " port ", range->first);
+		if (range->last != range->first)
+			text_add(&t, "-%u", range->last);
+	}
+	if (r->ifname[0]) {
+		text_add(&t, " on ");
+		text_word(&t, r->ifname);
+	}
+	if (r->rate)
+		text_add(&t, " rate %u/s", r->rate);
+	if (r->max_src_conn)
+		text_add(&t, " max-src-conn %u", r->max_src_conn);
+	if (r->src_rate_conn)
+		text_add(&t, " max-src-conn-rate %u/%u", r->src_rate_conn,
+			 r->src_rate_seconds);
+	if (r->comment[0]) {
+		text_add(&t, " comment ");
+		text_string(&t, r->comment);
+	}
+	return t.used;
 }

@@ -119,6 +119,18 @@ int gw_rule_parse_words(int argc, char *const *argv, struct gw_rf_rule *rule,
 int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *rule,
 		       struct gw_rf_error *err);
 
+/*
+ * The rule in the rule language, "allow tcp to 192.0.2.1 port 80 comment
+ * \"web\"": the one way gwctl writes a rule (rule list, save), which
+ * gw_rule_parse_line() reads back as the same rule.  Options in a fixed
+ * order; a host prefix without its /32 or /128; the comment with \" and
+ * \\ (a control byte, which no parser lets in, becomes '?').  Returns the
+ * length of the whole text, as snprintf() does; GW_RULE_TEXT_MAX is room
+ * for any rule.
+ */
+#define GW_RULE_TEXT_MAX	(384 + 2 * GW_COMMENT_MAX)
+int gw_rule_format(const struct gw_rf_rule *rule, char *buf, size_t len);
+
 /* "FILE:LINE:COL: MSG", or "word N: MSG" */
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len);
 

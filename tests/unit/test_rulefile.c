@@ -449,27 +449,40 @@ static const char *tokens(const char *line, unsigned int flags)
 
 TEST(tokenizer_words_strings_comments)
 {
-	/* blanks, tabs and CR separate; nothing at all is no token */
-	assert_string_equal(tokens("", 0), "");
-	assert_string_equal(tokens(" \t \r", 0), "");
-	assert_string_equal(tokens("rule  add\tallow\r", 0), "w:rule@1 w:add@7 w:allow@11");
-	/* a string is one token, \" and \\ are its escapes, other \ stay */
-	assert_string_equal(tokens("comment \"a b\"", 0), "w:comment@1 s:a b@9");
-	assert_string_equal(tokens("\"q\\\"x\\\\y\\n\"", 0), "s:q\"x\\y\\n@1");
-	assert_string_equal(tokens("\"\"", 0), "s:@1");
-	assert_string_equal(tokens("a\\\"b\"", 0), "w:a\\@1 s:b@3");
-	/* a quote ends a word and starts a token of its own */
-	assert_string_equal(tokens("x\"y z\"w", 0), "w:x@1 s:y z@2 w:w@7");
-	/* # ends the line outside a string, even inside a word; not inside one */
-	assert_string_equal(tokens("# all of it", 0), "");
-	assert_string_equal(tokens("a b # c \"d", 0), "w:a@1 w:b@3");
-	assert_string_equal(tokens("a#b", 0), "w:a@1");
-	assert_string_equal(tokens("\"a # b\" # c", 0), "s:a # b@1");
-	/* { } = are tokens of a rule file, letters of a batch line */
-	assert_string_equal(tokens("define d={ 1,2 }", GW_TOK_PUNCT),
-			    "w:define@1 w:d@8 =@9 {@10 w:1,2@12 }@16");
-	assert_string_equal(tokens("define d={ 1,2 }", 0), "w:define@1 w:d={@8 w:1,2@12 w:}@16");
-	assert_string_equal(tokens("comment a=b", GW_TOK_PUNCT), "w:comment@1 w:a@9 =@10 w:b@11");
+	/* a line, GW_TOK_PUNCT or not, and its tokens */
+	static const struct {
+		const char *line;
+		unsigned int flags;
+		const char *want;
+	} cases[] = {
+		/* blanks, tabs and CR separate; nothing at all is no token */
+		{ "", 0, "" },
+		{ " \t \r", 0, "" },
+		{ "rule  add\tallow\r", 0, "w:rule@1 w:add@7 w:allow@11" },
+		/* a string is one token, \" and \\ are its escapes, other \ stay */
+		{ "comment \"a b\"", 0, "w:comment@1 s:a b@9" },
+		{ "\"q\\\"x\\\\y\\n\"", 0, "s:q\"x\\y\\n@1" },
+		{ "\"\"", 0, "s:@1" },
+		{ "a\\\"b\"", 0, "w:a\\@1 s:b@3" },
+		/* a quote ends a word and starts a token of its own */
+		{ "x\"y z\"w", 0, "w:x@1 s:y z@2 w:w@7" },
+		/* # ends the line outside a string, even inside a word; not inside one */
+		{ "# all of it", 0, "" },
+		{ "a b # c \"d", 0, "w:a@1 w:b@3" },
+		{ "a#b", 0, "w:a@1" },
+		{ "\"a # b\" # c", 0, "s:a # b@1" },
+		/* { } = are tokens of a rule file, letters of a batch line */
+		{ "define d={ 1,2 }", GW_TOK_PUNCT, "w:define@1 w:d@8 =@9 {@10 w:1,2@12 }@16" },
+		{ "define d={ 1,2 }", 0, "w:define@1 w:d={@8 w:1,2@12 w:}@16" },
+		{ "comment a=b", GW_TOK_PUNCT, "w:comment@1 w:a@9 =@10 w:b@11" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (strcmp(tokens(cases[i].line, cases[i].flags), cases[i].want))
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].line,
+				 tokens(cases[i].line, cases[i].flags), cases[i].want);
+	}
 }
 
 TEST(tokenizer_errors)
@@ -537,32 +550,72 @@ static int split(const char *text, char *buf, size_t len, char **argv, int max)
 	return n;
 }
 
+/* ---- one printer: what rule list and save write parses back ------------- */
+
+/* text as rule list prints it, parsed back; the rule must be the same. */
+static void assert_round_trip(const struct gw_rf_rule *rule)
+{
+	char text[GW_RULE_TEXT_MAX], line[GW_RULE_TEXT_MAX + 64];
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	struct gw_rf_rule back;
+	int len;
+
+	len = gw_rule_format(rule, text, sizeof(text));
+	assert_true(len > 0 && (size_t)len < sizeof(text));
+	assert_int_equal(strlen(text), len);
+	snprintf(line, sizeof(line), "%s  # handle 3, 12 hits", text);
+	if (gw_rule_parse_line("list", line, &back, &err))
+		fail_msg("%s: %u: %s", line, err.col, err.msg);
+	assert_rule_equal(rule, &back);
+	/* and as save writes it, in a file */
+	if (parse(text, &out, &err))
+		fail_msg("%s: %u: %s", text, err.col, err.msg);
+	assert_int_equal(out.count, 1);
+	assert_rule_equal(rule, &out.stmts[0].rule);
+	gw_policy_text_free(&out);
+}
+
+/*
+ * One rule three ways: rule add's words ('|' between them), a line of a
+ * file, and as gwctl writes it (rule list, save).  All give the same rule.
+ */
 TEST(rule_add_words_give_the_file_rule)
 {
-	/* the words, '|' between them, and the same rule as a file line */
 	static const struct {
 		const char *words;
 		const char *line;
+		const char *printed;
 	} cases[] = {
-		{ "allow|tcp", "allow tcp" },
-		{ "allow|tcp|to|203.0.113.10|port|22,443|comment|ssh and web",
+		{ "allow|tcp", "allow tcp", "allow tcp" },
+		{ "allow|tcp|to|203.0.113.10/32|port|22,443|comment|ssh and web",
+		  "allow tcp to 203.0.113.10 port 22,443 comment \"ssh and web\"",
 		  "allow tcp to 203.0.113.10 port 22,443 comment \"ssh and web\"" },
-		{ "allow|udp|from|192.0.2.0/24|to|198.51.100.7|port|53,5000-5010|on|wan0",
+		{ "allow|udp|on|wan0|port|53,5000-5010|from|192.0.2.0/24|to|198.51.100.7",
+		  "allow udp from 192.0.2.0/24 to 198.51.100.7 port 53,5000-5010 on wan0",
 		  "allow udp from 192.0.2.0/24 to 198.51.100.7 port 53,5000-5010 on wan0" },
-		{ "allow|icmp|echo|rate|5/s", "allow icmp echo rate 5/s" },
-		{ "allow|icmpv6|rate|7", "allow icmpv6 echo rate 7/s" },
-		{ "allow|proto|47|to|2001:db8::/32", "allow proto 47 to 2001:db8::/32" },
-		{ "allow|tcp|from|0.0.0.0/0", "allow tcp from 0.0.0.0/0" },
-		{ "allow|tcp|port|80|max-src-conn|50|max-src-conn-rate|20/5",
-		  "allow tcp port 80 max-src-conn 50 max-src-conn-rate 20/5" },
-		{ "allow|tcp|comment|a \"q\" \\ $b",
-		  "allow tcp comment \"a \\\"q\\\" \\\\ $b\"" },
-		{ "allow|tcp|comment|word", "allow tcp comment word  # a comment" },
+		{ "allow|tcp|port|8082|max-src-conn-rate|20/5|max-src-conn|50",
+		  "allow tcp port 8082 max-src-conn 50 max-src-conn-rate 20/5",
+		  "allow tcp port 8082 max-src-conn 50 max-src-conn-rate 20/5" },
+		{ "allow|icmp|echo|rate|5/s", "allow icmp rate 5", "allow icmp echo rate 5/s" },
+		{ "allow|icmpv6|from|2001:db8::/32", "allow icmpv6 echo from 2001:db8::/32",
+		  "allow icmpv6 echo from 2001:db8::/32" },
+		{ "allow|proto|6|port|1", "allow tcp port 1", "allow tcp port 1" },
+		{ "allow|proto|47|to|2001:db8::1/128", "allow proto 47 to 2001:db8::1",
+		  "allow proto 47 to 2001:db8::1" },
+		{ "allow|tcp|from|::/0", "allow tcp from ::/0", "allow tcp from ::/0" },
+		{ "allow|tcp|comment|lan \"web\" \\ $x # no comment",
+		  "allow tcp comment \"lan \\\"web\\\" \\\\ $x # no comment\"",
+		  "allow tcp comment \"lan \\\"web\\\" \\\\ $x # no comment\"" },
+		{ "allow|tcp|comment|word", "allow tcp comment word  # a comment",
+		  "allow tcp comment \"word\"" },
+		{ "allow|tcp|on|odd#name", "allow tcp on \"odd#name\"", "allow tcp on \"odd#name\"" },
+		{ "allow|tcp|on|a=b", "allow tcp on \"a=b\"", "allow tcp on \"a=b\"" },
 	};
 	struct gw_rf_rule from_words, from_line;
+	char buf[256], text[GW_RULE_TEXT_MAX], *argv[32];
 	struct gw_policy_text out;
 	struct gw_rf_error err;
-	char buf[256], *argv[32];
 	size_t i;
 	int argc;
 
@@ -578,10 +631,14 @@ TEST(rule_add_words_give_the_file_rule)
 		assert_int_equal(out.count, 1);
 		assert_rule_equal(&from_words, &out.stmts[0].rule);
 		gw_policy_text_free(&out);
+		/* and how gwctl writes it, which reads back as the same rule */
+		gw_rule_format(&from_words, text, sizeof(text));
+		assert_string_equal(text, cases[i].printed);
+		assert_round_trip(&from_words);
 	}
-	argc = split("allow|tcp|comment|a \"q\" \\ $b", buf, sizeof(buf), argv, 32);
-	assert_int_equal(gw_rule_parse_words(argc, argv, &from_words, &err), 0);
-	assert_string_equal(from_words.comment, "a \"q\" \\ $b");
+	/* a short buffer: cut, terminated, and the length needed said */
+	assert_int_equal(gw_rule_format(&from_words, text, 10), strlen(cases[i - 1].printed));
+	assert_string_equal(text, "allow tcp");
 }
 
 TEST(rule_add_errors_are_the_file_errors)
@@ -658,6 +715,87 @@ TEST(rule_add_errors_are_the_file_errors)
 	assert_string_equal(lerr.msg, "unterminated string");
 }
 
+static uint32_t rnd_state = 2463534242u;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return n ? rnd_state % n : rnd_state;
+}
+
+static void random_prefix(struct gw_prefix *p, int family)
+{
+	unsigned int len = family == AF_INET ? 4 : 16, i;
+
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->plen = rnd(len * 8 + 1);
+	for (i = 0; i < len; i++) {
+		unsigned int bits = p->plen > i * 8 ? p->plen - i * 8 : 0;
+
+		p->addr[i] = rnd(256) & (bits >= 8 ? 0xff : (0xff00 >> bits) & 0xff);
+	}
+}
+
+static void random_text(char *buf, size_t max, const char *alphabet)
+{
+	size_t n = rnd(max), i, k = alphabet ? strlen(alphabet) : 0;
+
+	for (i = 0; i < n; i++)
+		buf[i] = alphabet ? alphabet[rnd(k)] : (char)(0x20 + rnd(0x7f - 0x20));
+	buf[n] = '\0';
+}
+
+/* Any rule the language can hold (what the parsers let through) survives. */
+TEST(rule_format_round_trip_random)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
+					  IPPROTO_ICMPV6, 0, 47, 132, 255 };
+	struct gw_rf_rule r;
+	unsigned int i, k;
+
+	for (i = 0; i < 2000; i++) {
+		int family = rnd(2) ? AF_INET : AF_INET6;
+		bool tcp;
+
+		memset(&r, 0, sizeof(r));
+		r.proto = protos[rnd(ARRAY_SIZE(protos))];
+		tcp = r.proto == IPPROTO_TCP;
+		r.has_src = rnd(2);
+		r.has_dst = rnd(2);
+		if (r.has_src)
+			random_prefix(&r.src, family);
+		if (r.has_dst)
+			random_prefix(&r.dst, family);
+		if (tcp || r.proto == IPPROTO_UDP) {
+			r.ports.count = rnd(GW_RULE_MAX_PORT_RANGES + 1);
+			for (k = 0; k < r.ports.count; k++) {
+				r.ports.range[k].first = 1 + rnd(65535);
+				r.ports.range[k].last = rnd(2) ? r.ports.range[k].first :
+					r.ports.range[k].first + rnd(65536 - r.ports.range[k].first);
+			}
+		}
+		if (rnd(2)) {
+			random_text(r.ifname, GW_IFNAMSIZ - 1, "abcxyz019.-_#\"{}=\\$");
+			if (!r.ifname[0] || !strcmp(r.ifname, ".") || !strcmp(r.ifname, ".."))
+				strcpy(r.ifname, "eth0");
+		}
+		if (rnd(2))
+			random_text(r.comment, GW_COMMENT_MAX - 1, NULL);
+		if ((r.proto == IPPROTO_ICMP || r.proto == IPPROTO_ICMPV6) && rnd(2))
+			r.rate = 1 + rnd(GW_RULE_RATE_MAX);
+		if (tcp && rnd(2))
+			r.max_src_conn = 1 + rnd(GW_SRC_CONN_MAX);
+		if (tcp && rnd(2)) {
+			r.src_rate_conn = 1 + rnd(GW_SRC_CONN_MAX);
+			r.src_rate_seconds = 1 + rnd(GW_SRC_RATE_SECONDS_MAX);
+		}
+		assert_round_trip(&r);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_statement_kind),
 	cmocka_unit_test(source_limits),
@@ -679,6 +817,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(tokenizer_errors),
 	cmocka_unit_test(rule_add_words_give_the_file_rule),
 	cmocka_unit_test(rule_add_errors_are_the_file_errors),
+	cmocka_unit_test(rule_format_round_trip_random),
 };
 
 GW_UNIT_MAIN(tests)
