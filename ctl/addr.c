@@ -86,6 +86,21 @@ int gw_format_addr(int family, const void *addr, size_t len,
 	return inet_ntop(family, addr, buf, buflen) ? 0 : -1;
 }
 
+int gw_format_prefix(const struct gw_prefix *prefix, bool full, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t alen = gw_addr_len(prefix->family);
+
+	if (!alen || prefix->plen > alen * 8 ||
+	    gw_format_addr(prefix->family, prefix->addr, alen, addr, sizeof(addr)))
+		return -1;
+	if (!full && prefix->plen == alen * 8)
+		snprintf(buf, len, "%s", addr);
+	else
+		snprintf(buf, len, "%s/%u", addr, prefix->plen);
+	return 0;
+}
+
 /*
  * A prefix with host bits set is almost always a typo for a different
  * network, so refuse it rather than masking silently.

@@ -78,8 +78,13 @@ size_t gw_addr_len(int family);
 /* inet_ntop() that also checks len against family; -1 on mismatch. */
 int gw_format_addr(int family, const void *addr, size_t len,
 		   char *buf, size_t buflen);
+/*
+ * "ADDR/PLEN" into buf (INET6_ADDRSTRLEN + 4 bytes), or just "ADDR" for a
+ * host when !full, as a rule is written; -1 for a bad family or length.
+ */
+int gw_format_prefix(const struct gw_prefix *prefix, bool full, char *buf, size_t len);
 
-/* rule.c: "tcp", "udp", ... or NULL when the protocol has no name */
+/* rulefile.c: "tcp", "udp", ... or NULL when the protocol has no name */
 const char *gw_proto_name(unsigned int proto);
 
 /* stats.c */

@@ -260,104 +260,22 @@ static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int save_prefix(FILE *f, const char *keyword, uint8_t family,
-		       const struct nlattr *addr, const struct nlattr *plen)
-{
-	char buf[INET6_ADDRSTRLEN];
-	unsigned int max = gw_addr_len(family) * 8, len;
-
-	if (gw_format_addr(family, mnl_attr_get_payload(addr),
-			   mnl_attr_get_payload_len(addr), buf, sizeof(buf)))
-		return -1;
-	len = plen ? mnl_attr_get_u8(plen) : max;
-	if (len > max)
-		return -1;
-	if (len == max)
-		fprintf(f, " %s %s", keyword, buf);
-	else
-		fprintf(f, " %s %s/%u", keyword, buf, len);
-	return 0;
-}
-
-/* The rule language's strings: \ before " and \, control bytes never kept. */
-static void save_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
-	}
-	fputc('"', f);
-}
-
+/* The rule as rule list writes it too (gw_rule_format()), without its handle. */
 static int save_rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *rtb[GW_RULE_A_MAX + 1], *attr;
+	const struct nlattr *tb[GW_A_MAX + 1];
+	char text[GW_RULE_TEXT_MAX];
 	struct save_buf *sb = data;
-	const char *name;
-	uint8_t family, proto;
-	unsigned int nports = 0;
+	struct gw_rf_rule r;
 
 	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
 		return MNL_CB_ERROR;
 	if (!tb[GW_A_RULE])
 		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_nl_parse_nest(tb[GW_A_RULE], &gw_rule_policy, rtb))
+	if (gw_rule_decode(tb[GW_A_RULE], &r, NULL, NULL) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	if (!rtb[GW_RULE_A_ACTION] || !rtb[GW_RULE_A_PROTO])
-		return gw_nl_bad_reply("rule without action or protocol");
-	if (mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]) != GW_ACTION_ALLOW)
-		return gw_nl_bad_reply("rule action %u", mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]));
-	family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
-	if (family && !gw_addr_len(family))
-		return gw_nl_bad_reply("rule family %u", family);
-	proto = mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]);
-	name = gw_proto_name(proto);
-	if (name)
-		fprintf(sb->f, "allow %s", name);
-	else
-		fprintf(sb->f, "allow proto %u", proto);
-	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
-		fputs(" echo", sb->f);
-	if (rtb[GW_RULE_A_SRC] &&
-	    save_prefix(sb->f, "from", family, rtb[GW_RULE_A_SRC], rtb[GW_RULE_A_SRC_PLEN]))
-		return gw_nl_bad_reply("rule source does not match the rule's family");
-	if (rtb[GW_RULE_A_DST] &&
-	    save_prefix(sb->f, "to", family, rtb[GW_RULE_A_DST], rtb[GW_RULE_A_DST_PLEN]))
-		return gw_nl_bad_reply("rule destination does not match the rule's family");
-	/* a family with no prefix is what "from 0.0.0.0/0" leaves */
-	if (family && !rtb[GW_RULE_A_SRC] && !rtb[GW_RULE_A_DST])
-		fprintf(sb->f, " from %s", family == AF_INET ? "0.0.0.0/0" : "::/0");
-	if (rtb[GW_RULE_A_PORTS]) {
-		mnl_attr_for_each_nested(attr, rtb[GW_RULE_A_PORTS]) {
-			uint32_t range;
-
-			if (mnl_attr_get_type(attr) != GW_RULE_A_PORT_RANGE ||
-			    mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-				return gw_nl_bad_reply("bad GW_RULE_A_PORTS");
-			range = mnl_attr_get_u32(attr);
-			fprintf(sb->f, "%s%u", nports++ ? "," : " port ", range >> 16);
-			if ((range >> 16) != (range & 0xffff))
-				fprintf(sb->f, "-%u", range & 0xffff);
-		}
-	}
-	if (rtb[GW_RULE_A_IFNAME])
-		fprintf(sb->f, " on %s", mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
-	if (rtb[GW_RULE_A_RATE])
-		fprintf(sb->f, " rate %u/s", mnl_attr_get_u32(rtb[GW_RULE_A_RATE]));
-	if (rtb[GW_RULE_A_MAX_SRC_CONN])
-		fprintf(sb->f, " max-src-conn %u",
-			mnl_attr_get_u32(rtb[GW_RULE_A_MAX_SRC_CONN]));
-	if (rtb[GW_RULE_A_SRC_RATE_CONN] && rtb[GW_RULE_A_SRC_RATE_SECONDS])
-		fprintf(sb->f, " max-src-conn-rate %u/%u",
-			mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_CONN]),
-			mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]));
-	if (rtb[GW_RULE_A_COMMENT] && *mnl_attr_get_str(rtb[GW_RULE_A_COMMENT])) {
-		fputs(" comment ", sb->f);
-		save_string(sb->f, mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
-	}
-	fputc('\n', sb->f);
+	gw_rule_format(&r, text, sizeof(text));
+	fprintf(sb->f, "%s\n", text);
 	return MNL_CB_OK;
 }
 

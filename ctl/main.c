@@ -13,6 +13,7 @@
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
+#include "rulefile.h"
 
 static void usage(FILE *f)
 {
@@ -150,74 +151,44 @@ static int run_object(int argc, char **argv)
 }
 
 /*
- * Split a batch line into words: blanks separate, "double quotes" group
- * (with \" and \\ inside), # outside quotes ends the line.  Returns the
- * word count, or -1 with a message.
- */
-#define BATCH_WORDS_MAX 128
-
-static int split_words(char *line, char **words, const char **err)
-{
-	char *in = line, *out = line;
-	int n = 0;
-
-	for (;;) {
-		while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
-			in++;
-		if (!*in || *in == '#')
-			return n;
-		if (n == BATCH_WORDS_MAX) {
-			*err = "too many words";
-			return -1;
-		}
-		words[n++] = out;
-		while (*in && !strchr(" \t\r\n", *in)) {
-			if (*in != '"') {
-				*out++ = *in++;
-				continue;
-			}
-			for (in++; *in && *in != '"'; in++) {
-				if (*in == '\\' && (in[1] == '"' || in[1] == '\\'))
-					in++;
-				*out++ = *in;
-			}
-			if (!*in) {
-				*err = "unterminated string";
-				return -1;
-			}
-			in++;
-		}
-		if (*in)
-			in++;
-		*out++ = '\0';
-	}
-}
-
-/*
  * -b FILE: one command a line, as on the command line without "gwctl";
- * stops at the first that fails, with that command's exit status.
+ * a line is cut into words as a rule file's is (gw_tokenize(): "strings",
+ * # comments), except that { } = are ordinary letters.  Stops at the
+ * first command that fails, with that command's exit status.
  */
 static int run_batch(const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, *words[BATCH_WORDS_MAX];
-	unsigned int lineno = 0;
-	const char *err = NULL;
+	struct gw_token toks[GW_TOKENS_MAX];
+	char *line = NULL, *scratch = NULL, *grown, *words[GW_TOKENS_MAX];
+	unsigned int lineno = 0, col;
+	const char *msg;
 	size_t cap = 0;
-	int n, ret = GW_EXIT_OK;
+	ssize_t len;
+	int i, n, ret = GW_EXIT_OK;
 
 	if (!f)
 		return gw_usage_error("cannot open batch file \"%s\": %s.", path,
 				      strerror(errno));
-	while (ret == GW_EXIT_OK && getline(&line, &cap, f) >= 0) {
+	while (ret == GW_EXIT_OK && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
-		n = split_words(line, words, &err);
+		if (len > 0 && line[len - 1] == '\n')
+			len--;
+		grown = realloc(scratch, len + 1);
+		if (!grown) {
+			ret = gw_usage_error("%s:%u: out of memory.", path, lineno);
+			break;
+		}
+		scratch = grown;
+		n = gw_tokenize(line, len, 0, scratch, toks, &col, &msg);
 		if (n < 0) {
-			ret = gw_usage_error("%s:%u: %s.", path, lineno, err);
+			ret = gw_usage_error("%s:%u:%u: %s.", path, lineno, col, msg);
 			break;
 		}
 		if (!n)
 			continue;
+		for (i = 0; i < n; i++)
+			words[i] = toks[i].text;
 		if (!strcmp(words[0], "monitor")) {
 			ret = gw_usage_error("%s:%u: %s cannot be used in a batch.", path,
 					     lineno, words[0]);
@@ -228,6 +199,7 @@ static int run_batch(const char *path)
 		if (ret)
 			fprintf(stderr, "Error: %s:%u: command failed.\n", path, lineno);
 	}
+	free(scratch);
 	free(line);
 	if (f != stdin)
 		fclose(f);

@@ -65,6 +65,16 @@ void gw_nl_report(void);
  */
 struct gw_rf_rule;
 void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *rule);
+/*
+ * The other way: a GW_A_RULE nest, of a dump or of a request (doctor
+ * compares those), as the rule language's rule, which gw_rule_format()
+ * writes.  A /0 prefix, which the module keeps as the family alone, comes
+ * back as "from 0.0.0.0/0" (or ::/0).  handle (required when not NULL)
+ * and hits are the running rule's.  MNL_CB_OK, or MNL_CB_ERROR after
+ * saying what was wrong with the nest.
+ */
+int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *rule, uint32_t *handle,
+		   uint64_t *hits);
 
 /*
  * Join the module's events group, then feed every message that arrives to

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gwctl rule: the allow rules that admit inbound connections.  "rule list"
- * prints each rule in the syntax "rule add" takes, so it can be copied back.
+ * gwctl rule: the allow rules that admit inbound connections.  "rule add"
+ * parses its words with the rule-file grammar (gw_rule_parse_words());
+ * "rule list" writes each rule as save does (gw_rule_format()), a line
+ * "gwctl load" takes, with its handle and hits in a trailing comment.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -14,222 +16,6 @@
 #include "nl.h"
 #include "print.h"
 #include "rulefile.h"
-
-static const struct {
-	const char *name;
-	uint8_t proto;
-} protos[] = {
-	{ "tcp",	IPPROTO_TCP },
-	{ "udp",	IPPROTO_UDP },
-	{ "icmp",	IPPROTO_ICMP },
-	{ "icmpv6",	IPPROTO_ICMPV6 },
-};
-
-const char *gw_proto_name(unsigned int proto)
-{
-	size_t i;
-
-	for (i = 0; i < GW_ARRAY_SIZE(protos); i++) {
-		if (protos[i].proto == proto)
-			return protos[i].name;
-	}
-	return NULL;
-}
-
-/* PROTO is "tcp" or "proto N": returns how many arguments it took, or -1. */
-static int parse_proto(int argc, char **argv, uint8_t *proto)
-{
-	char err[GW_ERR_MAX];
-	uint64_t val;
-	size_t i;
-
-	if (argc < 1) {
-		gw_usage_error("rule add allow needs a protocol (tcp, udp, icmp, icmpv6 or proto NUMBER).");
-		return -1;
-	}
-	for (i = 0; i < GW_ARRAY_SIZE(protos); i++) {
-		if (!strcmp(argv[0], protos[i].name)) {
-			*proto = protos[i].proto;
-			return 1;
-		}
-	}
-	if (strcmp(argv[0], "proto")) {
-		gw_usage_error("unknown protocol \"%s\" (tcp, udp, icmp, icmpv6 or proto NUMBER).",
-			       argv[0]);
-		return -1;
-	}
-	if (argc < 2) {
-		gw_usage_error("proto needs a protocol number.");
-		return -1;
-	}
-	if (gw_parse_uint("protocol number", argv[1], 0, 255, &val, err, sizeof(err))) {
-		gw_usage_error("%s", err);
-		return -1;
-	}
-	*proto = val;
-	return 2;
-}
-
-/* Comments come back in "rule list" inside double quotes, one per line. */
-static int check_comment(const char *comment)
-{
-	const unsigned char *p;
-
-	if (strlen(comment) >= GW_COMMENT_MAX)
-		return gw_usage_error("comment is too long (at most %d bytes).",
-				      GW_COMMENT_MAX - 1);
-	for (p = (const unsigned char *)comment; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return gw_usage_error("comment must not contain control characters.");
-	}
-	return GW_EXIT_OK;
-}
-
-enum rule_keyword {
-	KW_FROM, KW_TO, KW_PORT, KW_ON, KW_COMMENT, KW_RATE,
-	KW_MAX_SRC_CONN, KW_MAX_SRC_CONN_RATE,
-};
-#define KW_COUNT (KW_MAX_SRC_CONN_RATE + 1)
-
-static const char *const rule_keywords[KW_COUNT] = {
-	[KW_FROM]	= "from",
-	[KW_TO]		= "to",
-	[KW_PORT]	= "port",
-	[KW_ON]		= "on",
-	[KW_COMMENT]	= "comment",
-	[KW_RATE]	= "rate",
-	[KW_MAX_SRC_CONN]	= "max-src-conn",
-	[KW_MAX_SRC_CONN_RATE]	= "max-src-conn-rate",
-};
-
-static int parse_src_rate(const char *val, uint32_t *conns, uint32_t *seconds)
-{
-	char err[GW_ERR_MAX];
-
-	if (gw_parse_src_rate(val, conns, seconds, err, sizeof(err)))
-		return gw_usage_error("%s.", err);
-	return GW_EXIT_OK;
-}
-
-static bool is_icmp(uint8_t proto)
-{
-	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
-}
-
-/* "rate N/s" (or plain N): echo requests a second. */
-static int parse_rate(const char *val, uint32_t *rate)
-{
-	char num[16], err[GW_ERR_MAX];
-	size_t len = strlen(val);
-	uint64_t v;
-
-	if (len > 2 && !strcmp(val + len - 2, "/s"))
-		len -= 2;
-	if (len == 0 || len >= sizeof(num))
-		return gw_usage_error("rate must be N/s, 1 to %d.", GW_RULE_RATE_MAX);
-	memcpy(num, val, len);
-	num[len] = '\0';
-	if (gw_parse_uint("rate", num, 1, GW_RULE_RATE_MAX, &v, err, sizeof(err)))
-		return gw_usage_error("%s", err);
-	*rate = (uint32_t)v;
-	return GW_EXIT_OK;
-}
-
-/* The command line builds the rule a rule file would (struct gw_rf_rule). */
-static int parse_option(struct gw_rf_rule *r, enum rule_keyword kw, const char *val)
-{
-	char err[GW_ERR_MAX];
-
-	switch (kw) {
-	case KW_FROM:
-		r->has_src = true;
-		if (gw_parse_prefix(val, &r->src, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		break;
-	case KW_TO:
-		r->has_dst = true;
-		if (gw_parse_prefix(val, &r->dst, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		break;
-	case KW_PORT:
-		if (gw_parse_ports(val, &r->ports, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		break;
-	case KW_ON:
-		if (gw_parse_ifname(val, err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		snprintf(r->ifname, sizeof(r->ifname), "%s", val);
-		break;
-	case KW_COMMENT:
-		if (check_comment(val))
-			return GW_EXIT_USAGE;
-		snprintf(r->comment, sizeof(r->comment), "%s", val);
-		break;
-	case KW_RATE:
-		return parse_rate(val, &r->rate);
-	case KW_MAX_SRC_CONN: {
-		uint64_t v;
-
-		if (gw_parse_uint("max-src-conn", val, 1, GW_SRC_CONN_MAX, &v,
-				  err, sizeof(err)))
-			return gw_usage_error("%s", err);
-		r->max_src_conn = (uint32_t)v;
-		break;
-	}
-	case KW_MAX_SRC_CONN_RATE:
-		return parse_src_rate(val, &r->src_rate_conn, &r->src_rate_seconds);
-	}
-	return GW_EXIT_OK;
-}
-
-static int parse_rule(int argc, char **argv, struct gw_rf_rule *r)
-{
-	unsigned int seen = 0;
-	int used;
-
-	memset(r, 0, sizeof(*r));
-	if (argc < 1 || strcmp(argv[0], "allow"))
-		return gw_usage_error("rule add needs an action: allow.");
-	used = parse_proto(argc - 1, argv + 1, &r->proto);
-	if (used < 0)
-		return GW_EXIT_USAGE;
-	argc -= 1 + used;
-	argv += 1 + used;
-	/* "allow icmp echo": echo requests are the only thing icmp rules open. */
-	if (argc > 0 && is_icmp(r->proto) && !strcmp(argv[0], "echo")) {
-		argc--;
-		argv++;
-	}
-
-	for (; argc > 0; argc -= 2, argv += 2) {
-		int kw;
-
-		for (kw = 0; kw < KW_COUNT; kw++) {
-			if (!strcmp(argv[0], rule_keywords[kw]))
-				break;
-		}
-		if (kw == KW_COUNT)
-			return gw_usage_error("unknown rule keyword \"%s\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment).",
-					      argv[0]);
-		if (seen & 1U << kw)
-			return gw_usage_error("\"%s\" given twice.", argv[0]);
-		seen |= 1U << kw;
-		if (argc < 2)
-			return gw_usage_error("\"%s\" needs a value.", argv[0]);
-		if (parse_option(r, kw, argv[1]))
-			return GW_EXIT_USAGE;
-	}
-
-	if (r->ports.count && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
-		return gw_usage_error("port needs tcp or udp.");
-	if (r->rate && !is_icmp(r->proto))
-		return gw_usage_error("rate needs icmp or icmpv6.");
-	if ((r->max_src_conn || r->src_rate_conn) && r->proto != IPPROTO_TCP)
-		return gw_usage_error("max-src-conn and max-src-conn-rate need tcp.");
-	if (r->has_src && r->has_dst && r->src.family != r->dst.family)
-		return gw_usage_error("from and to must be of the same address family.");
-	return GW_EXIT_OK;
-}
 
 static void put_prefix(struct nlmsghdr *nlh, uint16_t addr_type, uint16_t plen_type,
 		       const struct gw_prefix *prefix)
@@ -298,11 +84,16 @@ static int rule_add_cb(const struct nlmsghdr *nlh, void *data)
 static int rule_add(int argc, char **argv)
 {
 	struct add_reply reply = { 0 };
+	char msg[GW_ERR_MAX + 300];
+	struct gw_rf_error err;
 	struct gw_rf_rule r;
 	struct nlmsghdr *nlh;
 
-	if (parse_rule(argc, argv, &r))
-		return GW_EXIT_USAGE;
+	/* the rule file's grammar: "word 4: port 70000 is out of range (1-65535)" */
+	if (gw_rule_parse_words(argc, argv, &r, &err)) {
+		gw_rf_error_format(&err, msg, sizeof(msg));
+		return gw_usage_error("%s.", msg);
+	}
 	nlh = gw_nl_msg(GW_CMD_RULE_ADD, NLM_F_REQUEST | NLM_F_ACK);
 	gw_put_rule(nlh, &r);
 	if (gw_nl_talk(nlh, rule_add_cb, &reply))
@@ -342,46 +133,30 @@ static int rule_flush(int argc, char **argv)
 	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
 }
 
-struct prefix_text {
-	char addr[INET6_ADDRSTRLEN];
-	unsigned int plen;
-	unsigned int max_plen;
-};
-
-static int format_prefix(uint8_t family, const struct nlattr *addr,
-			 const struct nlattr *plen, struct prefix_text *out)
+/* A prefix of the nest: addr and plen of the rule's family; -1 when not one. */
+static int decode_prefix(uint8_t family, const struct nlattr *addr,
+			 const struct nlattr *plen, struct gw_prefix *prefix)
 {
-	if (gw_format_addr(family, mnl_attr_get_payload(addr),
-			   mnl_attr_get_payload_len(addr), out->addr, sizeof(out->addr)))
+	size_t len = gw_addr_len(family);
+
+	memset(prefix, 0, sizeof(*prefix));
+	if (!len || mnl_attr_get_payload_len(addr) != len)
 		return -1;
-	out->max_plen = gw_addr_len(family) * 8;
-	out->plen = plen ? mnl_attr_get_u8(plen) : out->max_plen;
-	return 0;
+	prefix->family = family;
+	memcpy(prefix->addr, mnl_attr_get_payload(addr), len);
+	prefix->plen = plen ? mnl_attr_get_u8(plen) : len * 8;
+	return prefix->plen > len * 8 ? -1 : 0;
 }
 
-/* JSON always carries the length; text leaves out /32 and /128, as typed. */
-static void print_prefix(const char *key, const char *keyword,
-			 const struct prefix_text *prefix)
-{
-	char full[INET6_ADDRSTRLEN + 4];
-
-	snprintf(full, sizeof(full), "%s/%u", prefix->addr, prefix->plen);
-	print_str(key, NULL, full);
-	print_text(" %s %s", keyword,
-		   prefix->plen == prefix->max_plen ? prefix->addr : full);
-}
-
-static int collect_ports(const struct nlattr *nest, struct gw_ports *ports)
+static int decode_ports(const struct nlattr *nest, struct gw_ports *ports)
 {
 	const struct nlattr *attr;
 
-	memset(ports, 0, sizeof(*ports));
 	mnl_attr_for_each_nested(attr, nest) {
 		uint32_t range;
 
-		if (mnl_attr_get_type(attr) != GW_RULE_A_PORT_RANGE)
-			continue;
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0 ||
+		if (mnl_attr_get_type(attr) != GW_RULE_A_PORT_RANGE ||
+		    mnl_attr_validate(attr, MNL_TYPE_U32) < 0 ||
 		    ports->count == GW_RULE_MAX_PORT_RANGES)
 			return -1;
 		range = mnl_attr_get_u32(attr);
@@ -392,144 +167,138 @@ static int collect_ports(const struct nlattr *nest, struct gw_ports *ports)
 	return 0;
 }
 
-static void print_ports(const struct gw_ports *ports)
+int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *handle,
+		   uint64_t *hits)
 {
-	const struct gw_port_range *range;
-	char buf[sizeof("65535-65535")];
+	const struct nlattr *rtb[GW_RULE_A_MAX + 1];
+	uint8_t family;
+
+	memset(r, 0, sizeof(*r));
+	if (gw_nl_parse_nest(nest, &gw_rule_policy, rtb))
+		return MNL_CB_ERROR;
+	if (!rtb[GW_RULE_A_ACTION] || !rtb[GW_RULE_A_PROTO] ||
+	    (handle && !rtb[GW_RULE_A_HANDLE]))
+		return gw_nl_bad_reply("rule without %saction or protocol",
+				       handle ? "handle, " : "");
+	if (mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]) != GW_ACTION_ALLOW)
+		return gw_nl_bad_reply("rule action %u", mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]));
+	r->proto = mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]);
+	family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
+	if (family && !gw_addr_len(family))
+		return gw_nl_bad_reply("rule family %u", family);
+	if (rtb[GW_RULE_A_SRC] &&
+	    decode_prefix(family, rtb[GW_RULE_A_SRC], rtb[GW_RULE_A_SRC_PLEN], &r->src))
+		return gw_nl_bad_reply("rule source does not match the rule's family");
+	if (rtb[GW_RULE_A_DST] &&
+	    decode_prefix(family, rtb[GW_RULE_A_DST], rtb[GW_RULE_A_DST_PLEN], &r->dst))
+		return gw_nl_bad_reply("rule destination does not match the rule's family");
+	/*
+	 * The module keeps no /0 prefix, only its family: "from 0.0.0.0/0" is
+	 * how a rule file says that, and how a /0 sent to it comes back.
+	 */
+	r->has_src = rtb[GW_RULE_A_SRC] && r->src.plen;
+	r->has_dst = rtb[GW_RULE_A_DST] && r->dst.plen;
+	if (family && !r->has_src && !r->has_dst) {
+		memset(&r->src, 0, sizeof(r->src));
+		r->src.family = family;
+		r->has_src = true;
+	}
+	if (rtb[GW_RULE_A_PORTS] && decode_ports(rtb[GW_RULE_A_PORTS], &r->ports))
+		return gw_nl_bad_reply("bad GW_RULE_A_PORTS");
+	if (rtb[GW_RULE_A_IFNAME])
+		snprintf(r->ifname, sizeof(r->ifname), "%s",
+			 mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
+	if (rtb[GW_RULE_A_COMMENT])
+		snprintf(r->comment, sizeof(r->comment), "%s",
+			 mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
+	r->rate = gw_attr_u32(rtb[GW_RULE_A_RATE]);
+	r->max_src_conn = gw_attr_u32(rtb[GW_RULE_A_MAX_SRC_CONN]);
+	if (!rtb[GW_RULE_A_SRC_RATE_CONN] != !rtb[GW_RULE_A_SRC_RATE_SECONDS])
+		return gw_nl_bad_reply("rule with half of max-src-conn-rate");
+	r->src_rate_conn = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_CONN]);
+	r->src_rate_seconds = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]);
+	if (handle)
+		*handle = mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]);
+	if (hits)
+		*hits = gw_attr_u64(rtb[GW_RULE_A_HITS]);
+	return MNL_CB_OK;
+}
+
+/* -j: the members rule list has always had, from the decoded rule. */
+static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_t hits)
+{
+	const struct gw_prefix *any = r->has_src ? &r->src : r->has_dst ? &r->dst : NULL;
+	const char *name = gw_proto_name(r->proto);
+	char buf[INET6_ADDRSTRLEN + 4];
 	unsigned int i;
 
-	print_text(" port ");
-	print_open_array("ports");
-	for (i = 0; i < ports->count; i++) {
-		range = &ports->range[i];
-		if (range->first == range->last)
-			snprintf(buf, sizeof(buf), "%u", range->first);
-		else
-			snprintf(buf, sizeof(buf), "%u-%u", range->first, range->last);
-		print_str(NULL, i ? ",%s" : "%s", buf);
+	print_u64("handle", NULL, handle);
+	print_str("action", NULL, "allow");
+	snprintf(buf, sizeof(buf), "%u", r->proto);
+	print_str("proto", NULL, name ? name : buf);
+	if (any)
+		print_str("family", NULL, any->family == AF_INET ? "ipv4" : "ipv6");
+	/* a /0 is the family alone, as the module has it */
+	if (r->has_src && r->src.plen && !gw_format_prefix(&r->src, true, buf, sizeof(buf)))
+		print_str("from", NULL, buf);
+	if (r->has_dst && r->dst.plen && !gw_format_prefix(&r->dst, true, buf, sizeof(buf)))
+		print_str("to", NULL, buf);
+	if (r->ports.count) {
+		print_open_array("ports");
+		for (i = 0; i < r->ports.count; i++) {
+			const struct gw_port_range *range = &r->ports.range[i];
+
+			if (range->first == range->last)
+				snprintf(buf, sizeof(buf), "%u", range->first);
+			else
+				snprintf(buf, sizeof(buf), "%u-%u", range->first, range->last);
+			print_str(NULL, NULL, buf);
+		}
+		print_close_array();
 	}
-	print_close_array();
-}
-
-/* Double quotes with \ before ", \, $ and `: the shell gives back the text. */
-static void shell_quote(const char *s, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[n++] = '"';
-	for (; *s && n + 3 < len; s++) {
-		if (strchr("\"\\$`", *s))
-			buf[n++] = '\\';
-		buf[n++] = (unsigned char)*s < 0x20 ? '?' : *s;
+	if (r->ifname[0])
+		print_str("iface", NULL, r->ifname);
+	if (r->rate)
+		print_u64("rate", NULL, r->rate);
+	if (r->max_src_conn)
+		print_u64("max_src_conn", NULL, r->max_src_conn);
+	if (r->src_rate_conn) {
+		print_u64("max_src_conn_rate", NULL, r->src_rate_conn);
+		print_u64("max_src_conn_rate_seconds", NULL, r->src_rate_seconds);
 	}
-	buf[n++] = '"';
-	buf[n] = '\0';
+	if (r->comment[0])
+		print_str("comment", NULL, r->comment);
+	print_u64("hits", NULL, hits);
 }
 
-static void print_comment(const char *comment)
-{
-	char quoted[2 * GW_COMMENT_MAX + 3];
-
-	shell_quote(comment, quoted, sizeof(quoted));
-	print_str("comment", NULL, comment);
-	print_text(" comment %s", quoted);
-}
-
-static void print_proto(uint8_t proto)
-{
-	const char *name = gw_proto_name(proto);
-	char num[4];
-
-	if (name) {
-		print_str("proto", " %s", name);
-	} else {
-		snprintf(num, sizeof(num), "%u", proto);
-		print_str("proto", " proto %s", num);
-	}
-}
-
-static void print_rule(const struct nlattr **rtb, const struct prefix_text *from,
-		       const struct prefix_text *to, const struct gw_ports *ports)
-{
-	uint8_t action = mnl_attr_get_u8(rtb[GW_RULE_A_ACTION]);
-	uint8_t family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
-	char action_buf[16];
-
-	if (action == GW_ACTION_ALLOW)
-		snprintf(action_buf, sizeof(action_buf), "allow");
-	else
-		snprintf(action_buf, sizeof(action_buf), "action_%u", action);
-
-	print_open_object(NULL);
-	print_u64("handle", "handle %" PRIu64 "  ", mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]));
-	print_str("action", "%s", action_buf);
-	print_proto(mnl_attr_get_u8(rtb[GW_RULE_A_PROTO]));
-	if (is_icmp(mnl_attr_get_u8(rtb[GW_RULE_A_PROTO])))
-		print_text(" echo");
-	if (family)
-		print_str("family", NULL, family == AF_INET ? "ipv4" : "ipv6");
-	if (from)
-		print_prefix("from", "from", from);
-	if (to)
-		print_prefix("to", "to", to);
-	/* The module keeps no /0 prefix, only its family: say it so it is kept. */
-	if (family && !from && !to)
-		print_text(" from %s", family == AF_INET ? "0.0.0.0/0" : "::/0");
-	if (ports->count)
-		print_ports(ports);
-	if (rtb[GW_RULE_A_IFNAME])
-		print_str("iface", " on %s", mnl_attr_get_str(rtb[GW_RULE_A_IFNAME]));
-	if (rtb[GW_RULE_A_RATE])
-		print_u64("rate", " rate %" PRIu64 "/s", mnl_attr_get_u32(rtb[GW_RULE_A_RATE]));
-	if (rtb[GW_RULE_A_MAX_SRC_CONN])
-		print_u64("max_src_conn", " max-src-conn %" PRIu64,
-			  mnl_attr_get_u32(rtb[GW_RULE_A_MAX_SRC_CONN]));
-	if (rtb[GW_RULE_A_SRC_RATE_CONN]) {
-		print_u64("max_src_conn_rate", " max-src-conn-rate %" PRIu64,
-			  mnl_attr_get_u32(rtb[GW_RULE_A_SRC_RATE_CONN]));
-		print_u64("max_src_conn_rate_seconds", "/%" PRIu64,
-			  gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]));
-	}
-	if (rtb[GW_RULE_A_COMMENT] && *mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]))
-		print_comment(mnl_attr_get_str(rtb[GW_RULE_A_COMMENT]));
-	print_u64("hits", "  # hits %" PRIu64, gw_attr_u64(rtb[GW_RULE_A_HITS]));
-	print_close_object();
-	print_nl();
-}
-
-/* Everything that can be malformed is checked before the rule is printed. */
+/*
+ * A line gwctl load takes, as save writes it, with what only the running
+ * rule has as a comment: "allow tcp port 80  # handle 3, 12 hits" (1 hit).
+ */
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *rtb[GW_RULE_A_MAX + 1];
-	struct prefix_text from, to;
+	const struct nlattr *tb[GW_A_MAX + 1];
 	struct print_list *list = data;
-	struct gw_ports ports = { 0 };
-	uint8_t family;
+	char text[GW_RULE_TEXT_MAX];
+	struct gw_rf_rule r;
+	uint32_t handle;
+	uint64_t hits;
 
 	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
 		return MNL_CB_ERROR;
 	if (!tb[GW_A_RULE])
 		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_nl_parse_nest(tb[GW_A_RULE], &gw_rule_policy, rtb))
+	if (gw_rule_decode(tb[GW_A_RULE], &r, &handle, &hits) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	if (!rtb[GW_RULE_A_HANDLE] || !rtb[GW_RULE_A_ACTION] || !rtb[GW_RULE_A_PROTO])
-		return gw_nl_bad_reply("rule without handle, action or protocol");
-
-	family = gw_attr_u8(rtb[GW_RULE_A_FAMILY]);
-	if (family && !gw_addr_len(family))
-		return gw_nl_bad_reply("rule family %u", family);
-	if (rtb[GW_RULE_A_SRC] &&
-	    format_prefix(family, rtb[GW_RULE_A_SRC], rtb[GW_RULE_A_SRC_PLEN], &from))
-		return gw_nl_bad_reply("rule source does not match the rule's family");
-	if (rtb[GW_RULE_A_DST] &&
-	    format_prefix(family, rtb[GW_RULE_A_DST], rtb[GW_RULE_A_DST_PLEN], &to))
-		return gw_nl_bad_reply("rule destination does not match the rule's family");
-	if (rtb[GW_RULE_A_PORTS] && collect_ports(rtb[GW_RULE_A_PORTS], &ports))
-		return gw_nl_bad_reply("bad GW_RULE_A_PORTS");
+	gw_rule_format(&r, text, sizeof(text));
 
 	print_list_item(list);
-	print_rule(rtb, rtb[GW_RULE_A_SRC] ? &from : NULL,
-		   rtb[GW_RULE_A_DST] ? &to : NULL, &ports);
+	print_open_object(NULL);
+	print_rule_json(&r, handle, hits);
+	print_text("%s  # handle %" PRIu32 ", %" PRIu64 " hit%s", text, handle, hits,
+		   hits == 1 ? "" : "s");
+	print_close_object();
+	print_nl();
 	return MNL_CB_OK;
 }
 

@@ -22,16 +22,6 @@
 
 #include "rulefile.h"
 
-#define TOKENS_MAX	128
-
-enum tok_type { TOK_WORD, TOK_STRING, TOK_LBRACE, TOK_RBRACE, TOK_EQUALS };
-
-struct token {
-	enum tok_type type;
-	unsigned int col;
-	char *text;		/* words and strings, NUL-terminated copy */
-};
-
 struct define {
 	char name[GW_NAME_MAX];
 	const char *file;
@@ -60,6 +50,8 @@ struct parser {
 	/* where we are */
 	const char *file;
 	unsigned int line;
+	/* gwctl rule add: a column is a word's number, 1 first */
+	bool words;
 };
 
 static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
@@ -70,6 +62,7 @@ static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
 	va_list ap;
 
 	snprintf(p->err->file, sizeof(p->err->file), "%s", p->file);
+	p->err->words = p->words;
 	p->err->line = p->line;
 	p->err->col = col;
 	va_start(ap, fmt);
@@ -81,7 +74,9 @@ static int perr(struct parser *p, unsigned int col, const char *fmt, ...)
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len)
 {
 	/* a file that cannot be opened at all has no position */
-	if (!err->line)
+	if (err->words)
+		snprintf(buf, len, "word %u: %s", err->col, err->msg);
+	else if (!err->line)
 		snprintf(buf, len, "%s: %s", err->file, err->msg);
 	else
 		snprintf(buf, len, "%s:%u:%u: %s", err->file, err->line, err->col,
@@ -98,24 +93,36 @@ const char *gw_zone_name(unsigned int zone)
 	return zone < __GW_ZONE_MAX ? zone_words[zone] : NULL;
 }
 
+static const struct {
+	const char *name;
+	uint8_t proto;
+} proto_names[] = {
+	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+	{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
+};
+
 int gw_proto_lookup(const char *name, uint8_t *proto)
 {
-	static const struct {
-		const char *name;
-		uint8_t proto;
-	} names[] = {
-		{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
-		{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
-	};
 	size_t i;
 
-	for (i = 0; i < GW_ARRAY_SIZE(names); i++) {
-		if (!strcmp(names[i].name, name)) {
-			*proto = names[i].proto;
+	for (i = 0; i < GW_ARRAY_SIZE(proto_names); i++) {
+		if (!strcmp(proto_names[i].name, name)) {
+			*proto = proto_names[i].proto;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+const char *gw_proto_name(unsigned int proto)
+{
+	size_t i;
+
+	for (i = 0; i < GW_ARRAY_SIZE(proto_names); i++) {
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	}
+	return NULL;
 }
 
 void gw_policy_text_free(struct gw_policy_text *policy)
@@ -173,13 +180,14 @@ static struct gw_stmt *new_stmt(struct parser *p, enum gw_stmt_kind kind,
 	return st;
 }
 
-/*
- * Cut one line (without its newline) into tokens.  The words and strings
- * are copied into scratch, which is at least as long as the line.
- */
-static int tokenize(struct parser *p, const char *s, size_t len, char *scratch,
-		    struct token *toks, unsigned int *ntoks)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The one tokenizer: rule-file lines (GW_TOK_PUNCT) and batch lines (main.c). */
+int gw_tokenize(const char *s, size_t len, unsigned int flags, char *scratch,
+		struct gw_token *toks, unsigned int *errcol, const char **errmsg)
 {
+	const char *ends = flags & GW_TOK_PUNCT ? " \t\r#\"{}=" : " \t\r#\"";
 	size_t i = 0;
 	unsigned int n = 0;
 
@@ -193,71 +201,86 @@ static int tokenize(struct parser *p, const char *s, size_t len, char *scratch,
 		}
 		if (c == '#')
 			break;
-		if (n == TOKENS_MAX)
-			return perr(p, col, "too many words on one line (at most %d)",
-				    TOKENS_MAX);
+		if (n == GW_TOKENS_MAX) {
+			*errcol = col;
+			*errmsg = "too many words on one line (at most " STR(GW_TOKENS_MAX) ")";
+			return -1;
+		}
 		toks[n].col = col;
 		toks[n].text = NULL;
-		if (c == '{' || c == '}' || c == '=') {
-			toks[n++].type = c == '{' ? TOK_LBRACE :
-					 c == '}' ? TOK_RBRACE : TOK_EQUALS;
+		if ((flags & GW_TOK_PUNCT) && (c == '{' || c == '}' || c == '=')) {
+			toks[n++].type = c == '{' ? GW_TOK_LBRACE :
+					 c == '}' ? GW_TOK_RBRACE : GW_TOK_EQUALS;
 			i++;
 			continue;
 		}
 		toks[n].text = scratch;
 		if (c == '"') {
-			toks[n].type = TOK_STRING;
+			toks[n].type = GW_TOK_STRING;
 			for (i++; i < len && s[i] != '"'; i++) {
 				if (s[i] == '\\' && i + 1 < len &&
 				    (s[i + 1] == '"' || s[i + 1] == '\\'))
 					i++;
 				*scratch++ = s[i];
 			}
-			if (i == len)
-				return perr(p, col, "unterminated string");
+			if (i == len) {
+				*errcol = col;
+				*errmsg = "unterminated string";
+				return -1;
+			}
 			i++;
 		} else {
-			toks[n].type = TOK_WORD;
-			while (i < len && !strchr(" \t\r#\"{}=", s[i]))
+			toks[n].type = GW_TOK_WORD;
+			while (i < len && !strchr(ends, s[i]))
 				*scratch++ = s[i++];
 		}
 		*scratch++ = '\0';
 		n++;
 	}
-	*ntoks = n;
-	return 0;
+	return n;
 }
 
-static const char *tok_desc(const struct token *t)
+static const char *tok_desc(const struct gw_token *t)
 {
 	switch (t->type) {
-	case TOK_LBRACE:
+	case GW_TOK_LBRACE:
 		return "'{'";
-	case TOK_RBRACE:
+	case GW_TOK_RBRACE:
 		return "'}'";
-	case TOK_EQUALS:
+	case GW_TOK_EQUALS:
 		return "'='";
-	case TOK_STRING:
+	case GW_TOK_STRING:
 		return "a string";
 	default:
 		return t->text;
 	}
 }
 
+/*
+ * Where a missing token after t would be: the column just past t's text,
+ * or the next word's number.
+ */
+static unsigned int col_after(const struct parser *p, const struct gw_token *t)
+{
+	if (p->words)
+		return t->col + 1;
+	return t->col + (t->text ? strlen(t->text) : 1);
+}
+
 /* The token after the keyword at toks[i], which must be a word. */
-static int need_word(struct parser *p, const struct token *toks, unsigned int n,
+static int need_word(struct parser *p, const struct gw_token *toks, unsigned int n,
 		     unsigned int i, const char *what)
 {
 	if (i + 1 >= n)
-		return perr(p, toks[i].col + strlen(toks[i].text ? toks[i].text : "x"),
-			    "\"%s\" needs %s", tok_desc(&toks[i]), what);
-	if (toks[i + 1].type != TOK_WORD)
+		return perr(p, col_after(p, &toks[i]), "\"%s\" needs %s",
+			    tok_desc(&toks[i]), what);
+	if (toks[i + 1].type != GW_TOK_WORD)
 		return perr(p, toks[i + 1].col, "expected %s, found %s", what,
 			    tok_desc(&toks[i + 1]));
 	return 0;
 }
 
-static int check_end(struct parser *p, const struct token *toks, unsigned int n,
+static int check_end(struct parser *p, const struct gw_token *toks, unsigned int n,
 		     unsigned int i)
 {
 	if (i < n)
@@ -300,7 +323,7 @@ static const struct define *find_define(const struct parser *p, const char *name
 }
 
 /* iface DEV wan|lan */
-static int stmt_iface(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_iface(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	char err[GW_ERR_MAX];
 	struct gw_stmt *st;
@@ -334,7 +357,7 @@ static int stmt_iface(struct parser *p, struct token *toks, unsigned int n)
 }
 
 /* set NAME VALUE: which names exist and their ranges are the kernel's business. */
-static int stmt_set(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_set(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	struct gw_stmt *st;
 	size_t i;
@@ -368,7 +391,7 @@ static int stmt_set(struct parser *p, struct token *toks, unsigned int n)
 }
 
 /* define NAME = { PREFIX, PREFIX, ... } */
-static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_define(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	const struct define *old;
 	struct define *def;
@@ -385,18 +408,18 @@ static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
 	if (old)
 		return perr(p, toks[1].col, "\"%s\" is already defined at %s:%u",
 			    toks[1].text, old->file, old->line);
-	if (n < 3 || toks[2].type != TOK_EQUALS)
-		return perr(p, n < 3 ? toks[1].col + strlen(toks[1].text) : toks[2].col,
+	if (n < 3 || toks[2].type != GW_TOK_EQUALS)
+		return perr(p, n < 3 ? col_after(p, &toks[1]) : toks[2].col,
 			    "expected '=' after the name");
-	if (n < 4 || toks[3].type != TOK_LBRACE)
-		return perr(p, n < 4 ? toks[2].col + 1 : toks[3].col,
+	if (n < 4 || toks[3].type != GW_TOK_LBRACE)
+		return perr(p, n < 4 ? col_after(p, &toks[2]) : toks[3].col,
 			    "expected '{' to open the list");
 	if (p->ndefines == GW_RF_DEFINES_MAX)
 		return perr(p, toks[0].col, "too many defines (at most %d)",
 			    GW_RF_DEFINES_MAX);
 	def = &p->defines[p->ndefines];
 	memset(def, 0, sizeof(*def));
-	for (i = 4; i < n && toks[i].type == TOK_WORD; i++) {
+	for (i = 4; i < n && toks[i].type == GW_TOK_WORD; i++) {
 		char *elem = toks[i].text;
 
 		/* "a, b" and "a ,b" and "a,b": commas separate, blanks do not matter */
@@ -425,7 +448,7 @@ static int stmt_define(struct parser *p, struct token *toks, unsigned int n)
 	}
 	if (i == n)
 		return perr(p, toks[n - 1].col, "expected '}' to close the list");
-	if (toks[i].type != TOK_RBRACE)
+	if (toks[i].type != GW_TOK_RBRACE)
 		return perr(p, toks[i].col, "expected a prefix or '}', found %s",
 			    tok_desc(&toks[i]));
 	if (!def->count)
@@ -453,7 +476,7 @@ struct rule_ctx {
 	struct addr_list to;
 };
 
-static int opt_addr(struct parser *p, struct addr_list *list, const struct token *v)
+static int opt_addr(struct parser *p, struct addr_list *list, const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -475,17 +498,17 @@ static int opt_addr(struct parser *p, struct addr_list *list, const struct token
 	return 0;
 }
 
-static int opt_from(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_from(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	return opt_addr(p, &r->from, v);
 }
 
-static int opt_to(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_to(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	return opt_addr(p, &r->to, v);
 }
 
-static int opt_port(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_port(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -496,7 +519,7 @@ static int opt_port(struct parser *p, struct rule_ctx *r, const struct token *v)
 	return 0;
 }
 
-static int opt_on(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_on(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -506,7 +529,7 @@ static int opt_on(struct parser *p, struct rule_ctx *r, const struct token *v)
 	return 0;
 }
 
-static int opt_rate(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	char num[16], err[GW_ERR_MAX];
 	size_t len = strlen(v->text);
@@ -527,7 +550,7 @@ static int opt_rate(struct parser *p, struct rule_ctx *r, const struct token *v)
 }
 
 static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
-			    const struct token *v)
+			    const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 	uint64_t n;
@@ -542,7 +565,7 @@ static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
 }
 
 static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
-				 const struct token *v)
+				 const struct gw_token *v)
 {
 	char err[GW_ERR_MAX];
 
@@ -554,7 +577,7 @@ static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
 	return 0;
 }
 
-static int opt_comment(struct parser *p, struct rule_ctx *r, const struct token *v)
+static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	const unsigned char *c;
 
@@ -574,12 +597,13 @@ static const struct rule_option {
 	const char *name;
 	const char *value;
 	bool string;		/* value may be a "string" */
-	int (*parse)(struct parser *p, struct rule_ctx *r, const struct token *v);
+	int (*parse)(struct parser *p, struct rule_ctx *r, const struct gw_token *v);
 } rule_options[] = {
 	{ "from",	"a prefix or $define",	false,	opt_from },
 	{ "to",		"a prefix or $define",	false,	opt_to },
 	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port },
-	{ "on",		"an interface name",	false,	opt_on },
+	/* a name the kernel takes may hold # or ", which only a string can */
+	{ "on",		"an interface name",	true,	opt_on },
 	{ "rate",	"a rate (N/s)",		false,	opt_rate },
 	{ "max-src-conn", "a number of connections", false, opt_max_src_conn },
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
@@ -626,7 +650,7 @@ static int emit_rules(struct parser *p, const struct rule_ctx *r, unsigned int c
 }
 
 /* allow PROTO [echo] [OPTION VALUE]... */
-static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	unsigned int i = 1, seen = 0;
 	struct rule_ctx r;
@@ -651,7 +675,7 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 	} else {
 		i = 2;
 	}
-	if (i < n && toks[i].type == TOK_WORD && !strcmp(toks[i].text, "echo") &&
+	if (i < n && toks[i].type == GW_TOK_WORD && !strcmp(toks[i].text, "echo") &&
 	    (r.rule.proto == IPPROTO_ICMP || r.rule.proto == IPPROTO_ICMPV6))
 		i++;
 
@@ -659,7 +683,7 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 		const struct rule_option *opt = NULL;
 		size_t k;
 
-		if (toks[i].type == TOK_WORD) {
+		if (toks[i].type == GW_TOK_WORD) {
 			for (k = 0; k < GW_ARRAY_SIZE(rule_options); k++) {
 				if (!strcmp(toks[i].text, rule_options[k].name)) {
 					opt = &rule_options[k];
@@ -670,16 +694,16 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
 		if (!opt)
 			return perr(p, toks[i].col,
 				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)",
-				    toks[i].type == TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
-				    toks[i].type == TOK_WORD ? "\"" : "");
+				    toks[i].type == GW_TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
+				    toks[i].type == GW_TOK_WORD ? "\"" : "");
 		if (seen & 1u << k)
 			return perr(p, toks[i].col, "\"%s\" given twice", opt->name);
 		seen |= 1u << k;
 		if (i + 1 >= n)
-			return perr(p, toks[i].col + strlen(opt->name),
+			return perr(p, col_after(p, &toks[i]),
 				    "\"%s\" needs %s", opt->name, opt->value);
-		if (toks[i + 1].type != TOK_WORD &&
-		    !(opt->string && toks[i + 1].type == TOK_STRING))
+		if (toks[i + 1].type != GW_TOK_WORD &&
+		    !(opt->string && toks[i + 1].type == GW_TOK_STRING))
 			return perr(p, toks[i + 1].col, "\"%s\" needs %s, found %s",
 				    opt->name, opt->value, tok_desc(&toks[i + 1]));
 		if (opt->parse(p, &r, &toks[i + 1]))
@@ -696,7 +720,7 @@ static int stmt_allow(struct parser *p, struct token *toks, unsigned int n)
  * block PREFIX|$define, never-block PREFIX|$define: one entry for each
  * prefix.  Permanent only: timed entries are state, added by gwctl block.
  */
-static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
+static int stmt_block_kind(struct parser *p, struct gw_token *toks, unsigned int n,
 			   uint8_t kind)
 {
 	struct addr_list list = { .given = false };
@@ -707,7 +731,7 @@ static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
 		return -1;
 	if (opt_addr(p, &list, &toks[1]))
 		return -1;
-	if (n > 2 && toks[2].type == TOK_WORD && !strcmp(toks[2].text, "timeout"))
+	if (n > 2 && toks[2].type == GW_TOK_WORD && !strcmp(toks[2].text, "timeout"))
 		return perr(p, toks[2].col,
 			    "a rule file holds permanent entries only (gwctl block add PREFIX timeout S adds a timed one)");
 	if (check_end(p, toks, n, 2))
@@ -727,12 +751,12 @@ static int stmt_block_kind(struct parser *p, struct token *toks, unsigned int n,
 	return 0;
 }
 
-static int stmt_block(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_block(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	return stmt_block_kind(p, toks, n, GW_BLOCK_KIND_BLOCK);
 }
 
-static int stmt_never_block(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_never_block(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	return stmt_block_kind(p, toks, n, GW_BLOCK_KIND_NEVER);
 }
@@ -740,15 +764,15 @@ static int stmt_never_block(struct parser *p, struct token *toks, unsigned int n
 static int load_one(struct parser *p, const char *path, unsigned int col);
 
 /* include "FILE": relative to the including file's directory. */
-static int stmt_include(struct parser *p, struct token *toks, unsigned int n)
+static int stmt_include(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	const char *slash = strrchr(p->file, '/');
 	const char *arg;
 	char *path;
 	int ret;
 
-	if (n < 2 || (toks[1].type != TOK_STRING && toks[1].type != TOK_WORD))
-		return perr(p, n < 2 ? toks[0].col + 7 : toks[1].col,
+	if (n < 2 || (toks[1].type != GW_TOK_STRING && toks[1].type != GW_TOK_WORD))
+		return perr(p, n < 2 ? col_after(p, &toks[0]) : toks[1].col,
 			    "include needs a \"file name\"");
 	if (check_end(p, toks, n, 2))
 		return -1;
@@ -780,7 +804,7 @@ static int stmt_include(struct parser *p, struct token *toks, unsigned int n)
 
 static const struct {
 	const char *keyword;
-	int (*parse)(struct parser *p, struct token *toks, unsigned int n);
+	int (*parse)(struct parser *p, struct gw_token *toks, unsigned int n);
 } statements[] = {
 	{ "iface",	stmt_iface },
 	{ "allow",	stmt_allow },
@@ -791,17 +815,37 @@ static const struct {
 	{ "never-block", stmt_never_block },
 };
 
-static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
+/* A line of a rule file is text, not too long: NUL and control bytes mean it is not one. */
+static int check_line(struct parser *p, const char *line, size_t len)
 {
-	struct token toks[TOKENS_MAX];
-	unsigned int n = 0;
 	size_t i;
 
-	if (tokenize(p, s, len, scratch, toks, &n))
-		return -1;
+	if (len > GW_RF_LINE_MAX)
+		return perr(p, GW_RF_LINE_MAX + 1, "line longer than %d bytes",
+			    GW_RF_LINE_MAX);
+	for (i = 0; i < len; i++) {
+		unsigned char c = line[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return perr(p, i + 1, "binary data (byte 0x%02x): not a rule file", c);
+	}
+	return 0;
+}
+
+static int parse_line(struct parser *p, const char *s, size_t len, char *scratch)
+{
+	struct gw_token toks[GW_TOKENS_MAX];
+	const char *msg;
+	unsigned int col;
+	int n;
+	size_t i;
+
+	n = gw_tokenize(s, len, GW_TOK_PUNCT, scratch, toks, &col, &msg);
+	if (n < 0)
+		return perr(p, col, "%s", msg);
 	if (!n)
 		return 0;
-	if (toks[0].type != TOK_WORD)
+	if (toks[0].type != GW_TOK_WORD)
 		return perr(p, toks[0].col, "expected a statement, found %s",
 			    tok_desc(&toks[0]));
 	for (i = 0; i < GW_ARRAY_SIZE(statements); i++) {
@@ -832,24 +876,9 @@ static int parse_text(struct parser *p, const char *name, const char *text, size
 	for (line = text; line < end && !ret; ) {
 		const char *nl = memchr(line, '\n', end - line);
 		size_t llen = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		size_t i;
 
 		p->line++;
-		if (llen > GW_RF_LINE_MAX) {
-			ret = perr(p, GW_RF_LINE_MAX + 1, "line longer than %d bytes",
-				   GW_RF_LINE_MAX);
-			break;
-		}
-		/* A rule file is text: NUL and control bytes mean it is not one. */
-		for (i = 0; i < llen; i++) {
-			unsigned char c = line[i];
-
-			if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-				ret = perr(p, i + 1,
-					   "binary data (byte 0x%02x): not a rule file", c);
-				break;
-			}
-		}
+		ret = check_line(p, line, llen);
 		if (!ret)
 			ret = parse_line(p, line, llen, scratch);
 		line += llen + 1;
@@ -996,4 +1025,175 @@ int gw_rulefile_parse(const char *name, const char *text, size_t len,
 		      struct gw_policy_text *out, struct gw_rf_error *err)
 {
 	return parse_top(name, text, len, NULL, opts, out, err);
+}
+
+/*
+ * One allow statement, alone: "rule add"'s words and a single line take
+ * the path every allow line of a file takes (stmt_allow()), so that the
+ * two accept the same rules and say the same about a wrong one.  No
+ * define exists here, so a success is exactly one rule.
+ */
+static int parse_one_rule(struct parser *p, struct gw_token *toks, unsigned int n,
+			  struct gw_rf_rule *rule)
+{
+	struct gw_policy_text out = { 0 };
+	int ret;
+
+	p->out = &out;
+	if (!n)
+		return perr(p, 1, "expected an allow rule (allow PROTO [OPTION VALUE]...)");
+	if (toks[0].type != GW_TOK_WORD || strcmp(toks[0].text, "allow"))
+		return perr(p, toks[0].col, "expected an allow rule, found %s",
+			    tok_desc(&toks[0]));
+	ret = stmt_allow(p, toks, n);
+	if (!ret)
+		*rule = out.stmts[0].rule;
+	gw_policy_text_free(&out);
+	return ret;
+}
+
+int gw_rule_parse_words(int argc, char *const *argv, struct gw_rf_rule *rule,
+			struct gw_rf_error *err)
+{
+	struct gw_token toks[GW_TOKENS_MAX];
+	struct parser p = { .err = err, .file = "", .words = true };
+	int i;
+
+	memset(rule, 0, sizeof(*rule));
+	memset(err, 0, sizeof(*err));
+	if (argc > GW_TOKENS_MAX)
+		return perr(&p, GW_TOKENS_MAX + 1, "too many words (at most %d)",
+			    GW_TOKENS_MAX);
+	for (i = 0; i < argc; i++) {
+		toks[i].type = GW_TOK_WORD;
+		toks[i].col = i + 1;
+		toks[i].text = argv[i];
+	}
+	return parse_one_rule(&p, toks, argc, rule);
+}
+
+int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *rule,
+		       struct gw_rf_error *err)
+{
+	struct gw_token toks[GW_TOKENS_MAX];
+	struct parser p = { .err = err, .file = name, .line = 1 };
+	size_t len = strlen(line);
+	const char *msg;
+	unsigned int col;
+	char *scratch;
+	int n, ret;
+
+	memset(rule, 0, sizeof(*rule));
+	memset(err, 0, sizeof(*err));
+	if (check_line(&p, line, len))
+		return -1;
+	scratch = malloc(len + 1);
+	if (!scratch)
+		return perr(&p, 1, "out of memory");
+	n = gw_tokenize(line, len, GW_TOK_PUNCT, scratch, toks, &col, &msg);
+	if (n < 0)
+		ret = perr(&p, col, "%s", msg);
+	else
+		ret = parse_one_rule(&p, toks, n, rule);
+	free(scratch);
+	return ret;
+}
+
+/* Text appended to a buffer, snprintf()-like: used counts past the end too. */
+struct text_buf {
+	char *buf;
+	size_t len;
+	size_t used;
+};
+
+static void text_add(struct text_buf *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text_buf *t, const char *fmt, ...)
+{
+	size_t at = t->used < t->len ? t->used : t->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + at, t->len - at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->used += n;
+}
+
+static void text_prefix(struct text_buf *t, const char *keyword, const struct gw_prefix *prefix)
+{
+	char buf[INET6_ADDRSTRLEN + 4];
+
+	if (gw_format_prefix(prefix, false, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "?");
+	text_add(t, " %s %s", keyword, buf);
+}
+
+/* A "string": \ before " and \, a control byte (never parsed) as '?'. */
+static void text_string(struct text_buf *t, const char *s)
+{
+	const unsigned char *c;
+
+	text_add(t, "\"");
+	for (c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			text_add(t, "\\%c", *c);
+		else
+			text_add(t, "%c", *c < 0x20 || *c == 0x7f ? '?' : *c);
+	}
+	text_add(t, "\"");
+}
+
+/* A word as it is, or as a string when the tokenizer would cut it. */
+static void text_word(struct text_buf *t, const char *s)
+{
+	if (s[strcspn(s, " \t\r#\"{}=\\")])
+		text_string(t, s);
+	else
+		text_add(t, "%s", s);
+}
+
+int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)
+{
+	struct text_buf t = { .buf = buf, .len = len };
+	const char *name = gw_proto_name(r->proto);
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	if (name)
+		text_add(&t, "allow %s", name);
+	else
+		text_add(&t, "allow proto %u", r->proto);
+	if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6)
+		text_add(&t, " echo");
+	if (r->has_src)
+		text_prefix(&t, "from", &r->src);
+	if (r->has_dst)
+		text_prefix(&t, "to", &r->dst);
+	for (i = 0; i < r->ports.count; i++) {
+		const struct gw_port_range *range = &r->ports.range[i];
+
+		text_add(&t, "%s%u", i ? "," : " port ", range->first);
+		if (range->last != range->first)
+			text_add(&t, "-%u", range->last);
+	}
+	if (r->ifname[0]) {
+		text_add(&t, " on ");
+		text_word(&t, r->ifname);
+	}
+	if (r->rate)
+		text_add(&t, " rate %u/s", r->rate);
+	if (r->max_src_conn)
+		text_add(&t, " max-src-conn %u", r->max_src_conn);
+	if (r->src_rate_conn)
+		text_add(&t, " max-src-conn-rate %u/%u", r->src_rate_conn,
+			 r->src_rate_seconds);
+	if (r->comment[0]) {
+		text_add(&t, " comment ");
+		text_string(&t, r->comment);
+	}
+	return t.used;
 }

@@ -83,7 +83,8 @@ struct gw_policy_text {
 struct gw_rf_error {
 	char file[256];
 	unsigned int line;
-	unsigned int col;
+	unsigned int col;	/* with words: the word's number, 1 first */
+	bool words;		/* from gw_rule_parse_words(): no file or line */
 	char msg[GW_ERR_MAX];
 };
 
@@ -105,8 +106,63 @@ int gw_rulefile_parse(const char *name, const char *text, size_t len,
 		      struct gw_policy_text *out, struct gw_rf_error *err);
 void gw_policy_text_free(struct gw_policy_text *policy);
 
-/* "FILE:LINE:COL: MSG" */
+/*
+ * One allow rule, "allow PROTO [OPTION VALUE]...", parsed as every allow
+ * line of a file is, with the same messages: from words (gwctl rule add's
+ * arguments, "allow" first; each is one word whatever it holds, an error
+ * gives the word's number) or from one line of the rule language (an
+ * error gives name:1:column).  No define exists there.  0, or -1 with err
+ * filled in.
+ */
+int gw_rule_parse_words(int argc, char *const *argv, struct gw_rf_rule *rule,
+			struct gw_rf_error *err);
+int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *rule,
+		       struct gw_rf_error *err);
+
+/*
+ * The rule in the rule language, "allow tcp to 192.0.2.1 port 80 comment
+ * \"web\"": the one way gwctl writes a rule (rule list, save), which
+ * gw_rule_parse_line() reads back as the same rule.  Options in a fixed
+ * order; a host prefix without its /32 or /128; the comment with \" and
+ * \\ (a control byte, which no parser lets in, becomes '?').  Returns the
+ * length of the whole text, as snprintf() does; GW_RULE_TEXT_MAX is room
+ * for any rule.
+ */
+#define GW_RULE_TEXT_MAX	(384 + 2 * GW_COMMENT_MAX)
+int gw_rule_format(const struct gw_rf_rule *rule, char *buf, size_t len);
+
+/* "FILE:LINE:COL: MSG", or "word N: MSG" */
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len);
+
+/*
+ * The words of one line, cut as in rule files and gwctl -b batch files:
+ * blanks (space, tab, CR) separate them; a "string" in double quotes is one
+ * token, with \" and \\ inside (any other \ is kept as it is); a # outside
+ * a string ends the line, even inside a word.  With GW_TOK_PUNCT (rule
+ * files), '{', '}' and '=' are tokens of their own and end a word; without
+ * (batch lines) they are ordinary letters.
+ */
+enum gw_tok_type {
+	GW_TOK_WORD, GW_TOK_STRING, GW_TOK_LBRACE, GW_TOK_RBRACE, GW_TOK_EQUALS,
+};
+
+struct gw_token {
+	enum gw_tok_type type;
+	unsigned int col;	/* of its first byte, 1 first */
+	char *text;		/* words and strings: NUL-terminated, in scratch */
+};
+
+#define GW_TOKENS_MAX	128
+#define GW_TOK_PUNCT	0x1u
+
+/*
+ * Cut s (len bytes, no newline) into at most GW_TOKENS_MAX toks; their
+ * texts are copied into scratch, which holds len + 1 bytes at least.
+ * Returns the count, or -1 with the column and the message (no final
+ * period) in *errcol and *errmsg.
+ */
+int gw_tokenize(const char *s, size_t len, unsigned int flags, char *scratch,
+		struct gw_token *toks, unsigned int *errcol, const char **errmsg);
 
 /* The rule-language spelling of the zone, or NULL. */
 const char *gw_zone_name(unsigned int zone);

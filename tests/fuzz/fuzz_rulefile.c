@@ -5,7 +5,8 @@
  * and UBSan: an error always has a position inside the input (a line that
  * exists, a column no further than one past the longest line) and a
  * message, and leaves nothing allocated; a success yields statements whose
- * fields are within their limits.
+ * fields are within their limits, and every rule written back as gwctl
+ * writes it (gw_rule_format()) parses to the same rule.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -27,6 +28,47 @@
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static bool same_prefix(bool has_a, const struct gw_prefix *a, bool has_b,
+			const struct gw_prefix *b)
+{
+	return has_a == has_b && (!has_a || (a->family == b->family && a->plen == b->plen &&
+					     !memcmp(a->addr, b->addr, sizeof(a->addr))));
+}
+
+static bool same_rule(const struct gw_rf_rule *a, const struct gw_rf_rule *b)
+{
+	unsigned int i;
+
+	if (a->proto != b->proto || a->ports.count != b->ports.count ||
+	    strcmp(a->ifname, b->ifname) || strcmp(a->comment, b->comment) ||
+	    a->rate != b->rate || a->max_src_conn != b->max_src_conn ||
+	    a->src_rate_conn != b->src_rate_conn ||
+	    a->src_rate_seconds != b->src_rate_seconds ||
+	    !same_prefix(a->has_src, &a->src, b->has_src, &b->src) ||
+	    !same_prefix(a->has_dst, &a->dst, b->has_dst, &b->dst))
+		return false;
+	for (i = 0; i < a->ports.count; i++) {
+		if (a->ports.range[i].first != b->ports.range[i].first ||
+		    a->ports.range[i].last != b->ports.range[i].last)
+			return false;
+	}
+	return true;
+}
+
+/* What rule list and save print of the rule reads back as the same rule. */
+static void check_round_trip(const struct gw_rf_rule *rule)
+{
+	char line[GW_RULE_TEXT_MAX];
+	struct gw_rf_error err;
+	struct gw_rf_rule back;
+	int len = gw_rule_format(rule, line, sizeof(line));
+
+	CHECK(len > 0 && (size_t)len < sizeof(line), "format length %d", len);
+	CHECK(!gw_rule_parse_line("fuzz", line, &back, &err), "\"%s\" does not parse: %u: %s",
+	      line, err.col, err.msg);
+	CHECK(same_rule(rule, &back), "\"%s\" parses to another rule", line);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -70,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				CHECK(!st->rule.has_src || !st->rule.has_dst ||
 				      st->rule.src.family == st->rule.dst.family, "families");
 				CHECK(st->rule.rate <= GW_RULE_RATE_MAX, "rate");
+				check_round_trip(&st->rule);
 				break;
 			case GW_STMT_SET:
 				CHECK(st->set.name[0] && st->set.value[0], "set");

@@ -414,6 +414,388 @@ TEST(source_limits)
 	EXPECT_ERROR("allow tcp max-src-conn-rate /5\n", 1, 29, "must be N/S");
 }
 
+/*
+ * The tokens of line, one per word of the result: "w:TEXT" (a word),
+ * "s:TEXT" (a string), "{", "}", "=", each followed by "@COL"; or
+ * "error@COL: MESSAGE".
+ */
+static const char *tokens(const char *line, unsigned int flags)
+{
+	static char out[1024];
+	struct gw_token toks[GW_TOKENS_MAX];
+	char scratch[512];
+	unsigned int col;
+	const char *msg;
+	size_t used = 0;
+	int n, i;
+
+	assert_true(strlen(line) < sizeof(scratch));
+	n = gw_tokenize(line, strlen(line), flags, scratch, toks, &col, &msg);
+	if (n < 0) {
+		snprintf(out, sizeof(out), "error@%u: %s", col, msg);
+		return out;
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct gw_token *t = &toks[i];
+
+		used += snprintf(out + used, sizeof(out) - used, "%s%s%s@%u", i ? " " : "",
+				 t->type == GW_TOK_WORD ? "w:" : t->type == GW_TOK_STRING ? "s:" :
+				 t->type == GW_TOK_LBRACE ? "{" : t->type == GW_TOK_RBRACE ? "}" : "=",
+				 t->text ? t->text : "", t->col);
+	}
+	return out;
+}
+
+TEST(tokenizer_words_strings_comments)
+{
+	/* a line, GW_TOK_PUNCT or not, and its tokens */
+	static const struct {
+		const char *line;
+		unsigned int flags;
+		const char *want;
+	} cases[] = {
+		/* blanks, tabs and CR separate; nothing at all is no token */
+		{ "", 0, "" },
+		{ " \t \r", 0, "" },
+		{ "rule  add\tallow\r", 0, "w:rule@1 w:add@7 w:allow@11" },
+		/* a string is one token, \" and \\ are its escapes, other \ stay */
+		{ "comment \"a b\"", 0, "w:comment@1 s:a b@9" },
+		{ "\"q\\\"x\\\\y\\n\"", 0, "s:q\"x\\y\\n@1" },
+		{ "\"\"", 0, "s:@1" },
+		{ "a\\\"b\"", 0, "w:a\\@1 s:b@3" },
+		/* a quote ends a word and starts a token of its own */
+		{ "x\"y z\"w", 0, "w:x@1 s:y z@2 w:w@7" },
+		/* # ends the line outside a string, even inside a word; not inside one */
+		{ "# all of it", 0, "" },
+		{ "a b # c \"d", 0, "w:a@1 w:b@3" },
+		{ "a#b", 0, "w:a@1" },
+		{ "\"a # b\" # c", 0, "s:a # b@1" },
+		/* { } = are tokens of a rule file, letters of a batch line */
+		{ "define d={ 1,2 }", GW_TOK_PUNCT, "w:define@1 w:d@8 =@9 {@10 w:1,2@12 }@16" },
+		{ "define d={ 1,2 }", 0, "w:define@1 w:d={@8 w:1,2@12 w:}@16" },
+		{ "comment a=b", GW_TOK_PUNCT, "w:comment@1 w:a@9 =@10 w:b@11" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (strcmp(tokens(cases[i].line, cases[i].flags), cases[i].want))
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].line,
+				 tokens(cases[i].line, cases[i].flags), cases[i].want);
+	}
+}
+
+TEST(tokenizer_errors)
+{
+	char many[3 * GW_TOKENS_MAX + 8] = "";
+	unsigned int i;
+
+	/* an unterminated string is reported at its opening quote */
+	assert_string_equal(tokens("rule add allow tcp comment \"open", 0),
+			    "error@28: unterminated string");
+	assert_string_equal(tokens("\"a\\\"", GW_TOK_PUNCT), "error@1: unterminated string");
+	assert_string_equal(tokens("x \"", 0), "error@3: unterminated string");
+	for (i = 0; i < GW_TOKENS_MAX; i++)
+		strcat(many, "a ");
+	assert_non_null(strstr(tokens(many, 0), "w:a@255"));
+	strcat(many, "b");
+	assert_string_equal(tokens(many, 0),
+			    "error@257: too many words on one line (at most 128)");
+	/* the rule-file parser reports the tokenizer's errors at line:col */
+	EXPECT_ERROR("iface wan0 wan\nallow tcp comment \"x\\\"\n", 2, 19,
+		     "unterminated string");
+}
+
+/* ---- one grammar: gwctl rule add's words and a rule file's line ---------- */
+
+static void assert_rule_equal(const struct gw_rf_rule *a, const struct gw_rf_rule *b)
+{
+	unsigned int i;
+
+	assert_int_equal(a->proto, b->proto);
+	assert_int_equal(a->has_src, b->has_src);
+	assert_int_equal(a->has_dst, b->has_dst);
+	if (a->has_src) {
+		assert_int_equal(a->src.family, b->src.family);
+		assert_int_equal(a->src.plen, b->src.plen);
+		assert_memory_equal(a->src.addr, b->src.addr, sizeof(a->src.addr));
+	}
+	if (a->has_dst) {
+		assert_int_equal(a->dst.family, b->dst.family);
+		assert_int_equal(a->dst.plen, b->dst.plen);
+		assert_memory_equal(a->dst.addr, b->dst.addr, sizeof(a->dst.addr));
+	}
+	assert_int_equal(a->ports.count, b->ports.count);
+	for (i = 0; i < a->ports.count; i++) {
+		assert_int_equal(a->ports.range[i].first, b->ports.range[i].first);
+		assert_int_equal(a->ports.range[i].last, b->ports.range[i].last);
+	}
+	assert_string_equal(a->ifname, b->ifname);
+	assert_string_equal(a->comment, b->comment);
+	assert_int_equal(a->rate, b->rate);
+	assert_int_equal(a->max_src_conn, b->max_src_conn);
+	assert_int_equal(a->src_rate_conn, b->src_rate_conn);
+	assert_int_equal(a->src_rate_seconds, b->src_rate_seconds);
+}
+
+/* Cut text at '|' into argv, as a shell would hand the words over. */
+static int split(const char *text, char *buf, size_t len, char **argv, int max)
+{
+	char *save = NULL, *w;
+	int n = 0;
+
+	snprintf(buf, len, "%s", text);
+	for (w = strtok_r(buf, "|", &save); w && n < max; w = strtok_r(NULL, "|", &save))
+		argv[n++] = w;
+	return n;
+}
+
+/* ---- one printer: what rule list and save write parses back ------------- */
+
+/* text as rule list prints it, parsed back; the rule must be the same. */
+static void assert_round_trip(const struct gw_rf_rule *rule)
+{
+	char text[GW_RULE_TEXT_MAX], line[GW_RULE_TEXT_MAX + 64];
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	struct gw_rf_rule back;
+	int len;
+
+	len = gw_rule_format(rule, text, sizeof(text));
+	assert_true(len > 0 && (size_t)len < sizeof(text));
+	assert_int_equal(strlen(text), len);
+	snprintf(line, sizeof(line), "%s  # handle 3, 12 hits", text);
+	if (gw_rule_parse_line("list", line, &back, &err))
+		fail_msg("%s: %u: %s", line, err.col, err.msg);
+	assert_rule_equal(rule, &back);
+	/* and as save writes it, in a file */
+	if (parse(text, &out, &err))
+		fail_msg("%s: %u: %s", text, err.col, err.msg);
+	assert_int_equal(out.count, 1);
+	assert_rule_equal(rule, &out.stmts[0].rule);
+	gw_policy_text_free(&out);
+}
+
+/*
+ * One rule three ways: rule add's words ('|' between them), a line of a
+ * file, and as gwctl writes it (rule list, save).  All give the same rule.
+ */
+TEST(rule_add_words_give_the_file_rule)
+{
+	static const struct {
+		const char *words;
+		const char *line;
+		const char *printed;
+	} cases[] = {
+		{ "allow|tcp", "allow tcp", "allow tcp" },
+		{ "allow|tcp|to|203.0.113.10/32|port|22,443|comment|ssh and web",
+		  "allow tcp to 203.0.113.10 port 22,443 comment \"ssh and web\"",
+		  "allow tcp to 203.0.113.10 port 22,443 comment \"ssh and web\"" },
+		{ "allow|udp|on|wan0|port|53,5000-5010|from|192.0.2.0/24|to|198.51.100.7",
+		  "allow udp from 192.0.2.0/24 to 198.51.100.7 port 53,5000-5010 on wan0",
+		  "allow udp from 192.0.2.0/24 to 198.51.100.7 port 53,5000-5010 on wan0" },
+		{ "allow|tcp|port|8082|max-src-conn-rate|20/5|max-src-conn|50",
+		  "allow tcp port 8082 max-src-conn 50 max-src-conn-rate 20/5",
+		  "allow tcp port 8082 max-src-conn 50 max-src-conn-rate 20/5" },
+		{ "allow|icmp|echo|rate|5/s", "allow icmp rate 5", "allow icmp echo rate 5/s" },
+		{ "allow|icmpv6|from|2001:db8::/32", "allow icmpv6 echo from 2001:db8::/32",
+		  "allow icmpv6 echo from 2001:db8::/32" },
+		{ "allow|proto|6|port|1", "allow tcp port 1", "allow tcp port 1" },
+		{ "allow|proto|47|to|2001:db8::1/128", "allow proto 47 to 2001:db8::1",
+		  "allow proto 47 to 2001:db8::1" },
+		{ "allow|tcp|from|::/0", "allow tcp from ::/0", "allow tcp from ::/0" },
+		{ "allow|tcp|comment|lan \"web\" \\ $x # no comment",
+		  "allow tcp comment \"lan \\\"web\\\" \\\\ $x # no comment\"",
+		  "allow tcp comment \"lan \\\"web\\\" \\\\ $x # no comment\"" },
+		{ "allow|tcp|comment|word", "allow tcp comment word  # a comment",
+		  "allow tcp comment \"word\"" },
+		{ "allow|tcp|on|odd#name", "allow tcp on \"odd#name\"", "allow tcp on \"odd#name\"" },
+		{ "allow|tcp|on|a=b", "allow tcp on \"a=b\"", "allow tcp on \"a=b\"" },
+	};
+	struct gw_rf_rule from_words, from_line;
+	char buf[256], text[GW_RULE_TEXT_MAX], *argv[32];
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+	size_t i;
+	int argc;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		argc = split(cases[i].words, buf, sizeof(buf), argv, 32);
+		if (gw_rule_parse_words(argc, argv, &from_words, &err))
+			fail_msg("words %s: word %u: %s", cases[i].words, err.col, err.msg);
+		if (gw_rule_parse_line("t.rules", cases[i].line, &from_line, &err))
+			fail_msg("line %s: %u: %s", cases[i].line, err.col, err.msg);
+		assert_rule_equal(&from_words, &from_line);
+		/* and what a whole file makes of that line */
+		assert_int_equal(parse(cases[i].line, &out, &err), 0);
+		assert_int_equal(out.count, 1);
+		assert_rule_equal(&from_words, &out.stmts[0].rule);
+		gw_policy_text_free(&out);
+		/* and how gwctl writes it, which reads back as the same rule */
+		gw_rule_format(&from_words, text, sizeof(text));
+		assert_string_equal(text, cases[i].printed);
+		assert_round_trip(&from_words);
+	}
+	/* a short buffer: cut, terminated, and the length needed said */
+	assert_int_equal(gw_rule_format(&from_words, text, 10), strlen(cases[i - 1].printed));
+	assert_string_equal(text, "allow tcp");
+}
+
+TEST(rule_add_errors_are_the_file_errors)
+{
+	/* the words, the word an error names, the line's column, the message */
+	static const struct {
+		const char *words;
+		unsigned int word;
+		unsigned int col;
+		const char *msg;
+	} cases[] = {
+		{ "allow|tcp|port|70000", 4, 16, "port 70000 is out of range (1-65535)" },
+		{ "allow|tcp|port", 4, 15, "\"port\" needs ports (P, P-Q, P,Q,...)" },
+		{ "allow", 2, 6, "\"allow\" needs a protocol (tcp, udp, icmp, icmpv6 or proto N)" },
+		{ "allow|tcpx", 2, 7, "unknown protocol \"tcpx\" (tcp, udp, icmp, icmpv6 or proto N)" },
+		{ "allow|proto|300", 3, 13, "protocol number 300 is out of range (0-255)" },
+		{ "allow|tcp|form|192.0.2.1", 3, 11,
+		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)" },
+		{ "allow|tcp|port|22|port|80", 5, 19, "\"port\" given twice" },
+		{ "allow|icmp|port|22", 4, 17, "port needs a tcp or udp rule" },
+		{ "allow|tcp|rate|5/s", 4, 16, "rate needs an icmp or icmpv6 rule" },
+		{ "allow|udp|max-src-conn|5", 4, 24, "max-src-conn needs a tcp rule" },
+		{ "allow|tcp|to|192.0.2.1/24", 4, 14,
+		  "host bits set in 192.0.2.1/24, did you mean 192.0.2.0/24?" },
+		{ "allow|tcp|from|192.0.2.0/24|to|2001:db8::1", 1, 1,
+		  "from and to must be of the same address family" },
+		{ "allow|tcp|on|bad/name", 4, 14, "\"bad/name\" is not a valid interface name" },
+		{ "deny|tcp", 1, 1, "expected an allow rule, found deny" },
+		{ "iface|wan0|wan", 1, 1, "expected an allow rule, found iface" },
+	};
+	struct gw_rf_error werr, lerr;
+	struct gw_rf_rule rule;
+	char buf[256], line[256], text[GW_ERR_MAX + 300], want[GW_ERR_MAX + 300], *argv[32];
+	size_t i, j;
+	int argc;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		argc = split(cases[i].words, buf, sizeof(buf), argv, 32);
+		snprintf(line, sizeof(line), "%s", cases[i].words);
+		for (j = 0; line[j]; j++)
+			line[j] = line[j] == '|' ? ' ' : line[j];
+		assert_int_equal(gw_rule_parse_words(argc, argv, &rule, &werr), -1);
+		assert_int_equal(gw_rule_parse_line("t.rules", line, &rule, &lerr), -1);
+		if (strcmp(werr.msg, lerr.msg) || strncmp(werr.msg, cases[i].msg, strlen(cases[i].msg)))
+			fail_msg("%s: words say \"%s\", the line \"%s\", want \"%s\"", line,
+				 werr.msg, lerr.msg, cases[i].msg);
+		if (werr.col != cases[i].word || lerr.col != cases[i].col)
+			fail_msg("%s: at word %u and column %u, want %u and %u", line,
+				 werr.col, lerr.col, cases[i].word, cases[i].col);
+		/* and what a file says at that line (where it has an allow rule) */
+		if (!strncmp(line, "allow", 5))
+			EXPECT_ERROR(line, 1, cases[i].col, lerr.msg);
+		gw_rf_error_format(&werr, text, sizeof(text));
+		snprintf(want, sizeof(want), "word %u: %s", cases[i].word, werr.msg);
+		assert_string_equal(text, want);
+		gw_rf_error_format(&lerr, text, sizeof(text));
+		snprintf(want, sizeof(want), "t.rules:1:%u: %s", cases[i].col, lerr.msg);
+		assert_string_equal(text, want);
+	}
+	/* nothing at all, and a define that cannot exist on a command line */
+	assert_int_equal(gw_rule_parse_words(0, argv, &rule, &werr), -1);
+	assert_int_equal(werr.col, 1);
+	assert_non_null(strstr(werr.msg, "expected an allow rule"));
+	argc = split("allow|tcp|from|$admin", buf, sizeof(buf), argv, 32);
+	assert_int_equal(gw_rule_parse_words(argc, argv, &rule, &werr), -1);
+	assert_int_equal(werr.col, 4);
+	assert_non_null(strstr(werr.msg, "\"admin\" is not defined"));
+	/* a word is one word: a blank or a quote in it is no separator */
+	argc = split("allow|tcp|port|22 80", buf, sizeof(buf), argv, 32);
+	assert_int_equal(gw_rule_parse_words(argc, argv, &rule, &werr), -1);
+	assert_int_equal(werr.col, 4);
+	assert_int_equal(gw_rule_parse_line("t.rules", "allow tcp comment \"open", &rule, &lerr), -1);
+	assert_int_equal(lerr.col, 19);
+	assert_string_equal(lerr.msg, "unterminated string");
+}
+
+static uint32_t rnd_state = 2463534242u;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return n ? rnd_state % n : rnd_state;
+}
+
+static void random_prefix(struct gw_prefix *p, int family)
+{
+	unsigned int len = family == AF_INET ? 4 : 16, i;
+
+	memset(p, 0, sizeof(*p));
+	p->family = family;
+	p->plen = rnd(len * 8 + 1);
+	for (i = 0; i < len; i++) {
+		unsigned int bits = p->plen > i * 8 ? p->plen - i * 8 : 0;
+
+		p->addr[i] = rnd(256) & (bits >= 8 ? 0xff : (0xff00 >> bits) & 0xff);
+	}
+}
+
+static void random_text(char *buf, size_t max, const char *alphabet)
+{
+	size_t n = rnd(max), i, k = alphabet ? strlen(alphabet) : 0;
+
+	for (i = 0; i < n; i++)
+		buf[i] = alphabet ? alphabet[rnd(k)] : (char)(0x20 + rnd(0x7f - 0x20));
+	buf[n] = '\0';
+}
+
+/* Any rule the language can hold (what the parsers let through) survives. */
+TEST(rule_format_round_trip_random)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
+					  IPPROTO_ICMPV6, 0, 47, 132, 255 };
+	struct gw_rf_rule r;
+	unsigned int i, k;
+
+	for (i = 0; i < 2000; i++) {
+		int family = rnd(2) ? AF_INET : AF_INET6;
+		bool tcp;
+
+		memset(&r, 0, sizeof(r));
+		r.proto = protos[rnd(ARRAY_SIZE(protos))];
+		tcp = r.proto == IPPROTO_TCP;
+		r.has_src = rnd(2);
+		r.has_dst = rnd(2);
+		if (r.has_src)
+			random_prefix(&r.src, family);
+		if (r.has_dst)
+			random_prefix(&r.dst, family);
+		if (tcp || r.proto == IPPROTO_UDP) {
+			r.ports.count = rnd(GW_RULE_MAX_PORT_RANGES + 1);
+			for (k = 0; k < r.ports.count; k++) {
+				r.ports.range[k].first = 1 + rnd(65535);
+				r.ports.range[k].last = rnd(2) ? r.ports.range[k].first :
+					r.ports.range[k].first + rnd(65536 - r.ports.range[k].first);
+			}
+		}
+		if (rnd(2)) {
+			random_text(r.ifname, GW_IFNAMSIZ - 1, "abcxyz019.-_#\"{}=\\$");
+			if (!r.ifname[0] || !strcmp(r.ifname, ".") || !strcmp(r.ifname, ".."))
+				strcpy(r.ifname, "eth0");
+		}
+		if (rnd(2))
+			random_text(r.comment, GW_COMMENT_MAX - 1, NULL);
+		if ((r.proto == IPPROTO_ICMP || r.proto == IPPROTO_ICMPV6) && rnd(2))
+			r.rate = 1 + rnd(GW_RULE_RATE_MAX);
+		if (tcp && rnd(2))
+			r.max_src_conn = 1 + rnd(GW_SRC_CONN_MAX);
+		if (tcp && rnd(2)) {
+			r.src_rate_conn = 1 + rnd(GW_SRC_CONN_MAX);
+			r.src_rate_seconds = 1 + rnd(GW_SRC_RATE_SECONDS_MAX);
+		}
+		assert_round_trip(&r);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_statement_kind),
 	cmocka_unit_test(source_limits),
@@ -431,6 +813,11 @@ static const struct CMUnitTest tests[] = {
 					make_tmpdir, remove_tmpdir),
 	cmocka_unit_test_setup_teardown(include_loop, make_tmpdir, remove_tmpdir),
 	cmocka_unit_test(shipped_rule_files_parse),
+	cmocka_unit_test(tokenizer_words_strings_comments),
+	cmocka_unit_test(tokenizer_errors),
+	cmocka_unit_test(rule_add_words_give_the_file_rule),
+	cmocka_unit_test(rule_add_errors_are_the_file_errors),
+	cmocka_unit_test(rule_format_round_trip_random),
 };
 
 GW_UNIT_MAIN(tests)

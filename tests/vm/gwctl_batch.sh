@@ -47,6 +47,15 @@ assert_eq "and a rule file error, with its position" "-:1:16: port 0 is out of r
 	"$(jq -r .error <<<"$out")"
 assert_eq "with -j, save is one document holding the policy text" \
 	"$("$GWCTL" save)" "$("$GWCTL" -j save | jq -r .policy)"
+printf 'rule flush\nrule add allow tcp comment "open\nrule add allow tcp port 99\n' >"$F/quote.batch"
+out=$("$GWCTL" -b "$F/quote.batch" 2>&1)
+assert_eq "a batch line is cut as a rule-file line: an open quote is an error" 1 "$?"
+assert_ok "at its line and column ($out)" grep -qF "quote.batch:2:28: unterminated string." <<<"$out"
+assert_eq "and the lines after it did not run" 0 "$("$GWCTL" -j rule list | jq '.rules | length')"
+printf 'rule add allow tcp port 70000\n' >"$F/word.batch"
+out=$("$GWCTL" -b "$F/word.batch" 2>&1)
+assert_ok "rule add in a batch names the word as on the command line ($out)" \
+	grep -qxF "Error: word 4: port 70000 is out of range (1-65535)." <<<"$out"
 printf 'monitor\n' >"$F/mon.batch"
 assert_fail "monitor is refused in a batch" "$GWCTL" -b "$F/mon.batch"
 

@@ -82,5 +82,7 @@ assert_eq "with -j the error is JSON" "no rule with that handle" \
 	"$(jq -r .error <<<"$out" 2>/dev/null)"
 out=$("$GWCTL" rule add allow tcp port 70000 2>&1)
 assert_eq "a usage error exits 1" 1 "$?"
+assert_eq "and names the word, in the rule file's words" \
+	"Error: word 4: port 70000 is out of range (1-65535)." "$out"
 
 gw_finish
