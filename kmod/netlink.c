@@ -19,6 +19,7 @@
 #include <net/sock.h>
 
 #include "netlink.h"
+#include "netlink_priv.h"
 #include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
@@ -28,8 +29,6 @@
 #include "blocklist.h"
 #include "reload.h"
 #include "version.h"
-
-static struct genl_family gw_genl_family;
 
 /* Buckets a conn dump walks between two chances to reschedule. */
 #define GW_DUMP_RESCHED_EVERY	256
@@ -106,39 +105,6 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_BLOCK] = NLA_POLICY_NESTED(gw_block_policy),
 };
 
-static struct gw_net *gw_info_net(struct genl_info *info)
-{
-	return gw_pernet(genl_info_net(info));
-}
-
-static struct gw_net *gw_cb_net(struct netlink_callback *cb)
-{
-	return gw_pernet(sock_net(cb->skb->sk));
-}
-
-/* A reply to a doit request, with its genl header in place. */
-static struct sk_buff *gw_reply_new(struct genl_info *info, u8 cmd,
-				    void **hdr)
-{
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &gw_genl_family, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
-			 u8 cmd)
-{
-	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			   &gw_genl_family, NLM_F_MULTI, cmd);
-}
-
 /*
  * Events ("gwctl monitor"): a GW_CMD_EVENT on the "events" group after each
  * change, numbered per namespace so that a listener sees a gap when one
@@ -147,13 +113,13 @@ static void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
  * namespace's owner: genl_bind() tests ns_capable(net->user_ns, ...) for
  * a group with GENL_MCAST_CAP_NET_ADMIN, and a family has no bind hook of
  * its own.  So a namespace owned by another user namespace, where anyone
- * may be root, sends no events at all.  A kernel without the group flag
- * would let anyone subscribe: refuse to build for it.
+ * may be root, sends no events at all (gw_event_start(), nl_event.c).  A
+ * kernel without the group flag would let anyone subscribe: refuse to
+ * build for it.
  */
 #ifndef GENL_MCAST_CAP_NET_ADMIN
 #error "this kernel cannot restrict who joins a genetlink multicast group"
 #endif
-enum { GW_MCGRP_EVENTS };
 
 static const struct genl_multicast_group gw_mcgrps[] = {
 	[GW_MCGRP_EVENTS] = {
@@ -161,61 +127,6 @@ static const struct genl_multicast_group gw_mcgrps[] = {
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
-
-/* An event under way, or NULL when nobody listens (or out of memory). */
-static struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
-{
-	struct sk_buff *msg;
-	u64 seq;
-
-	if (gn->net->user_ns != &init_user_ns ||
-	    !genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS))
-		return NULL;
-	/* numbered first: an event lost to a failure leaves its gap */
-	seq = atomic64_inc_return(&gn->event_seq);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
-	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event) ||
-	    nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
-}
-
-static void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
-{
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
-				GW_MCGRP_EVENTS, GFP_KERNEL);
-}
-
-static void gw_notify(struct gw_net *gn, u8 event)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = gw_event_start(gn, event, &hdr);
-	if (msg)
-		gw_event_send(gn, msg, hdr);
-}
-
-static void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = gw_event_start(gn, event, &hdr);
-	if (!msg)
-		return;
-	if (nla_put_u32(msg, type, value)) {
-		nlmsg_free(msg);
-		return;
-	}
-	gw_event_send(gn, msg, hdr);
-}
 
 /* zone < 0: the interface lost its zone */
 static void gw_notify_zone(struct gw_net *gn, const char *name, int zone)
@@ -358,17 +269,6 @@ static int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 nla_failure:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
-}
-
-/* Names are compared with device names, so they must be possible ones. */
-static int gw_check_ifname(const struct nlattr *attr,
-			   struct netlink_ext_ack *extack)
-{
-	if (!dev_valid_name(nla_data(attr))) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid interface name");
-		return -EINVAL;
-	}
-	return 0;
 }
 
 static int gw_iface_set(struct sk_buff *skb, struct genl_info *info)
@@ -678,12 +578,6 @@ static int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	gw_reload_apply(gw_info_net(info));
 	gw_notify(gw_info_net(info), GW_EVENT_RULES_FLUSHED);
 	return 0;
-}
-
-static int gw_put_addr(struct sk_buff *skb, int type, u8 family,
-		       const union gw_addr *addr)
-{
-	return nla_put(skb, type, family == AF_INET ? 4 : 16, addr->bytes);
 }
 
 static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
@@ -1604,7 +1498,7 @@ static const struct genl_ops gw_genl_ops[] = {
 	},
 };
 
-static struct genl_family gw_genl_family __ro_after_init = {
+struct genl_family gw_genl_family __ro_after_init = {
 	.name = GW_GENL_NAME,
 	.version = GW_GENL_VERSION,
 	.maxattr = GW_A_MAX,

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the generic-netlink family: what netlink.c (the family, its
+ * policies and its ops table) and the nl_*.c files (the handlers, one
+ * object a file) share.  Only those files include it.
+ */
+#ifndef _GW_NETLINK_PRIV_H
+#define _GW_NETLINK_PRIV_H
+
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "pernet.h"
+#include "core/parse.h"
+
+extern struct genl_family gw_genl_family;
+
+/* the family's multicast groups (netlink.c) */
+enum { GW_MCGRP_EVENTS };
+
+/* the namespace a request, or a dump, is about */
+static inline struct gw_net *gw_info_net(struct genl_info *info)
+{
+	return gw_pernet(genl_info_net(info));
+}
+
+static inline struct gw_net *gw_cb_net(struct netlink_callback *cb)
+{
+	return gw_pernet(sock_net(cb->skb->sk));
+}
+
+/* nl_util.c */
+struct sk_buff *gw_reply_new(struct genl_info *info, u8 cmd, void **hdr);
+void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
+int gw_put_addr(struct sk_buff *skb, int type, u8 family,
+		const union gw_addr *addr);
+int gw_check_ifname(const struct nlattr *attr,
+		    struct netlink_ext_ack *extack);
+
+/* nl_event.c */
+struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr);
+void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr);
+void gw_notify(struct gw_net *gn, u8 event);
+void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
+
+#endif /* _GW_NETLINK_PRIV_H */
