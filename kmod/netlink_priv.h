@@ -43,4 +43,8 @@ void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr);
 void gw_notify(struct gw_net *gn, u8 event);
 void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
 
+/* nl_status.c */
+int gw_status_get(struct sk_buff *skb, struct genl_info *info);
+int gw_stats_get(struct sk_buff *skb, struct genl_info *info);
+
 #endif /* _GW_NETLINK_PRIV_H */
