@@ -47,4 +47,9 @@ void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
 int gw_status_get(struct sk_buff *skb, struct genl_info *info);
 int gw_stats_get(struct sk_buff *skb, struct genl_info *info);
 
+/* nl_zone.c */
+int gw_iface_set(struct sk_buff *skb, struct genl_info *info);
+int gw_iface_del(struct sk_buff *skb, struct genl_info *info);
+int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
 #endif /* _GW_NETLINK_PRIV_H */
