@@ -18,6 +18,9 @@ extern struct genl_family gw_genl_family;
 /* the family's multicast groups (netlink.c) */
 enum { GW_MCGRP_EVENTS };
 
+/* nested policies (netlink.c), for nla_parse_nested() */
+extern const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1];
+
 /* the namespace a request, or a dump, is about */
 static inline struct gw_net *gw_info_net(struct genl_info *info)
 {
@@ -51,5 +54,12 @@ int gw_stats_get(struct sk_buff *skb, struct genl_info *info);
 int gw_iface_set(struct sk_buff *skb, struct genl_info *info);
 int gw_iface_del(struct sk_buff *skb, struct genl_info *info);
 int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_rule.c */
+struct gw_rule *gw_rule_new_from_attr(struct genl_info *info);
+int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _GW_NETLINK_PRIV_H */
