@@ -20,6 +20,7 @@ enum { GW_MCGRP_EVENTS };
 
 /* nested policies (netlink.c), for nla_parse_nested() */
 extern const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1];
+extern const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1];
 
 /* the namespace a request, or a dump, is about */
 static inline struct gw_net *gw_info_net(struct genl_info *info)
@@ -61,5 +62,9 @@ int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_flow.c */
+int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _GW_NETLINK_PRIV_H */
