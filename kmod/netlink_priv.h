@@ -22,6 +22,7 @@ enum { GW_MCGRP_EVENTS };
 extern const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1];
 extern const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1];
 extern const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1];
+extern const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1];
 
 /* the namespace a request, or a dump, is about */
 static inline struct gw_net *gw_info_net(struct genl_info *info)
@@ -72,5 +73,9 @@ int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_tunable_from_attr(struct genl_info *info, u32 *value);
 int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_overload.c */
+int gw_overload_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int gw_overload_del_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _GW_NETLINK_PRIV_H */
