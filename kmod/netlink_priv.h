@@ -23,6 +23,7 @@ extern const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1];
 extern const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1];
 extern const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1];
 extern const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1];
+extern const struct nla_policy gw_block_policy[GW_BLOCK_A_MAX + 1];
 
 /* the namespace a request, or a dump, is about */
 static inline struct gw_net *gw_info_net(struct genl_info *info)
@@ -77,5 +78,27 @@ int gw_tunable_dump(struct sk_buff *skb, struct netlink_callback *cb);
 /* nl_overload.c */
 int gw_overload_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int gw_overload_del_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_block.c: a GW_A_BLOCK nest, for a direct change or a staged entry */
+struct gw_block_req {
+	u8 kind;
+	u8 family;
+	u8 plen;
+	u32 timeout;
+	union gw_addr addr;
+};
+
+enum gw_block_need {
+	GW_BLOCK_NEED_KIND,	/* flush */
+	GW_BLOCK_NEED_PREFIX,	/* del, load */
+	GW_BLOCK_NEED_ADD,	/* add: a timeout allowed */
+};
+
+int gw_block_from_attr(struct genl_info *info, enum gw_block_need need,
+		       struct gw_block_req *req);
+int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _GW_NETLINK_PRIV_H */
