@@ -101,4 +101,10 @@ int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
+/* nl_txn.c */
+int gw_txn_begin_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_txn_stage_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_txn_commit_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_txn_abort_doit(struct sk_buff *skb, struct genl_info *info);
+
 #endif /* _GW_NETLINK_PRIV_H */
