@@ -5,6 +5,14 @@
  * every attribute validated by policy before a handler runs, every
  * semantic rejection explained through extack.
  *
+ * This file is the family: its attribute policies, each written once (the
+ * nested ones netlink_priv.h declares for the handlers' nla_parse_nested()),
+ * its multicast group, its ops table and its registration.  The handlers
+ * live by object, each in its own file: nl_status.c, nl_zone.c (interfaces),
+ * nl_rule.c, nl_flow.c (conn), nl_tunable.c, nl_overload.c, nl_block.c and
+ * nl_txn.c (atomic loads); nl_event.c sends the events and nl_util.c holds
+ * what they all share.
+ *
  * GENL_ADMIN_PERM is netlink_capable(skb, CAP_NET_ADMIN): CAP_NET_ADMIN in
  * the *initial* user namespace, held both by whoever opened the socket and
  * by the sender (6.1 genl_family_rcv_msg() and
@@ -13,22 +21,11 @@
  * a single command there.  That is deliberate (GENL_UNS_ADMIN_PERM would
  * let any user configure, and read the flows of, the namespaces it makes).
  */
-#include <linux/netdevice.h>
-#include <linux/jiffies.h>
+#include <linux/if.h>
 #include <net/genetlink.h>
-#include <net/sock.h>
 
 #include "netlink.h"
 #include "netlink_priv.h"
-#include "pernet.h"
-#include "flowtable.h"
-#include "rules.h"
-#include "zones.h"
-#include "flood.h"
-#include "txn.h"
-#include "blocklist.h"
-#include "reload.h"
-#include "version.h"
 
 static const struct nla_policy gw_ports_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_PORT_RANGE] = { .type = NLA_U32 },
