@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The blocklist and the never-block list (blocklist.c). */
+#include <net/genetlink.h>
+
+#include "netlink_priv.h"
+#include "blocklist.h"
+
+int gw_block_from_attr(struct genl_info *info, enum gw_block_need need,
+		       struct gw_block_req *req)
+{
+	struct nlattr *tb[GW_BLOCK_A_MAX + 1], *nest = info->attrs[GW_A_BLOCK];
+	struct netlink_ext_ack *extack = info->extack;
+	unsigned int max;
+	int err;
+
+	memset(req, 0, sizeof(*req));
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_BLOCK))
+		return -EINVAL;
+	err = nla_parse_nested(tb, GW_BLOCK_A_MAX, nest, gw_block_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_KIND))
+		return -EINVAL;
+	req->kind = nla_get_u8(tb[GW_BLOCK_A_KIND]);
+	if (need == GW_BLOCK_NEED_KIND)
+		return 0;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_PLEN))
+		return -EINVAL;
+	req->family = nla_get_u8(tb[GW_BLOCK_A_FAMILY]);
+	max = gw_block_max_plen(req->family);
+	if (!max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	if (nla_len(tb[GW_BLOCK_A_ADDR]) != max / 8) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_ADDR],
+				    "address length does not match the family");
+		return -EINVAL;
+	}
+	nla_memcpy(&req->addr, tb[GW_BLOCK_A_ADDR], sizeof(req->addr));
+	req->plen = nla_get_u8(tb[GW_BLOCK_A_PLEN]);
+	if (req->plen > max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_PLEN],
+				    "prefix length too long for the family");
+		return -EINVAL;
+	}
+	if (!gw_block_prefix_valid(req->family, &req->addr, req->plen)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_ADDR],
+				    "address has bits set past the prefix length");
+		return -EINVAL;
+	}
+	if (!tb[GW_BLOCK_A_TIMEOUT])
+		return 0;
+	if (need != GW_BLOCK_NEED_ADD) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_TIMEOUT],
+				    "a timeout only goes with an add (a load holds permanent entries)");
+		return -EINVAL;
+	}
+	if (req->kind != GW_BLOCK_KIND_BLOCK) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_TIMEOUT],
+				    "never-block entries take no timeout");
+		return -EINVAL;
+	}
+	req->timeout = nla_get_u32(tb[GW_BLOCK_A_TIMEOUT]);
+	return 0;
+}
+
+/* @e NULL: only the kind (a flush). */
+static int gw_block_fill(struct sk_buff *skb, u8 kind,
+			 const struct gw_block_entry *e, u32 remaining)
+{
+	struct nlattr *nest = nla_nest_start(skb, GW_A_BLOCK);
+
+	if (!nest || nla_put_u8(skb, GW_BLOCK_A_KIND, kind))
+		return -EMSGSIZE;
+	if (e &&
+	    (nla_put_u8(skb, GW_BLOCK_A_FAMILY, e->family) ||
+	     nla_put(skb, GW_BLOCK_A_ADDR, gw_block_max_plen(e->family) / 8,
+		     &e->addr) ||
+	     nla_put_u8(skb, GW_BLOCK_A_PLEN, e->plen) ||
+	     (e->timed &&
+	      (nla_put_u32(skb, GW_BLOCK_A_TIMEOUT, e->timeout) ||
+	       nla_put_u32(skb, GW_BLOCK_A_REMAINING, remaining)))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void gw_notify_block(struct gw_net *gn, u8 event, u8 kind,
+			    const struct gw_block_req *req)
+{
+	struct gw_block_entry e = {};
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (!msg)
+		return;
+	if (req) {
+		e.addr = req->addr;
+		e.family = req->family;
+		e.plen = req->plen;
+		e.timed = !!req->timeout;
+		e.timeout = req->timeout;
+	}
+	if (gw_block_fill(msg, kind, req ? &e : NULL, req ? req->timeout : 0)) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}
+
+int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	struct gw_block_req req;
+	int err;
+
+	err = gw_block_from_attr(info, GW_BLOCK_NEED_ADD, &req);
+	if (err)
+		return err;
+	err = gw_block_add(gn, req.kind, req.family, &req.addr, req.plen,
+			   req.timeout, info->extack);
+	if (!err)
+		gw_notify_block(gn, GW_EVENT_BLOCK_ADDED, req.kind, &req);
+	return err;
+}
+
+int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	struct gw_block_req req;
+	int err;
+
+	err = gw_block_from_attr(info, GW_BLOCK_NEED_PREFIX, &req);
+	if (err)
+		return err;
+	err = gw_block_del(gn, req.kind, req.family, &req.addr, req.plen,
+			   info->extack);
+	if (!err)
+		gw_notify_block(gn, GW_EVENT_BLOCK_DELETED, req.kind, &req);
+	return err;
+}
+
+int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	struct gw_block_req req;
+	int err;
+
+	err = gw_block_from_attr(info, GW_BLOCK_NEED_KIND, &req);
+	if (err)
+		return err;
+	gw_block_flush(gn, req.kind);
+	gw_notify_block(gn, GW_EVENT_BLOCK_FLUSHED, req.kind, NULL);
+	return 0;
+}
+
+/* Both lists, the blocklist first; args[0] the kind, args[1] the index. */
+int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct gw_net *gn = gw_cb_net(cb);
+	struct gw_block_entry e;
+	u32 remaining, gen;
+	void *hdr;
+
+	for (; cb->args[0] < __GW_BLOCK_KIND_MAX; cb->args[0]++, cb->args[1] = 0) {
+		while (gw_block_get(gn, cb->args[0], &cb->args[1], &e,
+				    &remaining, &gen)) {
+			hdr = gw_dump_put(skb, cb, GW_CMD_BLOCK_GET);
+			if (!hdr)
+				return skb->len;
+			/* resumed by position: flag a change under the dump */
+			cb->seq = gen + 1;
+			genl_dump_check_consistent(cb, hdr);
+			if (gw_block_fill(skb, cb->args[0], &e, remaining)) {
+				genlmsg_cancel(skb, hdr);
+				return skb->len;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[1]++;
+		}
+	}
+	return skb->len;
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sending events ("gwctl monitor"): the GW_CMD_EVENT header with the
+ * event's type and its number in the namespace, and the multicast on the
+ * "events" group.  What an event carries beyond that is built next to its
+ * object (gw_notify_zone() in nl_zone.c, ...); the group itself, and why a
+ * namespace owned by another user namespace gets no events, are in
+ * netlink.c.
+ */
+#include <linux/atomic.h>
+#include <linux/user_namespace.h>
+#include <net/genetlink.h>
+
+#include "netlink_priv.h"
+
+/* An event under way, or NULL when nobody listens (or out of memory). */
+struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
+{
+	struct sk_buff *msg;
+	u64 seq;
+
+	if (gn->net->user_ns != &init_user_ns ||
+	    !genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS))
+		return NULL;
+	/* numbered first: an event lost to a failure leaves its gap */
+	seq = atomic64_inc_return(&gn->event_seq);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event) ||
+	    nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
+				GW_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+void gw_notify(struct gw_net *gn, u8 event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (msg)
+		gw_event_send(gn, msg, hdr);
+}
+
+void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (!msg)
+		return;
+	if (nla_put_u32(msg, type, value)) {
+		nlmsg_free(msg);
+		return;
+	}
+	gw_event_send(gn, msg, hdr);
+}

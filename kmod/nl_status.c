@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/* GW_CMD_STATUS_GET and GW_CMD_STATS_GET: the module's state and counters. */
+#include <net/genetlink.h>
+
+#include "netlink_priv.h"
+#include "flowtable.h"
+#include "rules.h"
+#include "zones.h"
+#include "flood.h"
+#include "version.h"
+
+int gw_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	const struct gw_ruleset *set;
+	struct sk_buff *msg;
+	u32 wan, lan, rules;
+	void *hdr;
+
+	msg = gw_reply_new(info, GW_CMD_STATUS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	gw_zones_count(gn, &wan, &lan);
+	rcu_read_lock();
+	set = rcu_dereference(gn->ruleset);
+	rules = set ? set->count : 0;
+	rcu_read_unlock();
+
+	if (nla_put_string(msg, GW_A_VERSION, GW_VERSION) ||
+	    nla_put_u32(msg, GW_A_WAN_COUNT, wan) ||
+	    nla_put_u32(msg, GW_A_LAN_COUNT, lan) ||
+	    nla_put_u32(msg, GW_A_RULE_COUNT, rules) ||
+	    nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
+	    nla_put_u32(msg, GW_A_FLOW_ENTRY_SIZE, gw_flowtable_entry_size()) ||
+	    nla_put_u32(msg, GW_A_FLOW_BUCKETS, gn->nbuckets) ||
+	    nla_put_u64_64bit(msg, GW_A_NETNS_COOKIE, gn->net->net_cookie,
+			      GW_A_PAD))
+		goto nla_failure;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nla_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	u64 sum[__GW_CTR_MAX];
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	unsigned int i;
+	void *hdr;
+
+	msg = gw_reply_new(info, GW_CMD_STATS_GET, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	/* read and reset in one step: no count falls between the two */
+	mutex_lock(&gn->lock);
+	gw_stats_sum(gn, sum);
+	for (i = 0; i < __GW_CTR_MAX; i++) {
+		u64 total = sum[i];
+
+		sum[i] -= gn->stats_base[i];
+		if (info->attrs[GW_A_STATS_RESET])
+			gn->stats_base[i] = total;
+	}
+	mutex_unlock(&gn->lock);
+	nest = nla_nest_start(msg, GW_A_STATS);
+	if (!nest)
+		goto nla_failure;
+	for (i = 0; i < __GW_CTR_MAX; i++)
+		if (nla_put_u64_64bit(msg, i + 1, sum[i], 0))
+			goto nla_failure;
+	nla_nest_end(msg, nest);
+	if (nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
+	    nla_put_u32(msg, GW_A_HALFOPEN_COUNT,
+			atomic_read(&gn->halfopen_count)) ||
+	    nla_put_u32(msg, GW_A_OVERLOAD_COUNT,
+			atomic_read(&gn->overload_count)) ||
+	    nla_put_u32(msg, GW_A_SRC_COUNT, gw_src_count(gn)) ||
+	    nla_put_u32(msg, GW_A_SRC_MAX, gw_src_slots()))
+		goto nla_failure;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nla_failure:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the handlers of every object share: the genl header of a reply or of
+ * a dump message, an address attribute, and the check of an interface name.
+ */
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+
+#include "netlink_priv.h"
+
+/* A reply to a doit request, with its genl header in place. */
+struct sk_buff *gw_reply_new(struct genl_info *info, u8 cmd, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &gw_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &gw_genl_family, NLM_F_MULTI, cmd);
+}
+
+int gw_put_addr(struct sk_buff *skb, int type, u8 family,
+		const union gw_addr *addr)
+{
+	return nla_put(skb, type, family == AF_INET ? 4 : 16, addr->bytes);
+}
+
+/* Names are compared with device names, so they must be possible ones. */
+int gw_check_ifname(const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	if (!dev_valid_name(nla_data(attr))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "invalid interface name");
+		return -EINVAL;
+	}
+	return 0;
+}
