@@ -11,30 +11,6 @@ struct gw_net;
 struct gw_flow;
 struct gw_rule;
 
-/*
- * A reset for a server still waiting on a handshake gatewarden dropped:
- * from the client, to the server.  Closing a connection (reload_policy)
- * also resets the client, as from the server: then "client" is the
- * server and "server" the client, and the reset carries an ACK.
- */
-struct gw_reset {
-	union gw_addr client;
-	union gw_addr server;
-	u16 client_port;
-	u16 server_port;
-	u32 seq;		/* the client's next sequence number */
-	u8 family;
-	u8 with_ack;		/* RST|ACK, acknowledging @ack */
-	u32 ack;
-};
-
-bool gw_reset_prepare(const struct gw_flow *flow, struct gw_reset *reset);
-void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset);
-void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset);
-unsigned int gw_reset_close_prepare(struct gw_flow *flow,
-				    struct gw_reset reset[2]);
-bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset);
-
 /* A source as "gwctl overload list" shows it. */
 struct gw_overload_info {
 	union gw_addr prefix;

@@ -24,6 +24,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "flood.h"
+#include "reset.h"
 #include "blocklist.h"
 #include "core/flood.h"
 

@@ -19,6 +19,7 @@
 #include "rules.h"
 #include "zones.h"
 #include "flood.h"
+#include "reset.h"
 #include "txn.h"
 #include "blocklist.h"
 #include "version.h"
@@ -93,6 +94,7 @@ static int __net_init gw_net_init(struct net *net)
 		kfree(gn);
 		return -ENOMEM;
 	}
+	gw_reset_init(gn);
 	gw_flood_init(gn);
 	gw_flowtable_init(gn);
 	gw_tunables_init(gn);

@@ -93,7 +93,7 @@ struct gw_net {
 	struct gw_halfopen_slot *halfopen_dst;	/* GW_HALFOPEN_DST_SLOTS */
 	struct gw_src_set *src_sets;	/* the per-source table */
 	atomic_t overload_count;
-	spinlock_t reset_lock;		/* the RST budget: */
+	spinlock_t reset_lock;		/* the RST budget (kmod/reset.c): */
 	u32 reset_stamp;		/* second it counts from (jiffies) */
 	u32 reset_used;			/* RSTs sent in it */
 

@@ -13,6 +13,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "flood.h"
+#include "reset.h"
 #include "blocklist.h"
 #include "core/tcp.h"
 
