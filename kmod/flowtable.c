@@ -23,7 +23,7 @@
 
 #include "pernet.h"
 #include "flowtable.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "reset.h"
 #include "blocklist.h"
 #include "core/flood.h"
@@ -1062,7 +1062,9 @@ void gw_flowtable_init(struct gw_net *gn)
 	gn->bucket_locks = NULL;
 	atomic_set(&gn->flow_count, 0);
 	atomic_set(&gn->inbound_count, 0);
+	atomic_set(&gn->halfopen_count, 0);
 	atomic_set(&gn->halfopen_inbound, 0);
+	gn->halfopen_dst = NULL;
 	gn->gc_cursor = 0;
 	gn->gc_idle = 1;
 	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);
@@ -1070,29 +1072,44 @@ void gw_flowtable_init(struct gw_net *gn)
 }
 
 /*
- * Allocate the table, charged to the caller's memory cgroup, and publish
- * it (gw_flowtable_active()).  The collector starts with the first flow.
- * Caller holds gn->lock; the flood tables are ready already.
+ * Allocate the table and its handshakes by destination, charged to the
+ * caller's memory cgroup, and publish them (gw_flowtable_active()).  The
+ * collector starts with the first flow.  Caller holds gn->lock; the
+ * per-source table is ready already.
  */
 int gw_flowtable_alloc(struct gw_net *gn)
 {
 	unsigned int i, n = gw_default_buckets();
 
+	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
+				    sizeof(*gn->halfopen_dst),
+				    GFP_KERNEL_ACCOUNT);
+	if (!gn->halfopen_dst)
+		return -ENOMEM;
+	for (i = 0; i < GW_HALFOPEN_DST_SLOTS; i++) {
+		spin_lock_init(&gn->halfopen_dst[i].lock);
+		INIT_LIST_HEAD(&gn->halfopen_dst[i].fifo);
+	}
 	gn->buckets = kvcalloc(n, sizeof(*gn->buckets), GFP_KERNEL_ACCOUNT);
 	if (!gn->buckets)
-		return -ENOMEM;
+		goto err_halfopen;
 	gn->bucket_locks = kcalloc(GW_BUCKET_LOCKS, sizeof(*gn->bucket_locks),
 				   GFP_KERNEL_ACCOUNT);
-	if (!gn->bucket_locks) {
-		kvfree(gn->buckets);
-		gn->buckets = NULL;
-		return -ENOMEM;
-	}
+	if (!gn->bucket_locks)
+		goto err_buckets;
 	for (i = 0; i < GW_BUCKET_LOCKS; i++)
 		spin_lock_init(&gn->bucket_locks[i]);
 	/* all of the above is seen by whoever sees nbuckets != 0 */
 	smp_store_release(&gn->nbuckets, n);
 	return 0;
+
+err_buckets:
+	kvfree(gn->buckets);
+	gn->buckets = NULL;
+err_halfopen:
+	kvfree(gn->halfopen_dst);
+	gn->halfopen_dst = NULL;
+	return -ENOMEM;
 }
 
 /*
@@ -1107,4 +1124,5 @@ void gw_flowtable_exit(struct gw_net *gn)
 	gw_flowtable_flush(gn);
 	kfree(gn->bucket_locks);
 	kvfree(gn->buckets);
+	kvfree(gn->halfopen_dst);
 }

@@ -19,7 +19,7 @@ struct gw_net;
 #define GW_FLOW_ORIG_FIRST	BIT(0)
 /* Opened from the wan side, through an allow rule. */
 #define GW_FLOW_INBOUND		BIT(1)
-/* Counted in its source's established connections (kmod/flood.c). */
+/* Counted in its source's established connections (kmod/srclimit.c). */
 #define GW_FLOW_SRC_COUNTED	BIT(2)
 /*
  * Closed by reload_policy close: a tombstone until it expires.  Nothing

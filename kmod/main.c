@@ -18,7 +18,7 @@
 #include "netlink.h"
 #include "rules.h"
 #include "zones.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "reset.h"
 #include "txn.h"
 #include "blocklist.h"
@@ -54,7 +54,7 @@ int gw_net_activate_locked(struct gw_net *gn)
 		gn->defrag = true;
 	}
 	if (!gn->src_sets) {
-		err = gw_flood_alloc(gn);
+		err = gw_srclimit_alloc(gn);
 		if (err)
 			return err;
 	}
@@ -66,7 +66,7 @@ int gw_net_activate_locked(struct gw_net *gn)
 static void gw_net_free(struct gw_net *gn)
 {
 	gw_flowtable_exit(gn);
-	gw_flood_exit(gn);
+	gw_srclimit_exit(gn);
 	if (gn->defrag)
 		gw_hooks_defrag_disable(gn->net);
 	gw_txn_net_exit(gn);
@@ -95,7 +95,7 @@ static int __net_init gw_net_init(struct net *net)
 		return -ENOMEM;
 	}
 	gw_reset_init(gn);
-	gw_flood_init(gn);
+	gw_srclimit_init(gn);
 	gw_flowtable_init(gn);
 	gw_tunables_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {

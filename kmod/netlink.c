@@ -23,7 +23,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "zones.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "txn.h"
 #include "blocklist.h"
 #include "reload.h"

@@ -12,7 +12,7 @@
 #include "tcp_track.h"
 #include "flowtable.h"
 #include "rules.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "reset.h"
 #include "blocklist.h"
 #include "core/tcp.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _GW_FLOOD_H
-#define _GW_FLOOD_H
+#ifndef _GW_SRCLIMIT_H
+#define _GW_SRCLIMIT_H
 
 #include <linux/types.h>
 
@@ -19,9 +19,9 @@ struct gw_overload_info {
 	u32 conns;
 };
 
-void gw_flood_init(struct gw_net *gn);
-int gw_flood_alloc(struct gw_net *gn);
-void gw_flood_exit(struct gw_net *gn);
+void gw_srclimit_init(struct gw_net *gn);
+int gw_srclimit_alloc(struct gw_net *gn);
+void gw_srclimit_exit(struct gw_net *gn);
 bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr);
 bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt);
 bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
@@ -36,4 +36,4 @@ bool gw_overload_get(struct gw_net *gn, unsigned int *pos,
 unsigned int gw_overload_del(struct gw_net *gn, u8 family,
 			     const union gw_addr *addr, bool all);
 
-#endif /* _GW_FLOOD_H */
+#endif /* _GW_SRCLIMIT_H */

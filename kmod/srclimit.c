@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Full-connection limits.
+ * Per-source connection limits and the overload list.
  *
  * The per-source table counts the established inbound connections of
  * every outside source (an IPv4 address, an IPv6 /64) and its recent
@@ -25,7 +25,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "blocklist.h"
 
 #define GW_SRC_WAYS	4
@@ -43,45 +43,30 @@ u32 gw_src_slots(void)
 	return GW_SRC_SETS * GW_SRC_WAYS;
 }
 
-void gw_flood_init(struct gw_net *gn)
+void gw_srclimit_init(struct gw_net *gn)
 {
-	atomic_set(&gn->halfopen_count, 0);
 	atomic_set(&gn->overload_count, 0);
-	gn->halfopen_dst = NULL;
 	gn->src_sets = NULL;
 }
 
 /* With the flow table (gw_net_activate_locked()), charged to the caller. */
-int gw_flood_alloc(struct gw_net *gn)
+int gw_srclimit_alloc(struct gw_net *gn)
 {
 	unsigned int i;
 
-	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
-				    sizeof(*gn->halfopen_dst),
-				    GFP_KERNEL_ACCOUNT);
-	if (!gn->halfopen_dst)
-		return -ENOMEM;
-	for (i = 0; i < GW_HALFOPEN_DST_SLOTS; i++) {
-		spin_lock_init(&gn->halfopen_dst[i].lock);
-		INIT_LIST_HEAD(&gn->halfopen_dst[i].fifo);
-	}
 	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets),
 				GFP_KERNEL_ACCOUNT);
-	if (!gn->src_sets) {
-		kvfree(gn->halfopen_dst);
-		gn->halfopen_dst = NULL;
+	if (!gn->src_sets)
 		return -ENOMEM;
-	}
 	for (i = 0; i < GW_SRC_SETS; i++)
 		spin_lock_init(&gn->src_sets[i].lock);
 	return 0;
 }
 
 /* The flows are gone (gw_flowtable_exit) when this runs. */
-void gw_flood_exit(struct gw_net *gn)
+void gw_srclimit_exit(struct gw_net *gn)
 {
 	kvfree(gn->src_sets);
-	kvfree(gn->halfopen_dst);
 }
 
 static struct gw_src_set *gw_src_set_of(struct gw_net *gn,
