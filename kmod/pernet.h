@@ -86,7 +86,7 @@ struct gw_net {
 	unsigned int gc_idle;		/* the collector waits for a flow */
 	bool defrag;			/* defrag enabled (with the table) */
 
-	/* flood budgets (kmod/flowtable.c, kmod/srclimit.c, kmod/reset.c) */
+	/* flood budgets (kmod/budget.c, kmod/srclimit.c, kmod/reset.c) */
 	atomic_t halfopen_count;	/* both directions */
 	atomic_t halfopen_inbound;	/* of which opened from wan */
 	atomic_t inbound_count;		/* flows opened from wan */

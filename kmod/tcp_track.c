@@ -12,6 +12,7 @@
 #include "tcp_track.h"
 #include "flowtable.h"
 #include "rules.h"
+#include "budget.h"
 #include "srclimit.h"
 #include "reset.h"
 #include "blocklist.h"
@@ -151,8 +152,8 @@ static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
 	struct gw_flow *flow;
 	bool raced;
 
-	flow = gw_flow_add(gn, key, hash, flags, in_ifindex, tcp, &why,
-			   &raced);
+	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, tcp, &why,
+			     &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;

@@ -12,6 +12,7 @@
 
 #include "udp_track.h"
 #include "flowtable.h"
+#include "budget.h"
 #include "rules.h"
 #include "blocklist.h"
 #include "core/udp.h"
@@ -56,8 +57,8 @@ static unsigned int gw_pseudo_admit(struct gw_net *gn,
 
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_add_pseudo(gn, key, hash, flags, in_ifindex, &why,
-				  &raced);
+	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, NULL, &why,
+			     &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;
