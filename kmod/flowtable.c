@@ -10,8 +10,9 @@
  * bucket locks.  The hash is siphash with a per-namespace random key, so no
  * one outside can aim collisions at one chain.  Entries expire lazily (a
  * lookup ignores an expired entry) and are reaped by an incremental
- * collector that runs in bounded slices, proportional to the flows, and
- * only while there are flows (or timed blocks, or overloaded sources).
+ * collector (kmod/gc.c) that runs in bounded slices, proportional to the
+ * flows, and only while there are flows (or timed blocks, or overloaded
+ * sources).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -25,11 +26,9 @@
 #include "flowtable.h"
 #include "srclimit.h"
 #include "reset.h"
-#include "blocklist.h"
 #include "core/flood.h"
 
 #define GW_BUCKET_LOCKS		256
-#define GW_GC_INTERVAL		HZ
 /* One collector run never holds the CPU for longer than this. */
 #define GW_GC_BUDGET_MS		10
 #define GW_GC_CHECK_EVERY	256
@@ -490,33 +489,12 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 		gw_reset_send(gn, &resets[i]);
 }
 
-/* Is there anything for the collector to do? */
-static bool gw_gc_busy(struct gw_net *gn)
-{
-	return atomic_read(&gn->flow_count) ||
-	       atomic_read(&gn->overload_count) || gw_block_timed(gn);
-}
-
 /*
- * Start the collector if it stopped for want of work.  The packet path
- * calls this after each insert: one read of a flag while the collector
- * runs.  Pairs with the barrier in gw_gc_worker(): either the worker sees
- * the new flow (flow_count was raised by a fully ordered atomic), or this
- * sees gc_idle set.
+ * One slice of the collector (kmod/gc.c): unlink what expired in a share
+ * of the buckets, from where the last slice stopped.
  */
-void gw_gc_kick(struct gw_net *gn)
+void gw_flowtable_expire(struct gw_net *gn)
 {
-	/* the new flow (or block) before the read of gc_idle */
-	smp_mb();
-	if (READ_ONCE(gn->gc_idle) && xchg(&gn->gc_idle, 0))
-		queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
-				   GW_GC_INTERVAL);
-}
-
-static void gw_gc_worker(struct work_struct *work)
-{
-	struct gw_net *gn = container_of(to_delayed_work(work), struct gw_net,
-					 gc_work);
 	unsigned long deadline = jiffies + msecs_to_jiffies(GW_GC_BUDGET_MS);
 	unsigned int bucket = gn->gc_cursor;
 	unsigned int scanned, budget;
@@ -538,18 +516,6 @@ static void gw_gc_worker(struct work_struct *work)
 		}
 	}
 	gn->gc_cursor = bucket;
-	gw_src_gc(gn);
-	gw_block_gc(gn);
-	if (!gw_gc_busy(gn)) {
-		/* nothing left: sleep until gw_gc_kick() */
-		WRITE_ONCE(gn->gc_idle, 1);
-		/* gc_idle before the second look at the work */
-		smp_mb();
-		if (!gw_gc_busy(gn) || !xchg(&gn->gc_idle, 0))
-			return;
-	}
-	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
-			   GW_GC_INTERVAL);
 }
 
 void gw_flowtable_flush(struct gw_net *gn)
@@ -708,8 +674,6 @@ void gw_flowtable_init(struct gw_net *gn)
 	atomic_set(&gn->halfopen_inbound, 0);
 	gn->halfopen_dst = NULL;
 	gn->gc_cursor = 0;
-	gn->gc_idle = 1;
-	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);
 	get_random_bytes(&gn->hash_key, sizeof(gn->hash_key));
 }
 
@@ -756,11 +720,11 @@ err_halfopen:
 
 /*
  * .exit: the hooks were unregistered in .pre_exit and the core's
- * synchronize_rcu() has waited for every packet that was inside them.
+ * synchronize_rcu() has waited for every packet that was inside them;
+ * the collector is stopped (gw_gc_exit()).
  */
 void gw_flowtable_exit(struct gw_net *gn)
 {
-	cancel_delayed_work_sync(&gn->gc_work);
 	if (!gn->nbuckets)
 		return;
 	gw_flowtable_flush(gn);

@@ -77,9 +77,9 @@ unsigned int gw_flowtable_entry_size(void);
 
 void gw_flowtable_init(struct gw_net *gn);
 int gw_flowtable_alloc(struct gw_net *gn);
-void gw_gc_kick(struct gw_net *gn);
 void gw_flowtable_exit(struct gw_net *gn);
 u32 gw_flowtable_default_max(const struct gw_net *gn);
+void gw_flowtable_expire(struct gw_net *gn);
 void gw_flowtable_flush(struct gw_net *gn);
 void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),

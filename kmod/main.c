@@ -14,6 +14,7 @@
 
 #include "pernet.h"
 #include "flowtable.h"
+#include "gc.h"
 #include "hooks.h"
 #include "netlink.h"
 #include "rules.h"
@@ -65,6 +66,7 @@ int gw_net_activate_locked(struct gw_net *gn)
 /* Everything gw_net_init() and gw_net_activate_locked() made. */
 static void gw_net_free(struct gw_net *gn)
 {
+	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
 	gw_srclimit_exit(gn);
 	if (gn->defrag)
@@ -97,6 +99,7 @@ static int __net_init gw_net_init(struct net *net)
 	gw_reset_init(gn);
 	gw_srclimit_init(gn);
 	gw_flowtable_init(gn);
+	gw_gc_init(gn);
 	gw_tunables_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
