@@ -24,8 +24,6 @@
 
 #include "pernet.h"
 #include "flowtable.h"
-#include "srclimit.h"
-#include "reset.h"
 #include "core/flood.h"
 
 #define GW_BUCKET_LOCKS		256
@@ -47,19 +45,16 @@
 #define GW_PICKUP_UNREPLIED_MAX	300
 /* Adaptive timeouts never shrink a handshake's below this. */
 #define GW_HALFOPEN_MIN_TIMEOUT	HZ
-/* RSTs one collector slice sends for the handshakes it expires. */
-#define GW_GC_RESETS_PER_BUCKET	8
-/* Flows reload_policy closes under one hold of a bucket lock. */
-#define GW_CLOSE_BATCH		4
 
 static struct kmem_cache *gw_flow_cache __read_mostly;
+static const struct gw_flow_ops *gw_flow_ops __read_mostly;
 
 static unsigned int gw_hashsize __read_mostly;
 module_param_named(hashsize, gw_hashsize, uint, 0444);
 MODULE_PARM_DESC(hashsize,
 		 "flow table buckets per namespace (0: from memory size)");
 
-int gw_flowtable_module_init(void)
+int gw_flowtable_module_init(const struct gw_flow_ops *ops)
 {
 	/*
 	 * The size promise; debug kernels grow the spinlock, so not there.
@@ -69,6 +64,7 @@ int gw_flowtable_module_init(void)
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
 		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
 		     sizeof(struct gw_flow) > 136);
+	gw_flow_ops = ops;
 	gw_flow_cache = KMEM_CACHE(gw_flow, 0);
 	return gw_flow_cache ? 0 : -ENOMEM;
 }
@@ -332,7 +328,7 @@ void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 	hlist_del_rcu(&flow->node);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
-		gw_src_conn_close(gn, flow);
+		gw_flow_ops->src_close(gn, flow);
 	if (flow->flags & GW_FLOW_INBOUND)
 		atomic_dec(&gn->inbound_count);
 	atomic_dec(&gn->flow_count);
@@ -462,14 +458,14 @@ void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
 /*
  * Unlink the entries of one bucket that @expired_only selects.  A handshake
  * the collector expires is one the server may still hold in its backlog:
- * it is told with a reset, as the client would have (not on a flush).
+ * @walk tells it with a reset, as the client would have (not on a flush,
+ * which has no @walk).
  */
 static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
-				     bool expired_only, u32 now)
+				     bool expired_only, u32 now,
+				     struct gw_flow_walk *walk)
 {
-	struct gw_reset resets[GW_GC_RESETS_PER_BUCKET];
 	spinlock_t *lock = gw_bucket_lock(gn, bucket);
-	unsigned int nresets = 0, i;
 	struct gw_flow *flow;
 	struct hlist_node *tmp;
 
@@ -477,23 +473,22 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 	hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket], node) {
 		if (expired_only && !gw_flow_expired(gn, flow, now))
 			continue;
-		if (expired_only && nresets < ARRAY_SIZE(resets) &&
-		    gw_reset_prepare(flow, &resets[nresets]))
-			nresets++;
+		if (walk)
+			walk->leaving(walk, flow);
 		gw_flow_unlink(gn, flow);
 		if (expired_only)
 			gw_count(gn, GW_CTR_FLOW_EXPIRED);
 	}
 	spin_unlock_bh(lock);
-	for (i = 0; i < nresets; i++)
-		gw_reset_send(gn, &resets[i]);
+	if (walk)
+		walk->unlocked(walk, gn);
 }
 
 /*
  * One slice of the collector (kmod/gc.c): unlink what expired in a share
- * of the buckets, from where the last slice stopped.
+ * of the buckets, from where the last slice stopped, telling @walk of each.
  */
-void gw_flowtable_expire(struct gw_net *gn)
+void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(GW_GC_BUDGET_MS);
 	unsigned int bucket = gn->gc_cursor;
@@ -507,7 +502,7 @@ void gw_flowtable_expire(struct gw_net *gn)
 	budget = clamp_t(u64, budget, GW_GC_MIN_BUCKETS, gn->nbuckets);
 	for (scanned = 0; scanned < budget; scanned++) {
 		if (!hlist_empty(&gn->buckets[bucket]))
-			gw_flowtable_reap_bucket(gn, bucket, true, now);
+			gw_flowtable_reap_bucket(gn, bucket, true, now, walk);
 		bucket = (bucket + 1) & (gn->nbuckets - 1);
 		if (scanned % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1) {
 			if (time_after(jiffies, deadline))
@@ -526,7 +521,7 @@ void gw_flowtable_flush(struct gw_net *gn)
 		return;
 	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
 		if (!hlist_empty(&gn->buckets[bucket]))
-			gw_flowtable_reap_bucket(gn, bucket, false, 0);
+			gw_flowtable_reap_bucket(gn, bucket, false, 0, NULL);
 		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
 			cond_resched();
 	}
@@ -571,24 +566,24 @@ static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED) {
 		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);
-		gw_src_conn_close(gn, flow);
+		gw_flow_ops->src_close(gn, flow);
 	}
 }
 
 /*
  * Close every live flow @match selects (reload_policy close), in process
- * context: each becomes a tombstone, and a TCP one is reset at both ends
- * once its bucket lock is dropped (the reset toward wan passes our own
- * POST_ROUTING hook because the tombstone lets resets out).  A bucket lock
- * is held for at most GW_CLOSE_BATCH closures.  Returns how many it closed.
+ * context: each becomes a tombstone, and @walk resets a TCP one at both
+ * ends once its bucket lock is dropped (the reset toward wan passes our
+ * own POST_ROUTING hook because the tombstone lets resets out).  A bucket
+ * lock is held for at most GW_CLOSE_BATCH closures.  Returns how many it
+ * closed.
  */
 unsigned int gw_flowtable_close_if(struct gw_net *gn,
 				   bool (*match)(const struct gw_flow *flow,
 						 void *arg),
-				   void *arg)
+				   void *arg, struct gw_flow_walk *walk)
 {
-	struct gw_reset resets[2 * GW_CLOSE_BATCH];
-	unsigned int bucket, closed = 0, batch, nresets, i;
+	unsigned int bucket, closed = 0, batch;
 	struct gw_flow *flow;
 	bool more;
 
@@ -605,7 +600,6 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 			u32 now = (u32)jiffies;
 
 			batch = 0;
-			nresets = 0;
 			more = false;
 			spin_lock_bh(lock);
 			hlist_for_each_entry(flow, &gn->buckets[bucket], node) {
@@ -617,14 +611,12 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 					more = true;
 					break;
 				}
-				nresets += gw_reset_close_prepare(flow,
-							&resets[nresets]);
+				walk->leaving(walk, flow);
 				gw_flow_close_locked(gn, flow, now);
 				batch++;
 			}
 			spin_unlock_bh(lock);
-			for (i = 0; i < nresets; i++)
-				gw_reset_xmit(gn, &resets[i]);
+			walk->unlocked(walk, gn);
 			closed += batch;
 		} while (more);
 	}

@@ -71,7 +71,32 @@ struct gw_flow {
 	};
 };
 
-int gw_flowtable_module_init(void);
+/*
+ * What the table must tell the policy above it unasked: a flow counted
+ * against its source (GW_FLOW_SRC_COUNTED) leaves the table or is closed,
+ * under its bucket lock.  Through a pointer installed once, at module load
+ * (kmod/srclimit.c fills it in), so the table calls nothing above it.
+ */
+struct gw_flow_ops {
+	void (*src_close)(struct gw_net *gn, struct gw_flow *flow);
+};
+
+/*
+ * Told of each flow a walk of the table unlinks or closes: under its
+ * bucket lock, before it goes (@leaving), then once that lock is dropped
+ * (@unlocked).  How the policy above acts on what leaves (a reset, built
+ * in the one and sent in the other: never under the lock, since our own
+ * hooks see what we send), without the table calling it.
+ */
+struct gw_flow_walk {
+	void (*leaving)(struct gw_flow_walk *walk, struct gw_flow *flow);
+	void (*unlocked)(struct gw_flow_walk *walk, struct gw_net *gn);
+};
+
+/* Flows reload_policy closes under one hold of a bucket lock. */
+#define GW_CLOSE_BATCH		4
+
+int gw_flowtable_module_init(const struct gw_flow_ops *ops);
 void gw_flowtable_module_exit(void);
 unsigned int gw_flowtable_entry_size(void);
 
@@ -79,7 +104,7 @@ void gw_flowtable_init(struct gw_net *gn);
 int gw_flowtable_alloc(struct gw_net *gn);
 void gw_flowtable_exit(struct gw_net *gn);
 u32 gw_flowtable_default_max(const struct gw_net *gn);
-void gw_flowtable_expire(struct gw_net *gn);
+void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk);
 void gw_flowtable_flush(struct gw_net *gn);
 void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),
@@ -89,7 +114,7 @@ spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket);
 unsigned int gw_flowtable_close_if(struct gw_net *gn,
 				   bool (*match)(const struct gw_flow *flow,
 						 void *arg),
-				   void *arg);
+				   void *arg, struct gw_flow_walk *walk);
 
 /* Which flows "gwctl conn list|count|flush src A dst B proto P state S" means. */
 struct gw_flow_filter {

@@ -13,6 +13,7 @@
 #include "gc.h"
 #include "flowtable.h"
 #include "srclimit.h"
+#include "reset.h"
 #include "blocklist.h"
 
 /* Is there anything for the collector to do? */
@@ -26,8 +27,10 @@ static void gw_gc_worker(struct work_struct *work)
 {
 	struct gw_net *gn = container_of(to_delayed_work(work), struct gw_net,
 					 gc_work);
+	struct gw_reset_batch resets;
 
-	gw_flowtable_expire(gn);
+	gw_reset_batch_expired(&resets);
+	gw_flowtable_expire(gn, &resets.walk);
 	gw_src_gc(gn);
 	gw_block_gc(gn);
 	if (!gw_gc_busy(gn)) {

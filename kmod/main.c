@@ -153,7 +153,7 @@ static int __init gw_mod_init(void)
 {
 	int err;
 
-	err = gw_flowtable_module_init();
+	err = gw_flowtable_module_init(&gw_src_flow_ops);
 	if (err)
 		return err;
 	err = register_pernet_subsys(&gw_net_ops);

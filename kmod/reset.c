@@ -65,8 +65,8 @@ void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset)
  * with the sequence numbers the tracker saw: how many it filled in (0 or
  * 2).  Caller holds the flow's bucket lock.
  */
-unsigned int gw_reset_close_prepare(struct gw_flow *flow,
-				    struct gw_reset reset[2])
+static unsigned int gw_reset_close_prepare(struct gw_flow *flow,
+					   struct gw_reset reset[2])
 {
 	struct gw_tcp_close seqs;
 	bool ok;
@@ -196,6 +196,20 @@ static int gw_reset_send6(struct net *net, const struct gw_reset *r)
 	return ip6_local_out(net, NULL, skb);
 }
 
+/* Send @reset now, with no budget; true if it left. */
+static bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset)
+{
+	int err;
+
+	local_bh_disable();
+	if (reset->family == AF_INET)
+		err = gw_reset_send4(gn->net, reset);
+	else
+		err = gw_reset_send6(gn->net, reset);
+	local_bh_enable();
+	return err >= 0;
+}
+
 /* Send @reset toward the server, within halfopen_reset_rate a second. */
 void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
 {
@@ -218,16 +232,71 @@ void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
 		gw_count(gn, GW_CTR_HALFOPEN_RESET);
 }
 
-/* Send @reset now, with no budget; true if it left. */
-bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset)
+static void gw_reset_expired_leaving(struct gw_flow_walk *walk,
+				     struct gw_flow *flow)
 {
-	int err;
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
 
-	local_bh_disable();
-	if (reset->family == AF_INET)
-		err = gw_reset_send4(gn->net, reset);
-	else
-		err = gw_reset_send6(gn->net, reset);
-	local_bh_enable();
-	return err >= 0;
+	if (b->count < ARRAY_SIZE(b->reset) &&
+	    gw_reset_prepare(flow, &b->reset[b->count]))
+		b->count++;
+}
+
+static void gw_reset_expired_unlocked(struct gw_flow_walk *walk,
+				      struct gw_net *gn)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+	unsigned int i;
+
+	for (i = 0; i < b->count; i++)
+		gw_reset_send(gn, &b->reset[i]);
+	b->count = 0;
+}
+
+/*
+ * For the collector: the handshakes it expires are ones the server may
+ * still hold in its backlog; each is told, as the client would have,
+ * within halfopen_reset_rate.
+ */
+void gw_reset_batch_expired(struct gw_reset_batch *b)
+{
+	b->walk.leaving = gw_reset_expired_leaving;
+	b->walk.unlocked = gw_reset_expired_unlocked;
+	b->count = 0;
+}
+
+static void gw_reset_closed_leaving(struct gw_flow_walk *walk,
+				    struct gw_flow *flow)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+
+	b->count += gw_reset_close_prepare(flow, &b->reset[b->count]);
+}
+
+static void gw_reset_closed_unlocked(struct gw_flow_walk *walk,
+				     struct gw_net *gn)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+	unsigned int i;
+
+	for (i = 0; i < b->count; i++)
+		gw_reset_xmit(gn, &b->reset[i]);
+	b->count = 0;
+}
+
+/*
+ * For reload_policy close: both ends of each TCP connection closed, with
+ * no budget (their number is bounded by the table).
+ */
+void gw_reset_batch_closed(struct gw_reset_batch *b)
+{
+	/* two resets for each flow closed under one hold of the lock */
+	BUILD_BUG_ON(ARRAY_SIZE(b->reset) < 2 * GW_CLOSE_BATCH);
+	b->walk.leaving = gw_reset_closed_leaving;
+	b->walk.unlocked = gw_reset_closed_unlocked;
+	b->count = 0;
 }

@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 
+#include "flowtable.h"
 #include "core/parse.h"
 
 struct gw_net;
@@ -29,9 +30,20 @@ struct gw_reset {
 bool gw_reset_prepare(const struct gw_flow *flow, struct gw_reset *reset);
 void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset);
 void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset);
-unsigned int gw_reset_close_prepare(struct gw_flow *flow,
-				    struct gw_reset reset[2]);
-bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset);
+
+/*
+ * The resets a walk of the table sends for the flows it drops or closes:
+ * built under the bucket lock, sent once it is dropped.
+ */
+#define GW_RESET_BATCH	8
+struct gw_reset_batch {
+	struct gw_flow_walk walk;
+	unsigned int count;
+	struct gw_reset reset[GW_RESET_BATCH];
+};
+
+void gw_reset_batch_expired(struct gw_reset_batch *b);
+void gw_reset_batch_closed(struct gw_reset_batch *b);
 
 void gw_reset_init(struct gw_net *gn);
 

@@ -10,6 +10,9 @@
 struct gw_net;
 struct gw_flow;
 struct gw_rule;
+struct gw_flow_ops;
+
+extern const struct gw_flow_ops gw_src_flow_ops;
 
 /* A source as "gwctl overload list" shows it. */
 struct gw_overload_info {
@@ -26,7 +29,6 @@ bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr);
 bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt);
 bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 		      const struct gw_rule *rule);
-void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow);
 void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash);
 void gw_src_gc(struct gw_net *gn);
 u32 gw_src_count(struct gw_net *gn);
