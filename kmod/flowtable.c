@@ -230,6 +230,20 @@ struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 	return NULL;
 }
 
+/*
+ * The live flow @pkt belongs to, or NULL, and what a tracker needs to
+ * create or step one: the key, its hash and whether @pkt's source is the
+ * key's first endpoint.  Under RCU.
+ */
+struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
+				   struct gw_flow_key *key, u32 *hash,
+				   bool *src_first)
+{
+	*src_first = gw_flow_key_from_pkt(key, pkt);
+	*hash = gw_flow_hash(gn, key);
+	return gw_flow_lookup(gn, key, *hash);
+}
+
 static void gw_flow_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(gw_flow_cache, container_of(head, struct gw_flow, rcu));

@@ -137,6 +137,9 @@ void gw_flowtable_flush_filtered(struct gw_net *gn,
 u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 			       const struct gw_flow_key *key, u32 hash);
+struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
+				   struct gw_flow_key *key, u32 *hash,
+				   bool *src_first);
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 			       u32 hash, u8 flags, int in_ifindex,
 			       const struct gw_tcp_conn *tcp, u32 now,
