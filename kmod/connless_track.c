@@ -10,7 +10,7 @@
 #include <linux/netfilter.h>
 #include <linux/jiffies.h>
 
-#include "udp_track.h"
+#include "connless_track.h"
 #include "flowtable.h"
 #include "budget.h"
 #include "rules.h"
