@@ -426,16 +426,13 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 		    !gw_flow_reopens_closed(flags, tcp)) {
 			/* the inside end insists: keep the tuple shut longer */
 			WRITE_ONCE(old->last_seen, now);
-			spin_unlock_bh(lock);
-			kmem_cache_free(gw_flow_cache, flow);
 			*why = GW_CTR_DROP_POLICY_CLOSED;
-			return NULL;
+			old = NULL;
+			goto out_unused;
 		}
 		if (!gw_flow_closed(old) && !gw_flow_replaceable(gn, old, now)) {
-			spin_unlock_bh(lock);
-			kmem_cache_free(gw_flow_cache, flow);
 			*raced = true;
-			return old;
+			goto out_unused;
 		}
 		gw_flow_unlink(gn, old);
 		gw_count(gn, GW_CTR_FLOW_EXPIRED);
@@ -456,6 +453,12 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 	gw_count(gn, GW_CTR_FLOW_CREATED);
 	gw_gc_kick(gn);
 	return flow;
+
+out_unused:
+	/* refused, or another CPU's entry wins: ours was never linked */
+	spin_unlock_bh(lock);
+	kmem_cache_free(gw_flow_cache, flow);
+	return old;
 }
 
 /* Forget @flow now (a reset before any reply), unless already gone. */

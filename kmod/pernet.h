@@ -15,9 +15,9 @@
 #include "tunables.h"
 
 struct gw_ruleset;
-struct gw_flow_bucket;
 struct gw_src_set;
 struct gw_blocklist;
+struct gw_txn;
 
 /*
  * The handshakes in progress to one destination address+port and
@@ -31,7 +31,6 @@ struct gw_halfopen_slot {
 	u32 count;			/* written under lock */
 	struct list_head fifo;		/* gw_flow.halfopen_link, oldest first */
 };
-struct gw_txn;
 
 /* Interface zones as the admin configured them, by name. */
 #define GW_MAX_ZONES	64

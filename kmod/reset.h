@@ -7,9 +7,6 @@
 #include "flowtable.h"
 #include "core/parse.h"
 
-struct gw_net;
-struct gw_flow;
-
 /*
  * A reset for a server still waiting on a handshake gatewarden dropped:
  * from the client, to the server.  Closing a connection (reload_policy)
