@@ -476,7 +476,7 @@ RULE_CASE_LAST(256)
 /* ---- flood arithmetic ---------------------------------------------------- */
 
 /*
- * kmod/flood.c, once per inbound connection that completes its handshake:
+ * kmod/srclimit.c, once per inbound connection that completes its handshake:
  * the source's /64 (or address) and its connection rate.  A steady 100
  * connections per 1000 ticks, exactly the limit, never trips it.
  */

@@ -10,8 +10,9 @@
  * bucket locks.  The hash is siphash with a per-namespace random key, so no
  * one outside can aim collisions at one chain.  Entries expire lazily (a
  * lookup ignores an expired entry) and are reaped by an incremental
- * collector that runs in bounded slices, proportional to the flows, and
- * only while there are flows (or timed blocks, or overloaded sources).
+ * collector (kmod/gc.c) that runs in bounded slices, proportional to the
+ * flows, and only while there are flows (or timed blocks, or overloaded
+ * sources).
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -23,12 +24,9 @@
 
 #include "pernet.h"
 #include "flowtable.h"
-#include "flood.h"
-#include "blocklist.h"
 #include "core/flood.h"
 
 #define GW_BUCKET_LOCKS		256
-#define GW_GC_INTERVAL		HZ
 /* One collector run never holds the CPU for longer than this. */
 #define GW_GC_BUDGET_MS		10
 #define GW_GC_CHECK_EVERY	256
@@ -47,38 +45,16 @@
 #define GW_PICKUP_UNREPLIED_MAX	300
 /* Adaptive timeouts never shrink a handshake's below this. */
 #define GW_HALFOPEN_MIN_TIMEOUT	HZ
-/*
- * Eviction looks at the new flow's bucket and the next ones, as
- * nf_conntrack's early_drop does: these many buckets, ...
- */
-#define GW_EVICT_MIN_BUCKETS	8
-/*
- * ... on to this many while it has found no victim (empty bucket heads
- * cost little: 8 to a cache line) ...
- */
-#define GW_EVICT_MAX_BUCKETS	64
-/*
- * ... and never more entries than this in all, whatever the chains: the
- * most a packet that finds no room pays is a few lookups' worth.
- */
-#define GW_EVICT_MAX_ENTRIES	64
-/* Heads of a destination's half-open list tried before a SYN is refused. */
-#define GW_HALFOPEN_HEAD_TRIES	4
-/* RSTs one collector slice sends for the handshakes it expires. */
-#define GW_GC_RESETS_PER_BUCKET	8
-/* Flows reload_policy closes under one hold of a bucket lock. */
-#define GW_CLOSE_BATCH		4
 
 static struct kmem_cache *gw_flow_cache __read_mostly;
-/* "table full" is logged once a minute at most, in all namespaces */
-static DEFINE_RATELIMIT_STATE(gw_table_full_rs, 60 * HZ, 1);
+static const struct gw_flow_ops *gw_flow_ops __read_mostly;
 
 static unsigned int gw_hashsize __read_mostly;
 module_param_named(hashsize, gw_hashsize, uint, 0444);
 MODULE_PARM_DESC(hashsize,
 		 "flow table buckets per namespace (0: from memory size)");
 
-int gw_flowtable_module_init(void)
+int gw_flowtable_module_init(const struct gw_flow_ops *ops)
 {
 	/*
 	 * The size promise; debug kernels grow the spinlock, so not there.
@@ -88,6 +64,7 @@ int gw_flowtable_module_init(void)
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
 		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
 		     sizeof(struct gw_flow) > 136);
+	gw_flow_ops = ops;
 	gw_flow_cache = KMEM_CACHE(gw_flow, 0);
 	return gw_flow_cache ? 0 : -ENOMEM;
 }
@@ -128,7 +105,7 @@ u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key)
 	return (u32)siphash(key, sizeof(*key), &gn->hash_key);
 }
 
-static spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket)
+spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket)
 {
 	return &gn->bucket_locks[bucket & (GW_BUCKET_LOCKS - 1)];
 }
@@ -165,7 +142,7 @@ static u32 gw_pseudo_timeout_jiffies(const struct gw_net *gn,
  * direction has its own budget and its own adaptive timeouts, so a SYN
  * flood from wan never shortens or evicts the inside's own handshakes.
  */
-static u32 gw_halfopen_dir_count(const struct gw_net *gn, u8 flags)
+u32 gw_halfopen_dir_count(const struct gw_net *gn, u8 flags)
 {
 	int in = atomic_read(&gn->halfopen_inbound);
 	int all;
@@ -253,15 +230,23 @@ struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 	return NULL;
 }
 
+/*
+ * The live flow @pkt belongs to, or NULL, and what a tracker needs to
+ * create or step one: the key, its hash and whether @pkt's source is the
+ * key's first endpoint.  Under RCU.
+ */
+struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
+				   struct gw_flow_key *key, u32 *hash,
+				   bool *src_first)
+{
+	*src_first = gw_flow_key_from_pkt(key, pkt);
+	*hash = gw_flow_hash(gn, key);
+	return gw_flow_lookup(gn, key, *hash);
+}
+
 static void gw_flow_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(gw_flow_cache, container_of(head, struct gw_flow, rcu));
-}
-
-static bool gw_tcp_state_halfopen(u8 state)
-{
-	return state == GW_TCP_SYN_SENT || state == GW_TCP_SYN_RECV ||
-	       state == GW_TCP_SYN_SENT2;
 }
 
 void gw_flow_originator(const struct gw_flow *flow,
@@ -282,17 +267,7 @@ void gw_flow_responder(const struct gw_flow *flow, const union gw_addr **addr,
 	*port = flow->key.port[i];
 }
 
-/* The responder of @key, as a flow with @flags would have it. */
-static void gw_key_responder(const struct gw_flow_key *key, u8 flags,
-			     const union gw_addr **addr, u16 *port)
-{
-	unsigned int i = flags & GW_FLOW_ORIG_FIRST ? 1 : 0;
-
-	*addr = &key->addr[i];
-	*port = key->port[i];
-}
-
-static struct gw_halfopen_slot *
+struct gw_halfopen_slot *
 gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags)
 {
 	struct {
@@ -319,7 +294,7 @@ gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags)
  * whoever clears @halfopen under the slot's lock takes it off the slot's
  * list, before gw_flow_unlink() can go on to call_rcu().
  */
-static bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow)
+bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow)
 {
 	struct gw_halfopen_slot *slot;
 
@@ -361,13 +336,13 @@ bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow)
 }
 
 /* Caller holds the flow's bucket lock. */
-static void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
+void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 {
 	WRITE_ONCE(flow->dead, 1);
 	hlist_del_rcu(&flow->node);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
-		gw_src_conn_close(gn, flow);
+		gw_flow_ops->src_close(gn, flow);
 	if (flow->flags & GW_FLOW_INBOUND)
 		atomic_dec(&gn->inbound_count);
 	atomic_dec(&gn->flow_count);
@@ -387,292 +362,6 @@ static bool gw_flow_replaceable(const struct gw_net *gn,
 	return state == GW_TCP_TIME_WAIT || state == GW_TCP_CLOSE;
 }
 
-/* Still a handshake, counted in the budgets: one that may make way. */
-static bool gw_flow_halfopen_victim(const struct gw_flow *flow)
-{
-	return READ_ONCE(flow->halfopen) && !gw_flow_closed(flow) &&
-	       gw_tcp_state_halfopen(READ_ONCE(flow->tcp.state));
-}
-
-enum gw_evict_kind {
-	GW_EVICT_HALFOPEN,	/* any handshake */
-	GW_EVICT_EARLY,		/* unanswered or finished: never an answered one */
-};
-
-/*
- * How good a victim @flow is to make room for a new flow (@key, @flags)
- * under @kind: 0 if it is none, and among the others the higher the
- * better (enum gw_evict_rank).  The half-open budgets take only a
- * handshake in the new flow's direction; a new flow from wan takes only
- * one from wan, so the inside's flows never make way for the outside.
- * Lock-free, as a hint; gw_flow_evict() asks again under the flow's lock.
- */
-static u8 gw_flow_evict_rank(const struct gw_net *gn, const struct gw_flow *flow,
-			     enum gw_evict_kind kind,
-			     const struct gw_flow_key *key, u8 flags, u32 now)
-{
-	bool inbound = flags & GW_FLOW_INBOUND;
-	struct gw_tcp_conn tcp;
-	struct gw_udp_conn udp;
-
-	if ((kind != GW_EVICT_EARLY || inbound) &&
-	    !(flow->flags & GW_FLOW_INBOUND) != !inbound)
-		return GW_EVICT_NEVER;
-	if (kind != GW_EVICT_EARLY) {
-		/* counted in the budgets and still a handshake */
-		if (!gw_flow_halfopen_victim(flow))
-			return GW_EVICT_NEVER;
-		return GW_EVICT_UNANSWERED;
-	}
-	if (gw_flow_closed(flow) || gw_flow_expired(gn, flow, now))
-		return GW_EVICT_FINISHED;
-	if (flow->key.proto == IPPROTO_TCP) {
-		tcp.state = READ_ONCE(flow->tcp.state);
-		tcp.seen_reply = READ_ONCE(flow->tcp.seen_reply);
-		return gw_evict_rank_tcp(&tcp);
-	}
-	udp.seen_reply = READ_ONCE(flow->udp.seen_reply);
-	udp.stream = READ_ONCE(flow->udp.stream);
-	return gw_evict_rank_pseudo(&udp);
-}
-
-/*
- * Unlink @victim, picked under RCU (the caller's read side), if it is
- * still one @kind may evict for @key once judged again under its bucket
- * lock and its own lock, which every change of its state takes: a
- * handshake that completed, or a flow answered, in between is kept.  The
- * server is told if it was a handshake it is still waiting on.
- */
-static bool gw_flow_evict_judged(struct gw_net *gn, struct gw_flow *victim,
-				 unsigned int bucket, enum gw_evict_kind kind,
-				 const struct gw_flow_key *key, u8 flags,
-				 u32 now)
-{
-	spinlock_t *lock = gw_bucket_lock(gn, bucket);
-	bool evicted = false, send = false;
-	struct gw_reset reset;
-
-	spin_lock_bh(lock);
-	/* bucket lock, then flow lock: the order of reload's close */
-	spin_lock(&victim->lock);
-	if (!victim->dead &&
-	    gw_flow_evict_rank(gn, victim, kind, key, flags, now) !=
-	    GW_EVICT_NEVER) {
-		send = gw_reset_prepare(victim, &reset);
-		gw_flow_unlink(gn, victim);
-		evicted = true;
-	}
-	spin_unlock(&victim->lock);
-	spin_unlock_bh(lock);
-	if (send)
-		gw_reset_send(gn, &reset);
-	return evicted;
-}
-
-/*
- * Make room for the flow @key: unlink the best victim @kind allows among
- * the new flow's bucket and the next few (GW_EVICT_*: never a scan of the
- * table, so a packet that finds no room costs a few lookups), and tell
- * the server if it was a handshake it is still waiting on.  The victim is
- * picked under RCU alone, so it is judged again under its bucket lock and
- * its own lock, which every change of its state takes: a handshake that
- * completed, or a flow answered, in between is never evicted.  False when
- * there was none to evict.
- */
-static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
-			  enum gw_evict_kind kind,
-			  const struct gw_flow_key *key, u8 flags, u32 now)
-{
-	unsigned int i, victim_bucket = 0, seen = 0;
-	struct gw_flow *flow, *victim = NULL;
-	u8 rank, victim_rank = GW_EVICT_NEVER;
-	u32 idle, victim_idle = 0;
-	bool evicted = false;
-
-	rcu_read_lock();
-	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->nbuckets; i++) {
-		unsigned int b = (bucket + i) & (gn->nbuckets - 1);
-
-		if (victim && i >= GW_EVICT_MIN_BUCKETS)
-			break;
-		hlist_for_each_entry_rcu(flow, &gn->buckets[b], node) {
-			if (++seen > GW_EVICT_MAX_ENTRIES)
-				goto picked;
-			if (READ_ONCE(flow->dead))
-				continue;
-			rank = gw_flow_evict_rank(gn, flow, kind, key, flags,
-						  now);
-			if (rank == GW_EVICT_NEVER || rank < victim_rank)
-				continue;
-			idle = now - READ_ONCE(flow->last_seen);
-			if (rank > victim_rank || idle > victim_idle) {
-				victim = flow;
-				victim_rank = rank;
-				victim_idle = idle;
-				victim_bucket = b;
-			}
-		}
-	}
-picked:
-	if (victim)
-		evicted = gw_flow_evict_judged(gn, victim, victim_bucket, kind,
-					       key, flags, now);
-	rcu_read_unlock();
-	return evicted;
-}
-
-/*
- * The handshake to @slot's destination (and direction: the new flow's,
- * @key and @flags) that began first makes way: the head of the slot's
- * list.  O(1), wherever in the table the handshakes of one destination
- * are.  A head that is no handshake any more (closed by a rule change,
- * say, and kept until it expires) leaves the budget and the next is
- * tried, a few at most.  False when none could go.
- */
-static bool gw_halfopen_evict_oldest(struct gw_net *gn,
-				     struct gw_halfopen_slot *slot,
-				     const struct gw_flow_key *key, u8 flags,
-				     u32 now)
-{
-	bool evicted = false;
-	struct gw_flow *victim;
-	unsigned int tries;
-
-	/*
-	 * A head cannot be freed before rcu_read_unlock(): it leaves the
-	 * list before its unlink queues the free.
-	 */
-	rcu_read_lock();
-	for (tries = 0; tries < GW_HALFOPEN_HEAD_TRIES; tries++) {
-		spin_lock_bh(&slot->lock);
-		victim = list_first_entry_or_null(&slot->fifo, struct gw_flow,
-						  halfopen_link);
-		spin_unlock_bh(&slot->lock);
-		if (!victim)
-			break;
-		evicted = gw_flow_evict_judged(gn, victim,
-					       gw_flow_hash(gn, &victim->key) &
-					       (gn->nbuckets - 1),
-					       GW_EVICT_HALFOPEN, key, flags,
-					       now);
-		if (evicted)
-			break;
-		/*
-		 * Kept.  Closed, it is no handshake any more: out of the
-		 * budget, try the next.  Gone meanwhile (dead), the next
-		 * too.  Completed: its tracker is releasing it (and counts
-		 * it against its source), so leave it and refuse this SYN.
-		 */
-		if (READ_ONCE(victim->dead) || gw_flow_closed(victim))
-			gw_flow_halfopen_release(gn, victim);
-		else
-			break;
-	}
-	rcu_read_unlock();
-	return evicted;
-}
-
-/*
- * A new handshake must fit the half-open budgets: past one, the handshake
- * waiting longest makes way, so a fresh SYN always gets a slot.  For the
- * direction's budget that is the oldest to the same destination if there
- * is one (a flood aims at a few services: theirs are the flood's), else
- * the longest idle one near the new flow's bucket.
- */
-static bool gw_halfopen_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u8 flags, unsigned int bucket, u32 now,
-			      enum gw_counter *why)
-{
-	u32 max_dst = gw_tunable(gn, GW_TUN_MAX_HALFOPEN_DST);
-	u32 max = gw_tunable(gn, GW_TUN_MAX_HALFOPEN);
-	struct gw_halfopen_slot *slot = gw_halfopen_slot(gn, key, flags);
-
-	/* each direction has the budgets to itself */
-	if (max_dst && READ_ONCE(slot->count) >= max_dst) {
-		if (!gw_halfopen_evict_oldest(gn, slot, key, flags, now)) {
-			*why = GW_CTR_DROP_HALFOPEN;
-			return false;
-		}
-		gw_count(gn, GW_CTR_HALFOPEN_EVICTED);
-	}
-	if (max && gw_halfopen_dir_count(gn, flags) >= max) {
-		if (!gw_halfopen_evict_oldest(gn, slot, key, flags, now) &&
-		    !gw_flow_evict(gn, bucket, GW_EVICT_HALFOPEN, key, flags,
-				   now)) {
-			*why = GW_CTR_DROP_HALFOPEN;
-			return false;
-		}
-		gw_count(gn, GW_CTR_HALFOPEN_EVICTED);
-	}
-	return true;
-}
-
-/* Take one of @max places counted in @count, by early drop if none is left. */
-static bool gw_flow_reserve_in(struct gw_net *gn, atomic_t *count, u32 max,
-			       const struct gw_flow_key *key, u8 flags,
-			       unsigned int bucket, u32 now)
-{
-	if (atomic_inc_return(count) <= max)
-		return true;
-	atomic_dec(count);
-	if (!gw_tunable(gn, GW_TUN_EARLY_DROP) ||
-	    !gw_flow_evict(gn, bucket, GW_EVICT_EARLY, key, flags, now))
-		return false;
-	gw_count(gn, GW_CTR_EARLY_DROP);
-	if (atomic_inc_return(count) <= max)
-		return true;
-	atomic_dec(count);
-	return false;
-}
-
-/*
- * Take a place in the table.  A flow opened from wan takes one of the
- * max_inbound_share of max_flows the outside may hold, evicting only an
- * unanswered flow of its own side, so the rest stays the inside's whatever
- * the outside sends; then a place in the table, by early drop if it is
- * full.  False, with @why set, when there is no room.
- */
-static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
-			    u8 flags, unsigned int bucket, u32 now,
-			    enum gw_counter *why)
-{
-	u32 max = gw_tunable(gn, GW_TUN_MAX_FLOWS);
-	bool inbound = flags & GW_FLOW_INBOUND;
-
-	if (inbound) {
-		u32 share = gw_tunable(gn, GW_TUN_MAX_INBOUND_SHARE);
-		u32 cap = max_t(u32, (u64)max * share / 100, 1);
-
-		/* 100 %: the table's own bound is the only one */
-		if (share >= 100)
-			atomic_inc(&gn->inbound_count);
-		else if (!gw_flow_reserve_in(gn, &gn->inbound_count, cap, key,
-					     flags, bucket, now)) {
-			*why = GW_CTR_DROP_INBOUND_FULL;
-			return false;
-		}
-	}
-	if (gw_flow_reserve_in(gn, &gn->flow_count, max, key, flags, bucket,
-			       now))
-		return true;
-	if (inbound)
-		atomic_dec(&gn->inbound_count);
-	*why = GW_CTR_DROP_TABLE_FULL;
-	/* one line a minute, whatever the flood: the counter says the rest */
-	if (__ratelimit(&gw_table_full_rs))
-		pr_warn("table full (%u flows), dropping new flows (drop_table_full)\n",
-			max);
-	return false;
-}
-
-/* Give back what gw_flow_reserve() took, for a flow never linked. */
-static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
-{
-	if (flags & GW_FLOW_INBOUND)
-		atomic_dec(&gn->inbound_count);
-	atomic_dec(&gn->flow_count);
-}
-
 /*
  * May the new flow (@flags, @tcp) take the place of the closed @old?  Only
  * one a rule admitted just now, or a TCP connection opened by a SYN: never
@@ -687,45 +376,29 @@ static bool gw_flow_reopens_closed(u8 flags, const struct gw_tcp_conn *tcp)
 }
 
 /*
- * Create the flow for @key: a TCP one in state @tcp, or a pseudo-connection
- * when @tcp is NULL.  An expired or finished entry for the same tuple is
- * replaced.  If another CPU inserted a live entry for the tuple first, that
- * entry is returned instead and @raced is set.  NULL, with @why set, when
- * the flow cannot be admitted.
+ * Create the flow for @key, which the budgets admitted (gw_flow_admit(),
+ * which gives its place back unless the new flow is linked): a TCP one in
+ * state @tcp, or a pseudo-connection when @tcp is NULL.  An expired or
+ * finished entry for the same tuple is replaced.  If another CPU inserted
+ * a live entry for the tuple first, that entry is returned instead and
+ * @raced is set (the caller cleared it).  NULL, with @why set, when the
+ * flow cannot be linked.  @in_ifindex: where an inbound flow came in, 0
+ * for an outbound one.
  */
-static struct gw_flow *gw_flow_insert(struct gw_net *gn,
-				      const struct gw_flow_key *key, u32 hash,
-				      u8 flags, int in_ifindex,
-				      const struct gw_tcp_conn *tcp,
-				      enum gw_counter *why, bool *raced)
+struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
+			       u32 hash, u8 flags, int in_ifindex,
+			       const struct gw_tcp_conn *tcp, u32 now,
+			       enum gw_counter *why, bool *raced)
 {
 	unsigned int bucket = hash & (gn->nbuckets - 1);
 	struct hlist_head *head = &gn->buckets[bucket];
 	spinlock_t *lock = gw_bucket_lock(gn, bucket);
+	bool halfopen = gw_flow_opens_halfopen(tcp);
 	struct gw_flow *flow, *old;
 	struct hlist_node *tmp;
-	u32 now = (u32)jiffies;
-	bool halfopen;
 
-	*raced = false;
-	halfopen = tcp && gw_tcp_state_halfopen(tcp->state) &&
-		   !(tcp->flags & GW_TCP_CONN_PICKED_UP);
-	/* Admission is decided before any memory is spent on the packet. */
-	if (halfopen && !gw_halfopen_admit(gn, key, flags, bucket, now, why))
-		return NULL;
-	if (!gw_flow_reserve(gn, key, flags, bucket, now, why))
-		return NULL;
-	if (!(flags & GW_FLOW_INBOUND)) {
-		const union gw_addr *peer;
-		u16 port;
-
-		gw_key_responder(key, flags, &peer, &port);
-		if (gw_block_addr(gn, key->family, peer))
-			flags |= GW_FLOW_PEER_BLOCKED;
-	}
 	flow = kmem_cache_alloc(gw_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!flow) {
-		gw_flow_unreserve(gn, flags);
 		*why = GW_CTR_DROP_NOMEM;
 		return NULL;
 	}
@@ -753,18 +426,13 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 		    !gw_flow_reopens_closed(flags, tcp)) {
 			/* the inside end insists: keep the tuple shut longer */
 			WRITE_ONCE(old->last_seen, now);
-			spin_unlock_bh(lock);
-			gw_flow_unreserve(gn, flags);
-			kmem_cache_free(gw_flow_cache, flow);
 			*why = GW_CTR_DROP_POLICY_CLOSED;
-			return NULL;
+			old = NULL;
+			goto out_unused;
 		}
 		if (!gw_flow_closed(old) && !gw_flow_replaceable(gn, old, now)) {
-			spin_unlock_bh(lock);
-			gw_flow_unreserve(gn, flags);
-			kmem_cache_free(gw_flow_cache, flow);
 			*raced = true;
-			return old;
+			goto out_unused;
 		}
 		gw_flow_unlink(gn, old);
 		gw_count(gn, GW_CTR_FLOW_EXPIRED);
@@ -785,25 +453,12 @@ static struct gw_flow *gw_flow_insert(struct gw_net *gn,
 	gw_count(gn, GW_CTR_FLOW_CREATED);
 	gw_gc_kick(gn);
 	return flow;
-}
 
-/* @in_ifindex: where an inbound flow came in, 0 for an outbound one. */
-struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
-			    u32 hash, u8 flags, int in_ifindex,
-			    const struct gw_tcp_conn *tcp,
-			    enum gw_counter *why, bool *raced)
-{
-	return gw_flow_insert(gn, key, hash, flags, in_ifindex, tcp, why,
-			      raced);
-}
-
-struct gw_flow *gw_flow_add_pseudo(struct gw_net *gn,
-				   const struct gw_flow_key *key, u32 hash,
-				   u8 flags, int in_ifindex,
-				   enum gw_counter *why, bool *raced)
-{
-	return gw_flow_insert(gn, key, hash, flags, in_ifindex, NULL, why,
-			      raced);
+out_unused:
+	/* refused, or another CPU's entry wins: ours was never linked */
+	spin_unlock_bh(lock);
+	kmem_cache_free(gw_flow_cache, flow);
+	return old;
 }
 
 /* Forget @flow now (a reset before any reply), unless already gone. */
@@ -820,14 +475,14 @@ void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
 /*
  * Unlink the entries of one bucket that @expired_only selects.  A handshake
  * the collector expires is one the server may still hold in its backlog:
- * it is told with a reset, as the client would have (not on a flush).
+ * @walk tells it with a reset, as the client would have (not on a flush,
+ * which has no @walk).
  */
 static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
-				     bool expired_only, u32 now)
+				     bool expired_only, u32 now,
+				     struct gw_flow_walk *walk)
 {
-	struct gw_reset resets[GW_GC_RESETS_PER_BUCKET];
 	spinlock_t *lock = gw_bucket_lock(gn, bucket);
-	unsigned int nresets = 0, i;
 	struct gw_flow *flow;
 	struct hlist_node *tmp;
 
@@ -835,45 +490,23 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 	hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket], node) {
 		if (expired_only && !gw_flow_expired(gn, flow, now))
 			continue;
-		if (expired_only && nresets < ARRAY_SIZE(resets) &&
-		    gw_reset_prepare(flow, &resets[nresets]))
-			nresets++;
+		if (walk)
+			walk->leaving(walk, flow);
 		gw_flow_unlink(gn, flow);
 		if (expired_only)
 			gw_count(gn, GW_CTR_FLOW_EXPIRED);
 	}
 	spin_unlock_bh(lock);
-	for (i = 0; i < nresets; i++)
-		gw_reset_send(gn, &resets[i]);
-}
-
-/* Is there anything for the collector to do? */
-static bool gw_gc_busy(struct gw_net *gn)
-{
-	return atomic_read(&gn->flow_count) ||
-	       atomic_read(&gn->overload_count) || gw_block_timed(gn);
+	if (walk)
+		walk->unlocked(walk, gn);
 }
 
 /*
- * Start the collector if it stopped for want of work.  The packet path
- * calls this after each insert: one read of a flag while the collector
- * runs.  Pairs with the barrier in gw_gc_worker(): either the worker sees
- * the new flow (flow_count was raised by a fully ordered atomic), or this
- * sees gc_idle set.
+ * One slice of the collector (kmod/gc.c): unlink what expired in a share
+ * of the buckets, from where the last slice stopped, telling @walk of each.
  */
-void gw_gc_kick(struct gw_net *gn)
+void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk)
 {
-	/* the new flow (or block) before the read of gc_idle */
-	smp_mb();
-	if (READ_ONCE(gn->gc_idle) && xchg(&gn->gc_idle, 0))
-		queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
-				   GW_GC_INTERVAL);
-}
-
-static void gw_gc_worker(struct work_struct *work)
-{
-	struct gw_net *gn = container_of(to_delayed_work(work), struct gw_net,
-					 gc_work);
 	unsigned long deadline = jiffies + msecs_to_jiffies(GW_GC_BUDGET_MS);
 	unsigned int bucket = gn->gc_cursor;
 	unsigned int scanned, budget;
@@ -886,7 +519,7 @@ static void gw_gc_worker(struct work_struct *work)
 	budget = clamp_t(u64, budget, GW_GC_MIN_BUCKETS, gn->nbuckets);
 	for (scanned = 0; scanned < budget; scanned++) {
 		if (!hlist_empty(&gn->buckets[bucket]))
-			gw_flowtable_reap_bucket(gn, bucket, true, now);
+			gw_flowtable_reap_bucket(gn, bucket, true, now, walk);
 		bucket = (bucket + 1) & (gn->nbuckets - 1);
 		if (scanned % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1) {
 			if (time_after(jiffies, deadline))
@@ -895,18 +528,6 @@ static void gw_gc_worker(struct work_struct *work)
 		}
 	}
 	gn->gc_cursor = bucket;
-	gw_src_gc(gn);
-	gw_block_gc(gn);
-	if (!gw_gc_busy(gn)) {
-		/* nothing left: sleep until gw_gc_kick() */
-		WRITE_ONCE(gn->gc_idle, 1);
-		/* gc_idle before the second look at the work */
-		smp_mb();
-		if (!gw_gc_busy(gn) || !xchg(&gn->gc_idle, 0))
-			return;
-	}
-	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
-			   GW_GC_INTERVAL);
 }
 
 void gw_flowtable_flush(struct gw_net *gn)
@@ -917,7 +538,7 @@ void gw_flowtable_flush(struct gw_net *gn)
 		return;
 	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
 		if (!hlist_empty(&gn->buckets[bucket]))
-			gw_flowtable_reap_bucket(gn, bucket, false, 0);
+			gw_flowtable_reap_bucket(gn, bucket, false, 0, NULL);
 		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
 			cond_resched();
 	}
@@ -962,24 +583,24 @@ static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED) {
 		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);
-		gw_src_conn_close(gn, flow);
+		gw_flow_ops->src_close(gn, flow);
 	}
 }
 
 /*
  * Close every live flow @match selects (reload_policy close), in process
- * context: each becomes a tombstone, and a TCP one is reset at both ends
- * once its bucket lock is dropped (the reset toward wan passes our own
- * POST_ROUTING hook because the tombstone lets resets out).  A bucket lock
- * is held for at most GW_CLOSE_BATCH closures.  Returns how many it closed.
+ * context: each becomes a tombstone, and @walk resets a TCP one at both
+ * ends once its bucket lock is dropped (the reset toward wan passes our
+ * own POST_ROUTING hook because the tombstone lets resets out).  A bucket
+ * lock is held for at most GW_CLOSE_BATCH closures.  Returns how many it
+ * closed.
  */
 unsigned int gw_flowtable_close_if(struct gw_net *gn,
 				   bool (*match)(const struct gw_flow *flow,
 						 void *arg),
-				   void *arg)
+				   void *arg, struct gw_flow_walk *walk)
 {
-	struct gw_reset resets[2 * GW_CLOSE_BATCH];
-	unsigned int bucket, closed = 0, batch, nresets, i;
+	unsigned int bucket, closed = 0, batch;
 	struct gw_flow *flow;
 	bool more;
 
@@ -996,7 +617,6 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 			u32 now = (u32)jiffies;
 
 			batch = 0;
-			nresets = 0;
 			more = false;
 			spin_lock_bh(lock);
 			hlist_for_each_entry(flow, &gn->buckets[bucket], node) {
@@ -1008,14 +628,12 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 					more = true;
 					break;
 				}
-				nresets += gw_reset_close_prepare(flow,
-							&resets[nresets]);
+				walk->leaving(walk, flow);
 				gw_flow_close_locked(gn, flow, now);
 				batch++;
 			}
 			spin_unlock_bh(lock);
-			for (i = 0; i < nresets; i++)
-				gw_reset_xmit(gn, &resets[i]);
+			walk->unlocked(walk, gn);
 			closed += batch;
 		} while (more);
 	}
@@ -1061,49 +679,65 @@ void gw_flowtable_init(struct gw_net *gn)
 	gn->bucket_locks = NULL;
 	atomic_set(&gn->flow_count, 0);
 	atomic_set(&gn->inbound_count, 0);
+	atomic_set(&gn->halfopen_count, 0);
 	atomic_set(&gn->halfopen_inbound, 0);
+	gn->halfopen_dst = NULL;
 	gn->gc_cursor = 0;
-	gn->gc_idle = 1;
-	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);
 	get_random_bytes(&gn->hash_key, sizeof(gn->hash_key));
 }
 
 /*
- * Allocate the table, charged to the caller's memory cgroup, and publish
- * it (gw_flowtable_active()).  The collector starts with the first flow.
- * Caller holds gn->lock; the flood tables are ready already.
+ * Allocate the table and its handshakes by destination, charged to the
+ * caller's memory cgroup, and publish them (gw_flowtable_active()).  The
+ * collector starts with the first flow.  Caller holds gn->lock; the
+ * per-source table is ready already.
  */
 int gw_flowtable_alloc(struct gw_net *gn)
 {
 	unsigned int i, n = gw_default_buckets();
 
+	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
+				    sizeof(*gn->halfopen_dst),
+				    GFP_KERNEL_ACCOUNT);
+	if (!gn->halfopen_dst)
+		return -ENOMEM;
+	for (i = 0; i < GW_HALFOPEN_DST_SLOTS; i++) {
+		spin_lock_init(&gn->halfopen_dst[i].lock);
+		INIT_LIST_HEAD(&gn->halfopen_dst[i].fifo);
+	}
 	gn->buckets = kvcalloc(n, sizeof(*gn->buckets), GFP_KERNEL_ACCOUNT);
 	if (!gn->buckets)
-		return -ENOMEM;
+		goto err_halfopen;
 	gn->bucket_locks = kcalloc(GW_BUCKET_LOCKS, sizeof(*gn->bucket_locks),
 				   GFP_KERNEL_ACCOUNT);
-	if (!gn->bucket_locks) {
-		kvfree(gn->buckets);
-		gn->buckets = NULL;
-		return -ENOMEM;
-	}
+	if (!gn->bucket_locks)
+		goto err_buckets;
 	for (i = 0; i < GW_BUCKET_LOCKS; i++)
 		spin_lock_init(&gn->bucket_locks[i]);
 	/* all of the above is seen by whoever sees nbuckets != 0 */
 	smp_store_release(&gn->nbuckets, n);
 	return 0;
+
+err_buckets:
+	kvfree(gn->buckets);
+	gn->buckets = NULL;
+err_halfopen:
+	kvfree(gn->halfopen_dst);
+	gn->halfopen_dst = NULL;
+	return -ENOMEM;
 }
 
 /*
  * .exit: the hooks were unregistered in .pre_exit and the core's
- * synchronize_rcu() has waited for every packet that was inside them.
+ * synchronize_rcu() has waited for every packet that was inside them;
+ * the collector is stopped (gw_gc_exit()).
  */
 void gw_flowtable_exit(struct gw_net *gn)
 {
-	cancel_delayed_work_sync(&gn->gc_work);
 	if (!gn->nbuckets)
 		return;
 	gw_flowtable_flush(gn);
 	kfree(gn->bucket_locks);
 	kvfree(gn->buckets);
+	kvfree(gn->halfopen_dst);
 }

@@ -19,7 +19,7 @@ struct gw_net;
 #define GW_FLOW_ORIG_FIRST	BIT(0)
 /* Opened from the wan side, through an allow rule. */
 #define GW_FLOW_INBOUND		BIT(1)
-/* Counted in its source's established connections (kmod/flood.c). */
+/* Counted in its source's established connections (kmod/srclimit.c). */
 #define GW_FLOW_SRC_COUNTED	BIT(2)
 /*
  * Closed by reload_policy close: a tombstone until it expires.  Nothing
@@ -71,24 +71,50 @@ struct gw_flow {
 	};
 };
 
-int gw_flowtable_module_init(void);
+/*
+ * What the table must tell the policy above it unasked: a flow counted
+ * against its source (GW_FLOW_SRC_COUNTED) leaves the table or is closed,
+ * under its bucket lock.  Through a pointer installed once, at module load
+ * (kmod/srclimit.c fills it in), so the table calls nothing above it.
+ */
+struct gw_flow_ops {
+	void (*src_close)(struct gw_net *gn, struct gw_flow *flow);
+};
+
+/*
+ * Told of each flow a walk of the table unlinks or closes: under its
+ * bucket lock, before it goes (@leaving), then once that lock is dropped
+ * (@unlocked).  How the policy above acts on what leaves (a reset, built
+ * in the one and sent in the other: never under the lock, since our own
+ * hooks see what we send), without the table calling it.
+ */
+struct gw_flow_walk {
+	void (*leaving)(struct gw_flow_walk *walk, struct gw_flow *flow);
+	void (*unlocked)(struct gw_flow_walk *walk, struct gw_net *gn);
+};
+
+/* Flows reload_policy closes under one hold of a bucket lock. */
+#define GW_CLOSE_BATCH		4
+
+int gw_flowtable_module_init(const struct gw_flow_ops *ops);
 void gw_flowtable_module_exit(void);
 unsigned int gw_flowtable_entry_size(void);
 
 void gw_flowtable_init(struct gw_net *gn);
 int gw_flowtable_alloc(struct gw_net *gn);
-void gw_gc_kick(struct gw_net *gn);
 void gw_flowtable_exit(struct gw_net *gn);
 u32 gw_flowtable_default_max(const struct gw_net *gn);
+void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk);
 void gw_flowtable_flush(struct gw_net *gn);
 void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),
 			   void *arg);
 spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash);
+spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket);
 unsigned int gw_flowtable_close_if(struct gw_net *gn,
 				   bool (*match)(const struct gw_flow *flow,
 						 void *arg),
-				   void *arg);
+				   void *arg, struct gw_flow_walk *walk);
 
 /* Which flows "gwctl conn list|count|flush src A dst B proto P state S" means. */
 struct gw_flow_filter {
@@ -111,20 +137,52 @@ void gw_flowtable_flush_filtered(struct gw_net *gn,
 u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key);
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 			       const struct gw_flow_key *key, u32 hash);
-struct gw_flow *gw_flow_add(struct gw_net *gn, const struct gw_flow_key *key,
-			    u32 hash, u8 flags, int in_ifindex,
-			    const struct gw_tcp_conn *tcp,
-			    enum gw_counter *why, bool *raced);
-struct gw_flow *gw_flow_add_pseudo(struct gw_net *gn,
-				   const struct gw_flow_key *key, u32 hash,
-				   u8 flags, int in_ifindex,
-				   enum gw_counter *why, bool *raced);
+struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
+				   struct gw_flow_key *key, u32 *hash,
+				   bool *src_first);
+struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
+			       u32 hash, u8 flags, int in_ifindex,
+			       const struct gw_tcp_conn *tcp, u32 now,
+			       enum gw_counter *why, bool *raced);
+void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow);
 void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash);
 bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
 		     u32 now);
 u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
 			 u32 now);
 bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow);
+
+/*
+ * The handshakes in the table, by destination (gn->halfopen_dst) and by
+ * direction: what the half-open budgets (kmod/budget.c) count.
+ */
+struct gw_halfopen_slot *
+gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags);
+bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow);
+u32 gw_halfopen_dir_count(const struct gw_net *gn, u8 flags);
+
+static inline bool gw_tcp_state_halfopen(u8 state)
+{
+	return state == GW_TCP_SYN_SENT || state == GW_TCP_SYN_RECV ||
+	       state == GW_TCP_SYN_SENT2;
+}
+
+/* Does a new flow in state @tcp (NULL: no TCP) count as a handshake? */
+static inline bool gw_flow_opens_halfopen(const struct gw_tcp_conn *tcp)
+{
+	return tcp && gw_tcp_state_halfopen(tcp->state) &&
+	       !(tcp->flags & GW_TCP_CONN_PICKED_UP);
+}
+
+/* The responder of @key, as a flow with @flags would have it. */
+static inline void gw_key_responder(const struct gw_flow_key *key, u8 flags,
+				    const union gw_addr **addr, u16 *port)
+{
+	unsigned int i = flags & GW_FLOW_ORIG_FIRST ? 1 : 0;
+
+	*addr = &key->addr[i];
+	*port = key->port[i];
+}
 void gw_flow_responder(const struct gw_flow *flow, const union gw_addr **addr,
 		       u16 *port);
 void gw_flow_originator(const struct gw_flow *flow,

@@ -20,7 +20,7 @@
 #include "pernet.h"
 #include "zones.h"
 #include "tcp_track.h"
-#include "udp_track.h"
+#include "connless_track.h"
 #include "icmp_track.h"
 #include "blocklist.h"
 #include "core/icmp.h"

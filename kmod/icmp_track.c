@@ -11,7 +11,7 @@
 #include <linux/netfilter.h>
 
 #include "icmp_track.h"
-#include "udp_track.h"
+#include "connless_track.h"
 #include "flowtable.h"
 #include "rules.h"
 #include "core/icmp.h"

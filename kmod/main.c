@@ -14,11 +14,13 @@
 
 #include "pernet.h"
 #include "flowtable.h"
+#include "gc.h"
 #include "hooks.h"
 #include "netlink.h"
 #include "rules.h"
 #include "zones.h"
-#include "flood.h"
+#include "srclimit.h"
+#include "reset.h"
 #include "txn.h"
 #include "blocklist.h"
 #include "version.h"
@@ -53,7 +55,7 @@ int gw_net_activate_locked(struct gw_net *gn)
 		gn->defrag = true;
 	}
 	if (!gn->src_sets) {
-		err = gw_flood_alloc(gn);
+		err = gw_srclimit_alloc(gn);
 		if (err)
 			return err;
 	}
@@ -64,8 +66,9 @@ int gw_net_activate_locked(struct gw_net *gn)
 /* Everything gw_net_init() and gw_net_activate_locked() made. */
 static void gw_net_free(struct gw_net *gn)
 {
+	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
-	gw_flood_exit(gn);
+	gw_srclimit_exit(gn);
 	if (gn->defrag)
 		gw_hooks_defrag_disable(gn->net);
 	gw_txn_net_exit(gn);
@@ -93,8 +96,10 @@ static int __net_init gw_net_init(struct net *net)
 		kfree(gn);
 		return -ENOMEM;
 	}
-	gw_flood_init(gn);
+	gw_reset_init(gn);
+	gw_srclimit_init(gn);
 	gw_flowtable_init(gn);
+	gw_gc_init(gn);
 	gw_tunables_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
@@ -148,7 +153,7 @@ static int __init gw_mod_init(void)
 {
 	int err;
 
-	err = gw_flowtable_module_init();
+	err = gw_flowtable_module_init(&gw_src_flow_ops);
 	if (err)
 		return err;
 	err = register_pernet_subsys(&gw_net_ops);

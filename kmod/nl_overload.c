@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The overload list of sources over their limits (flood.c): dump, delete. */
+/* The overload list of sources over their limits (srclimit.c): dump, delete. */
 #include <net/genetlink.h>
 
 #include "netlink_priv.h"
-#include "flood.h"
+#include "srclimit.h"
 
 int gw_overload_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {

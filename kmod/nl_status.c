@@ -6,7 +6,7 @@
 #include "flowtable.h"
 #include "rules.h"
 #include "zones.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "version.h"
 
 int gw_status_get(struct sk_buff *skb, struct genl_info *info)

@@ -15,9 +15,9 @@
 #include "tunables.h"
 
 struct gw_ruleset;
-struct gw_flow_bucket;
 struct gw_src_set;
 struct gw_blocklist;
+struct gw_txn;
 
 /*
  * The handshakes in progress to one destination address+port and
@@ -31,7 +31,6 @@ struct gw_halfopen_slot {
 	u32 count;			/* written under lock */
 	struct list_head fifo;		/* gw_flow.halfopen_link, oldest first */
 };
-struct gw_txn;
 
 /* Interface zones as the admin configured them, by name. */
 #define GW_MAX_ZONES	64
@@ -81,19 +80,19 @@ struct gw_net {
 	unsigned int nbuckets;		/* a power of two */
 	atomic_t flow_count;
 	siphash_key_t hash_key;
-	struct delayed_work gc_work;
-	unsigned int gc_cursor;
+	struct delayed_work gc_work;	/* the collector (kmod/gc.c) */
+	unsigned int gc_cursor;		/* where its next slice starts */
 	unsigned int gc_idle;		/* the collector waits for a flow */
 	bool defrag;			/* defrag enabled (with the table) */
 
-	/* flood budgets (kmod/flood.c) */
+	/* flood budgets (kmod/budget.c, kmod/srclimit.c, kmod/reset.c) */
 	atomic_t halfopen_count;	/* both directions */
 	atomic_t halfopen_inbound;	/* of which opened from wan */
 	atomic_t inbound_count;		/* flows opened from wan */
 	struct gw_halfopen_slot *halfopen_dst;	/* GW_HALFOPEN_DST_SLOTS */
 	struct gw_src_set *src_sets;	/* the per-source table */
 	atomic_t overload_count;
-	spinlock_t reset_lock;		/* the RST budget: */
+	spinlock_t reset_lock;		/* the RST budget (kmod/reset.c): */
 	u32 reset_stamp;		/* second it counts from (jiffies) */
 	u32 reset_used;			/* RSTs sent in it */
 
@@ -155,5 +154,25 @@ static inline bool gw_flowtable_active(const struct gw_net *gn)
 }
 
 int gw_net_activate_locked(struct gw_net *gn);
+
+/* The collector's period (kmod/gc.c). */
+#define GW_GC_INTERVAL		HZ
+
+/*
+ * Start the collector if it stopped for want of work.  The packet path
+ * calls this after each insert: one read of a flag while the collector
+ * runs.  Pairs with the barrier in gw_gc_worker(): either the worker sees
+ * the new flow (flow_count was raised by a fully ordered atomic), or this
+ * sees gc_idle set.  Here, not in gc.h: the table and the blocklist wake
+ * the collector, and the collector calls them.
+ */
+static inline void gw_gc_kick(struct gw_net *gn)
+{
+	/* the new flow (or block) before the read of gc_idle */
+	smp_mb();
+	if (READ_ONCE(gn->gc_idle) && xchg(&gn->gc_idle, 0))
+		queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
+				   GW_GC_INTERVAL);
+}
 
 #endif /* _GW_PERNET_H */

@@ -20,6 +20,7 @@
 #include "reload.h"
 #include "pernet.h"
 #include "flowtable.h"
+#include "reset.h"
 #include "rules.h"
 #include "zones.h"
 #include "core/flowkey.h"
@@ -68,11 +69,14 @@ static bool gw_reload_disallowed(const struct gw_flow *flow, void *arg)
 void gw_reload_apply(struct gw_net *gn)
 {
 	struct gw_reload_walk walk = { .gn = gn, .ifindex = 0 };
+	struct gw_reset_batch resets;
 	unsigned int closed;
 
 	if (gw_tunable(gn, GW_TUN_RELOAD_POLICY) != GW_RELOAD_POLICY_CLOSE)
 		return;
-	closed = gw_flowtable_close_if(gn, gw_reload_disallowed, &walk);
+	gw_reset_batch_closed(&resets);
+	closed = gw_flowtable_close_if(gn, gw_reload_disallowed, &walk,
+				       &resets.walk);
 	if (closed)
 		this_cpu_add(gn->stats->ctr[GW_CTR_POLICY_CLOSED], closed);
 }

@@ -12,7 +12,9 @@
 #include "tcp_track.h"
 #include "flowtable.h"
 #include "rules.h"
-#include "flood.h"
+#include "budget.h"
+#include "srclimit.h"
+#include "reset.h"
 #include "blocklist.h"
 #include "core/tcp.h"
 
@@ -130,16 +132,6 @@ static unsigned int gw_tcp_closed_outbound(struct gw_net *gn,
 	return NF_DROP;
 }
 
-static struct gw_flow *gw_tcp_lookup(struct gw_net *gn,
-				     const struct gw_pkt *pkt,
-				     struct gw_flow_key *key, u32 *hash,
-				     bool *src_first)
-{
-	*src_first = gw_flow_key_from_pkt(key, pkt);
-	*hash = gw_flow_hash(gn, key);
-	return gw_flow_lookup(gn, key, *hash);
-}
-
 /* Admit the flow @tcp describes; NF_DROP if the table has no room. */
 static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
 				 const struct gw_flow_key *key, u32 hash,
@@ -150,8 +142,8 @@ static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
 	struct gw_flow *flow;
 	bool raced;
 
-	flow = gw_flow_add(gn, key, hash, flags, in_ifindex, tcp, &why,
-			   &raced);
+	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, tcp, &why,
+			     &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;
@@ -202,7 +194,7 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
 		return NF_DROP;
 	}
-	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
 	/* closed by a rule change: judged as if it had never been */
 	if (flow && gw_flow_closed(flow))
 		flow = NULL;
@@ -273,7 +265,7 @@ unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
 		return NF_DROP;
 	}
-	flow = gw_tcp_lookup(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
 	if (flow && gw_flow_closed(flow)) {
 		/* a SYN is a new connection; the rest stays shut */
 		if (gw_tcp_is_pure_syn(pkt->tcp_flags))

@@ -10,21 +10,12 @@
 #include <linux/netfilter.h>
 #include <linux/jiffies.h>
 
-#include "udp_track.h"
+#include "connless_track.h"
 #include "flowtable.h"
+#include "budget.h"
 #include "rules.h"
 #include "blocklist.h"
 #include "core/udp.h"
-
-static struct gw_flow *gw_pseudo_lookup(struct gw_net *gn,
-					const struct gw_pkt *pkt,
-					struct gw_flow_key *key, u32 *hash,
-					bool *src_first)
-{
-	*src_first = gw_flow_key_from_pkt(key, pkt);
-	*hash = gw_flow_hash(gn, key);
-	return gw_flow_lookup(gn, key, *hash);
-}
 
 /* The direction of what comes in from wan on @flow. */
 static enum gw_dir gw_pseudo_outside(const struct gw_flow *flow)
@@ -56,8 +47,8 @@ static unsigned int gw_pseudo_admit(struct gw_net *gn,
 
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_add_pseudo(gn, key, hash, flags, in_ifindex, &why,
-				  &raced);
+	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, NULL, &why,
+			     &raced);
 	if (!flow) {
 		gw_count(gn, why);
 		return NF_DROP;
@@ -81,7 +72,7 @@ unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	bool src_first;
 	u32 hash;
 
-	flow = gw_pseudo_lookup(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
 	/* closed by a rule change: judged as if it had never been */
 	if (flow && gw_flow_closed(flow))
 		flow = NULL;
@@ -114,7 +105,7 @@ unsigned int gw_pseudo_outbound(struct gw_net *gn, const struct gw_pkt *pkt)
 	bool src_first;
 	u32 hash;
 
-	flow = gw_pseudo_lookup(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
 	if (flow && gw_flow_closed(flow)) {
 		/*
 		 * The inside end of a flow reload_policy closed: opening it
@@ -142,7 +133,7 @@ bool gw_pseudo_reply(struct gw_net *gn, const struct gw_pkt *pkt)
 	bool src_first;
 	u32 hash;
 
-	flow = gw_pseudo_lookup(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
 	if (!flow || (flow->flags & GW_FLOW_INBOUND) || gw_flow_closed(flow) ||
 	    gw_flow_dir(flow, src_first) != GW_DIR_REPLY)
 		return false;

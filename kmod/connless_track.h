@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _GW_UDP_TRACK_H
-#define _GW_UDP_TRACK_H
+#ifndef _GW_CONNLESS_TRACK_H
+#define _GW_CONNLESS_TRACK_H
 
 #include <linux/netdevice.h>
 
@@ -13,4 +13,4 @@ unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 unsigned int gw_pseudo_outbound(struct gw_net *gn, const struct gw_pkt *pkt);
 bool gw_pseudo_reply(struct gw_net *gn, const struct gw_pkt *pkt);
 
-#endif /* _GW_UDP_TRACK_H */
+#endif /* _GW_CONNLESS_TRACK_H */

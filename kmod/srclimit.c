@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Full-connection limits and the resets that free a server's backlog.
+ * Per-source connection limits and the overload list.
  *
  * The per-source table counts the established inbound connections of
  * every outside source (an IPv4 address, an IPv6 /64) and its recent
@@ -20,22 +20,12 @@
 #include <linux/mm.h>
 #include <linux/jiffies.h>
 #include <linux/siphash.h>
-#include <linux/skbuff.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/tcp.h>
 #include <linux/sched.h>
-#include <net/ip.h>
-#include <net/ipv6.h>
-#include <net/ip6_route.h>
-#include <net/ip6_checksum.h>
-#include <net/route.h>
-#include <net/tcp.h>
 
 #include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
-#include "flood.h"
+#include "srclimit.h"
 #include "blocklist.h"
 
 #define GW_SRC_WAYS	4
@@ -53,48 +43,30 @@ u32 gw_src_slots(void)
 	return GW_SRC_SETS * GW_SRC_WAYS;
 }
 
-void gw_flood_init(struct gw_net *gn)
+void gw_srclimit_init(struct gw_net *gn)
 {
-	atomic_set(&gn->halfopen_count, 0);
 	atomic_set(&gn->overload_count, 0);
-	spin_lock_init(&gn->reset_lock);
-	gn->reset_stamp = (u32)jiffies;
-	gn->reset_used = 0;
-	gn->halfopen_dst = NULL;
 	gn->src_sets = NULL;
 }
 
 /* With the flow table (gw_net_activate_locked()), charged to the caller. */
-int gw_flood_alloc(struct gw_net *gn)
+int gw_srclimit_alloc(struct gw_net *gn)
 {
 	unsigned int i;
 
-	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
-				    sizeof(*gn->halfopen_dst),
-				    GFP_KERNEL_ACCOUNT);
-	if (!gn->halfopen_dst)
-		return -ENOMEM;
-	for (i = 0; i < GW_HALFOPEN_DST_SLOTS; i++) {
-		spin_lock_init(&gn->halfopen_dst[i].lock);
-		INIT_LIST_HEAD(&gn->halfopen_dst[i].fifo);
-	}
 	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets),
 				GFP_KERNEL_ACCOUNT);
-	if (!gn->src_sets) {
-		kvfree(gn->halfopen_dst);
-		gn->halfopen_dst = NULL;
+	if (!gn->src_sets)
 		return -ENOMEM;
-	}
 	for (i = 0; i < GW_SRC_SETS; i++)
 		spin_lock_init(&gn->src_sets[i].lock);
 	return 0;
 }
 
 /* The flows are gone (gw_flowtable_exit) when this runs. */
-void gw_flood_exit(struct gw_net *gn)
+void gw_srclimit_exit(struct gw_net *gn)
 {
 	kvfree(gn->src_sets);
-	kvfree(gn->halfopen_dst);
 }
 
 static struct gw_src_set *gw_src_set_of(struct gw_net *gn,
@@ -279,8 +251,8 @@ bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 	return !over;
 }
 
-/* Caller holds @flow's bucket lock (it is being unlinked). */
-void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
+/* Caller holds @flow's bucket lock (it is being unlinked or closed). */
+static void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
 {
 	const union gw_addr *addr;
 	struct gw_src_slot *slot;
@@ -297,6 +269,11 @@ void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
 		slot->conns--;
 	spin_unlock(&set->lock);
 }
+
+/* The table tells us of a counted flow that leaves it (gw_flow_unlink()). */
+const struct gw_flow_ops gw_src_flow_ops = {
+	.src_close = gw_src_conn_close,
+};
 
 /* @flow is closing: it stops counting against its source, exactly once. */
 void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash)
@@ -454,207 +431,4 @@ unsigned int gw_overload_del(struct gw_net *gn, u8 family,
 		spin_unlock_bh(&set->lock);
 	}
 	return n;
-}
-
-/*
- * A half-open inbound connection is leaving the table: the server behind
- * us still holds it in its SYN backlog.  Caller holds the bucket lock.
- */
-bool gw_reset_prepare(const struct gw_flow *flow, struct gw_reset *reset)
-{
-	if (!READ_ONCE(flow->halfopen) || !(flow->flags & GW_FLOW_INBOUND) ||
-	    flow->key.proto != IPPROTO_TCP)
-		return false;
-	gw_reset_fill(flow, reset);
-	return true;
-}
-
-/* The reset the client of the TCP @flow would send the server. */
-void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset)
-{
-	const union gw_addr *addr;
-	u16 port;
-
-	gw_flow_originator(flow, &addr, &port);
-	reset->client = *addr;
-	reset->client_port = port;
-	gw_flow_responder(flow, &addr, &port);
-	reset->server = *addr;
-	reset->server_port = port;
-	reset->family = flow->key.family;
-	reset->seq = READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end);
-	reset->with_ack = 0;
-	reset->ack = 0;
-}
-
-/*
- * The resets that close the TCP @flow at both ends (reload_policy close),
- * with the sequence numbers the tracker saw: how many it filled in (0 or
- * 2).  Caller holds the flow's bucket lock.
- */
-unsigned int gw_reset_close_prepare(struct gw_flow *flow,
-				    struct gw_reset reset[2])
-{
-	struct gw_tcp_close seqs;
-	bool ok;
-
-	if (flow->key.proto != IPPROTO_TCP)
-		return 0;
-	/* bucket lock, then flow lock; no path nests them the other way */
-	spin_lock(&flow->lock);
-	ok = gw_tcp_close_resets(&flow->tcp, &seqs);
-	spin_unlock(&flow->lock);
-	if (!ok)
-		return 0;
-	gw_reset_fill(flow, &reset[0]);
-	reset[0].seq = seqs.to_responder_seq;
-	reset[1].client = reset[0].server;
-	reset[1].client_port = reset[0].server_port;
-	reset[1].server = reset[0].client;
-	reset[1].server_port = reset[0].client_port;
-	reset[1].family = reset[0].family;
-	reset[1].seq = seqs.to_originator_seq;
-	reset[1].with_ack = 1;
-	reset[1].ack = seqs.to_originator_ack;
-	return 2;
-}
-
-/*
- * The TCP header of the reset: seq is the client's next sequence number,
- * exactly what the server's request socket expects (rcv_nxt), and no ACK,
- * so the server drops the request whatever it answered.
- */
-static void gw_reset_tcphdr(struct sk_buff *skb, const struct gw_reset *r)
-{
-	struct tcphdr *th;
-
-	/* skb->data is still the network header: TCP follows it */
-	skb_set_transport_header(skb, skb->len);
-	th = skb_put_zero(skb, sizeof(*th));
-	th->source = htons(r->client_port);
-	th->dest = htons(r->server_port);
-	th->seq = htonl(r->seq);
-	th->doff = sizeof(*th) / 4;
-	th->rst = 1;
-	if (r->with_ack) {
-		th->ack = 1;
-		th->ack_seq = htonl(r->ack);
-	}
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = (unsigned char *)th - skb->head;
-	skb->csum_offset = offsetof(struct tcphdr, check);
-}
-
-static int gw_reset_send4(struct net *net, const struct gw_reset *r)
-{
-	struct flowi4 fl4 = {
-		.daddr = r->server.ip,
-		.saddr = r->client.ip,
-		.flowi4_proto = IPPROTO_TCP,
-		/* as the client: its address is not ours */
-		.flowi4_flags = FLOWI_FLAG_ANYSRC,
-	};
-	struct sk_buff *skb;
-	struct iphdr *iph;
-	struct rtable *rt;
-
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	skb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph) +
-			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		ip_rt_put(rt);
-		return -ENOMEM;
-	}
-	skb_reserve(skb, LL_RESERVED_SPACE(rt->dst.dev));
-	skb_dst_set(skb, &rt->dst);
-	skb->protocol = htons(ETH_P_IP);
-	skb_reset_network_header(skb);
-	iph = skb_put_zero(skb, sizeof(*iph));
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) / 4;
-	iph->frag_off = htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = IPPROTO_TCP;
-	iph->saddr = r->client.ip;
-	iph->daddr = r->server.ip;
-	gw_reset_tcphdr(skb, r);
-	tcp_hdr(skb)->check = ~tcp_v4_check(sizeof(struct tcphdr), iph->saddr,
-					    iph->daddr, 0);
-	return ip_local_out(net, NULL, skb);
-}
-
-static int gw_reset_send6(struct net *net, const struct gw_reset *r)
-{
-	struct flowi6 fl6 = { .flowi6_proto = IPPROTO_TCP };
-	struct dst_entry *dst;
-	struct ipv6hdr *ip6h;
-	struct sk_buff *skb;
-	int err;
-
-	memcpy(&fl6.daddr, r->server.bytes, sizeof(fl6.daddr));
-	memcpy(&fl6.saddr, r->client.bytes, sizeof(fl6.saddr));
-	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error) {
-		err = dst->error;
-		dst_release(dst);
-		return err;
-	}
-	skb = alloc_skb(LL_RESERVED_SPACE(dst->dev) + sizeof(*ip6h) +
-			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		dst_release(dst);
-		return -ENOMEM;
-	}
-	skb_reserve(skb, LL_RESERVED_SPACE(dst->dev));
-	skb_dst_set(skb, dst);
-	skb->protocol = htons(ETH_P_IPV6);
-	skb_reset_network_header(skb);
-	ip6h = skb_put_zero(skb, sizeof(*ip6h));
-	ip6_flow_hdr(ip6h, 0, 0);
-	ip6h->nexthdr = IPPROTO_TCP;
-	ip6h->hop_limit = ip6_dst_hoplimit(dst);
-	ip6h->saddr = fl6.saddr;
-	ip6h->daddr = fl6.daddr;
-	gw_reset_tcphdr(skb, r);
-	tcp_hdr(skb)->check = ~tcp_v6_check(sizeof(struct tcphdr),
-					    &ip6h->saddr, &ip6h->daddr, 0);
-	return ip6_local_out(net, NULL, skb);
-}
-
-/* Send @reset toward the server, within halfopen_reset_rate a second. */
-void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
-{
-	u32 rate = gw_tunable(gn, GW_TUN_HALFOPEN_RESET_RATE);
-	u32 now = (u32)jiffies;
-	bool allowed;
-
-	if (!rate)
-		return;
-	spin_lock_bh(&gn->reset_lock);
-	if (now - gn->reset_stamp >= HZ) {
-		gn->reset_stamp = now;
-		gn->reset_used = 0;
-	}
-	allowed = gn->reset_used < rate;
-	if (allowed)
-		gn->reset_used++;
-	spin_unlock_bh(&gn->reset_lock);
-	if (allowed && gw_reset_xmit(gn, reset))
-		gw_count(gn, GW_CTR_HALFOPEN_RESET);
-}
-
-/* Send @reset now, with no budget; true if it left. */
-bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset)
-{
-	int err;
-
-	local_bh_disable();
-	if (reset->family == AF_INET)
-		err = gw_reset_send4(gn->net, reset);
-	else
-		err = gw_reset_send6(gn->net, reset);
-	local_bh_enable();
-	return err >= 0;
 }

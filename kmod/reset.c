@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP resets gatewarden sends in the name of one end of a connection: to a
+ * server still waiting on a handshake the table dropped (within
+ * halfopen_reset_rate a second), and to both ends of a connection
+ * reload_policy closes.
+ */
+#include <linux/kernel.h>
+#include <linux/jiffies.h>
+#include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/ip6_checksum.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "pernet.h"
+#include "flowtable.h"
+#include "reset.h"
+
+void gw_reset_init(struct gw_net *gn)
+{
+	spin_lock_init(&gn->reset_lock);
+	gn->reset_stamp = (u32)jiffies;
+	gn->reset_used = 0;
+}
+
+/*
+ * A half-open inbound connection is leaving the table: the server behind
+ * us still holds it in its SYN backlog.  Caller holds the bucket lock.
+ */
+bool gw_reset_prepare(const struct gw_flow *flow, struct gw_reset *reset)
+{
+	if (!READ_ONCE(flow->halfopen) || !(flow->flags & GW_FLOW_INBOUND) ||
+	    flow->key.proto != IPPROTO_TCP)
+		return false;
+	gw_reset_fill(flow, reset);
+	return true;
+}
+
+/* The reset the client of the TCP @flow would send the server. */
+void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset)
+{
+	const union gw_addr *addr;
+	u16 port;
+
+	gw_flow_originator(flow, &addr, &port);
+	reset->client = *addr;
+	reset->client_port = port;
+	gw_flow_responder(flow, &addr, &port);
+	reset->server = *addr;
+	reset->server_port = port;
+	reset->family = flow->key.family;
+	reset->seq = READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end);
+	reset->with_ack = 0;
+	reset->ack = 0;
+}
+
+/*
+ * The resets that close the TCP @flow at both ends (reload_policy close),
+ * with the sequence numbers the tracker saw: how many it filled in (0 or
+ * 2).  Caller holds the flow's bucket lock.
+ */
+static unsigned int gw_reset_close_prepare(struct gw_flow *flow,
+					   struct gw_reset reset[2])
+{
+	struct gw_tcp_close seqs;
+	bool ok;
+
+	if (flow->key.proto != IPPROTO_TCP)
+		return 0;
+	/* bucket lock, then flow lock; no path nests them the other way */
+	spin_lock(&flow->lock);
+	ok = gw_tcp_close_resets(&flow->tcp, &seqs);
+	spin_unlock(&flow->lock);
+	if (!ok)
+		return 0;
+	gw_reset_fill(flow, &reset[0]);
+	reset[0].seq = seqs.to_responder_seq;
+	reset[1].client = reset[0].server;
+	reset[1].client_port = reset[0].server_port;
+	reset[1].server = reset[0].client;
+	reset[1].server_port = reset[0].client_port;
+	reset[1].family = reset[0].family;
+	reset[1].seq = seqs.to_originator_seq;
+	reset[1].with_ack = 1;
+	reset[1].ack = seqs.to_originator_ack;
+	return 2;
+}
+
+/*
+ * The TCP header of the reset: seq is the client's next sequence number,
+ * exactly what the server's request socket expects (rcv_nxt), and no ACK,
+ * so the server drops the request whatever it answered.
+ */
+static void gw_reset_tcphdr(struct sk_buff *skb, const struct gw_reset *r)
+{
+	struct tcphdr *th;
+
+	/* skb->data is still the network header: TCP follows it */
+	skb_set_transport_header(skb, skb->len);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = htons(r->client_port);
+	th->dest = htons(r->server_port);
+	th->seq = htonl(r->seq);
+	th->doff = sizeof(*th) / 4;
+	th->rst = 1;
+	if (r->with_ack) {
+		th->ack = 1;
+		th->ack_seq = htonl(r->ack);
+	}
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = (unsigned char *)th - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+}
+
+static int gw_reset_send4(struct net *net, const struct gw_reset *r)
+{
+	struct flowi4 fl4 = {
+		.daddr = r->server.ip,
+		.saddr = r->client.ip,
+		.flowi4_proto = IPPROTO_TCP,
+		/* as the client: its address is not ours */
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+	};
+	struct sk_buff *skb;
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	skb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph) +
+			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		ip_rt_put(rt);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, LL_RESERVED_SPACE(rt->dst.dev));
+	skb_dst_set(skb, &rt->dst);
+	skb->protocol = htons(ETH_P_IP);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = r->client.ip;
+	iph->daddr = r->server.ip;
+	gw_reset_tcphdr(skb, r);
+	tcp_hdr(skb)->check = ~tcp_v4_check(sizeof(struct tcphdr), iph->saddr,
+					    iph->daddr, 0);
+	return ip_local_out(net, NULL, skb);
+}
+
+static int gw_reset_send6(struct net *net, const struct gw_reset *r)
+{
+	struct flowi6 fl6 = { .flowi6_proto = IPPROTO_TCP };
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	int err;
+
+	memcpy(&fl6.daddr, r->server.bytes, sizeof(fl6.daddr));
+	memcpy(&fl6.saddr, r->client.bytes, sizeof(fl6.saddr));
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error) {
+		err = dst->error;
+		dst_release(dst);
+		return err;
+	}
+	skb = alloc_skb(LL_RESERVED_SPACE(dst->dev) + sizeof(*ip6h) +
+			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb) {
+		dst_release(dst);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, LL_RESERVED_SPACE(dst->dev));
+	skb_dst_set(skb, dst);
+	skb->protocol = htons(ETH_P_IPV6);
+	skb_reset_network_header(skb);
+	ip6h = skb_put_zero(skb, sizeof(*ip6h));
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->nexthdr = IPPROTO_TCP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = fl6.saddr;
+	ip6h->daddr = fl6.daddr;
+	gw_reset_tcphdr(skb, r);
+	tcp_hdr(skb)->check = ~tcp_v6_check(sizeof(struct tcphdr),
+					    &ip6h->saddr, &ip6h->daddr, 0);
+	return ip6_local_out(net, NULL, skb);
+}
+
+/* Send @reset now, with no budget; true if it left. */
+static bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset)
+{
+	int err;
+
+	local_bh_disable();
+	if (reset->family == AF_INET)
+		err = gw_reset_send4(gn->net, reset);
+	else
+		err = gw_reset_send6(gn->net, reset);
+	local_bh_enable();
+	return err >= 0;
+}
+
+/* Send @reset toward the server, within halfopen_reset_rate a second. */
+void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
+{
+	u32 rate = gw_tunable(gn, GW_TUN_HALFOPEN_RESET_RATE);
+	u32 now = (u32)jiffies;
+	bool allowed;
+
+	if (!rate)
+		return;
+	spin_lock_bh(&gn->reset_lock);
+	if (now - gn->reset_stamp >= HZ) {
+		gn->reset_stamp = now;
+		gn->reset_used = 0;
+	}
+	allowed = gn->reset_used < rate;
+	if (allowed)
+		gn->reset_used++;
+	spin_unlock_bh(&gn->reset_lock);
+	if (allowed && gw_reset_xmit(gn, reset))
+		gw_count(gn, GW_CTR_HALFOPEN_RESET);
+}
+
+static void gw_reset_expired_leaving(struct gw_flow_walk *walk,
+				     struct gw_flow *flow)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+
+	if (b->count < ARRAY_SIZE(b->reset) &&
+	    gw_reset_prepare(flow, &b->reset[b->count]))
+		b->count++;
+}
+
+static void gw_reset_expired_unlocked(struct gw_flow_walk *walk,
+				      struct gw_net *gn)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+	unsigned int i;
+
+	for (i = 0; i < b->count; i++)
+		gw_reset_send(gn, &b->reset[i]);
+	b->count = 0;
+}
+
+/*
+ * For the collector: the handshakes it expires are ones the server may
+ * still hold in its backlog; each is told, as the client would have,
+ * within halfopen_reset_rate.
+ */
+void gw_reset_batch_expired(struct gw_reset_batch *b)
+{
+	b->walk.leaving = gw_reset_expired_leaving;
+	b->walk.unlocked = gw_reset_expired_unlocked;
+	b->count = 0;
+}
+
+static void gw_reset_closed_leaving(struct gw_flow_walk *walk,
+				    struct gw_flow *flow)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+
+	b->count += gw_reset_close_prepare(flow, &b->reset[b->count]);
+}
+
+static void gw_reset_closed_unlocked(struct gw_flow_walk *walk,
+				     struct gw_net *gn)
+{
+	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
+						walk);
+	unsigned int i;
+
+	for (i = 0; i < b->count; i++)
+		gw_reset_xmit(gn, &b->reset[i]);
+	b->count = 0;
+}
+
+/*
+ * For reload_policy close: both ends of each TCP connection closed, with
+ * no budget (their number is bounded by the table).
+ */
+void gw_reset_batch_closed(struct gw_reset_batch *b)
+{
+	/* two resets for each flow closed under one hold of the lock */
+	BUILD_BUG_ON(ARRAY_SIZE(b->reset) < 2 * GW_CLOSE_BATCH);
+	b->walk.leaving = gw_reset_closed_leaving;
+	b->walk.unlocked = gw_reset_closed_unlocked;
+	b->count = 0;
+}
