@@ -46,6 +46,7 @@ const char *const gw_counter_names[__GW_CTR_MAX] = {
 	[GW_CTR_DROP_POLICY_CLOSED]	= "drop_policy_closed",
 	[GW_CTR_DROP_INBOUND_FULL]	= "drop_inbound_full",
 	[GW_CTR_SRC_EVICTED]		= "src_evicted",
+	[GW_CTR_DROP_OUT_NO_FLOW]	= "drop_out_no_flow",
 };
 
 /* A newer module may count things this gwctl has no name for yet. */

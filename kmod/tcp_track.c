@@ -290,7 +290,7 @@ unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		   gw_tcp_pickup(&tcp, pkt)) {
 		gw_count(gn, GW_CTR_FLOW_PICKED_UP);
 	} else {
-		gw_count(gn, GW_CTR_OUT_UNTRACKED);
+		gw_count(gn, GW_CTR_DROP_OUT_NO_FLOW);
 		gw_tcp_reset_inside(gn, pkt, skb, state);
 		return NF_DROP;
 	}

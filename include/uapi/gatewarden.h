@@ -289,7 +289,7 @@ enum gw_counter {
 	GW_CTR_DROP_TCP_INVALID,	/* does not fit the flow's state */
 	GW_CTR_DROP_TABLE_FULL,
 	GW_CTR_DROP_NOMEM,
-	GW_CTR_OUT_UNTRACKED,		/* outbound non-SYN with no flow */
+	GW_CTR_OUT_UNTRACKED,		/* no longer counted: see DROP_OUT_NO_FLOW */
 	GW_CTR_DROP_OUT_OF_WINDOW,	/* sequence or ACK outside the windows */
 	GW_CTR_TCP_STALE,		/* late duplicates passed unchanged */
 	GW_CTR_FLOW_PICKED_UP,		/* adopted mid-stream (tcp_pickup loose) */
@@ -314,6 +314,7 @@ enum gw_counter {
 	GW_CTR_DROP_POLICY_CLOSED,	/* sent from inside on such a closed flow */
 	GW_CTR_DROP_INBOUND_FULL,	/* new inbound flow over max_inbound_share */
 	GW_CTR_SRC_EVICTED,		/* busy source slot given to a new source */
+	GW_CTR_DROP_OUT_NO_FLOW,	/* outbound non-SYN TCP with no flow */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

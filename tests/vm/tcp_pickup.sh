@@ -87,6 +87,8 @@ for d in s4 s6 g4 g6; do
 done
 assert_eq "strict: none of the old connections' segments left for out" 0 "$(capture_stop)"
 assert_ge "strict: each reset counted as out_reset" 4 "$(gw_counter "$NS_GW" out_reset)"
+assert_ge "strict: each segment dropped counted as drop_out_no_flow" 4 \
+	"$(gw_counter "$NS_GW" drop_out_no_flow)"
 for addr in "$OUT4" "$OUT6"; do
 	assert_ok "strict: a new connection to $addr works" tcp_roundtrip "$NS_LAN" "$addr" "$port"
 done
