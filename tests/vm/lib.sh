@@ -522,6 +522,34 @@ udp_connect() {
 	printf '%s\n' "$reply"
 }
 
+# udp_icmp NS ARGS...: tests/vm/helpers/udp_icmp.py ARGS... in NS (plain
+# sockets: send, recv, ask, serve, frag-needed; see the helper).
+udp_icmp() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" "$@"
+}
+
+# udp_icmp_bg NS OUTFILE ARGS...: udp_icmp in the background, its output in
+# OUTFILE; returns once it is bound (and, for ask, has sent its question).
+# Its pid in GW_BG_PID.
+udp_icmp_bg() {
+	local ns=$1 outfile=$2 ready
+	shift 2
+	ready=$GW_TMP/ready.$RANDOM
+	GW_STOP=$GW_TMP/stop GW_READY=$ready udp_icmp "$ns" "$@" >"$outfile" &
+	GW_BG_PID=$!
+	rm -f "$GW_TMP/stop"
+	wait_file "$ready" 10 || gw_fatal "udp_icmp.py $* did not start"
+}
+
+# udp_icmp_bg_done: the last udp_icmp_bg (recv, ask) stops listening a
+# second from now; wait for it.
+udp_icmp_bg_done() {
+	touch "$GW_TMP/stop"
+	wait "$GW_BG_PID"
+}
+
 # ---- packet capture --------------------------------------------------------
 
 _gw_cap_pid=()
