@@ -38,6 +38,9 @@ export NS_OUT NS_GW NS_LAN
 OUT4=203.0.113.2 GW_WAN4=203.0.113.1 GW_LAN4=192.0.2.1 LAN4=192.0.2.2
 OUT6=2001:db8:203::2 GW_WAN6=2001:db8:203::1 GW_LAN6=2001:db8:192::1 LAN6=2001:db8:192::2
 export OUT4 GW_WAN4 GW_LAN4 LAN4 OUT6 GW_WAN6 GW_LAN6 LAN6
+# A second outside host, NS_CL on gw's wan1, made by gw_client_ns.
+NS_CL=gw-cl-$_gw_suffix
+CL4=198.51.100.2 GW_CL4=198.51.100.1 CL6=2001:db8:51::2 GW_CL6=2001:db8:51::1
 
 # ---- cleanup ---------------------------------------------------------------
 
@@ -268,6 +271,23 @@ gw_topology() {
 
 	gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1
+}
+
+# gw_client_ns: after gw_topology, a second outside host:
+#   cl eth0 198.51.100.2 2001:db8:51::2  <->  gw wan1 198.51.100.1 2001:db8:51::1
+# (NS_CL, CL4, CL6, GW_CL4, GW_CL6); cl routes everything via gw.  wan1 is
+# left for the scenario to declare to gatewarden.
+gw_client_ns() {
+	gw_ns_add "$NS_CL"
+	gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
+	gw_must ip -n "$NS_GW" addr add "$GW_CL4/24" dev wan1
+	gw_must ip -n "$NS_GW" addr add "$GW_CL6/64" dev wan1 nodad
+	gw_must ip -n "$NS_CL" addr add "$CL4/24" dev eth0
+	gw_must ip -n "$NS_CL" addr add "$CL6/64" dev eth0 nodad
+	gw_must ip -n "$NS_GW" link set wan1 up
+	gw_must ip -n "$NS_CL" link set eth0 up
+	gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
+	gw_must ip -n "$NS_CL" -6 route add default via "$GW_CL6"
 }
 
 # ---- the module and gwctl --------------------------------------------------
