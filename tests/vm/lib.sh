@@ -323,6 +323,41 @@ gw_unload() {
 	return 1
 }
 
+# gw_module_cycles [-k] [-r] N BODY [ARGS...]: up to N cycles of unloading
+# gatewarden and loading it again (insmod, no parameters), each followed by
+# BODY ARGS... CYCLE (the cycle's number), which configures and exercises
+# the fresh module.  The first step that fails ends the cycles: an rmmod
+# refused (a failure, from gw_unload), an insmod, or BODY.  -k: the first
+# cycle keeps the module loaded before and only runs BODY.  -r: a failed
+# insmod is reported as a failure too ("insmod failed in cycle N").  Sets
+# GW_CYCLES_DONE to the number of cycles completed.
+# shellcheck disable=SC2034 # GW_CYCLES_DONE is for the caller
+gw_module_cycles() {
+	local keep=0 report=0 n i
+	while :; do
+		case ${1:-} in
+		-k) keep=1 ;;
+		-r) report=1 ;;
+		*) break ;;
+		esac
+		shift
+	done
+	n=$1
+	shift
+	GW_CYCLES_DONE=0
+	for i in $(seq "$n"); do
+		if [ "$keep" = 0 ] || [ "$i" -gt 1 ]; then
+			gw_unload || break
+			if ! insmod "$GW_KO"; then
+				[ "$report" = 1 ] && _gw_fail "insmod failed in cycle $i"
+				break
+			fi
+		fi
+		"$@" "$i" || break
+		GW_CYCLES_DONE=$i
+	done
+}
+
 # gwctl_in NS ARGS...: run gwctl inside NS.
 gwctl_in() {
 	local ns=$1
