@@ -56,7 +56,7 @@ block_empty() { [ "$(block_prefixes block)" = "[]" ]; }
 # ---- block add: new connections fail, the established one is cut ----------
 assert_ok "before any block, $OUT4 reaches $LAN4:8080" tcp_roundtrip "$NS_OUT" "$LAN4" 8080 10
 rm -f "$F/ready" "$F/gate"
-ip netns exec "$NS_OUT" /usr/bin/python3 "$helpers/tcp_hold.py" \
+ip netns exec "$NS_OUT" /usr/bin/python3 "$helpers/tcp_hold.py" gate \
 	"$LAN4" 8080 "$F/ready" "$F/gate" 60 >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"

@@ -26,12 +26,12 @@ for addr in "$LAN4" "$LAN6"; do
 done
 for addr in "$OUT4" "$OUT6"; do tcp_echo_server "$NS_OUT" "$addr" 9090; done
 
-# watch NAME NS ADDR PORT: hold a connection (tests/vm/helpers/tcp_watch.py)
+# watch NAME NS ADDR PORT: hold a connection (helpers/tcp_hold.py watch)
 # in the background; its output in $F/NAME/out.
 watch() {
 	local name=$1 ns=$2 addr=$3 port=$4 pid
 	mkdir -p "$F/$name"
-	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_watch.py" \
+	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" watch \
 		"$addr" "$port" "$F/$name" 900 >"$F/$name/out" 2>&1 &
 	pid=$!
 	gw_on_exit "kill $pid 2>/dev/null"
