@@ -20,22 +20,11 @@
 gw_require socat jq python3
 many=$GW_ROOT/tests/vm/helpers/tcp_many.py
 helpers=$GW_ROOT/tests/vm/helpers
-CL4=198.51.100.2 GW_CL4=198.51.100.1 CL6=2001:db8:51::2 GW_CL6=2001:db8:51::1
 OUT4B=203.0.113.3
-NS_CL=gw-cl-$_gw_suffix
 F=$GW_TMP
 
 gw_topology
-gw_ns_add "$NS_CL"
-gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
-gw_must ip -n "$NS_GW" addr add "$GW_CL4/24" dev wan1
-gw_must ip -n "$NS_GW" addr add "$GW_CL6/64" dev wan1 nodad
-gw_must ip -n "$NS_CL" addr add "$CL4/24" dev eth0
-gw_must ip -n "$NS_CL" addr add "$CL6/64" dev eth0 nodad
-gw_must ip -n "$NS_GW" link set wan1 up
-gw_must ip -n "$NS_CL" link set eth0 up
-gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
-gw_must ip -n "$NS_CL" -6 route add default via "$GW_CL6"
+gw_client_ns
 gw_must ip -n "$NS_OUT" addr add "$OUT4B/24" dev eth0
 
 gw_load
@@ -67,7 +56,7 @@ block_empty() { [ "$(block_prefixes block)" = "[]" ]; }
 # ---- block add: new connections fail, the established one is cut ----------
 assert_ok "before any block, $OUT4 reaches $LAN4:8080" tcp_roundtrip "$NS_OUT" "$LAN4" 8080 10
 rm -f "$F/ready" "$F/gate"
-ip netns exec "$NS_OUT" /usr/bin/python3 "$helpers/tcp_hold.py" \
+ip netns exec "$NS_OUT" /usr/bin/python3 "$helpers/tcp_hold.py" gate \
 	"$LAN4" 8080 "$F/ready" "$F/gate" 60 >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"

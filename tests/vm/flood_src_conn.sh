@@ -24,9 +24,7 @@
 
 gw_require socat jq python3
 many=$GW_ROOT/tests/vm/helpers/tcp_many.py
-CL4=198.51.100.2 GW_CL4=198.51.100.1 CL6=2001:db8:51::2 GW_CL6=2001:db8:51::1
 OUT6B=2001:db8:203::3
-NS_CL=gw-cl-$_gw_suffix
 # One connection's patience, and each of a flood's, whose echoes come
 # slowly from a guest on a loaded host (5 s was seen too short).
 patience=$((5 * GW_TIME_SCALE))
@@ -36,16 +34,7 @@ flood=300 limit=50
 gw_debug_kernel && flood=60 limit=20
 
 gw_topology
-gw_ns_add "$NS_CL"
-gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
-gw_must ip -n "$NS_GW" addr add "$GW_CL4/24" dev wan1
-gw_must ip -n "$NS_GW" addr add "$GW_CL6/64" dev wan1 nodad
-gw_must ip -n "$NS_CL" addr add "$CL4/24" dev eth0
-gw_must ip -n "$NS_CL" addr add "$CL6/64" dev eth0 nodad
-gw_must ip -n "$NS_GW" link set wan1 up
-gw_must ip -n "$NS_CL" link set eth0 up
-gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
-gw_must ip -n "$NS_CL" -6 route add default via "$GW_CL6"
+gw_client_ns
 gw_must ip -n "$NS_OUT" addr add "$OUT6B/64" dev eth0 nodad
 
 gw_load

@@ -15,37 +15,19 @@ gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" iface add lan0 lan
 
-pkt() { local ns=$1; shift; ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" "$@"; }
-# bg_pkt NS OUTFILE ARGS...: pkt in the background, returns once it is bound;
-# its pid in BG_PID.
-bg_pkt() {
-	local ns=$1 outfile=$2 ready
-	shift 2
-	ready=$GW_TMP/ready.$RANDOM
-	GW_STOP=$GW_TMP/stop GW_READY=$ready pkt "$ns" "$@" >"$outfile" &
-	BG_PID=$!
-	rm -f "$GW_TMP/stop"
-	wait_file "$ready" 10 || gw_fatal "udp_icmp.py $* did not start"
-}
-# bg_done: the background pkt stops listening a second from now; wait for it.
-bg_done() {
-	touch "$GW_TMP/stop"
-	wait "$BG_PID"
-}
-
 # Servers whose answers are 3000 bytes: two fragments on the 1500-byte links.
 for addr in "$OUT4" "$OUT6"; do
-	bg_pkt "$NS_OUT" /dev/null serve "$addr" 5300 3000
-	gw_on_exit "kill $BG_PID 2>/dev/null"
+	udp_icmp_bg "$NS_OUT" /dev/null serve "$addr" 5300 3000
+	gw_on_exit "kill $GW_BG_PID 2>/dev/null"
 done
 
 for v in 4 6; do
 	out=OUT$v lan=LAN$v
 	probes=$(gw_counter "$NS_GW" drop_udp_probe)
-	bg_pkt "$NS_LAN" "$GW_TMP/frag$v" recv "${!lan}" 40000 30
+	udp_icmp_bg "$NS_LAN" "$GW_TMP/frag$v" recv "${!lan}" 40000 30
 	# three 4000-byte datagrams, three fragments each
-	gw_must pkt "$NS_OUT" send "${!out}" 5300 "${!lan}" 40000 3 4000
-	bg_done
+	gw_must udp_icmp "$NS_OUT" send "${!out}" 5300 "${!lan}" 40000 3 4000
+	udp_icmp_bg_done
 	assert_eq "IPv$v: unsolicited fragmented datagrams do not reach lan" 0 "$(cat "$GW_TMP/frag$v")"
 	assert_eq "IPv$v: each counted once as drop_udp_probe, not per fragment" $((probes + 3)) \
 		"$(gw_counter "$NS_GW" drop_udp_probe)"
@@ -57,9 +39,9 @@ assert_eq "no fragment reached gatewarden unassembled (drop_malformed)" 0 \
 	"$(gw_counter "$NS_GW" drop_malformed)"
 
 gw_unload
-bg_pkt "$NS_LAN" "$GW_TMP/frag-unloaded" recv "$LAN4" 40000 30
-gw_must pkt "$NS_OUT" send "$OUT4" 5300 "$LAN4" 40000 3 4000
-bg_done
+udp_icmp_bg "$NS_LAN" "$GW_TMP/frag-unloaded" recv "$LAN4" 40000 30
+gw_must udp_icmp "$NS_OUT" send "$OUT4" 5300 "$LAN4" 40000 3 4000
+udp_icmp_bg_done
 assert_eq "without gatewarden the fragmented datagrams arrive (the test can fail)" 3 \
 	"$(cat "$GW_TMP/frag-unloaded")"
 

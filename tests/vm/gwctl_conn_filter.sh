@@ -22,7 +22,7 @@ count() { gwctl_in "$NS_GW" conn count "$@"; }
 
 # one ESTABLISHED connection out -> lan over IPv4, held open
 rm -f "$F/ready" "$F/gate"
-ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" \
+ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" gate \
 	"$LAN4" 8080 "$F/ready" "$F/gate" 30 >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"

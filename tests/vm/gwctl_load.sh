@@ -107,7 +107,7 @@ gw_must gwctl_in "$NS_GW" never-block flush
 
 # ---- a load never cuts a tracked connection ----------------------------------
 rm -f "$F/ready" "$F/gate"
-ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" \
+ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" gate \
 	"$LAN4" 8080 "$F/ready" "$F/gate" $((30 * GW_TIME_SCALE)) >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"

@@ -15,9 +15,6 @@ gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" iface add lan0 lan
 
-# shellcheck disable=SC2317 # called through gw_must
-pkt() { local ns=$1; shift; ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" "$@"; }
-
 # snmp6_counter NS NAME: one counter of NS's /proc/net/snmp6.
 snmp6_counter() {
 	# shellcheck disable=SC2016 # awk fields, not shell
@@ -46,17 +43,17 @@ udp_server "$NS_OUT" "$OUT6" 7777
 
 for v in 4 6; do
 	out=OUT$v lan=LAN$v
-	gw_must pkt "$NS_LAN" send "${!lan}" 42000 "${!out}" 7777
+	gw_must udp_icmp "$NS_LAN" send "${!lan}" 42000 "${!out}" 7777
 
 	before=$(lan_errors "$v")
 	passed=$(gw_counter "$NS_GW" icmp_error_passed)
-	gw_must pkt "$NS_OUT" frag-needed "${!lan}" "${!out}" 42000 7777 1280
+	gw_must udp_icmp "$NS_OUT" frag-needed "${!lan}" "${!out}" 42000 7777 1280
 	assert_ok "IPv$v: an error quoting lan's datagram reaches lan" wait_until 5 lan_got_error "$v" "$before"
 	assert_eq "IPv$v: counted as icmp_error_passed" $((passed + 1)) "$(gw_counter "$NS_GW" icmp_error_passed)"
 
 	before=$(lan_errors "$v")
 	dropped=$(gw_counter "$NS_GW" drop_icmp_error)
-	gw_must pkt "$NS_OUT" frag-needed "${!lan}" "${!out}" 42999 7777 1280
+	gw_must udp_icmp "$NS_OUT" frag-needed "${!lan}" "${!out}" 42999 7777 1280
 	assert_ok "IPv$v: an error quoting a tuple nobody used is dropped" \
 		wait_until 5 counter_above drop_icmp_error "$dropped"
 	assert_eq "IPv$v: ... and lan never sees it" "$before" "$(lan_errors "$v")"
@@ -64,7 +61,7 @@ done
 
 gw_unload
 before=$(lan_errors 4)
-gw_must pkt "$NS_OUT" frag-needed "$LAN4" "$OUT4" 42999 7777 1280
+gw_must udp_icmp "$NS_OUT" frag-needed "$LAN4" "$OUT4" 42999 7777 1280
 assert_ok "without gatewarden the untracked error reaches lan (the test can fail)" \
 	wait_until 5 lan_got_error 4 "$before"
 

@@ -38,6 +38,9 @@ export NS_OUT NS_GW NS_LAN
 OUT4=203.0.113.2 GW_WAN4=203.0.113.1 GW_LAN4=192.0.2.1 LAN4=192.0.2.2
 OUT6=2001:db8:203::2 GW_WAN6=2001:db8:203::1 GW_LAN6=2001:db8:192::1 LAN6=2001:db8:192::2
 export OUT4 GW_WAN4 GW_LAN4 LAN4 OUT6 GW_WAN6 GW_LAN6 LAN6
+# A second outside host, NS_CL on gw's wan1, made by gw_client_ns.
+NS_CL=gw-cl-$_gw_suffix
+CL4=198.51.100.2 GW_CL4=198.51.100.1 CL6=2001:db8:51::2 GW_CL6=2001:db8:51::1
 
 # ---- cleanup ---------------------------------------------------------------
 
@@ -270,6 +273,23 @@ gw_topology() {
 		net.ipv6.conf.all.forwarding=1
 }
 
+# gw_client_ns: after gw_topology, a second outside host:
+#   cl eth0 198.51.100.2 2001:db8:51::2  <->  gw wan1 198.51.100.1 2001:db8:51::1
+# (NS_CL, CL4, CL6, GW_CL4, GW_CL6); cl routes everything via gw.  wan1 is
+# left for the scenario to declare to gatewarden.
+gw_client_ns() {
+	gw_ns_add "$NS_CL"
+	gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
+	gw_must ip -n "$NS_GW" addr add "$GW_CL4/24" dev wan1
+	gw_must ip -n "$NS_GW" addr add "$GW_CL6/64" dev wan1 nodad
+	gw_must ip -n "$NS_CL" addr add "$CL4/24" dev eth0
+	gw_must ip -n "$NS_CL" addr add "$CL6/64" dev eth0 nodad
+	gw_must ip -n "$NS_GW" link set wan1 up
+	gw_must ip -n "$NS_CL" link set eth0 up
+	gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
+	gw_must ip -n "$NS_CL" -6 route add default via "$GW_CL6"
+}
+
 # ---- the module and gwctl --------------------------------------------------
 
 _gw_unload_registered=0
@@ -301,6 +321,41 @@ gw_unload() {
 	rmmod gatewarden && return 0
 	_gw_fail "rmmod gatewarden failed (refcount: $(cat /sys/module/gatewarden/refcnt 2>/dev/null))"
 	return 1
+}
+
+# gw_module_cycles [-k] [-r] N BODY [ARGS...]: up to N cycles of unloading
+# gatewarden and loading it again (insmod, no parameters), each followed by
+# BODY ARGS... CYCLE (the cycle's number), which configures and exercises
+# the fresh module.  The first step that fails ends the cycles: an rmmod
+# refused (a failure, from gw_unload), an insmod, or BODY.  -k: the first
+# cycle keeps the module loaded before and only runs BODY.  -r: a failed
+# insmod is reported as a failure too ("insmod failed in cycle N").  Sets
+# GW_CYCLES_DONE to the number of cycles completed.
+# shellcheck disable=SC2034 # GW_CYCLES_DONE is for the caller
+gw_module_cycles() {
+	local keep=0 report=0 n i
+	while :; do
+		case ${1:-} in
+		-k) keep=1 ;;
+		-r) report=1 ;;
+		*) break ;;
+		esac
+		shift
+	done
+	n=$1
+	shift
+	GW_CYCLES_DONE=0
+	for i in $(seq "$n"); do
+		if [ "$keep" = 0 ] || [ "$i" -gt 1 ]; then
+			gw_unload || break
+			if ! insmod "$GW_KO"; then
+				[ "$report" = 1 ] && _gw_fail "insmod failed in cycle $i"
+				break
+			fi
+		fi
+		"$@" "$i" || break
+		GW_CYCLES_DONE=$i
+	done
 }
 
 # gwctl_in NS ARGS...: run gwctl inside NS.
@@ -520,6 +575,34 @@ udp_connect() {
 		timeout "$3" dd bs=65535 count=1 status=none <&3' _ "$addr" "$port" "$limit") || return 1
 	[ -n "$reply" ] || return 1
 	printf '%s\n' "$reply"
+}
+
+# udp_icmp NS ARGS...: tests/vm/helpers/udp_icmp.py ARGS... in NS (plain
+# sockets: send, recv, ask, serve, frag-needed; see the helper).
+udp_icmp() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" "$@"
+}
+
+# udp_icmp_bg NS OUTFILE ARGS...: udp_icmp in the background, its output in
+# OUTFILE; returns once it is bound (and, for ask, has sent its question).
+# Its pid in GW_BG_PID.
+udp_icmp_bg() {
+	local ns=$1 outfile=$2 ready
+	shift 2
+	ready=$GW_TMP/ready.$RANDOM
+	GW_STOP=$GW_TMP/stop GW_READY=$ready udp_icmp "$ns" "$@" >"$outfile" &
+	GW_BG_PID=$!
+	rm -f "$GW_TMP/stop"
+	wait_file "$ready" 10 || gw_fatal "udp_icmp.py $* did not start"
+}
+
+# udp_icmp_bg_done: the last udp_icmp_bg (recv, ask) stops listening a
+# second from now; wait for it.
+udp_icmp_bg_done() {
+	touch "$GW_TMP/stop"
+	wait "$GW_BG_PID"
 }
 
 # ---- packet capture --------------------------------------------------------

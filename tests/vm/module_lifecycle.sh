@@ -54,17 +54,16 @@ gw_on_exit "kill $! 2>/dev/null"
 ) &
 gw_on_exit "kill $! 2>/dev/null"
 
-cycles=0
-for i in $(seq 20); do
-	gw_unload || break
-	insmod "$GW_KO" || break
-	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || break
-	gwctl_in "$NS_GW" status >/dev/null || break
+# One cycle's work on the reloaded module.
+# shellcheck disable=SC2317 # called through gw_module_cycles
+cycle() {
+	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || return 1
+	gwctl_in "$NS_GW" status >/dev/null || return 1
 	# a flow in the table when the module goes: unload must free it
-	tcp_roundtrip "$NS_LAN" "$OUT4" 6000 >/dev/null || break
-	cycles=$i
-done
-assert_eq "20 load/unload cycles under traffic" 20 "$cycles"
+	tcp_roundtrip "$NS_LAN" "$OUT4" 6000 >/dev/null || return 1
+}
+gw_module_cycles 20 cycle
+assert_eq "20 load/unload cycles under traffic" 20 "$GW_CYCLES_DONE"
 assert_ge "the last cycle tracked flows" 1 "$(gw_counter "$NS_GW" flow_created)"
 gw_unload
 assert_ok "traffic still flows with the module gone" tcp_roundtrip "$NS_LAN" "$OUT4" 6000

@@ -20,20 +20,18 @@ gw_topology
 gw_load
 F=$GW_TMP
 
-pkt() { local ns=$1; shift; ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" "$@"; }
-
 for addr in "$LAN4" "$LAN6"; do
 	for port in 8080 8081 8082; do tcp_echo_server "$NS_LAN" "$addr" "$port"; done
 	udp_server "$NS_LAN" "$addr" 5300 answer
 done
 for addr in "$OUT4" "$OUT6"; do tcp_echo_server "$NS_OUT" "$addr" 9090; done
 
-# watch NAME NS ADDR PORT: hold a connection (tests/vm/helpers/tcp_watch.py)
+# watch NAME NS ADDR PORT: hold a connection (helpers/tcp_hold.py watch)
 # in the background; its output in $F/NAME/out.
 watch() {
 	local name=$1 ns=$2 addr=$3 port=$4 pid
 	mkdir -p "$F/$name"
-	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_watch.py" \
+	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" watch \
 		"$addr" "$port" "$F/$name" 900 >"$F/$name/out" 2>&1 &
 	pid=$!
 	gw_on_exit "kill $pid 2>/dev/null"
@@ -91,7 +89,7 @@ open_all() {
 		watch "b$v" "$NS_OUT" "${!lan}" 8081
 		watch "in$v" "$NS_LAN" "${!out}" 9090
 		assert_eq "out's UDP flow to ${!lan}:5300 gets its answer" 1 \
-			"$(pkt "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((3 * GW_TIME_SCALE)))"
+			"$(udp_icmp "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((3 * GW_TIME_SCALE)))"
 	done
 }
 open_all
@@ -104,7 +102,7 @@ for v in 4 6; do
 	assert_ok "expire: the connection to ${!lan}:8080 still works" exchange "a$v" 1
 	assert_ok "expire: the connection to ${!lan}:8081 still works" exchange "b$v" 1
 	assert_eq "expire: the UDP flow to ${!lan}:5300 still works" 1 \
-		"$(pkt "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((3 * GW_TIME_SCALE)))"
+		"$(udp_icmp "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((3 * GW_TIME_SCALE)))"
 	assert_fail "expire: a new connection to ${!lan}:8080 is refused" \
 		tcp_roundtrip "$NS_OUT" "${!lan}" 8080 2
 done
@@ -134,7 +132,7 @@ for v in 4 6; do
 	assert_ok "close: the connection to ${!lan}:8081 still works" exchange "b$v" 2
 	assert_ok "close: the connection lan opened to ${!out}:9090 still works" exchange "in$v" 1
 	assert_eq "close: the UDP flow to ${!lan}:5300 no longer gets answers" 0 \
-		"$(pkt "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((2 * GW_TIME_SCALE)))"
+		"$(udp_icmp "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((2 * GW_TIME_SCALE)))"
 	assert_fail "close: a new connection to ${!lan}:8080 is refused" \
 		tcp_roundtrip "$NS_OUT" "${!lan}" 8080 2
 done
@@ -149,15 +147,15 @@ before=$(gw_counter "$NS_GW" drop_policy_closed)
 for v in 4 6; do
 	lan=LAN$v out=OUT$v
 	rm -f "$F/stop"
-	GW_STOP=$F/stop GW_READY=$F/recv$v pkt "$NS_OUT" recv "${!out}" 4000$v 20 >"$F/recv$v.out" &
+	GW_STOP=$F/stop GW_READY=$F/recv$v udp_icmp "$NS_OUT" recv "${!out}" 4000$v 20 >"$F/recv$v.out" &
 	rpid=$!
 	wait_file "$F/recv$v" 10 || gw_fatal "udp receiver did not start"
-	gw_must pkt "$NS_LAN" send "${!lan}" 5300 "${!out}" 4000$v 3
+	gw_must udp_icmp "$NS_LAN" send "${!lan}" 5300 "${!out}" 4000$v 3
 	touch "$F/stop"
 	wait "$rpid"
 	assert_eq "close: datagrams from ${!lan}:5300 to the closed flow do not arrive" 0 "$(cat "$F/recv$v.out")"
 	assert_eq "close: and out's next datagram is still unanswered" 0 \
-		"$(pkt "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((2 * GW_TIME_SCALE)))"
+		"$(udp_icmp "$NS_OUT" ask "${!out}" 4000$v "${!lan}" 5300 $((2 * GW_TIME_SCALE)))"
 done
 assert_ge "close: the server's datagrams counted as drop_policy_closed" $((before + 6)) \
 	"$(gw_counter "$NS_GW" drop_policy_closed)"

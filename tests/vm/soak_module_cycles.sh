@@ -66,23 +66,24 @@ gw_on_exit "kill $! 2>/dev/null"
 gw_on_exit "kill $! 2>/dev/null"
 gw_on_exit touch "$stop"
 
-gw_load
-t0=$SECONDS
-done_cycles=0 tracked=0
-for i in $(seq "$cycles"); do
-	if [ "$i" -gt 1 ]; then
-		gw_unload || break
-		insmod "$GW_KO" || { _gw_fail "insmod failed in cycle $i"; break; }
-	fi
-	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || { _gw_fail "iface add, cycle $i"; break; }
-	gwctl_in "$NS_GW" iface add lan0 lan >/dev/null || { _gw_fail "iface add lan0, cycle $i"; break; }
+# cycle N: cycle N's work on the (re)loaded module.
+# shellcheck disable=SC2317 # called through gw_module_cycles
+cycle() {
+	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || { _gw_fail "iface add, cycle $1"; return 1; }
+	gwctl_in "$NS_GW" iface add lan0 lan >/dev/null || { _gw_fail "iface add lan0, cycle $1"; return 1; }
 	gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 6001 >/dev/null ||
-		{ _gw_fail "rule add, cycle $i"; break; }
+		{ _gw_fail "rule add, cycle $1"; return 1; }
 	# a flow of each kind in the table when the module goes
 	tcp_roundtrip "$NS_LAN" "$OUT4" 6000 3 >/dev/null && tracked=$((tracked + 1))
 	tcp_roundtrip "$NS_OUT" "$LAN4" 6001 3 >/dev/null
-	done_cycles=$i
-done
+	return 0
+}
+
+gw_load
+t0=$SECONDS
+tracked=0
+gw_module_cycles -k -r "$cycles" cycle
+done_cycles=$GW_CYCLES_DONE
 elapsed=$((SECONDS - t0))
 touch "$stop"
 assert_eq "$cycles load/unload cycles under traffic and queries (${elapsed}s)" "$cycles" "$done_cycles"

@@ -56,7 +56,7 @@ assert_ge "the rule counts its hits" 1 "$hits"
 # An established connection outlives its rule.
 for lan in "$LAN4" "$LAN6"; do
 	rm -f "$GW_TMP/ready" "$GW_TMP/gate"
-	ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" \
+	ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" gate \
 		"$lan" 8080 "$GW_TMP/ready" "$GW_TMP/gate" 20 >"$GW_TMP/hold.out" 2>&1 &
 	hold=$!
 	gw_on_exit "kill $hold 2>/dev/null"

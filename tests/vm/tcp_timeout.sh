@@ -17,7 +17,7 @@ tcp_echo_server "$NS_OUT" "$OUT4" 7000
 assert_eq "default ESTABLISHED timeout is 5 days" 432000 \
 	"$(gwctl_in "$NS_GW" -j get | jq .tunables.tcp_established.value)"
 
-ip netns exec "$NS_LAN" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" \
+ip netns exec "$NS_LAN" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py" gate \
 	"$OUT4" 7000 "$GW_TMP/ready" "$GW_TMP/gate" 30 >"$GW_TMP/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"

@@ -15,24 +15,6 @@ gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" iface add lan0 lan
 
-pkt() { local ns=$1; shift; ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" "$@"; }
-# bg_pkt NS OUTFILE ARGS...: pkt in the background, returns once it is bound
-# (and, for ask, has sent its question); its pid in BG_PID.
-bg_pkt() {
-	local ns=$1 outfile=$2 ready
-	shift 2
-	ready=$GW_TMP/ready.$RANDOM
-	GW_STOP=$GW_TMP/stop GW_READY=$ready pkt "$ns" "$@" >"$outfile" &
-	BG_PID=$!
-	rm -f "$GW_TMP/stop"
-	wait_file "$ready" 10 || gw_fatal "udp_icmp.py $* did not start"
-}
-# bg_done: the background pkt stops listening a second from now; wait for it.
-bg_done() {
-	touch "$GW_TMP/stop"
-	wait "$BG_PID"
-}
-
 udp_server "$NS_OUT" "$OUT4" 53 answer4
 udp_server "$NS_OUT" "$OUT6" 53 answer6
 for v in 4 6; do
@@ -51,9 +33,9 @@ assert_ok "conn list shows lan's question as a replied outbound udp flow" grep -
 # never asked anything: nothing arrives.
 for v in 4 6; do
 	out=OUT$v lan=LAN$v
-	bg_pkt "$NS_LAN" "$GW_TMP/forged$v" recv "${!lan}" 40000 30
-	gw_must pkt "$NS_OUT" send "${!out}" 53 "${!lan}" 40000 3
-	bg_done
+	udp_icmp_bg "$NS_LAN" "$GW_TMP/forged$v" recv "${!lan}" 40000 30
+	gw_must udp_icmp "$NS_OUT" send "${!out}" 53 "${!lan}" 40000 3
+	udp_icmp_bg_done
 	assert_eq "a forged reply from ${!out}:53 to an unasked port is dropped" 0 "$(cat "$GW_TMP/forged$v")"
 done
 assert_ge "forged replies counted as drop_udp_probe" 6 "$(gw_counter "$NS_GW" drop_udp_probe)"
@@ -68,12 +50,12 @@ for v in 4 6; do
 	out=OUT$v lan=LAN$v
 	for delay in 0 $((2 * unreplied)); do
 		port=$((port + 1))
-		bg_pkt "$NS_LAN" "$GW_TMP/ask$v-$delay" ask "${!lan}" "$port" "${!out}" 7777 30
+		udp_icmp_bg "$NS_LAN" "$GW_TMP/ask$v-$delay" ask "${!lan}" "$port" "${!out}" 7777 30
 		sleep "$delay"
 		# socat, not python: it starts in a blink even under emulation
 		if [ "$v" = 4 ]; then to="UDP4-SENDTO:$LAN4:$port"; else to="UDP6-SENDTO:[$LAN6]:$port"; fi
 		gw_must ip netns exec "$NS_OUT" socat -u - "$to,sourceport=7777" <<<reply
-		bg_done
+		udp_icmp_bg_done
 		if [ "$delay" = 0 ]; then
 			assert_eq "IPv$v: a reply sent at once after the question passes" 1 "$(cat "$GW_TMP/ask$v-$delay")"
 		else
@@ -84,9 +66,9 @@ for v in 4 6; do
 done
 
 gw_unload
-bg_pkt "$NS_LAN" "$GW_TMP/forged-unloaded" recv "$LAN4" 40000 30
-gw_must pkt "$NS_OUT" send "$OUT4" 53 "$LAN4" 40000 3
-bg_done
+udp_icmp_bg "$NS_LAN" "$GW_TMP/forged-unloaded" recv "$LAN4" 40000 30
+gw_must udp_icmp "$NS_OUT" send "$OUT4" 53 "$LAN4" 40000 3
+udp_icmp_bg_done
 assert_eq "without gatewarden the forged reply arrives (the test can fail)" 3 "$(cat "$GW_TMP/forged-unloaded")"
 
 gw_finish
