@@ -55,7 +55,7 @@ u8 gw_evict_rank_tcp(const struct gw_tcp_conn *conn);
 u8 gw_evict_rank_pseudo(const struct gw_udp_conn *conn);
 
 /*
- * One slot of the per-source table (kmod/flood.c): the established inbound
+ * One slot of the per-source table (kmod/srclimit.c): the established inbound
  * connections and the recent connection rate of one source prefix.
  */
 struct gw_src_slot {
