@@ -132,6 +132,29 @@ bool gw_block_inbound(struct gw_net *gn, const struct gw_pkt *pkt)
 	return true;
 }
 
+/*
+ * The flow an inbound packet belongs to, for the trackers, with the block
+ * rule applied once for all of them: a flow a rule change closed is judged
+ * as if it had never been (NULL); a packet of no flow, or of a flow whose
+ * peer was blocked, is dropped (*@blocked, counted) if its source is.  A
+ * live flow's source is not blocked: blocking it cut the flow, so its
+ * packets skip the blocklist search.  Under RCU.
+ */
+struct gw_flow *gw_flow_lookup_inbound(struct gw_net *gn,
+				       const struct gw_pkt *pkt,
+				       struct gw_flow_key *key, u32 *hash,
+				       bool *src_first, bool *blocked)
+{
+	struct gw_flow *flow;
+
+	flow = gw_flow_lookup_pkt(gn, pkt, key, hash, src_first);
+	if (flow && gw_flow_closed(flow))
+		flow = NULL;
+	*blocked = (!flow || gw_flow_peer_blocked(flow)) &&
+		   gw_block_inbound(gn, pkt);
+	return flow;
+}
+
 static u32 gw_block_live_count(const struct gw_blocklist *bl, u32 now)
 {
 	u32 i, n = 0;

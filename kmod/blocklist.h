@@ -26,6 +26,13 @@ void gw_blocklist_exit(struct gw_net *gn);
 bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt);
 /* ... and count it (drop_blocked) if so. */
 bool gw_block_inbound(struct gw_net *gn, const struct gw_pkt *pkt);
+struct gw_flow;
+struct gw_flow_key;
+/* The inbound packet's flow, blocklist applied (blocklist.c).  Under RCU. */
+struct gw_flow *gw_flow_lookup_inbound(struct gw_net *gn,
+				       const struct gw_pkt *pkt,
+				       struct gw_flow_key *key, u32 *hash,
+				       bool *src_first, bool *blocked);
 /* Is @addr blocked (and not exempt)?  Under RCU. */
 bool gw_block_addr(struct gw_net *gn, u8 family, const union gw_addr *addr);
 /*

@@ -69,15 +69,12 @@ unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 {
 	struct gw_flow_key key;
 	struct gw_flow *flow;
-	bool src_first;
+	bool src_first, blocked;
 	u32 hash;
 
-	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
-	/* closed by a rule change: judged as if it had never been */
-	if (flow && gw_flow_closed(flow))
-		flow = NULL;
-	/* a live flow's source is not blocked: blocking it cut the flow */
-	if ((!flow || gw_flow_peer_blocked(flow)) && gw_block_inbound(gn, pkt))
+	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
+				      &blocked);
+	if (blocked)
 		return NF_DROP;
 	if (flow) {
 		/* from the outside end of the flow, not one forging ours */

@@ -187,19 +187,16 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 	struct gw_flow *flow, *reopened = NULL;
 	struct gw_tcp_conn tcp;
 	struct gw_flow_key key;
-	bool src_first;
+	bool src_first, blocked;
 	u32 hash;
 
 	if (!gw_tcp_flags_valid(pkt->tcp_flags)) {
 		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
 		return NF_DROP;
 	}
-	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
-	/* closed by a rule change: judged as if it had never been */
-	if (flow && gw_flow_closed(flow))
-		flow = NULL;
-	/* a live flow's source is not blocked: blocking it cut the flow */
-	if ((!flow || gw_flow_peer_blocked(flow)) && gw_block_inbound(gn, pkt))
+	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
+				      &blocked);
+	if (blocked)
 		return NF_DROP;
 	if (flow) {
 		bool opened = false;
