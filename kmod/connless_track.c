@@ -37,103 +37,120 @@ static enum gw_dir gw_pseudo_step(struct gw_flow *flow, bool src_first)
 	return dir;
 }
 
-static unsigned int gw_pseudo_admit(struct gw_net *gn,
-				    const struct gw_flow_key *key, u32 hash,
-				    bool src_first, u8 flags, int in_ifindex)
+/*
+ * Create the flow: @ok, with the flow, if the table has room.  @ok's
+ * reason (a rule admitted it) was counted before the table was asked, and
+ * still is when the table refuses the flow: it goes on as the prior.
+ */
+static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
+					 const struct gw_flow_key *key,
+					 u32 hash, bool src_first, u8 flags,
+					 int in_ifindex, struct gw_verdict ok)
 {
+	struct gw_verdict v;
 	enum gw_counter why;
 	struct gw_flow *flow;
 	bool raced;
 
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, NULL, &why,
+	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, NULL, &why,
 			     &raced);
 	if (!flow) {
-		gw_count(gn, why);
-		return NF_DROP;
+		v = gw_drop(why);
+		v.rule = ok.rule;
+		return gw_verdict_after(v, ok.reason);
 	}
 	/* Another CPU created it first: this is one more packet of it. */
 	if (raced)
 		gw_pseudo_step(flow, src_first);
-	return NF_ACCEPT;
+	ok.flow = flow;
+	return ok;
 }
 
 /*
  * From wan: a packet of a live flow passes, whichever side opened it;
- * anything else needs an allow rule, or is dropped and counted in @denied.
+ * anything else needs an allow rule, or is dropped for @denied.
  */
-unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			       const struct net_device *in,
-			       enum gw_counter denied)
+struct gw_verdict gw_pseudo_inbound(const struct gw_judge *j,
+				    const struct gw_pkt *pkt, u8 denied)
 {
+	const struct gw_rule *rule;
 	struct gw_flow_key key;
+	struct gw_verdict ok;
 	struct gw_flow *flow;
 	bool src_first, blocked;
 	u32 hash;
 
-	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
+	flow = gw_flow_lookup_inbound(j->gn, pkt, &key, &hash, &src_first,
 				      &blocked);
 	if (blocked)
-		return NF_DROP;
+		return gw_drop(GW_CTR_DROP_BLOCKED);
 	if (flow) {
 		/* from the outside end of the flow, not one forging ours */
 		if (gw_flow_dir(flow, src_first) != gw_pseudo_outside(flow)) {
-			gw_count(gn, denied);
-			return NF_DROP;
+			ok = gw_drop(denied);
+			ok.flow = flow;
+			return ok;
 		}
 		gw_pseudo_step(flow, src_first);
-		return NF_ACCEPT;
+		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
-	if (!gw_rules_match(gn, pkt, in->name)) {
-		gw_count(gn, denied);
-		return NF_DROP;
-	}
-	gw_count(gn, GW_CTR_RULE_ACCEPTED);
-	return gw_pseudo_admit(gn, &key, hash, src_first, GW_FLOW_INBOUND,
-			       in->ifindex);
+	rule = gw_rules_match(j->gn, pkt, j->dev->name);
+	if (!rule)
+		return gw_drop(denied);
+	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
+	ok.rule = rule->handle;
+	return gw_pseudo_admit(j, &key, hash, src_first, GW_FLOW_INBOUND,
+			       j->dev->ifindex, ok);
 }
 
 /* Towards wan: every packet opens or refreshes its flow. */
-unsigned int gw_pseudo_outbound(struct gw_net *gn, const struct gw_pkt *pkt)
+struct gw_verdict gw_pseudo_outbound(const struct gw_judge *j,
+				     const struct gw_pkt *pkt)
 {
 	struct gw_flow_key key;
+	struct gw_verdict v;
 	struct gw_flow *flow;
 	bool src_first;
 	u32 hash;
 
-	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(j->gn, pkt, &key, &hash, &src_first);
 	if (flow && gw_flow_closed(flow)) {
 		/*
 		 * The inside end of a flow reload_policy closed: opening it
 		 * again from here would let the outside end back in.
 		 */
 		WRITE_ONCE(flow->last_seen, (u32)jiffies);
-		gw_count(gn, GW_CTR_DROP_POLICY_CLOSED);
-		return NF_DROP;
+		v = gw_drop(GW_CTR_DROP_POLICY_CLOSED);
+		v.flow = flow;
+		return v;
 	}
 	if (flow) {
 		gw_pseudo_step(flow, src_first);
-		return NF_ACCEPT;
+		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
-	return gw_pseudo_admit(gn, &key, hash, src_first, 0, 0);
+	return gw_pseudo_admit(j, &key, hash, src_first, 0, 0,
+			       gw_accept(GW_REASON_NEW_FLOW));
 }
 
 /*
  * From wan, a packet that may only answer what we sent (an echo reply):
- * true, and counted, when @pkt is the reply of a live flow opened inside.
+ * its flow, moved along, when @pkt is the reply of a live flow opened
+ * inside; NULL otherwise.
  */
-bool gw_pseudo_reply(struct gw_net *gn, const struct gw_pkt *pkt)
+struct gw_flow *gw_pseudo_reply(const struct gw_judge *j,
+				const struct gw_pkt *pkt)
 {
 	struct gw_flow_key key;
 	struct gw_flow *flow;
 	bool src_first;
 	u32 hash;
 
-	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(j->gn, pkt, &key, &hash, &src_first);
 	if (!flow || (flow->flags & GW_FLOW_INBOUND) || gw_flow_closed(flow) ||
 	    gw_flow_dir(flow, src_first) != GW_DIR_REPLY)
-		return false;
+		return NULL;
 	gw_pseudo_step(flow, src_first);
-	return true;
+	return flow;
 }
