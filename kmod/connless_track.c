@@ -23,18 +23,23 @@ static enum gw_dir gw_pseudo_outside(const struct gw_flow *flow)
 	return flow->flags & GW_FLOW_INBOUND ? GW_DIR_ORIGINAL : GW_DIR_REPLY;
 }
 
-/* One more packet on @flow, in the direction @src_first says. */
-static enum gw_dir gw_pseudo_step(struct gw_flow *flow, bool src_first)
+/*
+ * One more packet on @flow, in the direction @src_first says; nothing in
+ * a dry judgement (the packet passes on a flow whatever its state).
+ */
+static void gw_pseudo_step(const struct gw_judge *j, struct gw_flow *flow,
+			   bool src_first)
 {
 	enum gw_dir dir = gw_flow_dir(flow, src_first);
 	u32 now = (u32)jiffies;
 
+	if (j->dry)
+		return;
 	spin_lock_bh(&flow->lock);
 	gw_udp_track(&flow->udp, dir, now, HZ);
 	flow->packets[dir]++;
 	WRITE_ONCE(flow->last_seen, now);
 	spin_unlock_bh(&flow->lock);
-	return dir;
 }
 
 /*
@@ -52,6 +57,9 @@ static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 	struct gw_flow *flow;
 	bool raced;
 
+	/* dry: what the rules decided, no flow (see struct gw_judge) */
+	if (j->dry)
+		return ok;
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
 	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, NULL, &why,
@@ -63,7 +71,7 @@ static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 	}
 	/* Another CPU created it first: this is one more packet of it. */
 	if (raced)
-		gw_pseudo_step(flow, src_first);
+		gw_pseudo_step(j, flow, src_first);
 	ok.flow = flow;
 	return ok;
 }
@@ -93,10 +101,10 @@ struct gw_verdict gw_pseudo_inbound(const struct gw_judge *j,
 			ok.flow = flow;
 			return ok;
 		}
-		gw_pseudo_step(flow, src_first);
+		gw_pseudo_step(j, flow, src_first);
 		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
-	rule = gw_rules_match(j->gn, pkt, j->dev->name);
+	rule = gw_rules_match(j->gn, pkt, j->dev->name, j->dry);
 	if (!rule)
 		return gw_drop(denied);
 	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
@@ -121,13 +129,14 @@ struct gw_verdict gw_pseudo_outbound(const struct gw_judge *j,
 		 * The inside end of a flow reload_policy closed: opening it
 		 * again from here would let the outside end back in.
 		 */
-		WRITE_ONCE(flow->last_seen, (u32)jiffies);
+		if (!j->dry)
+			WRITE_ONCE(flow->last_seen, (u32)jiffies);
 		v = gw_drop(GW_CTR_DROP_POLICY_CLOSED);
 		v.flow = flow;
 		return v;
 	}
 	if (flow) {
-		gw_pseudo_step(flow, src_first);
+		gw_pseudo_step(j, flow, src_first);
 		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
 	return gw_pseudo_admit(j, &key, hash, src_first, 0, 0,
@@ -151,6 +160,6 @@ struct gw_flow *gw_pseudo_reply(const struct gw_judge *j,
 	if (!flow || (flow->flags & GW_FLOW_INBOUND) || gw_flow_closed(flow) ||
 	    gw_flow_dir(flow, src_first) != GW_DIR_REPLY)
 		return NULL;
-	gw_pseudo_step(flow, src_first);
+	gw_pseudo_step(j, flow, src_first);
 	return flow;
 }

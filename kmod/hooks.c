@@ -52,7 +52,8 @@ static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v)
 
 /*
  * Judge @j->skb, of protocol family @pf, arriving on the wan interface
- * @j->dev.  Under rcu_read_lock(), as the hooks are.
+ * @j->dev: for the hook, or with @j->dry for a judgement that changes
+ * nothing (struct gw_judge).  Under rcu_read_lock(), as the hooks are.
  */
 struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
 {
@@ -83,7 +84,7 @@ struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
 
 /*
  * Judge @j->skb, of protocol family @pf, leaving through the wan interface
- * @j->dev.  Under rcu_read_lock(), as the hooks are.
+ * @j->dev, as gw_judge_inbound() does.
  */
 struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf)
 {

@@ -68,10 +68,10 @@ static struct gw_verdict gw_icmp_echo_request(const struct gw_judge *j,
 	struct gw_verdict v;
 	struct gw_rule *rule;
 
-	rule = gw_rules_match(j->gn, echo, j->dev->name);
+	rule = gw_rules_match(j->gn, echo, j->dev->name, j->dry);
 	if (!rule)
 		return gw_drop(GW_CTR_DROP_ICMP_ECHO);
-	if (rule->rate && !gw_rule_rate_allow(rule))
+	if (rule->rate && !gw_rule_rate_allow(rule, j->dry))
 		v = gw_drop(GW_CTR_DROP_ICMP_RATE);
 	else
 		v = gw_accept(GW_CTR_RULE_ACCEPTED);

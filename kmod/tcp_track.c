@@ -68,6 +68,37 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 }
 
 /*
+ * The tracker's verdict on @pkt for @flow: the flow moved along
+ * (gw_tcp_step()), or, in a dry judgement, @pkt judged against a copy of
+ * its state (gw_tcp_judge()), which is left as it was.  @opened is only
+ * ever set by the real step.
+ */
+static enum gw_tcp_verdict gw_tcp_flow_judge(const struct gw_judge *j,
+					     struct gw_flow *flow, u32 hash,
+					     const struct gw_pkt *pkt,
+					     bool src_first, bool *opened)
+{
+	struct gw_tcp_conn next;
+	enum gw_tcp_verdict tv;
+
+	if (likely(!j->dry))
+		return gw_tcp_step(j->gn, flow, hash, pkt, src_first, opened);
+	spin_lock_bh(&flow->lock);
+	tv = gw_tcp_judge(&flow->tcp, pkt, gw_flow_dir(flow, src_first),
+			  &next);
+	spin_unlock_bh(&flow->lock);
+	return tv;
+}
+
+/* Forget @flow, which a new connection replaces; not in a dry judgement. */
+static void gw_tcp_replace(const struct gw_judge *j, struct gw_flow *flow,
+			   u32 hash)
+{
+	if (!j->dry)
+		gw_flow_remove(j->gn, flow, hash);
+}
+
+/*
  * The packet's verdict from the tracker's on @flow.  GW_TCP_REOPEN only
  * gets here from a packet that met the flow another CPU had just created
  * for it (gw_tcp_admit()), or as the prior of a source-limit drop; it has
@@ -106,17 +137,19 @@ static struct gw_verdict gw_tcp_verdict(enum gw_tcp_verdict tv,
  * will be dropped, so tell it now with a reset, as the peer would, rather
  * than let it retransmit into silence for minutes.
  */
-static void gw_tcp_reset_inside(struct gw_net *gn, const struct gw_pkt *pkt,
-				struct sk_buff *skb,
-				const struct nf_hook_state *state)
+static void gw_tcp_reset_inside(const struct gw_judge *j,
+				const struct gw_pkt *pkt)
 {
-	if (pkt->tcp_flags & GW_TCP_RST)
+	const struct nf_hook_state *state = j->state;
+
+	if (j->dry || (pkt->tcp_flags & GW_TCP_RST))
 		return;
 	if (state->pf == NFPROTO_IPV4)
-		nf_send_reset(state->net, state->sk, skb, state->hook);
+		nf_send_reset(state->net, state->sk, j->skb, state->hook);
 	else
-		nf_send_reset6(state->net, state->sk, skb, state->hook);
-	gw_count(gn, GW_CTR_OUT_RESET);
+		nf_send_reset6(state->net, state->sk, j->skb, state->hook);
+	/* an event beside the packet's verdict (drop_out_no_flow, ...) */
+	gw_count(j->gn, GW_CTR_OUT_RESET);
 }
 
 /*
@@ -133,8 +166,10 @@ static struct gw_verdict gw_tcp_closed_outbound(const struct gw_judge *j,
 
 	if (pkt->tcp_flags & GW_TCP_RST)
 		return gw_accept_flow(GW_REASON_FLOW, flow);
-	WRITE_ONCE(flow->last_seen, (u32)jiffies);
-	gw_tcp_reset_inside(j->gn, pkt, j->skb, j->state);
+	/* the tombstone lives on while the inside end insists */
+	if (!j->dry)
+		WRITE_ONCE(flow->last_seen, (u32)jiffies);
+	gw_tcp_reset_inside(j, pkt);
 	v = gw_drop(GW_CTR_DROP_POLICY_CLOSED);
 	v.flow = flow;
 	return v;
@@ -158,6 +193,9 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 	struct gw_flow *flow;
 	bool raced;
 
+	/* dry: what the rules and the tracker decided, no flow (see gw_judge) */
+	if (j->dry)
+		return ok;
 	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, tcp, &why,
 			     &raced);
 	if (!flow) {
@@ -182,7 +220,8 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
  * An inbound connection has just completed its handshake: count it against
  * its source's full-connection limits.  Over one, the completing ACK is
  * dropped, the flow forgotten and the server, which would otherwise hold
- * the connection open, reset as the client would.
+ * the connection open, reset as the client would.  Never in a dry
+ * judgement: only the real step says a handshake is done.
  */
 static struct gw_verdict gw_tcp_src_admit(const struct gw_judge *j,
 					  struct gw_flow *flow, u32 hash,
@@ -237,12 +276,12 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 		if (unlikely(gw_tcp_is_pure_syn(pkt->tcp_flags)) &&
 		    (flow->flags & GW_FLOW_INBOUND) &&
 		    gw_flow_dir(flow, src_first) == GW_DIR_ORIGINAL) {
-			rule = gw_rules_match(gn, pkt, j->dev->name);
+			rule = gw_rules_match(gn, pkt, j->dev->name, j->dry);
 			if (!rule)
 				return gw_drop(GW_CTR_DROP_PASSIVE_DENIED);
 			handle = rule->handle;
 		}
-		tv = gw_tcp_step(gn, flow, hash, pkt, src_first, &opened);
+		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, &opened);
 		v = gw_tcp_verdict(tv, flow);
 		v.rule = handle;
 		/*
@@ -265,10 +304,10 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	/* Nothing from outside is picked up mid-stream, whatever the mode. */
 	if (!gw_tcp_is_pure_syn(pkt->tcp_flags))
 		return gw_drop(GW_CTR_DROP_TCP_NO_FLOW);
-	rule = gw_rules_match(gn, pkt, j->dev->name);
+	rule = gw_rules_match(gn, pkt, j->dev->name, j->dry);
 	if (!rule)
 		return gw_drop(GW_CTR_DROP_PASSIVE_DENIED);
-	if (gw_src_overloaded(gn, pkt)) {
+	if (gw_src_overloaded(gn, pkt, j->dry)) {
 		ok = gw_drop(GW_CTR_DROP_OVERLOAD);
 		ok.rule = rule->handle;
 		return ok;
@@ -279,7 +318,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	 * replaceable by the table)
 	 */
 	if (reopened)
-		gw_flow_remove(gn, reopened, hash);
+		gw_tcp_replace(j, reopened, hash);
 	gw_tcp_init(&tcp, pkt);
 	return gw_tcp_admit(j, pkt, &key, hash, src_first,
 			    GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
@@ -308,13 +347,13 @@ struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
 			return gw_tcp_closed_outbound(j, flow, pkt);
 	}
 	if (flow) {
-		enum gw_tcp_verdict tv = gw_tcp_step(gn, flow, hash, pkt,
-						     src_first, NULL);
+		enum gw_tcp_verdict tv = gw_tcp_flow_judge(j, flow, hash, pkt,
+							   src_first, NULL);
 
 		if (tv != GW_TCP_REOPEN)
 			return gw_tcp_verdict(tv, flow);
 		/* the closing connection the SYN replaces */
-		gw_flow_remove(gn, flow, hash);
+		gw_tcp_replace(j, flow, hash);
 	}
 
 	if (gw_tcp_is_pure_syn(pkt->tcp_flags)) {
@@ -324,7 +363,7 @@ struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
 		   gw_tcp_pickup(&tcp, pkt)) {
 		ok = gw_accept(GW_CTR_FLOW_PICKED_UP);
 	} else {
-		gw_tcp_reset_inside(gn, pkt, j->skb, j->state);
+		gw_tcp_reset_inside(j, pkt);
 		return gw_drop(GW_CTR_DROP_OUT_NO_FLOW);
 	}
 	return gw_tcp_admit(j, pkt, &key, hash, src_first,

@@ -103,12 +103,25 @@ static inline struct gw_verdict gw_verdict_after(struct gw_verdict v,
 	return v;
 }
 
-/* What a judgement needs besides the packet. */
+/*
+ * What a judgement needs besides the packet.  @dry: judge only, with no
+ * side effect at all: no flow created, moved along, refreshed or removed,
+ * no counter or rule hit, no token taken from a rule's rate, no reset
+ * sent.  The trackers decide the same way in both modes; only the helpers
+ * that apply a decision (step a flow, admit one, remove one, send a
+ * reset) look at @dry, and do nothing.  A dry judgement of a packet that
+ * would open a flow says what the rules and the tracker decide, not
+ * whether the table would have room (that is decided by taking a place,
+ * or evicting a victim), and does not ask the per-source limits of a
+ * handshake's last ACK (they count the connection as they decide).
+ */
 struct gw_judge {
 	struct gw_net *gn;
 	const struct net_device *dev;	/* in for inbound, out for outbound */
 	struct sk_buff *skb;
-	const struct nf_hook_state *state;	/* to send resets through */
+	/* to send resets through; not read when @dry */
+	const struct nf_hook_state *state;
+	bool dry;
 };
 
 #endif /* _GW_VERDICT_H */
