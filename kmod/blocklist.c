@@ -124,19 +124,12 @@ bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt)
 	return gw_block_addr(gn, pkt->family, &pkt->saddr);
 }
 
-bool gw_block_inbound(struct gw_net *gn, const struct gw_pkt *pkt)
-{
-	if (!gw_block_drop(gn, pkt))
-		return false;
-	gw_count(gn, GW_CTR_DROP_BLOCKED);
-	return true;
-}
-
 /*
  * The flow an inbound packet belongs to, for the trackers, with the block
  * rule applied once for all of them: a flow a rule change closed is judged
  * as if it had never been (NULL); a packet of no flow, or of a flow whose
- * peer was blocked, is dropped (*@blocked, counted) if its source is.  A
+ * peer was blocked, is to be dropped (*@blocked; the caller's verdict says
+ * drop_blocked) if its source is.  A
  * live flow's source is not blocked: blocking it cut the flow, so its
  * packets skip the blocklist search.  Under RCU.
  */
@@ -151,7 +144,7 @@ struct gw_flow *gw_flow_lookup_inbound(struct gw_net *gn,
 	if (flow && gw_flow_closed(flow))
 		flow = NULL;
 	*blocked = (!flow || gw_flow_peer_blocked(flow)) &&
-		   gw_block_inbound(gn, pkt);
+		   gw_block_drop(gn, pkt);
 	return flow;
 }
 

@@ -24,8 +24,6 @@ void gw_blocklist_exit(struct gw_net *gn);
 
 /* Packet path, under RCU: drop everything from this source? */
 bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt);
-/* ... and count it (drop_blocked) if so. */
-bool gw_block_inbound(struct gw_net *gn, const struct gw_pkt *pkt);
 struct gw_flow;
 struct gw_flow_key;
 /* The inbound packet's flow, blocklist applied (blocklist.c).  Under RCU. */

@@ -23,117 +23,143 @@ static enum gw_dir gw_pseudo_outside(const struct gw_flow *flow)
 	return flow->flags & GW_FLOW_INBOUND ? GW_DIR_ORIGINAL : GW_DIR_REPLY;
 }
 
-/* One more packet on @flow, in the direction @src_first says. */
-static enum gw_dir gw_pseudo_step(struct gw_flow *flow, bool src_first)
+/*
+ * One more packet on @flow, in the direction @src_first says; nothing in
+ * a dry judgement (the packet passes on a flow whatever its state).
+ */
+static void gw_pseudo_step(const struct gw_judge *j, struct gw_flow *flow,
+			   bool src_first)
 {
 	enum gw_dir dir = gw_flow_dir(flow, src_first);
 	u32 now = (u32)jiffies;
 
+	if (j->dry)
+		return;
 	spin_lock_bh(&flow->lock);
 	gw_udp_track(&flow->udp, dir, now, HZ);
 	flow->packets[dir]++;
 	WRITE_ONCE(flow->last_seen, now);
 	spin_unlock_bh(&flow->lock);
-	return dir;
 }
 
-static unsigned int gw_pseudo_admit(struct gw_net *gn,
-				    const struct gw_flow_key *key, u32 hash,
-				    bool src_first, u8 flags, int in_ifindex)
+/*
+ * Create the flow: @ok, with the flow, if the table has room.  @ok's
+ * reason (a rule admitted it) was counted before the table was asked, and
+ * still is when the table refuses the flow: it goes on as the prior.
+ */
+static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
+					 const struct gw_flow_key *key,
+					 u32 hash, bool src_first, u8 flags,
+					 int in_ifindex, struct gw_verdict ok)
 {
+	struct gw_verdict v;
 	enum gw_counter why;
 	struct gw_flow *flow;
 	bool raced;
 
+	/* dry: what the rules decided, no flow (see struct gw_judge) */
+	if (j->dry)
+		return ok;
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, NULL, &why,
+	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, NULL, &why,
 			     &raced);
 	if (!flow) {
-		gw_count(gn, why);
-		return NF_DROP;
+		v = gw_drop(why);
+		v.rule = ok.rule;
+		return gw_verdict_after(v, ok.reason);
 	}
 	/* Another CPU created it first: this is one more packet of it. */
 	if (raced)
-		gw_pseudo_step(flow, src_first);
-	return NF_ACCEPT;
+		gw_pseudo_step(j, flow, src_first);
+	ok.flow = flow;
+	return ok;
 }
 
 /*
  * From wan: a packet of a live flow passes, whichever side opened it;
- * anything else needs an allow rule, or is dropped and counted in @denied.
+ * anything else needs an allow rule, or is dropped for @denied.
  */
-unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			       const struct net_device *in,
-			       enum gw_counter denied)
+struct gw_verdict gw_pseudo_inbound(const struct gw_judge *j,
+				    const struct gw_pkt *pkt, u8 denied)
 {
+	const struct gw_rule *rule;
 	struct gw_flow_key key;
+	struct gw_verdict ok;
 	struct gw_flow *flow;
 	bool src_first, blocked;
 	u32 hash;
 
-	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
+	flow = gw_flow_lookup_inbound(j->gn, pkt, &key, &hash, &src_first,
 				      &blocked);
 	if (blocked)
-		return NF_DROP;
+		return gw_drop(GW_CTR_DROP_BLOCKED);
 	if (flow) {
 		/* from the outside end of the flow, not one forging ours */
 		if (gw_flow_dir(flow, src_first) != gw_pseudo_outside(flow)) {
-			gw_count(gn, denied);
-			return NF_DROP;
+			ok = gw_drop(denied);
+			ok.flow = flow;
+			return ok;
 		}
-		gw_pseudo_step(flow, src_first);
-		return NF_ACCEPT;
+		gw_pseudo_step(j, flow, src_first);
+		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
-	if (!gw_rules_match(gn, pkt, in->name)) {
-		gw_count(gn, denied);
-		return NF_DROP;
-	}
-	gw_count(gn, GW_CTR_RULE_ACCEPTED);
-	return gw_pseudo_admit(gn, &key, hash, src_first, GW_FLOW_INBOUND,
-			       in->ifindex);
+	rule = gw_rules_match(j->gn, pkt, j->dev->name, j->dry);
+	if (!rule)
+		return gw_drop(denied);
+	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
+	ok.rule = rule->handle;
+	return gw_pseudo_admit(j, &key, hash, src_first, GW_FLOW_INBOUND,
+			       j->dev->ifindex, ok);
 }
 
 /* Towards wan: every packet opens or refreshes its flow. */
-unsigned int gw_pseudo_outbound(struct gw_net *gn, const struct gw_pkt *pkt)
+struct gw_verdict gw_pseudo_outbound(const struct gw_judge *j,
+				     const struct gw_pkt *pkt)
 {
 	struct gw_flow_key key;
+	struct gw_verdict v;
 	struct gw_flow *flow;
 	bool src_first;
 	u32 hash;
 
-	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(j->gn, pkt, &key, &hash, &src_first);
 	if (flow && gw_flow_closed(flow)) {
 		/*
 		 * The inside end of a flow reload_policy closed: opening it
 		 * again from here would let the outside end back in.
 		 */
-		WRITE_ONCE(flow->last_seen, (u32)jiffies);
-		gw_count(gn, GW_CTR_DROP_POLICY_CLOSED);
-		return NF_DROP;
+		if (!j->dry)
+			WRITE_ONCE(flow->last_seen, (u32)jiffies);
+		v = gw_drop(GW_CTR_DROP_POLICY_CLOSED);
+		v.flow = flow;
+		return v;
 	}
 	if (flow) {
-		gw_pseudo_step(flow, src_first);
-		return NF_ACCEPT;
+		gw_pseudo_step(j, flow, src_first);
+		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
-	return gw_pseudo_admit(gn, &key, hash, src_first, 0, 0);
+	return gw_pseudo_admit(j, &key, hash, src_first, 0, 0,
+			       gw_accept(GW_REASON_NEW_FLOW));
 }
 
 /*
  * From wan, a packet that may only answer what we sent (an echo reply):
- * true, and counted, when @pkt is the reply of a live flow opened inside.
+ * its flow, moved along, when @pkt is the reply of a live flow opened
+ * inside; NULL otherwise.
  */
-bool gw_pseudo_reply(struct gw_net *gn, const struct gw_pkt *pkt)
+struct gw_flow *gw_pseudo_reply(const struct gw_judge *j,
+				const struct gw_pkt *pkt)
 {
 	struct gw_flow_key key;
 	struct gw_flow *flow;
 	bool src_first;
 	u32 hash;
 
-	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
+	flow = gw_flow_lookup_pkt(j->gn, pkt, &key, &hash, &src_first);
 	if (!flow || (flow->flags & GW_FLOW_INBOUND) || gw_flow_closed(flow) ||
 	    gw_flow_dir(flow, src_first) != GW_DIR_REPLY)
-		return false;
-	gw_pseudo_step(flow, src_first);
-	return true;
+		return NULL;
+	gw_pseudo_step(j, flow, src_first);
+	return flow;
 }

@@ -5,12 +5,14 @@
 #include <linux/netdevice.h>
 
 #include "pernet.h"
+#include "verdict.h"
 #include "core/parse.h"
 
-unsigned int gw_pseudo_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			       const struct net_device *in,
-			       enum gw_counter denied);
-unsigned int gw_pseudo_outbound(struct gw_net *gn, const struct gw_pkt *pkt);
-bool gw_pseudo_reply(struct gw_net *gn, const struct gw_pkt *pkt);
+struct gw_verdict gw_pseudo_inbound(const struct gw_judge *j,
+				    const struct gw_pkt *pkt, u8 denied);
+struct gw_verdict gw_pseudo_outbound(const struct gw_judge *j,
+				     const struct gw_pkt *pkt);
+struct gw_flow *gw_pseudo_reply(const struct gw_judge *j,
+				const struct gw_pkt *pkt);
 
 #endif /* _GW_CONNLESS_TRACK_H */

@@ -7,6 +7,9 @@
  * no conntrack entry and draws no RST or ICMP error.  Outbound flows are
  * learnt at the very end of POST_ROUTING, after SNAT and masquerade, so the
  * flow holds the addresses the replies will carry.
+ *
+ * The trackers return a verdict as a value (kmod/verdict.h); this file is
+ * the only one that counts its reason and turns it into NF_ACCEPT/NF_DROP.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -33,11 +36,81 @@ static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
 	return gw_parse(pkt, family, skb, len) == GW_PARSE_OK;
 }
 
+/*
+ * The one place a verdict is counted and made netfilter's.  @prior is the
+ * rare earlier stage's reason that has always been counted too (see
+ * struct gw_verdict); the reasons past __GW_CTR_MAX have no counter.
+ */
+static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v)
+{
+	if (unlikely(v.prior < __GW_CTR_MAX))
+		gw_count(gn, v.prior);
+	if (v.reason < __GW_CTR_MAX)
+		gw_count(gn, v.reason);
+	return v.action == GW_DROP ? NF_DROP : NF_ACCEPT;
+}
+
+/*
+ * Judge @j->skb, of protocol family @pf, arriving on the wan interface
+ * @j->dev: for the hook, or with @j->dry for a judgement that changes
+ * nothing (struct gw_judge).  Under rcu_read_lock(), as the hooks are.
+ */
+struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
+{
+	struct gw_pkt pkt;
+
+	if (!gw_parse_skb(&pkt, j->skb, pf))
+		return gw_drop(GW_CTR_DROP_MALFORMED);
+	/* Defragmentation runs before us: a lone fragment is an evasion. */
+	if (pkt.fragment)
+		return gw_drop(GW_CTR_DROP_MALFORMED);
+	/*
+	 * A blocked source is cut off, silently.  TCP, UDP and the other
+	 * protocols ask on a flow miss only (gw_flow_lookup_inbound()): a
+	 * block flushes the source's flows, so a live flow is not blocked,
+	 * and an established packet skips the lookup.
+	 */
+	if (pkt.proto == IPPROTO_TCP)
+		return gw_tcp_inbound(j, &pkt);
+	if (pkt.proto == IPPROTO_UDP)
+		return gw_pseudo_inbound(j, &pkt, GW_CTR_DROP_UDP_PROBE);
+	if (gw_icmp_proto(pkt.family, pkt.proto)) {
+		if (gw_block_drop(j->gn, &pkt))
+			return gw_drop(GW_CTR_DROP_BLOCKED);
+		return gw_icmp_inbound(j, &pkt);
+	}
+	return gw_pseudo_inbound(j, &pkt, GW_CTR_DROP_PROTO_DENIED);
+}
+
+/*
+ * Judge @j->skb, of protocol family @pf, leaving through the wan interface
+ * @j->dev, as gw_judge_inbound() does.
+ */
+struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf)
+{
+	struct gw_pkt pkt;
+
+	/*
+	 * What leaves was built by this host or passed its input checks;
+	 * a header we cannot parse is not ours to police, only to count
+	 * (the reason is a drop counter's, the action is accept).
+	 */
+	if (!gw_parse_skb(&pkt, j->skb, pf))
+		return gw_accept(GW_CTR_DROP_MALFORMED);
+	if (pkt.fragment)
+		return gw_accept(GW_REASON_UNFILTERED);
+	if (pkt.proto == IPPROTO_TCP)
+		return gw_tcp_outbound(j, &pkt);
+	if (gw_icmp_proto(pkt.family, pkt.proto))
+		return gw_icmp_outbound(j, &pkt);
+	return gw_pseudo_outbound(j, &pkt);
+}
+
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct gw_net *gn = gw_pernet(state->net);
-	struct gw_pkt pkt;
+	struct gw_judge j;
 
 	if (!state->in || !gw_is_wan(gn, state->in->ifindex))
 		return NF_ACCEPT;
@@ -48,43 +121,18 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 	 */
 	smp_rmb();
 
+	/* an event, not a verdict: every packet looked at */
 	gw_count(gn, GW_CTR_IN_PACKETS);
-	if (!gw_parse_skb(&pkt, skb, state->pf)) {
-		gw_count(gn, GW_CTR_DROP_MALFORMED);
-		return NF_DROP;
-	}
-	/* Defragmentation runs before us: a lone fragment is an evasion. */
-	if (pkt.fragment) {
-		gw_count(gn, GW_CTR_DROP_MALFORMED);
-		return NF_DROP;
-	}
-	/*
-	 * A blocked source is cut off, silently.  TCP, UDP and the other
-	 * protocols ask on a flow miss only (gw_block_inbound()): a block
-	 * flushes the source's flows, so a live flow is not blocked, and an
-	 * established packet skips the lookup.
-	 */
-	if (pkt.proto == IPPROTO_TCP)
-		return gw_tcp_inbound(gn, &pkt, state->in);
-	if (pkt.proto == IPPROTO_UDP)
-		return gw_pseudo_inbound(gn, &pkt, state->in,
-					 GW_CTR_DROP_UDP_PROBE);
-	if (gw_icmp_proto(pkt.family, pkt.proto)) {
-		if (gw_block_drop(gn, &pkt)) {
-			gw_count(gn, GW_CTR_DROP_BLOCKED);
-			return NF_DROP;
-		}
-		return gw_icmp_inbound(gn, &pkt, skb, state->in);
-	}
-	return gw_pseudo_inbound(gn, &pkt, state->in,
-				 GW_CTR_DROP_PROTO_DENIED);
+	j = (struct gw_judge){ .gn = gn, .dev = state->in, .skb = skb,
+			       .state = state };
+	return gw_verdict_nf(gn, gw_judge_inbound(&j, state->pf));
 }
 
 static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct gw_net *gn = gw_pernet(state->net);
-	struct gw_pkt pkt;
+	struct gw_judge j;
 
 	if (!state->out || !gw_is_wan(gn, state->out->ifindex))
 		return NF_ACCEPT;
@@ -94,21 +142,9 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	gw_count(gn, GW_CTR_OUT_PACKETS);
-	/*
-	 * What leaves was built by this host or passed its input checks;
-	 * a header we cannot parse is not ours to police, only to count.
-	 */
-	if (!gw_parse_skb(&pkt, skb, state->pf)) {
-		gw_count(gn, GW_CTR_DROP_MALFORMED);
-		return NF_ACCEPT;
-	}
-	if (pkt.fragment)
-		return NF_ACCEPT;
-	if (pkt.proto == IPPROTO_TCP)
-		return gw_tcp_outbound(gn, &pkt, skb, state);
-	if (gw_icmp_proto(pkt.family, pkt.proto))
-		return gw_icmp_outbound(gn, &pkt, skb);
-	return gw_pseudo_outbound(gn, &pkt);
+	j = (struct gw_judge){ .gn = gn, .dev = state->out, .skb = skb,
+			       .state = state };
+	return gw_verdict_nf(gn, gw_judge_outbound(&j, state->pf));
 }
 
 static const struct nf_hook_ops gw_hook_ops[] = {

@@ -2,11 +2,15 @@
 #ifndef _GW_HOOKS_H
 #define _GW_HOOKS_H
 
+#include "verdict.h"
+
 struct net;
 
 int gw_hooks_register(struct net *net);
 void gw_hooks_unregister(struct net *net);
 int gw_hooks_defrag_enable(struct net *net);
 void gw_hooks_defrag_disable(struct net *net);
+struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf);
+struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf);
 
 #endif /* _GW_HOOKS_H */

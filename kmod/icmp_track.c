@@ -33,12 +33,13 @@ static void gw_icmp_echo_pkt(struct gw_pkt *echo, const struct gw_pkt *pkt,
 }
 
 /*
- * Does the packet @icmp quotes belong to a live flow, sent by us through
- * wan?  It must have been addressed from where the error now goes, and
- * travel the flow in its outward direction.
+ * The live flow the packet @icmp quotes belongs to, if we sent it through
+ * wan; NULL if not.  It must have been addressed from where the error now
+ * goes, and travel the flow in its outward direction.
  */
-static bool gw_icmp_error_tracked(struct gw_net *gn, const struct gw_pkt *pkt,
-				  const struct gw_icmp *icmp)
+static struct gw_flow *gw_icmp_error_flow(struct gw_net *gn,
+					  const struct gw_pkt *pkt,
+					  const struct gw_icmp *icmp)
 {
 	const struct gw_pkt *inner = &icmp->inner;
 	struct gw_flow_key key;
@@ -47,76 +48,78 @@ static bool gw_icmp_error_tracked(struct gw_net *gn, const struct gw_pkt *pkt,
 	bool src_first;
 
 	if (!gw_addr_equal(&inner->saddr, &pkt->daddr))
-		return false;
+		return NULL;
 	src_first = gw_flow_key_from_pkt(&key, inner);
 	flow = gw_flow_lookup(gn, &key, gw_flow_hash(gn, &key));
 	if (!flow || gw_flow_closed(flow))
-		return false;
+		return NULL;
 	outward = flow->flags & GW_FLOW_INBOUND ? GW_DIR_REPLY :
 						  GW_DIR_ORIGINAL;
-	return gw_flow_dir(flow, src_first) == outward;
+	return gw_flow_dir(flow, src_first) == outward ? flow : NULL;
 }
 
-unsigned int gw_icmp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			     struct sk_buff *skb, const struct net_device *in)
+/*
+ * Judged one by one, never tracked: a ping is answered at once, and a
+ * flood must meet the rate limit, not a flow.
+ */
+static struct gw_verdict gw_icmp_echo_request(const struct gw_judge *j,
+					      const struct gw_pkt *echo)
 {
+	struct gw_verdict v;
 	struct gw_rule *rule;
+
+	rule = gw_rules_match(j->gn, echo, j->dev->name, j->dry);
+	if (!rule)
+		return gw_drop(GW_CTR_DROP_ICMP_ECHO);
+	if (rule->rate && !gw_rule_rate_allow(rule, j->dry))
+		v = gw_drop(GW_CTR_DROP_ICMP_RATE);
+	else
+		v = gw_accept(GW_CTR_RULE_ACCEPTED);
+	v.rule = rule->handle;
+	return v;
+}
+
+struct gw_verdict gw_icmp_inbound(const struct gw_judge *j,
+				  const struct gw_pkt *pkt)
+{
+	struct gw_flow *flow;
 	struct gw_icmp icmp;
 	struct gw_pkt echo;
 
-	if (gw_icmp_read(&icmp, pkt, skb) != GW_PARSE_OK) {
-		gw_count(gn, GW_CTR_DROP_MALFORMED);
-		return NF_DROP;
-	}
+	if (gw_icmp_read(&icmp, pkt, j->skb) != GW_PARSE_OK)
+		return gw_drop(GW_CTR_DROP_MALFORMED);
 	switch (icmp.cls) {
 	case GW_ICMP_LINK:
-		return NF_ACCEPT;
+		return gw_accept(GW_REASON_LINK);
 	case GW_ICMP_ERROR:
-		if (!gw_icmp_error_tracked(gn, pkt, &icmp)) {
-			gw_count(gn, GW_CTR_DROP_ICMP_ERROR);
-			return NF_DROP;
-		}
-		gw_count(gn, GW_CTR_ICMP_ERROR_PASSED);
-		return NF_ACCEPT;
+		flow = gw_icmp_error_flow(j->gn, pkt, &icmp);
+		if (!flow)
+			return gw_drop(GW_CTR_DROP_ICMP_ERROR);
+		return gw_accept_flow(GW_CTR_ICMP_ERROR_PASSED, flow);
 	case GW_ICMP_ECHO_REPLY:
 		gw_icmp_echo_pkt(&echo, pkt, icmp.id);
-		if (gw_pseudo_reply(gn, &echo))
-			return NF_ACCEPT;
-		gw_count(gn, GW_CTR_DROP_ICMP_OTHER);
-		return NF_DROP;
+		flow = gw_pseudo_reply(j, &echo);
+		if (!flow)
+			return gw_drop(GW_CTR_DROP_ICMP_OTHER);
+		return gw_accept_flow(GW_REASON_FLOW, flow);
 	case GW_ICMP_ECHO_REQUEST:
-		/*
-		 * Judged one by one, never tracked: a ping is answered at
-		 * once, and a flood must meet the rate limit, not a flow.
-		 */
 		gw_icmp_echo_pkt(&echo, pkt, icmp.id);
-		rule = gw_rules_match(gn, &echo, in->name);
-		if (!rule) {
-			gw_count(gn, GW_CTR_DROP_ICMP_ECHO);
-			return NF_DROP;
-		}
-		if (rule->rate && !gw_rule_rate_allow(rule)) {
-			gw_count(gn, GW_CTR_DROP_ICMP_RATE);
-			return NF_DROP;
-		}
-		gw_count(gn, GW_CTR_RULE_ACCEPTED);
-		return NF_ACCEPT;
+		return gw_icmp_echo_request(j, &echo);
 	default:
-		gw_count(gn, GW_CTR_DROP_ICMP_OTHER);
-		return NF_DROP;
+		return gw_drop(GW_CTR_DROP_ICMP_OTHER);
 	}
 }
 
 /* Only echo requests open flows; what else leaves is not ours to judge. */
-unsigned int gw_icmp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			      struct sk_buff *skb)
+struct gw_verdict gw_icmp_outbound(const struct gw_judge *j,
+				   const struct gw_pkt *pkt)
 {
 	struct gw_icmp icmp;
 	struct gw_pkt echo;
 
-	if (gw_icmp_read(&icmp, pkt, skb) != GW_PARSE_OK ||
+	if (gw_icmp_read(&icmp, pkt, j->skb) != GW_PARSE_OK ||
 	    icmp.cls != GW_ICMP_ECHO_REQUEST)
-		return NF_ACCEPT;
+		return gw_accept(GW_REASON_UNFILTERED);
 	gw_icmp_echo_pkt(&echo, pkt, icmp.id);
-	return gw_pseudo_outbound(gn, &echo);
+	return gw_pseudo_outbound(j, &echo);
 }

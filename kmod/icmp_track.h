@@ -6,11 +6,12 @@
 #include <linux/skbuff.h>
 
 #include "pernet.h"
+#include "verdict.h"
 #include "core/parse.h"
 
-unsigned int gw_icmp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			     struct sk_buff *skb, const struct net_device *in);
-unsigned int gw_icmp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			      struct sk_buff *skb);
+struct gw_verdict gw_icmp_inbound(const struct gw_judge *j,
+				  const struct gw_pkt *pkt);
+struct gw_verdict gw_icmp_outbound(const struct gw_judge *j,
+				   const struct gw_pkt *pkt);
 
 #endif /* _GW_ICMP_TRACK_H */

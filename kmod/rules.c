@@ -57,11 +57,12 @@ void gw_rule_rate_init(struct gw_rule *rule, u32 rate)
 }
 
 /*
- * Take one packet's worth from @rule's bucket.  Lockless: one cmpxchg of
+ * Take one packet's worth from @rule's bucket (with @dry, only say whether
+ * there is one, and take nothing).  Lockless: one cmpxchg of
  * the packed (stamp, credit) word; credit is counted in 1/HZ of a packet
  * so a refill of @rate per second is @rate a jiffy.
  */
-bool gw_rule_rate_allow(struct gw_rule *rule)
+bool gw_rule_rate_allow(struct gw_rule *rule, bool dry)
 {
 	u64 cap = (u64)rule->rate * HZ;
 	s64 old = atomic64_read(&rule->bucket);
@@ -76,6 +77,8 @@ bool gw_rule_rate_allow(struct gw_rule *rule)
 			credit = cap;
 		if (credit < HZ)
 			return false;
+		if (dry)
+			return true;
 	} while (!atomic64_try_cmpxchg(&rule->bucket, &old,
 				       (s64)((u64)now << 32 | (credit - HZ))));
 	return true;
@@ -240,13 +243,14 @@ static struct gw_rule *__gw_rules_match(struct gw_net *gn,
 	return NULL;
 }
 
+/* The rule that admits @pkt, counted as a hit unless @dry. */
 struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
-				     const char *in_ifname)
+				     const char *in_ifname, bool dry)
 {
 	struct gw_rule *rule = __gw_rules_match(gn, pkt, in_ifname);
 
-	if (rule)
+	if (rule && !dry)
 		this_cpu_inc(*rule->hits);
 	return rule;
 }

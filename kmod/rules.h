@@ -52,10 +52,10 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 			    unsigned int count);
 u64 gw_rule_hits(const struct gw_rule *rule);
 void gw_rule_rate_init(struct gw_rule *rule, u32 rate);
-bool gw_rule_rate_allow(struct gw_rule *rule);
+bool gw_rule_rate_allow(struct gw_rule *rule, bool dry);
 struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
-				     const char *in_ifname);
+				     const char *in_ifname, bool dry);
 const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const struct gw_pkt *pkt,
 				    const char *in_ifname);

@@ -149,8 +149,12 @@ bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr)
 	return gw_never_block_match(gn, family, addr);
 }
 
-/* May a new inbound connection from @pkt's source start? */
-bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt)
+/*
+ * May a new inbound connection from @pkt's source start?  An overload
+ * found over is ended here, unless @dry (the answer is the same).
+ */
+bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt,
+		       bool dry)
 {
 	struct gw_src_slot *slot;
 	struct gw_src_set *set;
@@ -169,7 +173,7 @@ bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt)
 	slot = gw_src_find(set, &prefix, pkt->family);
 	if (slot && slot->overloaded) {
 		ret = gw_src_overload_active(slot, now);
-		if (!ret)
+		if (!ret && !dry)
 			gw_src_unoverload(gn, slot, now);
 	}
 	spin_unlock_bh(&set->lock);

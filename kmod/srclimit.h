@@ -26,7 +26,8 @@ void gw_srclimit_init(struct gw_net *gn);
 int gw_srclimit_alloc(struct gw_net *gn);
 void gw_srclimit_exit(struct gw_net *gn);
 bool gw_src_exempt(struct gw_net *gn, u8 family, const union gw_addr *addr);
-bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt);
+bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt,
+		       bool dry);
 bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 		      const struct gw_rule *rule);
 void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash);

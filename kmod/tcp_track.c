@@ -18,7 +18,7 @@
 #include "blocklist.h"
 #include "core/tcp.h"
 
-/* Run @pkt through @flow's tracker and account for the outcome. */
+/* Run @pkt through @flow's tracker and apply the outcome to the flow. */
 static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 				       struct gw_flow *flow, u32 hash,
 				       const struct gw_pkt *pkt,
@@ -61,36 +61,74 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 	    state >= GW_TCP_FIN_WAIT && state <= GW_TCP_CLOSE)
 		gw_src_conn_release(gn, flow, hash);
 
-	switch (verdict) {
-	case GW_TCP_ACCEPT_STALE:
-		gw_count(gn, GW_CTR_TCP_STALE);
-		break;
-	case GW_TCP_ACCEPT_CLOSE:
-		/* refused or aborted before any answer: nothing to keep */
+	/* refused or aborted before any answer: nothing to keep */
+	if (verdict == GW_TCP_ACCEPT_CLOSE)
 		gw_flow_remove(gn, flow, hash);
-		break;
-	case GW_TCP_INVALID:
-		gw_count(gn, GW_CTR_DROP_TCP_INVALID);
-		break;
-	case GW_TCP_OUT_OF_WINDOW:
-		gw_count(gn, GW_CTR_DROP_OUT_OF_WINDOW);
-		break;
-	default:
-		break;
-	}
 	return verdict;
 }
 
-static unsigned int gw_tcp_nf_verdict(enum gw_tcp_verdict verdict)
+/*
+ * The tracker's verdict on @pkt for @flow: the flow moved along
+ * (gw_tcp_step()), or, in a dry judgement, @pkt judged against a copy of
+ * its state (gw_tcp_judge()), which is left as it was.  @opened is only
+ * ever set by the real step.
+ */
+static enum gw_tcp_verdict gw_tcp_flow_judge(const struct gw_judge *j,
+					     struct gw_flow *flow, u32 hash,
+					     const struct gw_pkt *pkt,
+					     bool src_first, bool *opened)
 {
-	switch (verdict) {
+	struct gw_tcp_conn next;
+	enum gw_tcp_verdict tv;
+
+	if (likely(!j->dry))
+		return gw_tcp_step(j->gn, flow, hash, pkt, src_first, opened);
+	spin_lock_bh(&flow->lock);
+	tv = gw_tcp_judge(&flow->tcp, pkt, gw_flow_dir(flow, src_first),
+			  &next);
+	spin_unlock_bh(&flow->lock);
+	return tv;
+}
+
+/* Forget @flow, which a new connection replaces; not in a dry judgement. */
+static void gw_tcp_replace(const struct gw_judge *j, struct gw_flow *flow,
+			   u32 hash)
+{
+	if (!j->dry)
+		gw_flow_remove(j->gn, flow, hash);
+}
+
+/*
+ * The packet's verdict from the tracker's on @flow.  GW_TCP_REOPEN only
+ * gets here from a packet that met the flow another CPU had just created
+ * for it (gw_tcp_admit()), or as the prior of a source-limit drop; it has
+ * always been dropped and never counted.
+ */
+static struct gw_verdict gw_tcp_verdict(enum gw_tcp_verdict tv,
+					struct gw_flow *flow)
+{
+	struct gw_verdict v;
+
+	switch (tv) {
 	case GW_TCP_ACCEPT:
-	case GW_TCP_ACCEPT_STALE:
 	case GW_TCP_ACCEPT_CLOSE:
-		return NF_ACCEPT;
+		v = gw_accept(GW_REASON_FLOW);
+		break;
+	case GW_TCP_ACCEPT_STALE:
+		v = gw_accept(GW_CTR_TCP_STALE);
+		break;
+	case GW_TCP_INVALID:
+		v = gw_drop(GW_CTR_DROP_TCP_INVALID);
+		break;
+	case GW_TCP_OUT_OF_WINDOW:
+		v = gw_drop(GW_CTR_DROP_OUT_OF_WINDOW);
+		break;
 	default:
-		return NF_DROP;
+		v = gw_drop(GW_REASON_TCP_REOPEN);
+		break;
 	}
+	v.flow = flow;
+	return v;
 }
 
 /*
@@ -99,17 +137,19 @@ static unsigned int gw_tcp_nf_verdict(enum gw_tcp_verdict verdict)
  * will be dropped, so tell it now with a reset, as the peer would, rather
  * than let it retransmit into silence for minutes.
  */
-static void gw_tcp_reset_inside(struct gw_net *gn, const struct gw_pkt *pkt,
-				struct sk_buff *skb,
-				const struct nf_hook_state *state)
+static void gw_tcp_reset_inside(const struct gw_judge *j,
+				const struct gw_pkt *pkt)
 {
-	if (pkt->tcp_flags & GW_TCP_RST)
+	const struct nf_hook_state *state = j->state;
+
+	if (j->dry || (pkt->tcp_flags & GW_TCP_RST))
 		return;
 	if (state->pf == NFPROTO_IPV4)
-		nf_send_reset(state->net, state->sk, skb, state->hook);
+		nf_send_reset(state->net, state->sk, j->skb, state->hook);
 	else
-		nf_send_reset6(state->net, state->sk, skb, state->hook);
-	gw_count(gn, GW_CTR_OUT_RESET);
+		nf_send_reset6(state->net, state->sk, j->skb, state->hook);
+	/* an event beside the packet's verdict (drop_out_no_flow, ...) */
+	gw_count(j->gn, GW_CTR_OUT_RESET);
 }
 
 /*
@@ -118,89 +158,115 @@ static void gw_tcp_reset_inside(struct gw_net *gn, const struct gw_pkt *pkt,
  * dropped and answered with a reset, in case ours was lost.  Each try
  * keeps the tombstone, so the tuple stays shut while the end insists.
  */
-static unsigned int gw_tcp_closed_outbound(struct gw_net *gn,
-					   struct gw_flow *flow,
-					   const struct gw_pkt *pkt,
-					   struct sk_buff *skb,
-					   const struct nf_hook_state *state)
+static struct gw_verdict gw_tcp_closed_outbound(const struct gw_judge *j,
+						struct gw_flow *flow,
+						const struct gw_pkt *pkt)
 {
+	struct gw_verdict v;
+
 	if (pkt->tcp_flags & GW_TCP_RST)
-		return NF_ACCEPT;
-	WRITE_ONCE(flow->last_seen, (u32)jiffies);
-	gw_count(gn, GW_CTR_DROP_POLICY_CLOSED);
-	gw_tcp_reset_inside(gn, pkt, skb, state);
-	return NF_DROP;
+		return gw_accept_flow(GW_REASON_FLOW, flow);
+	/* the tombstone lives on while the inside end insists */
+	if (!j->dry)
+		WRITE_ONCE(flow->last_seen, (u32)jiffies);
+	gw_tcp_reset_inside(j, pkt);
+	v = gw_drop(GW_CTR_DROP_POLICY_CLOSED);
+	v.flow = flow;
+	return v;
 }
 
-/* Admit the flow @tcp describes; NF_DROP if the table has no room. */
-static unsigned int gw_tcp_admit(struct gw_net *gn, const struct gw_pkt *pkt,
-				 const struct gw_flow_key *key, u32 hash,
-				 bool src_first, u8 flags, int in_ifindex,
-				 const struct gw_tcp_conn *tcp)
+/*
+ * Admit the flow @tcp describes: @ok, with the new flow, if the table has
+ * room.  @ok's reason (a rule admitted it, it was picked up) was counted
+ * before the table was asked, and still is when the table refuses the
+ * flow or another CPU's flow judges the packet: it goes on as the prior.
+ */
+static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
+				      const struct gw_pkt *pkt,
+				      const struct gw_flow_key *key, u32 hash,
+				      bool src_first, u8 flags, int in_ifindex,
+				      const struct gw_tcp_conn *tcp,
+				      struct gw_verdict ok)
 {
+	struct gw_verdict v;
 	enum gw_counter why;
 	struct gw_flow *flow;
 	bool raced;
 
-	flow = gw_flow_admit(gn, key, hash, flags, in_ifindex, tcp, &why,
+	/* dry: what the rules and the tracker decided, no flow (see gw_judge) */
+	if (j->dry)
+		return ok;
+	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, tcp, &why,
 			     &raced);
 	if (!flow) {
-		gw_count(gn, why);
-		return NF_DROP;
+		v = gw_drop(why);
+	} else if (raced) {
+		/*
+		 * Another CPU created the flow first (a retransmitted SYN
+		 * racing the original): the packet is one more segment of
+		 * that flow.
+		 */
+		v = gw_tcp_verdict(gw_tcp_step(j->gn, flow, hash, pkt,
+					       src_first, NULL), flow);
+	} else {
+		ok.flow = flow;
+		return ok;
 	}
-	/*
-	 * Another CPU created the flow first (a retransmitted SYN racing the
-	 * original): the packet is one more segment of that flow.
-	 */
-	if (raced)
-		return gw_tcp_nf_verdict(gw_tcp_step(gn, flow, hash, pkt,
-						     src_first, NULL));
-	return NF_ACCEPT;
+	v.rule = ok.rule;
+	return gw_verdict_after(v, ok.reason);
 }
 
 /*
  * An inbound connection has just completed its handshake: count it against
  * its source's full-connection limits.  Over one, the completing ACK is
  * dropped, the flow forgotten and the server, which would otherwise hold
- * the connection open, reset as the client would.
+ * the connection open, reset as the client would.  Never in a dry
+ * judgement: only the real step says a handshake is done.
  */
-static bool gw_tcp_src_admit(struct gw_net *gn, struct gw_flow *flow,
-			     u32 hash, const struct gw_pkt *pkt,
-			     const struct net_device *in)
+static struct gw_verdict gw_tcp_src_admit(const struct gw_judge *j,
+					  struct gw_flow *flow, u32 hash,
+					  const struct gw_pkt *pkt)
 {
+	const struct gw_rule *rule = gw_rules_find(j->gn, pkt, j->dev->name);
 	struct gw_reset reset;
+	struct gw_verdict v;
 
-	if (gw_src_conn_open(gn, flow, hash, gw_rules_find(gn, pkt, in->name)))
-		return true;
-	gw_count(gn, GW_CTR_DROP_SRC_LIMIT);
+	if (gw_src_conn_open(j->gn, flow, hash, rule))
+		return gw_accept_flow(GW_REASON_FLOW, flow);
 	gw_reset_fill(flow, &reset);
 	/* the server never got this ACK: it still waits for this seq */
 	reset.seq = pkt->seq;
-	gw_flow_remove(gn, flow, hash);
-	gw_reset_send(gn, &reset);
-	return false;
+	gw_flow_remove(j->gn, flow, hash);
+	gw_reset_send(j->gn, &reset);
+	v = gw_drop(GW_CTR_DROP_SRC_LIMIT);
+	v.rule = rule ? rule->handle : 0;
+	v.flow = flow;
+	return v;
 }
 
-unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			    const struct net_device *in)
+struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
+				 const struct gw_pkt *pkt)
 {
 	struct gw_flow *flow, *reopened = NULL;
+	struct gw_net *gn = j->gn;
+	const struct gw_rule *rule;
 	struct gw_tcp_conn tcp;
 	struct gw_flow_key key;
 	bool src_first, blocked;
+	struct gw_verdict ok;
 	u32 hash;
 
-	if (!gw_tcp_flags_valid(pkt->tcp_flags)) {
-		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
-		return NF_DROP;
-	}
+	if (!gw_tcp_flags_valid(pkt->tcp_flags))
+		return gw_drop(GW_CTR_DROP_TCP_BAD_FLAGS);
 	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
 				      &blocked);
 	if (blocked)
-		return NF_DROP;
+		return gw_drop(GW_CTR_DROP_BLOCKED);
 	if (flow) {
+		enum gw_tcp_verdict tv;
+		struct gw_verdict v;
 		bool opened = false;
-		enum gw_tcp_verdict v;
+		u32 handle = 0;
 
 		/*
 		 * A SYN from the outside end of a connection a rule let in
@@ -209,88 +275,97 @@ unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
 		 */
 		if (unlikely(gw_tcp_is_pure_syn(pkt->tcp_flags)) &&
 		    (flow->flags & GW_FLOW_INBOUND) &&
-		    gw_flow_dir(flow, src_first) == GW_DIR_ORIGINAL &&
-		    !gw_rules_match(gn, pkt, in->name)) {
-			gw_count(gn, GW_CTR_DROP_PASSIVE_DENIED);
-			return NF_DROP;
+		    gw_flow_dir(flow, src_first) == GW_DIR_ORIGINAL) {
+			rule = gw_rules_match(gn, pkt, j->dev->name, j->dry);
+			if (!rule)
+				return gw_drop(GW_CTR_DROP_PASSIVE_DENIED);
+			handle = rule->handle;
 		}
-		v = gw_tcp_step(gn, flow, hash, pkt, src_first, &opened);
-		if (unlikely(opened) && (flow->flags & GW_FLOW_INBOUND) &&
-		    !gw_tcp_src_admit(gn, flow, hash, pkt, in))
-			return NF_DROP;
-		if (v != GW_TCP_REOPEN)
-			return gw_tcp_nf_verdict(v);
+		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, &opened);
+		v = gw_tcp_verdict(tv, flow);
+		v.rule = handle;
+		/*
+		 * The handshake's last ACK, over its source's limits: the
+		 * tracker's reason for it was counted before the limits
+		 * were asked, and still is.
+		 */
+		if (unlikely(opened) && (flow->flags & GW_FLOW_INBOUND)) {
+			struct gw_verdict lim = gw_tcp_src_admit(j, flow, hash,
+								 pkt);
+
+			if (lim.action == GW_DROP)
+				return gw_verdict_after(lim, v.reason);
+		}
+		if (tv != GW_TCP_REOPEN)
+			return v;
 		reopened = flow;
 	}
 
 	/* Nothing from outside is picked up mid-stream, whatever the mode. */
-	if (!gw_tcp_is_pure_syn(pkt->tcp_flags)) {
-		gw_count(gn, GW_CTR_DROP_TCP_NO_FLOW);
-		return NF_DROP;
+	if (!gw_tcp_is_pure_syn(pkt->tcp_flags))
+		return gw_drop(GW_CTR_DROP_TCP_NO_FLOW);
+	rule = gw_rules_match(gn, pkt, j->dev->name, j->dry);
+	if (!rule)
+		return gw_drop(GW_CTR_DROP_PASSIVE_DENIED);
+	if (gw_src_overloaded(gn, pkt, j->dry)) {
+		ok = gw_drop(GW_CTR_DROP_OVERLOAD);
+		ok.rule = rule->handle;
+		return ok;
 	}
-	if (!gw_rules_match(gn, pkt, in->name)) {
-		gw_count(gn, GW_CTR_DROP_PASSIVE_DENIED);
-		return NF_DROP;
-	}
-	if (gw_src_overloaded(gn, pkt)) {
-		gw_count(gn, GW_CTR_DROP_OVERLOAD);
-		return NF_DROP;
-	}
-	gw_count(gn, GW_CTR_RULE_ACCEPTED);
+	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
+	ok.rule = rule->handle;
 	/* the closing connection the SYN replaces (LAST_ACK's is not
 	 * replaceable by the table)
 	 */
 	if (reopened)
-		gw_flow_remove(gn, reopened, hash);
+		gw_tcp_replace(j, reopened, hash);
 	gw_tcp_init(&tcp, pkt);
-	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
+	return gw_tcp_admit(j, pkt, &key, hash, src_first,
 			    GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
-			    in->ifindex, &tcp);
+			    j->dev->ifindex, &tcp, ok);
 }
 
-unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			     struct sk_buff *skb,
-			     const struct nf_hook_state *state)
+struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
+				  const struct gw_pkt *pkt)
 {
+	struct gw_net *gn = j->gn;
 	struct gw_tcp_conn tcp;
 	struct gw_flow_key key;
+	struct gw_verdict ok;
 	struct gw_flow *flow;
 	bool src_first;
 	u32 hash;
 
-	if (!gw_tcp_flags_valid(pkt->tcp_flags)) {
-		gw_count(gn, GW_CTR_DROP_TCP_BAD_FLAGS);
-		return NF_DROP;
-	}
+	if (!gw_tcp_flags_valid(pkt->tcp_flags))
+		return gw_drop(GW_CTR_DROP_TCP_BAD_FLAGS);
 	flow = gw_flow_lookup_pkt(gn, pkt, &key, &hash, &src_first);
 	if (flow && gw_flow_closed(flow)) {
 		/* a SYN is a new connection; the rest stays shut */
 		if (gw_tcp_is_pure_syn(pkt->tcp_flags))
 			flow = NULL;
 		else
-			return gw_tcp_closed_outbound(gn, flow, pkt, skb,
-						      state);
+			return gw_tcp_closed_outbound(j, flow, pkt);
 	}
 	if (flow) {
-		enum gw_tcp_verdict v = gw_tcp_step(gn, flow, hash, pkt,
-						    src_first, NULL);
+		enum gw_tcp_verdict tv = gw_tcp_flow_judge(j, flow, hash, pkt,
+							   src_first, NULL);
 
-		if (v != GW_TCP_REOPEN)
-			return gw_tcp_nf_verdict(v);
+		if (tv != GW_TCP_REOPEN)
+			return gw_tcp_verdict(tv, flow);
 		/* the closing connection the SYN replaces */
-		gw_flow_remove(gn, flow, hash);
+		gw_tcp_replace(j, flow, hash);
 	}
 
 	if (gw_tcp_is_pure_syn(pkt->tcp_flags)) {
 		gw_tcp_init(&tcp, pkt);
+		ok = gw_accept(GW_REASON_NEW_FLOW);
 	} else if (gw_tunable(gn, GW_TUN_TCP_PICKUP) == GW_TCP_PICKUP_LOOSE &&
 		   gw_tcp_pickup(&tcp, pkt)) {
-		gw_count(gn, GW_CTR_FLOW_PICKED_UP);
+		ok = gw_accept(GW_CTR_FLOW_PICKED_UP);
 	} else {
-		gw_count(gn, GW_CTR_DROP_OUT_NO_FLOW);
-		gw_tcp_reset_inside(gn, pkt, skb, state);
-		return NF_DROP;
+		gw_tcp_reset_inside(j, pkt);
+		return gw_drop(GW_CTR_DROP_OUT_NO_FLOW);
 	}
-	return gw_tcp_admit(gn, pkt, &key, hash, src_first,
-			    src_first ? GW_FLOW_ORIG_FIRST : 0, 0, &tcp);
+	return gw_tcp_admit(j, pkt, &key, hash, src_first,
+			    src_first ? GW_FLOW_ORIG_FIRST : 0, 0, &tcp, ok);
 }

@@ -6,12 +6,12 @@
 #include <linux/netfilter.h>
 
 #include "pernet.h"
+#include "verdict.h"
 #include "core/parse.h"
 
-unsigned int gw_tcp_inbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			    const struct net_device *in);
-unsigned int gw_tcp_outbound(struct gw_net *gn, const struct gw_pkt *pkt,
-			     struct sk_buff *skb,
-			     const struct nf_hook_state *state);
+struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
+				 const struct gw_pkt *pkt);
+struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
+				  const struct gw_pkt *pkt);
 
 #endif /* _GW_TCP_TRACK_H */

@@ -131,6 +131,9 @@ void gw_tcp_init(struct gw_tcp_conn *conn, const struct gw_pkt *pkt);
 bool gw_tcp_pickup(struct gw_tcp_conn *conn, const struct gw_pkt *pkt);
 enum gw_tcp_verdict gw_tcp_track(struct gw_tcp_conn *conn,
 				 const struct gw_pkt *pkt, enum gw_dir dir);
+enum gw_tcp_verdict gw_tcp_judge(const struct gw_tcp_conn *conn,
+				 const struct gw_pkt *pkt, enum gw_dir dir,
+				 struct gw_tcp_conn *next);
 const char *gw_tcp_state_name(u8 state);
 
 #endif /* _GW_CORE_TCP_H */

@@ -554,6 +554,31 @@ unsigned int sim_encode(const struct sim *s, const struct sim_seg *seg,
 	return pb.len;
 }
 
+/*
+ * gw_tcp_track() of @pkt on @conn, after a dry gw_tcp_judge() of it: the
+ * judgement must leave @conn byte for byte as it was, give the verdict the
+ * real step then gives, and foresee the state it leaves, byte for byte.
+ * Every segment any test shows the tracker goes through here.
+ */
+enum gw_tcp_verdict sim_track_checked(struct gw_tcp_conn *conn,
+				      const struct gw_pkt *pkt, enum gw_dir dir)
+{
+	struct gw_tcp_conn before = *conn, next;
+	enum gw_tcp_verdict dry, real;
+
+	memset(&next, 0xa5, sizeof(next));
+	dry = gw_tcp_judge(conn, pkt, dir, &next);
+	if (memcmp(conn, &before, sizeof(before)))
+		SIM_DIE("a dry judgement changed the tracker's state");
+	real = gw_tcp_track(conn, pkt, dir);
+	if (dry != real)
+		SIM_DIE("dry judgement %s, real step %s",
+			sim_verdict_name(dry), sim_verdict_name(real));
+	if (memcmp(conn, &next, sizeof(next)))
+		SIM_DIE("the dry judgement foresaw another state");
+	return real;
+}
+
 enum gw_tcp_verdict sim_track(struct sim *s, const struct sim_seg *seg)
 {
 	struct gw_pkt pkt;
@@ -570,7 +595,7 @@ enum gw_tcp_verdict sim_track(struct sim *s, const struct sim_seg *seg)
 		s->tracked = true;
 		return GW_TCP_ACCEPT;
 	}
-	return gw_tcp_track(&s->conn, &pkt, seg->dir);
+	return sim_track_checked(&s->conn, &pkt, seg->dir);
 }
 
 bool sim_pickup(struct sim *s, const struct sim_seg *seg)

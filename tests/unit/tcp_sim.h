@@ -169,6 +169,9 @@ void sim_pkt(const struct sim *s, const struct sim_seg *seg,
  * (verdict ACCEPT), gw_tcp_track() afterwards.
  */
 enum gw_tcp_verdict sim_track(struct sim *s, const struct sim_seg *seg);
+/* gw_tcp_track(), checked against a dry gw_tcp_judge() first */
+enum gw_tcp_verdict sim_track_checked(struct gw_tcp_conn *conn,
+				      const struct gw_pkt *pkt, enum gw_dir dir);
 /* Mid-stream pickup from @seg, as tcp_pickup=loose does. */
 bool sim_pickup(struct sim *s, const struct sim_seg *seg);
 /* The packet's bytes (for fuzz seeds); returns the length. */

@@ -919,6 +919,86 @@ TEST(tcp_track_follows_table_every_cell)
 	assert_int_equal(cells, 2 * GW_TCP_FC_MAX * __GW_TCP_STATE_MAX);
 }
 
+/*
+ * A dry judgement of @seg (what the explain command will ask): the state
+ * stays byte for byte what it was, and the verdict and the state it
+ * foresees are those of the real step that follows.
+ */
+static enum gw_tcp_verdict judge_then_track(struct sim *s,
+					    const struct sim_seg *seg)
+{
+	struct gw_tcp_conn before = s->conn, next;
+	enum gw_tcp_verdict dry, real;
+	struct gw_pkt pkt;
+
+	sim_pkt(s, seg, &pkt);
+	memset(&next, 0x5a, sizeof(next));
+	dry = gw_tcp_judge(&s->conn, &pkt, seg->dir, &next);
+	assert_memory_equal(&s->conn, &before, sizeof(before));
+	real = sim_send(s, seg);
+	assert_int_equal(dry, real);
+	assert_memory_equal(&next, &s->conn, sizeof(next));
+	return real;
+}
+
+/*
+ * Every kind of verdict, judged dry first: passed, stale (one that also
+ * holds a SYN: a change made with a verdict that passes nothing new),
+ * refused, out of window, reopened, closed.
+ */
+TEST(tcp_judge_dry_changes_nothing)
+{
+	struct sim s, n;
+	struct sim_seg g;
+
+	/* a stray ACK in SYN_SENT: invalid */
+	sim_start(&s, 0x80000000u, 4242);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	g = (struct sim_seg){ .dir = ORIG, .flags = ACK,
+			      .seq = s.e[ORIG].isn + 1,
+			      .ack = s.e[REPLY].isn + 1, .win = 1000 };
+	assert_int_equal(judge_then_track(&s, &g), BAD);
+	/* the handshake and data: passed, the state moving on */
+	g = mk_synack(&s, REPLY);
+	assert_int_equal(judge_then_track(&s, &g), OK);
+	g = mk_ack(&s, ORIG);
+	assert_int_equal(judge_then_track(&s, &g), OK);
+	g = mk_data(&s, REPLY, 3000);
+	assert_int_equal(judge_then_track(&s, &g), OK);
+	assert_int_equal(s.conn.state, ES);
+
+	/*
+	 * Both ends start over: the new SYN is passed stale and held (the
+	 * real step writes the held number), its SYN-ACK resynchronises.
+	 */
+	sim_start(&n, s.e[ORIG].snd_nxt + 0x01000000u,
+		  s.e[REPLY].snd_nxt + 0x02000000u);
+	n.conn = s.conn;
+	n.tracked = true;
+	g = mk_syn(&n, ORIG);
+	assert_int_equal(judge_then_track(&n, &g), STALE);
+	assert_int_equal(n.conn.held_kind & GW_TCP_HELD_SYN, GW_TCP_HELD_SYN);
+	g = mk_synack(&n, REPLY);
+	assert_int_equal(judge_then_track(&n, &g), OK);
+	assert_int_equal(n.conn.state, SR);
+	/* the old connection's data is out of the new one's windows */
+	sim_data(&s, REPLY, 100, &g);
+	assert_int_equal(judge_then_track(&n, &g), OOW);
+
+	/* a finished connection: a new SYN reopens it */
+	sim_start(&s, 77, 0xfffffff0u);
+	sim_to_state(&s, TW);
+	sim_syn_new_isn(&s, ORIG, s.e[ORIG].snd_nxt + 0x10000000u, &g);
+	assert_int_equal(judge_then_track(&s, &g), REOPEN);
+
+	/* a reset in the handshake: passed, and nothing kept */
+	sim_start(&s, 5, 6);
+	STEP(&s, mk_syn(&s, ORIG), OK, SS);
+	STEP(&s, mk_synack(&s, REPLY), OK, SR);
+	g = mk_rst(&s, ORIG, false);
+	assert_int_equal(judge_then_track(&s, &g), CLOSE);
+}
+
 TEST(tcp_state_name_every_state)
 {
 	static const char *const names[] = {
@@ -965,6 +1045,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(tcp_syn_retransmit_keeps_syn_sent),
 	cmocka_unit_test(tcp_seen_reply_only_by_reply),
 	cmocka_unit_test(tcp_track_follows_table_every_cell),
+	cmocka_unit_test(tcp_judge_dry_changes_nothing),
 	cmocka_unit_test(tcp_state_name_every_state),
 };
 
