@@ -3,6 +3,7 @@
 #define _GW_BLOCKLIST_H
 
 #include <linux/netlink.h>
+#include <linux/rcupdate.h>
 
 #include "core/blocklist.h"
 
@@ -17,6 +18,13 @@ struct gw_blocklist {
 	struct rcu_head rcu;
 	struct gw_block_table t;
 	struct gw_block_entry entries[];
+};
+
+/* The block and never-block lists of a namespace (struct gw_net.block). */
+struct gw_blocklists {
+	/* by enum gw_block_kind */
+	struct gw_blocklist __rcu *list[__GW_BLOCK_KIND_MAX];
+	u32 gen;			/* changes of @list, under gn->lock */
 };
 
 void gw_blocklist_init(struct gw_net *gn);

@@ -5,12 +5,27 @@
 #include <linux/types.h>
 #include <linux/spinlock.h>
 #include <linux/rculist.h>
+#include <linux/siphash.h>
+#include <linux/atomic.h>
 
 #include "core/flowkey.h"
 #include "core/tcp.h"
 #include "core/udp.h"
 
 struct gw_net;
+
+/*
+ * The table of a namespace (struct gw_net.table), allocated with its first
+ * wan zone (gw_flowtable_alloc()).  Every packet reads @buckets,
+ * @nbuckets and @hash_key; @nbuckets is 0 until the table is published.
+ */
+struct gw_table {
+	struct hlist_head *buckets;
+	spinlock_t *bucket_locks;
+	unsigned int nbuckets;		/* a power of two */
+	atomic_t flow_count;
+	siphash_key_t hash_key;
+};
 
 /* A hard ceiling for the max_flows tunable: 4M flows is 512 MiB of entries. */
 #define GW_MAX_FLOWS_LIMIT	(4U << 20)
@@ -153,8 +168,8 @@ u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
 bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow);
 
 /*
- * The handshakes in the table, by destination (gn->halfopen_dst) and by
- * direction: what the half-open budgets (kmod/budget.c) count.
+ * The handshakes in the table, by destination (gn->budgets.halfopen_dst)
+ * and by direction: what the half-open budgets (kmod/budget.c) count.
  */
 struct gw_halfopen_slot *
 gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags);

@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
 
+#include "pernet.h"
 #include "rules.h"
 
 struct gw_rule *gw_rule_alloc(void)
@@ -94,11 +95,12 @@ static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
 	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
 	if (!set)
 		return -ENOMEM;
-	list_for_each_entry(rule, &gn->rules, list)
+	list_for_each_entry(rule, &gn->rules.list, list)
 		set->rules[i++] = rule;
 	set->count = i;
-	old = rcu_replace_pointer(gn->ruleset, set, lockdep_is_held(&gn->lock));
-	gn->rules_gen++;
+	old = rcu_replace_pointer(gn->rules.ruleset, set,
+				  lockdep_is_held(&gn->lock));
+	gn->rules.gen++;
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;
@@ -108,7 +110,7 @@ static unsigned int gw_rules_count(struct gw_net *gn)
 {
 	const struct gw_ruleset *set;
 
-	set = rcu_dereference_protected(gn->ruleset,
+	set = rcu_dereference_protected(gn->rules.ruleset,
 					lockdep_is_held(&gn->lock));
 	return set ? set->count : 0;
 }
@@ -127,12 +129,12 @@ int gw_rule_add(struct gw_net *gn, struct gw_rule *rule,
 		err = -ENOSPC;
 		goto out;
 	}
-	rule->handle = ++gn->next_rule_handle;
-	list_add_tail(&rule->list, &gn->rules);
+	rule->handle = ++gn->rules.next_handle;
+	list_add_tail(&rule->list, &gn->rules.list);
 	err = gw_ruleset_publish(gn, count + 1);
 	if (err) {
 		list_del(&rule->list);
-		gn->next_rule_handle--;
+		gn->rules.next_handle--;
 		NL_SET_ERR_MSG(extack, "out of memory publishing the ruleset");
 	}
 out:
@@ -147,7 +149,7 @@ int gw_rule_del(struct gw_net *gn, u32 handle, struct netlink_ext_ack *extack)
 	int err = -ENOENT;
 
 	mutex_lock(&gn->lock);
-	list_for_each_entry(rule, &gn->rules, list) {
+	list_for_each_entry(rule, &gn->rules.list, list) {
 		if (rule->handle != handle)
 			continue;
 		prev = rule->list.prev;
@@ -174,12 +176,12 @@ static void gw_rules_unpublish(struct gw_net *gn)
 	struct gw_rule *rule, *tmp;
 	struct gw_ruleset *old;
 
-	old = rcu_replace_pointer(gn->ruleset, NULL,
+	old = rcu_replace_pointer(gn->rules.ruleset, NULL,
 				  lockdep_is_held(&gn->lock));
-	gn->rules_gen++;
+	gn->rules.gen++;
 	if (old)
 		kfree_rcu(old, rcu);
-	list_for_each_entry_safe(rule, tmp, &gn->rules, list) {
+	list_for_each_entry_safe(rule, tmp, &gn->rules.list, list) {
 		list_del(&rule->list);
 		call_rcu(&rule->rcu, gw_rule_free_rcu);
 	}
@@ -210,14 +212,15 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, staged, list) {
-		rule->handle = ++gn->next_rule_handle;
+		rule->handle = ++gn->rules.next_handle;
 		set->rules[i++] = rule;
 	}
 	set->count = i;
-	list_splice_init(&gn->rules, &dead);
-	list_splice_init(staged, &gn->rules);
-	old = rcu_replace_pointer(gn->ruleset, set, lockdep_is_held(&gn->lock));
-	gn->rules_gen++;
+	list_splice_init(&gn->rules.list, &dead);
+	list_splice_init(staged, &gn->rules.list);
+	old = rcu_replace_pointer(gn->rules.ruleset, set,
+				  lockdep_is_held(&gn->lock));
+	gn->rules.gen++;
 	if (old)
 		kfree_rcu(old, rcu);
 	list_for_each_entry_safe(rule, tmp, &dead, list) {
@@ -232,7 +235,7 @@ static struct gw_rule *__gw_rules_match(struct gw_net *gn,
 				       const struct gw_pkt *pkt,
 				       const char *in_ifname)
 {
-	const struct gw_ruleset *set = rcu_dereference(gn->ruleset);
+	const struct gw_ruleset *set = rcu_dereference(gn->rules.ruleset);
 	unsigned int i;
 
 	if (!set)

@@ -8,7 +8,8 @@
 #include <linux/atomic.h>
 
 #include "core/rule.h"
-#include "pernet.h"
+
+struct gw_net;
 
 /* Most rules one namespace holds, and one load may stage. */
 #define GW_MAX_RULES	4096
@@ -18,7 +19,7 @@
  * token bucket move.
  */
 struct gw_rule {
-	struct list_head list;		/* in gn->rules, under gn->lock */
+	struct list_head list;		/* gn->rules.list, under gn->lock */
 	struct rcu_head rcu;
 	u32 handle;
 	u8 action;
@@ -39,6 +40,17 @@ struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
 	struct gw_rule *rules[];
+};
+
+/*
+ * The allow rules of a namespace (struct gw_net.rules): a list owned by
+ * gn->lock, published as one array, which the packet path reads.
+ */
+struct gw_rules {
+	struct gw_ruleset __rcu *ruleset;
+	struct list_head list;		/* of struct gw_rule */
+	u32 next_handle;
+	u32 gen;			/* changes of @list, for dumps */
 };
 
 struct gw_rule *gw_rule_alloc(void);
