@@ -8,7 +8,6 @@
 #include "core/blocklist.h"
 
 struct gw_net;
-struct gw_pkt;
 
 /* Highest max_block_entries: 2^20 entries, 28 MiB a namespace. */
 #define GW_BLOCK_ENTRIES_LIMIT	(1U << 20)
