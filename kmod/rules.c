@@ -85,19 +85,43 @@ bool gw_rule_rate_allow(struct gw_rule *rule, bool dry)
 	return true;
 }
 
+/* A ruleset for @count rules, empty: the rules, then their handles. */
+static struct gw_ruleset *gw_ruleset_alloc(unsigned int count)
+{
+	struct gw_ruleset *set;
+
+	set = kmalloc(size_add(struct_size(set, rules, count),
+			       array_size(count, sizeof(u32))),
+		      GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return NULL;
+	set->count = 0;
+	set->handles = (u32 *)&set->rules[count];
+	return set;
+}
+
+/* Append @rule, whose handle is above every handle in @set. */
+static void gw_ruleset_append(struct gw_ruleset *set, struct gw_rule *rule)
+{
+	unsigned int i = set->count++;
+
+	/* gw_rules_by_handle() relies on it; see struct gw_ruleset */
+	WARN_ON_ONCE(i && set->handles[i - 1] >= rule->handle);
+	set->rules[i] = rule;
+	set->handles[i] = rule->handle;
+}
+
 /* Build and publish the array for the current list.  Caller holds gn->lock. */
 static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
 {
 	struct gw_ruleset *set, *old;
 	struct gw_rule *rule;
-	unsigned int i = 0;
 
-	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
+	set = gw_ruleset_alloc(count);
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, &gn->rules.list, list)
-		set->rules[i++] = rule;
-	set->count = i;
+		gw_ruleset_append(set, rule);
 	old = rcu_replace_pointer(gn->rules.ruleset, set,
 				  lockdep_is_held(&gn->lock));
 	gn->rules.gen++;
@@ -205,17 +229,15 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 {
 	struct gw_ruleset *set, *old;
 	struct gw_rule *rule, *tmp;
-	unsigned int i = 0;
 	LIST_HEAD(dead);
 
-	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
+	set = gw_ruleset_alloc(count);
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, staged, list) {
 		rule->handle = ++gn->rules.next_handle;
-		set->rules[i++] = rule;
+		gw_ruleset_append(set, rule);
 	}
-	set->count = i;
 	list_splice_init(&gn->rules.list, &dead);
 	list_splice_init(staged, &gn->rules.list);
 	old = rcu_replace_pointer(gn->rules.ruleset, set,
@@ -264,4 +286,20 @@ const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const char *in_ifname)
 {
 	return __gw_rules_match(gn, pkt, in_ifname);
+}
+
+/*
+ * The published rule with @handle, or NULL: gone (deleted, or replaced by
+ * a load, which gives every rule a new handle), or 0, no rule at all.
+ * Under rcu_read_lock(); O(log n).
+ */
+const struct gw_rule *gw_rules_by_handle(struct gw_net *gn, u32 handle)
+{
+	const struct gw_ruleset *set = rcu_dereference(gn->rules.ruleset);
+	int i;
+
+	if (!set || !handle)
+		return NULL;
+	i = gw_rule_handle_index(set->handles, set->count, handle);
+	return i < 0 ? NULL : set->rules[i];
 }

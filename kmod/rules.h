@@ -35,10 +35,18 @@ struct gw_rule {
 	char comment[GW_COMMENT_MAX];
 };
 
-/* What the hooks see: the rules in order, swapped whole under RCU. */
+/*
+ * What the hooks see: the rules in order, swapped whole under RCU.  Their
+ * handles ascend in that order (a rule gets the next handle when it is
+ * added at the end, or when a load gives every rule a new one, and
+ * handles are never reused), so @handles, their copy in the same
+ * allocation, is sorted: gw_rules_by_handle() finds a rule by binary
+ * search.
+ */
 struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
+	u32 *handles;			/* handles[i] == rules[i]->handle */
 	struct gw_rule *rules[];
 };
 
@@ -71,5 +79,6 @@ struct gw_rule *gw_rules_match(struct gw_net *gn,
 const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const struct gw_pkt *pkt,
 				    const char *in_ifname);
+const struct gw_rule *gw_rules_by_handle(struct gw_net *gn, u32 handle);
 
 #endif /* _GW_RULES_H */
