@@ -332,7 +332,7 @@ static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
  * live entry another CPU inserted first, with @raced set.
  */
 struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u32 hash, u8 flags, int in_ifindex,
+			      u32 hash, u8 flags, int in_ifindex, u32 rule,
 			      const struct gw_tcp_conn *tcp,
 			      enum gw_counter *why, bool *raced)
 {
@@ -354,8 +354,8 @@ struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
 		if (gw_block_addr(gn, key->family, peer))
 			flags |= GW_FLOW_PEER_BLOCKED;
 	}
-	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, tcp, now, why,
-			      raced);
+	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, rule, tcp, now,
+			      why, raced);
 	/* not linked (refused, or another CPU's is): its place goes back */
 	if (!flow || *raced)
 		gw_flow_unreserve(gn, flags);

@@ -42,7 +42,7 @@ struct gw_budgets {
 };
 
 struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u32 hash, u8 flags, int in_ifindex,
+			      u32 hash, u8 flags, int in_ifindex, u32 rule,
 			      const struct gw_tcp_conn *tcp,
 			      enum gw_counter *why, bool *raced);
 

@@ -384,11 +384,11 @@ static bool gw_flow_reopens_closed(u8 flags, const struct gw_tcp_conn *tcp)
  * finished entry for the same tuple is replaced.  If another CPU inserted
  * a live entry for the tuple first, that entry is returned instead and
  * @raced is set (the caller cleared it).  NULL, with @why set, when the
- * flow cannot be linked.  @in_ifindex: where an inbound flow came in, 0
- * for an outbound one.
+ * flow cannot be linked.  @in_ifindex: where an inbound flow came in,
+ * @rule: the handle of the rule that admitted it; 0 for an outbound one.
  */
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
-			       u32 hash, u8 flags, int in_ifindex,
+			       u32 hash, u8 flags, int in_ifindex, u32 rule,
 			       const struct gw_tcp_conn *tcp, u32 now,
 			       enum gw_counter *why, bool *raced)
 {
@@ -419,6 +419,7 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 	flow->dead = 0;
 	flow->halfopen = halfopen;
 	flow->in_ifindex = in_ifindex;
+	flow->rule = rule;
 
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(old, tmp, head, node) {

@@ -71,9 +71,12 @@ struct gw_flow {
 	u8 halfopen;		/* counted in the half-open budgets */
 	/*
 	 * An inbound flow's input interface, for a rule change to judge it
-	 * again.  Only read under the bucket lock while the flow is linked.
+	 * again, and the handle of the rule that admitted it (0 for a flow
+	 * opened from inside), for its source's limits at handshake end.
+	 * Set before the flow is linked and never changed.
 	 */
 	int in_ifindex;
+	u32 rule;
 	union {
 		/*
 		 * In its destination's gw_halfopen_slot while @halfopen;
@@ -156,7 +159,7 @@ struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
 				   struct gw_flow_key *key, u32 *hash,
 				   bool *src_first);
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
-			       u32 hash, u8 flags, int in_ifindex,
+			       u32 hash, u8 flags, int in_ifindex, u32 rule,
 			       const struct gw_tcp_conn *tcp, u32 now,
 			       enum gw_counter *why, bool *raced);
 void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow);
