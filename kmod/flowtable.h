@@ -54,7 +54,8 @@ struct gw_table {
  * One tracked connection.  Found under RCU with no lock; its state changes
  * under @lock; unlinked under its bucket's lock and freed after a grace
  * period, so a reader that raced with the unlink still sees valid memory
- * (and @dead).  128 bytes: two cache lines, one slab object of kmalloc-128.
+ * (and @dead).  136 bytes, in a slab cache of its own (not cache-aligned:
+ * that would round it up to 192); see docs/design.md, "Flow table".
  */
 struct gw_flow {
 	struct hlist_node node;
