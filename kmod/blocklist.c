@@ -40,7 +40,7 @@ static struct gw_blocklist *gw_blocklist_alloc(u32 count)
 
 static struct gw_blocklist *gw_block_locked(struct gw_net *gn, u8 kind)
 {
-	return rcu_dereference_protected(gn->block[kind],
+	return rcu_dereference_protected(gn->block.list[kind],
 					 lockdep_is_held(&gn->lock));
 }
 
@@ -56,9 +56,9 @@ static void gw_block_replace_locked(struct gw_net *gn, u8 kind,
 	}
 	if (bl)
 		gw_block_index(&bl->t);
-	rcu_assign_pointer(gn->block[kind], bl);
+	rcu_assign_pointer(gn->block.list[kind], bl);
 	/* a dump resumes by position: tell it the list moved under it */
-	gn->block_gen++;
+	gn->block.gen++;
 	/* timed entries: the collector expires them */
 	if (bl && bl->t.ntimed && gw_flowtable_active(gn))
 		gw_gc_kick(gn);
@@ -71,7 +71,7 @@ void gw_blocklist_init(struct gw_net *gn)
 	unsigned int k;
 
 	for (k = 0; k < __GW_BLOCK_KIND_MAX; k++)
-		RCU_INIT_POINTER(gn->block[k], NULL);
+		RCU_INIT_POINTER(gn->block.list[k], NULL);
 }
 
 /* The hooks are gone: no reader is left. */
@@ -80,8 +80,8 @@ void gw_blocklist_exit(struct gw_net *gn)
 	unsigned int k;
 
 	for (k = 0; k < __GW_BLOCK_KIND_MAX; k++) {
-		kvfree(rcu_dereference_protected(gn->block[k], 1));
-		RCU_INIT_POINTER(gn->block[k], NULL);
+		kvfree(rcu_dereference_protected(gn->block.list[k], 1));
+		RCU_INIT_POINTER(gn->block.list[k], NULL);
 	}
 }
 
@@ -89,7 +89,7 @@ static const struct gw_block_entry *gw_block_match_rcu(struct gw_net *gn,
 						       u8 kind, u8 family,
 						       const union gw_addr *addr)
 {
-	const struct gw_blocklist *bl = rcu_dereference(gn->block[kind]);
+	const struct gw_blocklist *bl = rcu_dereference(gn->block.list[kind]);
 
 	if (!bl)
 		return NULL;
@@ -101,7 +101,7 @@ bool gw_never_block_match(struct gw_net *gn, u8 family,
 {
 	bool ret;
 
-	if (!rcu_access_pointer(gn->block[GW_BLOCK_KIND_NEVER]))
+	if (!rcu_access_pointer(gn->block.list[GW_BLOCK_KIND_NEVER]))
 		return false;
 	rcu_read_lock();
 	ret = gw_block_match_rcu(gn, GW_BLOCK_KIND_NEVER, family, addr);
@@ -112,7 +112,7 @@ bool gw_never_block_match(struct gw_net *gn, u8 family,
 /* Netfilter hooks run under rcu_read_lock(). */
 bool gw_block_addr(struct gw_net *gn, u8 family, const union gw_addr *addr)
 {
-	if (likely(!rcu_access_pointer(gn->block[GW_BLOCK_KIND_BLOCK])))
+	if (likely(!rcu_access_pointer(gn->block.list[GW_BLOCK_KIND_BLOCK])))
 		return false;
 	if (!gw_block_match_rcu(gn, GW_BLOCK_KIND_BLOCK, family, addr))
 		return false;
@@ -166,7 +166,7 @@ u32 gw_block_count(struct gw_net *gn, u8 kind)
 	u32 n;
 
 	rcu_read_lock();
-	n = gw_block_live_count(rcu_dereference(gn->block[kind]),
+	n = gw_block_live_count(rcu_dereference(gn->block.list[kind]),
 				(u32)jiffies);
 	rcu_read_unlock();
 	return n;
@@ -342,11 +342,11 @@ bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
 	/*
 	 * Under gn->lock, so a dump resumed by position sees the table it
 	 * started on unless a change came between two of its messages: then
-	 * @gen (gn->block_gen) differs and the dump is flagged
+	 * @gen (gn->block.gen) differs and the dump is flagged
 	 * NLM_F_DUMP_INTR (genl_dump_check_consistent()).
 	 */
 	mutex_lock(&gn->lock);
-	*gen = gn->block_gen;
+	*gen = gn->block.gen;
 	bl = gw_block_locked(gn, kind);
 	for (; bl && *pos < bl->t.count; (*pos)++) {
 		const struct gw_block_entry *e = &bl->t.entry[*pos];
@@ -371,7 +371,7 @@ bool gw_block_timed(struct gw_net *gn)
 
 	rcu_read_lock();
 	for (k = 0; k < __GW_BLOCK_KIND_MAX && !timed; k++) {
-		bl = rcu_dereference(gn->block[k]);
+		bl = rcu_dereference(gn->block.list[k]);
 		timed = bl && bl->t.ntimed;
 	}
 	rcu_read_unlock();
@@ -513,6 +513,6 @@ static bool gw_block_flow_blocked(const struct gw_flow *flow, void *arg)
 
 void gw_block_flush_flows(struct gw_net *gn)
 {
-	if (rcu_access_pointer(gn->block[GW_BLOCK_KIND_BLOCK]))
+	if (rcu_access_pointer(gn->block.list[GW_BLOCK_KIND_BLOCK]))
 		gw_flowtable_flush_if(gn, gw_block_flow_blocked, gn);
 }

@@ -3,11 +3,11 @@
 #define _GW_BLOCKLIST_H
 
 #include <linux/netlink.h>
+#include <linux/rcupdate.h>
 
 #include "core/blocklist.h"
 
 struct gw_net;
-struct gw_pkt;
 
 /* Highest max_block_entries: 2^20 entries, 28 MiB a namespace. */
 #define GW_BLOCK_ENTRIES_LIMIT	(1U << 20)
@@ -17,6 +17,13 @@ struct gw_blocklist {
 	struct rcu_head rcu;
 	struct gw_block_table t;
 	struct gw_block_entry entries[];
+};
+
+/* The block and never-block lists of a namespace (struct gw_net.block). */
+struct gw_blocklists {
+	/* by enum gw_block_kind */
+	struct gw_blocklist __rcu *list[__GW_BLOCK_KIND_MAX];
+	u32 gen;			/* changes of @list, under gn->lock */
 };
 
 void gw_blocklist_init(struct gw_net *gn);

@@ -142,12 +142,12 @@ static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 	bool evicted = false;
 
 	rcu_read_lock();
-	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->nbuckets; i++) {
-		unsigned int b = (bucket + i) & (gn->nbuckets - 1);
+	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->table.nbuckets; i++) {
+		unsigned int b = (bucket + i) & (gn->table.nbuckets - 1);
 
 		if (victim && i >= GW_EVICT_MIN_BUCKETS)
 			break;
-		hlist_for_each_entry_rcu(flow, &gn->buckets[b], node) {
+		hlist_for_each_entry_rcu(flow, &gn->table.buckets[b], node) {
 			if (++seen > GW_EVICT_MAX_ENTRIES)
 				goto picked;
 			if (READ_ONCE(flow->dead))
@@ -204,7 +204,7 @@ static bool gw_halfopen_evict_oldest(struct gw_net *gn,
 			break;
 		evicted = gw_flow_evict_judged(gn, victim,
 					       gw_flow_hash(gn, &victim->key) &
-					       (gn->nbuckets - 1),
+					       (gn->table.nbuckets - 1),
 					       GW_EVICT_HALFOPEN, key, flags,
 					       now);
 		if (evicted)
@@ -297,18 +297,18 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 
 		/* 100 %: the table's own bound is the only one */
 		if (share >= 100)
-			atomic_inc(&gn->inbound_count);
-		else if (!gw_flow_reserve_in(gn, &gn->inbound_count, cap, key,
-					     flags, bucket, now)) {
+			atomic_inc(&gn->budgets.inbound_count);
+		else if (!gw_flow_reserve_in(gn, &gn->budgets.inbound_count,
+					     cap, key, flags, bucket, now)) {
 			*why = GW_CTR_DROP_INBOUND_FULL;
 			return false;
 		}
 	}
-	if (gw_flow_reserve_in(gn, &gn->flow_count, max, key, flags, bucket,
-			       now))
+	if (gw_flow_reserve_in(gn, &gn->table.flow_count, max, key, flags,
+			       bucket, now))
 		return true;
 	if (inbound)
-		atomic_dec(&gn->inbound_count);
+		atomic_dec(&gn->budgets.inbound_count);
 	*why = GW_CTR_DROP_TABLE_FULL;
 	/* one line a minute, whatever the flood: the counter says the rest */
 	if (__ratelimit(&gw_table_full_rs))
@@ -321,8 +321,8 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
 {
 	if (flags & GW_FLOW_INBOUND)
-		atomic_dec(&gn->inbound_count);
-	atomic_dec(&gn->flow_count);
+		atomic_dec(&gn->budgets.inbound_count);
+	atomic_dec(&gn->table.flow_count);
 }
 
 /*
@@ -332,11 +332,11 @@ static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
  * live entry another CPU inserted first, with @raced set.
  */
 struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u32 hash, u8 flags, int in_ifindex,
+			      u32 hash, u8 flags, int in_ifindex, u32 rule,
 			      const struct gw_tcp_conn *tcp,
 			      enum gw_counter *why, bool *raced)
 {
-	unsigned int bucket = hash & (gn->nbuckets - 1);
+	unsigned int bucket = hash & (gn->table.nbuckets - 1);
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
 
@@ -354,8 +354,8 @@ struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
 		if (gw_block_addr(gn, key->family, peer))
 			flags |= GW_FLOW_PEER_BLOCKED;
 	}
-	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, tcp, now, why,
-			      raced);
+	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, rule, tcp, now,
+			      why, raced);
 	/* not linked (refused, or another CPU's is): its place goes back */
 	if (!flow || *raced)
 		gw_flow_unreserve(gn, flags);

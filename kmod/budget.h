@@ -3,6 +3,9 @@
 #define _GW_BUDGET_H
 
 #include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <linux/atomic.h>
 
 #include "gatewarden.h"
 
@@ -11,8 +14,35 @@ struct gw_flow;
 struct gw_flow_key;
 struct gw_tcp_conn;
 
+/*
+ * The handshakes in progress to one destination address+port and
+ * direction (shared on a hash collision): how many, and in the order they
+ * began, so that the one waiting longest makes way for a new SYN in O(1)
+ * however the table is spread.  Lock order: a bucket lock, then this.
+ */
+#define GW_HALFOPEN_DST_SLOTS	4096
+struct gw_halfopen_slot {
+	spinlock_t lock;
+	u32 count;			/* written under lock */
+	struct list_head fifo;		/* gw_flow.halfopen_link, oldest first */
+};
+
+/*
+ * What the flood budgets of a namespace count (struct gw_net.budgets).
+ * gw_flow_admit() judges a new flow by them and raises @inbound_count;
+ * the table (flowtable.c) keeps the half-open counts as handshakes begin
+ * and end, lowers @inbound_count at unlink and allocates @halfopen_dst
+ * with itself.
+ */
+struct gw_budgets {
+	atomic_t halfopen_count;	/* both directions */
+	atomic_t halfopen_inbound;	/* of which opened from wan */
+	atomic_t inbound_count;		/* flows opened from wan */
+	struct gw_halfopen_slot *halfopen_dst;	/* GW_HALFOPEN_DST_SLOTS */
+};
+
 struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u32 hash, u8 flags, int in_ifindex,
+			      u32 hash, u8 flags, int in_ifindex, u32 rule,
 			      const struct gw_tcp_conn *tcp,
 			      enum gw_counter *why, bool *raced);
 

@@ -46,6 +46,7 @@ static void gw_pseudo_step(const struct gw_judge *j, struct gw_flow *flow,
  * Create the flow: @ok, with the flow, if the table has room.  @ok's
  * reason (a rule admitted it) was counted before the table was asked, and
  * still is when the table refuses the flow: it goes on as the prior.
+ * The new flow keeps @ok's rule, the handle of the rule that admitted it.
  */
 static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 					 const struct gw_flow_key *key,
@@ -62,8 +63,8 @@ static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 		return ok;
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, NULL, &why,
-			     &raced);
+	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, ok.rule, NULL,
+			     &why, &raced);
 	if (!flow) {
 		v = gw_drop(why);
 		v.rule = ok.rule;

@@ -102,17 +102,17 @@ u32 gw_flowtable_default_max(const struct gw_net *gn)
 
 u32 gw_flow_hash(const struct gw_net *gn, const struct gw_flow_key *key)
 {
-	return (u32)siphash(key, sizeof(*key), &gn->hash_key);
+	return (u32)siphash(key, sizeof(*key), &gn->table.hash_key);
 }
 
 spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket)
 {
-	return &gn->bucket_locks[bucket & (GW_BUCKET_LOCKS - 1)];
+	return &gn->table.bucket_locks[bucket & (GW_BUCKET_LOCKS - 1)];
 }
 
 spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash)
 {
-	return gw_bucket_lock(gn, hash & (gn->nbuckets - 1));
+	return gw_bucket_lock(gn, hash & (gn->table.nbuckets - 1));
 }
 
 /* UDP, ICMP echo and other protocols: no states, a timeout each. */
@@ -144,12 +144,12 @@ static u32 gw_pseudo_timeout_jiffies(const struct gw_net *gn,
  */
 u32 gw_halfopen_dir_count(const struct gw_net *gn, u8 flags)
 {
-	int in = atomic_read(&gn->halfopen_inbound);
+	int in = atomic_read(&gn->budgets.halfopen_inbound);
 	int all;
 
 	if (flags & GW_FLOW_INBOUND)
 		return max(in, 0);
-	all = atomic_read(&gn->halfopen_count);
+	all = atomic_read(&gn->budgets.halfopen_count);
 	return all > in ? all - in : 0;
 }
 
@@ -216,7 +216,8 @@ u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
 struct gw_flow *gw_flow_lookup(struct gw_net *gn,
 			       const struct gw_flow_key *key, u32 hash)
 {
-	struct hlist_head *head = &gn->buckets[hash & (gn->nbuckets - 1)];
+	struct hlist_head *head =
+		&gn->table.buckets[hash & (gn->table.nbuckets - 1)];
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
 
@@ -285,8 +286,9 @@ gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags)
 	dst.port = port;
 	dst.family = key->family;
 	dst.inbound = !!(flags & GW_FLOW_INBOUND);
-	return &gn->halfopen_dst[siphash(&dst, sizeof(dst), &gn->hash_key) &
-				 (GW_HALFOPEN_DST_SLOTS - 1)];
+	return &gn->budgets.halfopen_dst[siphash(&dst, sizeof(dst),
+						 &gn->table.hash_key) &
+					 (GW_HALFOPEN_DST_SLOTS - 1)];
 }
 
 /*
@@ -310,9 +312,9 @@ bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow)
 	list_del(&flow->halfopen_link);
 	WRITE_ONCE(slot->count, slot->count - 1);
 	spin_unlock_bh(&slot->lock);
-	atomic_dec(&gn->halfopen_count);
+	atomic_dec(&gn->budgets.halfopen_count);
 	if (flow->flags & GW_FLOW_INBOUND)
-		atomic_dec(&gn->halfopen_inbound);
+		atomic_dec(&gn->budgets.halfopen_inbound);
 	return true;
 }
 
@@ -344,8 +346,8 @@ void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
 		gw_flow_ops->src_close(gn, flow);
 	if (flow->flags & GW_FLOW_INBOUND)
-		atomic_dec(&gn->inbound_count);
-	atomic_dec(&gn->flow_count);
+		atomic_dec(&gn->budgets.inbound_count);
+	atomic_dec(&gn->table.flow_count);
 	call_rcu(&flow->rcu, gw_flow_free_rcu);
 }
 
@@ -382,16 +384,16 @@ static bool gw_flow_reopens_closed(u8 flags, const struct gw_tcp_conn *tcp)
  * finished entry for the same tuple is replaced.  If another CPU inserted
  * a live entry for the tuple first, that entry is returned instead and
  * @raced is set (the caller cleared it).  NULL, with @why set, when the
- * flow cannot be linked.  @in_ifindex: where an inbound flow came in, 0
- * for an outbound one.
+ * flow cannot be linked.  @in_ifindex: where an inbound flow came in,
+ * @rule: the handle of the rule that admitted it; 0 for an outbound one.
  */
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
-			       u32 hash, u8 flags, int in_ifindex,
+			       u32 hash, u8 flags, int in_ifindex, u32 rule,
 			       const struct gw_tcp_conn *tcp, u32 now,
 			       enum gw_counter *why, bool *raced)
 {
-	unsigned int bucket = hash & (gn->nbuckets - 1);
-	struct hlist_head *head = &gn->buckets[bucket];
+	unsigned int bucket = hash & (gn->table.nbuckets - 1);
+	struct hlist_head *head = &gn->table.buckets[bucket];
 	spinlock_t *lock = gw_bucket_lock(gn, bucket);
 	bool halfopen = gw_flow_opens_halfopen(tcp);
 	struct gw_flow *flow, *old;
@@ -417,6 +419,7 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 	flow->dead = 0;
 	flow->halfopen = halfopen;
 	flow->in_ifindex = in_ifindex;
+	flow->rule = rule;
 
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(old, tmp, head, node) {
@@ -440,9 +443,9 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 	if (halfopen) {
 		struct gw_halfopen_slot *slot = gw_halfopen_slot(gn, key, flags);
 
-		atomic_inc(&gn->halfopen_count);
+		atomic_inc(&gn->budgets.halfopen_count);
 		if (flags & GW_FLOW_INBOUND)
-			atomic_inc(&gn->halfopen_inbound);
+			atomic_inc(&gn->budgets.halfopen_inbound);
 		spin_lock(&slot->lock);
 		list_add_tail(&flow->halfopen_link, &slot->fifo);
 		WRITE_ONCE(slot->count, slot->count + 1);
@@ -464,7 +467,7 @@ out_unused:
 /* Forget @flow now (a reset before any reply), unless already gone. */
 void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
 {
-	spinlock_t *lock = gw_bucket_lock(gn, hash & (gn->nbuckets - 1));
+	spinlock_t *lock = gw_bucket_lock(gn, hash & (gn->table.nbuckets - 1));
 
 	spin_lock_bh(lock);
 	if (!flow->dead)
@@ -487,7 +490,8 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 	struct hlist_node *tmp;
 
 	spin_lock_bh(lock);
-	hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket], node) {
+	hlist_for_each_entry_safe(flow, tmp, &gn->table.buckets[bucket],
+				  node) {
 		if (expired_only && !gw_flow_expired(gn, flow, now))
 			continue;
 		if (walk)
@@ -508,26 +512,26 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(GW_GC_BUDGET_MS);
-	unsigned int bucket = gn->gc_cursor;
+	unsigned int bucket = gn->gc.cursor;
 	unsigned int scanned, budget;
 	u32 now = (u32)jiffies;
 
 	/* work in proportion to the flows, not to the table's size */
-	budget = max_t(u64, (u64)atomic_read(&gn->flow_count) *
+	budget = max_t(u64, (u64)atomic_read(&gn->table.flow_count) *
 		       GW_GC_BUCKETS_PER_FLOW,
-		       gn->nbuckets / GW_GC_SWEEP_SECONDS);
-	budget = clamp_t(u64, budget, GW_GC_MIN_BUCKETS, gn->nbuckets);
+		       gn->table.nbuckets / GW_GC_SWEEP_SECONDS);
+	budget = clamp_t(u64, budget, GW_GC_MIN_BUCKETS, gn->table.nbuckets);
 	for (scanned = 0; scanned < budget; scanned++) {
-		if (!hlist_empty(&gn->buckets[bucket]))
+		if (!hlist_empty(&gn->table.buckets[bucket]))
 			gw_flowtable_reap_bucket(gn, bucket, true, now, walk);
-		bucket = (bucket + 1) & (gn->nbuckets - 1);
+		bucket = (bucket + 1) & (gn->table.nbuckets - 1);
 		if (scanned % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1) {
 			if (time_after(jiffies, deadline))
 				break;
 			cond_resched();
 		}
 	}
-	gn->gc_cursor = bucket;
+	gn->gc.cursor = bucket;
 }
 
 void gw_flowtable_flush(struct gw_net *gn)
@@ -536,8 +540,8 @@ void gw_flowtable_flush(struct gw_net *gn)
 
 	if (!gw_flowtable_active(gn))
 		return;
-	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
-		if (!hlist_empty(&gn->buckets[bucket]))
+	for (bucket = 0; bucket < gn->table.nbuckets; bucket++) {
+		if (!hlist_empty(&gn->table.buckets[bucket]))
 			gw_flowtable_reap_bucket(gn, bucket, false, 0, NULL);
 		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
 			cond_resched();
@@ -555,13 +559,14 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 
 	if (!gw_flowtable_active(gn))
 		return;
-	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
+	for (bucket = 0; bucket < gn->table.nbuckets; bucket++) {
 		spinlock_t *lock = gw_bucket_lock(gn, bucket);
 
-		if (hlist_empty(&gn->buckets[bucket]))
+		if (hlist_empty(&gn->table.buckets[bucket]))
 			continue;
 		spin_lock_bh(lock);
-		hlist_for_each_entry_safe(flow, tmp, &gn->buckets[bucket], node)
+		hlist_for_each_entry_safe(flow, tmp,
+					  &gn->table.buckets[bucket], node)
 			if (match(flow, arg))
 				gw_flow_unlink(gn, flow);
 		spin_unlock_bh(lock);
@@ -606,12 +611,12 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 
 	if (!gw_flowtable_active(gn))
 		return 0;
-	for (bucket = 0; bucket < gn->nbuckets; bucket++) {
+	for (bucket = 0; bucket < gn->table.nbuckets; bucket++) {
 		spinlock_t *lock = gw_bucket_lock(gn, bucket);
 
 		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
 			cond_resched();
-		if (hlist_empty(&gn->buckets[bucket]))
+		if (hlist_empty(&gn->table.buckets[bucket]))
 			continue;
 		do {
 			u32 now = (u32)jiffies;
@@ -619,7 +624,8 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 			batch = 0;
 			more = false;
 			spin_lock_bh(lock);
-			hlist_for_each_entry(flow, &gn->buckets[bucket], node) {
+			hlist_for_each_entry(flow,
+					     &gn->table.buckets[bucket], node) {
 				if (gw_flow_closed(flow) ||
 				    gw_flow_expired(gn, flow, now) ||
 				    !match(flow, arg))
@@ -674,16 +680,16 @@ void gw_flowtable_flush_filtered(struct gw_net *gn,
 /* The namespace is created: no table yet, nothing allocated. */
 void gw_flowtable_init(struct gw_net *gn)
 {
-	gn->nbuckets = 0;
-	gn->buckets = NULL;
-	gn->bucket_locks = NULL;
-	atomic_set(&gn->flow_count, 0);
-	atomic_set(&gn->inbound_count, 0);
-	atomic_set(&gn->halfopen_count, 0);
-	atomic_set(&gn->halfopen_inbound, 0);
-	gn->halfopen_dst = NULL;
-	gn->gc_cursor = 0;
-	get_random_bytes(&gn->hash_key, sizeof(gn->hash_key));
+	gn->table.nbuckets = 0;
+	gn->table.buckets = NULL;
+	gn->table.bucket_locks = NULL;
+	atomic_set(&gn->table.flow_count, 0);
+	atomic_set(&gn->budgets.inbound_count, 0);
+	atomic_set(&gn->budgets.halfopen_count, 0);
+	atomic_set(&gn->budgets.halfopen_inbound, 0);
+	gn->budgets.halfopen_dst = NULL;
+	gn->gc.cursor = 0;
+	get_random_bytes(&gn->table.hash_key, sizeof(gn->table.hash_key));
 }
 
 /*
@@ -696,34 +702,36 @@ int gw_flowtable_alloc(struct gw_net *gn)
 {
 	unsigned int i, n = gw_default_buckets();
 
-	gn->halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
-				    sizeof(*gn->halfopen_dst),
+	gn->budgets.halfopen_dst = kvcalloc(GW_HALFOPEN_DST_SLOTS,
+				    sizeof(*gn->budgets.halfopen_dst),
 				    GFP_KERNEL_ACCOUNT);
-	if (!gn->halfopen_dst)
+	if (!gn->budgets.halfopen_dst)
 		return -ENOMEM;
 	for (i = 0; i < GW_HALFOPEN_DST_SLOTS; i++) {
-		spin_lock_init(&gn->halfopen_dst[i].lock);
-		INIT_LIST_HEAD(&gn->halfopen_dst[i].fifo);
+		spin_lock_init(&gn->budgets.halfopen_dst[i].lock);
+		INIT_LIST_HEAD(&gn->budgets.halfopen_dst[i].fifo);
 	}
-	gn->buckets = kvcalloc(n, sizeof(*gn->buckets), GFP_KERNEL_ACCOUNT);
-	if (!gn->buckets)
+	gn->table.buckets = kvcalloc(n, sizeof(*gn->table.buckets),
+				     GFP_KERNEL_ACCOUNT);
+	if (!gn->table.buckets)
 		goto err_halfopen;
-	gn->bucket_locks = kcalloc(GW_BUCKET_LOCKS, sizeof(*gn->bucket_locks),
-				   GFP_KERNEL_ACCOUNT);
-	if (!gn->bucket_locks)
+	gn->table.bucket_locks = kcalloc(GW_BUCKET_LOCKS,
+					 sizeof(*gn->table.bucket_locks),
+					 GFP_KERNEL_ACCOUNT);
+	if (!gn->table.bucket_locks)
 		goto err_buckets;
 	for (i = 0; i < GW_BUCKET_LOCKS; i++)
-		spin_lock_init(&gn->bucket_locks[i]);
+		spin_lock_init(&gn->table.bucket_locks[i]);
 	/* all of the above is seen by whoever sees nbuckets != 0 */
-	smp_store_release(&gn->nbuckets, n);
+	smp_store_release(&gn->table.nbuckets, n);
 	return 0;
 
 err_buckets:
-	kvfree(gn->buckets);
-	gn->buckets = NULL;
+	kvfree(gn->table.buckets);
+	gn->table.buckets = NULL;
 err_halfopen:
-	kvfree(gn->halfopen_dst);
-	gn->halfopen_dst = NULL;
+	kvfree(gn->budgets.halfopen_dst);
+	gn->budgets.halfopen_dst = NULL;
 	return -ENOMEM;
 }
 
@@ -734,10 +742,10 @@ err_halfopen:
  */
 void gw_flowtable_exit(struct gw_net *gn)
 {
-	if (!gn->nbuckets)
+	if (!gn->table.nbuckets)
 		return;
 	gw_flowtable_flush(gn);
-	kfree(gn->bucket_locks);
-	kvfree(gn->buckets);
-	kvfree(gn->halfopen_dst);
+	kfree(gn->table.bucket_locks);
+	kvfree(gn->table.buckets);
+	kvfree(gn->budgets.halfopen_dst);
 }

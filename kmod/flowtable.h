@@ -5,12 +5,27 @@
 #include <linux/types.h>
 #include <linux/spinlock.h>
 #include <linux/rculist.h>
+#include <linux/siphash.h>
+#include <linux/atomic.h>
 
 #include "core/flowkey.h"
 #include "core/tcp.h"
 #include "core/udp.h"
 
 struct gw_net;
+
+/*
+ * The table of a namespace (struct gw_net.table), allocated with its first
+ * wan zone (gw_flowtable_alloc()).  Every packet reads @buckets,
+ * @nbuckets and @hash_key; @nbuckets is 0 until the table is published.
+ */
+struct gw_table {
+	struct hlist_head *buckets;
+	spinlock_t *bucket_locks;
+	unsigned int nbuckets;		/* a power of two */
+	atomic_t flow_count;
+	siphash_key_t hash_key;
+};
 
 /* A hard ceiling for the max_flows tunable: 4M flows is 512 MiB of entries. */
 #define GW_MAX_FLOWS_LIMIT	(4U << 20)
@@ -39,7 +54,8 @@ struct gw_net;
  * One tracked connection.  Found under RCU with no lock; its state changes
  * under @lock; unlinked under its bucket's lock and freed after a grace
  * period, so a reader that raced with the unlink still sees valid memory
- * (and @dead).  128 bytes: two cache lines, one slab object of kmalloc-128.
+ * (and @dead).  136 bytes, in a slab cache of its own (not cache-aligned:
+ * that would round it up to 192); see docs/design.md, "Flow table".
  */
 struct gw_flow {
 	struct hlist_node node;
@@ -56,9 +72,12 @@ struct gw_flow {
 	u8 halfopen;		/* counted in the half-open budgets */
 	/*
 	 * An inbound flow's input interface, for a rule change to judge it
-	 * again.  Only read under the bucket lock while the flow is linked.
+	 * again, and the handle of the rule that admitted it (0 for a flow
+	 * opened from inside), for its source's limits at handshake end.
+	 * Set before the flow is linked and never changed.
 	 */
 	int in_ifindex;
+	u32 rule;
 	union {
 		/*
 		 * In its destination's gw_halfopen_slot while @halfopen;
@@ -141,7 +160,7 @@ struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
 				   struct gw_flow_key *key, u32 *hash,
 				   bool *src_first);
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
-			       u32 hash, u8 flags, int in_ifindex,
+			       u32 hash, u8 flags, int in_ifindex, u32 rule,
 			       const struct gw_tcp_conn *tcp, u32 now,
 			       enum gw_counter *why, bool *raced);
 void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow);
@@ -153,8 +172,8 @@ u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
 bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow);
 
 /*
- * The handshakes in the table, by destination (gn->halfopen_dst) and by
- * direction: what the half-open budgets (kmod/budget.c) count.
+ * The handshakes in the table, by destination (gn->budgets.halfopen_dst)
+ * and by direction: what the half-open budgets (kmod/budget.c) count.
  */
 struct gw_halfopen_slot *
 gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags);

@@ -19,14 +19,14 @@
 /* Is there anything for the collector to do? */
 static bool gw_gc_busy(struct gw_net *gn)
 {
-	return atomic_read(&gn->flow_count) ||
-	       atomic_read(&gn->overload_count) || gw_block_timed(gn);
+	return atomic_read(&gn->table.flow_count) ||
+	       atomic_read(&gn->sources.overload_count) || gw_block_timed(gn);
 }
 
 static void gw_gc_worker(struct work_struct *work)
 {
 	struct gw_net *gn = container_of(to_delayed_work(work), struct gw_net,
-					 gc_work);
+					 gc.work);
 	struct gw_reset_batch resets;
 
 	gw_reset_batch_expired(&resets);
@@ -35,25 +35,25 @@ static void gw_gc_worker(struct work_struct *work)
 	gw_block_gc(gn);
 	if (!gw_gc_busy(gn)) {
 		/* nothing left: sleep until gw_gc_kick() */
-		WRITE_ONCE(gn->gc_idle, 1);
-		/* gc_idle before the second look at the work */
+		WRITE_ONCE(gn->gc.idle, 1);
+		/* gc.idle before the second look at the work */
 		smp_mb();
-		if (!gw_gc_busy(gn) || !xchg(&gn->gc_idle, 0))
+		if (!gw_gc_busy(gn) || !xchg(&gn->gc.idle, 0))
 			return;
 	}
-	queue_delayed_work(system_power_efficient_wq, &gn->gc_work,
+	queue_delayed_work(system_power_efficient_wq, &gn->gc.work,
 			   GW_GC_INTERVAL);
 }
 
 /* The namespace is created: the collector sleeps until the first flow. */
 void gw_gc_init(struct gw_net *gn)
 {
-	gn->gc_idle = 1;
-	INIT_DELAYED_WORK(&gn->gc_work, gw_gc_worker);
+	gn->gc.idle = 1;
+	INIT_DELAYED_WORK(&gn->gc.work, gw_gc_worker);
 }
 
 /* Before the tables it collects are freed. */
 void gw_gc_exit(struct gw_net *gn)
 {
-	cancel_delayed_work_sync(&gn->gc_work);
+	cancel_delayed_work_sync(&gn->gc.work);
 }

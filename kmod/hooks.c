@@ -112,7 +112,7 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 	struct gw_net *gn = gw_pernet(state->net);
 	struct gw_judge j;
 
-	if (!state->in || !gw_is_wan(gn, state->in->ifindex))
+	if (!state->in || !gw_is_wan(&gn->zones, state->in->ifindex))
 		return NF_ACCEPT;
 	/*
 	 * A wan ifindex is published only after the flow table it needs
@@ -134,11 +134,11 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 	struct gw_net *gn = gw_pernet(state->net);
 	struct gw_judge j;
 
-	if (!state->out || !gw_is_wan(gn, state->out->ifindex))
+	if (!state->out || !gw_is_wan(&gn->zones, state->out->ifindex))
 		return NF_ACCEPT;
 	smp_rmb();	/* as in gw_hook_inbound() */
 	/* Forwarded from one wan to another: already judged on the way in. */
-	if (skb->skb_iif && gw_is_wan(gn, skb->skb_iif))
+	if (skb->skb_iif && gw_is_wan(&gn->zones, skb->skb_iif))
 		return NF_ACCEPT;
 
 	gw_count(gn, GW_CTR_OUT_PACKETS);

@@ -46,7 +46,7 @@ int gw_net_activate_locked(struct gw_net *gn)
 	int err;
 
 	lockdep_assert_held(&gn->lock);
-	if (gn->nbuckets)
+	if (gn->table.nbuckets)
 		return 0;
 	if (!gn->defrag) {
 		err = gw_hooks_defrag_enable(gn->net);
@@ -54,7 +54,7 @@ int gw_net_activate_locked(struct gw_net *gn)
 			return err;
 		gn->defrag = true;
 	}
-	if (!gn->src_sets) {
+	if (!gn->sources.sets) {
 		err = gw_srclimit_alloc(gn);
 		if (err)
 			return err;
@@ -89,7 +89,7 @@ static int __net_init gw_net_init(struct net *net)
 	*(struct gw_net **)net_generic(net, gw_net_id) = gn;
 	gn->net = net;
 	mutex_init(&gn->lock);
-	INIT_LIST_HEAD(&gn->rules);
+	INIT_LIST_HEAD(&gn->rules.list);
 	gw_blocklist_init(gn);
 	gn->stats = alloc_percpu_gfp(struct gw_stats, GFP_KERNEL_ACCOUNT);
 	if (!gn->stats) {

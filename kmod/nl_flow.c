@@ -170,7 +170,7 @@ int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (err)
 		return err;
 	/* no wan zone yet: no table, an empty list */
-	nbuckets = gw_flowtable_active(gn) ? gn->nbuckets : 0;
+	nbuckets = gw_flowtable_active(gn) ? gn->table.nbuckets : 0;
 	rcu_read_lock();
 	for (; bucket < nbuckets; bucket++, skip = 0) {
 		/*
@@ -185,7 +185,8 @@ int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		pos = 0;
 		mark = skb_tail_pointer(skb);
-		hlist_for_each_entry_rcu(flow, &gn->buckets[bucket], node) {
+		hlist_for_each_entry_rcu(flow, &gn->table.buckets[bucket],
+					 node) {
 			if (READ_ONCE(flow->dead) ||
 			    gw_flow_expired(gn, flow, now) ||
 			    !gw_flow_filter_match(&filter, flow))

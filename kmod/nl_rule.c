@@ -314,9 +314,9 @@ int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	rcu_read_lock();
-	set = rcu_dereference(gn->ruleset);
+	set = rcu_dereference(gn->rules.ruleset);
 	/* A dump that spans a ruleset change is flagged NLM_F_DUMP_INTR. */
-	cb->seq = READ_ONCE(gn->rules_gen);
+	cb->seq = READ_ONCE(gn->rules.gen);
 	for (i = cb->args[0]; set && i < set->count; i++) {
 		hdr = gw_dump_put(skb, cb, GW_CMD_RULE_GET);
 		if (!hdr)

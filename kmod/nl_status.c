@@ -22,7 +22,7 @@ int gw_status_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	gw_zones_count(gn, &wan, &lan);
 	rcu_read_lock();
-	set = rcu_dereference(gn->ruleset);
+	set = rcu_dereference(gn->rules.ruleset);
 	rules = set ? set->count : 0;
 	rcu_read_unlock();
 
@@ -30,10 +30,11 @@ int gw_status_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, GW_A_WAN_COUNT, wan) ||
 	    nla_put_u32(msg, GW_A_LAN_COUNT, lan) ||
 	    nla_put_u32(msg, GW_A_RULE_COUNT, rules) ||
-	    nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	    nla_put_u32(msg, GW_A_FLOW_COUNT,
+			atomic_read(&gn->table.flow_count)) ||
 	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
 	    nla_put_u32(msg, GW_A_FLOW_ENTRY_SIZE, gw_flowtable_entry_size()) ||
-	    nla_put_u32(msg, GW_A_FLOW_BUCKETS, gn->nbuckets) ||
+	    nla_put_u32(msg, GW_A_FLOW_BUCKETS, gn->table.nbuckets) ||
 	    nla_put_u64_64bit(msg, GW_A_NETNS_COOKIE, gn->net->net_cookie,
 			      GW_A_PAD))
 		goto nla_failure;
@@ -75,12 +76,13 @@ int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u64_64bit(msg, i + 1, sum[i], 0))
 			goto nla_failure;
 	nla_nest_end(msg, nest);
-	if (nla_put_u32(msg, GW_A_FLOW_COUNT, atomic_read(&gn->flow_count)) ||
+	if (nla_put_u32(msg, GW_A_FLOW_COUNT,
+			atomic_read(&gn->table.flow_count)) ||
 	    nla_put_u32(msg, GW_A_FLOW_MAX, gw_tunable(gn, GW_TUN_MAX_FLOWS)) ||
 	    nla_put_u32(msg, GW_A_HALFOPEN_COUNT,
-			atomic_read(&gn->halfopen_count)) ||
+			atomic_read(&gn->budgets.halfopen_count)) ||
 	    nla_put_u32(msg, GW_A_OVERLOAD_COUNT,
-			atomic_read(&gn->overload_count)) ||
+			atomic_read(&gn->sources.overload_count)) ||
 	    nla_put_u32(msg, GW_A_SRC_COUNT, gw_src_count(gn)) ||
 	    nla_put_u32(msg, GW_A_SRC_MAX, gw_src_slots()))
 		goto nla_failure;

@@ -18,7 +18,7 @@ static void gw_notify_loaded(struct gw_net *gn, u32 id)
 	if (!msg)
 		return;
 	rcu_read_lock();
-	set = rcu_dereference(gn->ruleset);
+	set = rcu_dereference(gn->rules.ruleset);
 	rules = set ? set->count : 0;
 	rcu_read_unlock();
 	if (nla_put_u32(msg, GW_A_TXN_ID, id) ||

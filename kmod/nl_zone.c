@@ -66,9 +66,9 @@ int gw_iface_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&gn->lock);
 	/* resumed by position: a change between messages sets DUMP_INTR */
-	cb->seq = gn->zones_gen + 1;
-	for (i = cb->args[0]; i < gn->nzones; i++) {
-		const struct gw_zone_cfg *cfg = &gn->zones[i];
+	cb->seq = gn->zones.gen + 1;
+	for (i = cb->args[0]; i < gn->zones.count; i++) {
+		const struct gw_zone_cfg *cfg = &gn->zones.cfg[i];
 		u32 ifindex;
 
 		rcu_read_lock();

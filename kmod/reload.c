@@ -51,7 +51,7 @@ static bool gw_reload_disallowed(const struct gw_flow *flow, void *arg)
 		 * No longer wan (or gone): nothing arriving there is
 		 * judged any more, so neither is what came in there.
 		 */
-		w->wan = dev && gw_is_wan(w->gn, w->ifindex);
+		w->wan = dev && gw_is_wan(&w->gn->zones, w->ifindex);
 		strscpy(w->ifname, dev ? dev->name : "", sizeof(w->ifname));
 	}
 	if (!w->wan) {

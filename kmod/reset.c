@@ -24,9 +24,9 @@
 
 void gw_reset_init(struct gw_net *gn)
 {
-	spin_lock_init(&gn->reset_lock);
-	gn->reset_stamp = (u32)jiffies;
-	gn->reset_used = 0;
+	spin_lock_init(&gn->resets.lock);
+	gn->resets.stamp = (u32)jiffies;
+	gn->resets.used = 0;
 }
 
 /*
@@ -219,15 +219,15 @@ void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
 
 	if (!rate)
 		return;
-	spin_lock_bh(&gn->reset_lock);
-	if (now - gn->reset_stamp >= HZ) {
-		gn->reset_stamp = now;
-		gn->reset_used = 0;
+	spin_lock_bh(&gn->resets.lock);
+	if (now - gn->resets.stamp >= HZ) {
+		gn->resets.stamp = now;
+		gn->resets.used = 0;
 	}
-	allowed = gn->reset_used < rate;
+	allowed = gn->resets.used < rate;
 	if (allowed)
-		gn->reset_used++;
-	spin_unlock_bh(&gn->reset_lock);
+		gn->resets.used++;
+	spin_unlock_bh(&gn->resets.lock);
 	if (allowed && gw_reset_xmit(gn, reset))
 		gw_count(gn, GW_CTR_HALFOPEN_RESET);
 }

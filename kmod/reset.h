@@ -3,6 +3,7 @@
 #define _GW_RESET_H
 
 #include <linux/types.h>
+#include <linux/spinlock.h>
 
 #include "flowtable.h"
 #include "core/parse.h"
@@ -22,6 +23,13 @@ struct gw_reset {
 	u8 family;
 	u8 with_ack;		/* RST|ACK, acknowledging @ack */
 	u32 ack;
+};
+
+/* The RST budget of a namespace (struct gw_net.resets): halfopen_reset_rate. */
+struct gw_resets {
+	spinlock_t lock;
+	u32 stamp;			/* second it counts from (jiffies) */
+	u32 used;			/* RSTs sent in it */
 };
 
 bool gw_reset_prepare(const struct gw_flow *flow, struct gw_reset *reset);

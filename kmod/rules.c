@@ -9,6 +9,7 @@
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
 
+#include "pernet.h"
 #include "rules.h"
 
 struct gw_rule *gw_rule_alloc(void)
@@ -84,21 +85,46 @@ bool gw_rule_rate_allow(struct gw_rule *rule, bool dry)
 	return true;
 }
 
+/* A ruleset for @count rules, empty: the rules, then their handles. */
+static struct gw_ruleset *gw_ruleset_alloc(unsigned int count)
+{
+	struct gw_ruleset *set;
+
+	set = kmalloc(size_add(struct_size(set, rules, count),
+			       array_size(count, sizeof(u32))),
+		      GFP_KERNEL_ACCOUNT);
+	if (!set)
+		return NULL;
+	set->count = 0;
+	set->handles = (u32 *)&set->rules[count];
+	return set;
+}
+
+/* Append @rule, whose handle is above every handle in @set. */
+static void gw_ruleset_append(struct gw_ruleset *set, struct gw_rule *rule)
+{
+	unsigned int i = set->count++;
+
+	/* gw_rules_by_handle() relies on it; see struct gw_ruleset */
+	WARN_ON_ONCE(i && set->handles[i - 1] >= rule->handle);
+	set->rules[i] = rule;
+	set->handles[i] = rule->handle;
+}
+
 /* Build and publish the array for the current list.  Caller holds gn->lock. */
 static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
 {
 	struct gw_ruleset *set, *old;
 	struct gw_rule *rule;
-	unsigned int i = 0;
 
-	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
+	set = gw_ruleset_alloc(count);
 	if (!set)
 		return -ENOMEM;
-	list_for_each_entry(rule, &gn->rules, list)
-		set->rules[i++] = rule;
-	set->count = i;
-	old = rcu_replace_pointer(gn->ruleset, set, lockdep_is_held(&gn->lock));
-	gn->rules_gen++;
+	list_for_each_entry(rule, &gn->rules.list, list)
+		gw_ruleset_append(set, rule);
+	old = rcu_replace_pointer(gn->rules.ruleset, set,
+				  lockdep_is_held(&gn->lock));
+	gn->rules.gen++;
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;
@@ -108,7 +134,7 @@ static unsigned int gw_rules_count(struct gw_net *gn)
 {
 	const struct gw_ruleset *set;
 
-	set = rcu_dereference_protected(gn->ruleset,
+	set = rcu_dereference_protected(gn->rules.ruleset,
 					lockdep_is_held(&gn->lock));
 	return set ? set->count : 0;
 }
@@ -127,12 +153,12 @@ int gw_rule_add(struct gw_net *gn, struct gw_rule *rule,
 		err = -ENOSPC;
 		goto out;
 	}
-	rule->handle = ++gn->next_rule_handle;
-	list_add_tail(&rule->list, &gn->rules);
+	rule->handle = ++gn->rules.next_handle;
+	list_add_tail(&rule->list, &gn->rules.list);
 	err = gw_ruleset_publish(gn, count + 1);
 	if (err) {
 		list_del(&rule->list);
-		gn->next_rule_handle--;
+		gn->rules.next_handle--;
 		NL_SET_ERR_MSG(extack, "out of memory publishing the ruleset");
 	}
 out:
@@ -147,7 +173,7 @@ int gw_rule_del(struct gw_net *gn, u32 handle, struct netlink_ext_ack *extack)
 	int err = -ENOENT;
 
 	mutex_lock(&gn->lock);
-	list_for_each_entry(rule, &gn->rules, list) {
+	list_for_each_entry(rule, &gn->rules.list, list) {
 		if (rule->handle != handle)
 			continue;
 		prev = rule->list.prev;
@@ -174,12 +200,12 @@ static void gw_rules_unpublish(struct gw_net *gn)
 	struct gw_rule *rule, *tmp;
 	struct gw_ruleset *old;
 
-	old = rcu_replace_pointer(gn->ruleset, NULL,
+	old = rcu_replace_pointer(gn->rules.ruleset, NULL,
 				  lockdep_is_held(&gn->lock));
-	gn->rules_gen++;
+	gn->rules.gen++;
 	if (old)
 		kfree_rcu(old, rcu);
-	list_for_each_entry_safe(rule, tmp, &gn->rules, list) {
+	list_for_each_entry_safe(rule, tmp, &gn->rules.list, list) {
 		list_del(&rule->list);
 		call_rcu(&rule->rcu, gw_rule_free_rcu);
 	}
@@ -203,21 +229,20 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 {
 	struct gw_ruleset *set, *old;
 	struct gw_rule *rule, *tmp;
-	unsigned int i = 0;
 	LIST_HEAD(dead);
 
-	set = kmalloc(struct_size(set, rules, count), GFP_KERNEL_ACCOUNT);
+	set = gw_ruleset_alloc(count);
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, staged, list) {
-		rule->handle = ++gn->next_rule_handle;
-		set->rules[i++] = rule;
+		rule->handle = ++gn->rules.next_handle;
+		gw_ruleset_append(set, rule);
 	}
-	set->count = i;
-	list_splice_init(&gn->rules, &dead);
-	list_splice_init(staged, &gn->rules);
-	old = rcu_replace_pointer(gn->ruleset, set, lockdep_is_held(&gn->lock));
-	gn->rules_gen++;
+	list_splice_init(&gn->rules.list, &dead);
+	list_splice_init(staged, &gn->rules.list);
+	old = rcu_replace_pointer(gn->rules.ruleset, set,
+				  lockdep_is_held(&gn->lock));
+	gn->rules.gen++;
 	if (old)
 		kfree_rcu(old, rcu);
 	list_for_each_entry_safe(rule, tmp, &dead, list) {
@@ -232,7 +257,7 @@ static struct gw_rule *__gw_rules_match(struct gw_net *gn,
 				       const struct gw_pkt *pkt,
 				       const char *in_ifname)
 {
-	const struct gw_ruleset *set = rcu_dereference(gn->ruleset);
+	const struct gw_ruleset *set = rcu_dereference(gn->rules.ruleset);
 	unsigned int i;
 
 	if (!set)
@@ -261,4 +286,20 @@ const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const char *in_ifname)
 {
 	return __gw_rules_match(gn, pkt, in_ifname);
+}
+
+/*
+ * The published rule with @handle, or NULL: gone (deleted, or replaced by
+ * a load, which gives every rule a new handle), or 0, no rule at all.
+ * Under rcu_read_lock(); O(log n).
+ */
+const struct gw_rule *gw_rules_by_handle(struct gw_net *gn, u32 handle)
+{
+	const struct gw_ruleset *set = rcu_dereference(gn->rules.ruleset);
+	int i;
+
+	if (!set || !handle)
+		return NULL;
+	i = gw_rule_handle_index(set->handles, set->count, handle);
+	return i < 0 ? NULL : set->rules[i];
 }

@@ -8,7 +8,8 @@
 #include <linux/atomic.h>
 
 #include "core/rule.h"
-#include "pernet.h"
+
+struct gw_net;
 
 /* Most rules one namespace holds, and one load may stage. */
 #define GW_MAX_RULES	4096
@@ -18,7 +19,7 @@
  * token bucket move.
  */
 struct gw_rule {
-	struct list_head list;		/* in gn->rules, under gn->lock */
+	struct list_head list;		/* gn->rules.list, under gn->lock */
 	struct rcu_head rcu;
 	u32 handle;
 	u8 action;
@@ -34,11 +35,30 @@ struct gw_rule {
 	char comment[GW_COMMENT_MAX];
 };
 
-/* What the hooks see: the rules in order, swapped whole under RCU. */
+/*
+ * What the hooks see: the rules in order, swapped whole under RCU.  Their
+ * handles ascend in that order (a rule gets the next handle when it is
+ * added at the end, or when a load gives every rule a new one, and
+ * handles are never reused), so @handles, their copy in the same
+ * allocation, is sorted: gw_rules_by_handle() finds a rule by binary
+ * search.
+ */
 struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
+	u32 *handles;			/* handles[i] == rules[i]->handle */
 	struct gw_rule *rules[];
+};
+
+/*
+ * The allow rules of a namespace (struct gw_net.rules): a list owned by
+ * gn->lock, published as one array, which the packet path reads.
+ */
+struct gw_rules {
+	struct gw_ruleset __rcu *ruleset;
+	struct list_head list;		/* of struct gw_rule */
+	u32 next_handle;
+	u32 gen;			/* changes of @list, for dumps */
 };
 
 struct gw_rule *gw_rule_alloc(void);
@@ -59,5 +79,6 @@ struct gw_rule *gw_rules_match(struct gw_net *gn,
 const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const struct gw_pkt *pkt,
 				    const char *in_ifname);
+const struct gw_rule *gw_rules_by_handle(struct gw_net *gn, u32 handle);
 
 #endif /* _GW_RULES_H */

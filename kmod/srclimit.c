@@ -45,8 +45,8 @@ u32 gw_src_slots(void)
 
 void gw_srclimit_init(struct gw_net *gn)
 {
-	atomic_set(&gn->overload_count, 0);
-	gn->src_sets = NULL;
+	atomic_set(&gn->sources.overload_count, 0);
+	gn->sources.sets = NULL;
 }
 
 /* With the flow table (gw_net_activate_locked()), charged to the caller. */
@@ -54,19 +54,19 @@ int gw_srclimit_alloc(struct gw_net *gn)
 {
 	unsigned int i;
 
-	gn->src_sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->src_sets),
+	gn->sources.sets = kvcalloc(GW_SRC_SETS, sizeof(*gn->sources.sets),
 				GFP_KERNEL_ACCOUNT);
-	if (!gn->src_sets)
+	if (!gn->sources.sets)
 		return -ENOMEM;
 	for (i = 0; i < GW_SRC_SETS; i++)
-		spin_lock_init(&gn->src_sets[i].lock);
+		spin_lock_init(&gn->sources.sets[i].lock);
 	return 0;
 }
 
 /* The flows are gone (gw_flowtable_exit) when this runs. */
 void gw_srclimit_exit(struct gw_net *gn)
 {
-	kvfree(gn->src_sets);
+	kvfree(gn->sources.sets);
 }
 
 static struct gw_src_set *gw_src_set_of(struct gw_net *gn,
@@ -77,8 +77,9 @@ static struct gw_src_set *gw_src_set_of(struct gw_net *gn,
 		u32 family;
 	} key = { .prefix = *prefix, .family = family };
 
-	return &gn->src_sets[siphash(&key, sizeof(key), &gn->hash_key) &
-			     (GW_SRC_SETS - 1)];
+	return &gn->sources.sets[siphash(&key, sizeof(key),
+					 &gn->table.hash_key) &
+				 (GW_SRC_SETS - 1)];
 }
 
 static struct gw_src_slot *gw_src_find(struct gw_src_set *set,
@@ -107,7 +108,7 @@ static void gw_src_unoverload(struct gw_net *gn, struct gw_src_slot *slot,
 	slot->overloaded = 0;
 	slot->flush = 0;
 	gw_conn_rate_reset(&slot->rate, now);
-	atomic_dec(&gn->overload_count);
+	atomic_dec(&gn->sources.overload_count);
 }
 
 /*
@@ -162,7 +163,7 @@ bool gw_src_overloaded(struct gw_net *gn, const struct gw_pkt *pkt,
 	u32 now = (u32)jiffies;
 	bool ret = false;
 
-	if (!atomic_read(&gn->overload_count))
+	if (!atomic_read(&gn->sources.overload_count))
 		return false;
 	/* overloaded before it was put in the never-block list */
 	if (gw_src_exempt(gn, pkt->family, &pkt->saddr))
@@ -241,7 +242,7 @@ bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 		if (!slot->overloaded) {
 			slot->overloaded = 1;
 			slot->flush = !!gw_tunable(gn, GW_TUN_OVERLOAD_FLUSH);
-			atomic_inc(&gn->overload_count);
+			atomic_inc(&gn->sources.overload_count);
 			gw_count(gn, GW_CTR_SRC_OVERLOADED);
 		}
 		slot->overload_until =
@@ -327,10 +328,10 @@ void gw_src_gc(struct gw_net *gn)
 	u32 now = (u32)jiffies;
 	unsigned int i, w;
 
-	if (!atomic_read(&gn->overload_count))
+	if (!atomic_read(&gn->sources.overload_count))
 		return;
 	for (i = 0; i < GW_SRC_SETS; i++) {
-		struct gw_src_set *set = &gn->src_sets[i];
+		struct gw_src_set *set = &gn->sources.sets[i];
 
 		spin_lock_bh(&set->lock);
 		for (w = 0; w < GW_SRC_WAYS; w++) {
@@ -362,10 +363,10 @@ u32 gw_src_count(struct gw_net *gn)
 	if (!gw_flowtable_active(gn))
 		return 0;
 	for (i = 0; i < GW_SRC_SETS; i++) {
-		spin_lock_bh(&gn->src_sets[i].lock);
+		spin_lock_bh(&gn->sources.sets[i].lock);
 		for (w = 0; w < GW_SRC_WAYS; w++)
-			n += !!gn->src_sets[i].slot[w].family;
-		spin_unlock_bh(&gn->src_sets[i].lock);
+			n += !!gn->sources.sets[i].slot[w].family;
+		spin_unlock_bh(&gn->sources.sets[i].lock);
 	}
 	return n;
 }
@@ -380,7 +381,7 @@ bool gw_overload_get(struct gw_net *gn, unsigned int *pos,
 	if (!gw_flowtable_active(gn))
 		return false;
 	for (; !found && *pos < GW_SRC_SETS * GW_SRC_WAYS; (*pos)++) {
-		struct gw_src_set *set = &gn->src_sets[*pos / GW_SRC_WAYS];
+		struct gw_src_set *set = &gn->sources.sets[*pos / GW_SRC_WAYS];
 		struct gw_src_slot *slot = &set->slot[*pos % GW_SRC_WAYS];
 
 		spin_lock_bh(&set->lock);
@@ -423,7 +424,7 @@ unsigned int gw_overload_del(struct gw_net *gn, u8 family,
 		return n;
 	}
 	for (i = 0; i < GW_SRC_SETS; i++) {
-		struct gw_src_set *set = &gn->src_sets[i];
+		struct gw_src_set *set = &gn->sources.sets[i];
 
 		spin_lock_bh(&set->lock);
 		for (w = 0; w < GW_SRC_WAYS; w++) {

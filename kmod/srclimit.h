@@ -3,6 +3,7 @@
 #define _GW_SRCLIMIT_H
 
 #include <linux/types.h>
+#include <linux/atomic.h>
 
 #include "core/parse.h"
 #include "core/flood.h"
@@ -11,6 +12,13 @@ struct gw_net;
 struct gw_flow;
 struct gw_rule;
 struct gw_flow_ops;
+struct gw_src_set;
+
+/* The per-source table of a namespace (struct gw_net.sources). */
+struct gw_sources {
+	struct gw_src_set *sets;
+	atomic_t overload_count;	/* sources overloaded now */
+};
 
 extern const struct gw_flow_ops gw_src_flow_ops;
 

@@ -180,6 +180,7 @@ static struct gw_verdict gw_tcp_closed_outbound(const struct gw_judge *j,
  * room.  @ok's reason (a rule admitted it, it was picked up) was counted
  * before the table was asked, and still is when the table refuses the
  * flow or another CPU's flow judges the packet: it goes on as the prior.
+ * The new flow keeps @ok's rule, the handle of the rule that admitted it.
  */
 static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 				      const struct gw_pkt *pkt,
@@ -196,8 +197,8 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 	/* dry: what the rules and the tracker decided, no flow (see gw_judge) */
 	if (j->dry)
 		return ok;
-	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, tcp, &why,
-			     &raced);
+	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, ok.rule, tcp,
+			     &why, &raced);
 	if (!flow) {
 		v = gw_drop(why);
 	} else if (raced) {
@@ -217,6 +218,36 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 }
 
 /*
+ * The rule whose limits an inbound connection completing its handshake
+ * with @pkt counts against: the first rule that matches @pkt, as ever.
+ * That is the rule that admitted the flow, whose handle the flow keeps,
+ * when that rule is still published and @pkt has what its SYN was
+ * matched on (the flow's addresses and port in its direction, its input
+ * interface): the rules ahead of a published rule never change but by
+ * being deleted (a rule is added at the end, a load gives every rule a
+ * new handle, and handles are never reused), and none of them matched
+ * the SYN.  So it is found by handle in O(log n), and the rules are
+ * matched again, as before, only when that rule is gone (deleted, or
+ * replaced by a load, even by an identical rule) or @pkt came from
+ * elsewhere: then the first match may be another rule, or none (the
+ * tunables' limits), as it always was.
+ */
+static const struct gw_rule *gw_tcp_src_rule(const struct gw_judge *j,
+					     const struct gw_flow *flow,
+					     const struct gw_pkt *pkt,
+					     enum gw_dir dir)
+{
+	const struct gw_rule *rule;
+
+	if (dir == GW_DIR_ORIGINAL && j->dev->ifindex == flow->in_ifindex) {
+		rule = gw_rules_by_handle(j->gn, flow->rule);
+		if (rule)
+			return rule;
+	}
+	return gw_rules_find(j->gn, pkt, j->dev->name);
+}
+
+/*
  * An inbound connection has just completed its handshake: count it against
  * its source's full-connection limits.  Over one, the completing ACK is
  * dropped, the flow forgotten and the server, which would otherwise hold
@@ -225,9 +256,10 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
  */
 static struct gw_verdict gw_tcp_src_admit(const struct gw_judge *j,
 					  struct gw_flow *flow, u32 hash,
-					  const struct gw_pkt *pkt)
+					  const struct gw_pkt *pkt,
+					  enum gw_dir dir)
 {
-	const struct gw_rule *rule = gw_rules_find(j->gn, pkt, j->dev->name);
+	const struct gw_rule *rule = gw_tcp_src_rule(j, flow, pkt, dir);
 	struct gw_reset reset;
 	struct gw_verdict v;
 
@@ -290,9 +322,10 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 		 * were asked, and still is.
 		 */
 		if (unlikely(opened) && (flow->flags & GW_FLOW_INBOUND)) {
-			struct gw_verdict lim = gw_tcp_src_admit(j, flow, hash,
-								 pkt);
+			struct gw_verdict lim;
 
+			lim = gw_tcp_src_admit(j, flow, hash, pkt,
+					       gw_flow_dir(flow, src_first));
 			if (lim.action == GW_DROP)
 				return gw_verdict_after(lim, v.reason);
 		}

@@ -22,6 +22,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "pernet.h"
 #include "txn.h"
 #include "rules.h"
 #include "zones.h"
@@ -70,19 +71,19 @@ int gw_txn_begin(struct gw_net *gn, u32 portid, u32 *id,
 	gw_tunables_defaults(gn, txn->tunables);
 
 	mutex_lock(&gn->lock);
-	if (gn->txn) {
-		if (gn->txn->portid == portid)
+	if (gn->txn.cur) {
+		if (gn->txn.cur->portid == portid)
 			NL_SET_ERR_MSG(extack, "a load is already open on this socket");
 		else
 			NL_SET_ERR_MSG(extack, "another load is in progress");
 		err = -EBUSY;
 		goto out;
 	}
-	if (!++gn->txn_last_id)
-		gn->txn_last_id = 1;
-	txn->id = gn->txn_last_id;
+	if (!++gn->txn.last_id)
+		gn->txn.last_id = 1;
+	txn->id = gn->txn.last_id;
 	*id = txn->id;
-	gn->txn = txn;
+	gn->txn.cur = txn;
 	txn = NULL;
 out:
 	mutex_unlock(&gn->lock);
@@ -94,7 +95,7 @@ out:
 static struct gw_txn *gw_txn_get(struct gw_net *gn, u32 portid, u32 id,
 				 struct netlink_ext_ack *extack)
 {
-	struct gw_txn *txn = gn->txn;
+	struct gw_txn *txn = gn->txn.cur;
 
 	lockdep_assert_held(&gn->lock);
 	if (!txn || txn->id != id || txn->portid != portid) {
@@ -242,7 +243,7 @@ int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 	}
 out:
 	/* committed or not, the transaction is over */
-	gn->txn = NULL;
+	gn->txn.cur = NULL;
 	mutex_unlock(&gn->lock);
 	gw_txn_free(txn);
 	if (!err) {
@@ -261,7 +262,7 @@ int gw_txn_abort(struct gw_net *gn, u32 portid, u32 id,
 	mutex_lock(&gn->lock);
 	txn = gw_txn_get(gn, portid, id, extack);
 	if (txn)
-		gn->txn = NULL;
+		gn->txn.cur = NULL;
 	mutex_unlock(&gn->lock);
 	if (!txn)
 		return -ENOENT;
@@ -275,8 +276,8 @@ void gw_txn_net_exit(struct gw_net *gn)
 	struct gw_txn *txn;
 
 	mutex_lock(&gn->lock);
-	txn = gn->txn;
-	gn->txn = NULL;
+	txn = gn->txn.cur;
+	gn->txn.cur = NULL;
 	mutex_unlock(&gn->lock);
 	if (txn)
 		gw_txn_free(txn);
@@ -295,9 +296,9 @@ static int gw_txn_netlink_event(struct notifier_block *nb,
 		return NOTIFY_DONE;
 	gn = gw_pernet(n->net);
 	mutex_lock(&gn->lock);
-	if (gn->txn && gn->txn->portid == n->portid) {
-		txn = gn->txn;
-		gn->txn = NULL;
+	if (gn->txn.cur && gn->txn.cur->portid == n->portid) {
+		txn = gn->txn.cur;
+		gn->txn.cur = NULL;
 	}
 	mutex_unlock(&gn->lock);
 	if (txn)

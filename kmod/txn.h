@@ -4,10 +4,17 @@
 
 #include <linux/netlink.h>
 
-#include "pernet.h"
 #include "core/parse.h"
 
+struct gw_net;
 struct gw_rule;
+struct gw_txn;
+
+/* The one staged load ("gwctl load") of a namespace, under gn->lock. */
+struct gw_txn_slot {
+	struct gw_txn *cur;
+	u32 last_id;
+};
 
 int gw_txn_module_init(void);
 void gw_txn_module_exit(void);

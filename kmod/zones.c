@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "pernet.h"
 #include "zones.h"
 
 static void gw_wan_map_fill(struct gw_net *gn, struct gw_wan_map *map)
@@ -18,10 +19,10 @@ static void gw_wan_map_fill(struct gw_net *gn, struct gw_wan_map *map)
 
 	map->count = 0;
 	rcu_read_lock();
-	for (i = 0; i < gn->nzones; i++) {
-		if (gn->zones[i].zone != GW_ZONE_WAN)
+	for (i = 0; i < gn->zones.count; i++) {
+		if (gn->zones.cfg[i].zone != GW_ZONE_WAN)
 			continue;
-		dev = dev_get_by_name_rcu(gn->net, gn->zones[i].name);
+		dev = dev_get_by_name_rcu(gn->net, gn->zones.cfg[i].name);
 		if (dev)
 			map->ifindex[map->count++] = dev->ifindex;
 	}
@@ -39,27 +40,27 @@ static void gw_wan_map_rebuild(struct gw_net *gn)
 {
 	struct gw_wan_map *cur, *spare, next;
 
-	cur = rcu_dereference_protected(gn->wan_map,
+	cur = rcu_dereference_protected(gn->zones.wan_map,
 					lockdep_is_held(&gn->lock));
 	gw_wan_map_fill(gn, &next);
 	if (cur && cur->count == next.count &&
 	    !memcmp(cur->ifindex, next.ifindex,
 		    next.count * sizeof(next.ifindex[0])))
 		return;
-	spare = cur == &gn->wan_maps[0] ? &gn->wan_maps[1] : &gn->wan_maps[0];
+	spare = &gn->zones.wan_maps[cur == &gn->zones.wan_maps[0] ? 1 : 0];
 	/* Readers of the spare's previous publication are done after this. */
 	synchronize_rcu();
 	*spare = next;
-	rcu_assign_pointer(gn->wan_map, spare);
+	rcu_assign_pointer(gn->zones.wan_map, spare);
 }
 
 static struct gw_zone_cfg *gw_zone_find(struct gw_net *gn, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < gn->nzones; i++)
-		if (!strncmp(gn->zones[i].name, name, IFNAMSIZ))
-			return &gn->zones[i];
+	for (i = 0; i < gn->zones.count; i++)
+		if (!strncmp(gn->zones.cfg[i].name, name, IFNAMSIZ))
+			return &gn->zones.cfg[i];
 	return NULL;
 }
 
@@ -78,15 +79,15 @@ static int gw_zone_set_locked(struct gw_net *gn, const char *name, u8 zone,
 		}
 	}
 	if (!cfg) {
-		if (gn->nzones == GW_MAX_ZONES) {
+		if (gn->zones.count == GW_MAX_ZONES) {
 			NL_SET_ERR_MSG(extack, "too many interfaces with a zone");
 			return -ENOSPC;
 		}
-		cfg = &gn->zones[gn->nzones++];
+		cfg = &gn->zones.cfg[gn->zones.count++];
 		strscpy(cfg->name, name, sizeof(cfg->name));
 	}
 	cfg->zone = zone;
-	gn->zones_gen++;
+	gn->zones.gen++;
 	gw_wan_map_rebuild(gn);
 	return 0;
 }
@@ -115,8 +116,8 @@ int gw_zone_del(struct gw_net *gn, const char *name,
 		err = -ENOENT;
 		goto out;
 	}
-	*cfg = gn->zones[--gn->nzones];
-	gn->zones_gen++;
+	*cfg = gn->zones.cfg[--gn->zones.count];
+	gn->zones.gen++;
 	gw_wan_map_rebuild(gn);
 out:
 	mutex_unlock(&gn->lock);
@@ -130,9 +131,9 @@ out:
 void gw_zones_replace_locked(struct gw_net *gn,
 			     const struct gw_zone_cfg *zones, unsigned int n)
 {
-	memcpy(gn->zones, zones, n * sizeof(*zones));
-	gn->nzones = n;
-	gn->zones_gen++;
+	memcpy(gn->zones.cfg, zones, n * sizeof(*zones));
+	gn->zones.count = n;
+	gn->zones.gen++;
 	gw_wan_map_rebuild(gn);
 }
 
@@ -169,8 +170,8 @@ void gw_zones_count(struct gw_net *gn, u32 *wan, u32 *lan)
 	*wan = 0;
 	*lan = 0;
 	mutex_lock(&gn->lock);
-	for (i = 0; i < gn->nzones; i++) {
-		if (gn->zones[i].zone == GW_ZONE_WAN)
+	for (i = 0; i < gn->zones.count; i++) {
+		if (gn->zones.cfg[i].zone == GW_ZONE_WAN)
 			(*wan)++;
 		else
 			(*lan)++;
@@ -194,7 +195,7 @@ static int gw_netdev_event(struct notifier_block *nb, unsigned long event,
 	}
 	gn = gw_pernet(dev_net(dev));
 	mutex_lock(&gn->lock);
-	if (gn->nzones)
+	if (gn->zones.count)
 		gw_wan_map_rebuild(gn);
 	mutex_unlock(&gn->lock);
 	return NOTIFY_DONE;

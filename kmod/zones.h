@@ -2,18 +2,45 @@
 #ifndef _GW_ZONES_H
 #define _GW_ZONES_H
 
+#include <linux/if.h>
 #include <linux/rcupdate.h>
 #include <linux/netlink.h>
 
-#include "pernet.h"
+struct gw_net;
+
+/* Interface zones as the admin configured them, by name. */
+#define GW_MAX_ZONES	64
+
+struct gw_zone_cfg {
+	char name[IFNAMSIZ];
+	u8 zone;
+};
+
+/* The ifindexes of the wan interfaces that exist now. */
+struct gw_wan_map {
+	unsigned int count;
+	int ifindex[GW_MAX_ZONES];
+};
+
+/*
+ * The zones of a namespace (struct gw_net.zones): the configuration, and
+ * the ifindex map the hooks read, first.
+ */
+struct gw_zones {
+	struct gw_wan_map __rcu *wan_map;
+	unsigned int count;		/* of @cfg */
+	u32 gen;			/* changes of @cfg, for dumps */
+	struct gw_zone_cfg cfg[GW_MAX_ZONES];
+	struct gw_wan_map wan_maps[2];	/* the published one and a spare */
+};
 
 /*
  * Called for every packet: one RCU read of a few ifindexes, so traffic
  * between lan interfaces and the host costs next to nothing.
  */
-static inline bool gw_is_wan(const struct gw_net *gn, int ifindex)
+static inline bool gw_is_wan(const struct gw_zones *zones, int ifindex)
 {
-	const struct gw_wan_map *map = rcu_dereference(gn->wan_map);
+	const struct gw_wan_map *map = rcu_dereference(zones->wan_map);
 	unsigned int i;
 
 	if (!map)

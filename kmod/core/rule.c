@@ -77,3 +77,25 @@ bool gw_rule_matches(const struct gw_rule_match *rule,
 		return false;
 	return true;
 }
+
+/*
+ * Where @handle is in @handles, @count handles in ascending order (a
+ * ruleset's, kmod/rules.c), or -1: a binary search, at most 13 steps for
+ * GW_MAX_RULES.
+ */
+int gw_rule_handle_index(const u32 *handles, unsigned int count, u32 handle)
+{
+	unsigned int lo = 0, hi = count;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (handles[mid] == handle)
+			return (int)mid;
+		if (handles[mid] < handle)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}

@@ -34,5 +34,6 @@ bool gw_prefix_match(const union gw_addr *addr, const union gw_addr *net,
 		     u8 plen);
 bool gw_rule_matches(const struct gw_rule_match *rule,
 		     const struct gw_pkt *pkt, const char *in_ifname);
+int gw_rule_handle_index(const u32 *handles, unsigned int count, u32 handle);
 
 #endif /* _GW_CORE_RULE_H */

@@ -400,6 +400,66 @@ TEST(rule_ifname)
 	assert_false(gw_rule_matches(&r, &p, "abcdefghijklmnp"));
 }
 
+/*
+ * A ruleset's handles: ascending, with the gaps deleted rules leave (here
+ * every third handle is gone), starting past 1 as after a load.
+ */
+#define HANDLES_MAX	64
+
+static void fill_handles(u32 *h, unsigned int n)
+{
+	unsigned int i;
+	u32 next = 5;
+
+	for (i = 0; i < n; i++) {
+		if (next % 3 == 0)
+			next++;
+		h[i] = next++;
+	}
+}
+
+/* Every handle of every ruleset size is found at its own index. */
+static void rule_handle_index_finds_every_handle(void **state)
+{
+	u32 h[HANDLES_MAX];
+	unsigned int n, i;
+
+	(void)state;
+	for (n = 1; n <= HANDLES_MAX; n++) {
+		fill_handles(h, n);
+		for (i = 0; i < n; i++)
+			assert_int_equal(gw_rule_handle_index(h, n, h[i]),
+					 (int)i);
+	}
+	/* the largest handle a u32 holds */
+	h[0] = 1;
+	h[1] = UINT32_MAX;
+	assert_int_equal(gw_rule_handle_index(h, 2, UINT32_MAX), 1);
+}
+
+/* Below, between, above the handles, and an empty ruleset: -1. */
+static void rule_handle_index_misses(void **state)
+{
+	u32 h[HANDLES_MAX];
+	unsigned int n, i;
+
+	(void)state;
+	assert_int_equal(gw_rule_handle_index(NULL, 0, 1), -1);
+	assert_int_equal(gw_rule_handle_index(h, 0, 0), -1);
+	for (n = 1; n <= HANDLES_MAX; n++) {
+		fill_handles(h, n);
+		assert_int_equal(gw_rule_handle_index(h, n, 0), -1);
+		assert_int_equal(gw_rule_handle_index(h, n, h[0] - 1), -1);
+		assert_int_equal(gw_rule_handle_index(h, n, h[n - 1] + 1), -1);
+		assert_int_equal(gw_rule_handle_index(h, n, UINT32_MAX), -1);
+		for (i = 1; i < n; i++)
+			if (h[i] - h[i - 1] > 1)
+				assert_int_equal(gw_rule_handle_index(h, n,
+								      h[i] - 1),
+						 -1);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(rule_prefix_match_every_v4_plen),
 	cmocka_unit_test(rule_prefix_match_every_v6_plen),
@@ -417,6 +477,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(rule_port_full_range),
 	cmocka_unit_test(rule_port_is_destination),
 	cmocka_unit_test(rule_ifname),
+	cmocka_unit_test(rule_handle_index_finds_every_handle),
+	cmocka_unit_test(rule_handle_index_misses),
 };
 
 GW_UNIT_MAIN(tests)
