@@ -4,25 +4,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
-
-static const char *const tcp_states[__GW_TCP_STATE_MAX] = {
-	[GW_TCP_NONE]		= "NONE",
-	[GW_TCP_SYN_SENT]	= "SYN_SENT",
-	[GW_TCP_SYN_RECV]	= "SYN_RECV",
-	[GW_TCP_ESTABLISHED]	= "ESTABLISHED",
-	[GW_TCP_FIN_WAIT]	= "FIN_WAIT",
-	[GW_TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
-	[GW_TCP_LAST_ACK]	= "LAST_ACK",
-	[GW_TCP_TIME_WAIT]	= "TIME_WAIT",
-	[GW_TCP_CLOSE]		= "CLOSE",
-	[GW_TCP_SYN_SENT2]	= "SYN_SENT2",
-};
+#include "rulefile.h"
 
 /* "src A dst B proto P state S", any of them, any order. */
 struct conn_filter {
@@ -34,11 +21,12 @@ struct conn_filter {
 	uint8_t state;
 };
 
+/* GW_EXIT_OK, GW_EXIT_USAGE, or GW_EXIT_KERNEL when the state names cannot be had. */
 static int parse_filter(int argc, char **argv, struct conn_filter *f)
 {
 	char err[GW_ERR_MAX];
 	uint64_t num;
-	unsigned int i;
+	int state;
 
 	memset(f, 0, sizeof(*f));
 	for (; argc > 0; argc -= 2, argv += 2) {
@@ -60,24 +48,22 @@ static int parse_filter(int argc, char **argv, struct conn_filter *f)
 				return gw_usage_error("%s takes an address, not a prefix.", key);
 			*(src ? &f->has_src : &f->has_dst) = true;
 		} else if (!strcmp(key, "proto")) {
-			for (i = 0; i < 256 && !(gw_proto_name(i) && !strcmp(gw_proto_name(i), val)); i++)
-				;
-			if (i < 256) {
-				num = i;
-			} else if (gw_parse_uint("protocol", val, 0, 255, &num, err, sizeof(err))) {
-				return gw_usage_error("%s", err);
+			if (gw_proto_lookup(val, &f->proto)) {
+				if (gw_parse_uint("protocol", val, 0, 255, &num, err, sizeof(err)))
+					return gw_usage_error("%s", err);
+				f->proto = num;
 			}
 			f->has_proto = true;
-			f->proto = num;
 		} else {
-			for (i = GW_TCP_SYN_SENT; i < __GW_TCP_STATE_MAX; i++)
-				if (!strcasecmp(tcp_states[i], val))
-					break;
-			if (i == __GW_TCP_STATE_MAX)
+			/* the module's names: "gwctl conn list" prints them */
+			if (gw_names_fetch(GW_NAME_KIND_TCP_STATE))
+				return GW_EXIT_KERNEL;
+			state = gw_name_find(GW_NAME_KIND_TCP_STATE, val);
+			if (state < GW_TCP_SYN_SENT)
 				return gw_usage_error("unknown TCP state \"%s\" (SYN_SENT, ESTABLISHED, TIME_WAIT, ...).",
 						      val);
 			f->has_state = true;
-			f->state = i;
+			f->state = state;
 		}
 	}
 	if (f->has_src && f->has_dst && f->src.family != f->dst.family)
@@ -194,8 +180,8 @@ static int print_conn(const struct nlattr **ctb, const char *src, const char *ds
 	if (ctb[GW_CONN_A_STATE]) {
 		uint8_t state = mnl_attr_get_u8(ctb[GW_CONN_A_STATE]);
 
-		if (state < GW_ARRAY_SIZE(tcp_states))
-			snprintf(buf, sizeof(buf), "%s", tcp_states[state]);
+		if (gw_name(GW_NAME_KIND_TCP_STATE, state))
+			snprintf(buf, sizeof(buf), "%s", gw_name(GW_NAME_KIND_TCP_STATE, state));
 		else
 			snprintf(buf, sizeof(buf), "STATE_%u", state);
 		print_str("state", "%s ", buf);
@@ -274,6 +260,7 @@ static int conn_list(int argc, char **argv)
 	struct conn_walk walk = { .list = { .key = "flows" } };
 	struct conn_filter filter;
 	struct nlmsghdr *nlh;
+	int ret;
 
 	/* JSON always carries the window state; -v adds it to the text. */
 	if (argc > 0 && (!strcmp(argv[0], "-v") || !strcmp(argv[0], "--verbose"))) {
@@ -281,8 +268,11 @@ static int conn_list(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (parse_filter(argc, argv, &filter))
-		return GW_EXIT_USAGE;
+	ret = parse_filter(argc, argv, &filter);
+	if (ret)
+		return ret;
+	if (gw_names_fetch(GW_NAME_KIND_TCP_STATE))
+		return GW_EXIT_KERNEL;
 	nlh = gw_nl_msg(GW_CMD_CONN_GET, NLM_F_REQUEST | NLM_F_DUMP);
 	put_filter(nlh, &filter);
 	if (gw_nl_talk(nlh, conn_cb, &walk))
@@ -302,9 +292,11 @@ static int conn_count(int argc, char **argv)
 	struct conn_filter filter;
 	struct nlmsghdr *nlh;
 	struct gw_status st;
+	int ret;
 
-	if (parse_filter(argc, argv, &filter))
-		return GW_EXIT_USAGE;
+	ret = parse_filter(argc, argv, &filter);
+	if (ret)
+		return ret;
 	if (filter.any) {
 		nlh = gw_nl_msg(GW_CMD_CONN_GET, NLM_F_REQUEST | NLM_F_DUMP);
 		put_filter(nlh, &filter);
@@ -323,9 +315,11 @@ static int conn_flush(int argc, char **argv)
 {
 	struct conn_filter filter;
 	struct nlmsghdr *nlh;
+	int ret;
 
-	if (parse_filter(argc, argv, &filter))
-		return GW_EXIT_USAGE;
+	ret = parse_filter(argc, argv, &filter);
+	if (ret)
+		return ret;
 	nlh = gw_nl_msg(GW_CMD_CONN_FLUSH, NLM_F_REQUEST | NLM_F_ACK);
 	put_filter(nlh, &filter);
 	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;

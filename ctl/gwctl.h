@@ -87,9 +87,18 @@ int gw_format_prefix(const struct gw_prefix *prefix, bool full, char *buf, size_
 /* rulefile.c: "tcp", "udp", ... or NULL when the protocol has no name */
 const char *gw_proto_name(unsigned int proto);
 
+/*
+ * names.c: the module's names of its counters and TCP states.  Fetch a
+ * kind (once; 0, or -1 reported) before gw_name(), which is NULL for a
+ * value the module has no name for, and gw_name_find(), the value of a
+ * name (any case) or -1.  Not from inside a netlink callback: the fetch
+ * reuses the request and receive buffers.
+ */
+int gw_names_fetch(enum gw_name_kind kind);
+const char *gw_name(enum gw_name_kind kind, unsigned int index);
+int gw_name_find(enum gw_name_kind kind, const char *name);
+
 /* stats.c */
-extern const char *const gw_counter_names[__GW_CTR_MAX];
-const char *gw_counter_name(unsigned int id, char *buf, size_t len);
 /*
  * Prints the counters (summary: the non-zero ones, indented, as "gwctl
  * status" shows them); returns how many were shown, or -1 on failure.

@@ -43,6 +43,7 @@ static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
 	[GW_A_EVENT_SEQ]	= MNL_TYPE_U64,
 	[GW_A_STATS_RESET]	= MNL_TYPE_FLAG,
 	[GW_A_BLOCK]		= MNL_TYPE_NESTED,
+	[GW_A_NAME]		= MNL_TYPE_NESTED,
 };
 
 static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
@@ -115,6 +116,12 @@ static const enum mnl_attr_data_type block_types[GW_BLOCK_A_MAX + 1] = {
 	[GW_BLOCK_A_REMAINING]	= MNL_TYPE_U32,
 };
 
+static const enum mnl_attr_data_type name_types[GW_NAME_A_MAX + 1] = {
+	[GW_NAME_A_KIND]	= MNL_TYPE_U8,
+	[GW_NAME_A_INDEX]	= MNL_TYPE_U32,
+	[GW_NAME_A_NAME]	= MNL_TYPE_NUL_STRING,
+};
+
 const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
 const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
 const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
@@ -129,6 +136,9 @@ const struct gw_policy gw_overload_policy = {
 };
 const struct gw_policy gw_block_policy = {
 	"gw_block_attr", block_types, GW_BLOCK_A_MAX
+};
+const struct gw_policy gw_name_policy = {
+	"gw_name_attr", name_types, GW_NAME_A_MAX
 };
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */

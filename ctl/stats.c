@@ -8,52 +8,13 @@
 #include "nl.h"
 #include "print.h"
 
-const char *const gw_counter_names[__GW_CTR_MAX] = {
-	[GW_CTR_IN_PACKETS]		= "in_packets",
-	[GW_CTR_OUT_PACKETS]		= "out_packets",
-	[GW_CTR_FLOW_CREATED]		= "flow_created",
-	[GW_CTR_FLOW_EXPIRED]		= "flow_expired",
-	[GW_CTR_RULE_ACCEPTED]		= "rule_accepted",
-	[GW_CTR_DROP_MALFORMED]		= "drop_malformed",
-	[GW_CTR_DROP_TCP_BAD_FLAGS]	= "drop_tcp_bad_flags",
-	[GW_CTR_DROP_PASSIVE_DENIED]	= "drop_passive_denied",
-	[GW_CTR_DROP_TCP_NO_FLOW]	= "drop_tcp_no_flow",
-	[GW_CTR_DROP_TCP_INVALID]	= "drop_tcp_invalid",
-	[GW_CTR_DROP_TABLE_FULL]	= "drop_table_full",
-	[GW_CTR_DROP_NOMEM]		= "drop_nomem",
-	[GW_CTR_OUT_UNTRACKED]		= "out_untracked",
-	[GW_CTR_DROP_OUT_OF_WINDOW]	= "drop_out_of_window",
-	[GW_CTR_TCP_STALE]		= "tcp_stale",
-	[GW_CTR_FLOW_PICKED_UP]		= "flow_picked_up",
-	[GW_CTR_OUT_RESET]		= "out_reset",
-	[GW_CTR_DROP_UDP_PROBE]		= "drop_udp_probe",
-	[GW_CTR_DROP_ICMP_ECHO]		= "drop_icmp_echo",
-	[GW_CTR_DROP_ICMP_RATE]		= "drop_icmp_rate",
-	[GW_CTR_DROP_ICMP_ERROR]	= "drop_icmp_error",
-	[GW_CTR_DROP_ICMP_OTHER]	= "drop_icmp_other",
-	[GW_CTR_DROP_PROTO_DENIED]	= "drop_proto_denied",
-	[GW_CTR_ICMP_ERROR_PASSED]	= "icmp_error_passed",
-	[GW_CTR_EARLY_DROP]		= "early_drop",
-	[GW_CTR_HALFOPEN_EVICTED]	= "halfopen_evicted",
-	[GW_CTR_DROP_HALFOPEN]		= "drop_halfopen",
-	[GW_CTR_HALFOPEN_RESET]		= "halfopen_reset",
-	[GW_CTR_DROP_OVERLOAD]		= "drop_overload",
-	[GW_CTR_SRC_OVERLOADED]		= "src_overloaded",
-	[GW_CTR_DROP_SRC_LIMIT]		= "drop_src_limit",
-	[GW_CTR_SRC_UNTRACKED]		= "src_untracked",
-	[GW_CTR_DROP_BLOCKED]		= "drop_blocked",
-	[GW_CTR_POLICY_CLOSED]		= "policy_closed",
-	[GW_CTR_DROP_POLICY_CLOSED]	= "drop_policy_closed",
-	[GW_CTR_DROP_INBOUND_FULL]	= "drop_inbound_full",
-	[GW_CTR_SRC_EVICTED]		= "src_evicted",
-	[GW_CTR_DROP_OUT_NO_FLOW]	= "drop_out_no_flow",
-};
-
-/* A newer module may count things this gwctl has no name for yet. */
-const char *gw_counter_name(unsigned int id, char *buf, size_t len)
+/* A counter the module has no name for is shown by its number. */
+static const char *counter_name(unsigned int id, char *buf, size_t len)
 {
-	if (id < GW_ARRAY_SIZE(gw_counter_names) && gw_counter_names[id])
-		return gw_counter_names[id];
+	const char *name = gw_name(GW_NAME_KIND_COUNTER, id);
+
+	if (name)
+		return name;
 	snprintf(buf, len, "counter_%u", id);
 	return buf;
 }
@@ -109,7 +70,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		val = mnl_attr_get_u64(attr);
 		if (walk->summary && !val)
 			continue;
-		name = gw_counter_name(type - 1, buf, sizeof(buf));
+		name = counter_name(type - 1, buf, sizeof(buf));
 		print_text(walk->summary ? "  %-22s " : "%-24s ", name);
 		print_u64(name, "%" PRIu64 "\n", val);
 		walk->shown++;
@@ -120,9 +81,12 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 
 static int stats_show(bool summary, bool reset)
 {
-	struct nlmsghdr *nlh = gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK);
 	struct stats_walk walk = { .summary = summary };
+	struct nlmsghdr *nlh;
 
+	if (gw_names_fetch(GW_NAME_KIND_COUNTER))
+		return -1;
+	nlh = gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK);
 	if (reset)
 		mnl_attr_put(nlh, GW_A_STATS_RESET, 0, NULL);
 	if (gw_nl_talk(nlh, stats_cb, &walk))

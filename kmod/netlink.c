@@ -9,9 +9,9 @@
  * nested ones netlink_priv.h declares for the handlers' nla_parse_nested()),
  * its multicast group, its ops table and its registration.  The handlers
  * live by object, each in its own file: nl_status.c, nl_zone.c (interfaces),
- * nl_rule.c, nl_flow.c (conn), nl_tunable.c, nl_overload.c, nl_block.c and
- * nl_txn.c (atomic loads); nl_event.c sends the events and nl_util.c holds
- * what they all share.
+ * nl_rule.c, nl_flow.c (conn), nl_tunable.c, nl_overload.c, nl_block.c,
+ * nl_names.c (counter and TCP state names) and nl_txn.c (atomic loads);
+ * nl_event.c sends the events and nl_util.c holds what they all share.
  *
  * GENL_ADMIN_PERM is netlink_capable(skb, CAP_NET_ADMIN): CAP_NET_ADMIN in
  * the *initial* user namespace, held both by whoever opened the socket and
@@ -86,6 +86,11 @@ const struct nla_policy gw_block_policy[GW_BLOCK_A_MAX + 1] = {
 						     &gw_block_timeout_range),
 };
 
+/* A GW_A_NAME in a request: which kind of names a dump is about. */
+const struct nla_policy gw_name_policy[GW_NAME_A_MAX + 1] = {
+	[GW_NAME_A_KIND] = NLA_POLICY_MAX(NLA_U8, GW_NAME_KIND_MAX),
+};
+
 static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[GW_A_ZONE] = NLA_POLICY_MAX(NLA_U8, GW_ZONE_MAX),
@@ -97,6 +102,7 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
 	[GW_A_STATS_RESET] = { .type = NLA_FLAG },
 	[GW_A_CONN] = NLA_POLICY_NESTED(gw_conn_filter_policy),
 	[GW_A_BLOCK] = NLA_POLICY_NESTED(gw_block_policy),
+	[GW_A_NAME] = NLA_POLICY_NESTED(gw_name_policy),
 };
 
 /*
@@ -236,6 +242,11 @@ static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_BLOCK_FLUSH,
 		.doit = gw_block_flush_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_NAMES_GET,
+		.dumpit = gw_names_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

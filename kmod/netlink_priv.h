@@ -24,6 +24,7 @@ extern const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1];
 extern const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1];
 extern const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1];
 extern const struct nla_policy gw_block_policy[GW_BLOCK_A_MAX + 1];
+extern const struct nla_policy gw_name_policy[GW_NAME_A_MAX + 1];
 
 /* the namespace a request, or a dump, is about */
 static inline struct gw_net *gw_info_net(struct genl_info *info)
@@ -100,6 +101,9 @@ int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_names.c */
+int gw_names_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* nl_txn.c */
 int gw_txn_begin_doit(struct sk_buff *skb, struct genl_info *info);

@@ -68,6 +68,12 @@ enum gw_cmd {
 	GW_CMD_BLOCK_DEL,
 	GW_CMD_BLOCK_GET,	/* dump: GW_A_BLOCK */
 	GW_CMD_BLOCK_FLUSH,
+	/*
+	 * The names the module gives its counters and TCP states, one
+	 * GW_A_NAME a message.  A request may carry GW_A_NAME with only
+	 * GW_NAME_A_KIND: then that kind's names alone.
+	 */
+	GW_CMD_NAMES_GET,	/* dump: GW_A_NAME */
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -102,6 +108,7 @@ enum gw_attr {
 	GW_A_EVENT_SEQ,		/* u64: per namespace, 1 for the first event */
 	GW_A_STATS_RESET,	/* flag, in GW_CMD_STATS_GET: zero after reading */
 	GW_A_BLOCK,		/* nest: enum gw_block_attr */
+	GW_A_NAME,		/* nest: enum gw_name_attr */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -267,6 +274,24 @@ enum gw_block_attr {
 	__GW_BLOCK_A_MAX,
 };
 #define GW_BLOCK_A_MAX (__GW_BLOCK_A_MAX - 1)
+
+/* What a GW_A_NAME names: a value of which enum. */
+enum gw_name_kind {
+	GW_NAME_KIND_COUNTER,	/* enum gw_counter ("drop_table_full") */
+	GW_NAME_KIND_TCP_STATE,	/* enum gw_tcp_state ("ESTABLISHED") */
+	__GW_NAME_KIND_MAX,
+};
+#define GW_NAME_KIND_MAX (__GW_NAME_KIND_MAX - 1)
+
+/* One name (GW_CMD_NAMES_GET). */
+enum gw_name_attr {
+	GW_NAME_A_UNSPEC,
+	GW_NAME_A_KIND,		/* u8: enum gw_name_kind */
+	GW_NAME_A_INDEX,	/* u32, in replies: the value in the kind's enum */
+	GW_NAME_A_NAME,		/* string, in replies */
+	__GW_NAME_A_MAX,
+};
+#define GW_NAME_A_MAX (__GW_NAME_A_MAX - 1)
 
 /* Longest timeout of a block entry, in seconds (about 11 days). */
 #define GW_BLOCK_TIMEOUT_MAX	1000000

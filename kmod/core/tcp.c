@@ -667,7 +667,11 @@ bool gw_tcp_close_resets(const struct gw_tcp_conn *conn,
 	return true;
 }
 
-static const char *const gw_tcp_state_names[__GW_TCP_STATE_MAX] = {
+/*
+ * The states' names, as "gwctl conn list" prints them and GW_CMD_NAMES_GET
+ * sends them (kmod/nl_names.c); gwctl keeps no copy.
+ */
+static const char *const gw_tcp_state_names[] = {
 	[GW_TCP_NONE] = "NONE",
 	[GW_TCP_SYN_SENT] = "SYN_SENT",
 	[GW_TCP_SYN_RECV] = "SYN_RECV",
@@ -679,6 +683,10 @@ static const char *const gw_tcp_state_names[__GW_TCP_STATE_MAX] = {
 	[GW_TCP_CLOSE] = "CLOSE",
 	[GW_TCP_SYN_SENT2] = "SYN_SENT2",
 };
+
+/* a state appended to the UAPI without a name fails the build */
+_Static_assert(ARRAY_SIZE(gw_tcp_state_names) == __GW_TCP_STATE_MAX,
+	       "gw_tcp_state_names[] needs one name per enum gw_tcp_state");
 
 const char *gw_tcp_state_name(u8 state)
 {

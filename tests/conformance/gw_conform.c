@@ -6,7 +6,9 @@
  * the module cannot hide from it.  It flushes the rules, adds two, dumps
  * them and checks every attribute of each reply (type, size, value, and
  * that nothing unexpected is there), deletes them one by one and checks
- * the errors of requests that must fail.
+ * the errors of requests that must fail.  It then dumps the names of the
+ * counters and TCP states: each value of each kind named once, in the
+ * attributes and sizes the UAPI gives, and a kind filter honoured.
  *
  *   gw_conform        (as root, in a namespace with the module loaded)
  *
@@ -336,6 +338,128 @@ static void dump_expect(const struct rule **want, unsigned int n)
 	      n, err, d.count);
 }
 
+/* GW_CMD_NAMES_GET: what one dump brought. */
+struct names {
+	int only_kind;		/* the kind asked for, -1 for all */
+	unsigned int bad;	/* messages or attributes not as the UAPI says */
+	unsigned int seen[__GW_NAME_KIND_MAX][256];
+	char table_full[GW_NAME_MAX], established[GW_NAME_MAX];
+};
+
+static void name_copy(char *dst, const struct nlattr *a)
+{
+	snprintf(dst, GW_NAME_MAX, "%s", (const char *)nla_data(a));
+}
+
+static int names_msg(struct nlmsghdr *nlh, void *arg)
+{
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *a, *tb[GW_NAME_A_MAX + 1];
+	struct names *n = arg;
+	unsigned int kind, index;
+	int rem, count = 0;
+
+	if (gh->cmd != GW_CMD_NAMES_GET || !(nlh->nlmsg_flags & NLM_F_MULTI))
+		n->bad++;
+	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
+		count++;
+		if (nla_type(a) != GW_A_NAME || !nla_is_nested(a) ||
+		    nla_parse_nested(tb, GW_NAME_A_MAX, a, NULL) ||
+		    !tb[GW_NAME_A_KIND] || nla_len(tb[GW_NAME_A_KIND]) != 1 ||
+		    !tb[GW_NAME_A_INDEX] || nla_len(tb[GW_NAME_A_INDEX]) != 4 ||
+		    !tb[GW_NAME_A_NAME] || nla_len(tb[GW_NAME_A_NAME]) < 2 ||
+		    nla_len(tb[GW_NAME_A_NAME]) > GW_NAME_MAX ||
+		    ((const char *)nla_data(tb[GW_NAME_A_NAME]))[nla_len(tb[GW_NAME_A_NAME]) - 1]) {
+			n->bad++;
+			continue;
+		}
+		kind = nla_get_u8(tb[GW_NAME_A_KIND]);
+		index = nla_get_u32(tb[GW_NAME_A_INDEX]);
+		if (kind >= __GW_NAME_KIND_MAX || index >= 256 ||
+		    (n->only_kind >= 0 && kind != (unsigned int)n->only_kind)) {
+			n->bad++;
+			continue;
+		}
+		n->seen[kind][index]++;
+		if (kind == GW_NAME_KIND_COUNTER && index == GW_CTR_DROP_TABLE_FULL)
+			name_copy(n->table_full, tb[GW_NAME_A_NAME]);
+		if (kind == GW_NAME_KIND_TCP_STATE && index == GW_TCP_ESTABLISHED)
+			name_copy(n->established, tb[GW_NAME_A_NAME]);
+	}
+	if (count != 1)
+		n->bad++;
+	return NL_OK;
+}
+
+/* Each value of the kind named exactly once, and nothing past the last. */
+static bool names_once(const struct names *n, unsigned int kind, unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < 256; i++)
+		if (n->seen[kind][i] != (i < count))
+			return false;
+	return true;
+}
+
+static void names_expect(int only_kind)
+{
+	struct names n = { .only_kind = only_kind };
+	struct nl_msg *msg = request(GW_CMD_NAMES_GET, NLM_F_DUMP);
+	const char *what = only_kind < 0 ? "all" : "one kind";
+	struct nlattr *nest;
+	int err;
+
+	if (!msg)
+		return;
+	if (only_kind >= 0) {
+		nest = nla_nest_start(msg, GW_A_NAME | NLA_F_NESTED);
+		nla_put_u8(msg, GW_NAME_A_KIND, only_kind);
+		nla_nest_end(msg, nest);
+	}
+	err = talk(msg, names_msg, &n);
+	check(!err, "names dump (%s) ends cleanly (errno %d)", what, err);
+	check(!n.bad, "names dump (%s): one GW_A_NAME a message, kind u8, index u32, name a NUL-terminated string (%u not)",
+	      what, n.bad);
+	if (only_kind != GW_NAME_KIND_TCP_STATE) {
+		check(names_once(&n, GW_NAME_KIND_COUNTER, __GW_CTR_MAX),
+		      "names dump (%s): each of the %u counters named once", what, __GW_CTR_MAX);
+		check(!strcmp(n.table_full, "drop_table_full"),
+		      "names dump (%s): counter %u is \"drop_table_full\" (\"%s\")", what,
+		      GW_CTR_DROP_TABLE_FULL, n.table_full);
+	}
+	if (only_kind != GW_NAME_KIND_COUNTER) {
+		check(names_once(&n, GW_NAME_KIND_TCP_STATE, __GW_TCP_STATE_MAX),
+		      "names dump (%s): each of the %u TCP states named once", what,
+		      __GW_TCP_STATE_MAX);
+		check(!strcmp(n.established, "ESTABLISHED"),
+		      "names dump (%s): state %u is \"ESTABLISHED\" (\"%s\")", what,
+		      GW_TCP_ESTABLISHED, n.established);
+	}
+	if (only_kind == GW_NAME_KIND_TCP_STATE)
+		check(names_once(&n, GW_NAME_KIND_COUNTER, 0),
+		      "names dump (one kind): no counter when TCP states are asked for");
+}
+
+/* A GW_A_NAME request nest of one u8 or u32: refused by policy with errno want. */
+static void names_refused(int type, uint32_t value, bool u8, int want, const char *desc)
+{
+	struct nl_msg *msg = request(GW_CMD_NAMES_GET, NLM_F_DUMP);
+	struct nlattr *nest;
+	int err;
+
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, GW_A_NAME | NLA_F_NESTED);
+	if (u8)
+		nla_put_u8(msg, type, value);
+	else
+		nla_put_u32(msg, type, value);
+	nla_nest_end(msg, nest);
+	err = talk(msg, NULL, NULL);
+	check(err == want, "names dump with %s: errno %d (%d)", desc, want, err);
+}
+
 static int simple(uint8_t cmd, int attr, uint32_t value)
 {
 	struct nl_msg *msg = request(cmd, NLM_F_ACK);
@@ -409,6 +533,12 @@ int main(void)
 	err = simple(GW_CMD_RULE_DEL, GW_A_RULE_HANDLE, ping.handle);
 	check(!err, "rule del of the second rule is acked (errno %d)", err);
 	dump_expect(NULL, 0);
+
+	names_expect(-1);
+	names_expect(GW_NAME_KIND_TCP_STATE);
+	names_expect(GW_NAME_KIND_COUNTER);
+	names_refused(GW_NAME_A_KIND, __GW_NAME_KIND_MAX, true, ERANGE, "a kind past the last");
+	names_refused(GW_NAME_A_INDEX, 1, false, EINVAL, "an index (replies only)");
 out:
 	nl_socket_free(sk);
 	printf("conform: %u passed, %u failed\n", passed, failed);

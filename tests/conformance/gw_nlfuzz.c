@@ -12,7 +12,8 @@
  * has (templates built from include/uapi/gatewarden.h: rule add/del with
  * ports, addresses and source limits, iface set/del, tunable set with the
  * names the module lists, conn get/flush with filters, overload del, stats
- * reset, txn begin/stage/commit/abort sequences, every dump); those
+ * reset, txn begin/stage/commit/abort sequences, every dump, names get with
+ * a kind); those
  * templates mutated (bits flipped, attribute lengths and types changed,
  * attributes duplicated, swapped, truncated, wrapped in nests, nests
  * stripped of NLA_F_NESTED); random attribute trees of the family's
@@ -456,6 +457,17 @@ static void put_overload(struct nl_msg *m)
 	nest_end(m, n);
 }
 
+/* which kind of names a names dump asks for; now and then none there is */
+static void put_name_kind(struct nl_msg *m)
+{
+	struct nlattr *n = nest_start(m, GW_A_NAME, true);
+
+	if (chance(90))
+		nla_put_u8(m, GW_NAME_A_KIND, chance(90) ? rnd(GW_NAME_KIND_MAX + 1) :
+			   rnd(256));
+	nest_end(m, n);
+}
+
 static uint32_t some_txn_id(void)
 {
 	if (txn_id && chance(90))
@@ -476,6 +488,8 @@ static int nested_max(int parent, int depth)
 			return GW_TUNABLE_A_MAX;
 		case GW_A_OVERLOAD:
 			return GW_OVERLOAD_A_MAX;
+		case GW_A_NAME:
+			return GW_NAME_A_MAX;
 		case GW_A_STATS:
 			return GW_CTR_MAX + 1;
 		}
@@ -604,6 +618,10 @@ static void put_template(struct nl_msg *m, unsigned int cmd)
 	case GW_CMD_TXN_COMMIT:
 	case GW_CMD_TXN_ABORT:
 		nla_put_u32(m, GW_A_TXN_ID, some_txn_id());
+		break;
+	case GW_CMD_NAMES_GET:
+		if (chance(60))
+			put_name_kind(m);
 		break;
 	case GW_CMD_STATUS_GET:
 	case GW_CMD_IFACE_GET:

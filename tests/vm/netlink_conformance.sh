@@ -4,7 +4,8 @@
 # The netlink family as an independent client sees it: tests/conformance/
 # gw_conform, on libnl-genl-3 rather than gwctl's libmnl, adds, lists and
 # deletes rules and checks every reply attribute by attribute, and the
-# errors of requests that must fail.  What it added, gwctl then reads the
+# errors of requests that must fail, then the names of the counters and
+# TCP states (GW_CMD_NAMES_GET).  What it added, gwctl then reads the
 # same way, and what gwctl adds, it deletes.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh

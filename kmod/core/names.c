@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The counters' names (enum gw_counter), written once: the module sends
+ * them (GW_CMD_NAMES_GET, kmod/nl_names.c) and gwctl prints them, in
+ * "gwctl stats" and as the members of its JSON.  Scripts read them: a
+ * name, once given, never changes.
+ */
+#include "names.h"
+
+static const char *const gw_counter_names[] = {
+	[GW_CTR_IN_PACKETS] = "in_packets",
+	[GW_CTR_OUT_PACKETS] = "out_packets",
+	[GW_CTR_FLOW_CREATED] = "flow_created",
+	[GW_CTR_FLOW_EXPIRED] = "flow_expired",
+	[GW_CTR_RULE_ACCEPTED] = "rule_accepted",
+	[GW_CTR_DROP_MALFORMED] = "drop_malformed",
+	[GW_CTR_DROP_TCP_BAD_FLAGS] = "drop_tcp_bad_flags",
+	[GW_CTR_DROP_PASSIVE_DENIED] = "drop_passive_denied",
+	[GW_CTR_DROP_TCP_NO_FLOW] = "drop_tcp_no_flow",
+	[GW_CTR_DROP_TCP_INVALID] = "drop_tcp_invalid",
+	[GW_CTR_DROP_TABLE_FULL] = "drop_table_full",
+	[GW_CTR_DROP_NOMEM] = "drop_nomem",
+	[GW_CTR_OUT_UNTRACKED] = "out_untracked",
+	[GW_CTR_DROP_OUT_OF_WINDOW] = "drop_out_of_window",
+	[GW_CTR_TCP_STALE] = "tcp_stale",
+	[GW_CTR_FLOW_PICKED_UP] = "flow_picked_up",
+	[GW_CTR_OUT_RESET] = "out_reset",
+	[GW_CTR_DROP_UDP_PROBE] = "drop_udp_probe",
+	[GW_CTR_DROP_ICMP_ECHO] = "drop_icmp_echo",
+	[GW_CTR_DROP_ICMP_RATE] = "drop_icmp_rate",
+	[GW_CTR_DROP_ICMP_ERROR] = "drop_icmp_error",
+	[GW_CTR_DROP_ICMP_OTHER] = "drop_icmp_other",
+	[GW_CTR_DROP_PROTO_DENIED] = "drop_proto_denied",
+	[GW_CTR_ICMP_ERROR_PASSED] = "icmp_error_passed",
+	[GW_CTR_EARLY_DROP] = "early_drop",
+	[GW_CTR_HALFOPEN_EVICTED] = "halfopen_evicted",
+	[GW_CTR_DROP_HALFOPEN] = "drop_halfopen",
+	[GW_CTR_HALFOPEN_RESET] = "halfopen_reset",
+	[GW_CTR_DROP_OVERLOAD] = "drop_overload",
+	[GW_CTR_SRC_OVERLOADED] = "src_overloaded",
+	[GW_CTR_DROP_SRC_LIMIT] = "drop_src_limit",
+	[GW_CTR_SRC_UNTRACKED] = "src_untracked",
+	[GW_CTR_DROP_BLOCKED] = "drop_blocked",
+	[GW_CTR_POLICY_CLOSED] = "policy_closed",
+	[GW_CTR_DROP_POLICY_CLOSED] = "drop_policy_closed",
+	[GW_CTR_DROP_INBOUND_FULL] = "drop_inbound_full",
+	[GW_CTR_SRC_EVICTED] = "src_evicted",
+	[GW_CTR_DROP_OUT_NO_FLOW] = "drop_out_no_flow",
+};
+
+/*
+ * One name a counter: a counter appended to the UAPI without one fails the
+ * build here (a gap in the middle is found by tests/unit/test_names.c).
+ */
+_Static_assert(ARRAY_SIZE(gw_counter_names) == __GW_CTR_MAX,
+	       "gw_counter_names[] needs one name per enum gw_counter");
+
+const char *gw_counter_name(unsigned int id)
+{
+	return id < ARRAY_SIZE(gw_counter_names) ? gw_counter_names[id] : NULL;
+}
