@@ -33,7 +33,14 @@
 gw_require socat jq gcc taskset
 flood_s=${GW_FLOOD_SECONDS:-20}
 max_flows=256
-gw_debug_kernel && flood_s=${GW_FLOOD_SECONDS:-15}
+# What the guest can send: thousands a second on Debian's kernel; on the
+# debug kernel (KASAN under emulation, one vCPU) about 150, still eight
+# times the inbound share in a 15 s flood, and two inside connections.
+min_rate=2000 min_inside=3
+if gw_debug_kernel; then
+	flood_s=${GW_FLOOD_SECONDS:-15}
+	min_rate=100 min_inside=2
+fi
 
 flood=$(gw_helper udpflood) || gw_fatal "cannot build tests/vm/helpers/udpflood.c"
 gw_topology
@@ -199,8 +206,9 @@ noports=$(($(udp_noports) - noports0 - nomod_delivered))
 echo "flood datagrams that reached the lan host with the module: $noports"
 
 gwctl_in "$NS_GW" stats | grep -v ' 0$'
-assert_ge "the flood was a flood ($((sent / flood_s)) pkt/s)" 2000 $((sent / flood_s))
-assert_ge "the inside made enough connections to judge" 3 $((tcp_ok + tcp_fail))
+assert_ge "the flood was a flood ($((sent / flood_s)) pkt/s)" "$min_rate" $((sent / flood_s))
+assert_ge "the flood overran the inbound share many times" $((max_flows * 4)) "$sent"
+assert_ge "the inside made enough connections to judge" "$min_inside" $((tcp_ok + tcp_fail))
 assert_eq "every inside TCP connection worked ($tcp_fail failed)" 0 "$tcp_fail"
 assert_eq "every inside UDP exchange worked ($udp_fail failed)" 0 "$udp_fail"
 assert_eq "no flow was refused for a full table" 0 "$full"
