@@ -33,13 +33,16 @@
 gw_require socat jq gcc taskset
 flood_s=${GW_FLOOD_SECONDS:-20}
 max_flows=256
-# What the guest can send: thousands a second on Debian's kernel; on the
-# debug kernel (KASAN under emulation, one vCPU) about 150, still eight
-# times the inbound share in a 15 s flood, and two inside connections.
-min_rate=2000 min_inside=3
+# What the guest can send: thousands a second on Debian's kernel.  On the
+# debug kernel (KASAN under emulation, one vCPU) an admitted datagram costs
+# 2.4 ms of softirq (it evicts an unanswered flow), and the sender on the
+# same vCPU got out 41 to 145 a second in two runs: there the flood only
+# has to overrun the inbound share (max_flows / 2) four times over, and
+# the inside gets two connections in.
+min_rate=2000 min_inside=3 min_sent=$((max_flows * 4)) min_held=1000
 if gw_debug_kernel; then
-	flood_s=${GW_FLOOD_SECONDS:-15}
-	min_rate=100 min_inside=2
+	flood_s=${GW_FLOOD_SECONDS:-25}
+	min_rate=20 min_inside=2 min_sent=$((max_flows * 2)) min_held=$((max_flows * 2))
 fi
 
 flood=$(gw_helper udpflood) || gw_fatal "cannot build tests/vm/helpers/udpflood.c"
@@ -207,12 +210,12 @@ echo "flood datagrams that reached the lan host with the module: $noports"
 
 gwctl_in "$NS_GW" stats | grep -v ' 0$'
 assert_ge "the flood was a flood ($((sent / flood_s)) pkt/s)" "$min_rate" $((sent / flood_s))
-assert_ge "the flood overran the inbound share many times" $((max_flows * 4)) "$sent"
+assert_ge "the flood overran the inbound share many times" "$min_sent" "$sent"
 assert_ge "the inside made enough connections to judge" "$min_inside" $((tcp_ok + tcp_fail))
 assert_eq "every inside TCP connection worked ($tcp_fail failed)" 0 "$tcp_fail"
 assert_eq "every inside UDP exchange worked ($udp_fail failed)" 0 "$udp_fail"
 assert_eq "no flow was refused for a full table" 0 "$full"
-assert_ge "the flood was held at the inbound share" 1000 $((share + early))
+assert_ge "the flood was held at the inbound share" "$min_held" $((share + early))
 assert_le "the table never passed max_flows ($peak)" "$max_flows" "$peak"
 assert_ok "inside TCP works after the flood" tcp_roundtrip "$NS_LAN" "$OUT4" 7000
 gw_finish
