@@ -291,6 +291,21 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 	u32 max = gw_tunable(gn, GW_TUN_MAX_FLOWS);
 	bool inbound = flags & GW_FLOW_INBOUND;
 
+	/*
+	 * Flows unlinked but not yet freed hold memory too: past max_flows
+	 * of them the grace periods are not keeping up with the flood, and
+	 * neither a new flow nor an early drop (one more of them) may add
+	 * to it.  Without this a spoofed SYN flood on a kernel whose grace
+	 * periods are slow (debug, PREEMPT_RT, overloaded) grew the slab
+	 * without bound behind a table that never passed max_flows.
+	 */
+	if (unlikely(atomic_read(&gn->table.dying) >= max)) {
+		*why = GW_CTR_DROP_TABLE_FULL;
+		if (__ratelimit(&gw_table_full_rs))
+			pr_warn("table full (%u flows freed, awaiting a grace period), dropping new flows (drop_table_full)\n",
+				max);
+		return false;
+	}
 	if (inbound) {
 		u32 share = gw_tunable(gn, GW_TUN_MAX_INBOUND_SHARE);
 		u32 cap = max_t(u32, (u64)max * share / 100, 1);

@@ -245,9 +245,60 @@ struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
 	return gw_flow_lookup(gn, key, *hash);
 }
 
-static void gw_flow_free_rcu(struct rcu_head *head)
+/* gw_table.reaper_flags */
+#define GW_REAPER_BUSY	0
+/* The reaper yields the CPU this often while it frees a batch. */
+#define GW_REAP_RESCHED_EVERY	1024
+
+static unsigned int gw_flow_free_list(struct llist_node *list)
 {
-	kmem_cache_free(gw_flow_cache, container_of(head, struct gw_flow, rcu));
+	struct gw_flow *flow, *tmp;
+	unsigned int n = 0;
+
+	llist_for_each_entry_safe(flow, tmp, list, reap) {
+		kmem_cache_free(gw_flow_cache, flow);
+		if (++n % GW_REAP_RESCHED_EVERY == 0)
+			cond_resched();
+	}
+	return n;
+}
+
+/*
+ * Send the graveyard's flows, all unlinked already, to be freed after a
+ * grace period, unless a batch is on its way (it sends the rest when it
+ * is done).  Any context.
+ */
+static void gw_flow_reap_kick(struct gw_net *gn)
+{
+	/* fully ordered: pairs with the smp_mb() in gw_flowtable_exit() */
+	if (test_and_set_bit(GW_REAPER_BUSY, &gn->table.reaper_flags))
+		return;
+	if (READ_ONCE(gn->table.dismantling)) {
+		clear_bit_unlock(GW_REAPER_BUSY, &gn->table.reaper_flags);
+		return;
+	}
+	gn->table.reaping = llist_del_all(&gn->table.graveyard);
+	/*
+	 * Unlinked before the grace period that queue_rcu_work() starts:
+	 * once it has passed, no reader can hold one.  The work is never
+	 * pending here (BUSY was clear), so the grace period is a full one.
+	 */
+	WARN_ON_ONCE(!queue_rcu_work(system_unbound_wq, &gn->table.reaper));
+}
+
+static void gw_flow_reap_work(struct work_struct *work)
+{
+	struct gw_table *table = container_of(to_rcu_work(work),
+					      struct gw_table, reaper);
+	struct gw_net *gn = container_of(table, struct gw_net, table);
+
+	atomic_sub(gw_flow_free_list(table->reaping), &table->dying);
+	table->reaping = NULL;
+	clear_bit_unlock(GW_REAPER_BUSY, &table->reaper_flags);
+	/* pairs with llist_add() in gw_flow_unlink() before its kick */
+	smp_mb__after_atomic();
+	if (!llist_empty(&table->graveyard))
+		gw_flow_reap_kick(gn);
 }
 
 void gw_flow_originator(const struct gw_flow *flow,
@@ -294,7 +345,7 @@ gw_halfopen_slot(struct gw_net *gn, const struct gw_flow_key *key, u8 flags)
 /*
  * @flow leaves the half-open budgets, if it was in them, exactly once:
  * whoever clears @halfopen under the slot's lock takes it off the slot's
- * list, before gw_flow_unlink() can go on to call_rcu().
+ * list, before gw_flow_unlink() can put it in the graveyard.
  */
 bool gw_flow_halfopen_release(struct gw_net *gn, struct gw_flow *flow)
 {
@@ -348,7 +399,10 @@ void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 	if (flow->flags & GW_FLOW_INBOUND)
 		atomic_dec(&gn->budgets.inbound_count);
 	atomic_dec(&gn->table.flow_count);
-	call_rcu(&flow->rcu, gw_flow_free_rcu);
+	/* readers may hold it until a grace period has passed */
+	atomic_inc(&gn->table.dying);
+	llist_add(&flow->reap, &gn->table.graveyard);
+	gw_flow_reap_kick(gn);
 }
 
 static bool gw_flow_replaceable(const struct gw_net *gn,
@@ -684,6 +738,12 @@ void gw_flowtable_init(struct gw_net *gn)
 	gn->table.buckets = NULL;
 	gn->table.bucket_locks = NULL;
 	atomic_set(&gn->table.flow_count, 0);
+	atomic_set(&gn->table.dying, 0);
+	init_llist_head(&gn->table.graveyard);
+	gn->table.reaping = NULL;
+	gn->table.reaper_flags = 0;
+	gn->table.dismantling = false;
+	INIT_RCU_WORK(&gn->table.reaper, gw_flow_reap_work);
 	atomic_set(&gn->budgets.inbound_count, 0);
 	atomic_set(&gn->budgets.halfopen_count, 0);
 	atomic_set(&gn->budgets.halfopen_inbound, 0);
@@ -744,7 +804,20 @@ void gw_flowtable_exit(struct gw_net *gn)
 {
 	if (!gn->table.nbuckets)
 		return;
+	/*
+	 * No reader is left (see above), so what the flush unlinks can be
+	 * freed at once; only a batch already on its way must be waited
+	 * for, as it runs on struct gw_net.  The reaper sends no more.
+	 */
+	WRITE_ONCE(gn->table.dismantling, true);
+	/* a kick either sees dismantling or is seen busy here */
+	smp_mb();
+	while (test_bit(GW_REAPER_BUSY, &gn->table.reaper_flags))
+		flush_rcu_work(&gn->table.reaper);
 	gw_flowtable_flush(gn);
+	atomic_sub(gw_flow_free_list(llist_del_all(&gn->table.graveyard)),
+		   &gn->table.dying);
+	WARN_ON_ONCE(atomic_read(&gn->table.dying));
 	kfree(gn->table.bucket_locks);
 	kvfree(gn->table.buckets);
 	kvfree(gn->budgets.halfopen_dst);

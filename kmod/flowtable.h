@@ -7,6 +7,8 @@
 #include <linux/rculist.h>
 #include <linux/siphash.h>
 #include <linux/atomic.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
 
 #include "core/flowkey.h"
 #include "core/tcp.h"
@@ -25,6 +27,20 @@ struct gw_table {
 	unsigned int nbuckets;		/* a power of two */
 	atomic_t flow_count;
 	siphash_key_t hash_key;
+	/*
+	 * Unlinked flows wait in @graveyard until the reaper frees them a
+	 * grace period later, a batch at a time (@reaping, while
+	 * GW_REAPER_BUSY is set in @reaper_flags).  @dying counts them
+	 * from unlink to free: they are memory the table still holds, and
+	 * admission refuses new flows while they number max_flows, so a
+	 * flood cannot outrun the grace periods (gw_flow_reserve()).
+	 */
+	atomic_t dying;
+	struct llist_head graveyard;
+	struct llist_node *reaping;
+	unsigned long reaper_flags;
+	bool dismantling;		/* .exit frees the graveyard itself */
+	struct rcu_work reaper;
 };
 
 /* A hard ceiling for the max_flows tunable: 4M flows is 512 MiB of entries. */
@@ -83,10 +99,10 @@ struct gw_flow {
 		 * In its destination's gw_halfopen_slot while @halfopen;
 		 * only touched under that slot's lock, and left
 		 * (gw_flow_halfopen_release()) before the flow is unlinked
-		 * and @rcu written.
+		 * and @reap written.
 		 */
 		struct list_head halfopen_link;
-		struct rcu_head rcu;
+		struct llist_node reap;		/* in the graveyard */
 	};
 };
 
