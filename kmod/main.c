@@ -190,7 +190,10 @@ static void __exit gw_mod_exit(void)
 	gw_txn_module_exit();
 	gw_zones_module_exit();
 	unregister_pernet_subsys(&gw_net_ops);
-	/* Flows and rules are freed by RCU callbacks that use our code. */
+	/*
+	 * Rules are freed by RCU callbacks that use our code (each
+	 * namespace's .exit waited for its own flow reaper already).
+	 */
 	rcu_barrier();
 	gw_flowtable_module_exit();
 	pr_info("gatewarden unloaded\n");
