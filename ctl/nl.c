@@ -555,3 +555,16 @@ int gw_nl_parse_nest(const struct nlattr *nest, const struct gw_policy *policy,
 	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
 	return mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0 ? MNL_CB_ERROR : 0;
 }
+
+int gw_nl_parse_item(const struct nlmsghdr *nlh, uint16_t nest_type,
+		     const struct gw_policy *policy, const struct nlattr **tb,
+		     const char *missing)
+{
+	const struct nlattr *atb[GW_A_MAX + 1];
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, atb))
+		return MNL_CB_ERROR;
+	if (!atb[nest_type])
+		return gw_nl_bad_reply("%s", missing);
+	return gw_nl_parse_nest(atb[nest_type], policy, tb);
+}

@@ -98,6 +98,16 @@ int gw_nl_parse(const struct nlmsghdr *nlh, const struct gw_policy *policy,
 int gw_nl_parse_nest(const struct nlattr *nest, const struct gw_policy *policy,
 		     const struct nlattr **tb);
 
+/*
+ * A dump message that carries its item as one nest (GW_A_CONN,
+ * GW_A_TUNABLE, ...): fills tb (policy->max + 1 entries) from the nest
+ * of type nest_type, or returns MNL_CB_ERROR after saying what was wrong;
+ * missing is what to say when the message has no such nest.
+ */
+int gw_nl_parse_item(const struct nlmsghdr *nlh, uint16_t nest_type,
+		     const struct gw_policy *policy, const struct nlattr **tb,
+		     const char *missing);
+
 /* Values of optional attributes: 0 when the attribute is absent. */
 static inline uint8_t gw_attr_u8(const struct nlattr *attr)
 {

@@ -14,16 +14,13 @@
 
 static int overload_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *otb[GW_OVERLOAD_A_MAX + 1];
+	const struct nlattr *otb[GW_OVERLOAD_A_MAX + 1];
 	struct print_list *list = data;
 	char addr[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN + 8];
 	uint8_t family;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_OVERLOAD])
-		return gw_nl_bad_reply("overload entry without GW_A_OVERLOAD");
-	if (gw_nl_parse_nest(tb[GW_A_OVERLOAD], &gw_overload_policy, otb))
+	if (gw_nl_parse_item(nlh, GW_A_OVERLOAD, &gw_overload_policy, otb,
+			     "overload entry without GW_A_OVERLOAD"))
 		return MNL_CB_ERROR;
 	if (!otb[GW_OVERLOAD_A_FAMILY] || !otb[GW_OVERLOAD_A_ADDR])
 		return gw_nl_bad_reply("overload entry without family or address");
