@@ -457,6 +457,18 @@ void gw_nl_report(void)
 		nl_report();
 }
 
+int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb)
+{
+	struct print_list list = { .key = key };
+
+	if (gw_check_end(argc, argv))
+		return GW_EXIT_USAGE;
+	if (gw_nl_talk(gw_nl_msg(cmd, NLM_F_REQUEST | NLM_F_DUMP), cb, &list))
+		return GW_EXIT_KERNEL;
+	print_list_end(&list);
+	return GW_EXIT_OK;
+}
+
 int gw_nl_subscribe_events(void)
 {
 	int ret = gw_nl_open();

@@ -61,6 +61,13 @@ const char *gw_nl_error_msg(void);
 void gw_nl_report(void);
 
 /*
+ * The whole of a "list" command that takes no arguments: dumps cmd and
+ * has cb print each reply as an item of the list named key (cb's data is
+ * that struct print_list).  A GW_EXIT_* code, not an errno.
+ */
+int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb);
+
+/*
  * Adds GW_A_RULE for one allow rule, parsed from the command line ("rule
  * add") or a rule file ("load"): the one encoding of a rule (rule.c).
  */

@@ -43,16 +43,7 @@ static int overload_cb(const struct nlmsghdr *nlh, void *data)
 
 static int overload_list(int argc, char **argv)
 {
-	struct print_list list = { .key = "overload" };
-	struct nlmsghdr *nlh;
-
-	if (gw_check_end(argc, argv))
-		return GW_EXIT_USAGE;
-	nlh = gw_nl_msg(GW_CMD_OVERLOAD_GET, NLM_F_REQUEST | NLM_F_DUMP);
-	if (gw_nl_talk(nlh, overload_cb, &list))
-		return GW_EXIT_KERNEL;
-	print_list_end(&list);
-	return GW_EXIT_OK;
+	return gw_nl_list(argc, argv, GW_CMD_OVERLOAD_GET, "overload", overload_cb);
 }
 
 /* "overload del ADDRESS" lets one source in again, "overload del all" all. */
