@@ -42,15 +42,12 @@ struct block_list_ctx {
 
 static int block_list_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *btb[GW_BLOCK_A_MAX + 1];
+	const struct nlattr *btb[GW_BLOCK_A_MAX + 1];
 	struct block_list_ctx *ctx = data;
 	char prefix[INET6_ADDRSTRLEN + 8];
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_BLOCK])
-		return gw_nl_bad_reply("block entry without GW_A_BLOCK");
-	if (gw_nl_parse_nest(tb[GW_A_BLOCK], &gw_block_policy, btb))
+	if (gw_nl_parse_item(nlh, GW_A_BLOCK, &gw_block_policy, btb,
+			     "block entry without GW_A_BLOCK"))
 		return MNL_CB_ERROR;
 	if (!btb[GW_BLOCK_A_KIND] || !btb[GW_BLOCK_A_FAMILY])
 		return gw_nl_bad_reply("block entry without kind or family");

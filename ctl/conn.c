@@ -227,15 +227,12 @@ static int format_conn_addr(const struct nlattr **ctb, int type, char *buf, size
 
 static int conn_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *ctb[GW_CONN_A_MAX + 1];
+	const struct nlattr *ctb[GW_CONN_A_MAX + 1];
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	struct conn_walk *walk = data;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_CONN])
-		return gw_nl_bad_reply("flow dump message without GW_A_CONN");
-	if (gw_nl_parse_nest(tb[GW_A_CONN], &gw_conn_policy, ctb))
+	if (gw_nl_parse_item(nlh, GW_A_CONN, &gw_conn_policy, ctb,
+			     "flow dump message without GW_A_CONN"))
 		return MNL_CB_ERROR;
 	if (!ctb[GW_CONN_A_FAMILY] || !ctb[GW_CONN_A_PROTO] ||
 	    !ctb[GW_CONN_A_SRC] || !ctb[GW_CONN_A_DST])

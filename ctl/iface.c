@@ -113,16 +113,7 @@ static int iface_cb(const struct nlmsghdr *nlh, void *data)
 
 static int iface_list(int argc, char **argv)
 {
-	struct print_list list = { .key = "interfaces" };
-	struct nlmsghdr *nlh;
-
-	if (gw_check_end(argc, argv))
-		return GW_EXIT_USAGE;
-	nlh = gw_nl_msg(GW_CMD_IFACE_GET, NLM_F_REQUEST | NLM_F_DUMP);
-	if (gw_nl_talk(nlh, iface_cb, &list))
-		return GW_EXIT_KERNEL;
-	print_list_end(&list);
-	return GW_EXIT_OK;
+	return gw_nl_list(argc, argv, GW_CMD_IFACE_GET, "interfaces", iface_cb);
 }
 
 int do_iface(int argc, char **argv)

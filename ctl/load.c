@@ -227,16 +227,13 @@ static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
 
 static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *ttb[GW_TUNABLE_A_MAX + 1];
+	const struct nlattr *ttb[GW_TUNABLE_A_MAX + 1];
 	struct save_buf *sb = data;
 	const char *name, *word;
 	uint64_t value;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_TUNABLE])
-		return gw_nl_bad_reply("tunable dump message without GW_A_TUNABLE");
-	if (gw_nl_parse_nest(tb[GW_A_TUNABLE], &gw_tunable_policy, ttb))
+	if (gw_nl_parse_item(nlh, GW_A_TUNABLE, &gw_tunable_policy, ttb,
+			     "tunable dump message without GW_A_TUNABLE"))
 		return MNL_CB_ERROR;
 	if (!ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE])
 		return gw_nl_bad_reply("tunable without name or value");
@@ -282,15 +279,12 @@ static int save_rule_cb(const struct nlmsghdr *nlh, void *data)
 /* Permanent entries only: timed ones are state a load keeps anyway. */
 static int save_block_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *btb[GW_BLOCK_A_MAX + 1];
+	const struct nlattr *btb[GW_BLOCK_A_MAX + 1];
 	char prefix[INET6_ADDRSTRLEN + 8];
 	struct save_buf *sb = data;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_BLOCK])
-		return gw_nl_bad_reply("block dump message without GW_A_BLOCK");
-	if (gw_nl_parse_nest(tb[GW_A_BLOCK], &gw_block_policy, btb))
+	if (gw_nl_parse_item(nlh, GW_A_BLOCK, &gw_block_policy, btb,
+			     "block dump message without GW_A_BLOCK"))
 		return MNL_CB_ERROR;
 	if (!btb[GW_BLOCK_A_KIND] || !btb[GW_BLOCK_A_FAMILY] ||
 	    gw_block_format(mnl_attr_get_u8(btb[GW_BLOCK_A_FAMILY]), btb[GW_BLOCK_A_ADDR],

@@ -25,16 +25,13 @@ static struct {
 
 static int names_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *ntb[GW_NAME_A_MAX + 1];
+	const struct nlattr *ntb[GW_NAME_A_MAX + 1];
 	unsigned int kind, index;
 	char *copy;
 
 	(void)data;
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_NAME])
-		return gw_nl_bad_reply("names dump message without GW_A_NAME");
-	if (gw_nl_parse_nest(tb[GW_A_NAME], &gw_name_policy, ntb))
+	if (gw_nl_parse_item(nlh, GW_A_NAME, &gw_name_policy, ntb,
+			     "names dump message without GW_A_NAME"))
 		return MNL_CB_ERROR;
 	if (!ntb[GW_NAME_A_KIND] || !ntb[GW_NAME_A_INDEX] || !ntb[GW_NAME_A_NAME])
 		return gw_nl_bad_reply("name without kind, index or name");

@@ -457,6 +457,18 @@ void gw_nl_report(void)
 		nl_report();
 }
 
+int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb)
+{
+	struct print_list list = { .key = key };
+
+	if (gw_check_end(argc, argv))
+		return GW_EXIT_USAGE;
+	if (gw_nl_talk(gw_nl_msg(cmd, NLM_F_REQUEST | NLM_F_DUMP), cb, &list))
+		return GW_EXIT_KERNEL;
+	print_list_end(&list);
+	return GW_EXIT_OK;
+}
+
 int gw_nl_subscribe_events(void)
 {
 	int ret = gw_nl_open();
@@ -554,4 +566,17 @@ int gw_nl_parse_nest(const struct nlattr *nest, const struct gw_policy *policy,
 
 	memset(tb, 0, (policy->max + 1) * sizeof(*tb));
 	return mnl_attr_parse_nested(nest, parse_cb, &ctx) < 0 ? MNL_CB_ERROR : 0;
+}
+
+int gw_nl_parse_item(const struct nlmsghdr *nlh, uint16_t nest_type,
+		     const struct gw_policy *policy, const struct nlattr **tb,
+		     const char *missing)
+{
+	const struct nlattr *atb[GW_A_MAX + 1];
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, atb))
+		return MNL_CB_ERROR;
+	if (!atb[nest_type])
+		return gw_nl_bad_reply("%s", missing);
+	return gw_nl_parse_nest(atb[nest_type], policy, tb);
 }

@@ -61,6 +61,13 @@ const char *gw_nl_error_msg(void);
 void gw_nl_report(void);
 
 /*
+ * The whole of a "list" command that takes no arguments: dumps cmd and
+ * has cb print each reply as an item of the list named key (cb's data is
+ * that struct print_list).  A GW_EXIT_* code, not an errno.
+ */
+int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb);
+
+/*
  * Adds GW_A_RULE for one allow rule, parsed from the command line ("rule
  * add") or a rule file ("load"): the one encoding of a rule (rule.c).
  */
@@ -97,6 +104,16 @@ int gw_nl_parse(const struct nlmsghdr *nlh, const struct gw_policy *policy,
 		const struct nlattr **tb);
 int gw_nl_parse_nest(const struct nlattr *nest, const struct gw_policy *policy,
 		     const struct nlattr **tb);
+
+/*
+ * A dump message that carries its item as one nest (GW_A_CONN,
+ * GW_A_TUNABLE, ...): fills tb (policy->max + 1 entries) from the nest
+ * of type nest_type, or returns MNL_CB_ERROR after saying what was wrong;
+ * missing is what to say when the message has no such nest.
+ */
+int gw_nl_parse_item(const struct nlmsghdr *nlh, uint16_t nest_type,
+		     const struct gw_policy *policy, const struct nlattr **tb,
+		     const char *missing);
 
 /* Values of optional attributes: 0 when the attribute is absent. */
 static inline uint8_t gw_attr_u8(const struct nlattr *attr)

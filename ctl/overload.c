@@ -14,16 +14,13 @@
 
 static int overload_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *otb[GW_OVERLOAD_A_MAX + 1];
+	const struct nlattr *otb[GW_OVERLOAD_A_MAX + 1];
 	struct print_list *list = data;
 	char addr[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN + 8];
 	uint8_t family;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_OVERLOAD])
-		return gw_nl_bad_reply("overload entry without GW_A_OVERLOAD");
-	if (gw_nl_parse_nest(tb[GW_A_OVERLOAD], &gw_overload_policy, otb))
+	if (gw_nl_parse_item(nlh, GW_A_OVERLOAD, &gw_overload_policy, otb,
+			     "overload entry without GW_A_OVERLOAD"))
 		return MNL_CB_ERROR;
 	if (!otb[GW_OVERLOAD_A_FAMILY] || !otb[GW_OVERLOAD_A_ADDR])
 		return gw_nl_bad_reply("overload entry without family or address");
@@ -46,16 +43,7 @@ static int overload_cb(const struct nlmsghdr *nlh, void *data)
 
 static int overload_list(int argc, char **argv)
 {
-	struct print_list list = { .key = "overload" };
-	struct nlmsghdr *nlh;
-
-	if (gw_check_end(argc, argv))
-		return GW_EXIT_USAGE;
-	nlh = gw_nl_msg(GW_CMD_OVERLOAD_GET, NLM_F_REQUEST | NLM_F_DUMP);
-	if (gw_nl_talk(nlh, overload_cb, &list))
-		return GW_EXIT_KERNEL;
-	print_list_end(&list);
-	return GW_EXIT_OK;
+	return gw_nl_list(argc, argv, GW_CMD_OVERLOAD_GET, "overload", overload_cb);
 }
 
 /* "overload del ADDRESS" lets one source in again, "overload del all" all. */

@@ -304,16 +304,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 
 static int rule_list(int argc, char **argv)
 {
-	struct print_list list = { .key = "rules" };
-	struct nlmsghdr *nlh;
-
-	if (gw_check_end(argc, argv))
-		return GW_EXIT_USAGE;
-	nlh = gw_nl_msg(GW_CMD_RULE_GET, NLM_F_REQUEST | NLM_F_DUMP);
-	if (gw_nl_talk(nlh, rule_cb, &list))
-		return GW_EXIT_KERNEL;
-	print_list_end(&list);
-	return GW_EXIT_OK;
+	return gw_nl_list(argc, argv, GW_CMD_RULE_GET, "rules", rule_cb);
 }
 
 int do_rule(int argc, char **argv)

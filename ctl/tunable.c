@@ -132,14 +132,11 @@ static void print_tunable(const struct nlattr **ttb, bool full)
 
 static int tunable_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *ttb[GW_TUNABLE_A_MAX + 1];
+	const struct nlattr *ttb[GW_TUNABLE_A_MAX + 1];
 	struct tunable_walk *walk = data;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_TUNABLE])
-		return gw_nl_bad_reply("tunable dump message without GW_A_TUNABLE");
-	if (gw_nl_parse_nest(tb[GW_A_TUNABLE], &gw_tunable_policy, ttb))
+	if (gw_nl_parse_item(nlh, GW_A_TUNABLE, &gw_tunable_policy, ttb,
+			     "tunable dump message without GW_A_TUNABLE"))
 		return MNL_CB_ERROR;
 	if (!ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE] ||
 	    !ttb[GW_TUNABLE_A_MIN_VALUE] || !ttb[GW_TUNABLE_A_MAX_VALUE])
