@@ -299,7 +299,7 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 	 * periods are slow (debug, PREEMPT_RT, overloaded) grew the slab
 	 * without bound behind a table that never passed max_flows.
 	 */
-	if (unlikely(atomic_read(&gn->table.dying) >= max)) {
+	if (unlikely(gw_flowtable_dying(gn) >= max)) {
 		*why = GW_CTR_DROP_TABLE_FULL;
 		if (__ratelimit(&gw_table_full_rs))
 			pr_warn("table full (%u flows freed, awaiting a grace period), dropping new flows (drop_table_full)\n",

@@ -48,6 +48,8 @@
 
 static struct kmem_cache *gw_flow_cache __read_mostly;
 static const struct gw_flow_ops *gw_flow_ops __read_mostly;
+/* Batches of freed flows wait for their grace period here (rmmod drains). */
+static struct workqueue_struct *gw_reap_wq __read_mostly;
 
 static unsigned int gw_hashsize __read_mostly;
 module_param_named(hashsize, gw_hashsize, uint, 0444);
@@ -65,13 +67,24 @@ int gw_flowtable_module_init(const struct gw_flow_ops *ops)
 		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
 		     sizeof(struct gw_flow) > 136);
 	gw_flow_ops = ops;
+	gw_reap_wq = alloc_workqueue("gw_reap", WQ_UNBOUND, 0);
+	if (!gw_reap_wq)
+		return -ENOMEM;
 	gw_flow_cache = KMEM_CACHE(gw_flow, 0);
-	return gw_flow_cache ? 0 : -ENOMEM;
+	if (!gw_flow_cache) {
+		destroy_workqueue(gw_reap_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-/* Callers have waited for every pending RCU free (rcu_barrier()). */
+/*
+ * Callers have waited for every pending RCU callback (rcu_barrier()), so
+ * every batch of freed flows is queued or done; the last ones run now.
+ */
 void gw_flowtable_module_exit(void)
 {
+	destroy_workqueue(gw_reap_wq);
 	kmem_cache_destroy(gw_flow_cache);
 }
 
@@ -245,7 +258,7 @@ struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
 	return gw_flow_lookup(gn, key, *hash);
 }
 
-/* gw_table.reaper_flags */
+/* gw_reaper.flags */
 #define GW_REAPER_BUSY	0
 /* The reaper yields the CPU this often while it frees a batch. */
 #define GW_REAP_RESCHED_EVERY	1024
@@ -263,42 +276,54 @@ static unsigned int gw_flow_free_list(struct llist_node *list)
 	return n;
 }
 
+static void gw_reaper_put(struct gw_reaper *reaper)
+{
+	if (refcount_dec_and_test(&reaper->refs))
+		kfree(reaper);
+}
+
 /*
  * Send the graveyard's flows, all unlinked already, to be freed after a
  * grace period, unless a batch is on its way (it sends the rest when it
- * is done).  Any context.
+ * is done) or the namespace is going (.exit frees them).  Any context.
  */
-static void gw_flow_reap_kick(struct gw_net *gn)
+static void gw_reaper_kick(struct gw_reaper *reaper)
 {
-	/* fully ordered: pairs with the smp_mb() in gw_flowtable_exit() */
-	if (test_and_set_bit(GW_REAPER_BUSY, &gn->table.reaper_flags))
+	/* BUSY guards @reaping; the work's clear_bit_unlock() releases it */
+	if (test_and_set_bit_lock(GW_REAPER_BUSY, &reaper->flags))
 		return;
-	if (READ_ONCE(gn->table.dismantling)) {
-		clear_bit_unlock(GW_REAPER_BUSY, &gn->table.reaper_flags);
+	if (READ_ONCE(reaper->dismantling)) {
+		clear_bit_unlock(GW_REAPER_BUSY, &reaper->flags);
 		return;
 	}
-	gn->table.reaping = llist_del_all(&gn->table.graveyard);
+	refcount_inc(&reaper->refs);
+	reaper->reaping = llist_del_all(&reaper->graveyard);
 	/*
 	 * Unlinked before the grace period that queue_rcu_work() starts:
 	 * once it has passed, no reader can hold one.  The work is never
 	 * pending here (BUSY was clear), so the grace period is a full one.
 	 */
-	WARN_ON_ONCE(!queue_rcu_work(system_unbound_wq, &gn->table.reaper));
+	WARN_ON_ONCE(!queue_rcu_work(gw_reap_wq, &reaper->work));
 }
 
-static void gw_flow_reap_work(struct work_struct *work)
+static void gw_reaper_work(struct work_struct *work)
 {
-	struct gw_table *table = container_of(to_rcu_work(work),
-					      struct gw_table, reaper);
-	struct gw_net *gn = container_of(table, struct gw_net, table);
+	struct gw_reaper *reaper = container_of(to_rcu_work(work),
+						struct gw_reaper, work);
 
-	atomic_sub(gw_flow_free_list(table->reaping), &table->dying);
-	table->reaping = NULL;
-	clear_bit_unlock(GW_REAPER_BUSY, &table->reaper_flags);
-	/* pairs with llist_add() in gw_flow_unlink() before its kick */
+	atomic_sub(gw_flow_free_list(reaper->reaping), &reaper->dying);
+	reaper->reaping = NULL;
+	clear_bit_unlock(GW_REAPER_BUSY, &reaper->flags);
+	/* a flow added while BUSY was set found it set: send it now */
 	smp_mb__after_atomic();
-	if (!llist_empty(&table->graveyard))
-		gw_flow_reap_kick(gn);
+	if (!llist_empty(&reaper->graveyard))
+		gw_reaper_kick(reaper);
+	gw_reaper_put(reaper);
+}
+
+unsigned int gw_flowtable_dying(const struct gw_net *gn)
+{
+	return atomic_read(&gn->table.reaper->dying);
 }
 
 void gw_flow_originator(const struct gw_flow *flow,
@@ -400,9 +425,9 @@ void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 		atomic_dec(&gn->budgets.inbound_count);
 	atomic_dec(&gn->table.flow_count);
 	/* readers may hold it until a grace period has passed */
-	atomic_inc(&gn->table.dying);
-	llist_add(&flow->reap, &gn->table.graveyard);
-	gw_flow_reap_kick(gn);
+	atomic_inc(&gn->table.reaper->dying);
+	llist_add(&flow->reap, &gn->table.reaper->graveyard);
+	gw_reaper_kick(gn->table.reaper);
 }
 
 static bool gw_flow_replaceable(const struct gw_net *gn,
@@ -738,12 +763,7 @@ void gw_flowtable_init(struct gw_net *gn)
 	gn->table.buckets = NULL;
 	gn->table.bucket_locks = NULL;
 	atomic_set(&gn->table.flow_count, 0);
-	atomic_set(&gn->table.dying, 0);
-	init_llist_head(&gn->table.graveyard);
-	gn->table.reaping = NULL;
-	gn->table.reaper_flags = 0;
-	gn->table.dismantling = false;
-	INIT_RCU_WORK(&gn->table.reaper, gw_flow_reap_work);
+	gn->table.reaper = NULL;
 	atomic_set(&gn->budgets.inbound_count, 0);
 	atomic_set(&gn->budgets.halfopen_count, 0);
 	atomic_set(&gn->budgets.halfopen_inbound, 0);
@@ -782,10 +802,20 @@ int gw_flowtable_alloc(struct gw_net *gn)
 		goto err_buckets;
 	for (i = 0; i < GW_BUCKET_LOCKS; i++)
 		spin_lock_init(&gn->table.bucket_locks[i]);
+	gn->table.reaper = kzalloc(sizeof(*gn->table.reaper),
+				   GFP_KERNEL_ACCOUNT);
+	if (!gn->table.reaper)
+		goto err_locks;
+	init_llist_head(&gn->table.reaper->graveyard);
+	refcount_set(&gn->table.reaper->refs, 1);	/* the table's */
+	INIT_RCU_WORK(&gn->table.reaper->work, gw_reaper_work);
 	/* all of the above is seen by whoever sees nbuckets != 0 */
 	smp_store_release(&gn->table.nbuckets, n);
 	return 0;
 
+err_locks:
+	kfree(gn->table.bucket_locks);
+	gn->table.bucket_locks = NULL;
 err_buckets:
 	kvfree(gn->table.buckets);
 	gn->table.buckets = NULL;
@@ -802,22 +832,23 @@ err_halfopen:
  */
 void gw_flowtable_exit(struct gw_net *gn)
 {
+	struct gw_reaper *reaper = gn->table.reaper;
+
 	if (!gn->table.nbuckets)
 		return;
 	/*
-	 * No reader is left (see above), so what the flush unlinks can be
-	 * freed at once; only a batch already on its way must be waited
-	 * for, as it runs on struct gw_net.  The reaper sends no more.
+	 * No reader is left (see above): what the graveyard holds, and what
+	 * the flush unlinks, is freed at once.  A batch on its way holds its
+	 * own reference and frees the reaper if it ends last; it sends no
+	 * more.  So the namespace never waits for a grace period here.  (A
+	 * kick that missed @dismantling may still take some of the flush's
+	 * flows into its batch: they are freed a grace period later.)
 	 */
-	WRITE_ONCE(gn->table.dismantling, true);
-	/* a kick either sees dismantling or is seen busy here */
-	smp_mb();
-	while (test_bit(GW_REAPER_BUSY, &gn->table.reaper_flags))
-		flush_rcu_work(&gn->table.reaper);
+	WRITE_ONCE(reaper->dismantling, true);
 	gw_flowtable_flush(gn);
-	atomic_sub(gw_flow_free_list(llist_del_all(&gn->table.graveyard)),
-		   &gn->table.dying);
-	WARN_ON_ONCE(atomic_read(&gn->table.dying));
+	atomic_sub(gw_flow_free_list(llist_del_all(&reaper->graveyard)),
+		   &reaper->dying);
+	gw_reaper_put(reaper);
 	kfree(gn->table.bucket_locks);
 	kvfree(gn->table.buckets);
 	kvfree(gn->budgets.halfopen_dst);

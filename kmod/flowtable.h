@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/llist.h>
 #include <linux/workqueue.h>
+#include <linux/refcount.h>
 
 #include "core/flowkey.h"
 #include "core/tcp.h"
@@ -27,20 +28,27 @@ struct gw_table {
 	unsigned int nbuckets;		/* a power of two */
 	atomic_t flow_count;
 	siphash_key_t hash_key;
-	/*
-	 * Unlinked flows wait in @graveyard until the reaper frees them a
-	 * grace period later, a batch at a time (@reaping, while
-	 * GW_REAPER_BUSY is set in @reaper_flags).  @dying counts them
-	 * from unlink to free: they are memory the table still holds, and
-	 * admission refuses new flows while they number max_flows, so a
-	 * flood cannot outrun the grace periods (gw_flow_reserve()).
-	 */
+	struct gw_reaper *reaper;	/* freed flows, until their grace period */
+};
+
+/*
+ * Unlinked flows wait in @graveyard until the reaper frees them a grace
+ * period later, a batch at a time (@reaping, while GW_REAPER_BUSY is set
+ * in @flags).  @dying counts them from unlink to free: memory the table
+ * still holds, so admission refuses new flows while max_flows of them
+ * wait (gw_flow_reserve()) and a flood cannot outrun the grace periods.
+ * Allocated with the table and referenced by it and by a batch on its
+ * way, so a namespace's .exit never waits for a grace period: the last
+ * batch frees it.
+ */
+struct gw_reaper {
 	atomic_t dying;
 	struct llist_head graveyard;
 	struct llist_node *reaping;
-	unsigned long reaper_flags;
-	bool dismantling;		/* .exit frees the graveyard itself */
-	struct rcu_work reaper;
+	unsigned long flags;
+	bool dismantling;		/* .exit freed the graveyard itself */
+	refcount_t refs;
+	struct rcu_work work;
 };
 
 /* A hard ceiling for the max_flows tunable: 4M flows is 512 MiB of entries. */
@@ -134,6 +142,8 @@ struct gw_flow_walk {
 int gw_flowtable_module_init(const struct gw_flow_ops *ops);
 void gw_flowtable_module_exit(void);
 unsigned int gw_flowtable_entry_size(void);
+/* Flows unlinked, not yet freed (struct gw_reaper). */
+unsigned int gw_flowtable_dying(const struct gw_net *gn);
 
 void gw_flowtable_init(struct gw_net *gn);
 int gw_flowtable_alloc(struct gw_net *gn);

@@ -191,8 +191,9 @@ static void __exit gw_mod_exit(void)
 	gw_zones_module_exit();
 	unregister_pernet_subsys(&gw_net_ops);
 	/*
-	 * Rules are freed by RCU callbacks that use our code (each
-	 * namespace's .exit waited for its own flow reaper already).
+	 * Rules are freed by RCU callbacks that use our code, and batches
+	 * of freed flows wait for a grace period before they are queued to
+	 * the reaper's workqueue, which gw_flowtable_module_exit() drains.
 	 */
 	rcu_barrier();
 	gw_flowtable_module_exit();
