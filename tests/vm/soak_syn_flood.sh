@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A flood of SYNs from 1 000 000 distinct spoofed IPv6 sources (and 100 000
+# A flood of SYNs from 500 000 distinct spoofed IPv6 sources (and 50 000
 # IPv4 address/port pairs) to a port a rule allows, so that every SYN asks
 # for a flow.  The table is kept small (max_flows 2000) so the bound is hit
 # at once: the flow count never passes it, the module's slab (gw_flow in
@@ -17,7 +17,9 @@
 gw_debug_kernel || gw_skip "debug kernel only (make check-debug)"
 
 gw_require jq gcc
-count6=${GW_FLOOD_COUNT:-1000000}
+# 1 600 SYNs a second is what the debug guest sends (measured): 1 000 000
+# did not fit the 600 s the flood may take (955 136 sent), half fits in 350.
+count6=${GW_FLOOD_COUNT:-500000}
 count4=$((count6 / 10))
 limit=${GW_FLOOD_SECONDS:-600}
 max_flows=2000
@@ -107,7 +109,15 @@ if [ -n "$base_slab" ]; then
 	wait_until 30 slab_back
 	assert_le "the gw_flow slab is back to its baseline" "$base_slab" "$(slab)"
 fi
-assert_ge "expiry counted" "$created" "$(gw_counter "$NS_GW" flow_expired)"
+# Every flow since the module was loaded has left the table, each counted:
+# expired, or evicted for a newer handshake (early drop when the table was
+# full, or over a half-open budget).
+all_created=$(gw_counter "$NS_GW" flow_created)
+expired=$(gw_counter "$NS_GW" flow_expired)
+early=$(gw_counter "$NS_GW" early_drop)
+evicted=$(gw_counter "$NS_GW" halfopen_evicted)
+assert_eq "every flow created left counted ($expired expired, $early early drops, $evicted evicted)" \
+	"$all_created" $((expired + early + evicted))
 
 # And the gateway still works.
 tcp_echo_server "$NS_OUT" "$OUT4" 7000
