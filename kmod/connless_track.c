@@ -10,7 +10,8 @@
 #include <linux/netfilter.h>
 #include <linux/jiffies.h>
 
-#include "connless_track.h"
+#include "track.h"
+#include "pernet.h"
 #include "flowtable.h"
 #include "budget.h"
 #include "rules.h"

@@ -9,7 +9,8 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
-#include "tcp_track.h"
+#include "track.h"
+#include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
 #include "budget.h"
