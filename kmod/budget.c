@@ -14,6 +14,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "budget.h"
+#include "verdict.h"
 #include "reset.h"
 #include "blocklist.h"
 #include "core/flood.h"
@@ -341,26 +342,36 @@ static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
 }
 
 /*
- * Create the flow for @key (gw_flow_insert()) if the budgets admit it:
- * they are decided, and a victim evicted if need be, before any memory is
- * spent on the packet.  NULL, with @why set, when the flow is refused; the
- * live entry another CPU inserted first, with @raced set.
+ * Create the flow of a packet judged @ok (accepted, opening a flow) if the
+ * budgets admit it: they are decided, and a victim evicted if need be,
+ * before any memory is spent on the packet (gw_flow_insert()).  The flow
+ * keeps @ok's rule, the handle of the rule that admitted it, and is set
+ * in @ok; with @raced set, it is the live one another CPU inserted first,
+ * of which the packet is one more.  NULL when there is no flow: in a dry
+ * judgement, with @ok as the rules and the tracker decided it (see struct
+ * gw_judge), or refused, with @ok made the table's drop.  @ok's reason (a
+ * rule admitted it, it was picked up) was counted before the table was
+ * asked, and still is when the table refuses: it goes on as the prior.
  */
-struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u32 hash, u8 flags, int in_ifindex, u32 rule,
-			      const struct gw_tcp_conn *tcp,
-			      enum gw_counter *why, bool *raced)
+struct gw_flow *gw_flow_admit(const struct gw_judge *j,
+			      const struct gw_flow_key *key, u32 hash, u8 flags,
+			      int in_ifindex, const struct gw_tcp_conn *tcp,
+			      struct gw_verdict *ok, bool *raced)
 {
+	struct gw_net *gn = j->gn;
 	unsigned int bucket = hash & (gn->table.nbuckets - 1);
 	u32 now = (u32)jiffies;
 	struct gw_flow *flow;
+	enum gw_counter why;
 
 	*raced = false;
+	if (j->dry)
+		return NULL;
 	if (gw_flow_opens_halfopen(tcp) &&
-	    !gw_halfopen_admit(gn, key, flags, bucket, now, why))
-		return NULL;
-	if (!gw_flow_reserve(gn, key, flags, bucket, now, why))
-		return NULL;
+	    !gw_halfopen_admit(gn, key, flags, bucket, now, &why))
+		goto refused;
+	if (!gw_flow_reserve(gn, key, flags, bucket, now, &why))
+		goto refused;
 	if (!(flags & GW_FLOW_INBOUND)) {
 		const union gw_addr *peer;
 		u16 port;
@@ -369,10 +380,17 @@ struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
 		if (gw_block_addr(gn, key->family, peer))
 			flags |= GW_FLOW_PEER_BLOCKED;
 	}
-	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, rule, tcp, now,
-			      why, raced);
+	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, ok->rule, tcp,
+			      now, &why, raced);
 	/* not linked (refused, or another CPU's is): its place goes back */
 	if (!flow || *raced)
 		gw_flow_unreserve(gn, flags);
+	if (!flow)
+		goto refused;
+	ok->flow = flow;
 	return flow;
+
+refused:
+	*ok = gw_verdict_instead(gw_drop(why), *ok);
+	return NULL;
 }

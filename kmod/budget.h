@@ -13,6 +13,8 @@ struct gw_net;
 struct gw_flow;
 struct gw_flow_key;
 struct gw_tcp_conn;
+struct gw_judge;
+struct gw_verdict;
 
 /*
  * The handshakes in progress to one destination address+port and
@@ -41,9 +43,9 @@ struct gw_budgets {
 	struct gw_halfopen_slot *halfopen_dst;	/* GW_HALFOPEN_DST_SLOTS */
 };
 
-struct gw_flow *gw_flow_admit(struct gw_net *gn, const struct gw_flow_key *key,
-			      u32 hash, u8 flags, int in_ifindex, u32 rule,
-			      const struct gw_tcp_conn *tcp,
-			      enum gw_counter *why, bool *raced);
+struct gw_flow *gw_flow_admit(const struct gw_judge *j,
+			      const struct gw_flow_key *key, u32 hash, u8 flags,
+			      int in_ifindex, const struct gw_tcp_conn *tcp,
+			      struct gw_verdict *ok, bool *raced);
 
 #endif /* _GW_BUDGET_H */

@@ -10,7 +10,8 @@
 #include <linux/netfilter.h>
 #include <linux/jiffies.h>
 
-#include "connless_track.h"
+#include "track.h"
+#include "pernet.h"
 #include "flowtable.h"
 #include "budget.h"
 #include "rules.h"
@@ -42,38 +43,22 @@ static void gw_pseudo_step(const struct gw_judge *j, struct gw_flow *flow,
 	spin_unlock_bh(&flow->lock);
 }
 
-/*
- * Create the flow: @ok, with the flow, if the table has room.  @ok's
- * reason (a rule admitted it) was counted before the table was asked, and
- * still is when the table refuses the flow: it goes on as the prior.
- * The new flow keeps @ok's rule, the handle of the rule that admitted it.
- */
+/* Create the flow: @ok, with the flow, or what gw_flow_admit() made of it. */
 static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 					 const struct gw_flow_key *key,
 					 u32 hash, bool src_first, u8 flags,
 					 int in_ifindex, struct gw_verdict ok)
 {
-	struct gw_verdict v;
-	enum gw_counter why;
 	struct gw_flow *flow;
 	bool raced;
 
-	/* dry: what the rules decided, no flow (see struct gw_judge) */
-	if (j->dry)
-		return ok;
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, ok.rule, NULL,
-			     &why, &raced);
-	if (!flow) {
-		v = gw_drop(why);
-		v.rule = ok.rule;
-		return gw_verdict_after(v, ok.reason);
-	}
+	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, NULL, &ok,
+			     &raced);
 	/* Another CPU created it first: this is one more packet of it. */
-	if (raced)
+	if (flow && raced)
 		gw_pseudo_step(j, flow, src_first);
-	ok.flow = flow;
 	return ok;
 }
 

@@ -10,8 +10,8 @@
  */
 #include <linux/netfilter.h>
 
-#include "icmp_track.h"
-#include "connless_track.h"
+#include "track.h"
+#include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
 #include "core/icmp.h"

@@ -39,6 +39,8 @@ static inline struct gw_net *gw_cb_net(struct netlink_callback *cb)
 
 /* nl_util.c */
 struct sk_buff *gw_reply_new(struct genl_info *info, u8 cmd, void **hdr);
+int gw_reply(struct genl_info *info, u8 cmd,
+	     int (*fill)(struct sk_buff *msg, struct genl_info *info));
 void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
 int gw_put_addr(struct sk_buff *skb, int type, u8 family,
 		const union gw_addr *addr);

@@ -9,17 +9,12 @@
 #include "srclimit.h"
 #include "version.h"
 
-int gw_status_get(struct sk_buff *skb, struct genl_info *info)
+static int gw_status_fill(struct sk_buff *msg, struct genl_info *info)
 {
 	struct gw_net *gn = gw_info_net(info);
 	const struct gw_ruleset *set;
-	struct sk_buff *msg;
 	u32 wan, lan, rules;
-	void *hdr;
 
-	msg = gw_reply_new(info, GW_CMD_STATUS_GET, &hdr);
-	if (!msg)
-		return -ENOMEM;
 	gw_zones_count(gn, &wan, &lan);
 	rcu_read_lock();
 	set = rcu_dereference(gn->rules.ruleset);
@@ -37,27 +32,22 @@ int gw_status_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, GW_A_FLOW_BUCKETS, gn->table.nbuckets) ||
 	    nla_put_u64_64bit(msg, GW_A_NETNS_COOKIE, gn->net->net_cookie,
 			      GW_A_PAD))
-		goto nla_failure;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-nla_failure:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+		return -EMSGSIZE;
+	return 0;
 }
 
-int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
+int gw_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return gw_reply(info, GW_CMD_STATUS_GET, gw_status_fill);
+}
+
+static int gw_stats_fill(struct sk_buff *msg, struct genl_info *info)
 {
 	struct gw_net *gn = gw_info_net(info);
 	u64 sum[__GW_CTR_MAX];
-	struct sk_buff *msg;
 	struct nlattr *nest;
 	unsigned int i;
-	void *hdr;
 
-	msg = gw_reply_new(info, GW_CMD_STATS_GET, &hdr);
-	if (!msg)
-		return -ENOMEM;
 	/* read and reset in one step: no count falls between the two */
 	mutex_lock(&gn->lock);
 	gw_stats_sum(gn, sum);
@@ -71,10 +61,10 @@ int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&gn->lock);
 	nest = nla_nest_start(msg, GW_A_STATS);
 	if (!nest)
-		goto nla_failure;
+		return -EMSGSIZE;
 	for (i = 0; i < __GW_CTR_MAX; i++)
 		if (nla_put_u64_64bit(msg, i + 1, sum[i], 0))
-			goto nla_failure;
+			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	if (nla_put_u32(msg, GW_A_FLOW_COUNT,
 			atomic_read(&gn->table.flow_count)) ||
@@ -85,11 +75,11 @@ int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
 			atomic_read(&gn->sources.overload_count)) ||
 	    nla_put_u32(msg, GW_A_SRC_COUNT, gw_src_count(gn)) ||
 	    nla_put_u32(msg, GW_A_SRC_MAX, gw_src_slots()))
-		goto nla_failure;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+		return -EMSGSIZE;
+	return 0;
+}
 
-nla_failure:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+int gw_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return gw_reply(info, GW_CMD_STATS_GET, gw_stats_fill);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the handlers of every object share: the genl header of a reply or of
- * a dump message, an address attribute, and the check of an interface name.
+ * What the handlers of every object share: a reply (its genl header, and
+ * for a read request its sending), the genl header of a dump message, an
+ * address attribute, and the check of an interface name.
  */
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
@@ -21,6 +22,31 @@ struct sk_buff *gw_reply_new(struct genl_info *info, u8 cmd, void **hdr)
 		return NULL;
 	}
 	return msg;
+}
+
+/*
+ * The reply to a read request, filled by @fill: sent, or freed with @fill's
+ * error (-EMSGSIZE: an attribute did not fit).  @fill runs only once the
+ * reply exists, so a request that also changes state (a reset of the
+ * counters) changes nothing when there is no memory for its answer.
+ */
+int gw_reply(struct genl_info *info, u8 cmd,
+	     int (*fill)(struct sk_buff *msg, struct genl_info *info))
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = gw_reply_new(info, cmd, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = fill(msg, info);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)

@@ -9,7 +9,8 @@
 #include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/ipv6/nf_reject.h>
 
-#include "tcp_track.h"
+#include "track.h"
+#include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
 #include "budget.h"
@@ -176,11 +177,10 @@ static struct gw_verdict gw_tcp_closed_outbound(const struct gw_judge *j,
 }
 
 /*
- * Admit the flow @tcp describes: @ok, with the new flow, if the table has
- * room.  @ok's reason (a rule admitted it, it was picked up) was counted
- * before the table was asked, and still is when the table refuses the
- * flow or another CPU's flow judges the packet: it goes on as the prior.
- * The new flow keeps @ok's rule, the handle of the rule that admitted it.
+ * Admit the flow @tcp describes: @ok, with the new flow, or what
+ * gw_flow_admit() made of it.  When another CPU's flow judges the packet,
+ * @ok's reason (a rule admitted it, it was picked up), counted already,
+ * goes on as the prior.
  */
 static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 				      const struct gw_pkt *pkt,
@@ -190,31 +190,20 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 				      struct gw_verdict ok)
 {
 	struct gw_verdict v;
-	enum gw_counter why;
 	struct gw_flow *flow;
 	bool raced;
 
-	/* dry: what the rules and the tracker decided, no flow (see gw_judge) */
-	if (j->dry)
+	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, tcp, &ok,
+			     &raced);
+	if (!flow || !raced)
 		return ok;
-	flow = gw_flow_admit(j->gn, key, hash, flags, in_ifindex, ok.rule, tcp,
-			     &why, &raced);
-	if (!flow) {
-		v = gw_drop(why);
-	} else if (raced) {
-		/*
-		 * Another CPU created the flow first (a retransmitted SYN
-		 * racing the original): the packet is one more segment of
-		 * that flow.
-		 */
-		v = gw_tcp_verdict(gw_tcp_step(j->gn, flow, hash, pkt,
-					       src_first, NULL), flow);
-	} else {
-		ok.flow = flow;
-		return ok;
-	}
-	v.rule = ok.rule;
-	return gw_verdict_after(v, ok.reason);
+	/*
+	 * Another CPU created the flow first (a retransmitted SYN racing
+	 * the original): the packet is one more segment of that flow.
+	 */
+	v = gw_tcp_verdict(gw_tcp_step(j->gn, flow, hash, pkt, src_first, NULL),
+			   flow);
+	return gw_verdict_instead(v, ok);
 }
 
 /*

@@ -104,6 +104,17 @@ static inline struct gw_verdict gw_verdict_after(struct gw_verdict v,
 }
 
 /*
+ * @v, given instead of @ok, an earlier stage's acceptance (a rule's): the
+ * packet keeps @ok's rule, and @ok's reason, counted already, is the prior.
+ */
+static inline struct gw_verdict gw_verdict_instead(struct gw_verdict v,
+						   struct gw_verdict ok)
+{
+	v.rule = ok.rule;
+	return gw_verdict_after(v, ok.reason);
+}
+
+/*
  * What a judgement needs besides the packet.  @dry: judge only, with no
  * side effect at all: no flow created, moved along, refreshed or removed,
  * no counter or rule hit, no token taken from a rule's rate, no reset
