@@ -999,27 +999,26 @@ TEST(tcp_judge_dry_changes_nothing)
 	assert_int_equal(judge_then_track(&s, &g), CLOSE);
 }
 
+/*
+ * Every state has a name of its own, in the shape gwctl prints and parses
+ * (upper case, digits, '_'), and nothing past the last state has one.
+ * The names themselves are core/tcp.c's alone: the guest scenarios that
+ * filter and read "conn list" by state keep them as users see them.
+ */
 TEST(tcp_state_name_every_state)
 {
-	static const char *const names[] = {
-		[GW_TCP_NONE] = "NONE",
-		[GW_TCP_SYN_SENT] = "SYN_SENT",
-		[GW_TCP_SYN_RECV] = "SYN_RECV",
-		[GW_TCP_ESTABLISHED] = "ESTABLISHED",
-		[GW_TCP_FIN_WAIT] = "FIN_WAIT",
-		[GW_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-		[GW_TCP_LAST_ACK] = "LAST_ACK",
-		[GW_TCP_TIME_WAIT] = "TIME_WAIT",
-		[GW_TCP_CLOSE] = "CLOSE",
-		[GW_TCP_SYN_SENT2] = "SYN_SENT2",
-	};
-	unsigned int s;
+	unsigned int s, t;
 
-	/* A state added to the UAPI without a name here fails the build. */
-	_Static_assert(ARRAY_SIZE(names) == __GW_TCP_STATE_MAX,
-		       "a TCP state without an expected name");
-	for (s = 0; s < ARRAY_SIZE(names); s++)
-		assert_string_equal(gw_tcp_state_name((uint8_t)s), names[s]);
+	for (s = 0; s < __GW_TCP_STATE_MAX; s++) {
+		const char *name = gw_tcp_state_name((uint8_t)s);
+
+		assert_non_null(name);
+		assert_true(name[0] != '\0');
+		assert_int_equal(strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"),
+				 strlen(name));
+		for (t = 0; t < s; t++)
+			assert_string_not_equal(name, gw_tcp_state_name((uint8_t)t));
+	}
 	for (s = __GW_TCP_STATE_MAX; s < 256; s++)
 		assert_string_equal(gw_tcp_state_name((uint8_t)s), "?");
 }
