@@ -291,21 +291,33 @@ static bool gw_flow_reserve(struct gw_net *gn, const struct gw_flow_key *key,
 {
 	u32 max = gw_tunable(gn, GW_TUN_MAX_FLOWS);
 	bool inbound = flags & GW_FLOW_INBOUND;
+	unsigned int dying;
 
 	/*
 	 * Flows unlinked but not yet freed hold memory too: past max_flows
-	 * of them the grace periods are not keeping up with the flood, and
-	 * neither a new flow nor an early drop (one more of them) may add
-	 * to it.  Without this a spoofed SYN flood on a kernel whose grace
-	 * periods are slow (debug, PREEMPT_RT, overloaded) grew the slab
-	 * without bound behind a table that never passed max_flows.
+	 * of them the grace periods are not keeping up, and no flow from
+	 * wan, nor its early drop (one more of them), may add to it.  The
+	 * inside's flows are refused only at twice that, so an outside
+	 * flood that churns the table never refuses the inside (its
+	 * evictions stop at max_flows).  So the table holds at most three
+	 * times max_flows, twice in an outside flood.  Without this a
+	 * spoofed SYN flood on a kernel whose grace periods are slow
+	 * (debug, PREEMPT_RT, overloaded) grew the slab without bound
+	 * behind a table that never passed max_flows.
 	 */
-	if (unlikely(gw_flowtable_dying(gn) >= max)) {
-		*why = GW_CTR_DROP_TABLE_FULL;
-		if (__ratelimit(&gw_table_full_rs))
-			pr_warn("table full (%u flows freed, awaiting a grace period), dropping new flows (drop_table_full)\n",
-				max);
-		return false;
+	dying = gw_flowtable_dying(gn);
+	if (unlikely(dying >= max)) {
+		if (inbound) {
+			*why = GW_CTR_DROP_INBOUND_FULL;
+			return false;
+		}
+		if (dying >= 2 * (u64)max) {
+			*why = GW_CTR_DROP_TABLE_FULL;
+			if (__ratelimit(&gw_table_full_rs))
+				pr_warn("table full (%u flows freed, awaiting a grace period), dropping new flows (drop_table_full)\n",
+					dying);
+			return false;
+		}
 	}
 	if (inbound) {
 		u32 share = gw_tunable(gn, GW_TUN_MAX_INBOUND_SHARE);
