@@ -101,9 +101,10 @@ static void gw_tcp_replace(const struct gw_judge *j, struct gw_flow *flow,
 
 /*
  * The packet's verdict from the tracker's on @flow.  GW_TCP_REOPEN only
- * gets here from a packet that met the flow another CPU had just created
- * for it (gw_tcp_admit()), or as the prior of a source-limit drop; it has
- * always been dropped and never counted.
+ * gets here from a SYN that lost the race to its tuple to another CPU
+ * (gw_tcp_admit()) and met a connection still closing there, which the
+ * table does not replace: dropped, and counted as every drop is
+ * (drop_tcp_reopen).
  */
 static struct gw_verdict gw_tcp_verdict(enum gw_tcp_verdict tv,
 					struct gw_flow *flow)
@@ -125,7 +126,7 @@ static struct gw_verdict gw_tcp_verdict(enum gw_tcp_verdict tv,
 		v = gw_drop(GW_CTR_DROP_OUT_OF_WINDOW);
 		break;
 	default:
-		v = gw_drop(GW_REASON_TCP_REOPEN);
+		v = gw_drop(GW_CTR_DROP_TCP_REOPEN);
 		break;
 	}
 	v.flow = flow;

@@ -39,11 +39,6 @@ enum gw_reason {
 	GW_REASON_NEW_FLOW,	/* opens a flow from inside */
 	GW_REASON_LINK,		/* ICMPv6 neighbour discovery, MLD on the link */
 	GW_REASON_UNFILTERED,	/* not ours to judge (no wan, fragment out) */
-	/*
-	 * A SYN on a finished connection's tuple, met on the flow another
-	 * CPU created for that very SYN: dropped, as it always was.
-	 */
-	GW_REASON_TCP_REOPEN,
 	__GW_REASON_MAX,
 };
 

@@ -340,6 +340,7 @@ enum gw_counter {
 	GW_CTR_DROP_INBOUND_FULL,	/* new inbound flow over max_inbound_share */
 	GW_CTR_SRC_EVICTED,		/* busy source slot given to a new source */
 	GW_CTR_DROP_OUT_NO_FLOW,	/* outbound non-SYN TCP with no flow */
+	GW_CTR_DROP_TCP_REOPEN,		/* SYN met a raced flow it cannot open */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

@@ -46,6 +46,7 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_DROP_INBOUND_FULL] = "drop_inbound_full",
 	[GW_CTR_SRC_EVICTED] = "src_evicted",
 	[GW_CTR_DROP_OUT_NO_FLOW] = "drop_out_no_flow",
+	[GW_CTR_DROP_TCP_REOPEN] = "drop_tcp_reopen",
 };
 
 /*
