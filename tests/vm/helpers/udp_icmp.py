@@ -9,9 +9,11 @@ sockets (scapy takes seconds to import under emulation).
         for); one larger than the MTU leaves in fragments.
     udp_icmp.py recv ADDR PORT SECONDS
         bind ADDR:PORT, print how many datagrams arrived within SECONDS.
-    udp_icmp.py ask SRC SPORT DST DPORT SECONDS
+    udp_icmp.py ask SRC SPORT DST DPORT SECONDS [EVERY]
         send one datagram from SRC:SPORT, then print 1 as soon as a
         datagram comes back from DST:DPORT, 0 if none does within SECONDS.
+        With EVERY, ask again every EVERY seconds until then, as a
+        resolver does, and tell on stderr how many questions it took.
     udp_icmp.py serve ADDR PORT SIZE
         answer every datagram to ADDR:PORT with SIZE bytes, until killed.
     udp_icmp.py frag-needed SRC DST INNER_SPORT INNER_DPORT MTU
@@ -150,12 +152,25 @@ def main(argv):
         ready()
         print(count_until(s, float(argv[4])), flush=True)
         return 0
-    if cmd == "ask" and len(argv) == 7:
+    if cmd == "ask" and len(argv) in (7, 8):
         s = udp_socket(argv[2], int(argv[3]))
         peer = (argv[4], int(argv[5]))
-        s.sendto(b"question", peer)
-        ready()
-        print(count_until(s, float(argv[6]), peer, True), flush=True)
+        end = time.monotonic() + float(argv[6])
+        every = float(argv[7]) if len(argv) == 8 else float(argv[6])
+        asked = got = 0
+        while not got:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            s.sendto(b"question", peer)
+            asked += 1
+            if asked == 1:
+                ready()
+            got = count_until(s, min(every, left), peer, True)
+        if len(argv) == 8:
+            print(f"ask: {asked} question(s), {'answered' if got else 'no answer'}",
+                  file=sys.stderr, flush=True)
+        print(got, flush=True)
         return 0
     if cmd == "serve" and len(argv) == 5:
         s = udp_socket(argv[2], int(argv[3]))
