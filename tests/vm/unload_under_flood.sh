@@ -121,7 +121,16 @@ for i in $(seq "$cycles"); do
 	if [ $((i % 5)) = 1 ]; then
 		checked=$((checked + 1))
 		[ "$(gw_counter "$NS_GW" in_packets)" -gt 0 ] && seen_in=$((seen_in + 1))
-		[ "$(gw_counter "$NS_GW" out_packets)" -gt 0 ] && seen_out=$((seen_out + 1))
+		if [ "$(gw_counter "$NS_GW" out_packets)" -gt 0 ]; then
+			seen_out=$((seen_out + 1))
+		elif [ -z "${shown_out:-}" ]; then
+			# once: where the lan side's packets went instead
+			shown_out=1
+			echo "# cycle $i: no packet at the outbound hook; the gateway's stack:"
+			ip netns exec "$NS_GW" nstat -asz | awk 'NR > 1 && $2 != 0 { print "#  ", $1, $2 }'
+			ip -n "$NS_GW" route get "$OUT4" from 192.0.2.5 iif lan0 | sed 's/^/#   /'
+			gwctl_in "$NS_GW" stats | grep -v ' 0$' | sed 's/^/#   /'
+		fi
 	fi
 	gw_unload || break
 	done_cycles=$i
