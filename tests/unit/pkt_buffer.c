@@ -125,6 +125,49 @@ int gw_test_parse(struct gw_pkt *pkt, uint8_t family, const void *data,
 	return first_rc;
 }
 
+/* ---- sequence translation ---------------------------------------------- */
+
+/*
+ * Replace the 16-bit word @from by @to under the one's complement
+ * checksum @check: HC' = ~(~HC + ~m + m').  Unlike HC - m + m' (eqn. 2),
+ * it gives what a full computation gives, 0x0000 included.
+ */
+static uint16_t seqadj_csum_replace2(uint16_t check, uint16_t from,
+				     uint16_t to)
+{
+	uint32_t sum = (uint16_t)~check + (uint16_t)~from + (uint32_t)to;
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+void gw_test_seqadj_apply(uint8_t *th, const struct gw_seqadj_edits *edits)
+{
+	uint16_t check = (uint16_t)(th[16] << 8 | th[17]);
+	unsigned int i;
+
+	if (edits->n > GW_SEQADJ_MAX_EDITS)
+		GW_PB_DIE("%u edits", edits->n);
+	for (i = 0; i < edits->n; i++) {
+		const struct gw_seqadj_edit *e = &edits->edit[i];
+		uint32_t from = ntohl(e->csum_from), to = ntohl(e->csum_to);
+		uint32_t now;
+
+		memcpy(&now, th + e->off, 4);
+		if (now != e->from)
+			GW_PB_DIE("edit at %u: field holds %08x, not %08x",
+				  e->off, ntohl(now), ntohl(e->from));
+		memcpy(th + e->off, &e->to, 4);
+		check = seqadj_csum_replace2(check, (uint16_t)(from >> 16),
+					     (uint16_t)(to >> 16));
+		check = seqadj_csum_replace2(check, (uint16_t)from,
+					     (uint16_t)to);
+	}
+	th[16] = (uint8_t)(check >> 8);
+	th[17] = (uint8_t)check;
+}
+
 /* ---- builder ------------------------------------------------------------ */
 
 enum {

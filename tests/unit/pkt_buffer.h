@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "parse.h"
+#include "seqadj.h"
 
 /* What the core's @data argument points at in userspace. */
 struct gw_test_buf {
@@ -54,6 +55,15 @@ uint8_t *gw_test_dup(const void *data, unsigned int len);
  */
 int gw_test_parse(struct gw_pkt *pkt, uint8_t family, const void *data,
 		  unsigned int len);
+
+/*
+ * What the module does with gw_seqadj_tcp()'s answer, on a byte buffer:
+ * write each edit into the TCP header at @th and update its checksum
+ * incrementally (RFC 1624, eqn. 3) from each edit's csum_from to its
+ * csum_to, as inet_proto_csum_replace4() does.  Aborts if a field does not
+ * hold the edit's @from.
+ */
+void gw_test_seqadj_apply(uint8_t *th, const struct gw_seqadj_edits *edits);
 
 /* ---- packet builder ---------------------------------------------------- */
 
