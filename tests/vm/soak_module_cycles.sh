@@ -28,7 +28,8 @@ gw_debug_kernel || gw_skip "debug kernel only (make check-debug)"
 gw_require socat jq
 cycles=${GW_SOAK_CYCLES:-20}
 pace=${GW_SOAK_PACE:-2}
-netns_objs() { awk '$1 == "net_namespace" {print $2}' /proc/slabinfo; }
+slab_objs() { awk -v c="$1" '$1 == c {print $2}' /proc/slabinfo; }
+netns_objs() { slab_objs net_namespace; }
 
 gw_topology
 baseline=$(netns_objs)
@@ -84,6 +85,10 @@ gw_on_exit touch "$stop"
 # cycle N: cycle N's work on the (re)loaded module.
 # shellcheck disable=SC2317 # called through gw_module_cycles
 cycle() {
+	# where the time goes when a cycle is slow: RCU callbacks behind
+	# show as debug objects piling up (see the top of this file)
+	echo "cycle $1 at $((SECONDS - t0)) s: $(slab_objs debug_objects_cache) debug objects," \
+		"$(awk '$1 == "MemAvailable:" {print $2}' /proc/meminfo) kB available"
 	gwctl_in "$NS_GW" iface add wan0 wan >/dev/null || { _gw_fail "iface add, cycle $1"; return 1; }
 	gwctl_in "$NS_GW" iface add lan0 lan >/dev/null || { _gw_fail "iface add lan0, cycle $1"; return 1; }
 	gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 6001 >/dev/null ||
