@@ -116,26 +116,32 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Host settings that must be off on a gateway, and why. */
+static const struct {
+	const char *path;
+	const char *tag;
+	const char *why;
+} host_off[] = {
+	{ "/proc/sys/net/ipv4/conf/all/accept_source_route", "accept_source_route",
+	  "net.ipv4.conf.all.accept_source_route is on: set it to 0, a source-routed packet chooses its own path through this gateway" },
+	{ "/proc/sys/net/ipv6/conf/all/accept_source_route", "accept_source_route",
+	  "net.ipv6.conf.all.accept_source_route is on: set it to 0, a source-routed packet chooses its own path through this gateway" },
+	{ "/proc/sys/net/ipv4/conf/all/accept_redirects", "accept_redirects",
+	  "net.ipv4.conf.all.accept_redirects is on: set it to 0 (and net.ipv4.conf.default.accept_redirects), an ICMP redirect from outside could reroute this gateway's traffic" },
+	{ "/proc/sys/net/ipv6/conf/all/accept_redirects", "accept_redirects",
+	  "net.ipv6.conf.all.accept_redirects is on: set it to 0 (and net.ipv6.conf.default.accept_redirects), an ICMPv6 redirect could reroute this gateway's traffic" },
+};
+
 static void check_host(struct doctor *d)
 {
-	long v;
+	size_t i;
 
-	v = sysctl_get("/proc/sys/net/ipv4/tcp_syncookies");
-	if (v == 0)
+	if (sysctl_get("/proc/sys/net/ipv4/tcp_syncookies") == 0)
 		warn(d, "tcp_syncookies",
 		     "net.ipv4.tcp_syncookies is 0: set it to 1, so that a SYN flood a rule lets through to this host's own services cannot fill their listen backlog");
-	if (sysctl_get("/proc/sys/net/ipv4/conf/all/accept_source_route") > 0)
-		warn(d, "accept_source_route",
-		     "net.ipv4.conf.all.accept_source_route is on: set it to 0, a source-routed packet chooses its own path through this gateway");
-	if (sysctl_get("/proc/sys/net/ipv6/conf/all/accept_source_route") > 0)
-		warn(d, "accept_source_route",
-		     "net.ipv6.conf.all.accept_source_route is on: set it to 0, a source-routed packet chooses its own path through this gateway");
-	if (sysctl_get("/proc/sys/net/ipv4/conf/all/accept_redirects") > 0)
-		warn(d, "accept_redirects",
-		     "net.ipv4.conf.all.accept_redirects is on: set it to 0 (and net.ipv4.conf.default.accept_redirects), an ICMP redirect from outside could reroute this gateway's traffic");
-	if (sysctl_get("/proc/sys/net/ipv6/conf/all/accept_redirects") > 0)
-		warn(d, "accept_redirects",
-		     "net.ipv6.conf.all.accept_redirects is on: set it to 0 (and net.ipv6.conf.default.accept_redirects), an ICMPv6 redirect could reroute this gateway's traffic");
+	for (i = 0; i < GW_ARRAY_SIZE(host_off); i++)
+		if (sysctl_get("%s", host_off[i].path) > 0)
+			warn(d, host_off[i].tag, "%s", host_off[i].why);
 }
 
 static void check_zones(struct doctor *d)

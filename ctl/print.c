@@ -132,32 +132,39 @@ static void json_close(char close)
 	json_pop();
 }
 
-void print_open_object(const char *key)
+/* Objects and arrays are JSON's alone: the text output has no brackets. */
+static void print_open(const char *key, char open, char close)
 {
 	if (!out.json)
 		return;
 	json_value_start(key);
-	json_push('{', '}');
+	json_push(open, close);
+}
+
+static void print_close(char close)
+{
+	if (out.json)
+		json_close(close);
+}
+
+void print_open_object(const char *key)
+{
+	print_open(key, '{', '}');
 }
 
 void print_close_object(void)
 {
-	if (out.json)
-		json_close('}');
+	print_close('}');
 }
 
 void print_open_array(const char *key)
 {
-	if (!out.json)
-		return;
-	json_value_start(key);
-	json_push('[', ']');
+	print_open(key, '[', ']');
 }
 
 void print_close_array(void)
 {
-	if (out.json)
-		json_close(']');
+	print_close(']');
 }
 
 void print_list_item(struct print_list *list)

@@ -5,8 +5,9 @@
  * every attribute validated by policy before a handler runs, every
  * semantic rejection explained through extack.
  *
- * This file is the family: its attribute policies, each written once (the
- * nested ones netlink_priv.h declares for the handlers' nla_parse_nested()),
+ * This file is the family: its attribute policies, expanded from the lists
+ * in include/gatewarden_policy.h that gwctl shares (the nested ones
+ * netlink_priv.h declares for the handlers' nla_parse_nested()),
  * its multicast group, its ops table and its registration.  The handlers
  * live by object, each in its own file: nl_status.c, nl_zone.c (interfaces),
  * nl_rule.c, nl_flow.c (conn), nl_tunable.c, nl_overload.c, nl_block.c,
@@ -24,52 +25,38 @@
 #include <linux/if.h>
 #include <net/genetlink.h>
 
+#include "gatewarden_policy.h"
 #include "netlink.h"
 #include "netlink_priv.h"
 
+/*
+ * Each policy is expanded from its list in gatewarden_policy.h, which
+ * gwctl reads its replies' types from too; an attribute a request may not
+ * carry there has an empty policy (GW_NO_REQUEST), which strict validation
+ * refuses.
+ */
+#define GW_NLA_POLICY(type, request)	request
+
+/* the nest of GW_RULE_A_PORTS: port ranges, nothing else */
 static const struct nla_policy gw_ports_policy[GW_RULE_A_MAX + 1] = {
 	[GW_RULE_A_PORT_RANGE] = { .type = NLA_U32 },
 };
 
 const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1] = {
-	[GW_RULE_A_HANDLE] = { .type = NLA_U32 },
-	[GW_RULE_A_ACTION] = NLA_POLICY_MAX(NLA_U8, GW_ACTION_MAX),
-	[GW_RULE_A_FAMILY] = { .type = NLA_U8 },
-	[GW_RULE_A_PROTO] = { .type = NLA_U8 },
-	[GW_RULE_A_SRC] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[GW_RULE_A_SRC_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[GW_RULE_A_DST] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[GW_RULE_A_DST_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[GW_RULE_A_PORTS] = NLA_POLICY_NESTED(gw_ports_policy),
-	[GW_RULE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[GW_RULE_A_COMMENT] = { .type = NLA_NUL_STRING,
-				.len = GW_COMMENT_MAX - 1 },
-	[GW_RULE_A_RATE] = NLA_POLICY_RANGE(NLA_U32, 1, GW_RULE_RATE_MAX),
-	[GW_RULE_A_MAX_SRC_CONN] = NLA_POLICY_RANGE(NLA_U32, 1, GW_SRC_CONN_MAX),
-	[GW_RULE_A_SRC_RATE_CONN] = NLA_POLICY_RANGE(NLA_U32, 1,
-						     GW_SRC_CONN_MAX),
-	[GW_RULE_A_SRC_RATE_SECONDS] = NLA_POLICY_RANGE(NLA_U32, 1,
-							GW_SRC_RATE_SECONDS_MAX),
+	GW_RULE_ATTRS(GW_NLA_POLICY)
 };
 
 const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1] = {
-	[GW_OVERLOAD_A_FAMILY] = { .type = NLA_U8 },
-	[GW_OVERLOAD_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	GW_OVERLOAD_ATTRS(GW_NLA_POLICY)
 };
 
 const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1] = {
-	[GW_TUNABLE_A_NAME] = { .type = NLA_NUL_STRING, .len = GW_NAME_MAX - 1 },
-	[GW_TUNABLE_A_VALUE] = { .type = NLA_U64 },
+	GW_TUNABLE_ATTRS(GW_NLA_POLICY)
 };
 
 /* A GW_A_CONN in a request: which flows a dump or a flush is about. */
 const struct nla_policy gw_conn_filter_policy[GW_CONN_A_MAX + 1] = {
-	[GW_CONN_A_FAMILY] = { .type = NLA_U8 },
-	[GW_CONN_A_PROTO] = { .type = NLA_U8 },
-	[GW_CONN_A_SRC] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[GW_CONN_A_DST] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[GW_CONN_A_STATE] = NLA_POLICY_RANGE(NLA_U8, GW_TCP_SYN_SENT,
-					     GW_TCP_STATE_MAX),
+	GW_CONN_ATTRS(GW_NLA_POLICY)
 };
 
 static struct netlink_range_validation gw_block_timeout_range = {
@@ -78,31 +65,16 @@ static struct netlink_range_validation gw_block_timeout_range = {
 };
 
 const struct nla_policy gw_block_policy[GW_BLOCK_A_MAX + 1] = {
-	[GW_BLOCK_A_KIND] = NLA_POLICY_MAX(NLA_U8, GW_BLOCK_KIND_MAX),
-	[GW_BLOCK_A_FAMILY] = { .type = NLA_U8 },
-	[GW_BLOCK_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[GW_BLOCK_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
-	[GW_BLOCK_A_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
-						     &gw_block_timeout_range),
+	GW_BLOCK_ATTRS(GW_NLA_POLICY)
 };
 
 /* A GW_A_NAME in a request: which kind of names a dump is about. */
 const struct nla_policy gw_name_policy[GW_NAME_A_MAX + 1] = {
-	[GW_NAME_A_KIND] = NLA_POLICY_MAX(NLA_U8, GW_NAME_KIND_MAX),
+	GW_NAME_ATTRS(GW_NLA_POLICY)
 };
 
 static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
-	[GW_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[GW_A_ZONE] = NLA_POLICY_MAX(NLA_U8, GW_ZONE_MAX),
-	[GW_A_RULE] = NLA_POLICY_NESTED(gw_rule_policy),
-	[GW_A_RULE_HANDLE] = NLA_POLICY_MIN(NLA_U32, 1),
-	[GW_A_TUNABLE] = NLA_POLICY_NESTED(gw_tunable_policy),
-	[GW_A_OVERLOAD] = NLA_POLICY_NESTED(gw_overload_policy),
-	[GW_A_TXN_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[GW_A_STATS_RESET] = { .type = NLA_FLAG },
-	[GW_A_CONN] = NLA_POLICY_NESTED(gw_conn_filter_policy),
-	[GW_A_BLOCK] = NLA_POLICY_NESTED(gw_block_policy),
-	[GW_A_NAME] = NLA_POLICY_NESTED(gw_name_policy),
+	GW_ATTRS(GW_NLA_POLICY)
 };
 
 /*

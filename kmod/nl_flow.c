@@ -77,9 +77,14 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 	return 0;
 }
 
+/* An address to match, in @attr: none (no @attr) matches every flow. */
 static int gw_filter_addr(const struct nlattr *attr, u8 family,
-			  union gw_addr *addr, struct netlink_ext_ack *extack)
+			  union gw_addr *addr, bool *has,
+			  struct netlink_ext_ack *extack)
 {
+	if (!attr)
+		return 0;
+	*has = true;
 	if (!family) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "an address needs the family");
 		return -EINVAL;
@@ -121,20 +126,14 @@ static int gw_flow_filter_parse(const struct nlattr *nest,
 		f->has_proto = true;
 		f->proto = nla_get_u8(tb[GW_CONN_A_PROTO]);
 	}
-	if (tb[GW_CONN_A_SRC]) {
-		f->has_src = true;
-		err = gw_filter_addr(tb[GW_CONN_A_SRC], f->family, &f->src,
-				     extack);
-		if (err)
-			return err;
-	}
-	if (tb[GW_CONN_A_DST]) {
-		f->has_dst = true;
-		err = gw_filter_addr(tb[GW_CONN_A_DST], f->family, &f->dst,
-				     extack);
-		if (err)
-			return err;
-	}
+	err = gw_filter_addr(tb[GW_CONN_A_SRC], f->family, &f->src,
+			     &f->has_src, extack);
+	if (err)
+		return err;
+	err = gw_filter_addr(tb[GW_CONN_A_DST], f->family, &f->dst,
+			     &f->has_dst, extack);
+	if (err)
+		return err;
 	if (tb[GW_CONN_A_STATE]) {
 		f->has_state = true;
 		f->state = nla_get_u8(tb[GW_CONN_A_STATE]);

@@ -52,7 +52,7 @@ checkpatch_script() {
 
 kernel_sources() {
 	local f
-	for f in kmod/*.[ch] kmod/core/*.[ch] include/uapi/*.h; do
+	for f in kmod/*.[ch] kmod/core/*.[ch] include/*.h include/uapi/*.h; do
 		case $f in *.mod.c) ;; *) echo "$f" ;; esac
 	done
 }

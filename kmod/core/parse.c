@@ -69,6 +69,18 @@ static void gw_parse_tcp_options(struct gw_pkt *pkt, const u8 *opt,
 	}
 }
 
+/*
+ * The first @need bytes of the transport header at @off, or NULL when the
+ * l4_len bytes the IP header gives it are fewer or the packet ends first.
+ */
+static const u8 *gw_l4_header(const void *data, unsigned int off,
+			      unsigned int l4_len, unsigned int need, u8 *buf)
+{
+	if (l4_len < need)
+		return NULL;
+	return gw_header_pointer(data, off, need, buf);
+}
+
 static int gw_parse_tcp(struct gw_pkt *pkt, const void *data,
 			unsigned int off, unsigned int l4_len)
 {
@@ -76,9 +88,7 @@ static int gw_parse_tcp(struct gw_pkt *pkt, const void *data,
 	const u8 *th;
 	unsigned int doff;
 
-	if (l4_len < GW_TCP_MIN_HDR)
-		return GW_PARSE_MALFORMED;
-	th = gw_header_pointer(data, off, GW_TCP_MIN_HDR, buf);
+	th = gw_l4_header(data, off, l4_len, GW_TCP_MIN_HDR, buf);
 	if (!th)
 		return GW_PARSE_MALFORMED;
 
@@ -114,9 +124,7 @@ static int gw_parse_l4(struct gw_pkt *pkt, const void *data,
 	case GW_NEXTHDR_TCP:
 		return gw_parse_tcp(pkt, data, off, l4_len);
 	case GW_NEXTHDR_UDP:
-		if (l4_len < GW_UDP_HDR)
-			return GW_PARSE_MALFORMED;
-		h = gw_header_pointer(data, off, GW_UDP_HDR, buf);
+		h = gw_l4_header(data, off, l4_len, GW_UDP_HDR, buf);
 		if (!h)
 			return GW_PARSE_MALFORMED;
 		pkt->sport = (u16)(h[0] << 8 | h[1]);
@@ -125,9 +133,7 @@ static int gw_parse_l4(struct gw_pkt *pkt, const void *data,
 		return GW_PARSE_OK;
 	case GW_IPPROTO_ICMP:
 	case GW_NEXTHDR_ICMPV6:
-		if (l4_len < GW_ICMP_MIN_HDR)
-			return GW_PARSE_MALFORMED;
-		h = gw_header_pointer(data, off, GW_ICMP_MIN_HDR, buf);
+		h = gw_l4_header(data, off, l4_len, GW_ICMP_MIN_HDR, buf);
 		if (!h)
 			return GW_PARSE_MALFORMED;
 		pkt->icmp_type = h[0];
