@@ -5,7 +5,8 @@
 # README says, nothing lands outside DESTDIR, an admin's policy and settings
 # are never overwritten, gatewarden.service passes systemd-analyze verify,
 # the installed policy passes "gwctl load -n", and uninstall removes all but
-# the admin's files under /etc.  Needs the module and gwctl built (make).
+# the admin's files under /etc, an enabled unit's link included (systemctl
+# --root, inside DESTDIR too).  Needs the module and gwctl built (make).
 # Prints "install: N passed, N failed"; exit 0 when nothing failed.
 set -u -o pipefail
 
@@ -33,7 +34,8 @@ expected=(
 	"usr/local/share/man/man5/gatewarden.rules.5"
 	"usr/local/share/man/man8/gwctl.8"
 )
-listing() { (cd "$dest" && find . -type f -printf '%P\n' | sort); }
+# files and symbolic links (an enabled unit's), not folders
+listing() { (cd "$dest" && find . \( -type f -o -type l \) -printf '%P\n' | sort); }
 
 # the host's own files that make install must not touch (DESTDIR-clean)
 host_before=$(ls -l --time-style=full-iso "/lib/modules/$KVER/modules.dep" 2>/dev/null)
@@ -83,11 +85,18 @@ check "a second make install keeps the admin's policy" \
 check "a second make install keeps the admin's settings" \
 	grep -qx 'GATEWARDEN_UNLOAD_ON_STOP=yes' "$dest/etc/default/gatewarden"
 
+# as "systemctl enable gatewarden" does on the host (README, "Boot")
+wants=etc/systemd/system/sysinit.target.wants/gatewarden.service
+systemctl --root="$dest" --quiet enable gatewarden.service >/dev/null 2>&1
+check "systemctl enable links the unit into sysinit.target.wants" test -L "$dest/$wants"
+
 if make -s -C "$ROOT" uninstall DESTDIR="$dest" KVER="$KVER" >/dev/null 2>&1; then
 	ok "make uninstall DESTDIR=..."
 else
 	not_ok "make uninstall DESTDIR=..."
 fi
+check "make uninstall disables the unit (no link left to a removed file)" \
+	test ! -L "$dest/$wants"
 check "make uninstall leaves only the admin's files under /etc" \
 	diff -u <(printf '%s\n' etc/default/gatewarden etc/gatewarden/gatewarden.rules) <(listing)
 
