@@ -6,7 +6,10 @@
 # are never overwritten, gatewarden.service passes systemd-analyze verify,
 # the installed policy passes "gwctl load -n", and uninstall removes all but
 # the admin's files under /etc, an enabled unit's link included (systemctl
-# --root, inside DESTDIR too).  Needs the module and gwctl built (make).
+# --root, inside DESTDIR too).  The installed bash completion offers what
+# gwctl(8) has (overload, max-src-conn*, load -n, save -a) and the module's
+# tunable names, its own list only without the module.  Builds the module
+# and gwctl (make install).
 # Prints "install: N passed, N failed"; exit 0 when nothing failed.
 set -u -o pipefail
 
@@ -84,6 +87,57 @@ check "a second make install keeps the admin's policy" \
 	grep -qx '# an admin.s edits' "$dest/etc/gatewarden/gatewarden.rules"
 check "a second make install keeps the admin's settings" \
 	grep -qx 'GATEWARDEN_UNLOAD_ON_STOP=yes' "$dest/etc/default/gatewarden"
+
+# ---- the installed bash completion ----------------------------------------
+# A stand-in gwctl on PATH answers what the completion asks the module
+# ("gwctl -j get", "gwctl -j overload list"), or fails as without the module
+# (GW_FAKE_GWCTL=down); bash-completion's helpers are stood in for too.
+comp=$dest/usr/local/share/bash-completion/completions/gwctl
+fakebin=$(mktemp -d "${TMPDIR:-/tmp}/gatewarden-fakebin.XXXXXX")
+trap 'rm -rf "$dest" "$fakebin"' EXIT
+cat >"$fakebin/gwctl" <<'FAKE'
+#!/bin/sh
+[ "${GW_FAKE_GWCTL:-}" = down ] && exit 2
+case "$*" in
+"-j get") echo '{"schema_version":1,"tunables":{"only_in_the_module":{"value":7,"unit":"s","min":1,"max":9},"tcp_pickup":{"value":0,"word":"strict","unit":"0 strict, 1 loose","min":0,"max":1}}}' ;;
+"-j overload list") echo '{"schema_version":1,"overload":[{"source":"203.0.113.9","timeout":30,"conns":2}]}' ;;
+*) exit 2 ;;
+esac
+FAKE
+chmod +x "$fakebin/gwctl"
+# completions WORD...: what the installed completion offers for the last
+# WORD of "gwctl WORD...", sorted, on one line
+completions() {
+	PATH=$fakebin:$PATH bash -c '
+		_init_completion() {
+			words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+			cur=${words[cword]} prev=${words[cword - 1]}
+		}
+		_filedir() { COMPREPLY=(FILES); }
+		. "$1" || exit 1
+		shift
+		COMP_WORDS=(gwctl "$@") COMP_CWORD=$#
+		_gwctl
+		printf "%s\n" "${COMPREPLY[@]}" | sort | paste -sd" "' completions "$comp" "$@"
+}
+check "completion: overload among the commands" \
+	grep -qw overload <<<"$(completions "")"
+check "completion: doctor among the commands" grep -qw doctor <<<"$(completions "")"
+check "completion: overload's verbs" test "$(completions overload "")" = "del list"
+check "completion: overload del offers the module's overloaded sources" \
+	test "$(completions overload del "")" = "203.0.113.9 all"
+check "completion: a rule's max-src-conn and max-src-conn-rate" \
+	test "$(completions rule add allow tcp port 22 max-)" = "max-src-conn max-src-conn-rate"
+check "completion: tunable names come from the module" \
+	test "$(completions set "")" = "only_in_the_module tcp_pickup"
+# without the module: its own list, which must be the module's names
+module_tunables=$(sed -n 's/^\t\[GW_TUN_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' "$ROOT/kmod/tunables.c" |
+	sort | paste -sd' ')
+check "completion: the module's tunable names, read from kmod/tunables.c" test -n "$module_tunables"
+check "completion: without the module, its list is every tunable of kmod/tunables.c" \
+	test "$(GW_FAKE_GWCTL=down completions get "")" = "$module_tunables"
+check "completion: load -n and -c" test "$(completions load -)" = "-c -n"
+check "completion: save -a" test "$(completions save "")" = "-a"
 
 # as "systemctl enable gatewarden" does on the host (README, "Boot")
 wants=etc/systemd/system/sysinit.target.wants/gatewarden.service
