@@ -8,8 +8,10 @@
 # the admin's files under /etc, an enabled unit's link included (systemctl
 # --root, inside DESTDIR too).  The installed bash completion offers what
 # gwctl(8) has (overload, max-src-conn*, load -n, save -a) and the module's
-# tunable names, its own list only without the module.  Builds the module
-# and gwctl (make install).
+# tunable names, its own list only without the module.  The installed
+# gwctl doctor, with no module loaded, says so and checks the host all the
+# same (in a network namespace of its own: unshare -n, as root).  Builds
+# the module and gwctl (make install).
 # Prints "install: N passed, N failed"; exit 0 when nothing failed.
 set -u -o pipefail
 
@@ -138,6 +140,52 @@ check "completion: without the module, its list is every tunable of kmod/tunable
 	test "$(GW_FAKE_GWCTL=down completions get "")" = "$module_tunables"
 check "completion: load -n and -c" test "$(completions load -)" = "-c -n"
 check "completion: save -a" test "$(completions save "")" = "-a"
+
+# ---- gwctl doctor before the module is loaded --------------------------------
+# What an admin sees right after make install: the missing module is the
+# finding, not an error, and the host's settings are checked all the same,
+# here in a network namespace of its own whose sysctls are set as needed.
+# (nf_conntrack's check depends on this host's modules: left out.)
+gwctl=$dest/usr/local/sbin/gwctl
+errf=$dest.doctor-err
+# doctor_ns "SYSCTL=VALUE ..." [-j]: gwctl [-j] doctor in a new network
+# namespace with those sysctls set; its stdout, then "rc=N"; stderr: $errf
+doctor_ns() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	GW_ERRF=$errf unshare -n bash -c \
+		'sysctl -qw $1 || exit 99; shift; "$@" doctor 2>"$GW_ERRF"; echo "rc=$?"' \
+		_ "$1" "$gwctl" "${@:2}"
+}
+# checks OUTPUT: the checks a -j doctor OUTPUT names, sorted, on one line
+checks() {
+	sed '$d' <<<"$1" | jq -r '[.warnings[].check | select(. != "nf_conntrack")] | unique | join(" ")'
+}
+# no_error: the JSON document on stdin has no "error" member
+no_error() { jq -e 'has("error") | not' >/dev/null; }
+right="net.ipv4.conf.all.accept_redirects=0 net.ipv6.conf.all.accept_redirects=0
+	net.ipv4.conf.all.accept_source_route=0 net.ipv6.conf.all.accept_source_route=0"
+if [ -d /sys/module/gatewarden ]; then
+	echo "# gatewarden is loaded on this host: doctor without it is not checked"
+elif ! unshare -n true 2>/dev/null; then
+	not_ok "unshare -n, for doctor in a network namespace of its own (as root)"
+else
+	out=$(doctor_ns "$right net.ipv4.tcp_syncookies=0 net.ipv4.conf.all.accept_redirects=1" -j)
+	check "doctor without the module: exit status 1" test "$(tail -n 1 <<<"$out")" = rc=1
+	check "doctor without the module names it, and checks the host all the same" \
+		test "$(checks "$out")" = "accept_redirects module tcp_syncookies"
+	check "doctor without the module: a finding, not an error (no error in -j)" \
+		no_error <<<"$(sed '$d' <<<"$out")"
+	check "doctor without the module: nothing on stderr" test ! -s "$errf"
+	out=$(doctor_ns "$right net.ipv4.tcp_syncookies=1")
+	check "doctor without the module, the host right: that one line" \
+		grep -qx "warning: module: the gatewarden module is not loaded: load it (modprobe gatewarden, or systemctl start gatewarden); nothing is filtered" <<<"$out"
+	n=$(grep -c '^warning: ' <<<"$out")
+	[ "$n" = 1 ] && count="1 warning" || count="$n warnings"
+	check "and counts it: $count" test "$(tail -n 2 <<<"$out" | head -n 1)" = "$count"
+	check "and still exit status 1" test "$(tail -n 1 <<<"$out")" = rc=1
+	check "and nothing on stderr" test ! -s "$errf"
+fi
+rm -f "$errf"
 
 # as "systemctl enable gatewarden" does on the host (README, "Boot")
 wants=etc/systemd/system/sysinit.target.wants/gatewarden.service
