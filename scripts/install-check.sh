@@ -176,6 +176,16 @@ else
 	check "doctor without the module: a finding, not an error (no error in -j)" \
 		no_error <<<"$(sed '$d' <<<"$out")"
 	check "doctor without the module: nothing on stderr" test ! -s "$errf"
+	# each of the host's settings alone, wrong: its warning and the module's
+	for wrong in net.ipv4.tcp_syncookies=0:tcp_syncookies \
+		net.ipv4.conf.all.accept_redirects=1:accept_redirects \
+		net.ipv6.conf.all.accept_redirects=1:accept_redirects \
+		net.ipv4.conf.all.accept_source_route=1:accept_source_route \
+		net.ipv6.conf.all.accept_source_route=1:accept_source_route; do
+		out=$(doctor_ns "$right net.ipv4.tcp_syncookies=1 ${wrong%%:*}" -j)
+		check "doctor without the module: ${wrong%%:*} warns (${wrong#*:})" \
+			test "$(checks "$out")" = "$(printf '%s\n' "${wrong#*:}" module | sort | paste -sd' ')"
+	done
 	out=$(doctor_ns "$right net.ipv4.tcp_syncookies=1")
 	check "doctor without the module, the host right: that one line" \
 		grep -qx "warning: module: the gatewarden module is not loaded: load it (modprobe gatewarden, or systemctl start gatewarden); nothing is filtered" <<<"$out"
