@@ -145,10 +145,15 @@ install-tools:
 		install -m 0644 dist/gatewarden.default $(DESTDIR)$(SYSCONFDIR)/default/gatewarden
 
 # Leaves /etc/gatewarden and /etc/default/gatewarden (the admin's) and a
-# loaded module alone.
+# loaded module alone.  An enabled unit is disabled first, so that no link
+# in /etc/systemd/system points at the removed file (systemctl --root into
+# a DESTDIR).
 uninstall:
 	rm -f $(DESTDIR)$(MODDIR)/gatewarden.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(MAKE) -C ctl uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) \
 		MANDIR=$(MANDIR) COMPLETIONDIR=$(COMPLETIONDIR)
+	[ ! -e $(DESTDIR)$(UNITDIR)/gatewarden.service ] || ! command -v systemctl >/dev/null || \
+		systemctl $(if $(DESTDIR),--root=$(DESTDIR)) --quiet disable gatewarden.service
 	rm -f $(DESTDIR)$(UNITDIR)/gatewarden.service
+	[ -n "$(DESTDIR)" ] || [ ! -d /run/systemd/system ] || systemctl daemon-reload

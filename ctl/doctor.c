@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gwctl.h"
 #include "nl.h"
@@ -242,7 +243,18 @@ int do_doctor(int argc, char **argv)
 	}
 	if (gw_check_end(argc, argv))
 		return GW_EXIT_USAGE;
-	/* Without the module, the host is still worth a look. */
+	/*
+	 * Without the module, the host is still worth a look.  Its absence is
+	 * the finding, not an error: asked over netlink, the missing family
+	 * would print one on stderr (and into the -j document).
+	 */
+	if (access("/sys/module/gatewarden", F_OK)) {
+		warn(&d, "module",
+		     "the gatewarden module is not loaded: load it (modprobe gatewarden, or systemctl start gatewarden); nothing is filtered");
+		check_host(&d);
+		check_conntrack(&d);
+		goto out;
+	}
 	if (gw_nl_talk_quiet(gw_nl_msg(GW_CMD_IFACE_GET, NLM_F_REQUEST | NLM_F_DUMP),
 			     zone_cb, &d)) {
 		warn(&d, "module",
@@ -263,7 +275,7 @@ int do_doctor(int argc, char **argv)
 out:
 
 	print_list_end(&d.list);
-	print_u64("count", d.warnings ? "%" PRIu64 " warnings\n" : "no warnings\n",
-		  d.warnings);
+	print_u64("count", d.warnings > 1 ? "%" PRIu64 " warnings\n" :
+		  d.warnings ? "%" PRIu64 " warning\n" : "no warnings\n", d.warnings);
 	return d.warnings ? GW_EXIT_USAGE : GW_EXIT_OK;
 }

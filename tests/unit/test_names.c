@@ -5,7 +5,8 @@
  * tables' static asserts), distinct, plain words, and fitting gwctl's
  * buffers.  That they are the names gwctl printed from its own lists before
  * was checked when the lists moved into the module; the guest scenarios,
- * which read counters by name, keep them so.
+ * which read counters by name, keep them so.  And every counter is
+ * documented in gwctl(8), COUNTERS (docs/gwctl.8).
  */
 #include "unit.h"
 
@@ -43,6 +44,58 @@ TEST(counter_name_past_the_last_is_null)
 	assert_null(gw_counter_name(~0U));
 }
 
+/* The whole of a file, NUL-terminated; the test fails if it cannot be read. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* NAME in TEXT as a whole word (not as part of drop_NAME or NAME_x). */
+static bool has_word(const char *text, const char *name)
+{
+	static const char word[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = strstr(text, name); p; p = strstr(p + 1, name))
+		if ((p == text || !strchr(word, p[-1])) &&
+		    (!p[len] || !strchr(word, p[len])))
+			return true;
+	return false;
+}
+
+TEST(every_counter_in_the_man_page)
+{
+	char *page = read_file(GW_DOCS_DIR "/gwctl.8");
+	unsigned int i, missing = 0;
+
+	for (i = 0; i < __GW_CTR_MAX; i++) {
+		if (!has_word(page, gw_counter_name(i))) {
+			print_error("counter %s is not in docs/gwctl.8\n",
+				    gw_counter_name(i));
+			missing++;
+		}
+	}
+	free(page);
+	assert_int_equal(missing, 0);
+}
+
 /* "gwctl conn list" copies a state's name into a char[16] (ctl/conn.c). */
 TEST(tcp_state_names_distinct_and_fit_gwctl)
 {
@@ -62,6 +115,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(counter_names_distinct_and_plain),
 	cmocka_unit_test(counter_name_past_the_last_is_null),
 	cmocka_unit_test(tcp_state_names_distinct_and_fit_gwctl),
+	cmocka_unit_test(every_counter_in_the_man_page),
 };
 
 GW_UNIT_MAIN(tests)
