@@ -615,6 +615,29 @@ TEST(sack_layouts)
 }
 
 /*
+ * @s with the timestamps option of @o (three options, the last one it)
+ * carrying @clock, the field its sender sets in direction @dir (TSval from
+ * the server, TSecr from the client), sent across: that field as it
+ * arrives.
+ */
+static u32 ts_across(const struct gw_seqadj *adj, enum gw_seqadj_dir dir,
+		     struct seg *s, const struct opt *o, u32 clock)
+{
+	/* the option's TSval and TSecr, after its two NOPs */
+	unsigned int field = dir == TO_CLIENT ? 4 : 8;
+	struct gw_seqadj_edits e;
+	struct gw_pb pb;
+
+	s->optlen = write_opts(s->opt, o, 3);
+	put32(s->opt + field, clock);
+	build(&pb, s);
+	assert_true(adjust(adj, dir, pb.data + pb.l4_off, pb.len - pb.l4_off,
+			   &e));
+	gw_test_seqadj_apply(pb.data + pb.l4_off, &e);
+	return get32(pb.data + pb.l4_off + 20 + field);
+}
+
+/*
  * TSval to the client and TSecr to the server, around the wrap of either
  * clock; every timestamps option (a receiver keeps the last); none
  * without timestamps agreed (ts_delta 0).
@@ -631,10 +654,8 @@ TEST(timestamps)
 		for (j = 0; j < ARRAY_SIZE(vals); j++) {
 			const struct opt o[] = { nop(), nop(),
 						 ts(vals[i], vals[j]) };
-			struct gw_seqadj_edits e;
 			struct seg s = { .family = AF_INET, .seq = 1,
 					 .ack = 2, .flags = GW_TCP_ACK };
-			struct gw_pb pb;
 
 			gw_seqadj_init(&adj, 10, 10, true, vals[i], vals[j]);
 			assert_int_equal(check_opts(&adj, TO_SERVER, AF_INET,
@@ -648,23 +669,11 @@ TEST(timestamps)
 			 * The server's clock at Ts + 5 reads Tc + 5 at the
 			 * client, and its echo reads Ts + 5 at the server.
 			 */
-			s.optlen = write_opts(s.opt, o, 3);
-			put32(s.opt + 4, vals[j] + 5);
-			build(&pb, &s);
-			assert_true(adjust(&adj, TO_CLIENT,
-					   pb.data + pb.l4_off,
-					   pb.len - pb.l4_off, &e));
-			gw_test_seqadj_apply(pb.data + pb.l4_off, &e);
-			assert_int_equal(get32(pb.data + pb.l4_off + 24),
+			assert_int_equal(ts_across(&adj, TO_CLIENT, &s, o,
+						   vals[j] + 5),
 					 vals[i] + 5);
-			s.optlen = write_opts(s.opt, o, 3);
-			put32(s.opt + 8, vals[i] + 5);
-			build(&pb, &s);
-			assert_true(adjust(&adj, TO_SERVER,
-					   pb.data + pb.l4_off,
-					   pb.len - pb.l4_off, &e));
-			gw_test_seqadj_apply(pb.data + pb.l4_off, &e);
-			assert_int_equal(get32(pb.data + pb.l4_off + 28),
+			assert_int_equal(ts_across(&adj, TO_SERVER, &s, o,
+						   vals[i] + 5),
 					 vals[j] + 5);
 		}
 	}
