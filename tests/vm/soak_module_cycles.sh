@@ -13,24 +13,20 @@
 # CPU, and unpaced, the eight loops below outran RCU's callbacks there
 # (ksoftirqd never idle, debug_objects_cache from 10 000 to 600 000 objects
 # in 450 s, rmmod blocked for minutes in free_module()'s synchronize_rcu(),
-# the guest out of memory at 1 068 s; paced by 0.5 s, still growing by
-# 1 000 objects a second).  Paced by 2 s the objects stayed under 10 000
-# and a cycle took about 33 s there, but not on a host busier than that
-# day's: with two debug guests and builds beside it, 850 objects a second
-# again (16 790 to 292 365 between the first two cycles, 330 s apart,
-# insmod 180 s, rmmod 100 s) and the scenario timed out.  Five of these
-# loops (three TCP, one query, one ping) held 2 013 objects for 160 s, with
-# the module loaded as without it, so what piles up is the guest falling
-# behind its own work, not something the module leaves.  So
-# the loops also wait, before each round, while more than GW_SOAK_BACKLOG
-# (20 000) debug objects are alive: the load follows what the guest can
-# clear, on any host.  The cycles still unload with flows in the table and
-# packets and requests in flight: pings cross every 50 ms.
+# the guest out of memory at 1 068 s).  The pause itself must start no
+# process: paced by sleep(1), itself an exec, six loops still cost the
+# guest more than its CPU on a busy host (16 790 to 292 365 debug objects
+# between the first two cycles, insmod 180 s, rmmod 100 s, the scenario
+# timed out), while five of the loops held 2 013 objects for 160 s with
+# the module loaded as without it.  Paused by a timed read instead, 20
+# cycles took 216 s there, the objects flat at 1 913.  As a guard the
+# loops also wait, before each round, while more than GW_SOAK_BACKLOG
+# (20 000) debug objects are alive.  The cycles still unload with flows in
+# the table and packets and requests in flight: pings cross every 50 ms.
 #
-# Even so a cycle took 40 to 220 s there in that run, so the soak is
-# bounded in time as in count: up to GW_SOAK_CYCLES (20) cycles, none
-# started after GW_SOAK_SECONDS (540) s, and at least GW_SOAK_MIN_CYCLES
-# (5) must be done, all within the runner's 900 s.
+# The soak is bounded in time as in count: up to GW_SOAK_CYCLES (20)
+# cycles, none started after GW_SOAK_SECONDS (540) s, and at least
+# GW_SOAK_MIN_CYCLES (5) must be done, all within the runner's 900 s.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
