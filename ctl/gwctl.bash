@@ -50,7 +50,7 @@ _gwctl()
 			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
 			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 			from | to | port | rate | comment | proto | max-src-conn | max-src-conn-rate) ;;
-			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy" -- "$cur")) ;;
 			esac
 		fi
 		;;

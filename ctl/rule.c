@@ -59,6 +59,8 @@ void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *r)
 		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_CONN, r->src_rate_conn);
 		mnl_attr_put_u32(nlh, GW_RULE_A_SRC_RATE_SECONDS, r->src_rate_seconds);
 	}
+	if (r->synproxy)
+		mnl_attr_put_u8(nlh, GW_RULE_A_SYNPROXY, r->synproxy);
 	mnl_attr_nest_end(nlh, rule);
 }
 
@@ -217,6 +219,8 @@ int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *ha
 		return gw_nl_bad_reply("rule with half of max-src-conn-rate");
 	r->src_rate_conn = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_CONN]);
 	r->src_rate_seconds = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]);
+	if (rtb[GW_RULE_A_SYNPROXY])
+		r->synproxy = mnl_attr_get_u8(rtb[GW_RULE_A_SYNPROXY]);
 	if (handle)
 		*handle = mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]);
 	if (hits)
@@ -266,6 +270,8 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_
 		print_u64("max_src_conn_rate", NULL, r->src_rate_conn);
 		print_u64("max_src_conn_rate_seconds", NULL, r->src_rate_seconds);
 	}
+	if (r->synproxy == GW_SYNPROXY_ON)
+		print_str("synproxy", NULL, "on");
 	if (r->comment[0])
 		print_str("comment", NULL, r->comment);
 	print_u64("hits", NULL, hits);

@@ -577,6 +577,16 @@ static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
 	return 0;
 }
 
+/* synproxy: a keyword alone, so @v is the keyword itself */
+static int opt_synproxy(struct parser *p, struct rule_ctx *r,
+			const struct gw_token *v)
+{
+	if (r->rule.proto != IPPROTO_TCP)
+		return perr(p, v->col, "synproxy needs a tcp rule");
+	r->rule.synproxy = GW_SYNPROXY_ON;
+	return 0;
+}
+
 static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	const unsigned char *c;
@@ -592,7 +602,10 @@ static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_tok
 	return 0;
 }
 
-/* One row per rule option: its keyword, what its value is, its handler. */
+/*
+ * One row per rule option: its keyword, what its value is (NULL: none, the
+ * keyword alone says it, and its handler gets the keyword), its handler.
+ */
 static const struct rule_option {
 	const char *name;
 	const char *value;
@@ -608,6 +621,7 @@ static const struct rule_option {
 	{ "max-src-conn", "a number of connections", false, opt_max_src_conn },
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
 	  opt_max_src_conn_rate },
+	{ "synproxy",	NULL,			false,	opt_synproxy },
 	{ "comment",	"a \"text\"",		true,	opt_comment },
 };
 
@@ -693,12 +707,18 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 		}
 		if (!opt)
 			return perr(p, toks[i].col,
-				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)",
+				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)",
 				    toks[i].type == GW_TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
 				    toks[i].type == GW_TOK_WORD ? "\"" : "");
 		if (seen & 1u << k)
 			return perr(p, toks[i].col, "\"%s\" given twice", opt->name);
 		seen |= 1u << k;
+		if (!opt->value) {
+			if (opt->parse(p, &r, &toks[i]))
+				return -1;
+			i++;
+			continue;
+		}
 		if (i + 1 >= n)
 			return perr(p, col_after(p, &toks[i]),
 				    "\"%s\" needs %s", opt->name, opt->value);
@@ -1191,6 +1211,8 @@ int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)
 	if (r->src_rate_conn)
 		text_add(&t, " max-src-conn-rate %u/%u", r->src_rate_conn,
 			 r->src_rate_seconds);
+	if (r->synproxy == GW_SYNPROXY_ON)
+		text_add(&t, " synproxy");
 	if (r->comment[0]) {
 		text_add(&t, " comment ");
 		text_string(&t, r->comment);

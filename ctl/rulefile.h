@@ -47,6 +47,7 @@ struct gw_rf_rule {
 	uint32_t max_src_conn;		/* 0: the max_src_conn tunable */
 	uint32_t src_rate_conn;		/* max-src-conn-rate N/S; 0: the tunable */
 	uint32_t src_rate_seconds;
+	uint8_t synproxy;		/* enum gw_synproxy_mode */
 };
 
 struct gw_stmt {

@@ -116,6 +116,14 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 		NL_SET_ERR_MSG(extack, "source connection limits need a tcp rule");
 		return -EINVAL;
 	}
+	if (tb[GW_RULE_A_SYNPROXY]) {
+		if (m->proto != IPPROTO_TCP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[GW_RULE_A_SYNPROXY],
+					    "synproxy needs a tcp rule");
+			return -EINVAL;
+		}
+		rule->synproxy = nla_get_u8(tb[GW_RULE_A_SYNPROXY]);
+	}
 	if (!tb[GW_RULE_A_SRC_RATE_CONN] != !tb[GW_RULE_A_SRC_RATE_SECONDS]) {
 		NL_SET_ERR_MSG(extack,
 			       "a source connection rate needs both N and S");
@@ -298,6 +306,9 @@ static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 	    (nla_put_u32(skb, GW_RULE_A_SRC_RATE_CONN, rule->src_rate_conn) ||
 	     nla_put_u32(skb, GW_RULE_A_SRC_RATE_SECONDS,
 			 rule->src_rate_seconds)))
+		return -EMSGSIZE;
+	if (rule->synproxy &&
+	    nla_put_u8(skb, GW_RULE_A_SYNPROXY, rule->synproxy))
 		return -EMSGSIZE;
 	if (rule->comment[0] &&
 	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))

@@ -30,6 +30,7 @@ struct gw_rule {
 	u32 max_src_conn;
 	u32 src_rate_conn;		/* N of max-src-conn-rate N/S */
 	u32 src_rate_seconds;		/* S */
+	u8 synproxy;			/* enum gw_synproxy_mode */
 	/* token bucket: last refill (jiffies) << 32 | credit (1/HZ packets) */
 	atomic64_t bucket;
 	char comment[GW_COMMENT_MAX];

@@ -162,9 +162,23 @@ enum gw_rule_attr {
 	GW_RULE_A_MAX_SRC_CONN,	/* u32: concurrent connections a source may hold */
 	GW_RULE_A_SRC_RATE_CONN,	/* u32: N of max-src-conn-rate N/S */
 	GW_RULE_A_SRC_RATE_SECONDS,	/* u32: S of max-src-conn-rate N/S */
+	GW_RULE_A_SYNPROXY,	/* u8: enum gw_synproxy_mode (tcp rules) */
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)
+
+/*
+ * Whether an allow tcp rule's connections go through the SYN proxy: with
+ * GW_SYNPROXY_ON gatewarden answers every SYN the rule allows itself, with
+ * a cookie, and opens the connection to the server only once the client
+ * has answered that.  No attribute is GW_SYNPROXY_OFF.
+ */
+enum gw_synproxy_mode {
+	GW_SYNPROXY_OFF,
+	GW_SYNPROXY_ON,
+	__GW_SYNPROXY_MAX,
+};
+#define GW_SYNPROXY_MAX (__GW_SYNPROXY_MAX - 1)
 
 enum gw_conn_attr {
 	GW_CONN_A_UNSPEC,
@@ -341,6 +355,14 @@ enum gw_counter {
 	GW_CTR_SRC_EVICTED,		/* busy source slot given to a new source */
 	GW_CTR_DROP_OUT_NO_FLOW,	/* outbound non-SYN TCP with no flow */
 	GW_CTR_DROP_TCP_REOPEN,		/* SYN met a raced flow it cannot open */
+	/* the SYN proxy (rules with synproxy) */
+	GW_CTR_SYNPROXY_SYN,		/* SYNs answered with a cookie SYN-ACK */
+	GW_CTR_SYNPROXY_OPENED,		/* good cookies: a SYN sent to the server */
+	GW_CTR_DROP_COOKIE_FORGED,	/* ACKs with no flow and a cookie not ours */
+	GW_CTR_DROP_COOKIE_STALE,	/* ours, but older than one key rotation */
+	GW_CTR_SYNPROXY_JOINED,		/* server SYN-ACKs: the halves joined */
+	GW_CTR_SYNPROXY_REFUSED,	/* server reset the SYN: client reset */
+	GW_CTR_DROP_SYNPROXY_WAIT,	/* client sent before the server answered */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

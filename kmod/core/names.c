@@ -47,6 +47,13 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SRC_EVICTED] = "src_evicted",
 	[GW_CTR_DROP_OUT_NO_FLOW] = "drop_out_no_flow",
 	[GW_CTR_DROP_TCP_REOPEN] = "drop_tcp_reopen",
+	[GW_CTR_SYNPROXY_SYN] = "synproxy_syn",
+	[GW_CTR_SYNPROXY_OPENED] = "synproxy_opened",
+	[GW_CTR_DROP_COOKIE_FORGED] = "drop_cookie_forged",
+	[GW_CTR_DROP_COOKIE_STALE] = "drop_cookie_stale",
+	[GW_CTR_SYNPROXY_JOINED] = "synproxy_joined",
+	[GW_CTR_SYNPROXY_REFUSED] = "synproxy_refused",
+	[GW_CTR_DROP_SYNPROXY_WAIT] = "drop_synproxy_wait",
 };
 
 /*

@@ -414,6 +414,31 @@ TEST(source_limits)
 	EXPECT_ERROR("allow tcp max-src-conn-rate /5\n", 1, 29, "must be N/S");
 }
 
+/* issue 16: synproxy, a keyword with no value, tcp only */
+TEST(synproxy_option)
+{
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	assert_int_equal(parse("allow tcp to 192.0.2.80 port 80 synproxy\n"
+			       "allow tcp synproxy port 443 comment \"web\"\n"
+			       "allow tcp port 22\n", &out, &err), 0);
+	assert_int_equal(out.count, 3);
+	assert_int_equal(out.stmts[0].rule.synproxy, GW_SYNPROXY_ON);
+	assert_int_equal(out.stmts[0].rule.ports.range[0].first, 80);
+	assert_int_equal(out.stmts[1].rule.synproxy, GW_SYNPROXY_ON);
+	assert_int_equal(out.stmts[1].rule.ports.range[0].first, 443);
+	assert_string_equal(out.stmts[1].rule.comment, "web");
+	assert_int_equal(out.stmts[2].rule.synproxy, GW_SYNPROXY_OFF);
+	gw_policy_text_free(&out);
+
+	EXPECT_ERROR("allow udp port 53 synproxy\n", 1, 19, "synproxy needs a tcp rule");
+	EXPECT_ERROR("allow icmp synproxy\n", 1, 12, "synproxy needs a tcp rule");
+	EXPECT_ERROR("allow tcp synproxy synproxy\n", 1, 20, "\"synproxy\" given twice");
+	/* it takes no value: what follows is the next option */
+	EXPECT_ERROR("allow tcp synproxy on\n", 1, 22, "\"on\" needs an interface name");
+}
+
 /*
  * The tokens of line, one per word of the result: "w:TEXT" (a word),
  * "s:TEXT" (a string), "{", "}", "=", each followed by "@COL"; or
@@ -536,6 +561,7 @@ static void assert_rule_equal(const struct gw_rf_rule *a, const struct gw_rf_rul
 	assert_int_equal(a->max_src_conn, b->max_src_conn);
 	assert_int_equal(a->src_rate_conn, b->src_rate_conn);
 	assert_int_equal(a->src_rate_seconds, b->src_rate_seconds);
+	assert_int_equal(a->synproxy, b->synproxy);
 }
 
 /* Cut text at '|' into argv, as a shell would hand the words over. */
@@ -597,6 +623,9 @@ TEST(rule_add_words_give_the_file_rule)
 		{ "allow|tcp|port|8082|max-src-conn-rate|20/5|max-src-conn|50",
 		  "allow tcp port 8082 max-src-conn 50 max-src-conn-rate 20/5",
 		  "allow tcp port 8082 max-src-conn 50 max-src-conn-rate 20/5" },
+		{ "allow|tcp|synproxy|to|192.0.2.80|port|80",
+		  "allow tcp to 192.0.2.80 port 80 synproxy",
+		  "allow tcp to 192.0.2.80 port 80 synproxy" },
 		{ "allow|icmp|echo|rate|5/s", "allow icmp rate 5", "allow icmp echo rate 5/s" },
 		{ "allow|icmpv6|from|2001:db8::/32", "allow icmpv6 echo from 2001:db8::/32",
 		  "allow icmpv6 echo from 2001:db8::/32" },
@@ -656,11 +685,12 @@ TEST(rule_add_errors_are_the_file_errors)
 		{ "allow|tcpx", 2, 7, "unknown protocol \"tcpx\" (tcp, udp, icmp, icmpv6 or proto N)" },
 		{ "allow|proto|300", 3, 13, "protocol number 300 is out of range (0-255)" },
 		{ "allow|tcp|form|192.0.2.1", 3, 11,
-		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate or comment)" },
+		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)" },
 		{ "allow|tcp|port|22|port|80", 5, 19, "\"port\" given twice" },
 		{ "allow|icmp|port|22", 4, 17, "port needs a tcp or udp rule" },
 		{ "allow|tcp|rate|5/s", 4, 16, "rate needs an icmp or icmpv6 rule" },
 		{ "allow|udp|max-src-conn|5", 4, 24, "max-src-conn needs a tcp rule" },
+		{ "allow|udp|synproxy", 3, 11, "synproxy needs a tcp rule" },
 		{ "allow|tcp|to|192.0.2.1/24", 4, 14,
 		  "host bits set in 192.0.2.1/24, did you mean 192.0.2.0/24?" },
 		{ "allow|tcp|from|192.0.2.0/24|to|2001:db8::1", 1, 1,
@@ -792,12 +822,15 @@ TEST(rule_format_round_trip_random)
 			r.src_rate_conn = 1 + rnd(GW_SRC_CONN_MAX);
 			r.src_rate_seconds = 1 + rnd(GW_SRC_RATE_SECONDS_MAX);
 		}
+		if (tcp && rnd(2))
+			r.synproxy = GW_SYNPROXY_ON;
 		assert_round_trip(&r);
 	}
 }
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_statement_kind),
+	cmocka_unit_test(synproxy_option),
 	cmocka_unit_test(source_limits),
 	cmocka_unit_test(define_expands_per_family),
 	cmocka_unit_test(unknown_keyword),
