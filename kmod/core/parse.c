@@ -60,8 +60,16 @@ static void gw_parse_tcp_options(struct gw_pkt *pkt, const u8 *opt,
 			pkt->tcp_opts |= GW_TCPOPT_WSCALE_SEEN;
 			/* RFC 7323: a shift above 14 is treated as 14. */
 			pkt->wscale = opt[i + 2] > 14 ? 14 : opt[i + 2];
+		} else if (kind == 2 && olen == 4 && syn) {
+			pkt->tcp_opts |= GW_TCPOPT_MSS;
+			pkt->mss = (u16)(opt[i + 2] << 8 | opt[i + 3]);
 		} else if (kind == 4 && olen == 2 && syn) {
 			pkt->tcp_opts |= GW_TCPOPT_SACK_PERM;
+		} else if (kind == 8 && olen == 10) {
+			/* as receivers do, the last one counts */
+			pkt->tcp_opts |= GW_TCPOPT_TS;
+			pkt->tsval = gw_get_be32(opt + i + 2);
+			pkt->tsecr = gw_get_be32(opt + i + 6);
 		} else if (kind == 5 && olen >= 10 && !syn) {
 			gw_parse_sack(pkt, opt + i + 2, olen - 2);
 		}
@@ -120,6 +128,7 @@ static int gw_parse_l4(struct gw_pkt *pkt, const void *data,
 	u8 buf[8];
 	const u8 *h;
 
+	pkt->l4_off = (u16)off;
 	switch (pkt->proto) {
 	case GW_NEXTHDR_TCP:
 		return gw_parse_tcp(pkt, data, off, l4_len);

@@ -24,6 +24,8 @@ union gw_addr {
 #define GW_TCPOPT_WSCALE_SEEN	0x01
 #define GW_TCPOPT_SACK_PERM	0x02
 #define GW_TCPOPT_SACK		0x04	/* SACK blocks; @sack_edge is valid */
+#define GW_TCPOPT_MSS		0x08	/* on a SYN: @mss is valid */
+#define GW_TCPOPT_TS		0x10	/* timestamps: @tsval, @tsecr are valid */
 
 /*
  * Everything the decision core needs to know about one packet, filled from
@@ -40,6 +42,11 @@ struct gw_pkt {
 	u16 dport;
 	u16 window;
 	u32 payload_len;	/* L4 payload bytes: GRO makes more than 64 KiB */
+	/* the SYN proxy's: the options it answers and translates */
+	u32 tsval;
+	u32 tsecr;
+	u16 mss;
+	u16 l4_off;		/* of the L4 header, from the network header */
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 proto;		/* L4 protocol after IPv6 extension headers */
 	u8 tcp_flags;

@@ -502,7 +502,11 @@ static void sim_expect(const struct sim *s, const struct sim_seg *seg,
 	pkt->tcp_flags = seg->flags;
 	pkt->window = seg->win;
 	pkt->payload_len = (uint16_t)seg->len;
+	pkt->l4_off = s->family == AF_INET ? 20 : 40;
 	if (seg->flags & GW_TCP_SYN) {
+		/* sim_build() gives every SYN an MSS */
+		pkt->tcp_opts |= GW_TCPOPT_MSS;
+		pkt->mss = 1460;
 		if (seg->wscale_opt) {
 			pkt->tcp_opts |= GW_TCPOPT_WSCALE_SEEN;
 			pkt->wscale = seg->wscale > 14 ? 14 : seg->wscale;

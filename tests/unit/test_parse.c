@@ -980,8 +980,10 @@ TEST(parse_tcp_opt_wscale_sack_mss)
 			gw_pb_finish(&pb);
 			assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
 			assert_int_equal(pkt.tcp_opts, GW_TCPOPT_WSCALE_SEEN |
-						       GW_TCPOPT_SACK_PERM);
+						       GW_TCPOPT_SACK_PERM |
+						       GW_TCPOPT_MSS);
 			assert_int_equal(pkt.wscale, 9);
+			assert_int_equal(pkt.mss, 1460);
 			assert_int_equal(pkt.payload_len, 0);
 		}
 	}
@@ -1023,7 +1025,58 @@ TEST(parse_tcp_opt_only_what_is_there)
 	gw_pb_tcp_mss(&pb, 536);
 	gw_pb_finish(&pb);
 	assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
+	assert_int_equal(pkt.tcp_opts, GW_TCPOPT_MSS);
+	assert_int_equal(pkt.mss, 536);
+
+	/* an MSS means something on a SYN only */
+	gw_pb_ipv4(&pb, V4_SRC, V4_DST);
+	gw_pb_tcp(&pb, SPORT, DPORT, GW_TCP_ACK, 1, 0);
+	gw_pb_tcp_mss(&pb, 536);
+	gw_pb_finish(&pb);
+	assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
 	assert_int_equal(pkt.tcp_opts, 0);
+	assert_int_equal(pkt.mss, 0);
+}
+
+/* Timestamps on any segment, for the SYN proxy; the last one counts. */
+TEST(parse_tcp_opt_timestamps)
+{
+	static const uint8_t ts1[] = { 1, 1, 8, 10, 0x11, 0x22, 0x33, 0x44,
+				       0x55, 0x66, 0x77, 0x88 };
+	static const uint8_t ts2[] = { 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1 };
+	static const uint8_t bad_len[] = { 8, 9, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0 };
+	struct gw_pb pb;
+	struct gw_pkt pkt;
+	unsigned int f;
+
+	for (f = 0; f < ARRAY_SIZE(families); f++) {
+		pb_start(&pb, families[f]);
+		gw_pb_tcp(&pb, SPORT, DPORT, GW_TCP_ACK, 1, 2);
+		gw_pb_tcp_opt_raw(&pb, ts1, sizeof(ts1));
+		gw_pb_finish(&pb);
+		assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
+		assert_int_equal(pkt.tcp_opts, GW_TCPOPT_TS);
+		assert_int_equal(pkt.tsval, 0x11223344);
+		assert_int_equal(pkt.tsecr, 0x55667788);
+		assert_int_equal(pkt.l4_off, families[f] == AF_INET ? 20 : 40);
+
+		pb_start(&pb, families[f]);
+		gw_pb_tcp(&pb, SPORT, DPORT, GW_TCP_SYN, 1, 0);
+		gw_pb_tcp_opt_raw(&pb, ts1, sizeof(ts1));
+		gw_pb_tcp_opt_raw(&pb, ts2, sizeof(ts2));
+		gw_pb_finish(&pb);
+		assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
+		assert_int_equal(pkt.tcp_opts, GW_TCPOPT_TS);
+		assert_int_equal(pkt.tsval, 1);
+		assert_int_equal(pkt.tsecr, 2);
+
+		pb_start(&pb, families[f]);
+		gw_pb_tcp(&pb, SPORT, DPORT, GW_TCP_ACK, 1, 2);
+		gw_pb_tcp_opt_raw(&pb, bad_len, sizeof(bad_len));
+		gw_pb_finish(&pb);
+		assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
+		assert_int_equal(pkt.tcp_opts, 0);
+	}
 }
 
 /*
@@ -1329,6 +1382,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(parse_tcp_sack_ignored_on_syn),
 	cmocka_unit_test(parse_tcp_sack_malformed),
 	cmocka_unit_test(parse_tcp_opt_only_what_is_there),
+	cmocka_unit_test(parse_tcp_opt_timestamps),
 	cmocka_unit_test(parse_tcp_opt_malformed_lengths),
 	cmocka_unit_test(parse_tcp_options_ignored_without_syn),
 	cmocka_unit_test(parse_pkt_fully_initialised),
