@@ -7,20 +7,11 @@
  */
 #include <linux/kernel.h>
 #include <linux/jiffies.h>
-#include <linux/skbuff.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <linux/tcp.h>
-#include <net/ip.h>
-#include <net/ipv6.h>
-#include <net/ip6_route.h>
-#include <net/ip6_checksum.h>
-#include <net/route.h>
-#include <net/tcp.h>
 
 #include "pernet.h"
 #include "flowtable.h"
 #include "reset.h"
+#include "tcp_xmit.h"
 
 void gw_reset_init(struct gw_net *gn)
 {
@@ -93,121 +84,28 @@ static unsigned int gw_reset_close_prepare(struct gw_flow *flow,
 }
 
 /*
- * The TCP header of the reset: seq is the client's next sequence number,
- * exactly what the server's request socket expects (rcv_nxt), and no ACK,
- * so the server drops the request whatever it answered.
+ * Send @reset now, with no budget; true if it left.  Its seq is the
+ * client's next sequence number, exactly what the server's request socket
+ * expects (rcv_nxt), and with no ACK the server drops the request whatever
+ * it answered.
  */
-static void gw_reset_tcphdr(struct sk_buff *skb, const struct gw_reset *r)
-{
-	struct tcphdr *th;
-
-	/* skb->data is still the network header: TCP follows it */
-	skb_set_transport_header(skb, skb->len);
-	th = skb_put_zero(skb, sizeof(*th));
-	th->source = htons(r->client_port);
-	th->dest = htons(r->server_port);
-	th->seq = htonl(r->seq);
-	th->doff = sizeof(*th) / 4;
-	th->rst = 1;
-	if (r->with_ack) {
-		th->ack = 1;
-		th->ack_seq = htonl(r->ack);
-	}
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = (unsigned char *)th - skb->head;
-	skb->csum_offset = offsetof(struct tcphdr, check);
-}
-
-static int gw_reset_send4(struct net *net, const struct gw_reset *r)
-{
-	struct flowi4 fl4 = {
-		.daddr = r->server.ip,
-		.saddr = r->client.ip,
-		.flowi4_proto = IPPROTO_TCP,
-		/* as the client: its address is not ours */
-		.flowi4_flags = FLOWI_FLAG_ANYSRC,
-	};
-	struct sk_buff *skb;
-	struct iphdr *iph;
-	struct rtable *rt;
-
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
-	skb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph) +
-			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		ip_rt_put(rt);
-		return -ENOMEM;
-	}
-	skb_reserve(skb, LL_RESERVED_SPACE(rt->dst.dev));
-	skb_dst_set(skb, &rt->dst);
-	skb->protocol = htons(ETH_P_IP);
-	skb_reset_network_header(skb);
-	iph = skb_put_zero(skb, sizeof(*iph));
-	iph->version = 4;
-	iph->ihl = sizeof(*iph) / 4;
-	iph->frag_off = htons(IP_DF);
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = IPPROTO_TCP;
-	iph->saddr = r->client.ip;
-	iph->daddr = r->server.ip;
-	gw_reset_tcphdr(skb, r);
-	tcp_hdr(skb)->check = ~tcp_v4_check(sizeof(struct tcphdr), iph->saddr,
-					    iph->daddr, 0);
-	return ip_local_out(net, NULL, skb);
-}
-
-static int gw_reset_send6(struct net *net, const struct gw_reset *r)
-{
-	struct flowi6 fl6 = { .flowi6_proto = IPPROTO_TCP };
-	struct dst_entry *dst;
-	struct ipv6hdr *ip6h;
-	struct sk_buff *skb;
-	int err;
-
-	memcpy(&fl6.daddr, r->server.bytes, sizeof(fl6.daddr));
-	memcpy(&fl6.saddr, r->client.bytes, sizeof(fl6.saddr));
-	dst = ip6_route_output(net, NULL, &fl6);
-	if (dst->error) {
-		err = dst->error;
-		dst_release(dst);
-		return err;
-	}
-	skb = alloc_skb(LL_RESERVED_SPACE(dst->dev) + sizeof(*ip6h) +
-			sizeof(struct tcphdr), GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		dst_release(dst);
-		return -ENOMEM;
-	}
-	skb_reserve(skb, LL_RESERVED_SPACE(dst->dev));
-	skb_dst_set(skb, dst);
-	skb->protocol = htons(ETH_P_IPV6);
-	skb_reset_network_header(skb);
-	ip6h = skb_put_zero(skb, sizeof(*ip6h));
-	ip6_flow_hdr(ip6h, 0, 0);
-	ip6h->nexthdr = IPPROTO_TCP;
-	ip6h->hop_limit = ip6_dst_hoplimit(dst);
-	ip6h->saddr = fl6.saddr;
-	ip6h->daddr = fl6.daddr;
-	gw_reset_tcphdr(skb, r);
-	tcp_hdr(skb)->check = ~tcp_v6_check(sizeof(struct tcphdr),
-					    &ip6h->saddr, &ip6h->daddr, 0);
-	return ip6_local_out(net, NULL, skb);
-}
-
-/* Send @reset now, with no budget; true if it left. */
 static bool gw_reset_xmit(struct gw_net *gn, const struct gw_reset *reset)
 {
-	int err;
+	struct gw_tcp_seg seg = {
+		.saddr = reset->client,
+		.daddr = reset->server,
+		.sport = reset->client_port,
+		.dport = reset->server_port,
+		.seq = reset->seq,
+		.flags = GW_TCP_RST,
+		.family = reset->family,
+	};
 
-	local_bh_disable();
-	if (reset->family == AF_INET)
-		err = gw_reset_send4(gn->net, reset);
-	else
-		err = gw_reset_send6(gn->net, reset);
-	local_bh_enable();
-	return err >= 0;
+	if (reset->with_ack) {
+		seg.flags |= GW_TCP_ACK;
+		seg.ack = reset->ack;
+	}
+	return !gw_tcp_xmit(gn, &seg);
 }
 
 /* Send @reset toward the server, within halfopen_reset_rate a second. */
