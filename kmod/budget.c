@@ -368,6 +368,7 @@ static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
 struct gw_flow *gw_flow_admit(const struct gw_judge *j,
 			      const struct gw_flow_key *key, u32 hash, u8 flags,
 			      int in_ifindex, const struct gw_tcp_conn *tcp,
+			      const struct gw_proxy_init *proxy,
 			      struct gw_verdict *ok, bool *raced)
 {
 	struct gw_net *gn = j->gn;
@@ -393,7 +394,7 @@ struct gw_flow *gw_flow_admit(const struct gw_judge *j,
 			flags |= GW_FLOW_PEER_BLOCKED;
 	}
 	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, ok->rule, tcp,
-			      now, &why, raced);
+			      proxy, now, &why, raced);
 	/* not linked (refused, or another CPU's is): its place goes back */
 	if (!flow || *raced)
 		gw_flow_unreserve(gn, flags);

@@ -15,6 +15,7 @@ struct gw_flow_key;
 struct gw_tcp_conn;
 struct gw_judge;
 struct gw_verdict;
+struct gw_proxy_init;
 
 /*
  * The handshakes in progress to one destination address+port and
@@ -46,6 +47,7 @@ struct gw_budgets {
 struct gw_flow *gw_flow_admit(const struct gw_judge *j,
 			      const struct gw_flow_key *key, u32 hash, u8 flags,
 			      int in_ifindex, const struct gw_tcp_conn *tcp,
+			      const struct gw_proxy_init *proxy,
 			      struct gw_verdict *ok, bool *raced);
 
 #endif /* _GW_BUDGET_H */

@@ -54,7 +54,7 @@ static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, NULL, &ok,
+	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, NULL, NULL, &ok,
 			     &raced);
 	/* Another CPU created it first: this is one more packet of it. */
 	if (flow && raced)

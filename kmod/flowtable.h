@@ -14,6 +14,7 @@
 #include "core/flowkey.h"
 #include "core/tcp.h"
 #include "core/udp.h"
+#include "core/seqadj.h"
 
 struct gw_net;
 
@@ -75,10 +76,33 @@ struct gw_reaper {
 #define GW_FLOW_PEER_BLOCKED	BIT(4)
 
 /*
+ * Where the SYN proxy is with a connection it opened (struct gw_flow.proxy;
+ * kmod/synproxy.c).  Only ever moves forward: WAIT to JOINING to JOINED.
+ */
+enum gw_proxy_state {
+	GW_PROXY_NONE,		/* not proxied */
+	/*
+	 * The client's cookie was good and the SYN went to the server:
+	 * @seqadj holds our ISN and TSval to the client, until the server's
+	 * SYN-ACK gives the deltas.
+	 */
+	GW_PROXY_WAIT,
+	GW_PROXY_JOINING,	/* one CPU is writing @seqadj */
+	GW_PROXY_JOINED,	/* @seqadj translates every segment */
+};
+
+/* What a proxied flow starts with (gw_flow_insert()). */
+struct gw_proxy_init {
+	u32 cookie_isn;		/* our ISN to the client */
+	u32 cookie_tsval;	/* our TSval to the client, 0 without */
+	u8 wscale;		/* the window shift we offered the client */
+};
+
+/*
  * One tracked connection.  Found under RCU with no lock; its state changes
  * under @lock; unlinked under its bucket's lock and freed after a grace
  * period, so a reader that raced with the unlink still sees valid memory
- * (and @dead).  136 bytes, in a slab cache of its own (not cache-aligned:
+ * (and @dead).  144 bytes, in a slab cache of its own (not cache-aligned:
  * that would round it up to 192); see docs/design.md, "Flow table".
  */
 struct gw_flow {
@@ -95,6 +119,11 @@ struct gw_flow {
 	u8 dead;
 	u8 halfopen;		/* counted in the half-open budgets */
 	/*
+	 * enum gw_proxy_state in the low four bits, the window shift the
+	 * proxy offered the client in the high four; in what was padding.
+	 */
+	u8 proxy;
+	/*
 	 * An inbound flow's input interface, for a rule change to judge it
 	 * again, and the handle of the rule that admitted it (0 for a flow
 	 * opened from inside), for its source's limits at handshake end.
@@ -102,6 +131,12 @@ struct gw_flow {
 	 */
 	int in_ifindex;
 	u32 rule;
+	/*
+	 * A proxied flow's translation (GW_PROXY_JOINED), written once
+	 * before @proxy says so (release), read after it (acquire); no
+	 * lock on the established path.
+	 */
+	struct gw_seqadj seqadj;
 	union {
 		/*
 		 * In its destination's gw_halfopen_slot while @halfopen;
@@ -187,7 +222,8 @@ struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
 				   bool *src_first);
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 			       u32 hash, u8 flags, int in_ifindex, u32 rule,
-			       const struct gw_tcp_conn *tcp, u32 now,
+			       const struct gw_tcp_conn *tcp,
+			       const struct gw_proxy_init *proxy, u32 now,
 			       enum gw_counter *why, bool *raced);
 void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow);
 void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash);

@@ -97,6 +97,7 @@ static int __net_init gw_net_init(struct net *net)
 		return -ENOMEM;
 	}
 	gw_reset_init(gn);
+	gw_synproxy_init(gn);
 	gw_srclimit_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);

@@ -23,6 +23,7 @@
 #include "zones.h"
 #include "rules.h"
 #include "txn.h"
+#include "synproxy.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -52,6 +53,7 @@ struct gw_net {
 	struct gw_zones zones;		/* zones.c */
 	struct gw_gc gc;		/* gc.c */
 	struct gw_resets resets;	/* reset.c */
+	struct gw_synproxy synproxy;	/* synproxy.c */
 
 	struct net *net;
 	struct mutex lock;

@@ -275,9 +275,19 @@ struct gw_rule *gw_rules_match(struct gw_net *gn,
 {
 	struct gw_rule *rule = __gw_rules_match(gn, pkt, in_ifname);
 
-	if (rule && !dry)
-		this_cpu_inc(*rule->hits);
+	if (rule)
+		gw_rule_hit(rule, dry);
 	return rule;
+}
+
+/*
+ * @rule admitted a connection: for the SYN proxy, when the client's ACK
+ * proves its cookie, not at its SYN, which anybody can send.
+ */
+void gw_rule_hit(struct gw_rule *rule, bool dry)
+{
+	if (!dry)
+		this_cpu_inc(*rule->hits);
 }
 
 /* The rule that admits @pkt's connection, without counting a hit. */

@@ -77,6 +77,7 @@ bool gw_rule_rate_allow(struct gw_rule *rule, bool dry);
 struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     const char *in_ifname, bool dry);
+void gw_rule_hit(struct gw_rule *rule, bool dry);
 const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const struct gw_pkt *pkt,
 				    const char *in_ifname);

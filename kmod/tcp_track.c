@@ -17,6 +17,7 @@
 #include "srclimit.h"
 #include "reset.h"
 #include "blocklist.h"
+#include "synproxy.h"
 #include "core/tcp.h"
 
 /* Run @pkt through @flow's tracker and apply the outcome to the flow. */
@@ -194,7 +195,7 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 	struct gw_flow *flow;
 	bool raced;
 
-	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, tcp, &ok,
+	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, tcp, NULL, &ok,
 			     &raced);
 	if (!flow || !raced)
 		return ok;
@@ -266,12 +267,232 @@ static struct gw_verdict gw_tcp_src_admit(const struct gw_judge *j,
 	return v;
 }
 
+/*
+ * The SYN proxy (kmod/synproxy.c has the mechanisms).  Its flows are
+ * judged in the server's sequence space: what comes from the client is
+ * translated before the tracker sees it, what comes from the server
+ * after, so the windows of both halves are judged as the server's stack
+ * sees them.
+ */
+
+/* An ACK that may carry the cookie of our SYN-ACK. */
+static bool gw_tcp_cookie_candidate(const struct gw_pkt *pkt)
+{
+	return (pkt->tcp_flags & (GW_TCP_SYN | GW_TCP_RST | GW_TCP_FIN |
+				  GW_TCP_ACK)) == GW_TCP_ACK;
+}
+
+/*
+ * A flowless ACK to the service of @rule, a synproxy rule: if its cookie
+ * is good, the connection it completes is created, waiting for the
+ * server, and the server is sent the client's SYN.  The ACK itself goes
+ * no further (the server is sent its own once it answers).
+ */
+static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
+					   const struct gw_pkt *pkt,
+					   const struct gw_flow_key *key,
+					   u32 hash, bool src_first,
+					   struct gw_rule *rule)
+{
+	struct gw_net *gn = j->gn;
+	struct gw_synproxy_offer offer;
+	struct gw_cookie_opts opts;
+	struct gw_proxy_init init;
+	struct gw_tcp_conn tcp;
+	struct gw_verdict ok, v;
+	struct gw_flow *flow;
+	struct gw_pkt syn;
+	bool raced;
+
+	switch (gw_synproxy_check(gn, pkt, pkt->seq - 1, &opts)) {
+	case GW_COOKIE_OK:
+		break;
+	case GW_COOKIE_STALE:
+		return gw_drop(GW_CTR_DROP_COOKIE_STALE);
+	default:
+		return gw_drop(GW_CTR_DROP_COOKIE_FORGED);
+	}
+	/* a source that proved its address: the SYN's checks, now */
+	if (gw_src_overloaded(gn, pkt, j->dry)) {
+		v = gw_drop(GW_CTR_DROP_OVERLOAD);
+		v.rule = rule->handle;
+		return v;
+	}
+	gw_rule_hit(rule, j->dry);
+	v = gw_verdict_after(gw_drop(GW_CTR_SYNPROXY_OPENED),
+			     GW_CTR_RULE_ACCEPTED);
+	v.rule = rule->handle;
+	if (j->dry)
+		return v;
+
+	gw_synproxy_server_syn(pkt, pkt->seq - 1, &opts, &syn);
+	gw_tcp_init(&tcp, &syn);
+	gw_synproxy_offer(gn, &syn, &offer);
+	init.cookie_isn = pkt->ack_seq - 1;
+	init.cookie_tsval = opts.ts_ok ? pkt->tsecr : 0;
+	init.wscale = offer.wscale;
+	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
+	ok.rule = rule->handle;
+	flow = gw_flow_admit(j, key, hash,
+			     GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
+			     j->dev->ifindex, &tcp, &init, &ok, &raced);
+	if (!flow)
+		return ok;		/* the table's refusal, after the rule's */
+	v.flow = flow;
+	/* another CPU's, from the same ACK again: it sent the SYN */
+	if (raced)
+		return gw_verdict_after(gw_drop(GW_CTR_DROP_SYNPROXY_WAIT),
+					GW_CTR_RULE_ACCEPTED);
+	gw_synproxy_send_syn(gn, &syn);
+	return v;
+}
+
+/*
+ * The client sends on a connection the server has not answered yet: its
+ * window is still the 0 of our SYN-ACK, so this is its ACK again or a
+ * window probe (seq one lower).  The SYN to the server may have been
+ * lost: send it again, as Linux's SYNPROXY does for its cookie_retrans.
+ */
+static struct gw_verdict gw_tcp_proxy_waiting(const struct gw_judge *j,
+					      struct gw_flow *flow,
+					      const struct gw_pkt *pkt)
+{
+	struct gw_cookie_opts opts;
+	struct gw_verdict v;
+	struct gw_pkt syn;
+	u32 isn;
+
+	if (!j->dry && gw_tcp_cookie_candidate(pkt)) {
+		isn = pkt->seq - 1;
+		if (gw_synproxy_check(j->gn, pkt, isn, &opts) != GW_COOKIE_OK)
+			isn = pkt->seq;
+		if (isn == pkt->seq - 1 ||
+		    gw_synproxy_check(j->gn, pkt, isn, &opts) == GW_COOKIE_OK) {
+			gw_synproxy_server_syn(pkt, isn, &opts, &syn);
+			gw_synproxy_send_syn(j->gn, &syn);
+		}
+	}
+	v = gw_drop(GW_CTR_DROP_SYNPROXY_WAIT);
+	v.flow = flow;
+	return v;
+}
+
+/*
+ * The server's SYN-ACK to the proxy's SYN, which the tracker took: the
+ * ACK the client would send completes the server's half (the tracker
+ * steps it too), the translation is published and both ends told.
+ */
+static struct gw_verdict gw_tcp_proxy_join(const struct gw_judge *j,
+					   struct gw_flow *flow, u32 hash,
+					   const struct gw_pkt *synack,
+					   bool src_first, u8 proxy)
+{
+	const struct gw_tcp_peer *client = &flow->tcp.peer[GW_DIR_ORIGINAL];
+	struct gw_proxy_join join;
+	struct gw_verdict v;
+	struct gw_pkt ack;
+	bool opened = false;
+
+	v = gw_drop(GW_CTR_SYNPROXY_JOINED);
+	v.flow = flow;
+	if (j->dry)
+		return v;
+	/* a retransmitted SYN-ACK racing the first: one CPU joins */
+	if (cmpxchg(&flow->proxy, proxy,
+		    GW_PROXY_JOINING | (proxy & 0xf0)) != proxy) {
+		v.reason = GW_CTR_DROP_SYNPROXY_WAIT;
+		return v;
+	}
+	/* stable since the flow was created: WAIT kept them */
+	join.cookie_isn = flow->seqadj.seq_delta;
+	join.cookie_tsval = flow->seqadj.ts_delta;
+	join.client_window = min_t(u32, READ_ONCE(client->maxwin), 0xffff);
+	join.client_wscale = READ_ONCE(client->flags) & GW_TCP_PEER_WSCALE;
+	join.offered_wscale = gw_proxy_wscale(proxy);
+	join.iif = flow->in_ifindex;
+
+	/* the ACK we send the server for the client, as the tracker sees it */
+	memset(&ack, 0, sizeof(ack));
+	ack.saddr = synack->daddr;
+	ack.daddr = synack->saddr;
+	ack.sport = synack->dport;
+	ack.dport = synack->sport;
+	ack.family = synack->family;
+	ack.proto = synack->proto;
+	ack.seq = synack->ack_seq;
+	ack.ack_seq = synack->seq + 1;
+	ack.tcp_flags = GW_TCP_ACK;
+	ack.window = join.client_window;
+	gw_tcp_step(j->gn, flow, hash, &ack, !src_first, &opened);
+	if (opened && (flow->flags & GW_FLOW_INBOUND)) {
+		struct gw_verdict lim;
+
+		lim = gw_tcp_src_admit(j, flow, hash, &ack, GW_DIR_ORIGINAL);
+		if (lim.action == GW_DROP) {
+			/* the server was reset; the client must be too */
+			gw_synproxy_reset_client(j->gn, synack, join.cookie_isn,
+						 synack->ack_seq, join.iif);
+			return gw_verdict_after(lim, GW_CTR_SYNPROXY_JOINED);
+		}
+	}
+	gw_synproxy_join(j->gn, flow, synack, &join);
+	return v;
+}
+
+/*
+ * A segment from the server on a proxied flow.  Joined: judged, then
+ * translated for the client.  Waiting: its SYN-ACK joins the halves, its
+ * reset refuses the connection (the client is reset: it believes it
+ * open), anything else waits with the client.
+ */
+static struct gw_verdict gw_tcp_proxy_outbound(const struct gw_judge *j,
+					       struct gw_flow *flow, u32 hash,
+					       const struct gw_pkt *pkt,
+					       bool src_first, u8 proxy)
+{
+	enum gw_tcp_verdict tv;
+	struct gw_verdict v;
+	u32 cookie_isn;
+
+	if (gw_proxy_state(proxy) == GW_PROXY_JOINED) {
+		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, NULL);
+		v = gw_tcp_verdict(tv, flow);
+		if (v.action == GW_ACCEPT && !j->dry &&
+		    gw_synproxy_rewrite(j->skb, pkt, flow, GW_SEQADJ_TO_CLIENT))
+			v = gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
+					     v.reason);
+		return v;
+	}
+	cookie_isn = flow->seqadj.seq_delta;
+	tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, NULL);
+	v = gw_tcp_verdict(tv, flow);
+	if (v.action == GW_DROP)
+		return v;
+	if (gw_proxy_state(proxy) == GW_PROXY_WAIT &&
+	    (pkt->tcp_flags & (GW_TCP_SYN | GW_TCP_ACK | GW_TCP_RST)) ==
+	    (GW_TCP_SYN | GW_TCP_ACK) && tv == GW_TCP_ACCEPT)
+		return gw_tcp_proxy_join(j, flow, hash, pkt, src_first, proxy);
+	if (pkt->tcp_flags & GW_TCP_RST) {
+		/* the tracker forgot the flow (ACCEPT_CLOSE) */
+		if (!j->dry)
+			gw_synproxy_reset_client(j->gn, pkt, cookie_isn,
+						 READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end),
+						 flow->in_ifindex);
+		v = gw_drop(GW_CTR_SYNPROXY_REFUSED);
+		v.flow = flow;
+		return v;
+	}
+	v = gw_drop(GW_CTR_DROP_SYNPROXY_WAIT);
+	v.flow = flow;
+	return v;
+}
+
 struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 				 const struct gw_pkt *pkt)
 {
 	struct gw_flow *flow, *reopened = NULL;
 	struct gw_net *gn = j->gn;
-	const struct gw_rule *rule;
+	struct gw_rule *rule;
 	struct gw_tcp_conn tcp;
 	struct gw_flow_key key;
 	bool src_first, blocked;
@@ -285,10 +506,23 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	if (blocked)
 		return gw_drop(GW_CTR_DROP_BLOCKED);
 	if (flow) {
+		const struct gw_pkt *tracked = pkt;
+		struct gw_pkt translated;
 		enum gw_tcp_verdict tv;
 		struct gw_verdict v;
 		bool opened = false;
 		u32 handle = 0;
+		u8 proxy;
+
+		/* pairs with the release in gw_synproxy_join() */
+		proxy = smp_load_acquire(&flow->proxy);
+		if (unlikely(proxy)) {
+			if (gw_proxy_state(proxy) != GW_PROXY_JOINED)
+				return gw_tcp_proxy_waiting(j, flow, pkt);
+			translated = *pkt;
+			gw_synproxy_to_server(&flow->seqadj, &translated);
+			tracked = &translated;
+		}
 
 		/*
 		 * A SYN from the outside end of a connection a rule let in
@@ -303,7 +537,8 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 				return gw_drop(GW_CTR_DROP_PASSIVE_DENIED);
 			handle = rule->handle;
 		}
-		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, &opened);
+		tv = gw_tcp_flow_judge(j, flow, hash, tracked, src_first,
+				       &opened);
 		v = gw_tcp_verdict(tv, flow);
 		v.rule = handle;
 		/*
@@ -319,15 +554,33 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 			if (lim.action == GW_DROP)
 				return gw_verdict_after(lim, v.reason);
 		}
-		if (tv != GW_TCP_REOPEN)
+		if (tv != GW_TCP_REOPEN) {
+			if (unlikely(proxy) && v.action == GW_ACCEPT &&
+			    !j->dry &&
+			    gw_synproxy_rewrite(j->skb, pkt, flow,
+						GW_SEQADJ_TO_SERVER))
+				v = gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
+						     v.reason);
 			return v;
+		}
 		reopened = flow;
 	}
 
-	/* Nothing from outside is picked up mid-stream, whatever the mode. */
-	if (!gw_tcp_is_pure_syn(pkt->tcp_flags))
+	/*
+	 * Nothing from outside is picked up mid-stream, whatever the mode;
+	 * an ACK to a synproxy rule's service may bring back its cookie.
+	 */
+	if (!gw_tcp_is_pure_syn(pkt->tcp_flags)) {
+		if (gw_tcp_cookie_candidate(pkt)) {
+			rule = gw_rules_match(gn, pkt, j->dev->name, true);
+			if (rule && rule->synproxy == GW_SYNPROXY_ON)
+				return gw_tcp_proxy_open(j, pkt, &key, hash,
+							 src_first, rule);
+		}
 		return gw_drop(GW_CTR_DROP_TCP_NO_FLOW);
-	rule = gw_rules_match(gn, pkt, j->dev->name, j->dry);
+	}
+	/* a synproxy rule's hit is the cookie's, not the SYN's */
+	rule = gw_rules_match(gn, pkt, j->dev->name, true);
 	if (!rule)
 		return gw_drop(GW_CTR_DROP_PASSIVE_DENIED);
 	if (gw_src_overloaded(gn, pkt, j->dry)) {
@@ -335,6 +588,18 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 		ok.rule = rule->handle;
 		return ok;
 	}
+	if (rule->synproxy == GW_SYNPROXY_ON) {
+		/* the closing connection the new one replaces, as below */
+		if (reopened)
+			gw_tcp_replace(j, reopened, hash);
+		ok = gw_drop(GW_CTR_SYNPROXY_SYN);
+		ok.rule = rule->handle;
+		if (!j->dry && gw_synproxy_answer_syn(gn, pkt, j->dev->ifindex))
+			ok = gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
+					      GW_CTR_SYNPROXY_SYN);
+		return ok;
+	}
+	gw_rule_hit(rule, j->dry);
 	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
 	ok.rule = rule->handle;
 	/* the closing connection the SYN replaces (LAST_ACK's is not
@@ -370,8 +635,15 @@ struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
 			return gw_tcp_closed_outbound(j, flow, pkt);
 	}
 	if (flow) {
-		enum gw_tcp_verdict tv = gw_tcp_flow_judge(j, flow, hash, pkt,
-							   src_first, NULL);
+		enum gw_tcp_verdict tv;
+		u8 proxy;
+
+		/* pairs with the release in gw_synproxy_join() */
+		proxy = smp_load_acquire(&flow->proxy);
+		if (unlikely(proxy))
+			return gw_tcp_proxy_outbound(j, flow, hash, pkt,
+						     src_first, proxy);
+		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, NULL);
 
 		if (tv != GW_TCP_REOPEN)
 			return gw_tcp_verdict(tv, flow);

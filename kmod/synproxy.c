@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SYN proxy's mechanisms (issue 16), for kmod/tcp_track.c, which
+ * decides when they apply: the cookie keys and their rotation, the
+ * segments the proxy sends in an end's name (the cookie SYN-ACK, the SYN
+ * and the ACK to the server, the window update and the reset to the
+ * client), and the sequence and timestamp translation of a proxied
+ * connection's segments.  As nf_synproxy_core.c does it for SYNPROXY, with
+ * the arithmetic in core/syncookie.c and core/seqadj.c.
+ *
+ * Nothing is kept for a SYN: its SYN-ACK's ISN is the cookie.  A flow is
+ * created (tcp_track.c) only by an ACK whose cookie is good; it waits for
+ * the server's SYN-ACK (GW_PROXY_WAIT) with our ISN and TSval to the
+ * client in its struct gw_seqadj, which then becomes the translation.
+ */
+#include <linux/kernel.h>
+#include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <asm/unaligned.h>
+#include <net/checksum.h>
+#include <net/tcp.h>
+
+#include "pernet.h"
+#include "synproxy.h"
+#include "tcp_xmit.h"
+
+/* A key rotation: a minute, as net/ipv4/syncookies.c's counter. */
+#define GW_SYNPROXY_EPOCH	(60 * HZ)
+
+/*
+ * The offer until it is learnt per destination: the MSS of a 1500-byte
+ * path, and Linux's window shift for its default tcp_rmem.
+ */
+#define GW_SYNPROXY_MSS4	1460
+#define GW_SYNPROXY_MSS6	1440
+#define GW_SYNPROXY_WSCALE	7
+
+void gw_synproxy_init(struct gw_net *gn)
+{
+	get_random_bytes(gn->synproxy.key, sizeof(gn->synproxy.key));
+	gn->synproxy.base = jiffies;
+}
+
+void gw_synproxy_offer(const struct gw_net *gn, const struct gw_pkt *syn,
+		       struct gw_synproxy_offer *offer)
+{
+	offer->mss = syn->family == AF_INET ? GW_SYNPROXY_MSS4 :
+		     GW_SYNPROXY_MSS6;
+	offer->wscale = GW_SYNPROXY_WSCALE;
+}
+
+/* The rotation epoch: it only ever goes up, by one a minute. */
+static u32 gw_synproxy_epoch(const struct gw_synproxy *sp)
+{
+	return (u32)((jiffies - sp->base) / GW_SYNPROXY_EPOCH);
+}
+
+/* What the keys hash: the connection, client first, and the epoch. */
+struct gw_cookie_tuple {
+	union gw_addr client;
+	union gw_addr server;
+	u16 client_port;
+	u16 server_port;
+	u32 family;
+	u32 counter;
+} __aligned(SIPHASH_ALIGNMENT);
+
+/*
+ * The keyed hashes of the connection @pkt (from the client) opens or
+ * completes, as core/syncookie.h wants them; @prev only for a check.
+ */
+static void gw_synproxy_hash(const struct gw_synproxy *sp,
+			     const struct gw_pkt *pkt, u32 counter, bool prev,
+			     struct gw_cookie_hash *h)
+{
+	struct gw_cookie_tuple t;
+	size_t len = offsetofend(struct gw_cookie_tuple, counter);
+
+	memset(&t, 0, sizeof(t));
+	t.client = pkt->saddr;
+	t.server = pkt->daddr;
+	t.client_port = pkt->sport;
+	t.server_port = pkt->dport;
+	t.family = pkt->family;
+	h->tuple = siphash(&t, offsetof(struct gw_cookie_tuple, counter),
+			   &sp->key[0]);
+	t.counter = counter;
+	h->cur = (u32)siphash(&t, len, &sp->key[1]);
+	h->prev = 0;
+	if (prev) {
+		t.counter = counter - 1;
+		h->prev = (u32)siphash(&t, len, &sp->key[1]);
+	}
+}
+
+static void gw_opt_put(struct gw_tcp_seg *seg, u32 word)
+{
+	put_unaligned_be32(word, seg->opts + seg->optlen);
+	seg->optlen += 4;
+}
+
+/*
+ * The options of the proxy's segments, in the layout Linux sends
+ * (synproxy_build_options()): each a whole 32-bit word.  @mss 0, no MSS;
+ * @wscale < 0, no window scale.
+ */
+static void gw_synproxy_options(struct gw_tcp_seg *seg, u16 mss, bool sack,
+				bool ts, u32 tsval, u32 tsecr, int wscale)
+{
+	if (mss)
+		gw_opt_put(seg, TCPOPT_MSS << 24 | TCPOLEN_MSS << 16 | mss);
+	if (ts) {
+		if (sack)
+			gw_opt_put(seg, TCPOPT_SACK_PERM << 24 |
+				   TCPOLEN_SACK_PERM << 16 |
+				   TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP);
+		else
+			gw_opt_put(seg, TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+				   TCPOPT_TIMESTAMP << 8 | TCPOLEN_TIMESTAMP);
+		gw_opt_put(seg, tsval);
+		gw_opt_put(seg, tsecr);
+	} else if (sack) {
+		gw_opt_put(seg, TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+			   TCPOPT_SACK_PERM << 8 | TCPOLEN_SACK_PERM);
+	}
+	if (wscale >= 0)
+		gw_opt_put(seg, TCPOPT_NOP << 24 | TCPOPT_WINDOW << 16 |
+			   TCPOLEN_WINDOW << 8 | wscale);
+}
+
+/* @seg, addressed as the answer to @pkt (from its destination). */
+static void gw_seg_reply(struct gw_tcp_seg *seg, const struct gw_pkt *pkt)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->saddr = pkt->daddr;
+	seg->daddr = pkt->saddr;
+	seg->sport = pkt->dport;
+	seg->dport = pkt->sport;
+	seg->family = pkt->family;
+}
+
+/* @seg, addressed as @pkt is. */
+static void gw_seg_same(struct gw_tcp_seg *seg, const struct gw_pkt *pkt)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->saddr = pkt->saddr;
+	seg->daddr = pkt->daddr;
+	seg->sport = pkt->sport;
+	seg->dport = pkt->dport;
+	seg->family = pkt->family;
+}
+
+/*
+ * Answer the client's @syn, which came in on wan interface @iif, with a
+ * SYN-ACK whose ISN is the cookie, and forget it.  Its window is 0, as
+ * Linux's SYNPROXY sends it: the client sends no data until the server
+ * has answered and our window update opens the window.
+ */
+int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
+			   int iif)
+{
+	const struct gw_synproxy *sp = &gn->synproxy;
+	struct gw_synproxy_offer offer;
+	struct gw_cookie_opts opts = {
+		.mss = syn->tcp_opts & GW_TCPOPT_MSS ? syn->mss : 0,
+		.wscale_ok = syn->tcp_opts & GW_TCPOPT_WSCALE_SEEN,
+		.wscale = syn->wscale,
+		.sack_ok = syn->tcp_opts & GW_TCPOPT_SACK_PERM,
+		.ecn_ok = (syn->tcp_flags & (GW_TCP_ECE | GW_TCP_CWR)) ==
+			  (GW_TCP_ECE | GW_TCP_CWR),
+		.ts_ok = syn->tcp_opts & GW_TCPOPT_TS,
+	};
+	struct gw_cookie_hash h;
+	struct gw_tcp_seg seg;
+	u32 counter = gw_synproxy_epoch(sp), tsval = 0, cookie;
+
+	gw_synproxy_offer(gn, syn, &offer);
+	gw_synproxy_hash(sp, syn, counter, false, &h);
+	/* opts is now what the cookie keeps, and so all we may agree to */
+	cookie = gw_cookie_make(syn->family, syn->seq, counter, &h, &opts,
+				tcp_time_stamp_raw(), &tsval);
+	gw_seg_reply(&seg, syn);
+	seg.seq = cookie;
+	seg.ack = syn->seq + 1;
+	seg.flags = GW_TCP_SYN | GW_TCP_ACK | (opts.ecn_ok ? GW_TCP_ECE : 0);
+	seg.iif = iif;
+	gw_synproxy_options(&seg, offer.mss, opts.sack_ok, opts.ts_ok, tsval,
+			    syn->tsval, opts.wscale_ok ? offer.wscale : -1);
+	return gw_tcp_xmit(gn, &seg);
+}
+
+/*
+ * Is @ack's cookie ours, for the SYN with ISN @client_isn (its seq - 1; a
+ * window probe's seq)?  On GW_COOKIE_OK, @opts are the client's SYN
+ * options as the cookie kept them.
+ */
+enum gw_cookie_verdict gw_synproxy_check(struct gw_net *gn,
+					 const struct gw_pkt *ack,
+					 u32 client_isn,
+					 struct gw_cookie_opts *opts)
+{
+	const struct gw_synproxy *sp = &gn->synproxy;
+	u32 counter = gw_synproxy_epoch(sp);
+	struct gw_cookie_hash h;
+
+	gw_synproxy_hash(sp, ack, counter, true, &h);
+	return gw_cookie_check(ack->family, ack->ack_seq - 1, client_isn,
+			       counter, &h,
+			       ack->tcp_opts & GW_TCPOPT_TS ? &ack->tsecr : NULL,
+			       opts);
+}
+
+/*
+ * The SYN the client would have sent the server, as a parsed packet: for
+ * the tracker, and for gw_synproxy_send_syn().  Its window is the one the
+ * client's ACK announced (in its scale, so smaller than it means on a
+ * SYN, never larger), its timestamp the ACK's.
+ */
+void gw_synproxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
+			    const struct gw_cookie_opts *opts,
+			    struct gw_pkt *syn)
+{
+	memset(syn, 0, sizeof(*syn));
+	syn->saddr = ack->saddr;
+	syn->daddr = ack->daddr;
+	syn->sport = ack->sport;
+	syn->dport = ack->dport;
+	syn->family = ack->family;
+	syn->proto = ack->proto;
+	syn->seq = client_isn;
+	syn->tcp_flags = GW_TCP_SYN;
+	if (opts->ecn_ok)
+		syn->tcp_flags |= GW_TCP_ECE | GW_TCP_CWR;
+	syn->window = ack->window;
+	syn->tcp_opts = GW_TCPOPT_MSS;
+	syn->mss = opts->mss;
+	if (opts->wscale_ok) {
+		syn->tcp_opts |= GW_TCPOPT_WSCALE_SEEN;
+		syn->wscale = opts->wscale;
+	}
+	if (opts->sack_ok)
+		syn->tcp_opts |= GW_TCPOPT_SACK_PERM;
+	if (opts->ts_ok) {
+		syn->tcp_opts |= GW_TCPOPT_TS;
+		syn->tsval = ack->tsval;
+	}
+}
+
+/* Send the server the SYN gw_synproxy_server_syn() made. */
+int gw_synproxy_send_syn(struct gw_net *gn, const struct gw_pkt *syn)
+{
+	struct gw_tcp_seg seg;
+
+	gw_seg_same(&seg, syn);
+	seg.seq = syn->seq;
+	seg.flags = syn->tcp_flags;
+	seg.window = syn->window;
+	gw_synproxy_options(&seg, syn->mss,
+			    syn->tcp_opts & GW_TCPOPT_SACK_PERM,
+			    syn->tcp_opts & GW_TCPOPT_TS, syn->tsval, 0,
+			    syn->tcp_opts & GW_TCPOPT_WSCALE_SEEN ?
+			    syn->wscale : -1);
+	return gw_tcp_xmit(gn, &seg);
+}
+
+/*
+ * The server answered with @synack, which the tracker took: publish the
+ * translation of @flow, then complete both halves as their ends expect,
+ * the server with the ACK the client would have sent, the client with
+ * the window the server offers (our SYN-ACK offered none).  Only the CPU
+ * that moved @flow to GW_PROXY_JOINING gets here.
+ */
+void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
+		      const struct gw_pkt *synack,
+		      const struct gw_proxy_join *join)
+{
+	bool ts = synack->tcp_opts & GW_TCPOPT_TS;
+	struct gw_seqadj adj;
+	struct gw_tcp_seg seg;
+	u32 window;
+
+	gw_seqadj_init(&adj, join->cookie_isn, synack->seq, ts,
+		       join->cookie_tsval, synack->tsval);
+	flow->seqadj = adj;
+	/* the translation before the state that says it is there */
+	smp_store_release(&flow->proxy,
+			  GW_PROXY_JOINED | join->offered_wscale << 4);
+
+	gw_seg_reply(&seg, synack);
+	seg.seq = synack->ack_seq;
+	seg.ack = synack->seq + 1;
+	seg.flags = GW_TCP_ACK;
+	seg.window = join->client_window;
+	gw_synproxy_options(&seg, 0, false, ts, synack->tsecr, synack->tsval,
+			    -1);
+	gw_tcp_xmit(gn, &seg);
+
+	gw_seg_same(&seg, synack);
+	seg.seq = join->cookie_isn + 1;
+	seg.ack = synack->ack_seq;
+	seg.flags = GW_TCP_ACK;
+	/* a SYN-ACK's window is never scaled; the client's reading is */
+	window = synack->window;
+	if (join->client_wscale)
+		window >>= join->offered_wscale;
+	seg.window = window;
+	seg.iif = join->iif;
+	gw_synproxy_options(&seg, 0, false, ts, synack->tsval - adj.ts_delta,
+			    synack->tsecr, -1);
+	gw_tcp_xmit(gn, &seg);
+}
+
+/*
+ * The server refused the proxy's SYN with @rst: reset the client, which
+ * believes the connection open, at exactly the sequence number it
+ * expects (our ISN + 1), acknowledging @client_next.
+ */
+int gw_synproxy_reset_client(struct gw_net *gn, const struct gw_pkt *rst,
+			     u32 cookie_isn, u32 client_next, int iif)
+{
+	struct gw_tcp_seg seg;
+
+	gw_seg_same(&seg, rst);
+	seg.seq = cookie_isn + 1;
+	seg.ack = client_next;
+	seg.flags = GW_TCP_RST | GW_TCP_ACK;
+	seg.iif = iif;
+	return gw_tcp_xmit(gn, &seg);
+}
+
+/*
+ * @pkt, from the client, as the server will see it: what the tracker
+ * judges, so that both halves are judged in the server's sequence space.
+ */
+void gw_synproxy_to_server(const struct gw_seqadj *adj, struct gw_pkt *pkt)
+{
+	if (!(pkt->tcp_flags & GW_TCP_ACK))
+		return;
+	pkt->ack_seq += adj->seq_delta;
+	if (pkt->tcp_opts & GW_TCPOPT_SACK)
+		pkt->sack_edge += adj->seq_delta;
+	if (pkt->tcp_opts & GW_TCPOPT_TS)
+		pkt->tsecr += adj->ts_delta;
+}
+
+/*
+ * The window of a segment from the server as the client must read it: the
+ * client applies the shift we offered, the server meant its own.  Rounded
+ * down, so the client never sends past what the server allows.  False
+ * when they agree and nothing changes.
+ */
+static bool gw_synproxy_window(const struct gw_flow *flow, u8 proxy,
+			       __be16 from, __be16 *to)
+{
+	const struct gw_tcp_peer *client = &flow->tcp.peer[GW_DIR_ORIGINAL];
+	const struct gw_tcp_peer *server = &flow->tcp.peer[GW_DIR_REPLY];
+	unsigned int real = 0, read = 0;
+	u32 win;
+
+	if (READ_ONCE(client->flags) & GW_TCP_PEER_WSCALE) {
+		read = gw_proxy_wscale(proxy);
+		if (READ_ONCE(server->flags) & GW_TCP_PEER_WSCALE)
+			real = READ_ONCE(server->wscale);
+	}
+	if (real == read)
+		return false;
+	win = ((u32)ntohs(from) << real) >> read;
+	*to = htons(min_t(u32, win, 0xffff));
+	return *to != from;
+}
+
+/*
+ * Rewrite @skb, a segment of the proxied @flow that @pkt parsed, for the
+ * other half (@dir): seq/ack, SACK blocks, timestamps, and toward the
+ * client the window, each with an incremental checksum update.  After
+ * the verdict, never in a dry judgement.  0, or -ENOMEM when @skb could
+ * not be made writable (drop it).
+ */
+int gw_synproxy_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
+			const struct gw_flow *flow, enum gw_seqadj_dir dir)
+{
+	unsigned int thoff = skb_network_offset(skb) + pkt->l4_off;
+	struct gw_seqadj_edits edits;
+	u8 buf[GW_TCP_MAX_OPTLEN + sizeof(struct tcphdr)];
+	__be16 win_to = 0;
+	struct tcphdr *th;
+	const u8 *hdr;
+	unsigned int doff, i;
+	bool win = false;
+	u8 proxy;
+
+	/* pairs with the release in gw_synproxy_join(): @seqadj is written */
+	proxy = smp_load_acquire(&flow->proxy);
+	hdr = skb_header_pointer(skb, thoff, sizeof(struct tcphdr), buf);
+	if (!hdr)
+		return -EINVAL;
+	doff = (hdr[12] >> 4) * 4;
+	if (doff < sizeof(struct tcphdr))
+		return -EINVAL;
+	hdr = skb_header_pointer(skb, thoff, doff, buf);
+	if (!hdr)
+		return -EINVAL;
+	/*
+	 * A broken option list: receivers stop reading where it breaks, so
+	 * the edits found before that are all that matter.
+	 */
+	gw_seqadj_tcp(&flow->seqadj, dir, hdr, doff, &edits);
+	if (dir == GW_SEQADJ_TO_CLIENT && !(pkt->tcp_flags & GW_TCP_SYN))
+		win = gw_synproxy_window(flow, proxy,
+					 ((const struct tcphdr *)hdr)->window,
+					 &win_to);
+	if (!edits.n && !win)
+		return 0;
+
+	if (skb_ensure_writable(skb, thoff + doff))
+		return -ENOMEM;
+	th = (struct tcphdr *)(skb->data + thoff);
+	for (i = 0; i < edits.n; i++) {
+		const struct gw_seqadj_edit *e = &edits.edit[i];
+
+		memcpy((u8 *)th + e->off, &e->to, sizeof(e->to));
+		inet_proto_csum_replace4(&th->check, skb, e->csum_from,
+					 e->csum_to, false);
+	}
+	if (win) {
+		inet_proto_csum_replace2(&th->check, skb, th->window, win_to,
+					 false);
+		th->window = win_to;
+	}
+	return 0;
+}

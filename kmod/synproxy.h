@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_SYNPROXY_H
+#define _GW_SYNPROXY_H
+
+#include <linux/types.h>
+#include <linux/siphash.h>
+
+#include "core/parse.h"
+#include "core/syncookie.h"
+#include "core/seqadj.h"
+
+struct gw_net;
+struct gw_flow;
+struct sk_buff;
+
+/*
+ * The SYN proxy's keys (struct gw_net.synproxy): random per namespace, set
+ * once at its birth.  @key[0] hashes the tuple, @key[1] the tuple and the
+ * rotation epoch, minutes since @base.
+ */
+struct gw_synproxy {
+	siphash_key_t key[2];
+	unsigned long base;		/* jiffies at init */
+};
+
+void gw_synproxy_init(struct gw_net *gn);
+
+/* @flow's proxy state and the window shift it offered the client. */
+static inline u8 gw_proxy_state(u8 proxy)
+{
+	return proxy & 0x0f;
+}
+
+static inline u8 gw_proxy_wscale(u8 proxy)
+{
+	return proxy >> 4;
+}
+
+/*
+ * What our SYN-ACK offers the client for the server: the MSS and the
+ * window shift.  The client reads the server's windows with that shift,
+ * so the same function must answer the same for the SYN and its ACK
+ * (today's defaults do; learnt values must be kept stable across a
+ * rotation, or carried in the cookie).
+ */
+struct gw_synproxy_offer {
+	u16 mss;
+	u8 wscale;
+};
+
+void gw_synproxy_offer(const struct gw_net *gn, const struct gw_pkt *syn,
+		       struct gw_synproxy_offer *offer);
+int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
+			   int iif);
+enum gw_cookie_verdict gw_synproxy_check(struct gw_net *gn,
+					 const struct gw_pkt *ack,
+					 u32 client_isn,
+					 struct gw_cookie_opts *opts);
+void gw_synproxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
+			    const struct gw_cookie_opts *opts,
+			    struct gw_pkt *syn);
+int gw_synproxy_send_syn(struct gw_net *gn, const struct gw_pkt *syn);
+
+/* What the join needs besides the server's SYN-ACK. */
+struct gw_proxy_join {
+	u32 cookie_isn;
+	u32 cookie_tsval;
+	u16 client_window;	/* as the client's ACK had it (its scale) */
+	u8 offered_wscale;	/* ours to the client */
+	bool client_wscale;	/* the client and we agreed window scaling */
+	int iif;		/* the client's wan interface */
+};
+
+void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
+		      const struct gw_pkt *synack,
+		      const struct gw_proxy_join *join);
+int gw_synproxy_reset_client(struct gw_net *gn, const struct gw_pkt *rst,
+			     u32 cookie_isn, u32 client_next, int iif);
+
+void gw_synproxy_to_server(const struct gw_seqadj *adj, struct gw_pkt *pkt);
+int gw_synproxy_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
+			const struct gw_flow *flow, enum gw_seqadj_dir dir);
+
+#endif /* _GW_SYNPROXY_H */
