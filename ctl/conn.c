@@ -204,6 +204,7 @@ static int print_conn(const struct nlattr **ctb, const char *src, const char *ds
 	print_bool("replied", " [replied]", flags & GW_CONN_F_REPLIED);
 	print_bool("picked_up", " [picked-up]", flags & GW_CONN_F_PICKED_UP);
 	print_bool("closed", " [closed]", flags & GW_CONN_F_CLOSED);
+	print_bool("synproxy", " [synproxy]", flags & GW_CONN_F_SYNPROXY);
 	/* An older module sends no window state: the members are left out. */
 	if (ctb[GW_CONN_A_TCP_ORIG] &&
 	    print_tcp_peer("orig", ctb[GW_CONN_A_TCP_ORIG], verbose))

@@ -44,6 +44,8 @@ static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
 		flags |= GW_CONN_F_PICKED_UP;
 	if (gw_flow_closed(flow))
 		flags |= GW_CONN_F_CLOSED;
+	if (READ_ONCE(flow->proxy))
+		flags |= GW_CONN_F_SYNPROXY;
 
 	nest = nla_nest_start(skb, GW_A_CONN);
 	if (!nest ||

@@ -211,6 +211,8 @@ enum gw_conn_attr {
  * expires only so that the inside end cannot open its tuple again.
  */
 #define GW_CONN_F_CLOSED	(1U << 3)
+/* Opened by the SYN proxy: its two halves are translated (issue 16). */
+#define GW_CONN_F_SYNPROXY	(1U << 4)
 
 /* One side's TCP window state, as the tracker learnt it. */
 enum gw_tcp_peer_attr {
