@@ -96,6 +96,7 @@ static struct gw_ruleset *gw_ruleset_alloc(unsigned int count)
 	if (!set)
 		return NULL;
 	set->count = 0;
+	set->synproxy = 0;
 	set->handles = (u32 *)&set->rules[count];
 	return set;
 }
@@ -109,6 +110,8 @@ static void gw_ruleset_append(struct gw_ruleset *set, struct gw_rule *rule)
 	WARN_ON_ONCE(i && set->handles[i - 1] >= rule->handle);
 	set->rules[i] = rule;
 	set->handles[i] = rule->handle;
+	if (rule->synproxy)
+		set->synproxy++;
 }
 
 /* Build and publish the array for the current list.  Caller holds gn->lock. */
@@ -288,6 +291,24 @@ void gw_rule_hit(struct gw_rule *rule, bool dry)
 {
 	if (!dry)
 		this_cpu_inc(*rule->hits);
+}
+
+/*
+ * The first rule that matches @pkt, if it has the SYN proxy answer its
+ * SYNs (so @pkt, an ACK of no flow, may bring back a cookie); no hit.
+ * Every ACK of no flow from wan asks: one read when no rule has synproxy.
+ */
+struct gw_rule *gw_rules_match_synproxy(struct gw_net *gn,
+					const struct gw_pkt *pkt,
+					const char *in_ifname)
+{
+	const struct gw_ruleset *set = rcu_dereference(gn->rules.ruleset);
+	struct gw_rule *rule;
+
+	if (!set || !set->synproxy)
+		return NULL;
+	rule = __gw_rules_match(gn, pkt, in_ifname);
+	return rule && rule->synproxy ? rule : NULL;
 }
 
 /* The rule that admits @pkt's connection, without counting a hit. */

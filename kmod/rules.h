@@ -47,6 +47,7 @@ struct gw_rule {
 struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
+	unsigned int synproxy;		/* of which with synproxy */
 	u32 *handles;			/* handles[i] == rules[i]->handle */
 	struct gw_rule *rules[];
 };
@@ -78,6 +79,9 @@ struct gw_rule *gw_rules_match(struct gw_net *gn,
 				     const struct gw_pkt *pkt,
 				     const char *in_ifname, bool dry);
 void gw_rule_hit(struct gw_rule *rule, bool dry);
+struct gw_rule *gw_rules_match_synproxy(struct gw_net *gn,
+					const struct gw_pkt *pkt,
+					const char *in_ifname);
 const struct gw_rule *gw_rules_find(struct gw_net *gn,
 				    const struct gw_pkt *pkt,
 				    const char *in_ifname);

@@ -572,8 +572,8 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	 */
 	if (!gw_tcp_is_pure_syn(pkt->tcp_flags)) {
 		if (gw_tcp_cookie_candidate(pkt)) {
-			rule = gw_rules_match(gn, pkt, j->dev->name, true);
-			if (rule && rule->synproxy == GW_SYNPROXY_ON)
+			rule = gw_rules_match_synproxy(gn, pkt, j->dev->name);
+			if (rule)
 				return gw_tcp_proxy_open(j, pkt, &key, hash,
 							 src_first, rule);
 		}
