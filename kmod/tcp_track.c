@@ -450,9 +450,9 @@ static struct gw_verdict gw_tcp_proxy_outbound(const struct gw_judge *j,
 					       const struct gw_pkt *pkt,
 					       bool src_first, u8 proxy)
 {
+	u32 cookie_isn, client_next;
 	enum gw_tcp_verdict tv;
 	struct gw_verdict v;
-	u32 cookie_isn;
 
 	if (gw_proxy_state(proxy) == GW_PROXY_JOINED) {
 		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, NULL);
@@ -463,27 +463,27 @@ static struct gw_verdict gw_tcp_proxy_outbound(const struct gw_judge *j,
 					     v.reason);
 		return v;
 	}
+	/* stable while it waits; read before a reset forgets the flow */
 	cookie_isn = flow->seqadj.seq_delta;
+	client_next = READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end);
 	tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, NULL);
 	v = gw_tcp_verdict(tv, flow);
 	if (v.action == GW_DROP)
 		return v;
-	if (gw_proxy_state(proxy) == GW_PROXY_WAIT &&
-	    (pkt->tcp_flags & (GW_TCP_SYN | GW_TCP_ACK | GW_TCP_RST)) ==
-	    (GW_TCP_SYN | GW_TCP_ACK) && tv == GW_TCP_ACCEPT)
+	if (gw_proxy_state(proxy) != GW_PROXY_WAIT)
+		v = gw_drop(GW_CTR_DROP_SYNPROXY_WAIT);
+	else if ((pkt->tcp_flags & (GW_TCP_SYN | GW_TCP_ACK | GW_TCP_RST)) ==
+		 (GW_TCP_SYN | GW_TCP_ACK) && tv == GW_TCP_ACCEPT)
 		return gw_tcp_proxy_join(j, flow, hash, pkt, src_first, proxy);
-	if (pkt->tcp_flags & GW_TCP_RST) {
-		/* the tracker forgot the flow (ACCEPT_CLOSE) */
-		if (!j->dry)
-			gw_synproxy_reset_client(j->gn, pkt, cookie_isn,
-						 READ_ONCE(flow->tcp.peer[GW_DIR_ORIGINAL].end),
-						 flow->in_ifindex);
+	else if (tv == GW_TCP_ACCEPT_CLOSE)
+		/* a reset the tracker took: the flow is forgotten */
 		v = gw_drop(GW_CTR_SYNPROXY_REFUSED);
-		v.flow = flow;
-		return v;
-	}
-	v = gw_drop(GW_CTR_DROP_SYNPROXY_WAIT);
+	else
+		v = gw_drop(GW_CTR_DROP_SYNPROXY_WAIT);
 	v.flow = flow;
+	if (v.reason == GW_CTR_SYNPROXY_REFUSED && !j->dry)
+		gw_synproxy_reset_client(j->gn, pkt, cookie_isn, client_next,
+					 flow->in_ifindex);
 	return v;
 }
 
