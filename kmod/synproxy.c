@@ -25,6 +25,7 @@
 #include "pernet.h"
 #include "synproxy.h"
 #include "tcp_xmit.h"
+#include "core/proxy.h"
 
 /* A key rotation: a minute, as net/ipv4/syncookies.c's counter. */
 #define GW_SYNPROXY_EPOCH	(60 * HZ)
@@ -213,67 +214,47 @@ enum gw_cookie_verdict gw_synproxy_check(struct gw_net *gn,
 }
 
 /*
- * The SYN the client would have sent the server, as a parsed packet: for
- * the tracker, and for gw_synproxy_send_syn().  Its window is the one the
- * client's ACK announced (in its scale, so smaller than it means on a
- * SYN, never larger), its timestamp the ACK's.
+ * Send @pkt as it is, options and all: the segments the tracker judged in
+ * the name of an end (the SYN and the ACK to the server) go out exactly as
+ * it saw them.  @iif as struct gw_tcp_seg has it.
  */
-void gw_synproxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
-			    const struct gw_cookie_opts *opts,
-			    struct gw_pkt *syn)
-{
-	memset(syn, 0, sizeof(*syn));
-	syn->saddr = ack->saddr;
-	syn->daddr = ack->daddr;
-	syn->sport = ack->sport;
-	syn->dport = ack->dport;
-	syn->family = ack->family;
-	syn->proto = ack->proto;
-	syn->seq = client_isn;
-	syn->tcp_flags = GW_TCP_SYN;
-	if (opts->ecn_ok)
-		syn->tcp_flags |= GW_TCP_ECE | GW_TCP_CWR;
-	syn->window = ack->window;
-	syn->tcp_opts = GW_TCPOPT_MSS;
-	syn->mss = opts->mss;
-	if (opts->wscale_ok) {
-		syn->tcp_opts |= GW_TCPOPT_WSCALE_SEEN;
-		syn->wscale = opts->wscale;
-	}
-	if (opts->sack_ok)
-		syn->tcp_opts |= GW_TCPOPT_SACK_PERM;
-	if (opts->ts_ok) {
-		syn->tcp_opts |= GW_TCPOPT_TS;
-		syn->tsval = ack->tsval;
-	}
-}
-
-/* Send the server the SYN gw_synproxy_server_syn() made. */
-int gw_synproxy_send_syn(struct gw_net *gn, const struct gw_pkt *syn)
+static int gw_synproxy_send(struct gw_net *gn, const struct gw_pkt *pkt,
+			    int iif)
 {
 	struct gw_tcp_seg seg;
+	bool syn = pkt->tcp_flags & GW_TCP_SYN;
 
-	gw_seg_same(&seg, syn);
-	seg.seq = syn->seq;
-	seg.flags = syn->tcp_flags;
-	seg.window = syn->window;
-	gw_synproxy_options(&seg, syn->mss,
-			    syn->tcp_opts & GW_TCPOPT_SACK_PERM,
-			    syn->tcp_opts & GW_TCPOPT_TS, syn->tsval, 0,
-			    syn->tcp_opts & GW_TCPOPT_WSCALE_SEEN ?
-			    syn->wscale : -1);
+	gw_seg_same(&seg, pkt);
+	seg.seq = pkt->seq;
+	seg.ack = pkt->ack_seq;
+	seg.flags = pkt->tcp_flags;
+	seg.window = pkt->window;
+	seg.iif = iif;
+	gw_synproxy_options(&seg,
+			    syn && (pkt->tcp_opts & GW_TCPOPT_MSS) ? pkt->mss : 0,
+			    syn && (pkt->tcp_opts & GW_TCPOPT_SACK_PERM),
+			    pkt->tcp_opts & GW_TCPOPT_TS, pkt->tsval, pkt->tsecr,
+			    syn && (pkt->tcp_opts & GW_TCPOPT_WSCALE_SEEN) ?
+			    pkt->wscale : -1);
 	return gw_tcp_xmit(gn, &seg);
+}
+
+/* Send the server the SYN gw_proxy_server_syn() made. */
+int gw_synproxy_send_syn(struct gw_net *gn, const struct gw_pkt *syn)
+{
+	return gw_synproxy_send(gn, syn, 0);
 }
 
 /*
  * The server answered with @synack, which the tracker took: publish the
  * translation of @flow, then complete both halves as their ends expect,
- * the server with the ACK the client would have sent, the client with
- * the window the server offers (our SYN-ACK offered none).  Only the CPU
+ * the server with the ACK the client would have sent (@ack, which the
+ * tracker took too), the client with the window the server offers (our
+ * SYN-ACK offered none).  Only the CPU
  * that moved @flow to GW_PROXY_JOINING gets here.
  */
 void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
-		      const struct gw_pkt *synack,
+		      const struct gw_pkt *synack, const struct gw_pkt *ack,
 		      const struct gw_proxy_join *join)
 {
 	bool ts = synack->tcp_opts & GW_TCPOPT_TS;
@@ -288,14 +269,7 @@ void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
 	smp_store_release(&flow->proxy,
 			  GW_PROXY_JOINED | join->offered_wscale << 4);
 
-	gw_seg_reply(&seg, synack);
-	seg.seq = synack->ack_seq;
-	seg.ack = synack->seq + 1;
-	seg.flags = GW_TCP_ACK;
-	seg.window = join->client_window;
-	gw_synproxy_options(&seg, 0, false, ts, synack->tsecr, synack->tsval,
-			    -1);
-	gw_tcp_xmit(gn, &seg);
+	gw_synproxy_send(gn, ack, 0);
 
 	gw_seg_same(&seg, synack);
 	seg.seq = join->cookie_isn + 1;
@@ -331,21 +305,6 @@ int gw_synproxy_reset_client(struct gw_net *gn, const struct gw_pkt *rst,
 }
 
 /*
- * @pkt, from the client, as the server will see it: what the tracker
- * judges, so that both halves are judged in the server's sequence space.
- */
-void gw_synproxy_to_server(const struct gw_seqadj *adj, struct gw_pkt *pkt)
-{
-	if (!(pkt->tcp_flags & GW_TCP_ACK))
-		return;
-	pkt->ack_seq += adj->seq_delta;
-	if (pkt->tcp_opts & GW_TCPOPT_SACK)
-		pkt->sack_edge += adj->seq_delta;
-	if (pkt->tcp_opts & GW_TCPOPT_TS)
-		pkt->tsecr += adj->ts_delta;
-}
-
-/*
  * The window of a segment from the server as the client must read it: the
  * client applies the shift we offered, the server meant its own.  Rounded
  * down, so the client never sends past what the server allows.  False
@@ -356,8 +315,7 @@ static bool gw_synproxy_window(const struct gw_flow *flow, u8 proxy,
 {
 	const struct gw_tcp_peer *client = &flow->tcp.peer[GW_DIR_ORIGINAL];
 	const struct gw_tcp_peer *server = &flow->tcp.peer[GW_DIR_REPLY];
-	unsigned int real = 0, read = 0;
-	u32 win;
+	u8 real = 0, read = 0;
 
 	if (READ_ONCE(client->flags) & GW_TCP_PEER_WSCALE) {
 		read = gw_proxy_wscale(proxy);
@@ -366,8 +324,7 @@ static bool gw_synproxy_window(const struct gw_flow *flow, u8 proxy,
 	}
 	if (real == read)
 		return false;
-	win = ((u32)ntohs(from) << real) >> read;
-	*to = htons(min_t(u32, win, 0xffff));
+	*to = htons(gw_proxy_window(ntohs(from), real, read));
 	return *to != from;
 }
 

@@ -56,9 +56,6 @@ enum gw_cookie_verdict gw_synproxy_check(struct gw_net *gn,
 					 const struct gw_pkt *ack,
 					 u32 client_isn,
 					 struct gw_cookie_opts *opts);
-void gw_synproxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
-			    const struct gw_cookie_opts *opts,
-			    struct gw_pkt *syn);
 int gw_synproxy_send_syn(struct gw_net *gn, const struct gw_pkt *syn);
 
 /* What the join needs besides the server's SYN-ACK. */
@@ -72,12 +69,11 @@ struct gw_proxy_join {
 };
 
 void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
-		      const struct gw_pkt *synack,
+		      const struct gw_pkt *synack, const struct gw_pkt *ack,
 		      const struct gw_proxy_join *join);
 int gw_synproxy_reset_client(struct gw_net *gn, const struct gw_pkt *rst,
 			     u32 cookie_isn, u32 client_next, int iif);
 
-void gw_synproxy_to_server(const struct gw_seqadj *adj, struct gw_pkt *pkt);
 int gw_synproxy_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
 			const struct gw_flow *flow, enum gw_seqadj_dir dir);
 

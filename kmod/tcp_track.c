@@ -19,6 +19,7 @@
 #include "blocklist.h"
 #include "synproxy.h"
 #include "core/tcp.h"
+#include "core/proxy.h"
 
 /* Run @pkt through @flow's tracker and apply the outcome to the flow. */
 static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
@@ -325,7 +326,7 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 	if (j->dry)
 		return v;
 
-	gw_synproxy_server_syn(pkt, pkt->seq - 1, &opts, &syn);
+	gw_proxy_server_syn(pkt, pkt->seq - 1, &opts, &syn);
 	gw_tcp_init(&tcp, &syn);
 	gw_synproxy_offer(gn, &syn, &offer);
 	init.cookie_isn = pkt->ack_seq - 1;
@@ -368,7 +369,7 @@ static struct gw_verdict gw_tcp_proxy_waiting(const struct gw_judge *j,
 			isn = pkt->seq;
 		if (isn == pkt->seq - 1 ||
 		    gw_synproxy_check(j->gn, pkt, isn, &opts) == GW_COOKIE_OK) {
-			gw_synproxy_server_syn(pkt, isn, &opts, &syn);
+			gw_proxy_server_syn(pkt, isn, &opts, &syn);
 			gw_synproxy_send_syn(j->gn, &syn);
 		}
 	}
@@ -412,17 +413,7 @@ static struct gw_verdict gw_tcp_proxy_join(const struct gw_judge *j,
 	join.iif = flow->in_ifindex;
 
 	/* the ACK we send the server for the client, as the tracker sees it */
-	memset(&ack, 0, sizeof(ack));
-	ack.saddr = synack->daddr;
-	ack.daddr = synack->saddr;
-	ack.sport = synack->dport;
-	ack.dport = synack->sport;
-	ack.family = synack->family;
-	ack.proto = synack->proto;
-	ack.seq = synack->ack_seq;
-	ack.ack_seq = synack->seq + 1;
-	ack.tcp_flags = GW_TCP_ACK;
-	ack.window = join.client_window;
+	gw_proxy_server_ack(synack, join.client_window, &ack);
 	gw_tcp_step(j->gn, flow, hash, &ack, !src_first, &opened);
 	if (opened && (flow->flags & GW_FLOW_INBOUND)) {
 		struct gw_verdict lim;
@@ -435,7 +426,7 @@ static struct gw_verdict gw_tcp_proxy_join(const struct gw_judge *j,
 			return gw_verdict_after(lim, GW_CTR_SYNPROXY_JOINED);
 		}
 	}
-	gw_synproxy_join(j->gn, flow, synack, &join);
+	gw_synproxy_join(j->gn, flow, synack, &ack, &join);
 	return v;
 }
 
@@ -520,7 +511,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 			if (gw_proxy_state(proxy) != GW_PROXY_JOINED)
 				return gw_tcp_proxy_waiting(j, flow, pkt);
 			translated = *pkt;
-			gw_synproxy_to_server(&flow->seqadj, &translated);
+			gw_proxy_to_server(&flow->seqadj, &translated);
 			tracked = &translated;
 		}
 

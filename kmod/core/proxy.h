@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GW_CORE_PROXY_H
+#define _GW_CORE_PROXY_H
+
+#include "types.h"
+#include "parse.h"
+#include "syncookie.h"
+#include "seqadj.h"
+
+/*
+ * The SYN proxy's segments as the tracker sees them (the module sends
+ * them, kmod/synproxy.c), and a client's segment as the server will see
+ * it.  The proxy judges both halves of a connection in the server's
+ * sequence space, so that the tracker's windows are the server's: what
+ * comes from the client is translated before it is judged
+ * (gw_proxy_to_server()), what comes from the server after.
+ */
+
+void gw_proxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
+			 const struct gw_cookie_opts *opts,
+			 struct gw_pkt *syn);
+void gw_proxy_server_ack(const struct gw_pkt *synack, u16 client_window,
+			 struct gw_pkt *ack);
+void gw_proxy_to_server(const struct gw_seqadj *adj, struct gw_pkt *pkt);
+u16 gw_proxy_window(u16 window, u8 real_shift, u8 read_shift);
+
+#endif /* _GW_CORE_PROXY_H */
