@@ -250,8 +250,8 @@ int gw_synproxy_send_syn(struct gw_net *gn, const struct gw_pkt *syn)
  * translation of @flow, then complete both halves as their ends expect,
  * the server with the ACK the client would have sent (@ack, which the
  * tracker took too), the client with the window the server offers (our
- * SYN-ACK offered none).  Only the CPU
- * that moved @flow to GW_PROXY_JOINING gets here.
+ * SYN-ACK offered none).  Only the CPU that moved @flow to
+ * GW_PROXY_JOINING gets here.
  */
 void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
 		      const struct gw_pkt *synack, const struct gw_pkt *ack,

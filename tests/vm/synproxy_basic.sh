@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The SYN proxy (issue 16) through a "synproxy" rule, IPv4 and IPv6:
+#
+# - a client on wan downloads 20 MiB from a server on lan, window scaling,
+#   SACK and timestamps on, every byte checked (sha256), and no segment is
+#   dropped as out of window: both halves are judged in the server's
+#   sequence space.  Over IPv6 the server offers a smaller window shift
+#   than the proxy offered the client, so its windows are rescaled;
+# - a SYN is answered by the gateway (a SYN-ACK with the cookie, window 0,
+#   the client's options echoed) and the server's listener never hears of
+#   it (TcpPassiveOpens unchanged);
+# - 1000 forged ACKs with random cookies, each family, open nothing on the
+#   server and are all counted (drop_cookie_forged, or drop_cookie_stale
+#   for the ~1/256 whose random tuple check happens to pass);
+# - a closed port's reset to the proxy's SYN resets the client.
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
+
+gw_require jq timeout python3 socat
+gw_require_python scapy
+gw_topology
+gw_load
+gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_must gwctl_in "$NS_GW" iface add lan0 lan
+
+size=$((20 << 20))
+forged=1000
+helper=$GW_ROOT/tests/vm/helpers/tcp_bulk.py
+probe=$GW_ROOT/tests/vm/helpers/synproxy_probe.py
+
+for ns in "$NS_OUT" "$NS_LAN"; do
+	# 6 MiB of receive buffer: window scale 7, the proxy's offer
+	gw_must ip netns exec "$ns" sysctl -qw net.ipv4.tcp_window_scaling=1 \
+		net.ipv4.tcp_sack=1 net.ipv4.tcp_timestamps=1 \
+		net.ipv4.tcp_rmem="4096 131072 6291456"
+done
+
+gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 5001,5002,5009 synproxy
+gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN6/128" port 5001,5002,5009 synproxy
+list=$(gwctl_in "$NS_GW" rule list)
+assert_eq "rule list says synproxy" 2 "$(grep -c ' synproxy ' <<<"$list")"
+assert_eq "and loads back as it is" "syntax ok (2 statements)" \
+	"$("$GWCTL" load -n - <<<"$list")"
+assert_eq "rule list -j says synproxy" '["on","on"]' \
+	"$(gwctl_in "$NS_GW" -j rule list | jq -c '[.rules[].synproxy]')"
+
+ctr() { gw_counter "$NS_GW" "$1"; }
+
+for srv in "$LAN4" "$LAN6"; do
+	if [ "$srv" = "$LAN6" ]; then
+		# 1 MiB: the server offers a shift of 5, the proxy 7
+		gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_rmem="4096 131072 1048576"
+	fi
+	rm -f "$GW_TMP/serve.rep" "$GW_TMP/fetch.rep"
+	ip netns exec "$NS_LAN" timeout -k 5 $((100 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" serve \
+		"$srv" 5001 "$size" "$GW_TMP/serve.rep" >>"$GW_TMP/servers.log" 2>&1 &
+	gw_on_exit "kill $! 2>/dev/null"
+	wait_listener "$NS_LAN" tcp 5001 || gw_fatal "bulk server on $srv did not start"
+
+	joined=$(ctr synproxy_joined)
+	t0=$SECONDS
+	assert_ok "out downloads 20 MiB from $srv through the proxy" \
+		ip netns exec "$NS_OUT" timeout -k 5 $((90 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" fetch \
+		"$srv" 5001 "$GW_TMP/fetch.rep"
+	echo "# $srv: $((SECONDS - t0)) s: $(cat "$GW_TMP/fetch.rep" 2>/dev/null)"
+	wait_file "$GW_TMP/serve.rep" 10
+	read -r got digest _ <"$GW_TMP/fetch.rep" 2>/dev/null
+	read -r _ sent_digest _ <"$GW_TMP/serve.rep" 2>/dev/null
+	assert_eq "every byte from $srv arrived" "$size" "${got:-}"
+	assert_eq "and in order (sha256)" "${sent_digest:-server gave no digest}" "${digest:-}"
+	assert_eq "the proxy joined the halves once" $((joined + 1)) "$(ctr synproxy_joined)"
+	flow=$(gw_flow_json "$NS_GW" 5001)
+	echo "# $srv: $flow"
+	assert_eq "the flow says it is proxied" true "$(jq -r .synproxy <<<"$flow")"
+	assert_eq "both ends agreed SACK" "true true" \
+		"$(jq -r '[.orig, .reply] | map(.flags | index("sack") != null) | "\(.[0]) \(.[1])"' <<<"$flow")"
+	gw_must gwctl_in "$NS_GW" conn flush
+done
+assert_eq "no segment dropped as out of window" 0 "$(ctr drop_out_of_window)"
+assert_eq "no segment dropped as invalid" 0 "$(ctr drop_tcp_invalid)"
+
+# A SYN is the gateway's to answer; the server hears nothing of it, until
+# a real client completes the handshake with the proxy.
+for srv in "$LAN4" "$LAN6"; do tcp_echo_server "$NS_LAN" "$srv" 5002; done
+for srv in "$LAN4" "$LAN6"; do
+	src=$OUT4
+	[ "$srv" = "$LAN6" ] && src=$OUT6
+	opens=$(snmp_counter "$NS_LAN" Tcp PassiveOpens)
+	syns=$(ctr synproxy_syn)
+	ans=$(ip netns exec "$NS_OUT" /usr/bin/python3 "$probe" syn "$src" "$srv" 5002)
+	echo "# SYN-ACK to $src: $ans"
+	assert_eq "the gateway answers a SYN to $srv with a SYN-ACK, window 0" "SA 0 true" \
+		"$(jq -r '"\(.flags) \(.window) \(.ack_ok)"' <<<"$ans")"
+	assert_eq "echoing the client's SACK, timestamps (TSecr) and scale" "true 12345 7" \
+		"$(jq -r '"\(.options | has("SAckOK")) \(.options.Timestamp[1]) \(.options.WScale)"' <<<"$ans")"
+	assert_eq "counted" $((syns + 1)) "$(ctr synproxy_syn)"
+	assert_eq "the server's listener saw no connection" "$opens" \
+		"$(snmp_counter "$NS_LAN" Tcp PassiveOpens)"
+	assert_ok "a real client's connection to $srv:5002 goes through" \
+		tcp_roundtrip "$NS_OUT" "$srv" 5002
+	assert_eq "and reaches the listener, once" $((opens + 1)) \
+		"$(snmp_counter "$NS_LAN" Tcp PassiveOpens)"
+done
+
+# Forged cookies open nothing.
+opens=$(snmp_counter "$NS_LAN" Tcp PassiveOpens)
+bad=$(($(ctr drop_cookie_forged) + $(ctr drop_cookie_stale)))
+opened=$(ctr synproxy_opened)
+flows=$(gw_flow_count "$NS_GW")
+assert_ok "$forged forged ACKs to $LAN4 sent" \
+	ip netns exec "$NS_OUT" timeout $((60 * GW_TIME_SCALE)) /usr/bin/python3 "$probe" forge "$OUT4" "$LAN4" 5002 "$forged"
+assert_ok "$forged forged ACKs to $LAN6 sent" \
+	ip netns exec "$NS_OUT" timeout $((60 * GW_TIME_SCALE)) /usr/bin/python3 "$probe" forge "$OUT6" "$LAN6" 5002 "$forged"
+# shellcheck disable=SC2317 # called through wait_until
+cookies_counted() { [ $(($(ctr drop_cookie_forged) + $(ctr drop_cookie_stale))) -ge "$1" ]; }
+wait_until 5 cookies_counted $((bad + 2 * forged))
+now=$(($(ctr drop_cookie_forged) + $(ctr drop_cookie_stale)))
+echo "# forged: $(ctr drop_cookie_forged), stale: $(ctr drop_cookie_stale)"
+assert_eq "every forged cookie counted" $((bad + 2 * forged)) "$now"
+assert_eq "none opened a connection" "$opened" "$(ctr synproxy_opened)"
+assert_eq "nor a flow" "$flows" "$(gw_flow_count "$NS_GW")"
+assert_eq "and the server's listener saw none" "$opens" \
+	"$(snmp_counter "$NS_LAN" Tcp PassiveOpens)"
+
+# A closed port: the server resets the proxy's SYN, the proxy the client.
+for srv in "$LAN4" "$LAN6"; do
+	refused=$(ctr synproxy_refused)
+	assert_ok "a client of the closed $srv:5009 is reset" \
+		ip netns exec "$NS_OUT" timeout $((10 * GW_TIME_SCALE)) /usr/bin/python3 "$probe" refused "$srv" 5009
+	assert_eq "counted" $((refused + 1)) "$(ctr synproxy_refused)"
+done
+
+echo "# counters: $(gwctl_in "$NS_GW" stats | awk '$2 != 0 { printf "%s=%s ", $1, $2 }')"
+gw_finish
