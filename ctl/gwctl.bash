@@ -50,6 +50,7 @@ _gwctl()
 			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
 			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 			from | to | port | rate | comment | proto | max-src-conn | max-src-conn-rate) ;;
+			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate" -- "$cur")) ;;
 			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy" -- "$cur")) ;;
 			esac
 		fi
@@ -102,7 +103,7 @@ _gwctl()
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-c -n" -- "$cur")) || _filedir
 		;;
 	monitor)
-		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed" -- "$cur"))
+		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged" -- "$cur"))
 		;;
 	esac
 } &&

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		"  iface [list]\n"
 		"  rule add allow PROTO [from PREFIX] [to PREFIX] [port PORTS]\n"
 		"                 [on DEV] [comment TEXT]\n"
-		"                 [max-src-conn N] [max-src-conn-rate N/S] [synproxy]   (tcp)\n"
+		"                 [max-src-conn N] [max-src-conn-rate N/S] [synproxy [auto|off]] (tcp)\n"
 		"  rule add allow icmp|icmpv6 echo [rate N/s] [from ...] ...\n"
 		"  rule del HANDLE\n"
 		"  rule flush\n"

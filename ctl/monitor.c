@@ -26,6 +26,8 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_BLOCK_ADDED]		= "block-added",
 	[GW_EVENT_BLOCK_DELETED]	= "block-deleted",
 	[GW_EVENT_BLOCK_FLUSHED]	= "block-flushed",
+	[GW_EVENT_SYNPROXY_ENGAGED]	= "synproxy-engaged",
+	[GW_EVENT_SYNPROXY_DISENGAGED]	= "synproxy-disengaged",
 };
 
 struct monitor {
@@ -50,6 +52,24 @@ static void print_block_details(const struct nlattr **tb)
 	if (btb[GW_BLOCK_A_TIMEOUT])
 		print_u64("timeout", " timeout %" PRIu64 "s",
 			  mnl_attr_get_u32(btb[GW_BLOCK_A_TIMEOUT]));
+}
+
+/* synproxy-engaged/-disengaged: the destination, as gwctl conn shows one */
+static void print_synproxy_details(const struct nlattr **tb)
+{
+	const struct nlattr *ctb[GW_CONN_A_MAX + 1];
+	const struct nlattr *addr;
+	char dst[INET6_ADDRSTRLEN];
+
+	if (!tb[GW_A_CONN] || gw_nl_parse_nest(tb[GW_A_CONN], &gw_conn_policy, ctb) ||
+	    !ctb[GW_CONN_A_FAMILY] || !ctb[GW_CONN_A_DST] || !ctb[GW_CONN_A_DPORT])
+		return;
+	addr = ctb[GW_CONN_A_DST];
+	if (gw_format_addr(mnl_attr_get_u8(ctb[GW_CONN_A_FAMILY]), mnl_attr_get_payload(addr),
+			   mnl_attr_get_payload_len(addr), dst, sizeof(dst)))
+		return;
+	print_str("dst", " %s", dst);
+	print_u64("dport", " port %" PRIu64, mnl_attr_get_u16(ctb[GW_CONN_A_DPORT]));
 }
 
 static void print_event_details(const struct nlattr **tb, uint8_t event)
@@ -91,6 +111,10 @@ static void print_event_details(const struct nlattr **tb, uint8_t event)
 	case GW_EVENT_BLOCK_DELETED:
 	case GW_EVENT_BLOCK_FLUSHED:
 		print_block_details(tb);
+		break;
+	case GW_EVENT_SYNPROXY_ENGAGED:
+	case GW_EVENT_SYNPROXY_DISENGAGED:
+		print_synproxy_details(tb);
 		break;
 	}
 }

@@ -229,6 +229,18 @@ int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *ha
 }
 
 /* -j: the members rule list has always had, from the decoded rule. */
+static const char *synproxy_mode_name(uint8_t mode)
+{
+	switch (mode) {
+	case GW_SYNPROXY_ON:
+		return "on";
+	case GW_SYNPROXY_OFF:
+		return "off";
+	default:
+		return "auto";
+	}
+}
+
 static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_t hits)
 {
 	const struct gw_prefix *any = r->has_src ? &r->src : r->has_dst ? &r->dst : NULL;
@@ -270,8 +282,8 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_
 		print_u64("max_src_conn_rate", NULL, r->src_rate_conn);
 		print_u64("max_src_conn_rate_seconds", NULL, r->src_rate_seconds);
 	}
-	if (r->synproxy == GW_SYNPROXY_ON)
-		print_str("synproxy", NULL, "on");
+	if (r->proto == IPPROTO_TCP)
+		print_str("synproxy", NULL, synproxy_mode_name(r->synproxy));
 	if (r->comment[0])
 		print_str("comment", NULL, r->comment);
 	print_u64("hits", NULL, hits);

@@ -577,13 +577,33 @@ static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
 	return 0;
 }
 
-/* synproxy: a keyword alone, so @v is the keyword itself */
+/* Is @w one of @words (NULL-terminated; NULL: none)? */
+static bool word_in(const char *const *words, const char *w)
+{
+	for (; words && *words; words++) {
+		if (!strcmp(*words, w))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * synproxy [auto|off]: @v is the keyword itself (on), or the word after
+ * it.  Not "synproxy on": on is the interface option.
+ */
+static const char *const synproxy_words[] = { "auto", "off", NULL };
+
 static int opt_synproxy(struct parser *p, struct rule_ctx *r,
 			const struct gw_token *v)
 {
 	if (r->rule.proto != IPPROTO_TCP)
 		return perr(p, v->col, "synproxy needs a tcp rule");
-	r->rule.synproxy = GW_SYNPROXY_ON;
+	if (!strcmp(v->text, "auto"))
+		r->rule.synproxy = GW_SYNPROXY_AUTO;
+	else if (!strcmp(v->text, "off"))
+		r->rule.synproxy = GW_SYNPROXY_OFF;
+	else
+		r->rule.synproxy = GW_SYNPROXY_ON;
 	return 0;
 }
 
@@ -604,13 +624,15 @@ static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_tok
 
 /*
  * One row per rule option: its keyword, what its value is (NULL: none, the
- * keyword alone says it, and its handler gets the keyword), its handler.
+ * keyword alone says it, and its handler gets the keyword, or the word
+ * after it if that is one of @words), its handler.
  */
 static const struct rule_option {
 	const char *name;
 	const char *value;
 	bool string;		/* value may be a "string" */
 	int (*parse)(struct parser *p, struct rule_ctx *r, const struct gw_token *v);
+	const char *const *words;	/* for a keyword alone: its modifiers */
 } rule_options[] = {
 	{ "from",	"a prefix or $define",	false,	opt_from },
 	{ "to",		"a prefix or $define",	false,	opt_to },
@@ -621,7 +643,7 @@ static const struct rule_option {
 	{ "max-src-conn", "a number of connections", false, opt_max_src_conn },
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
 	  opt_max_src_conn_rate },
-	{ "synproxy",	NULL,			false,	opt_synproxy },
+	{ "synproxy",	NULL,			false,	opt_synproxy, synproxy_words },
 	{ "comment",	"a \"text\"",		true,	opt_comment },
 };
 
@@ -714,7 +736,12 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 			return perr(p, toks[i].col, "\"%s\" given twice", opt->name);
 		seen |= 1u << k;
 		if (!opt->value) {
-			if (opt->parse(p, &r, &toks[i]))
+			const struct gw_token *v = &toks[i];
+
+			if (i + 1 < n && toks[i + 1].type == GW_TOK_WORD &&
+			    word_in(opt->words, toks[i + 1].text))
+				v = &toks[++i];
+			if (opt->parse(p, &r, v))
 				return -1;
 			i++;
 			continue;
@@ -1213,6 +1240,8 @@ int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)
 			 r->src_rate_seconds);
 	if (r->synproxy == GW_SYNPROXY_ON)
 		text_add(&t, " synproxy");
+	else if (r->synproxy == GW_SYNPROXY_OFF)
+		text_add(&t, " synproxy off");
 	if (r->comment[0]) {
 		text_add(&t, " comment ");
 		text_string(&t, r->comment);

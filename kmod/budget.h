@@ -27,6 +27,12 @@ struct gw_proxy_init;
 struct gw_halfopen_slot {
 	spinlock_t lock;
 	u32 count;			/* written under lock */
+	/*
+	 * synproxy auto (synproxy_auto.c): its entry + 1 while engaged, or
+	 * 0; the key rotation epoch + 1 it was last engaged in, or 0
+	 */
+	u8 proxy_entry;
+	u32 proxy_epoch;
 	struct list_head fifo;		/* gw_flow.halfopen_link, oldest first */
 };
 

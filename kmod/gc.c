@@ -2,7 +2,8 @@
 /*
  * The collector: one delayed work per namespace, once a second while
  * there is anything to collect, that expires a slice of the flow table,
- * lifts the overloads that timed out and drops the block entries that did.
+ * lifts the overloads that timed out, drops the block entries that did and
+ * judges the destinations synproxy auto is engaged for.
  * It calls each of them; none of them calls it but to wake it
  * (gw_gc_kick()), so the table depends on no policy above it.
  */
@@ -15,12 +16,14 @@
 #include "srclimit.h"
 #include "reset.h"
 #include "blocklist.h"
+#include "synproxy_auto.h"
 
 /* Is there anything for the collector to do? */
 static bool gw_gc_busy(struct gw_net *gn)
 {
 	return atomic_read(&gn->table.flow_count) ||
-	       atomic_read(&gn->sources.overload_count) || gw_block_timed(gn);
+	       atomic_read(&gn->sources.overload_count) || gw_block_timed(gn) ||
+	       gw_synproxy_auto_busy(gn);
 }
 
 static void gw_gc_worker(struct work_struct *work)
@@ -33,6 +36,7 @@ static void gw_gc_worker(struct work_struct *work)
 	gw_flowtable_expire(gn, &resets.walk);
 	gw_src_gc(gn);
 	gw_block_gc(gn);
+	gw_synproxy_auto_gc(gn);
 	if (!gw_gc_busy(gn)) {
 		/* nothing left: sleep until gw_gc_kick() */
 		WRITE_ONCE(gn->gc.idle, 1);

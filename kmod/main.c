@@ -98,6 +98,7 @@ static int __net_init gw_net_init(struct net *net)
 	}
 	gw_reset_init(gn);
 	gw_synproxy_init(gn);
+	gw_synproxy_auto_init(gn);
 	gw_srclimit_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);

@@ -2,7 +2,15 @@
 #ifndef _GW_NETLINK_H
 #define _GW_NETLINK_H
 
+#include <linux/types.h>
+
 int gw_genetlink_init(void);
 void gw_genetlink_uninit(void);
+
+/* Events of the packet path's, sent by the collector (nl_flow.c). */
+struct gw_net;
+union gw_addr;
+void gw_notify_synproxy(struct gw_net *gn, u8 event, u8 family,
+			const union gw_addr *addr, u16 port);
 
 #endif /* _GW_NETLINK_H */

@@ -6,6 +6,7 @@
 
 #include "netlink_priv.h"
 #include "flowtable.h"
+#include "netlink.h"
 
 /* Buckets a conn dump walks between two chances to reschedule. */
 #define GW_DUMP_RESCHED_EVERY	256
@@ -24,6 +25,32 @@ static int gw_tcp_peer_fill(struct sk_buff *skb, int type,
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+/*
+ * synproxy auto engaged or disengaged for a destination (synproxy_auto.c):
+ * the destination, as a conn has one.
+ */
+void gw_notify_synproxy(struct gw_net *gn, u8 event, u8 family,
+			const union gw_addr *addr, u16 port)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = gw_event_start(gn, event, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, GW_A_CONN);
+	if (!nest || nla_put_u8(msg, GW_CONN_A_FAMILY, family) ||
+	    nla_put_u8(msg, GW_CONN_A_PROTO, IPPROTO_TCP) ||
+	    gw_put_addr(msg, GW_CONN_A_DST, family, addr) ||
+	    nla_put_u16(msg, GW_CONN_A_DPORT, port)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	gw_event_send(gn, msg, hdr);
 }
 
 static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,

@@ -24,6 +24,7 @@
 #include "rules.h"
 #include "txn.h"
 #include "synproxy.h"
+#include "synproxy_auto.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -54,6 +55,7 @@ struct gw_net {
 	struct gw_gc gc;		/* gc.c */
 	struct gw_resets resets;	/* reset.c */
 	struct gw_synproxy synproxy;	/* synproxy.c */
+	struct gw_synproxy_auto synproxy_auto;	/* synproxy_auto.c */
 
 	struct net *net;
 	struct mutex lock;

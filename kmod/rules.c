@@ -110,7 +110,7 @@ static void gw_ruleset_append(struct gw_ruleset *set, struct gw_rule *rule)
 	WARN_ON_ONCE(i && set->handles[i - 1] >= rule->handle);
 	set->rules[i] = rule;
 	set->handles[i] = rule->handle;
-	if (rule->synproxy)
+	if (gw_rule_proxied(rule))
 		set->synproxy++;
 }
 
@@ -294,9 +294,10 @@ void gw_rule_hit(struct gw_rule *rule, bool dry)
 }
 
 /*
- * The first rule that matches @pkt, if it has the SYN proxy answer its
- * SYNs (so @pkt, an ACK of no flow, may bring back a cookie); no hit.
- * Every ACK of no flow from wan asks: one read when no rule has synproxy.
+ * The first rule that matches @pkt, if the SYN proxy may answer its SYNs
+ * (so @pkt, an ACK of no flow, may bring back a cookie); no hit.  Every
+ * ACK of no flow from wan asks: one read when every rule says synproxy
+ * off (or none is tcp).
  */
 struct gw_rule *gw_rules_match_synproxy(struct gw_net *gn,
 					const struct gw_pkt *pkt,
@@ -308,7 +309,7 @@ struct gw_rule *gw_rules_match_synproxy(struct gw_net *gn,
 	if (!set || !set->synproxy)
 		return NULL;
 	rule = __gw_rules_match(gn, pkt, in_ifname);
-	return rule && rule->synproxy ? rule : NULL;
+	return rule && gw_rule_proxied(rule) ? rule : NULL;
 }
 
 /* The rule that admits @pkt's connection, without counting a hit. */

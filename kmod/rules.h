@@ -6,6 +6,7 @@
 #include <linux/rcupdate.h>
 #include <linux/netlink.h>
 #include <linux/atomic.h>
+#include <linux/in.h>
 
 #include "core/rule.h"
 
@@ -47,7 +48,7 @@ struct gw_rule {
 struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
-	unsigned int synproxy;		/* of which with synproxy */
+	unsigned int synproxy;		/* of which gw_rule_proxied() */
 	u32 *handles;			/* handles[i] == rules[i]->handle */
 	struct gw_rule *rules[];
 };
@@ -62,6 +63,13 @@ struct gw_rules {
 	u32 next_handle;
 	u32 gen;			/* changes of @list, for dumps */
 };
+
+/* May the SYN proxy answer @rule's SYNs (synproxy on, or auto)? */
+static inline bool gw_rule_proxied(const struct gw_rule *rule)
+{
+	return rule->match.proto == IPPROTO_TCP &&
+	       rule->synproxy != GW_SYNPROXY_OFF;
+}
 
 struct gw_rule *gw_rule_alloc(void);
 void gw_rule_free(struct gw_rule *rule);

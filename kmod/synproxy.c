@@ -53,7 +53,7 @@ void gw_synproxy_offer(const struct gw_net *gn, const struct gw_pkt *syn,
 }
 
 /* The rotation epoch: it only ever goes up, by one a minute. */
-static u32 gw_synproxy_epoch(const struct gw_synproxy *sp)
+u32 gw_synproxy_epoch(const struct gw_synproxy *sp)
 {
 	return (u32)((jiffies - sp->base) / GW_SYNPROXY_EPOCH);
 }

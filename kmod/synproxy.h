@@ -24,6 +24,7 @@ struct gw_synproxy {
 };
 
 void gw_synproxy_init(struct gw_net *gn);
+u32 gw_synproxy_epoch(const struct gw_synproxy *sp);
 
 /* @flow's proxy state and the window shift it offered the client. */
 static inline u8 gw_proxy_state(u8 proxy)

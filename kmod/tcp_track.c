@@ -18,6 +18,7 @@
 #include "reset.h"
 #include "blocklist.h"
 #include "synproxy.h"
+#include "synproxy_auto.h"
 #include "core/tcp.h"
 #include "core/proxy.h"
 
@@ -284,10 +285,11 @@ static bool gw_tcp_cookie_candidate(const struct gw_pkt *pkt)
 }
 
 /*
- * A flowless ACK to the service of @rule, a synproxy rule: if its cookie
- * is good, the connection it completes is created, waiting for the
- * server, and the server is sent the client's SYN.  The ACK itself goes
- * no further (the server is sent its own once it answers).
+ * A flowless ACK to the service of @rule, whose SYNs the proxy may answer
+ * (synproxy on or auto): if its cookie is good, the connection it
+ * completes is created, waiting for the server, and the server is sent
+ * the client's SYN.  The ACK itself goes no further (the server is sent
+ * its own once it answers).
  */
 static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 					   const struct gw_pkt *pkt,
@@ -325,6 +327,9 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 	v.rule = rule->handle;
 	if (j->dry)
 		return v;
+	if (rule->synproxy == GW_SYNPROXY_AUTO)
+		gw_synproxy_auto_opened(gn, key, GW_FLOW_INBOUND |
+					(src_first ? GW_FLOW_ORIG_FIRST : 0));
 
 	gw_proxy_server_syn(pkt, pkt->seq - 1, &opts, &syn);
 	gw_tcp_init(&tcp, &syn);
@@ -489,6 +494,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	bool src_first, blocked;
 	struct gw_verdict ok;
 	u32 hash;
+	u8 flags;
 
 	if (!gw_tcp_flags_valid(pkt->tcp_flags))
 		return gw_drop(GW_CTR_DROP_TCP_BAD_FLAGS);
@@ -561,10 +567,12 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	 * Nothing from outside is picked up mid-stream, whatever the mode;
 	 * an ACK to a synproxy rule's service may bring back its cookie.
 	 */
+	flags = GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0);
 	if (!gw_tcp_is_pure_syn(pkt->tcp_flags)) {
 		if (gw_tcp_cookie_candidate(pkt)) {
 			rule = gw_rules_match_synproxy(gn, pkt, j->dev->name);
-			if (rule)
+			if (rule && (rule->synproxy == GW_SYNPROXY_ON ||
+				     gw_synproxy_auto_cookies(gn, &key, flags)))
 				return gw_tcp_proxy_open(j, pkt, &key, hash,
 							 src_first, rule);
 		}
@@ -579,7 +587,9 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 		ok.rule = rule->handle;
 		return ok;
 	}
-	if (rule->synproxy == GW_SYNPROXY_ON) {
+	if (rule->synproxy == GW_SYNPROXY_ON ||
+	    (rule->synproxy == GW_SYNPROXY_AUTO &&
+	     gw_synproxy_auto_engaged(gn, &key, flags, j->dry))) {
 		/* the closing connection the new one replaces, as below */
 		if (reopened)
 			gw_tcp_replace(j, reopened, hash);
@@ -599,8 +609,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	if (reopened)
 		gw_tcp_replace(j, reopened, hash);
 	gw_tcp_init(&tcp, pkt);
-	return gw_tcp_admit(j, pkt, &key, hash, src_first,
-			    GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
+	return gw_tcp_admit(j, pkt, &key, hash, src_first, flags,
 			    j->dev->ifindex, &tcp, ok);
 }
 

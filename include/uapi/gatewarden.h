@@ -125,6 +125,12 @@ enum gw_event {
 	GW_EVENT_BLOCK_ADDED,	/* GW_A_BLOCK */
 	GW_EVENT_BLOCK_DELETED,	/* GW_A_BLOCK */
 	GW_EVENT_BLOCK_FLUSHED,	/* GW_A_BLOCK (kind only) */
+	/*
+	 * synproxy auto began or stopped answering the SYNs to a destination:
+	 * GW_A_CONN with family, protocol, GW_CONN_A_DST and GW_CONN_A_DPORT.
+	 */
+	GW_EVENT_SYNPROXY_ENGAGED,
+	GW_EVENT_SYNPROXY_DISENGAGED,
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -171,11 +177,15 @@ enum gw_rule_attr {
  * Whether an allow tcp rule's connections go through the SYN proxy: with
  * GW_SYNPROXY_ON gatewarden answers every SYN the rule allows itself, with
  * a cookie, and opens the connection to the server only once the client
- * has answered that.  No attribute is GW_SYNPROXY_OFF.
+ * has answered that; with GW_SYNPROXY_AUTO it does so for a destination
+ * only while its handshakes in progress are many (engaged at a quarter of
+ * the tunable max_halfopen_dst, disengaged below an eighth, each with an
+ * event).  No attribute is GW_SYNPROXY_AUTO.
  */
 enum gw_synproxy_mode {
-	GW_SYNPROXY_OFF,
+	GW_SYNPROXY_AUTO,
 	GW_SYNPROXY_ON,
+	GW_SYNPROXY_OFF,
 	__GW_SYNPROXY_MAX,
 };
 #define GW_SYNPROXY_MAX (__GW_SYNPROXY_MAX - 1)

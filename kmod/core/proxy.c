@@ -90,3 +90,24 @@ u16 gw_proxy_window(u16 window, u8 real_shift, u8 read_shift)
 
 	return win > 0xffff ? 0xffff : (u16)win;
 }
+
+static u32 gw_proxy_auto_high(u32 max)
+{
+	if (!max)
+		max = GW_PROXY_AUTO_MAX;
+	return max / 4 ? max / 4 : 1;
+}
+
+bool gw_proxy_auto_engage(u32 halfopen, u32 max)
+{
+	return halfopen >= gw_proxy_auto_high(max);
+}
+
+bool gw_proxy_auto_disengage(u32 halfopen, u32 answered, u32 opened,
+			     u32 max)
+{
+	u32 low = gw_proxy_auto_high(max) / 2;
+	u32 unanswered = answered > opened ? answered - opened : 0;
+
+	return halfopen <= low && unanswered <= low;
+}

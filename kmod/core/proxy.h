@@ -24,4 +24,20 @@ void gw_proxy_server_ack(const struct gw_pkt *synack, u16 client_window,
 void gw_proxy_to_server(const struct gw_seqadj *adj, struct gw_pkt *pkt);
 u16 gw_proxy_window(u16 window, u8 real_shift, u8 read_shift);
 
+/*
+ * synproxy auto, per destination, as pf's adaptive syncookies: the proxy
+ * engages when the destination's handshakes in progress reach a quarter
+ * of @max (the tunable max_halfopen_dst; GW_PROXY_AUTO_MAX when that is
+ * 0, no limit), and disengages once a whole interval of the collector
+ * (a second) ends with at most an eighth in progress and at most an
+ * eighth of SYNs answered whose cookie never came back: the handshakes
+ * those SYNs would have left in progress had it not been engaged.  So a
+ * flood keeps it engaged however many of its SYNs the proxy has kept
+ * from the table, and a busy service whose clients all answer does not.
+ */
+#define GW_PROXY_AUTO_MAX	1024
+bool gw_proxy_auto_engage(u32 halfopen, u32 max);
+bool gw_proxy_auto_disengage(u32 halfopen, u32 answered, u32 opened,
+			     u32 max);
+
 #endif /* _GW_CORE_PROXY_H */

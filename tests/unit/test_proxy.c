@@ -254,7 +254,46 @@ TEST(proxy_to_server_fields)
 	assert_int_equal(p.tsecr, 1);
 }
 
+/* Engaged at a quarter of max_halfopen_dst, 1024 when that is 0. */
+TEST(proxy_auto_engage_watermark)
+{
+	assert_false(gw_proxy_auto_engage(255, 1024));
+	assert_true(gw_proxy_auto_engage(256, 1024));
+	assert_false(gw_proxy_auto_engage(255, 0));
+	assert_true(gw_proxy_auto_engage(256, 0));
+	assert_false(gw_proxy_auto_engage(24, 100));
+	assert_true(gw_proxy_auto_engage(25, 100));
+	/* a budget of under 4 engages at the first handshake */
+	assert_false(gw_proxy_auto_engage(0, 3));
+	assert_true(gw_proxy_auto_engage(1, 3));
+}
+
+/*
+ * Disengaged only when both the table and the SYNs the proxy answered
+ * say the handshakes left would be at most an eighth.
+ */
+TEST(proxy_auto_disengage_watermark)
+{
+	/* the flood goes on: its SYNs never come back */
+	assert_false(gw_proxy_auto_disengage(0, 50000, 0, 1024));
+	assert_false(gw_proxy_auto_disengage(0, 129, 0, 1024));
+	assert_true(gw_proxy_auto_disengage(0, 128, 0, 1024));
+	/* a busy service whose clients all answer */
+	assert_true(gw_proxy_auto_disengage(10, 50000, 49990, 1024));
+	/* more cookies back than SYNs this interval: last interval's */
+	assert_true(gw_proxy_auto_disengage(0, 10, 20, 1024));
+	/* the table still holds the flood that engaged it */
+	assert_false(gw_proxy_auto_disengage(129, 0, 0, 1024));
+	assert_true(gw_proxy_auto_disengage(128, 0, 0, 1024));
+	/* a budget of under 4: only when nothing is left */
+	assert_true(gw_proxy_auto_disengage(0, 0, 0, 3));
+	assert_false(gw_proxy_auto_disengage(1, 0, 0, 3));
+	assert_false(gw_proxy_auto_disengage(0, 1, 0, 3));
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(proxy_auto_engage_watermark),
+	cmocka_unit_test(proxy_auto_disengage_watermark),
 	cmocka_unit_test(proxy_connection_through_the_tracker),
 	cmocka_unit_test(proxy_window_rescaled),
 	cmocka_unit_test(proxy_to_server_fields),

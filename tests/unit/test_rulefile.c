@@ -429,14 +429,30 @@ TEST(synproxy_option)
 	assert_int_equal(out.stmts[1].rule.synproxy, GW_SYNPROXY_ON);
 	assert_int_equal(out.stmts[1].rule.ports.range[0].first, 443);
 	assert_string_equal(out.stmts[1].rule.comment, "web");
-	assert_int_equal(out.stmts[2].rule.synproxy, GW_SYNPROXY_OFF);
+	assert_int_equal(out.stmts[2].rule.synproxy, GW_SYNPROXY_AUTO);
+	gw_policy_text_free(&out);
+
+	/* auto is what no word says; off and auto are words of their own */
+	assert_int_equal(parse("allow tcp port 80 synproxy off on wan0\n"
+			       "allow tcp synproxy auto port 443\n"
+			       "allow tcp synproxy port 25\n", &out, &err), 0);
+	assert_int_equal(out.count, 3);
+	assert_int_equal(out.stmts[0].rule.synproxy, GW_SYNPROXY_OFF);
+	assert_string_equal(out.stmts[0].rule.ifname, "wan0");
+	assert_int_equal(out.stmts[1].rule.synproxy, GW_SYNPROXY_AUTO);
+	assert_int_equal(out.stmts[1].rule.ports.range[0].first, 443);
+	assert_int_equal(out.stmts[2].rule.synproxy, GW_SYNPROXY_ON);
 	gw_policy_text_free(&out);
 
 	EXPECT_ERROR("allow udp port 53 synproxy\n", 1, 19, "synproxy needs a tcp rule");
 	EXPECT_ERROR("allow icmp synproxy\n", 1, 12, "synproxy needs a tcp rule");
 	EXPECT_ERROR("allow tcp synproxy synproxy\n", 1, 20, "\"synproxy\" given twice");
-	/* it takes no value: what follows is the next option */
+	/* on is no mode of it: what follows is the next option */
 	EXPECT_ERROR("allow tcp synproxy on\n", 1, 22, "\"on\" needs an interface name");
+	EXPECT_ERROR("allow udp synproxy off\n", 1, 20, "synproxy needs a tcp rule");
+	EXPECT_ERROR("allow tcp synproxy off synproxy\n", 1, 24, "\"synproxy\" given twice");
+	EXPECT_ERROR("allow tcp synproxy always\n", 1, 20,
+		     "unknown rule option \"always\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)");
 }
 
 /*

@@ -28,7 +28,8 @@ gw_must gwctl_in "$NS_GW" set tcp_syn_sent 1800
 for t in max_halfopen max_halfopen_dst halfopen_adaptive_start; do
 	gw_must gwctl_in "$NS_GW" set "$t" 0
 done
-gw_must gwctl_in "$NS_GW" rule add allow tcp to 198.51.100.0/24 port 80
+# every SYN a flow: no SYN proxy either
+gw_must gwctl_in "$NS_GW" rule add allow tcp to 198.51.100.0/24 port 80 synproxy off
 # the admitted SYNs go nowhere after the hook: no replies to spoofed hosts
 gw_must ip -n "$NS_GW" route add blackhole 198.51.100.0/24
 gw_on_exit sysctl -qw "net.core.netdev_max_backlog=$(sysctl -n net.core.netdev_max_backlog)"

@@ -8,7 +8,9 @@
 # where a server answers on the one port a rule opens.  Nothing may warn,
 # and every packet the hooks saw is accounted for:
 #
-#   in_packets + out_packets = drops (all drop_* counters)
+#   in_packets + out_packets = drops (all drop_* counters, and the
+#                              packets the SYN proxy consumed: synproxy auto
+#                              engages under the fuzz's SYNs)
 #                            + passed inbound (nft counter right after the hook)
 #                            + passed outbound (nft counter on out's eth0)
 #
@@ -89,7 +91,7 @@ nft_packets() { # NS FAMILY TABLE
 }
 snapshot() {
 	echo "$(gw_counter "$NS_GW" in_packets) $(gw_counter "$NS_GW" out_packets)" \
-		"$(gw_drops "$NS_GW") $(nft_packets "$NS_GW" inet fuzz_passed)" \
+		"$(gw_not_passed "$NS_GW") $(nft_packets "$NS_GW" inet fuzz_passed)" \
 		"$(nft_packets "$NS_OUT" netdev fuzz_back) $(nft_packets "$NS_GW" netdev fuzz_arrive)"
 }
 snmp() { # the IPv4 and IPv6 input drop counters of gw, one line

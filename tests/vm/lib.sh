@@ -738,6 +738,15 @@ gw_drops() {
 		select(.key | startswith("drop_")) | .value | numbers] | add // 0'
 }
 
+# gw_not_passed NS: the packets the hooks kept in NS, the drop_* counters and
+# those the SYN proxy consumed in an end's name (a SYN it answered, a cookie
+# ACK that opened, a server's SYN-ACK or RST it answered).
+gw_not_passed() {
+	gwctl_in "$1" -j stats | jq -e '[.. | objects | to_entries[] |
+		select(.key | test("^(drop_|synproxy_(syn|opened|joined|refused)$)")) |
+		.value | numbers] | add // 0'
+}
+
 # ---- TCP window state ------------------------------------------------------
 
 # gw_flow_json NS PORT: the flow of `gwctl -j conn list` in NS with PORT as

@@ -36,8 +36,9 @@ gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
 gw_must gwctl_in "$NS_GW" set tcp_syn_sent 2
 gw_must gwctl_in "$NS_GW" set tcp_syn_recv 2
-gw_must gwctl_in "$NS_GW" rule add allow tcp to 2001:db8:ff::/64 port 80
-gw_must gwctl_in "$NS_GW" rule add allow tcp to 198.51.100.0/24 port 80
+# every SYN asks for a flow: no SYN proxy
+gw_must gwctl_in "$NS_GW" rule add allow tcp to 2001:db8:ff::/64 port 80 synproxy off
+gw_must gwctl_in "$NS_GW" rule add allow tcp to 198.51.100.0/24 port 80 synproxy off
 gw_must ip -n "$NS_GW" -6 route add blackhole 2001:db8:ff::/64
 gw_must ip -n "$NS_GW" route add blackhole 198.51.100.0/24
 # Every frame must reach the hook: nothing may be lost in the backlog.
