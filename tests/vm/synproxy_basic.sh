@@ -3,31 +3,41 @@
 #
 # The SYN proxy (issue 16) through a "synproxy" rule, IPv4 and IPv6:
 #
-# - a client on wan downloads 20 MiB from a server on lan, window scaling,
-#   SACK and timestamps on, every byte checked (sha256), and no segment is
+# - a client on wan downloads 200 MiB (50 on the debug kernel) from a
+#   server on lan, window scale 7, SACK and timestamps on, with 1 % of the
+#   segments lost after the gateway in each direction (netem on its wan0
+#   and lan0: the gateway sees what the ends then miss, and their SACKs and
+#   retransmissions), every byte checked (sha256), and no segment is
 #   dropped as out of window: both halves are judged in the server's
 #   sequence space.  Over IPv6 the server offers a smaller window shift
 #   than the proxy offered the client, so its windows are rescaled;
 # - a SYN is answered by the gateway (a SYN-ACK with the cookie, window 0,
 #   the client's options echoed) and the server's listener never hears of
 #   it (TcpPassiveOpens unchanged);
-# - 1000 forged ACKs with random cookies, each family, open nothing on the
-#   server and are all counted (drop_cookie_forged, or drop_cookie_stale
-#   for the ~1/256 whose random tuple check happens to pass);
+# - 100 000 forged ACKs with random cookies from spoofed sources
+#   (synflood -a), and 1000 each family with a random TSecr (scapy, so the
+#   cookie's options are decoded from it), open nothing on the server and
+#   are all counted (drop_cookie_forged, or drop_cookie_stale for the
+#   ~1/256 whose random tuple check happens to pass);
 # - a closed port's reset to the proxy's SYN resets the client.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
-gw_require jq timeout python3 socat
+gw_require jq timeout python3 socat tc gcc
 gw_require_python scapy
+flood=$(gw_helper synflood) || gw_fatal "cannot build tests/vm/helpers/synflood.c"
 gw_topology
 gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" iface add lan0 lan
+# the forged ACKs' spoofed sources are not routed through wan0
+gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.wan0.rp_filter=0
 
-size=$((20 << 20))
-forged=1000
+size=$((200 << 20))
+gw_debug_kernel && size=$((50 << 20))
+forged=1000 forged_fast=100000
 helper=$GW_ROOT/tests/vm/helpers/tcp_bulk.py
 probe=$GW_ROOT/tests/vm/helpers/synproxy_probe.py
 
@@ -49,21 +59,26 @@ assert_eq "rule list -j says synproxy" '["on","on"]' \
 
 ctr() { gw_counter "$NS_GW" "$1"; }
 
+# 1 % loss after the gateway, both ways, for the transfers only
+for dev in wan0 lan0; do
+	gw_must tc -n "$NS_GW" qdisc add dev "$dev" root netem loss 1%
+done
+
 for srv in "$LAN4" "$LAN6"; do
 	if [ "$srv" = "$LAN6" ]; then
 		# 1 MiB: the server offers a shift of 5, the proxy 7
 		gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_rmem="4096 131072 1048576"
 	fi
 	rm -f "$GW_TMP/serve.rep" "$GW_TMP/fetch.rep"
-	ip netns exec "$NS_LAN" timeout -k 5 $((100 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" serve \
+	ip netns exec "$NS_LAN" timeout -k 5 $((210 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" serve \
 		"$srv" 5001 "$size" "$GW_TMP/serve.rep" >>"$GW_TMP/servers.log" 2>&1 &
 	gw_on_exit "kill $! 2>/dev/null"
 	wait_listener "$NS_LAN" tcp 5001 || gw_fatal "bulk server on $srv did not start"
 
 	joined=$(ctr synproxy_joined)
 	t0=$SECONDS
-	assert_ok "out downloads 20 MiB from $srv through the proxy" \
-		ip netns exec "$NS_OUT" timeout -k 5 $((90 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" fetch \
+	assert_ok "out downloads $((size >> 20)) MiB from $srv through the proxy, 1 % lost" \
+		ip netns exec "$NS_OUT" timeout -k 5 $((200 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" fetch \
 		"$srv" 5001 "$GW_TMP/fetch.rep"
 	echo "# $srv: $((SECONDS - t0)) s: $(cat "$GW_TMP/fetch.rep" 2>/dev/null)"
 	wait_file "$GW_TMP/serve.rep" 10
@@ -81,6 +96,13 @@ for srv in "$LAN4" "$LAN6"; do
 done
 assert_eq "no segment dropped as out of window" 0 "$(ctr drop_out_of_window)"
 assert_eq "no segment dropped as invalid" 0 "$(ctr drop_tcp_invalid)"
+lost=0
+for dev in wan0 lan0; do
+	lost=$((lost + $(tc -n "$NS_GW" -s -j qdisc show dev "$dev" | jq '.[0].drops')))
+	gw_must tc -n "$NS_GW" qdisc del dev "$dev" root
+done
+echo "# netem lost $lost segments after the gateway"
+assert_ge "and segments were lost on the way" 100 "$lost"
 
 # A SYN is the gateway's to answer; the server hears nothing of it, until
 # a real client completes the handshake with the proxy.
@@ -114,12 +136,17 @@ assert_ok "$forged forged ACKs to $LAN4 sent" \
 	ip netns exec "$NS_OUT" timeout $((60 * GW_TIME_SCALE)) /usr/bin/python3 "$probe" forge "$OUT4" "$LAN4" 5002 "$forged"
 assert_ok "$forged forged ACKs to $LAN6 sent" \
 	ip netns exec "$NS_OUT" timeout $((60 * GW_TIME_SCALE)) /usr/bin/python3 "$probe" forge "$OUT6" "$LAN6" 5002 "$forged"
+mac=$(gw_mac "$NS_GW" wan0) || gw_fatal "no MAC for wan0"
+assert_ok "$forged_fast forged ACKs to $LAN4 from spoofed sources sent" \
+	ip netns exec "$NS_OUT" "$flood" -a eth0 "$mac" 203.0.113.0 "$LAN4" 5002 "$forged_fast" \
+	$((60 * GW_TIME_SCALE))
 # shellcheck disable=SC2317 # called through wait_until
 cookies_counted() { [ $(($(ctr drop_cookie_forged) + $(ctr drop_cookie_stale))) -ge "$1" ]; }
-wait_until 5 cookies_counted $((bad + 2 * forged))
+total=$((2 * forged + forged_fast))
+wait_until 10 cookies_counted $((bad + total))
 now=$(($(ctr drop_cookie_forged) + $(ctr drop_cookie_stale)))
 echo "# forged: $(ctr drop_cookie_forged), stale: $(ctr drop_cookie_stale)"
-assert_eq "every forged cookie counted" $((bad + 2 * forged)) "$now"
+assert_eq "every forged cookie counted" $((bad + total)) "$now"
 assert_eq "none opened a connection" "$opened" "$(ctr synproxy_opened)"
 assert_eq "nor a flow" "$flows" "$(gw_flow_count "$NS_GW")"
 assert_eq "and the server's listener saw none" "$opens" \

@@ -3,14 +3,15 @@
  * synflood: TCP SYNs from COUNT distinct spoofed sources, as fast as one
  * AF_PACKET socket sends them, bounded by COUNT and by SECONDS.
  *
- *   synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]
+ *   synflood [-a] IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]
  *
  * SRC-BASE is an IPv4 or IPv6 address; packet i comes from SRC-BASE + i in
  * the low 32 bits for IPv6, and for IPv4 from one of the 2^SRC-BITS (8, at
  * most 16) addresses next to SRC-BASE with source port
  * 1024 + i / 2^SRC-BITS, so every (address, port) is distinct up to
  * 2^SRC-BITS * 64512 packets.  Ethernet source is the
- * interface's own address.  Prints "sent N in S s (R pkt/s)"; exits 0 when
+ * interface's own address.  With -a, bare ACKs with random sequence and
+ * acknowledgement numbers instead: forged SYN cookies.  Prints "sent N in S s (R pkt/s)"; exits 0 when
  * all COUNT went out, 3 when SECONDS ran out first, 1 on an error.
  *
  * Scapy sends about a thousand packets a second under emulation; this sends
@@ -47,13 +48,20 @@ int main(int argc, char **argv)
 	double start, limit, now;
 	uint16_t port;
 	unsigned int bits = 8;
-	uint32_t mask;
-	int fd, v6;
+	uint32_t mask, rnd;
+	int fd, v6, acks = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "-a")) {
+		acks = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 8 && argc != 9) {
-		fprintf(stderr, "usage: synflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]\n");
+		fprintf(stderr, "usage: synflood [-a] IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]\n");
 		return 1;
 	}
+	/* xorshift32: the forged numbers need only look random */
+	rnd = ((uint32_t)time(NULL) ^ (uint32_t)getpid() << 16) | 1;
 	if (argc == 9)
 		bits = (unsigned int)atoi(argv[8]);
 	if (bits < 1 || bits > 16) {
@@ -92,6 +100,14 @@ int main(int argc, char **argv)
 				.flags = TH_SYN, .seq = (uint32_t)(k * 2654435761u),
 				.ack = 0, .win = 64240, .doff = 5,
 			};
+
+			if (acks) {
+				t.flags = TH_ACK;
+				rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
+				t.seq = rnd;
+				rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
+				t.ack = rnd;
+			}
 
 			if (v6) {
 				struct in6_addr src = base6;
