@@ -32,6 +32,14 @@ struct gw_halfopen_slot {
 	 * 0; the key rotation epoch + 1 it was last engaged in, or 0
 	 */
 	u8 proxy_entry;
+	/*
+	 * What the SYN proxy offers a client of it (synproxy.c), learnt from
+	 * the server's last SYN-ACK: its shift count + 1 (0: none seen yet)
+	 * and its MSS (0: none seen yet).  Written without a lock: a mix of
+	 * two SYN-ACKs is still one server's.
+	 */
+	u8 offer_wscale;
+	u16 offer_mss;
 	u32 proxy_epoch;
 	struct list_head fifo;		/* gw_flow.halfopen_link, oldest first */
 };

@@ -23,6 +23,7 @@
 #include <net/tcp.h>
 
 #include "pernet.h"
+#include "flowtable.h"
 #include "synproxy.h"
 #include "tcp_xmit.h"
 #include "core/proxy.h"
@@ -31,8 +32,8 @@
 #define GW_SYNPROXY_EPOCH	(60 * HZ)
 
 /*
- * The offer until it is learnt per destination: the MSS of a 1500-byte
- * path, and Linux's window shift for its default tcp_rmem.
+ * The offer until the destination's first SYN-ACK: the MSS of a
+ * 1500-byte path, and Linux's window shift for its default tcp_rmem.
  */
 #define GW_SYNPROXY_MSS4	1460
 #define GW_SYNPROXY_MSS6	1440
@@ -44,12 +45,42 @@ void gw_synproxy_init(struct gw_net *gn)
 	gn->synproxy.base = jiffies;
 }
 
-void gw_synproxy_offer(const struct gw_net *gn, const struct gw_pkt *syn,
+/* What to offer a client of @slot's destination, in @family. */
+void gw_synproxy_offer(const struct gw_halfopen_slot *slot, u8 family,
 		       struct gw_synproxy_offer *offer)
 {
-	offer->mss = syn->family == AF_INET ? GW_SYNPROXY_MSS4 :
-		     GW_SYNPROXY_MSS6;
-	offer->wscale = GW_SYNPROXY_WSCALE;
+	u8 wscale = READ_ONCE(slot->offer_wscale);
+	u16 mss = READ_ONCE(slot->offer_mss);
+
+	if (!mss)
+		mss = family == AF_INET ? GW_SYNPROXY_MSS4 : GW_SYNPROXY_MSS6;
+	offer->mss = mss;
+	offer->wscale = wscale ? wscale - 1 : GW_SYNPROXY_WSCALE;
+}
+
+/*
+ * The server of the inbound @flow answered a SYN with @synack, which the
+ * tracker took: what the proxy offers its next clients is what it said
+ * (no window scale: a shift of 0; no MSS: the default stays).  So that a
+ * client of a proxied connection reads the server's windows as the
+ * server means them, and sends it segments it takes whole.
+ */
+void gw_synproxy_learn(struct gw_net *gn, const struct gw_flow *flow,
+		       const struct gw_pkt *synack)
+{
+	struct gw_halfopen_slot *slot;
+	u8 wscale = 0;
+
+	if (!(flow->flags & GW_FLOW_INBOUND))
+		return;
+	slot = gw_halfopen_slot(gn, &flow->key, flow->flags);
+	if (synack->tcp_opts & GW_TCPOPT_WSCALE_SEEN)
+		wscale = min_t(u8, synack->wscale, GW_COOKIE_WSCALE_MAX);
+	if (READ_ONCE(slot->offer_wscale) != wscale + 1)
+		WRITE_ONCE(slot->offer_wscale, wscale + 1);
+	if ((synack->tcp_opts & GW_TCPOPT_MSS) && synack->mss &&
+	    READ_ONCE(slot->offer_mss) != synack->mss)
+		WRITE_ONCE(slot->offer_mss, synack->mss);
 }
 
 /* The rotation epoch: it only ever goes up, by one a minute. */
@@ -155,12 +186,13 @@ static void gw_seg_same(struct gw_tcp_seg *seg, const struct gw_pkt *pkt)
 
 /*
  * Answer the client's @syn, which came in on wan interface @iif, with a
- * SYN-ACK whose ISN is the cookie, and forget it.  Its window is 0, as
+ * SYN-ACK whose ISN is the cookie, offering what @slot (its destination's)
+ * learnt, and forget it.  Its window is 0, as
  * Linux's SYNPROXY sends it: the client sends no data until the server
  * has answered and our window update opens the window.
  */
 int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
-			   int iif)
+			   const struct gw_halfopen_slot *slot, int iif)
 {
 	const struct gw_synproxy *sp = &gn->synproxy;
 	struct gw_synproxy_offer offer;
@@ -177,7 +209,8 @@ int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
 	struct gw_tcp_seg seg;
 	u32 counter = gw_synproxy_epoch(sp), tsval = 0, cookie;
 
-	gw_synproxy_offer(gn, syn, &offer);
+	gw_synproxy_offer(slot, syn->family, &offer);
+	opts.offer_wscale = offer.wscale;
 	gw_synproxy_hash(sp, syn, counter, false, &h);
 	/* opts is now what the cookie keeps, and so all we may agree to */
 	cookie = gw_cookie_make(syn->family, syn->seq, counter, &h, &opts,
@@ -188,7 +221,7 @@ int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
 	seg.flags = GW_TCP_SYN | GW_TCP_ACK | (opts.ecn_ok ? GW_TCP_ECE : 0);
 	seg.iif = iif;
 	gw_synproxy_options(&seg, offer.mss, opts.sack_ok, opts.ts_ok, tsval,
-			    syn->tsval, opts.wscale_ok ? offer.wscale : -1);
+			    syn->tsval, opts.wscale_ok ? opts.offer_wscale : -1);
 	return gw_tcp_xmit(gn, &seg);
 }
 

@@ -37,22 +37,25 @@ static inline u8 gw_proxy_wscale(u8 proxy)
 	return proxy >> 4;
 }
 
+struct gw_halfopen_slot;
+
 /*
  * What our SYN-ACK offers the client for the server: the MSS and the
- * window shift.  The client reads the server's windows with that shift,
- * so the same function must answer the same for the SYN and its ACK
- * (today's defaults do; learnt values must be kept stable across a
- * rotation, or carried in the cookie).
+ * window shift, learnt per destination from the server's own SYN-ACKs.
+ * The client reads the server's windows with that shift, so the shift
+ * travels in the cookie (struct gw_cookie_opts.offer_wscale) to the ACK.
  */
 struct gw_synproxy_offer {
 	u16 mss;
 	u8 wscale;
 };
 
-void gw_synproxy_offer(const struct gw_net *gn, const struct gw_pkt *syn,
+void gw_synproxy_offer(const struct gw_halfopen_slot *slot, u8 family,
 		       struct gw_synproxy_offer *offer);
+void gw_synproxy_learn(struct gw_net *gn, const struct gw_flow *flow,
+		       const struct gw_pkt *synack);
 int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
-			   int iif);
+			   const struct gw_halfopen_slot *slot, int iif);
 enum gw_cookie_verdict gw_synproxy_check(struct gw_net *gn,
 					 const struct gw_pkt *ack,
 					 u32 client_isn,

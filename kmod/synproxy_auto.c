@@ -83,15 +83,14 @@ out:
 }
 
 /*
- * A SYN to @key's destination (@flags as its flow would have them) that a
- * synproxy auto rule allows: does the proxy answer it?  Engages the proxy
+ * A SYN to @key's destination (@flags as its flow would have them, @slot
+ * its half-open slot) that a synproxy auto rule allows: does the proxy answer it?  Engages the proxy
  * when the destination's handshakes in progress have reached the high
  * watermark.  @dry: judge without changing anything.
  */
-bool gw_synproxy_auto_engaged(struct gw_net *gn, const struct gw_flow_key *key,
-			      u8 flags, bool dry)
+bool gw_synproxy_auto_engaged(struct gw_net *gn, struct gw_halfopen_slot *slot,
+			      const struct gw_flow_key *key, u8 flags, bool dry)
 {
-	struct gw_halfopen_slot *slot = gw_halfopen_slot(gn, key, flags);
 	struct gw_synproxy_engaged *e = gw_synproxy_auto_entry(gn, slot);
 
 	if (e) {

@@ -48,8 +48,8 @@ struct gw_synproxy_auto {
 };
 
 void gw_synproxy_auto_init(struct gw_net *gn);
-bool gw_synproxy_auto_engaged(struct gw_net *gn, const struct gw_flow_key *key,
-			      u8 flags, bool dry);
+bool gw_synproxy_auto_engaged(struct gw_net *gn, struct gw_halfopen_slot *slot,
+			      const struct gw_flow_key *key, u8 flags, bool dry);
 bool gw_synproxy_auto_cookies(struct gw_net *gn, const struct gw_flow_key *key,
 			      u8 flags);
 void gw_synproxy_auto_opened(struct gw_net *gn, const struct gw_flow_key *key,

@@ -298,7 +298,6 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 					   struct gw_rule *rule)
 {
 	struct gw_net *gn = j->gn;
-	struct gw_synproxy_offer offer;
 	struct gw_cookie_opts opts;
 	struct gw_proxy_init init;
 	struct gw_tcp_conn tcp;
@@ -333,10 +332,10 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 
 	gw_proxy_server_syn(pkt, pkt->seq - 1, &opts, &syn);
 	gw_tcp_init(&tcp, &syn);
-	gw_synproxy_offer(gn, &syn, &offer);
 	init.cookie_isn = pkt->ack_seq - 1;
 	init.cookie_tsval = opts.ts_ok ? pkt->tsecr : 0;
-	init.wscale = offer.wscale;
+	/* what our SYN-ACK offered, whatever has been learnt since */
+	init.wscale = opts.offer_wscale;
 	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
 	ok.rule = rule->handle;
 	flow = gw_flow_admit(j, key, hash,
@@ -416,6 +415,7 @@ static struct gw_verdict gw_tcp_proxy_join(const struct gw_judge *j,
 	join.client_wscale = READ_ONCE(client->flags) & GW_TCP_PEER_WSCALE;
 	join.offered_wscale = gw_proxy_wscale(proxy);
 	join.iif = flow->in_ifindex;
+	gw_synproxy_learn(j->gn, flow, synack);
 
 	/* the ACK we send the server for the client, as the tracker sees it */
 	gw_proxy_server_ack(synack, join.client_window, &ack);
@@ -493,6 +493,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 	struct gw_flow_key key;
 	bool src_first, blocked;
 	struct gw_verdict ok;
+	struct gw_halfopen_slot *slot = NULL;
 	u32 hash;
 	u8 flags;
 
@@ -587,15 +588,18 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 		ok.rule = rule->handle;
 		return ok;
 	}
+	if (rule->synproxy != GW_SYNPROXY_OFF)
+		slot = gw_halfopen_slot(gn, &key, flags);
 	if (rule->synproxy == GW_SYNPROXY_ON ||
 	    (rule->synproxy == GW_SYNPROXY_AUTO &&
-	     gw_synproxy_auto_engaged(gn, &key, flags, j->dry))) {
+	     gw_synproxy_auto_engaged(gn, slot, &key, flags, j->dry))) {
 		/* the closing connection the new one replaces, as below */
 		if (reopened)
 			gw_tcp_replace(j, reopened, hash);
 		ok = gw_drop(GW_CTR_SYNPROXY_SYN);
 		ok.rule = rule->handle;
-		if (!j->dry && gw_synproxy_answer_syn(gn, pkt, j->dev->ifindex))
+		if (!j->dry &&
+		    gw_synproxy_answer_syn(gn, pkt, slot, j->dev->ifindex))
 			ok = gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
 					      GW_CTR_SYNPROXY_SYN);
 		return ok;
@@ -645,6 +649,10 @@ struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
 						     src_first, proxy);
 		tv = gw_tcp_flow_judge(j, flow, hash, pkt, src_first, NULL);
 
+		/* a server's answer: what the SYN proxy offers its clients */
+		if ((pkt->tcp_flags & (GW_TCP_SYN | GW_TCP_ACK)) ==
+		    (GW_TCP_SYN | GW_TCP_ACK) && tv == GW_TCP_ACCEPT && !j->dry)
+			gw_synproxy_learn(gn, flow, pkt);
 		if (tv != GW_TCP_REOPEN)
 			return gw_tcp_verdict(tv, flow);
 		/* the closing connection the SYN replaces */

@@ -74,7 +74,10 @@ u32 gw_cookie_make(u8 family, u32 client_isn, u32 counter,
 		if (opts->wscale_ok) {
 			if (opts->wscale > GW_COOKIE_WSCALE_MAX)
 				opts->wscale = GW_COOKIE_WSCALE_MAX;
-			ts_opts = GW_COOKIE_TS_WSCALE_OK | opts->wscale;
+			if (opts->offer_wscale > GW_COOKIE_WSCALE_MAX)
+				opts->offer_wscale = GW_COOKIE_WSCALE_MAX;
+			ts_opts = GW_COOKIE_TS_WSCALE_OK | opts->wscale |
+				  opts->offer_wscale << GW_COOKIE_TS_OFFER_SHIFT;
 		}
 		if (opts->sack_ok)
 			ts_opts |= GW_COOKIE_TS_SACK;
@@ -89,8 +92,10 @@ u32 gw_cookie_make(u8 family, u32 client_isn, u32 counter,
 		opts->sack_ok = false;
 		opts->ecn_ok = false;
 	}
-	if (!opts->wscale_ok)
+	if (!opts->wscale_ok) {
 		opts->wscale = 0;
+		opts->offer_wscale = 0;
+	}
 
 	return client_isn + (u32)hash->tuple + (c << GW_COOKIE_COUNTER_SHIFT) +
 	       (gw_cookie_tuple_check(hash->tuple, c) << GW_COOKIE_TUPLE_SHIFT) +
@@ -144,11 +149,16 @@ enum gw_cookie_verdict gw_cookie_check(u8 family, u32 cookie, u32 client_isn,
 		return GW_COOKIE_BAD_OPTIONS;
 	ts_opts = *tsecr & GW_COOKIE_TS_OPTS;
 	if (ts_opts & GW_COOKIE_TS_WSCALE_OK) {
-		if ((ts_opts & GW_COOKIE_TS_WSCALE) > GW_COOKIE_WSCALE_MAX)
+		u32 offer = (ts_opts & GW_COOKIE_TS_OFFER) >>
+			    GW_COOKIE_TS_OFFER_SHIFT;
+
+		if ((ts_opts & GW_COOKIE_TS_WSCALE) > GW_COOKIE_WSCALE_MAX ||
+		    offer > GW_COOKIE_WSCALE_MAX)
 			return GW_COOKIE_BAD_OPTIONS;
 		opts->wscale_ok = true;
 		opts->wscale = ts_opts & GW_COOKIE_TS_WSCALE;
-	} else if (ts_opts & GW_COOKIE_TS_WSCALE) {
+		opts->offer_wscale = offer;
+	} else if (ts_opts & (GW_COOKIE_TS_WSCALE | GW_COOKIE_TS_OFFER)) {
 		return GW_COOKIE_BAD_OPTIONS;
 	}
 	opts->mss = tab[data & GW_COOKIE_DATA_MSS];

@@ -31,7 +31,9 @@
  *
  * Window scale, SACK and ECN do not fit; as Linux does, they travel in the
  * low GW_COOKIE_TS_BITS of the TSval of our SYN-ACK and come back in the
- * ACK's TSecr, so without timestamps only the MSS survives.
+ * ACK's TSecr, so without timestamps only the MSS survives.  So does the
+ * shift count we offered the client (which the proxy learns per
+ * destination, so it may have changed by the time the ACK comes back).
  */
 #define GW_COOKIE_COUNTER_SHIFT	24
 #define GW_COOKIE_TUPLE_SHIFT	16
@@ -46,12 +48,17 @@
  */
 #define GW_COOKIE_AN		565U
 
-/* The options in the low bits of our SYN-ACK's TSval (Linux: TSBITS 6). */
-#define GW_COOKIE_TS_BITS	7
+/*
+ * The options in the low bits of our SYN-ACK's TSval (Linux: TSBITS 6), so
+ * our TSval is up to 2^11 ms (2 s) behind our clock.
+ */
+#define GW_COOKIE_TS_BITS	11
 #define GW_COOKIE_TS_WSCALE	0x0f	/* the client's shift count */
 #define GW_COOKIE_TS_SACK	0x10
 #define GW_COOKIE_TS_ECN	0x20
 #define GW_COOKIE_TS_WSCALE_OK	0x40	/* Linux says "none" with 0xf */
+#define GW_COOKIE_TS_OFFER_SHIFT	7	/* ours, with GW_COOKIE_TS_WSCALE_OK */
+#define GW_COOKIE_TS_OFFER	(0x0fU << GW_COOKIE_TS_OFFER_SHIFT)
 
 /* RFC 7323 2.3: a larger shift count is taken as 14. */
 #define GW_COOKIE_WSCALE_MAX	14
@@ -69,10 +76,14 @@ struct gw_cookie_hash {
 	u32 prev;
 };
 
-/* The client's SYN options, in host order. */
+/*
+ * The client's SYN options, in host order, and the shift count our
+ * SYN-ACK offered it.
+ */
 struct gw_cookie_opts {
 	u16 mss;		/* 0: the SYN had no MSS option */
 	u8 wscale;		/* shift count, if @wscale_ok */
+	u8 offer_wscale;	/* ours (at most 14), if @wscale_ok */
 	bool wscale_ok;
 	bool sack_ok;
 	bool ecn_ok;		/* the SYN had ECE and CWR */

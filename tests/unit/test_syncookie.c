@@ -84,6 +84,7 @@ static void assert_opts_equal(const struct gw_cookie_opts *a,
 {
 	assert_int_equal(a->mss, b->mss);
 	assert_int_equal(a->wscale, b->wscale);
+	assert_int_equal(a->offer_wscale, b->offer_wscale);
 	assert_int_equal(a->wscale_ok, b->wscale_ok);
 	assert_int_equal(a->sack_ok, b->sack_ok);
 	assert_int_equal(a->ecn_ok, b->ecn_ok);
@@ -167,6 +168,59 @@ TEST(options_round_trip_with_timestamps)
 			}
 		}
 	}
+}
+
+/*
+ * The shift we offered comes back as it was, whatever the client's; it
+ * is only kept with the client's window scale (no scaling, nothing to
+ * offer), and a count past 14 is taken as 14.
+ */
+TEST(offered_wscale_round_trip)
+{
+	struct gw_cookie_opts made, got, want;
+	int ws, offer;
+
+	for (ws = -1; ws <= 14; ws++) {
+		for (offer = 0; offer <= 15; offer++) {
+			made = opts_of(1460, ws, true, false, true);
+			made.offer_wscale = (u8)offer;
+			want = made;
+			if (ws < 0)
+				want.offer_wscale = 0;
+			else if (offer > 14)
+				want.offer_wscale = 14;
+			assert_int_equal(round_trip(AF_INET, offer, &made, &got),
+					 GW_COOKIE_OK);
+			assert_opts_equal(&made, &want);
+			assert_opts_equal(&got, &want);
+		}
+	}
+}
+
+/* An offered shift that we never send is a malformed TSecr. */
+TEST(bad_offered_wscale_rejected)
+{
+	struct gw_cookie_hash h = hash_at(11, COUNTER);
+	struct gw_cookie_opts made = opts_of(1460, 7, true, false, true), got;
+	struct gw_cookie_opts none = opts_of(1460, -1, true, false, true);
+	u32 tsval, cookie, tsecr;
+
+	made.offer_wscale = 9;
+	cookie = gw_cookie_make(AF_INET, ISN, COUNTER, &h, &made, TS_NOW,
+				&tsval);
+	tsecr = (tsval & ~GW_COOKIE_TS_OFFER) | 15U << GW_COOKIE_TS_OFFER_SHIFT;
+	assert_int_equal(gw_cookie_check(AF_INET, cookie, ISN, COUNTER, &h,
+					 &tsecr, &got), GW_COOKIE_BAD_OPTIONS);
+	/* no window scale, yet an offer */
+	cookie = gw_cookie_make(AF_INET, ISN, COUNTER, &h, &none, TS_NOW,
+				&tsval);
+	tsecr = tsval | 3U << GW_COOKIE_TS_OFFER_SHIFT;
+	assert_int_equal(gw_cookie_check(AF_INET, cookie, ISN, COUNTER, &h,
+					 &tsecr, &got), GW_COOKIE_BAD_OPTIONS);
+	assert_int_equal(gw_cookie_check(AF_INET, cookie, ISN, COUNTER, &h,
+					 &tsval, &got), GW_COOKIE_OK);
+	assert_false(got.wscale_ok);
+	assert_int_equal(got.offer_wscale, 0);
 }
 
 /* Without timestamps only the MSS survives, and make says so. */
@@ -546,6 +600,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(mss_round_trip_v4),
 	cmocka_unit_test(mss_round_trip_v6),
 	cmocka_unit_test(options_round_trip_with_timestamps),
+	cmocka_unit_test(offered_wscale_round_trip),
+	cmocka_unit_test(bad_offered_wscale_rejected),
 	cmocka_unit_test(options_without_timestamps_mss_only),
 	cmocka_unit_test(ack_timestamps_must_match_syn),
 	cmocka_unit_test(tsval_never_after_now),

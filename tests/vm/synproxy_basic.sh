@@ -13,7 +13,9 @@
 #   than the proxy offered the client, so its windows are rescaled;
 # - a SYN is answered by the gateway (a SYN-ACK with the cookie, window 0,
 #   the client's options echoed) and the server's listener never hears of
-#   it (TcpPassiveOpens unchanged);
+#   it (TcpPassiveOpens unchanged); once the server has answered a real
+#   client through the proxy, the gateway offers the server's own window
+#   shift and MSS (5 and 1440 over IPv6, where its default would be 7);
 # - 100 000 forged ACKs with random cookies from spoofed sources
 #   (synflood -a), and 1000 each family with a random TSecr (scapy, so the
 #   cookie's options are decoded from it), open nothing on the server and
@@ -108,8 +110,8 @@ assert_ge "and segments were lost on the way" 100 "$lost"
 # a real client completes the handshake with the proxy.
 for srv in "$LAN4" "$LAN6"; do tcp_echo_server "$NS_LAN" "$srv" 5002; done
 for srv in "$LAN4" "$LAN6"; do
-	src=$OUT4
-	[ "$srv" = "$LAN6" ] && src=$OUT6
+	src=$OUT4 mss=1460
+	[ "$srv" = "$LAN6" ] && src=$OUT6 mss=1440
 	opens=$(snmp_counter "$NS_LAN" Tcp PassiveOpens)
 	syns=$(ctr synproxy_syn)
 	ans=$(ip netns exec "$NS_OUT" /usr/bin/python3 "$probe" syn "$src" "$srv" 5002)
@@ -125,6 +127,13 @@ for srv in "$LAN4" "$LAN6"; do
 		tcp_roundtrip "$NS_OUT" "$srv" 5002
 	assert_eq "and reaches the listener, once" $((opens + 1)) \
 		"$(snmp_counter "$NS_LAN" Tcp PassiveOpens)"
+	# what the server said in that handshake, the proxy offers next
+	said=$(gwctl_in "$NS_GW" -j conn list | jq -r --arg d "$srv" \
+		'first(.flows[] | select(.dst == $d and .dport == 5002)) | .reply.wscale')
+	ans=$(ip netns exec "$NS_OUT" /usr/bin/python3 "$probe" syn "$src" "$srv" 5002)
+	echo "# SYN-ACK to $src after the server's own (shift $said): $ans"
+	assert_eq "then the gateway offers $srv's own shift ($said) and MSS ($mss)" "$said $mss" \
+		"$(jq -r '"\(.options.WScale) \(.options.MSS)"' <<<"$ans")"
 done
 
 # Forged cookies open nothing.
