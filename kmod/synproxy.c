@@ -89,15 +89,10 @@ u32 gw_synproxy_epoch(const struct gw_synproxy *sp)
 	return (u32)((jiffies - sp->base) / GW_SYNPROXY_EPOCH);
 }
 
-/* What the keys hash: the connection, client first, and the epoch. */
-struct gw_cookie_tuple {
-	union gw_addr client;
-	union gw_addr server;
-	u16 client_port;
-	u16 server_port;
-	u32 family;
-	u32 counter;
-} __aligned(SIPHASH_ALIGNMENT);
+static u64 gw_siphash(const void *data, size_t len, const void *key)
+{
+	return siphash(data, len, key);
+}
 
 /*
  * The keyed hashes of the connection @pkt (from the client) opens or
@@ -107,24 +102,8 @@ static void gw_synproxy_hash(const struct gw_synproxy *sp,
 			     const struct gw_pkt *pkt, u32 counter, bool prev,
 			     struct gw_cookie_hash *h)
 {
-	struct gw_cookie_tuple t;
-	size_t len = offsetofend(struct gw_cookie_tuple, counter);
-
-	memset(&t, 0, sizeof(t));
-	t.client = pkt->saddr;
-	t.server = pkt->daddr;
-	t.client_port = pkt->sport;
-	t.server_port = pkt->dport;
-	t.family = pkt->family;
-	h->tuple = siphash(&t, offsetof(struct gw_cookie_tuple, counter),
-			   &sp->key[0]);
-	t.counter = counter;
-	h->cur = (u32)siphash(&t, len, &sp->key[1]);
-	h->prev = 0;
-	if (prev) {
-		t.counter = counter - 1;
-		h->prev = (u32)siphash(&t, len, &sp->key[1]);
-	}
+	gw_proxy_cookie_hash(pkt, counter, prev, gw_siphash, &sp->key[0],
+			     &sp->key[1], h);
 }
 
 static void gw_opt_put(struct gw_tcp_seg *seg, u32 word)
@@ -196,19 +175,12 @@ int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
 {
 	const struct gw_synproxy *sp = &gn->synproxy;
 	struct gw_synproxy_offer offer;
-	struct gw_cookie_opts opts = {
-		.mss = syn->tcp_opts & GW_TCPOPT_MSS ? syn->mss : 0,
-		.wscale_ok = syn->tcp_opts & GW_TCPOPT_WSCALE_SEEN,
-		.wscale = syn->wscale,
-		.sack_ok = syn->tcp_opts & GW_TCPOPT_SACK_PERM,
-		.ecn_ok = (syn->tcp_flags & (GW_TCP_ECE | GW_TCP_CWR)) ==
-			  (GW_TCP_ECE | GW_TCP_CWR),
-		.ts_ok = syn->tcp_opts & GW_TCPOPT_TS,
-	};
+	struct gw_cookie_opts opts;
 	struct gw_cookie_hash h;
 	struct gw_tcp_seg seg;
 	u32 counter = gw_synproxy_epoch(sp), tsval = 0, cookie;
 
+	gw_proxy_syn_opts(syn, &opts);
 	gw_synproxy_offer(slot, syn->family, &offer);
 	opts.offer_wscale = offer.wscale;
 	gw_synproxy_hash(sp, syn, counter, false, &h);

@@ -4,6 +4,20 @@
  */
 #include "proxy.h"
 
+/* The options of the client's @syn, for its cookie. */
+void gw_proxy_syn_opts(const struct gw_pkt *syn, struct gw_cookie_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	if (syn->tcp_opts & GW_TCPOPT_MSS)
+		opts->mss = syn->mss;
+	opts->wscale_ok = syn->tcp_opts & GW_TCPOPT_WSCALE_SEEN;
+	opts->wscale = syn->wscale;
+	opts->sack_ok = syn->tcp_opts & GW_TCPOPT_SACK_PERM;
+	opts->ecn_ok = (syn->tcp_flags & (GW_TCP_ECE | GW_TCP_CWR)) ==
+		       (GW_TCP_ECE | GW_TCP_CWR);
+	opts->ts_ok = syn->tcp_opts & GW_TCPOPT_TS;
+}
+
 /*
  * The SYN the client would have sent the server, from its ACK @ack whose
  * cookie gave @opts, for a SYN of ISN @client_isn.  Its window is the one

@@ -16,6 +16,58 @@
  * (gw_proxy_to_server()), what comes from the server after.
  */
 
+/*
+ * What the cookie's keyed hashes cover (core/syncookie.h): the connection,
+ * client first, and the key rotation counter.
+ */
+struct gw_cookie_tuple {
+	union gw_addr client;
+	union gw_addr server;
+	u16 client_port;
+	u16 server_port;
+	u32 family;
+	u32 counter;
+};
+
+/* A keyed hash: siphash() under a siphash_key_t, in the module. */
+typedef u64 (*gw_keyed_hash_fn)(const void *data, size_t len,
+				const void *key);
+
+/*
+ * The hashes of the connection @pkt (from the client) opens or completes,
+ * as core/syncookie.h wants them: @hash under @key0 over the tuple, under
+ * @key1 over the tuple and @counter (and @counter - 1 when @prev, for a
+ * check).  Inline, so that @hash is called directly.
+ */
+static inline void gw_proxy_cookie_hash(const struct gw_pkt *pkt, u32 counter,
+					bool prev, gw_keyed_hash_fn hash,
+					const void *key0, const void *key1,
+					struct gw_cookie_hash *h)
+{
+	/* siphash() wants its data aligned as a u64 */
+	union {
+		struct gw_cookie_tuple t;
+		u64 align;
+	} u;
+	size_t len = offsetof(struct gw_cookie_tuple, counter) + sizeof(u32);
+
+	memset(&u, 0, sizeof(u));
+	u.t.client = pkt->saddr;
+	u.t.server = pkt->daddr;
+	u.t.client_port = pkt->sport;
+	u.t.server_port = pkt->dport;
+	u.t.family = pkt->family;
+	h->tuple = hash(&u.t, offsetof(struct gw_cookie_tuple, counter), key0);
+	u.t.counter = counter;
+	h->cur = (u32)hash(&u.t, len, key1);
+	h->prev = 0;
+	if (prev) {
+		u.t.counter = counter - 1;
+		h->prev = (u32)hash(&u.t, len, key1);
+	}
+}
+
+void gw_proxy_syn_opts(const struct gw_pkt *syn, struct gw_cookie_opts *opts);
 void gw_proxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
 			 const struct gw_cookie_opts *opts,
 			 struct gw_pkt *syn);
