@@ -18,6 +18,19 @@ void gw_proxy_syn_opts(const struct gw_pkt *syn, struct gw_cookie_opts *opts)
 	opts->ts_ok = syn->tcp_opts & GW_TCPOPT_TS;
 }
 
+/* @to, empty, addressed as @from is (or, @reply, as its answer). */
+static void gw_proxy_addressed(struct gw_pkt *to, const struct gw_pkt *from,
+			       bool reply)
+{
+	memset(to, 0, sizeof(*to));
+	to->saddr = reply ? from->daddr : from->saddr;
+	to->daddr = reply ? from->saddr : from->daddr;
+	to->sport = reply ? from->dport : from->sport;
+	to->dport = reply ? from->sport : from->dport;
+	to->family = from->family;
+	to->proto = from->proto;
+}
+
 /*
  * The SYN the client would have sent the server, from its ACK @ack whose
  * cookie gave @opts, for a SYN of ISN @client_isn.  Its window is the one
@@ -28,13 +41,7 @@ void gw_proxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
 			 const struct gw_cookie_opts *opts,
 			 struct gw_pkt *syn)
 {
-	memset(syn, 0, sizeof(*syn));
-	syn->saddr = ack->saddr;
-	syn->daddr = ack->daddr;
-	syn->sport = ack->sport;
-	syn->dport = ack->dport;
-	syn->family = ack->family;
-	syn->proto = ack->proto;
+	gw_proxy_addressed(syn, ack, false);
 	syn->seq = client_isn;
 	syn->tcp_flags = GW_TCP_SYN;
 	if (opts->ecn_ok)
@@ -62,13 +69,7 @@ void gw_proxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
 void gw_proxy_server_ack(const struct gw_pkt *synack, u16 client_window,
 			 struct gw_pkt *ack)
 {
-	memset(ack, 0, sizeof(*ack));
-	ack->saddr = synack->daddr;
-	ack->daddr = synack->saddr;
-	ack->sport = synack->dport;
-	ack->dport = synack->sport;
-	ack->family = synack->family;
-	ack->proto = synack->proto;
+	gw_proxy_addressed(ack, synack, true);
 	ack->seq = synack->ack_seq;
 	ack->ack_seq = synack->seq + 1;
 	ack->tcp_flags = GW_TCP_ACK;

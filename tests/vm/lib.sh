@@ -747,6 +747,34 @@ gw_not_passed() {
 		.value | numbers] | add // 0'
 }
 
+# ---- bulk transfers (tests/vm/helpers/tcp_bulk.py) -------------------------
+
+# gw_bulk_serve NS ADDR PORT SIZE LIMIT: a server in NS that sends SIZE
+# bytes to its first client, for at most LIMIT s, in the background;
+# waits until it listens.
+gw_bulk_serve() {
+	rm -f "$GW_TMP/serve.rep" "$GW_TMP/fetch.rep"
+	ip netns exec "$1" timeout -k 5 "$5" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_bulk.py" \
+		serve "$2" "$3" "$4" "$GW_TMP/serve.rep" >>"$GW_TMP/servers.log" 2>&1 &
+	gw_on_exit "kill $! 2>/dev/null"
+	wait_listener "$1" tcp "$3" || gw_fatal "bulk server on $2 did not start"
+}
+
+# gw_bulk_fetch NS ADDR PORT SIZE LIMIT DESC: fetch from gw_bulk_serve's
+# server within LIMIT s (asserted as DESC), and assert that all SIZE bytes
+# came, in order (sha256).
+gw_bulk_fetch() {
+	local t0=$SECONDS got digest sent_digest
+	assert_ok "$6" ip netns exec "$1" timeout -k 5 "$5" /usr/bin/python3 \
+		"$GW_ROOT/tests/vm/helpers/tcp_bulk.py" fetch "$2" "$3" "$GW_TMP/fetch.rep"
+	echo "# $2: $((SECONDS - t0)) s: $(cat "$GW_TMP/fetch.rep" 2>/dev/null)"
+	wait_file "$GW_TMP/serve.rep" 10
+	read -r got digest _ <"$GW_TMP/fetch.rep" 2>/dev/null
+	read -r _ sent_digest _ <"$GW_TMP/serve.rep" 2>/dev/null
+	assert_eq "every byte from $2 arrived" "$4" "${got:-}"
+	assert_eq "and in order (sha256)" "${sent_digest:-server gave no digest}" "${digest:-}"
+}
+
 # ---- TCP window state ------------------------------------------------------
 
 # gw_flow_json NS PORT: the flow of `gwctl -j conn list` in NS with PORT as

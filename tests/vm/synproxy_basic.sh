@@ -40,7 +40,6 @@ gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 size=$((200 << 20))
 gw_debug_kernel && size=$((50 << 20))
 forged=1000 forged_fast=100000
-helper=$GW_ROOT/tests/vm/helpers/tcp_bulk.py
 probe=$GW_ROOT/tests/vm/helpers/synproxy_probe.py
 
 for ns in "$NS_OUT" "$NS_LAN"; do
@@ -71,23 +70,10 @@ for srv in "$LAN4" "$LAN6"; do
 		# 1 MiB: the server offers a shift of 5, the proxy 7
 		gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_rmem="4096 131072 1048576"
 	fi
-	rm -f "$GW_TMP/serve.rep" "$GW_TMP/fetch.rep"
-	ip netns exec "$NS_LAN" timeout -k 5 $((210 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" serve \
-		"$srv" 5001 "$size" "$GW_TMP/serve.rep" >>"$GW_TMP/servers.log" 2>&1 &
-	gw_on_exit "kill $! 2>/dev/null"
-	wait_listener "$NS_LAN" tcp 5001 || gw_fatal "bulk server on $srv did not start"
-
+	gw_bulk_serve "$NS_LAN" "$srv" 5001 "$size" $((210 * GW_TIME_SCALE))
 	joined=$(ctr synproxy_joined)
-	t0=$SECONDS
-	assert_ok "out downloads $((size >> 20)) MiB from $srv through the proxy, 1 % lost" \
-		ip netns exec "$NS_OUT" timeout -k 5 $((200 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" fetch \
-		"$srv" 5001 "$GW_TMP/fetch.rep"
-	echo "# $srv: $((SECONDS - t0)) s: $(cat "$GW_TMP/fetch.rep" 2>/dev/null)"
-	wait_file "$GW_TMP/serve.rep" 10
-	read -r got digest _ <"$GW_TMP/fetch.rep" 2>/dev/null
-	read -r _ sent_digest _ <"$GW_TMP/serve.rep" 2>/dev/null
-	assert_eq "every byte from $srv arrived" "$size" "${got:-}"
-	assert_eq "and in order (sha256)" "${sent_digest:-server gave no digest}" "${digest:-}"
+	gw_bulk_fetch "$NS_OUT" "$srv" 5001 "$size" $((200 * GW_TIME_SCALE)) \
+		"out downloads $((size >> 20)) MiB from $srv through the proxy, 1 % lost"
 	assert_eq "the proxy joined the halves once" $((joined + 1)) "$(ctr synproxy_joined)"
 	flow=$(gw_flow_json "$NS_GW" 5001)
 	echo "# $srv: $flow"

@@ -21,7 +21,6 @@ gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" iface add lan0 lan
 
 size=$((200 << 20))
-helper=$GW_ROOT/tests/vm/helpers/tcp_bulk.py
 
 for ns in "$NS_OUT" "$NS_LAN"; do
 	# The scale a host offers follows the largest receive buffer it may
@@ -49,22 +48,9 @@ for srv in "$OUT4" "$OUT6"; do
 			gw_must ip -n "$ns" link set dev eth0 gso_max_size 1500 gso_max_segs 1
 		done
 	fi
-	rm -f "$GW_TMP/serve.rep" "$GW_TMP/fetch.rep"
-	ip netns exec "$NS_OUT" timeout -k 5 $((150 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" serve \
-		"$srv" "$port" "$size" "$GW_TMP/serve.rep" >>"$GW_TMP/servers.log" 2>&1 &
-	gw_on_exit "kill $! 2>/dev/null"
-	wait_listener "$NS_OUT" tcp "$port" || gw_fatal "bulk server on $srv did not start"
-
-	t0=$SECONDS
-	assert_ok "lan downloads 200 MiB from $srv within $((120 * GW_TIME_SCALE)) s" \
-		ip netns exec "$NS_LAN" timeout -k 5 $((120 * GW_TIME_SCALE)) /usr/bin/python3 "$helper" fetch \
-		"$srv" "$port" "$GW_TMP/fetch.rep"
-	echo "# $srv: $((SECONDS - t0)) s: $(cat "$GW_TMP/fetch.rep" 2>/dev/null)"
-	wait_file "$GW_TMP/serve.rep" 10
-	read -r got digest _ <"$GW_TMP/fetch.rep" 2>/dev/null
-	read -r _ sent_digest _ <"$GW_TMP/serve.rep" 2>/dev/null
-	assert_eq "every byte from $srv arrived" "$size" "${got:-}"
-	assert_eq "and in order (sha256)" "${sent_digest:-server gave no digest}" "${digest:-}"
+	gw_bulk_serve "$NS_OUT" "$srv" "$port" "$size" $((150 * GW_TIME_SCALE))
+	gw_bulk_fetch "$NS_LAN" "$srv" "$port" "$size" $((120 * GW_TIME_SCALE)) \
+		"lan downloads 200 MiB from $srv within $((120 * GW_TIME_SCALE)) s"
 
 	# The flow outlives the transfer (TIME_WAIT): its window state shows
 	# what both ends negotiated.
