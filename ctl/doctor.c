@@ -127,11 +127,33 @@ static const struct {
 	  "net.ipv4.conf.all.accept_source_route is on: set it to 0, a source-routed packet chooses its own path through this gateway" },
 	{ "/proc/sys/net/ipv6/conf/all/accept_source_route", "accept_source_route",
 	  "net.ipv6.conf.all.accept_source_route is on: set it to 0, a source-routed packet chooses its own path through this gateway" },
-	{ "/proc/sys/net/ipv4/conf/all/accept_redirects", "accept_redirects",
-	  "net.ipv4.conf.all.accept_redirects is on: set it to 0 (and net.ipv4.conf.default.accept_redirects), an ICMP redirect from outside could reroute this gateway's traffic" },
-	{ "/proc/sys/net/ipv6/conf/all/accept_redirects", "accept_redirects",
-	  "net.ipv6.conf.all.accept_redirects is on: set it to 0 (and net.ipv6.conf.default.accept_redirects), an ICMPv6 redirect could reroute this gateway's traffic" },
 };
+
+/*
+ * Does wan interface @name take ICMP redirects, as the kernel decides it?
+ * IPv4 (IN_DEV_RX_REDIRECTS): "all" and the interface's both on when it
+ * forwards, either when it does not.  IPv6 (rt6_do_redirect()): the
+ * interface's alone, never while it forwards; "all" does not reach an
+ * interface that already exists.
+ */
+static void check_redirects(struct doctor *d, const char *name)
+{
+	long all4 = sysctl_get("/proc/sys/net/ipv4/conf/all/accept_redirects");
+	long dev4 = sysctl_get("/proc/sys/net/ipv4/conf/%s/accept_redirects", name);
+	long fwd4 = sysctl_get("/proc/sys/net/ipv4/conf/%s/forwarding", name);
+	long dev6 = sysctl_get("/proc/sys/net/ipv6/conf/%s/accept_redirects", name);
+	long fwd6 = sysctl_get("/proc/sys/net/ipv6/conf/%s/forwarding", name);
+	bool on4 = fwd4 > 0 ? all4 > 0 && dev4 > 0 : all4 > 0 || dev4 > 0;
+
+	if (on4)
+		warn(d, "accept_redirects",
+		     "wan interface %s accepts ICMP redirects: set net.ipv4.conf.all.accept_redirects=0 and net.ipv4.conf.%s.accept_redirects=0 (and .default), a redirect from outside could reroute this gateway's traffic",
+		     name, name);
+	if (dev6 > 0 && fwd6 == 0)
+		warn(d, "accept_redirects",
+		     "wan interface %s accepts ICMPv6 redirects: set net.ipv6.conf.%s.accept_redirects=0 (and .default; .all does not reach an existing interface), a redirect from outside could reroute this gateway's traffic",
+		     name, name);
+}
 
 static void check_host(struct doctor *d)
 {
@@ -173,6 +195,7 @@ static void check_zones(struct doctor *d)
 			warn(d, "rp_filter",
 			     "rp_filter is off on wan interface %s: set net.ipv4.conf.%s.rp_filter=1, so that packets with spoofed inside or impossible sources are dropped",
 			     name, name);
+		check_redirects(d, name);
 	}
 	if (d->has_lan && fwd4 == 0 && fwd6 <= 0)
 		warn(d, "ip_forward",

@@ -45,11 +45,21 @@ assert_ok "with no zone, doctor warns that nothing is filtered" has no_wan
 gw_must gwctl_in "$NS_GW" load "$POLICY"
 assert_fail "the policy's wan zone clears it" has no_wan
 
-# A new namespace starts with redirects accepted and rp_filter off.
-expect accept_redirects "IPv4 redirects accepted" : \
-	"sysctl_gw net.ipv4.conf.all.accept_redirects=0 net.ipv6.conf.all.accept_redirects=0"
-expect accept_redirects "IPv6 redirects accepted" "sysctl_gw net.ipv6.conf.all.accept_redirects=1" \
-	"sysctl_gw net.ipv6.conf.all.accept_redirects=0"
+# A new namespace starts with redirects accepted and rp_filter off.  Which
+# redirects a wan interface takes is the kernel's rule: IPv4
+# (IN_DEV_RX_REDIRECTS) "all" and the interface's both on while it
+# forwards, either when it does not; IPv6 (rt6_do_redirect()) the
+# interface's alone, and never while it forwards.
+expect accept_redirects "IPv4 redirects accepted on the forwarding wan0" : \
+	"sysctl_gw net.ipv4.conf.all.accept_redirects=0"
+expect accept_redirects "IPv4 redirects on a wan0 that does not forward (its own on)" \
+	"sysctl_gw net.ipv4.conf.wan0.forwarding=0" "sysctl_gw net.ipv4.conf.wan0.accept_redirects=0"
+sysctl_gw net.ipv4.conf.wan0.forwarding=1
+assert_fail "no IPv6 warning while wan0 forwards, whatever its accept_redirects" has accept_redirects
+expect accept_redirects "IPv6 redirects on a wan0 that does not forward, all=0 or not" \
+	"sysctl_gw net.ipv6.conf.wan0.forwarding=0 net.ipv6.conf.all.accept_redirects=0" \
+	"sysctl_gw net.ipv6.conf.wan0.accept_redirects=0"
+sysctl_gw net.ipv6.conf.wan0.forwarding=1
 expect rp_filter "rp_filter off on wan0" "sysctl_gw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.wan0.rp_filter=0" \
 	"sysctl_gw net.ipv4.conf.wan0.rp_filter=1"
 expect tcp_syncookies "syncookies off" "sysctl_gw net.ipv4.tcp_syncookies=0" \
