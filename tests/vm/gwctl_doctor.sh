@@ -4,7 +4,7 @@
 # gwctl doctor: each thing it checks on the host around the firewall is made
 # wrong, the warning must appear (and name it), then it is fixed and the
 # warning must go: tcp_syncookies, accept_redirects, accept_source_route,
-# rp_filter on a wan interface, ip_forward against a lan zone, a zone on an
+# rp_filter on a wan interface, ip_forward against a lan zone (either way), a zone on an
 # interface that does not exist (a typo: "iface add" warns too), no wan
 # zone, a running policy that is not the file's, nf_conntrack loaded with no
 # user, a nearly full flow table and drop_table_full.  Exit status 0 when
@@ -69,6 +69,8 @@ expect accept_source_route "source routes accepted" "sysctl_gw net.ipv4.conf.all
 expect ip_forward "a lan zone on a host that does not forward" \
 	"sysctl_gw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0" \
 	"sysctl_gw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"
+expect ip_forward "a host that forwards with no lan zone" \
+	"gw_must gwctl_in $NS_GW iface del lan0" "gw_must gwctl_in $NS_GW iface add lan0 lan"
 
 out=$(gwctl_in "$NS_GW" doctor -f "$POLICY")
 rc=$?
