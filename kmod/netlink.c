@@ -236,12 +236,26 @@ struct genl_family gw_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(gw_mcgrps),
 };
 
+/*
+ * Events sent outside any netlink request (the collector's, nl_event.c)
+ * read this under rcu_read_lock(): unregistering the family waits for
+ * the requests in flight, not for them.
+ */
+bool gw_genl_live;
+
 int __init gw_genetlink_init(void)
 {
-	return genl_register_family(&gw_genl_family);
+	int err = genl_register_family(&gw_genl_family);
+
+	if (!err)
+		WRITE_ONCE(gw_genl_live, true);
+	return err;
 }
 
 void gw_genetlink_uninit(void)
 {
+	WRITE_ONCE(gw_genl_live, false);
+	/* no collector is still sending on the family past this */
+	synchronize_rcu();
 	genl_unregister_family(&gw_genl_family);
 }

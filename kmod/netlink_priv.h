@@ -50,6 +50,10 @@ int gw_check_ifname(const struct nlattr *attr,
 /* nl_event.c */
 struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr);
 void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr);
+void gw_event_async(struct gw_net *gn, u8 event,
+		    int (*fill)(struct sk_buff *msg, const void *arg),
+		    const void *arg);
+extern bool gw_genl_live;
 void gw_notify(struct gw_net *gn, u8 event);
 void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
 

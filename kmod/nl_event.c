@@ -13,8 +13,8 @@
 
 #include "netlink_priv.h"
 
-/* An event under way, or NULL when nobody listens (or out of memory). */
-struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
+static struct sk_buff *__gw_event_start(struct gw_net *gn, u8 event,
+					void **hdr, gfp_t gfp)
 {
 	struct sk_buff *msg;
 	u64 seq;
@@ -24,7 +24,7 @@ struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
 		return NULL;
 	/* numbered first: an event lost to a failure leaves its gap */
 	seq = atomic64_inc_return(&gn->event_seq);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
@@ -36,11 +36,46 @@ struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
 	return msg;
 }
 
+/* An event under way, or NULL when nobody listens (or out of memory). */
+struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
+{
+	return __gw_event_start(gn, event, hdr, GFP_KERNEL);
+}
+
 void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
 {
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
 				GW_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+/*
+ * An event from outside a netlink request (the collector's): only while
+ * the family is registered, so under rcu_read_lock() (gw_genl_live), and
+ * so atomic.  @fill adds what it carries; nonzero drops it.
+ */
+void gw_event_async(struct gw_net *gn, u8 event,
+		    int (*fill)(struct sk_buff *msg, const void *arg),
+		    const void *arg)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	rcu_read_lock();
+	if (!READ_ONCE(gw_genl_live))
+		goto out;
+	msg = __gw_event_start(gn, event, &hdr, GFP_ATOMIC);
+	if (!msg)
+		goto out;
+	if (fill(msg, arg)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
+				GW_MCGRP_EVENTS, GFP_ATOMIC);
+out:
+	rcu_read_unlock();
 }
 
 void gw_notify(struct gw_net *gn, u8 event)

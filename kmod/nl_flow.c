@@ -31,26 +31,34 @@ static int gw_tcp_peer_fill(struct sk_buff *skb, int type,
  * synproxy auto engaged or disengaged for a destination (synproxy_auto.c):
  * the destination, as a conn has one.
  */
+struct gw_synproxy_dst {
+	const union gw_addr *addr;
+	u16 port;
+	u8 family;
+};
+
+static int gw_synproxy_dst_fill(struct sk_buff *msg, const void *arg)
+{
+	const struct gw_synproxy_dst *d = arg;
+	struct nlattr *nest = nla_nest_start(msg, GW_A_CONN);
+
+	if (!nest || nla_put_u8(msg, GW_CONN_A_FAMILY, d->family) ||
+	    nla_put_u8(msg, GW_CONN_A_PROTO, IPPROTO_TCP) ||
+	    gw_put_addr(msg, GW_CONN_A_DST, d->family, d->addr) ||
+	    nla_put_u16(msg, GW_CONN_A_DPORT, d->port))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 void gw_notify_synproxy(struct gw_net *gn, u8 event, u8 family,
 			const union gw_addr *addr, u16 port)
 {
-	struct nlattr *nest;
-	struct sk_buff *msg;
-	void *hdr;
+	struct gw_synproxy_dst d = {
+		.addr = addr, .port = port, .family = family,
+	};
 
-	msg = gw_event_start(gn, event, &hdr);
-	if (!msg)
-		return;
-	nest = nla_nest_start(msg, GW_A_CONN);
-	if (!nest || nla_put_u8(msg, GW_CONN_A_FAMILY, family) ||
-	    nla_put_u8(msg, GW_CONN_A_PROTO, IPPROTO_TCP) ||
-	    gw_put_addr(msg, GW_CONN_A_DST, family, addr) ||
-	    nla_put_u16(msg, GW_CONN_A_DPORT, port)) {
-		nlmsg_free(msg);
-		return;
-	}
-	nla_nest_end(msg, nest);
-	gw_event_send(gn, msg, hdr);
+	gw_event_async(gn, event, gw_synproxy_dst_fill, &d);
 }
 
 static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
