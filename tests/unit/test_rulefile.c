@@ -838,8 +838,9 @@ TEST(rule_format_round_trip_random)
 			r.src_rate_conn = 1 + rnd(GW_SRC_CONN_MAX);
 			r.src_rate_seconds = 1 + rnd(GW_SRC_RATE_SECONDS_MAX);
 		}
-		if (tcp && rnd(2))
-			r.synproxy = GW_SYNPROXY_ON;
+		/* auto, on or off: GW_SYNPROXY_AUTO is what no word says */
+		if (tcp)
+			r.synproxy = rnd(__GW_SYNPROXY_MAX);
 		assert_round_trip(&r);
 	}
 }
