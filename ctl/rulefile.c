@@ -634,17 +634,17 @@ static const struct rule_option {
 	int (*parse)(struct parser *p, struct rule_ctx *r, const struct gw_token *v);
 	const char *const *words;	/* for a keyword alone: its modifiers */
 } rule_options[] = {
-	{ "from",	"a prefix or $define",	false,	opt_from },
-	{ "to",		"a prefix or $define",	false,	opt_to },
-	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port },
+	{ "from",	"a prefix or $define",	false,	opt_from, NULL },
+	{ "to",		"a prefix or $define",	false,	opt_to, NULL },
+	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port, NULL },
 	/* a name the kernel takes may hold # or ", which only a string can */
-	{ "on",		"an interface name",	true,	opt_on },
-	{ "rate",	"a rate (N/s)",		false,	opt_rate },
-	{ "max-src-conn", "a number of connections", false, opt_max_src_conn },
+	{ "on",		"an interface name",	true,	opt_on, NULL },
+	{ "rate",	"a rate (N/s)",		false,	opt_rate, NULL },
+	{ "max-src-conn", "a number of connections", false, opt_max_src_conn, NULL },
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
-	  opt_max_src_conn_rate },
+	  opt_max_src_conn_rate, NULL },
 	{ "synproxy",	NULL,			false,	opt_synproxy, synproxy_words },
-	{ "comment",	"a \"text\"",		true,	opt_comment },
+	{ "comment",	"a \"text\"",		true,	opt_comment, NULL },
 };
 
 static int emit_rules(struct parser *p, const struct rule_ctx *r, unsigned int col)
