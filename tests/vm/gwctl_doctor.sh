@@ -45,12 +45,15 @@ assert_ok "with no zone, doctor warns that nothing is filtered" has no_wan
 gw_must gwctl_in "$NS_GW" load "$POLICY"
 assert_fail "the policy's wan zone clears it" has no_wan
 
-# A new namespace starts with redirects accepted and rp_filter off.  Which
-# redirects a wan interface takes is the kernel's rule: IPv4
+# Which redirects a wan interface takes is the kernel's rule: IPv4
 # (IN_DEV_RX_REDIRECTS) "all" and the interface's both on while it
 # forwards, either when it does not; IPv6 (rt6_do_redirect()) the
-# interface's alone, and never while it forwards.
-expect accept_redirects "IPv4 redirects accepted on the forwarding wan0" : \
+# interface's alone, and never while it forwards.  Turning ip_forward on
+# turns all.accept_redirects off (inet_forward_change()), so the gateway
+# starts with none accepted.
+assert_fail "a forwarding gateway takes no redirects: no warning" has accept_redirects
+expect accept_redirects "IPv4 redirects turned on again on the forwarding wan0" \
+	"sysctl_gw net.ipv4.conf.all.accept_redirects=1" \
 	"sysctl_gw net.ipv4.conf.all.accept_redirects=0"
 expect accept_redirects "IPv4 redirects on a wan0 that does not forward (its own on)" \
 	"sysctl_gw net.ipv4.conf.wan0.forwarding=0" "sysctl_gw net.ipv4.conf.wan0.accept_redirects=0"
