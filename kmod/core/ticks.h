@@ -9,10 +9,22 @@
 
 #include "types.h"
 
-/* The ticks from @stamp to @now, modulo 2^32. */
+/*
+ * The ticks from @stamp to @now; none if @stamp is after @now.  Whoever
+ * judges a flow reads the clock first and its stamp later (the collector
+ * once for a whole slice of buckets, a lookup before it walks the chain),
+ * and a packet on another CPU may stamp the flow at a later tick in
+ * between: modulo 2^32 that stamp would be 2^32 - k ticks old, expired
+ * under any timeout, and a live flow would be unlinked.  So an age is
+ * signed: a stamp up to 2^31 ticks after @now is fresh.  Timeouts are
+ * kept below 2^31 ticks (kmod/tunables.c) and the collector sweeps the
+ * table every few seconds, so no stamp grows that old unjudged.
+ */
 static inline u32 gw_ticks_since(u32 now, u32 stamp)
 {
-	return now - stamp;
+	s32 age = (s32)(now - stamp);
+
+	return age > 0 ? (u32)age : 0;
 }
 
 /* A stamp taken @timeout ticks or more before @now has expired. */
