@@ -18,6 +18,7 @@
 #include "reset.h"
 #include "blocklist.h"
 #include "core/flood.h"
+#include "core/ticks.h"
 
 /*
  * Eviction looks at the new flow's bucket and the next ones, as
@@ -157,7 +158,7 @@ static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 						  now);
 			if (rank == GW_EVICT_NEVER || rank < victim_rank)
 				continue;
-			idle = now - READ_ONCE(flow->last_seen);
+			idle = gw_ticks_since(now, READ_ONCE(flow->last_seen));
 			if (rank > victim_rank || idle > victim_idle) {
 				victim = flow;
 				victim_rank = rank;

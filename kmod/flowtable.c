@@ -25,6 +25,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "core/flood.h"
+#include "core/ticks.h"
 
 #define GW_BUCKET_LOCKS		256
 /* One collector run never holds the CPU for longer than this. */
@@ -215,14 +216,14 @@ static u32 gw_flow_timeout_jiffies(const struct gw_net *gn,
 bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
 		     u32 now)
 {
-	return now - READ_ONCE(flow->last_seen) >=
-	       gw_flow_timeout_jiffies(gn, flow);
+	return gw_ticks_expired(now, READ_ONCE(flow->last_seen),
+				gw_flow_timeout_jiffies(gn, flow));
 }
 
 u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,
 			 u32 now)
 {
-	u32 idle = now - READ_ONCE(flow->last_seen);
+	u32 idle = gw_ticks_since(now, READ_ONCE(flow->last_seen));
 	u32 timeout = gw_flow_timeout_jiffies(gn, flow);
 
 	return idle >= timeout ? 0 : (timeout - idle) / HZ;

@@ -229,6 +229,7 @@ enum gw_known_bug {
 	BUG_RST_IN_WINDOW,	/* a non-exact in-window RST closes */
 	BUG_STALE_SYN_RESYNC,	/* new connection on a stale entry */
 	BUG_GSO_PAYLOAD_LEN,	/* payload_len is 16 bits: BIG TCP */
+	BUG_STAMP_AFTER_NOW,	/* a fresher stamp than the judge's clock */
 	__BUG_MAX,
 };
 
@@ -248,6 +249,10 @@ static const char *const known_bugs[__BUG_MAX] = {
 	[BUG_GSO_PAYLOAD_LEN] = "payload_len is a u16: a BIG TCP (GRO, "
 		"> 64 KiB) segment's end is computed modulo 65536 and its "
 		"ACK is OUT_OF_WINDOW",
+	[BUG_STAMP_AFTER_NOW] = "a flow a segment stamped at a later tick "
+		"than the clock its judge read (the collector, once a slice) "
+		"is 2^32 - k ticks old to it: expired under any timeout, and "
+		"unlinked while both ends still send",
 };
 
 /* Drop a bug's mark here once the core is fixed. */
@@ -257,6 +262,7 @@ static const bool bug_open[__BUG_MAX] = {
 	[BUG_RST_IN_WINDOW] = false,
 	[BUG_STALE_SYN_RESYNC] = false,
 	[BUG_GSO_PAYLOAD_LEN] = false,
+	[BUG_STAMP_AFTER_NOW] = false,
 };
 
 #ifdef GW_TEST_KNOWN_BUGS_FAIL
