@@ -192,6 +192,9 @@ say "The same flood without gatewarden:"
 gw_unload
 flood_round
 echo "without gatewarden: the customer got $ok of $((ok + fail)) requests served ($served%) under ${pps:-?} spoofed SYNs a second (with: $with%)"
+# measured: 216 of 216 (100 %) with, 0 of 4 without, at 26 000-32 000 SYNs/s
+assert_ge "with gatewarden's SYN proxy the customer was served ($with%)" 90 "$with"
+assert_ge "and better than with no firewall ($served%)" $((served + 1)) "$with"
 say "The server has no SYN cookies; with gatewarden's SYN proxy in front it needs none"
 
 gw_finish
