@@ -155,6 +155,20 @@ static void check_redirects(struct doctor *d, const char *name)
 		     name, name);
 }
 
+/*
+ * With no wan zone known (no module, or no zone yet) there is no interface
+ * to judge: "all" says what the host means.
+ */
+static const struct {
+	const char *path;
+	const char *why;
+} redirects_all[] = {
+	{ "/proc/sys/net/ipv4/conf/all/accept_redirects",
+	  "net.ipv4.conf.all.accept_redirects is on: set it to 0 (and net.ipv4.conf.default.accept_redirects), an ICMP redirect from outside could reroute this gateway's traffic" },
+	{ "/proc/sys/net/ipv6/conf/all/accept_redirects",
+	  "net.ipv6.conf.all.accept_redirects is on: set it to 0 (and each interface's, and .default), an ICMPv6 redirect could reroute this gateway's traffic" },
+};
+
 static void check_host(struct doctor *d)
 {
 	size_t i;
@@ -165,6 +179,11 @@ static void check_host(struct doctor *d)
 	for (i = 0; i < GW_ARRAY_SIZE(host_off); i++)
 		if (sysctl_get("%s", host_off[i].path) > 0)
 			warn(d, host_off[i].tag, "%s", host_off[i].why);
+	/* with wan zones, check_zones() judges each (check_redirects()) */
+	if (!d->has_wan)
+		for (i = 0; i < GW_ARRAY_SIZE(redirects_all); i++)
+			if (sysctl_get("%s", redirects_all[i].path) > 0)
+				warn(d, "accept_redirects", "%s", redirects_all[i].why);
 }
 
 static void check_zones(struct doctor *d)
