@@ -116,15 +116,7 @@ assert_ok "then doctor is satisfied (exit 0)" gwctl_in "$NS_GW" doctor -f "$GW_T
 # ---- a spoofed SYN flood at the published LAN web server ---------------------
 say "A spoofed SYN flood at a published LAN web server (port 80), while a customer on a second uplink keeps using it"
 say "The LAN host is an appliance without SYN cookies; its backlog is all it has"
-CL4=198.51.100.2 GW_CL4=198.51.100.1
-NS_CL=gw-cl-$_gw_suffix
-gw_ns_add "$NS_CL"
-gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
-gw_must ip -n "$NS_GW" addr add "$GW_CL4/25" dev wan1
-gw_must ip -n "$NS_CL" addr add "$CL4/25" dev eth0
-gw_must ip -n "$NS_GW" link set wan1 up
-gw_must ip -n "$NS_CL" link set eth0 up
-gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
+gw_client_ns 25
 # The spoofed sources are blackholed on the gateway, so the server's SYN-ACKs
 # to them die there and never leave the guest; rp_filter, which would drop
 # them for that, is turned off again: on a real uplink they route back out.

@@ -32,19 +32,11 @@ gw_debug_kernel && gw_skip "no flood on the debug kernel (~50 SYNs/s); flood_hal
 flood_s=${GW_FLOOD_SECONDS:-20}
 max_flows=4096 max_halfopen=2048 max_halfopen_dst=1024
 slack=512
-CL4=198.51.100.2 GW_CL4=198.51.100.1
-NS_CL=gw-cl-$_gw_suffix
 
 flood=$(gw_helper synflood) || gw_fatal "cannot build tests/vm/helpers/synflood.c"
 gw_topology
 # the legitimate client, on a wan link of its own
-gw_ns_add "$NS_CL"
-gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
-gw_must ip -n "$NS_GW" addr add "$GW_CL4/25" dev wan1
-gw_must ip -n "$NS_CL" addr add "$CL4/25" dev eth0
-gw_must ip -n "$NS_GW" link set wan1 up
-gw_must ip -n "$NS_CL" link set eth0 up
-gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
+gw_client_ns 25
 gw_must ip -n "$NS_GW" route add blackhole 198.51.100.128/25
 gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 	net.ipv4.conf.wan0.rp_filter=0

@@ -273,16 +273,19 @@ gw_topology() {
 		net.ipv6.conf.all.forwarding=1
 }
 
-# gw_client_ns: after gw_topology, a second outside host:
+# gw_client_ns [PLEN4]: after gw_topology, a second outside host (IPv4
+# prefix PLEN4, 24; a spoofed flood from 198.51.100.128/25 wants 25, so
+# that none of its sources is on the link or its broadcast):
 #   cl eth0 198.51.100.2 2001:db8:51::2  <->  gw wan1 198.51.100.1 2001:db8:51::1
 # (NS_CL, CL4, CL6, GW_CL4, GW_CL6); cl routes everything via gw.  wan1 is
 # left for the scenario to declare to gatewarden.
 gw_client_ns() {
+	local plen4=${1:-24}
 	gw_ns_add "$NS_CL"
 	gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
-	gw_must ip -n "$NS_GW" addr add "$GW_CL4/24" dev wan1
+	gw_must ip -n "$NS_GW" addr add "$GW_CL4/$plen4" dev wan1
 	gw_must ip -n "$NS_GW" addr add "$GW_CL6/64" dev wan1 nodad
-	gw_must ip -n "$NS_CL" addr add "$CL4/24" dev eth0
+	gw_must ip -n "$NS_CL" addr add "$CL4/$plen4" dev eth0
 	gw_must ip -n "$NS_CL" addr add "$CL6/64" dev eth0 nodad
 	gw_must ip -n "$NS_GW" link set wan1 up
 	gw_must ip -n "$NS_CL" link set eth0 up

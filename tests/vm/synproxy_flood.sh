@@ -60,13 +60,7 @@ min_pps=1000
 gw_topology
 # the legitimate client, on a wan link of its own: a /25, so that no
 # address of $spoofed is on a link (198.51.100.255 would be a broadcast)
-gw_ns_add "$NS_CL"
-gw_must ip -n "$NS_GW" link add wan1 type veth peer name eth0 netns "$NS_CL"
-gw_must ip -n "$NS_GW" addr add "$GW_CL4/25" dev wan1
-gw_must ip -n "$NS_CL" addr add "$CL4/25" dev eth0
-gw_must ip -n "$NS_GW" link set wan1 up
-gw_must ip -n "$NS_CL" link set eth0 up
-gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
+gw_client_ns 25
 gw_must ip -n "$NS_GW" route add blackhole "$spoofed"
 gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 	net.ipv4.conf.wan0.rp_filter=0
