@@ -82,14 +82,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(pkt.wscale <= 14, "wscale %u", pkt.wscale);
 		CHECK(!(pkt.tcp_opts & ~(GW_TCPOPT_WSCALE_SEEN |
 					 GW_TCPOPT_SACK_PERM |
-					 GW_TCPOPT_SACK)),
+					 GW_TCPOPT_SACK | GW_TCPOPT_MSS |
+					 GW_TCPOPT_TS)),
 		      "opts %#x", pkt.tcp_opts);
 		if (pkt.tcp_flags & GW_TCP_SYN)
 			CHECK(!(pkt.tcp_opts & GW_TCPOPT_SACK), "SACK on SYN");
 		else
 			CHECK(!(pkt.tcp_opts & (GW_TCPOPT_WSCALE_SEEN |
-						GW_TCPOPT_SACK_PERM)),
+						GW_TCPOPT_SACK_PERM |
+						GW_TCPOPT_MSS)),
 			      "SYN options on a non-SYN");
+		if (!(pkt.tcp_opts & GW_TCPOPT_MSS))
+			CHECK(pkt.mss == 0, "MSS %u without the option",
+			      pkt.mss);
+		if (!(pkt.tcp_opts & GW_TCPOPT_TS))
+			CHECK(pkt.tsval == 0 && pkt.tsecr == 0,
+			      "timestamps without the option");
 	}
 	if (rc == GW_PARSE_OK && pkt.proto == IPPROTO_UDP && !pkt.fragment)
 		CHECK(pkt.payload_len + 8u <= len, "UDP payload %u of %u",

@@ -122,13 +122,19 @@ static void check_parse(const struct gw_pkt *pkt, int rc, unsigned int len)
 	      len);
 	CHECK(pkt->wscale <= 14, "wscale %u", pkt->wscale);
 	CHECK(!(pkt->tcp_opts & ~(GW_TCPOPT_WSCALE_SEEN | GW_TCPOPT_SACK_PERM |
-				  GW_TCPOPT_SACK)), "opts %#x", pkt->tcp_opts);
+				  GW_TCPOPT_SACK | GW_TCPOPT_MSS |
+				  GW_TCPOPT_TS)), "opts %#x", pkt->tcp_opts);
 	if (pkt->tcp_flags & GW_TCP_SYN)
 		CHECK(!(pkt->tcp_opts & GW_TCPOPT_SACK), "SACK on a SYN");
 	else
-		CHECK(!(pkt->tcp_opts &
-			(GW_TCPOPT_WSCALE_SEEN | GW_TCPOPT_SACK_PERM)),
+		CHECK(!(pkt->tcp_opts & (GW_TCPOPT_WSCALE_SEEN |
+					 GW_TCPOPT_SACK_PERM | GW_TCPOPT_MSS)),
 		      "SYN options without SYN");
+	if (!(pkt->tcp_opts & GW_TCPOPT_MSS))
+		CHECK(pkt->mss == 0, "MSS without the option");
+	if (!(pkt->tcp_opts & GW_TCPOPT_TS))
+		CHECK(pkt->tsval == 0 && pkt->tsecr == 0,
+		      "timestamps without the option");
 	if (!(pkt->tcp_opts & GW_TCPOPT_WSCALE_SEEN))
 		CHECK(pkt->wscale == 0, "wscale without the option");
 	if (!(pkt->tcp_opts & GW_TCPOPT_SACK))
