@@ -24,7 +24,7 @@ OUT4B=203.0.113.3
 F=$GW_TMP
 
 gw_topology
-gw_client_ns
+gw_client_ns 24
 gw_must ip -n "$NS_OUT" addr add "$OUT4B/24" dev eth0
 
 gw_load

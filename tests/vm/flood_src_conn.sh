@@ -34,7 +34,7 @@ flood=300 limit=50
 gw_debug_kernel && flood=60 limit=20
 
 gw_topology
-gw_client_ns
+gw_client_ns 24
 gw_must ip -n "$NS_OUT" addr add "$OUT6B/64" dev eth0 nodad
 
 gw_load
