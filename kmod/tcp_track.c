@@ -598,10 +598,20 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 			gw_tcp_replace(j, reopened, hash);
 		ok = gw_drop(GW_CTR_SYNPROXY_SYN);
 		ok.rule = rule->handle;
-		if (!j->dry &&
-		    gw_synproxy_answer_syn(gn, pkt, slot, j->dev->ifindex))
-			ok = gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
-					      GW_CTR_SYNPROXY_SYN);
+		if (!j->dry) {
+			int err = gw_synproxy_answer_syn(gn, pkt, slot,
+							 j->dev->ifindex);
+
+			/*
+			 * Unanswered, it is no synproxy_syn: out of memory,
+			 * or no route back to its source (a spoofed one, as
+			 * often as not) or a LOCAL_OUT hook that dropped it.
+			 */
+			if (err)
+				ok.reason = err == -ENOMEM ?
+					    GW_CTR_DROP_NOMEM :
+					    GW_CTR_DROP_SYNPROXY_UNSENT;
+		}
 		return ok;
 	}
 	gw_rule_hit(rule, j->dry);

@@ -54,6 +54,7 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SYNPROXY_JOINED] = "synproxy_joined",
 	[GW_CTR_SYNPROXY_REFUSED] = "synproxy_refused",
 	[GW_CTR_DROP_SYNPROXY_WAIT] = "drop_synproxy_wait",
+	[GW_CTR_DROP_SYNPROXY_UNSENT] = "drop_synproxy_unsent",
 };
 
 /*

@@ -10,8 +10,10 @@
 #   the gateway);
 # - a spoofed SYN flood (tests/vm/helpers/synflood.c, bounded in count and
 #   time) at lan's port 80: gwctl monitor sees synproxy-engaged for that
-#   destination, the gateway answers the flood's SYNs itself, and a client
-#   connects through the proxy meanwhile (synproxy_opened);
+#   destination, the gateway takes the flood's SYNs itself, and a client
+#   connects through the proxy meanwhile (synproxy_opened).  The flood's
+#   sources are blackholed on the gateway: their SYN-ACKs have no route,
+#   and are counted drop_synproxy_unsent, not drop_nomem;
 # - after the flood, once its half-open flows have expired (tcp_syn_sent
 #   and tcp_syn_recv 3 s): synproxy-disengaged, and a client's connection is an ordinary one
 #   again.  A flowless ACK then is any flowless ACK (drop_tcp_no_flow), not
@@ -62,9 +64,9 @@ event_seen() {
 		'select(.event == $e and .dst == $d and .dport == 80)' \
 		"$GW_TMP/events.json" >/dev/null
 }
-# answered_since N: the gateway has answered N SYNs since $syn0
+# unsent_since N: N SYN-ACKs of the gateway's had no route since $unsent0
 # shellcheck disable=SC2317 # called through wait_until
-answered_since() { [ $(($(ctr synproxy_syn) - syn0)) -ge "$1" ]; }
+unsent_since() { [ $(($(ctr drop_synproxy_unsent) - unsent0)) -ge "$1" ]; }
 # proxied_round ADDR: one round trip; prints how many the proxy opened
 proxied_round() {
 	local before
@@ -80,6 +82,8 @@ for dst in "$LAN4" "$LAN6"; do
 		src=2001:db8:ff:: bits=()
 	fi
 	syn0=$(ctr synproxy_syn)
+	unsent0=$(ctr drop_synproxy_unsent)
+	nomem0=$(ctr drop_nomem)
 	assert_eq "$dst: before the flood, a connection is not proxied" 0 "$(proxied_round "$dst")"
 	assert_eq "$dst: and no SYN was answered by the gateway" "$syn0" "$(ctr synproxy_syn)"
 
@@ -90,13 +94,16 @@ for dst in "$LAN4" "$LAN6"; do
 	gw_on_exit "kill $flooder 2>/dev/null"
 	assert_ok "$dst: synproxy-engaged under the flood" wait_until 20 event_seen synproxy-engaged "$dst"
 	created0=$(ctr flow_created)
-	assert_ok "$dst: the gateway answers the flood's SYNs itself" wait_until 20 answered_since 1000
+	assert_ok "$dst: the gateway takes the flood's SYNs itself" wait_until 20 unsent_since 1000
 	assert_ok "$dst: a client connects meanwhile, through the proxy" \
 		test "$(proxied_round "$dst")" = 1
 	created=$(($(ctr flow_created) - created0))
 	kill "$flooder" 2>/dev/null
 	wait "$flooder"
-	echo "$dst: the gateway answered $(($(ctr synproxy_syn) - syn0)) SYNs itself"
+	echo "$dst: the gateway took $(($(ctr drop_synproxy_unsent) - unsent0)) SYNs itself (no route back), answered $(($(ctr synproxy_syn) - syn0))"
+	assert_eq "$dst: a SYN-ACK with no route back is no drop_nomem" "$nomem0" "$(ctr drop_nomem)"
+	# the client's SYN, and its retransmissions if one was lost
+	assert_le "$dst: and the only SYN-ACKs sent were the client's" 3 $(($(ctr synproxy_syn) - syn0))
 	# the client's, and at most one more a CPU that raced the engagement
 	assert_le "$dst: engaged, the flood made no flows ($created made)" $((1 + $(nproc))) "$created"
 
