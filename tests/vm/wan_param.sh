@@ -10,7 +10,9 @@
 # same connection in.  With the module unloaded the initial namespace
 # accepts the connection too (the test can fail).  An invalid list (a name
 # of IFNAMSIZ characters or more) makes insmod fail with "invalid wan=
-# list" in the kernel log, and nothing stays loaded.
+# list" in the kernel log, and nothing stays loaded.  Last, make load (the
+# README's command for a build tree) loads it with its dependencies and
+# passes ARGS on.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -71,5 +73,20 @@ assert_eq "nor does a namespace created after the load" 0 \
 gw_unload
 assert_ok "without gatewarden out reaches $ROOT4:2224 (the test can fail)" \
 	tcp_roundtrip "$NS_OUT" "$ROOT4" 2224 5
+
+# ---- make load, the README's way to load a build tree -----------------------
+# insmod alone fails where nf_defrag_ipv4/6 and nf_reject_ipv4/6 are not
+# loaded; make load modprobes them first.  Those nothing else holds are
+# unloaded here, so that it has them to load.  (-o module: the host built
+# the module; a guest's Kbuild would only redo that, slowly.)
+for dep in $(modinfo -F depends "$GW_KO" | tr ',' ' '); do modprobe -r "$dep" 2>/dev/null; done
+echo "before make load, of its dependencies these are loaded:" \
+	"$(lsmod | awk '$1 ~ /^nf_(defrag|reject)_ipv[46]$/ { printf "%s ", $1 }')"
+assert_ok "make load ARGS=wan=wan0 loads the module" \
+	make -s -C "$GW_ROOT" -o module load ARGS=wan=wan0
+assert_eq "with its parameter" wan0 "$(cat /sys/module/gatewarden/parameters/wan 2>/dev/null)"
+assert_fail "and it filters: out cannot open a connection to $ROOT4:2224" \
+	tcp_roundtrip "$NS_OUT" "$ROOT4" 2224 2
+gw_unload
 
 gw_finish
