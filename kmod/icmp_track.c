@@ -14,6 +14,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "rules.h"
+#include "synproxy.h"
 #include "core/icmp.h"
 
 static int gw_icmp_read(struct gw_icmp *icmp, const struct gw_pkt *pkt,
@@ -95,6 +96,11 @@ struct gw_verdict gw_icmp_inbound(const struct gw_judge *j,
 		flow = gw_icmp_error_flow(j->gn, pkt, &icmp);
 		if (!flow)
 			return gw_drop(GW_CTR_DROP_ICMP_ERROR);
+		/* quoting what the SYN proxy translated: translated back */
+		if (unlikely(READ_ONCE(flow->proxy)) && !j->dry &&
+		    gw_synproxy_icmp_rewrite(j->skb, pkt, &icmp, flow))
+			return gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
+						GW_CTR_ICMP_ERROR_PASSED);
 		return gw_accept_flow(GW_CTR_ICMP_ERROR_PASSED, flow);
 	case GW_ICMP_ECHO_REPLY:
 		gw_icmp_echo_pkt(&echo, pkt, icmp.id);

@@ -27,6 +27,7 @@
 #include "synproxy.h"
 #include "tcp_xmit.h"
 #include "core/proxy.h"
+#include "core/icmp.h"
 
 /* A key rotation: a minute, as net/ipv4/syncookies.c's counter. */
 #define GW_SYNPROXY_EPOCH	(60 * HZ)
@@ -380,6 +381,57 @@ int gw_synproxy_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
 		inet_proto_csum_replace2(&th->check, skb, th->window, win_to,
 					 false);
 		th->window = win_to;
+	}
+	return 0;
+}
+
+/*
+ * @skb, an ICMP error from outside that @pkt parsed as @icmp, quotes a
+ * segment the server of the proxied @flow sent, with the sequence number
+ * we gave it for the client; it goes to the server, which takes an error
+ * only if the quoted seq is one it has in flight (tcp_v4_err(),
+ * tcp_v6_err(): LINUX_MIB_OUTOFWINDOWICMPS otherwise), and so would never
+ * learn a smaller path MTU.  Put the server's own seq back, and the
+ * quoted TCP checksum too when the error carries it, keeping the ICMP
+ * checksum right.  The quoted ack (the client's) needs nothing.  After
+ * the verdict, never in a dry judgement.  0, or -ENOMEM when @skb could
+ * not be made writable (drop it).
+ */
+int gw_synproxy_icmp_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
+			     const struct gw_icmp *icmp,
+			     const struct gw_flow *flow)
+{
+	unsigned int net = skb_network_offset(skb);
+	unsigned int seq_off = net + icmp->inner.l4_off + 4;
+	unsigned int check_off = net + icmp->inner.l4_off +
+				 offsetof(struct tcphdr, check);
+	bool inner_check = icmp->quoted_l4 >= sizeof(struct tcphdr);
+	__sum16 *icmp_check, *tcp_check, old_check;
+	__be32 from, to;
+	u8 proxy;
+
+	/* pairs with the release in gw_synproxy_join(): @seqadj is written */
+	proxy = smp_load_acquire(&flow->proxy);
+	if (gw_proxy_state(proxy) != GW_PROXY_JOINED ||
+	    icmp->inner.proto != IPPROTO_TCP)
+		return 0;
+	if (skb_ensure_writable(skb, inner_check ? check_off + 2 : seq_off + 4))
+		return -ENOMEM;
+	/*
+	 * Both fields sit at even offsets from the ICMP header (IP headers
+	 * are whole 32-bit words), so plain word updates keep the sums.
+	 */
+	icmp_check = (__sum16 *)(skb->data + net + pkt->l4_off + 2);
+	from = cpu_to_be32(icmp->inner.seq);
+	to = cpu_to_be32(icmp->inner.seq + flow->seqadj.seq_delta);
+	put_unaligned(to, (__be32 *)(skb->data + seq_off));
+	inet_proto_csum_replace4(icmp_check, skb, from, to, false);
+	if (inner_check) {
+		tcp_check = (__sum16 *)(skb->data + check_off);
+		old_check = *tcp_check;
+		csum_replace4(tcp_check, from, to);
+		inet_proto_csum_replace2(icmp_check, skb, (__force __be16)old_check,
+					 (__force __be16)*tcp_check, false);
 	}
 	return 0;
 }

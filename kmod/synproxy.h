@@ -11,6 +11,7 @@
 
 struct gw_net;
 struct gw_flow;
+struct gw_icmp;
 struct sk_buff;
 
 /*
@@ -80,5 +81,8 @@ int gw_synproxy_reset_client(struct gw_net *gn, const struct gw_pkt *rst,
 
 int gw_synproxy_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
 			const struct gw_flow *flow, enum gw_seqadj_dir dir);
+int gw_synproxy_icmp_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
+			     const struct gw_icmp *icmp,
+			     const struct gw_flow *flow);
 
 #endif /* _GW_SYNPROXY_H */

@@ -119,10 +119,11 @@ static bool gw_icmp6_on_link(const struct gw_pkt *pkt, u8 hop_limit)
  * quoted echo is keyed by its identifier; a quoted error or fragment is
  * refused: nothing legitimate answers those with an error.
  */
-static bool gw_icmp_parse_inner(struct gw_pkt *inner, u8 family,
+static bool gw_icmp_parse_inner(struct gw_icmp *icmp, u8 family,
 				const void *data, unsigned int off,
 				unsigned int end)
 {
+	struct gw_pkt *inner = &icmp->inner;
 	unsigned int l4;
 	u8 buf[GW_QUOTED_L4], ttl;
 	const u8 *h;
@@ -132,6 +133,7 @@ static bool gw_icmp_parse_inner(struct gw_pkt *inner, u8 family,
 	inner->family = family;
 	if (!gw_ip_walk(inner, data, off, end, &l4, &ttl, &first) || !first)
 		return false;
+	inner->l4_off = (u16)l4;
 	switch (inner->proto) {
 	case GW_NEXTHDR_TCP:
 	case GW_NEXTHDR_UDP:
@@ -146,9 +148,12 @@ static bool gw_icmp_parse_inner(struct gw_pkt *inner, u8 family,
 	h = gw_header_pointer(data, l4, GW_QUOTED_L4, buf);
 	if (!h)
 		return false;
+	icmp->quoted_l4 = (u16)(end - l4 > 0xffff ? 0xffff : end - l4);
 	if (inner->proto == GW_NEXTHDR_TCP || inner->proto == GW_NEXTHDR_UDP) {
 		inner->sport = (u16)(h[0] << 8 | h[1]);
 		inner->dport = (u16)(h[2] << 8 | h[3]);
+		if (inner->proto == GW_NEXTHDR_TCP)
+			inner->seq = gw_get_be32(h + 4);
 		return true;
 	}
 	if (!gw_icmp_proto(family, inner->proto) ||
@@ -212,7 +217,7 @@ int gw_icmp_parse(struct gw_icmp *icmp, const struct gw_pkt *pkt,
 	}
 	if (gw_icmp_is_error(pkt->family, pkt->icmp_type)) {
 		if (l4 + GW_ICMP_HDR > end ||
-		    !gw_icmp_parse_inner(&icmp->inner, pkt->family, data,
+		    !gw_icmp_parse_inner(icmp, pkt->family, data,
 					 l4 + GW_ICMP_HDR, end))
 			return GW_PARSE_MALFORMED;
 		icmp->cls = GW_ICMP_ERROR;

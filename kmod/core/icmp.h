@@ -22,7 +22,14 @@ enum gw_icmp_class {
 struct gw_icmp {
 	u8 cls;			/* enum gw_icmp_class */
 	u16 id;			/* echo identifier, host order */
-	struct gw_pkt inner;	/* GW_ICMP_ERROR: the packet it quotes */
+	/*
+	 * GW_ICMP_ERROR: the packet it quotes, @inner.l4_off from the
+	 * outer network header (where gw_icmp_parse()'s @data starts), and
+	 * for TCP @inner.seq too
+	 */
+	struct gw_pkt inner;
+	/* how many bytes of @inner's L4 header the error quotes (8 or more) */
+	u16 quoted_l4;
 };
 
 bool gw_icmp_proto(u8 family, u8 proto);

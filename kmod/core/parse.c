@@ -14,11 +14,6 @@
 #define GW_ICMP_MIN_HDR		4
 #define GW_IPV6_EXT_MIN_HDR	8	/* every extension header's least */
 
-static u32 gw_get_be32(const u8 *p)
-{
-	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
-
 /* The highest right edge of a SACK option's blocks, by sequence order. */
 static void gw_parse_sack(struct gw_pkt *pkt, const u8 *blocks,
 			  unsigned int len)

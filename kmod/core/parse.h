@@ -104,6 +104,12 @@ int gw_parse(struct gw_pkt *pkt, u8 family, const void *data,
 bool gw_ipv6_walk(const void *data, u8 nexthdr, unsigned int off,
 		  unsigned int end, struct gw_ipv6_l4 *l4);
 
+/* The big-endian 32-bit word at @p, which may be unaligned. */
+static inline u32 gw_get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
 static inline bool gw_addr_equal(const union gw_addr *a,
 				 const union gw_addr *b)
 {

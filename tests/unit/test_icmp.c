@@ -135,6 +135,45 @@ TEST(icmp_error_quotes_udp)
 	}
 }
 
+/*
+ * A quoted TCP segment: where its header starts in the error and its
+ * sequence number (what the SYN proxy translates back for the server),
+ * and how much of its header the error carries, all of it or the 8 bytes
+ * an IPv4 router promises.
+ */
+TEST(icmp_error_quotes_tcp_seq)
+{
+	uint8_t family;
+
+	for (family = 0; family < 2; family++) {
+		uint8_t f = family ? AF_INET6 : AF_INET;
+		unsigned int ip = family ? 40 : 20, cut;
+		struct gw_pb in;
+
+		if (f == AF_INET)
+			gw_pb_ipv4(&in, LAN4, OUT4);
+		else
+			gw_pb_ipv6(&in, LAN6, OUT6);
+		gw_pb_tcp(&in, 443, 40000, GW_TCP_ACK, 0x89abcdefu, 1);
+		gw_pb_payload(&in, 100);
+		gw_pb_finish(&in);
+		for (cut = ip + 8; cut <= in.len; cut += in.len - ip - 8) {
+			struct gw_icmp icmp;
+			struct gw_pb pb;
+
+			error_pkt(&pb, f, family ? 2 : 3, family ? 0 : 4,
+				  in.data, cut);
+			assert_int_equal(classify(&pb, &icmp), GW_PARSE_OK);
+			assert_int_equal(icmp.cls, GW_ICMP_ERROR);
+			assert_int_equal(icmp.inner.proto, IPPROTO_TCP);
+			assert_int_equal(icmp.inner.seq, 0x89abcdefu);
+			assert_int_equal(icmp.inner.l4_off,
+					 pb.payload_off + ip);
+			assert_int_equal(icmp.quoted_l4, cut - ip);
+		}
+	}
+}
+
 /* Only 8 bytes of the quoted L4 header are promised; fewer is malformed. */
 TEST(icmp_error_short_quote)
 {
@@ -291,6 +330,7 @@ TEST(udp_stream_after_reply_and_2s)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(icmp_echo_id),
 	cmocka_unit_test(icmp_error_quotes_udp),
+	cmocka_unit_test(icmp_error_quotes_tcp_seq),
 	cmocka_unit_test(icmp_error_short_quote),
 	cmocka_unit_test(icmp_error_quotes_echo),
 	cmocka_unit_test(icmp_error_quote_exthdr),

@@ -7,7 +7,12 @@
 #    "fragmentation needed" / "packet too big" leave through wan);
 #  - a 1280-byte link beyond out (lan -- gw -- out -- far): lan's bulk
 #    upload to far completes only because out's "packet too big" comes in
-#    through wan, quoting lan's segment, and gatewarden lets it pass.
+#    through wan, quoting lan's segment, and gatewarden lets it pass;
+#  - the same path, far downloading from a lan service behind the SYN
+#    proxy: the quoted segment carries the sequence number the proxy gave
+#    it for the client, which the server would take for one it never sent
+#    (and ignore the error, stalling the download) had gatewarden not put
+#    the server's own number back.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -34,6 +39,7 @@ gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan
 gw_must gwctl_in "$NS_GW" iface add lan0 lan
 gw_must gwctl_in "$NS_GW" rule add allow tcp port 8000
+gw_must gwctl_in "$NS_GW" rule add allow tcp port 8001 synproxy
 
 # bulk_server NS ADDR: on port 8000, read everything, answer the byte count.
 bulk_server() {
@@ -50,7 +56,23 @@ upload() {
 		socat -t 30 -T 30 - "$target,connect-timeout=5" | tr -d ' '
 }
 
-for addr in "$LAN4" "$LAN6"; do bulk_server "$NS_LAN" "$addr"; done
+# download_server NS ADDR: on port 8001, send each client 300000 bytes.
+download_server() {
+	_gw_start_server "$1" 8001 -t 10 "$(_gw_listen_addr "$2" 8001)" \
+		"SYSTEM:head -c 300000 /dev/zero"
+}
+
+# download NS ADDR: fetch from ADDR:8001, print how many bytes came.
+download() {
+	local target
+	if _gw_is_v6 "$2"; then target="TCP6:[$2]:8001"; else target="TCP4:$2:8001"; fi
+	timeout -k 1 60 ip netns exec "$1" socat -u -T 30 "$target,connect-timeout=5" - | wc -c
+}
+
+for addr in "$LAN4" "$LAN6"; do
+	bulk_server "$NS_LAN" "$addr"
+	download_server "$NS_LAN" "$addr"
+done
 for addr in "$OUT4" "$OUT6" "$FAR4" "$FAR6"; do
 	case $addr in "$OUT4" | "$OUT6") ns=$NS_OUT ;; *) ns=$NS_FAR ;; esac
 	bulk_server "$ns" "$addr"
@@ -63,6 +85,17 @@ for v in 4 6; do
 		300000 "$(upload "$NS_LAN" "${!far}")"
 	assert_ge "IPv$v: ... because out's packet-too-big came in and passed" $((passed + 1)) \
 		"$(gw_counter "$NS_GW" icmp_error_passed)"
+done
+for v in 4 6; do
+	lan=LAN$v far=FAR$v
+	passed=$(gw_counter "$NS_GW" icmp_error_passed)
+	opened=$(gw_counter "$NS_GW" synproxy_opened)
+	assert_eq "IPv$v: far downloads 300000 bytes from lan's proxied service past that link" \
+		300000 "$(download "$NS_FAR" "${!lan}")"
+	assert_ge "IPv$v: ... through the SYN proxy" $((opened + 1)) \
+		"$(gw_counter "$NS_GW" synproxy_opened)"
+	assert_ge "IPv$v: ... because out's packet-too-big reached the server, translated" \
+		$((passed + 1)) "$(gw_counter "$NS_GW" icmp_error_passed)"
 done
 
 # Now the gw -- lan link is the narrow one.
