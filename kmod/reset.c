@@ -11,6 +11,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "reset.h"
+#include "synproxy.h"
 #include "tcp_xmit.h"
 
 void gw_reset_init(struct gw_net *gn)
@@ -54,7 +55,8 @@ void gw_reset_fill(const struct gw_flow *flow, struct gw_reset *reset)
 /*
  * The resets that close the TCP @flow at both ends (reload_policy close),
  * with the sequence numbers the tracker saw: how many it filled in (0 or
- * 2).  Caller holds the flow's bucket lock.
+ * 2; 1, the server's alone, while another CPU joins a proxied flow's
+ * halves).  Caller holds the flow's bucket lock.
  */
 static unsigned int gw_reset_close_prepare(struct gw_flow *flow,
 					   struct gw_reset reset[2])
@@ -72,6 +74,9 @@ static unsigned int gw_reset_close_prepare(struct gw_flow *flow,
 		return 0;
 	gw_reset_fill(flow, &reset[0]);
 	reset[0].seq = seqs.to_responder_seq;
+	/* the client of a proxied flow numbers the server's bytes its way */
+	if (!gw_synproxy_client_seq(flow, &seqs.to_originator_seq))
+		return 1;
 	reset[1].client = reset[0].server;
 	reset[1].client_port = reset[0].server_port;
 	reset[1].server = reset[0].client;

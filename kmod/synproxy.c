@@ -435,3 +435,42 @@ int gw_synproxy_icmp_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
 	}
 	return 0;
 }
+
+/*
+ * Turn @seq, the server's sequence number as the tracker of @flow keeps
+ * it, into the one the client expects, for a reset we send the client in
+ * the server's name (reload_policy close): a proxied client numbers the
+ * server's bytes from our cookie.  False while another CPU joins the
+ * halves and writes @flow->seqadj: no number is sure then.
+ */
+bool gw_synproxy_client_seq(const struct gw_flow *flow, u32 *seq)
+{
+	u8 proxy, again;
+	u32 delta;
+
+	/* pairs with the release in gw_synproxy_join(): @seqadj is written */
+	proxy = smp_load_acquire(&flow->proxy);
+	delta = READ_ONCE(flow->seqadj.seq_delta);
+	switch (gw_proxy_state(proxy)) {
+	case GW_PROXY_NONE:
+		return true;
+	case GW_PROXY_JOINED:
+		*seq -= delta;
+		return true;
+	case GW_PROXY_WAIT:
+		/*
+		 * The server has not answered: @seqadj still holds our ISN,
+		 * and the client expects the byte after our SYN-ACK, unless
+		 * the join began meanwhile (it moves @proxy on, a full
+		 * barrier, before it writes @seqadj).
+		 */
+		smp_rmb();
+		again = READ_ONCE(flow->proxy);
+		if (gw_proxy_state(again) != GW_PROXY_WAIT)
+			return false;
+		*seq = delta + 1;
+		return true;
+	default:
+		return false;
+	}
+}

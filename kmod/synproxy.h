@@ -84,5 +84,6 @@ int gw_synproxy_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
 int gw_synproxy_icmp_rewrite(struct sk_buff *skb, const struct gw_pkt *pkt,
 			     const struct gw_icmp *icmp,
 			     const struct gw_flow *flow);
+bool gw_synproxy_client_seq(const struct gw_flow *flow, u32 *seq);
 
 #endif /* _GW_SYNPROXY_H */

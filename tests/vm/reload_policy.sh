@@ -10,7 +10,9 @@
 # server see it at once), shuts the UDP flow so that neither its outside
 # end nor the server answering from inside opens it again, leaves B and
 # the inside connection working and refuses new connections to A.  Then
-# "rule del" and "rule flush" close what they disallow the same way.
+# "rule del" and "rule flush" close what they disallow the same way, a
+# connection through the SYN proxy among them: its client's reset carries
+# the sequence number the proxy gave it, not the server's.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -21,7 +23,7 @@ gw_load
 F=$GW_TMP
 
 for addr in "$LAN4" "$LAN6"; do
-	for port in 8080 8081 8082; do tcp_echo_server "$NS_LAN" "$addr" "$port"; done
+	for port in 8080 8081 8082 8083; do tcp_echo_server "$NS_LAN" "$addr" "$port"; done
 	# one process answering every datagram, where socat's fork per
 	# datagram (and its shell) took seconds on the debug kernel
 	udp_icmp_bg "$NS_LAN" /dev/null serve "$addr" 5300 6
@@ -185,6 +187,18 @@ for v in 4 6; do
 	watch "c$v" "$NS_OUT" "${!lan}" 8082
 	gw_must gwctl_in "$NS_GW" rule del "$h"
 	assert_ok "rule del: the connection to ${!lan}:8082 is reset" wait_until 5 ended "c$v"
+	out=OUT$v
+	opened=$(gw_counter "$NS_GW" synproxy_opened)
+	h=$(gwctl_in "$NS_GW" -j rule add allow tcp to "${!lan}" port 8083 synproxy | jq -r .handle)
+	watch "p$v" "$NS_OUT" "${!lan}" 8083
+	assert_eq "synproxy: the connection to ${!lan}:8083 went through the proxy" \
+		$((opened + 1)) "$(gw_counter "$NS_GW" synproxy_opened)"
+	assert_ok "synproxy: and carries data" exchange "p$v" 1
+	gw_must gwctl_in "$NS_GW" rule del "$h"
+	assert_ok "rule del: the proxied connection's client is reset at once" \
+		wait_until 5 ended "p$v"
+	assert_ok "rule del: and its server at ${!lan}:8083 no longer holds it" \
+		wait_until 5 server_let_go "$NS_LAN" 8083 "${!out}"
 	assert_ok "rule del: the connection to ${!lan}:8081 (its rule stays) still works" \
 		exchange "b$v" 3
 done
