@@ -59,6 +59,11 @@ int gw_net_activate_locked(struct gw_net *gn)
 		if (err)
 			return err;
 	}
+	if (!gn->synproxy.spent) {
+		err = gw_synproxy_alloc(gn);
+		if (err)
+			return err;
+	}
 	/* publishes the lot: gw_flowtable_active() from here on */
 	return gw_flowtable_alloc(gn);
 }
@@ -69,6 +74,7 @@ static void gw_net_free(struct gw_net *gn)
 	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
 	gw_srclimit_exit(gn);
+	gw_synproxy_exit(gn);
 	if (gn->defrag)
 		gw_hooks_defrag_disable(gn->net);
 	gw_txn_net_exit(gn);

@@ -40,10 +40,74 @@
 #define GW_SYNPROXY_MSS6	1440
 #define GW_SYNPROXY_WSCALE	7
 
+/*
+ * A cookie is good for up to two key rotations, and a client's handshake
+ * ACK captured on its path, replayed once the connection it opened is
+ * gone, would open another.  So the proxy remembers the handshakes whose
+ * cookie opened a connection: one tag each, in a table direct-mapped by
+ * the tag, where a newer handshake takes an older one's slot.  Bounded
+ * (64 KiB a namespace, with the flow table), and only clients that
+ * proved their address fill it; a slot outlives a cookie unless more
+ * than GW_SYNPROXY_SPENT connections are opened through the proxy within
+ * two minutes, and past that rate a replay has its odds of getting in.
+ */
+#define GW_SYNPROXY_SPENT	8192
+
 void gw_synproxy_init(struct gw_net *gn)
 {
 	get_random_bytes(gn->synproxy.key, sizeof(gn->synproxy.key));
 	gn->synproxy.base = jiffies;
+	gn->synproxy.spent = NULL;
+}
+
+/* With the flow table: the packet path asks only once there is one. */
+int gw_synproxy_alloc(struct gw_net *gn)
+{
+	gn->synproxy.spent = kvcalloc(GW_SYNPROXY_SPENT,
+				      sizeof(*gn->synproxy.spent),
+				      GFP_KERNEL_ACCOUNT);
+	return gn->synproxy.spent ? 0 : -ENOMEM;
+}
+
+/* No packet is inside the hooks any more (see kmod/main.c). */
+void gw_synproxy_exit(struct gw_net *gn)
+{
+	kvfree(gn->synproxy.spent);
+	gn->synproxy.spent = NULL;
+}
+
+/*
+ * The tag of the handshake @ack completes: its tuple (@hash, the flow
+ * table's), the client's ISN and our cookie; never 0, an empty slot.
+ */
+static u64 gw_synproxy_tag(const struct gw_synproxy *sp,
+			   const struct gw_pkt *ack, u32 hash)
+{
+	return siphash_3u32(hash, ack->seq, ack->ack_seq, &sp->key[0]) | 1;
+}
+
+static u64 *gw_synproxy_slot(const struct gw_synproxy *sp, u64 tag)
+{
+	return &sp->spent[(tag >> 32) & (GW_SYNPROXY_SPENT - 1)];
+}
+
+/* Has the handshake @ack completes, with a good cookie, opened one? */
+bool gw_synproxy_spent(const struct gw_net *gn, const struct gw_pkt *ack,
+		       u32 hash)
+{
+	const struct gw_synproxy *sp = &gn->synproxy;
+	u64 tag = gw_synproxy_tag(sp, ack, hash);
+
+	return READ_ONCE(*gw_synproxy_slot(sp, tag)) == tag;
+}
+
+/* It has: the flow it opened is in the table. */
+void gw_synproxy_spend(struct gw_net *gn, const struct gw_pkt *ack, u32 hash)
+{
+	struct gw_synproxy *sp = &gn->synproxy;
+	u64 tag = gw_synproxy_tag(sp, ack, hash);
+
+	WRITE_ONCE(*gw_synproxy_slot(sp, tag), tag);
 }
 
 /* What to offer a client of @slot's destination, in @family. */

@@ -17,14 +17,22 @@ struct sk_buff;
 /*
  * The SYN proxy's keys (struct gw_net.synproxy): random per namespace, set
  * once at its birth.  @key[0] hashes the tuple, @key[1] the tuple and the
- * rotation epoch, minutes since @base.
+ * rotation epoch, minutes since @base.  @spent: the handshakes whose
+ * cookie opened a connection (gw_synproxy_spend()), allocated with the
+ * flow table.
  */
 struct gw_synproxy {
 	siphash_key_t key[2];
 	unsigned long base;		/* jiffies at init */
+	u64 *spent;			/* GW_SYNPROXY_SPENT tags */
 };
 
 void gw_synproxy_init(struct gw_net *gn);
+int gw_synproxy_alloc(struct gw_net *gn);
+void gw_synproxy_exit(struct gw_net *gn);
+bool gw_synproxy_spent(const struct gw_net *gn, const struct gw_pkt *ack,
+		       u32 hash);
+void gw_synproxy_spend(struct gw_net *gn, const struct gw_pkt *ack, u32 hash);
 u32 gw_synproxy_epoch(const struct gw_synproxy *sp);
 
 /* @flow's proxy state and the window shift it offered the client. */

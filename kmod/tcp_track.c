@@ -314,6 +314,8 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 	default:
 		return gw_drop(GW_CTR_DROP_COOKIE_FORGED);
 	}
+	if (gw_synproxy_spent(gn, pkt, hash))
+		return gw_drop(GW_CTR_DROP_COOKIE_REPLAYED);
 	/* a source that proved its address: the SYN's checks, now */
 	if (gw_src_overloaded(gn, pkt, j->dry)) {
 		v = gw_drop(GW_CTR_DROP_OVERLOAD);
@@ -348,6 +350,7 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 	if (raced)
 		return gw_verdict_after(gw_drop(GW_CTR_DROP_SYNPROXY_WAIT),
 					GW_CTR_RULE_ACCEPTED);
+	gw_synproxy_spend(gn, pkt, hash);
 	gw_synproxy_send_syn(gn, &syn);
 	return v;
 }

@@ -376,6 +376,7 @@ enum gw_counter {
 	GW_CTR_SYNPROXY_REFUSED,	/* server reset the SYN: client reset */
 	GW_CTR_DROP_SYNPROXY_WAIT,	/* client sent before the server answered */
 	GW_CTR_DROP_SYNPROXY_UNSENT,	/* no route back for the cookie SYN-ACK */
+	GW_CTR_DROP_COOKIE_REPLAYED,	/* a good cookie that opened one already */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

@@ -55,6 +55,7 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SYNPROXY_REFUSED] = "synproxy_refused",
 	[GW_CTR_DROP_SYNPROXY_WAIT] = "drop_synproxy_wait",
 	[GW_CTR_DROP_SYNPROXY_UNSENT] = "drop_synproxy_unsent",
+	[GW_CTR_DROP_COOKIE_REPLAYED] = "drop_cookie_replayed",
 };
 
 /*

@@ -21,6 +21,8 @@
 #   cookie's options are decoded from it), open nothing on the server and
 #   are all counted (drop_cookie_forged, or drop_cookie_stale for the
 #   ~1/256 whose random tuple check happens to pass);
+# - a handshake's ACK replayed once the connection it opened is gone
+#   opens nothing (drop_cookie_replayed), though its cookie is still good;
 # - a closed port's reset to the proxy's SYN resets the client.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -148,6 +150,41 @@ assert_eq "none opened a connection" "$opened" "$(ctr synproxy_opened)"
 assert_eq "nor a flow" "$created" "$(ctr flow_created)"
 assert_eq "and the server's listener saw none" "$opens" \
 	"$(snmp_counter "$NS_LAN" Tcp PassiveOpens)"
+
+# A good cookie opens one connection: its ACK replayed once that
+# connection is gone (flushed here; a reset or TIME_WAIT's end in life)
+# opens nothing, while the cookie itself is still good.  (Out's kernel
+# resets what the proxy sends it afterwards, having no socket: that ends
+# the connection at the server.)
+for srv in "$LAN4" "$LAN6"; do
+	src=$OUT4
+	[ "$srv" = "$LAN6" ] && src=$OUT6
+	opened=$(ctr synproxy_opened) replayed=$(ctr drop_cookie_replayed)
+	opens=$(snmp_counter "$NS_LAN" Tcp PassiveOpens)
+	rm -f "$GW_TMP/go"
+	ip netns exec "$NS_OUT" timeout $((150 * GW_TIME_SCALE)) /usr/bin/python3 "$probe" replay \
+		"$src" "$srv" 5002 "$GW_TMP/go" >"$GW_TMP/replay.out" 2>&1 &
+	replayer=$!
+	gw_on_exit "kill $replayer 2>/dev/null"
+	# shellcheck disable=SC2317 # called through wait_until
+	opened_once() { [ "$(ctr synproxy_opened)" -gt "$opened" ]; }
+	assert_ok "a handshake made by hand with $srv's proxy opens a connection" \
+		wait_until 30 opened_once
+	# shellcheck disable=SC2317 # called through wait_until
+	listener_opened() { [ "$(snmp_counter "$NS_LAN" Tcp PassiveOpens)" -gt "$opens" ]; }
+	assert_ok "which reaches the listener" wait_until 10 listener_opened
+	gw_must gwctl_in "$NS_GW" conn flush
+	touch "$GW_TMP/go"
+	wait "$replayer"
+	echo "# replay: $(xargs <"$GW_TMP/replay.out")"
+	# shellcheck disable=SC2317 # called through wait_until
+	replay_counted() { [ "$(ctr drop_cookie_replayed)" -gt "$replayed" ]; }
+	assert_ok "its ACK replayed after the flow is gone is dropped (drop_cookie_replayed)" \
+		wait_until 10 replay_counted
+	assert_eq "and opens nothing: synproxy_opened +1 in all" $((opened + 1)) "$(ctr synproxy_opened)"
+	assert_eq "nor reaches the listener again" $((opens + 1)) \
+		"$(snmp_counter "$NS_LAN" Tcp PassiveOpens)"
+done
 
 # A closed port: the server resets the proxy's SYN, the proxy the client.
 for srv in "$LAN4" "$LAN6"; do

@@ -12,11 +12,18 @@
                                              connection opens and is then
                                              reset (the proxy's answer to a
                                              server's refusal)
+    synproxy_probe.py replay SRC DST DPORT GO
+                                             a handshake with the proxy by
+                                             hand (SYN, its SYN-ACK, the
+                                             ACK with the cookie); once the
+                                             file GO exists, that ACK again
 """
 import json
+import os
 import random
 import socket
 import sys
+import time
 
 
 def scapy():
@@ -71,6 +78,37 @@ def forge(src, dst, dport, n):
     return 0
 
 
+def replay(src, dst, dport, go):
+    s = scapy()
+    seq = random.getrandbits(32)
+    sport = random.randint(20000, 60000)
+    opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (12345, 0)),
+            ("NOP", None), ("WScale", 7)]
+    ans = s.sr1(l3(s, src, dst) / s.TCP(sport=sport, dport=dport, flags="S",
+                                       seq=seq, options=opts), timeout=3)
+    if ans is None or s.TCP not in ans or str(ans[s.TCP].flags) != "SA":
+        print("no SYN-ACK")
+        return 1
+    t = ans[s.TCP]
+    ts = dict(t.options).get("Timestamp")
+    ack = l3(s, src, dst) / s.TCP(
+        sport=sport, dport=dport, flags="A", seq=(seq + 1) & 0xffffffff,
+        ack=(t.seq + 1) & 0xffffffff,
+        options=[("NOP", None), ("NOP", None),
+                 ("Timestamp", (12346, ts[0]))] if ts else [])
+    s.send(ack)
+    print("acked", flush=True)
+    deadline = time.monotonic() + 120
+    while not os.path.exists(go):
+        if time.monotonic() > deadline:
+            print("never told to replay")
+            return 1
+        time.sleep(0.05)
+    s.send(ack)
+    print("replayed")
+    return 0
+
+
 def refused(dst, dport):
     fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
     sock = socket.socket(fam, socket.SOCK_STREAM)
@@ -108,6 +146,8 @@ def main():
                      int(sys.argv[5]))
     if cmd == "refused":
         return refused(sys.argv[2], int(sys.argv[3]))
+    if cmd == "replay":
+        return replay(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     print(__doc__, file=sys.stderr)
     return 2
 
