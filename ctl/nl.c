@@ -18,60 +18,28 @@
 
 /*
  * The types replies are checked against, from the lists the module's
- * policies are expanded from (gatewarden_policy.h): one table a nest.
+ * policies are expanded from (gatewarden_policy.h): one table a nest,
+ * and the policy that names it.
  */
 #define GW_MNL_TYPE(type, request)	MNL_TYPE_##type
 
-static const enum mnl_attr_data_type attr_types[GW_A_MAX + 1] = {
-	GW_ATTRS(GW_MNL_TYPE)
-};
+#define GW_POLICY(policy, name, attrs, max)				\
+	static const enum mnl_attr_data_type policy##_types[(max) + 1] = { \
+		attrs(GW_MNL_TYPE)					\
+	};								\
+	const struct gw_policy policy = { name, policy##_types, max }
 
-static const enum mnl_attr_data_type rule_types[GW_RULE_A_MAX + 1] = {
-	GW_RULE_ATTRS(GW_MNL_TYPE)
-};
-
-static const enum mnl_attr_data_type conn_types[GW_CONN_A_MAX + 1] = {
-	GW_CONN_ATTRS(GW_MNL_TYPE)
-};
-
-static const enum mnl_attr_data_type tcp_peer_types[GW_TCP_PEER_A_MAX + 1] = {
-	GW_TCP_PEER_ATTRS(GW_MNL_TYPE)
-};
-
-static const enum mnl_attr_data_type tunable_types[GW_TUNABLE_A_MAX + 1] = {
-	GW_TUNABLE_ATTRS(GW_MNL_TYPE)
-};
-
-static const enum mnl_attr_data_type overload_types[GW_OVERLOAD_A_MAX + 1] = {
-	GW_OVERLOAD_ATTRS(GW_MNL_TYPE)
-};
-
-static const enum mnl_attr_data_type block_types[GW_BLOCK_A_MAX + 1] = {
-	GW_BLOCK_ATTRS(GW_MNL_TYPE)
-};
-
-static const enum mnl_attr_data_type name_types[GW_NAME_A_MAX + 1] = {
-	GW_NAME_ATTRS(GW_MNL_TYPE)
-};
-
-const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
-const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
-const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
-const struct gw_policy gw_tcp_peer_policy = {
-	"gw_tcp_peer_attr", tcp_peer_types, GW_TCP_PEER_A_MAX
-};
-const struct gw_policy gw_tunable_policy = {
-	"gw_tunable_attr", tunable_types, GW_TUNABLE_A_MAX
-};
-const struct gw_policy gw_overload_policy = {
-	"gw_overload_attr", overload_types, GW_OVERLOAD_A_MAX
-};
-const struct gw_policy gw_block_policy = {
-	"gw_block_attr", block_types, GW_BLOCK_A_MAX
-};
-const struct gw_policy gw_name_policy = {
-	"gw_name_attr", name_types, GW_NAME_A_MAX
-};
+GW_POLICY(gw_attr_policy, "gw_attr", GW_ATTRS, GW_A_MAX);
+GW_POLICY(gw_rule_policy, "gw_rule_attr", GW_RULE_ATTRS, GW_RULE_A_MAX);
+GW_POLICY(gw_conn_policy, "gw_conn_attr", GW_CONN_ATTRS, GW_CONN_A_MAX);
+GW_POLICY(gw_tcp_peer_policy, "gw_tcp_peer_attr", GW_TCP_PEER_ATTRS,
+	  GW_TCP_PEER_A_MAX);
+GW_POLICY(gw_tunable_policy, "gw_tunable_attr", GW_TUNABLE_ATTRS,
+	  GW_TUNABLE_A_MAX);
+GW_POLICY(gw_overload_policy, "gw_overload_attr", GW_OVERLOAD_ATTRS,
+	  GW_OVERLOAD_A_MAX);
+GW_POLICY(gw_block_policy, "gw_block_attr", GW_BLOCK_ATTRS, GW_BLOCK_A_MAX);
+GW_POLICY(gw_name_policy, "gw_name_attr", GW_NAME_ATTRS, GW_NAME_A_MAX);
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */
 #define GW_NL_REQ_SIZE 4096

@@ -206,18 +206,6 @@ static void gw_synproxy_options(struct gw_tcp_seg *seg, u16 mss, bool sack,
 			   TCPOLEN_WINDOW << 8 | wscale);
 }
 
-/* @seg, empty, addressed as @pkt is (or, @reply, as its answer). */
-static void gw_seg_addressed(struct gw_tcp_seg *seg, const struct gw_pkt *pkt,
-			     bool reply)
-{
-	memset(seg, 0, sizeof(*seg));
-	seg->saddr = reply ? pkt->daddr : pkt->saddr;
-	seg->daddr = reply ? pkt->saddr : pkt->daddr;
-	seg->sport = reply ? pkt->dport : pkt->sport;
-	seg->dport = reply ? pkt->sport : pkt->dport;
-	seg->family = pkt->family;
-}
-
 /*
  * Answer the client's @syn, which came in on wan interface @iif, with a
  * SYN-ACK whose ISN is the cookie, offering what @slot (its destination's)
@@ -242,7 +230,7 @@ int gw_synproxy_answer_syn(struct gw_net *gn, const struct gw_pkt *syn,
 	/* opts is now what the cookie keeps, and so all we may agree to */
 	cookie = gw_cookie_make(syn->family, syn->seq, counter, &h, &opts,
 				tcp_time_stamp_raw(), &tsval);
-	gw_seg_addressed(&seg, syn, true);
+	gw_proxy_addressed(&seg, syn, true);
 	seg.seq = cookie;
 	seg.ack = syn->seq + 1;
 	seg.flags = GW_TCP_SYN | GW_TCP_ACK | (opts.ecn_ok ? GW_TCP_ECE : 0);
@@ -284,7 +272,7 @@ static int gw_synproxy_send(struct gw_net *gn, const struct gw_pkt *pkt,
 	struct gw_tcp_seg seg;
 	bool syn = pkt->tcp_flags & GW_TCP_SYN;
 
-	gw_seg_addressed(&seg, pkt, false);
+	gw_proxy_addressed(&seg, pkt, false);
 	seg.seq = pkt->seq;
 	seg.ack = pkt->ack_seq;
 	seg.flags = pkt->tcp_flags;
@@ -331,7 +319,7 @@ void gw_synproxy_join(struct gw_net *gn, struct gw_flow *flow,
 
 	gw_synproxy_send(gn, ack, 0);
 
-	gw_seg_addressed(&seg, synack, false);
+	gw_proxy_addressed(&seg, synack, false);
 	seg.seq = join->cookie_isn + 1;
 	seg.ack = synack->ack_seq;
 	seg.flags = GW_TCP_ACK;
@@ -356,7 +344,7 @@ int gw_synproxy_reset_client(struct gw_net *gn, const struct gw_pkt *rst,
 {
 	struct gw_tcp_seg seg;
 
-	gw_seg_addressed(&seg, rst, false);
+	gw_proxy_addressed(&seg, rst, false);
 	seg.seq = cookie_isn + 1;
 	seg.ack = client_next;
 	seg.flags = GW_TCP_RST | GW_TCP_ACK;

@@ -18,19 +18,6 @@ void gw_proxy_syn_opts(const struct gw_pkt *syn, struct gw_cookie_opts *opts)
 	opts->ts_ok = syn->tcp_opts & GW_TCPOPT_TS;
 }
 
-/* @to, empty, addressed as @from is (or, @reply, as its answer). */
-static void gw_proxy_addressed(struct gw_pkt *to, const struct gw_pkt *from,
-			       bool reply)
-{
-	memset(to, 0, sizeof(*to));
-	to->saddr = reply ? from->daddr : from->saddr;
-	to->daddr = reply ? from->saddr : from->daddr;
-	to->sport = reply ? from->dport : from->sport;
-	to->dport = reply ? from->sport : from->dport;
-	to->family = from->family;
-	to->proto = from->proto;
-}
-
 /*
  * The SYN the client would have sent the server, from its ACK @ack whose
  * cookie gave @opts, for a SYN of ISN @client_isn.  Its window is the one
@@ -42,6 +29,7 @@ void gw_proxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
 			 struct gw_pkt *syn)
 {
 	gw_proxy_addressed(syn, ack, false);
+	syn->proto = ack->proto;
 	syn->seq = client_isn;
 	syn->tcp_flags = GW_TCP_SYN;
 	if (opts->ecn_ok)
@@ -70,6 +58,7 @@ void gw_proxy_server_ack(const struct gw_pkt *synack, u16 client_window,
 			 struct gw_pkt *ack)
 {
 	gw_proxy_addressed(ack, synack, true);
+	ack->proto = synack->proto;
 	ack->seq = synack->ack_seq;
 	ack->ack_seq = synack->seq + 1;
 	ack->tcp_flags = GW_TCP_ACK;

@@ -67,6 +67,25 @@ static inline void gw_proxy_cookie_hash(const struct gw_pkt *pkt, u32 counter,
 	}
 }
 
+/*
+ * @to, emptied, addressed as @from is (or, @reply, as its answer): a
+ * struct gw_pkt here, a struct gw_tcp_seg that kmod/synproxy.c sends, so
+ * a macro over the fields the two share.
+ */
+#define gw_proxy_addressed(to, from, reply)				\
+	do {								\
+		typeof(to) to__ = (to);					\
+		const struct gw_pkt *from__ = (from);			\
+		bool reply__ = (reply);					\
+									\
+		memset(to__, 0, sizeof(*to__));				\
+		to__->saddr = reply__ ? from__->daddr : from__->saddr;	\
+		to__->daddr = reply__ ? from__->saddr : from__->daddr;	\
+		to__->sport = reply__ ? from__->dport : from__->sport;	\
+		to__->dport = reply__ ? from__->sport : from__->dport;	\
+		to__->family = from__->family;				\
+	} while (0)
+
 void gw_proxy_syn_opts(const struct gw_pkt *syn, struct gw_cookie_opts *opts);
 void gw_proxy_server_syn(const struct gw_pkt *ack, u32 client_isn,
 			 const struct gw_cookie_opts *opts,
