@@ -21,12 +21,17 @@ gw_require socat jq
 gw_topology
 NS_FAR=gw-far-${NS_GW#gw-gw-}
 FAR4=198.51.100.2 FAR6=2001:db8:198::2
+# far's second addresses, for the proxied download: a path MTU the server
+# has not learnt yet (the uploads teach lan the one to FAR4 and FAR6)
+FARB4=198.51.100.3 FARB6=2001:db8:198::3
 gw_ns_add "$NS_FAR"
 gw_must ip -n "$NS_OUT" link add eth1 mtu 1280 type veth peer name eth0 netns "$NS_FAR"
 gw_must ip -n "$NS_OUT" addr add 198.51.100.1/24 dev eth1
 gw_must ip -n "$NS_OUT" addr add 2001:db8:198::1/64 dev eth1 nodad
 gw_must ip -n "$NS_FAR" addr add "$FAR4/24" dev eth0
 gw_must ip -n "$NS_FAR" addr add "$FAR6/64" dev eth0 nodad
+gw_must ip -n "$NS_FAR" addr add "$FARB4/24" dev eth0
+gw_must ip -n "$NS_FAR" addr add "$FARB6/64" dev eth0 nodad
 gw_must ip -n "$NS_OUT" link set eth1 up
 gw_must ip -n "$NS_FAR" link set eth0 up
 gw_must ip -n "$NS_FAR" route add default via 198.51.100.1
@@ -62,10 +67,15 @@ download_server() {
 		"SYSTEM:head -c 300000 /dev/zero"
 }
 
-# download NS ADDR: fetch from ADDR:8001, print how many bytes came.
+# download NS ADDR FROM: fetch from ADDR:8001 with source address FROM,
+# print how many bytes came.
 download() {
 	local target
-	if _gw_is_v6 "$2"; then target="TCP6:[$2]:8001"; else target="TCP4:$2:8001"; fi
+	if _gw_is_v6 "$2"; then
+		target="TCP6:[$2]:8001,bind=[$3]"
+	else
+		target="TCP4:$2:8001,bind=$3"
+	fi
 	timeout -k 1 60 ip netns exec "$1" socat -u -T 30 "$target,connect-timeout=5" - | wc -c
 }
 
@@ -87,11 +97,11 @@ for v in 4 6; do
 		"$(gw_counter "$NS_GW" icmp_error_passed)"
 done
 for v in 4 6; do
-	lan=LAN$v far=FAR$v
+	lan=LAN$v from=FARB$v
 	passed=$(gw_counter "$NS_GW" icmp_error_passed)
 	opened=$(gw_counter "$NS_GW" synproxy_opened)
 	assert_eq "IPv$v: far downloads 300000 bytes from lan's proxied service past that link" \
-		300000 "$(download "$NS_FAR" "${!lan}")"
+		300000 "$(download "$NS_FAR" "${!lan}" "${!from}")"
 	assert_ge "IPv$v: ... through the SYN proxy" $((opened + 1)) \
 		"$(gw_counter "$NS_GW" synproxy_opened)"
 	assert_ge "IPv$v: ... because out's packet-too-big reached the server, translated" \
