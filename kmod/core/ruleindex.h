@@ -31,7 +31,7 @@
  * this many bytes: protocols are indexed in ascending order while they
  * fit, and one that does not fit is scanned, every rule of it a
  * candidate in rule order, as if it had any port: the linear scan, over
- * that protocol's rules only.  The rest of the index is 0.5 KiB, 24 bytes
+ * that protocol's rules only.  The rest of the index is 0.5 KiB, 32 bytes
  * a protocol present and 2 bytes at most a rule.
  */
 #define GW_RULE_INDEX_BUDGET	(1U << 20)
@@ -47,10 +47,16 @@ struct gw_rule_interval {
 
 /*
  * A protocol's rules: @nany of any port, ascending, and @niv intervals by
- * port.  A protocol scanned has no intervals, and all its rules in @any.
+ * port.  bucket[b] is the interval holding port b * 64, so the one
+ * holding a port is found among those of its 64 (bucket[b] to
+ * bucket[b + 1]), not among all.  A protocol scanned has no intervals,
+ * and all its rules in @any.
  */
+#define GW_RULE_INDEX_BUCKETS	1024
+
 struct gw_rule_index_proto {
 	struct gw_rule_interval *iv;
+	u32 *bucket;			/* GW_RULE_INDEX_BUCKETS + 1 */
 	u16 *any;
 	u32 niv;
 	u32 nany;
@@ -60,6 +66,7 @@ struct gw_rule_index {
 	u16 slot[256];		/* by protocol: 1 + its place in @proto, or 0 */
 	unsigned int nprotos;
 	struct gw_rule_index_proto *proto;
+	u32 *bucket;
 	struct gw_rule_interval *iv;
 	u16 *pool;
 };
