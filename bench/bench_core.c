@@ -18,7 +18,7 @@
  *    itself under valgrind); the same on every run, whatever the load.
  *
  * The claims are ratios within one run: each case against the baseline (a
- * memcpy of the header bytes a parse reads), N rules against 1 rule, an
+ * memcpy of the header bytes a parse reads), N rules against 10, an
  * established segment against the handshake, a proxied established
  * segment against a plain one.
  *
@@ -48,6 +48,7 @@
 #include "flowkey.h"
 #include "tcp.h"
 #include "rule.h"
+#include "ruleindex.h"
 #include "flood.h"
 #include "blocklist.h"
 #include "syncookie.h"
@@ -668,17 +669,52 @@ static uint64_t run_synproxy_established(uint64_t iters)
 
 /*
  * Rule i admits TCP to 203.0.113.0/24 port 1000 + i, from anywhere, on any
- * interface: every rule gets as far as its port test before it fails, the
- * longest way through a rule short of a match, so a scan of N rules costs
- * N times the most a rule can.  Allocated one by one and reached through
- * pointers, as kmod/rules.c keeps them.
+ * interface.  Allocated one by one and reached through pointers, as
+ * kmod/rules.c keeps them, and indexed as it indexes them
+ * (core/ruleindex.c): the first N rules, for each N measured.  Through
+ * the index, a SYN to port 1000 + i has one candidate, rule i, judged
+ * whole; a SYN to port 9 has none.  Through the scan the module did
+ * before, every rule gets as far as its port test before it fails, the
+ * longest way through a rule short of a match.
  */
-#define RULES_MAX	256
+#define RULES_MAX	4096		/* GW_MAX_RULES */
 #define RULE_PORT0	1000
 
 static struct gw_rule_match *ruleset[RULES_MAX];
-static struct gw_pkt pkt_rule_first, pkt_rule_none;
+static struct gw_pkt pkt_rule_first, pkt_rule_none, pkt_rule_next;
+static struct gw_pkt pkt_rule_other;
 static struct gw_pkt pkt_rule_last[RULES_MAX + 1];	/* by rule count */
+
+struct rule_index {
+	unsigned int n;
+	struct gw_rule_index *index;
+};
+
+static struct rule_index rules_1 = { .n = 1 }, rules_10 = { .n = 10 },
+			 rules_1000 = { .n = 1000 },
+			 rules_4096 = { .n = RULES_MAX };
+
+static const struct gw_rule_match *rule_at(const void *rules, unsigned int i)
+{
+	return ((struct gw_rule_match *const *)rules)[i];
+}
+
+/* What kmod/rules.c's gw_ruleset_index() does, with malloc(). */
+static void index_rules(struct rule_index *ri)
+{
+	const struct gw_rule_array ra = {
+		.rules = ruleset, .n = ri->n, .at = rule_at,
+	};
+	struct gw_rule_index_scratch *scratch = malloc(sizeof(*scratch));
+
+	if (!scratch)
+		BENCH_DIE("out of memory");
+	ri->index = malloc(gw_rule_index_size(scratch, &ra));
+	if (!ri->index)
+		BENCH_DIE("out of memory");
+	gw_rule_index_build(ri->index, scratch, &ra);
+	free(scratch);
+}
 
 static void build_rules(void)
 {
@@ -699,10 +735,24 @@ static void build_rules(void)
 		r->ports[0].last = (u16)(RULE_PORT0 + i);
 		ruleset[i] = r;
 	}
+	index_rules(&rules_1);
+	index_rules(&rules_10);
+	index_rules(&rules_1000);
+	index_rules(&rules_4096);
 	pkt_rule_first = w_tcp4_syn.want;
 	pkt_rule_first.dport = RULE_PORT0;
 	pkt_rule_none = w_tcp4_syn.want;
 	pkt_rule_none.dport = 9;
+	/*
+	 * the port after 1000 rules': its interval found among the 17 of
+	 * ports 1984-2047
+	 */
+	pkt_rule_next = w_tcp4_syn.want;
+	pkt_rule_next.dport = RULE_PORT0 + 1000;
+	/* a port the rules list, to an address they do not */
+	pkt_rule_other = w_tcp4_syn.want;
+	pkt_rule_other.dport = RULE_PORT0 + 500;
+	pkt_rule_other.daddr = gw_test_addr(AF_INET, "198.51.100.10");
 	for (i = 1; i <= RULES_MAX; i++) {
 		pkt_rule_last[i] = w_tcp4_syn.want;
 		pkt_rule_last[i].dport = (u16)(RULE_PORT0 + i - 1);
@@ -710,29 +760,44 @@ static void build_rules(void)
 }
 
 /* kmod/rules.c's __gw_rules_match(): the first match wins. */
-static int rules_match(struct gw_rule_match *const *rules, unsigned int n,
-		       const struct gw_pkt *pkt, const char *in_ifname)
+static int rules_match(const struct rule_index *ri, const struct gw_pkt *pkt,
+		       const char *in_ifname)
+{
+	struct gw_rule_cursor c;
+	int i;
+
+	gw_rule_index_start(&c, ri->index, pkt->proto, pkt->dport);
+	while ((i = gw_rule_cursor_next(&c)) >= 0)
+		if (gw_rule_matches(ruleset[i], pkt, in_ifname))
+			return i;
+	return -1;
+}
+
+/* The same before the index: every rule in turn. */
+static int rules_scan(const struct rule_index *ri, const struct gw_pkt *pkt,
+		      const char *in_ifname)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		if (gw_rule_matches(rules[i], pkt, in_ifname))
+	for (i = 0; i < ri->n; i++)
+		if (gw_rule_matches(ruleset[i], pkt, in_ifname))
 			return (int)i;
 	return -1;
 }
 
-static uint64_t rule_loop(unsigned int n, const struct gw_pkt *pkt,
-			  int want, uint64_t iters)
+static uint64_t rule_loop(const struct rule_index *ri,
+			  int (*match)(const struct rule_index *,
+				       const struct gw_pkt *, const char *),
+			  const struct gw_pkt *pkt, int want, uint64_t iters)
 {
-	struct gw_rule_match *const *rules = ruleset;
 	uint64_t i, bad = 0;
 
 	for (i = 0; i < iters; i++) {
 		int got;
 
-		bench_hide(rules);
+		bench_hide(ri);
 		bench_hide(pkt);
-		got = rules_match(rules, n, pkt, "wan0");
+		got = match(ri, pkt, "wan0");
 		bench_use(got);
 		bad += got != want;
 	}
@@ -742,24 +807,51 @@ static uint64_t rule_loop(unsigned int n, const struct gw_pkt *pkt,
 #define RULE_CASES(n)							\
 static uint64_t run_rules_##n##_first(uint64_t iters)			\
 {									\
-	return rule_loop(n, &pkt_rule_first, 0, iters);			\
+	return rule_loop(&rules_##n, rules_match, &pkt_rule_first, 0,	\
+			 iters);					\
 }									\
 static uint64_t run_rules_##n##_none(uint64_t iters)			\
 {									\
-	return rule_loop(n, &pkt_rule_none, -1, iters);			\
+	return rule_loop(&rules_##n, rules_match, &pkt_rule_none, -1,	\
+			 iters);					\
 }
 /* with one rule, the last is the first */
 #define RULE_CASE_LAST(n)						\
 static uint64_t run_rules_##n##_last(uint64_t iters)			\
 {									\
-	return rule_loop(n, &pkt_rule_last[n], n - 1, iters);		\
+	return rule_loop(&rules_##n, rules_match, &pkt_rule_last[n],	\
+			 n - 1, iters);					\
 }
 
 RULE_CASES(1)
-RULE_CASES(16)
-RULE_CASE_LAST(16)
-RULE_CASES(256)
-RULE_CASE_LAST(256)
+RULE_CASES(10)
+RULE_CASE_LAST(10)
+RULE_CASES(1000)
+RULE_CASE_LAST(1000)
+static uint64_t run_rules_4096_none(uint64_t iters)
+{
+	return rule_loop(&rules_4096, rules_match, &pkt_rule_none, -1, iters);
+}
+
+static uint64_t run_rules_1000_next(uint64_t iters)
+{
+	return rule_loop(&rules_1000, rules_match, &pkt_rule_next, -1, iters);
+}
+
+static uint64_t run_rules_1000_other(uint64_t iters)
+{
+	return rule_loop(&rules_1000, rules_match, &pkt_rule_other, -1, iters);
+}
+
+static uint64_t run_scan_10_first(uint64_t iters)
+{
+	return rule_loop(&rules_10, rules_scan, &pkt_rule_first, 0, iters);
+}
+
+static uint64_t run_scan_1000_none(uint64_t iters)
+{
+	return rule_loop(&rules_1000, rules_scan, &pkt_rule_none, -1, iters);
+}
 
 /* ---- flood arithmetic ---------------------------------------------------- */
 
@@ -935,18 +1027,28 @@ static struct bench_case cases[] = {
 	     run_rules_1_first, 5000),
 	CASE("rules_1_none", "rule match, 1 rule, no match",
 	     run_rules_1_none, 5000),
-	CASE("rules_16_first", "rule match, 16 rules, matches rule 1",
-	     run_rules_16_first, 5000),
-	CASE("rules_16_last", "rule match, 16 rules, matches rule 16",
-	     run_rules_16_last, 5000),
-	CASE("rules_16_none", "rule match, 16 rules, no match",
-	     run_rules_16_none, 5000),
-	CASE("rules_256_first", "rule match, 256 rules, matches rule 1",
-	     run_rules_256_first, 5000),
-	CASE("rules_256_last", "rule match, 256 rules, matches rule 256",
-	     run_rules_256_last, 500),
-	CASE("rules_256_none", "rule match, 256 rules, no match",
-	     run_rules_256_none, 500),
+	CASE("rules_10_first", "rule match, 10 rules, matches rule 1",
+	     run_rules_10_first, 5000),
+	CASE("rules_10_last", "rule match, 10 rules, matches rule 10",
+	     run_rules_10_last, 5000),
+	CASE("rules_10_none", "rule match, 10 rules, no match",
+	     run_rules_10_none, 5000),
+	CASE("rules_1000_first", "rule match, 1000 rules, matches rule 1",
+	     run_rules_1000_first, 5000),
+	CASE("rules_1000_last", "rule match, 1000 rules, matches rule 1000",
+	     run_rules_1000_last, 5000),
+	CASE("rules_1000_none", "rule match, 1000 rules, no match",
+	     run_rules_1000_none, 5000),
+	CASE("rules_1000_next", "rule match, 1000, no match, port 2000",
+	     run_rules_1000_next, 5000),
+	CASE("rules_1000_other", "rule match, 1000, a listed port, no match",
+	     run_rules_1000_other, 5000),
+	CASE("rules_4096_none", "rule match, 4096 rules, no match",
+	     run_rules_4096_none, 5000),
+	CASE("scan_10_first", "linear scan, 10 rules, matches rule 1",
+	     run_scan_10_first, 5000),
+	CASE("scan_1000_none", "linear scan, 1000 rules, no match",
+	     run_scan_1000_none, 200),
 	CASE("flood_conn_rate", "gw_src_prefix + gw_conn_rate_exceeded",
 	     run_flood_conn_rate, 5000),
 	CASE("flood_adaptive", "gw_adaptive_timeout (half-open flow)",
@@ -1285,16 +1387,20 @@ int main(int argc, char **argv)
 		    "parse_tcp4", have_ir);
 	print_ratio("tracker: established 2 segs / handshake 3",
 		    "tcp_established", "tcp_handshake", have_ir);
-	print_ratio("rules: 16 / 1, no match", "rules_16_none", "rules_1_none",
-		    have_ir);
-	print_ratio("rules: 256 / 1, no match", "rules_256_none",
-		    "rules_1_none", have_ir);
-	print_ratio("rules: 256 / 16, no match", "rules_256_none",
-		    "rules_16_none", have_ir);
-	print_ratio("rules: 256 / 1, match on the last rule",
-		    "rules_256_last", "rules_1_first", have_ir);
-	print_ratio("rules: 256 / 1, match on the first rule",
-		    "rules_256_first", "rules_1_first", have_ir);
+	print_ratio("rules: none of 1000 / first of 10", "rules_1000_none",
+		    "rules_10_first", have_ir);
+	print_ratio("rules: none of 4096 / first of 10", "rules_4096_none",
+		    "rules_10_first", have_ir);
+	print_ratio("rules: last of 1000 / first of 10", "rules_1000_last",
+		    "rules_10_first", have_ir);
+	print_ratio("rules: none of 1000, port 2000 / first of 10",
+		    "rules_1000_next", "rules_10_first", have_ir);
+	print_ratio("rules: listed port, other address / first",
+		    "rules_1000_other", "rules_1000_first", have_ir);
+	print_ratio("rules: first of 10, index / scan", "rules_10_first",
+		    "scan_10_first", have_ir);
+	print_ratio("rules: none of 1000, scan / index", "scan_1000_none",
+		    "rules_1000_none", have_ir);
 	{
 		const struct bench_case *e = find_case("tcp_established");
 		const struct bench_case *h = find_case("tcp_handshake");
@@ -1307,13 +1413,12 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	{
-		const struct bench_case *r1 = find_case("rules_1_none");
-		const struct bench_case *r256 = find_case("rules_256_none");
+		const struct bench_case *sc = find_case("scan_1000_none");
 
-		printf("  %-44s wall %7.2f ns", "rules: cost of one more rule",
-		       (r256->ns_median - r1->ns_median) / 255);
+		printf("  %-44s wall %7.2f ns", "rules: scan, a rule (1000, no match)",
+		       sc->ns_median / 1000);
 		if (have_ir)
-			printf("   instr %7.1f", (r256->ir - r1->ir) / 255);
+			printf("   instr %7.1f", sc->ir / 1000);
 		printf("\n");
 	}
 	{
@@ -1409,15 +1514,15 @@ int main(int argc, char **argv)
 		const struct bench_case *p = find_case("parse_tcp4");
 		const struct bench_case *e = find_case("tcp_established");
 		const struct bench_case *h = find_case("tcp_handshake");
-		const struct bench_case *r1 = find_case("rules_1_none");
-		const struct bench_case *r256 = find_case("rules_256_none");
+		const struct bench_case *r10 = find_case("rules_10_first");
+		const struct bench_case *r1000 = find_case("rules_1000_none");
 		const struct bench_case *sa = find_case("synproxy_synack");
 		const struct bench_case *pe = find_case("synproxy_established");
 		bool ir = have_ir;
 
 		printf("bench: %zu cases, results correct; %s: parse IPv4 TCP "
 		       "%.1fx baseline, established/handshake %.2fx, "
-		       "256/1 rules (no match) %.0fx, "
+		       "rules: none of 1000 / first of 10 %.2fx, "
 		       "proxied/plain established %.2fx; "
 		       "SYN answered in the core %.2f M/s", NCASES,
 		       ir ? "instructions" : "wall clock only (no instruction counts)",
@@ -1425,8 +1530,8 @@ int main(int argc, char **argv)
 			    ratio(p->ns_median, cases[BASELINE].ns_median),
 		       ir ? ratio(e->ir, h->ir) :
 			    ratio(e->ns_median, h->ns_median),
-		       ir ? ratio(r256->ir, r1->ir) :
-			    ratio(r256->ns_median, r1->ns_median),
+		       ir ? ratio(r1000->ir, r10->ir) :
+			    ratio(r1000->ns_median, r10->ns_median),
 		       ir ? ratio(pe->ir, e->ir) :
 			    ratio(pe->ns_median, e->ns_median),
 		       ratio(1e3, sa->ns_median));

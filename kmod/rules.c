@@ -98,7 +98,20 @@ static struct gw_ruleset *gw_ruleset_alloc(unsigned int count)
 	set->count = 0;
 	set->synproxy = 0;
 	set->handles = (u32 *)&set->rules[count];
+	set->index = NULL;
 	return set;
+}
+
+static void gw_ruleset_free(struct gw_ruleset *set)
+{
+	kvfree(set->index);
+	kfree(set);
+}
+
+/* Every ruleset unpublished goes this way, after the readers it had. */
+static void gw_ruleset_free_rcu(struct rcu_head *head)
+{
+	gw_ruleset_free(container_of(head, struct gw_ruleset, rcu));
 }
 
 /* Append @rule, whose handle is above every handle in @set. */
@@ -114,10 +127,57 @@ static void gw_ruleset_append(struct gw_ruleset *set, struct gw_rule *rule)
 		set->synproxy++;
 }
 
+static const struct gw_rule_match *gw_ruleset_match_at(const void *rules,
+						      unsigned int i)
+{
+	struct gw_rule *const *rule = rules;
+
+	return &rule[i]->match;
+}
+
+/*
+ * Index @set's rules once they are all in it (core/ruleindex.h): the core
+ * sizes the index, we allocate it, and the scratch the build works in
+ * goes at once.
+ */
+static int gw_ruleset_index(struct gw_ruleset *set)
+{
+	const struct gw_rule_array ra = {
+		.rules = set->rules,
+		.n = set->count,
+		.at = gw_ruleset_match_at,
+	};
+	struct gw_rule_index_scratch *scratch;
+	size_t size;
+
+	BUILD_BUG_ON(GW_MAX_RULES > GW_RULE_INDEX_MAX_RULES);
+	scratch = kvmalloc(sizeof(*scratch), GFP_KERNEL);
+	if (!scratch)
+		return -ENOMEM;
+	size = gw_rule_index_size(scratch, &ra);
+	set->index = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (set->index)
+		gw_rule_index_build(set->index, scratch, &ra);
+	kvfree(scratch);
+	return set->index ? 0 : -ENOMEM;
+}
+
+/* Swap @set in; the old one is freed after a grace period. */
+static void gw_ruleset_swap(struct gw_net *gn, struct gw_ruleset *set)
+{
+	struct gw_ruleset *old;
+
+	old = rcu_replace_pointer(gn->rules.ruleset, set,
+				  lockdep_is_held(&gn->lock));
+	gn->rules.gen++;
+	if (old)
+		call_rcu(&old->rcu, gw_ruleset_free_rcu);
+}
+
 /* Build and publish the array for the current list.  Caller holds gn->lock. */
 static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
 {
-	struct gw_ruleset *set, *old;
+	struct gw_ruleset *set;
 	struct gw_rule *rule;
 
 	set = gw_ruleset_alloc(count);
@@ -125,11 +185,11 @@ static int gw_ruleset_publish(struct gw_net *gn, unsigned int count)
 		return -ENOMEM;
 	list_for_each_entry(rule, &gn->rules.list, list)
 		gw_ruleset_append(set, rule);
-	old = rcu_replace_pointer(gn->rules.ruleset, set,
-				  lockdep_is_held(&gn->lock));
-	gn->rules.gen++;
-	if (old)
-		kfree_rcu(old, rcu);
+	if (gw_ruleset_index(set)) {
+		gw_ruleset_free(set);
+		return -ENOMEM;
+	}
+	gw_ruleset_swap(gn, set);
 	return 0;
 }
 
@@ -201,13 +261,8 @@ out:
 static void gw_rules_unpublish(struct gw_net *gn)
 {
 	struct gw_rule *rule, *tmp;
-	struct gw_ruleset *old;
 
-	old = rcu_replace_pointer(gn->rules.ruleset, NULL,
-				  lockdep_is_held(&gn->lock));
-	gn->rules.gen++;
-	if (old)
-		kfree_rcu(old, rcu);
+	gw_ruleset_swap(gn, NULL);
 	list_for_each_entry_safe(rule, tmp, &gn->rules.list, list) {
 		list_del(&rule->list);
 		call_rcu(&rule->rcu, gw_rule_free_rcu);
@@ -224,13 +279,14 @@ void gw_rules_flush(struct gw_net *gn)
 /*
  * Replace the whole ruleset with the rules on @staged (a load's
  * transaction), which are given handles and become the namespace's.  The
- * new array is allocated first: on failure nothing has changed and the
- * rules stay on @staged.  Caller holds gn->lock.
+ * new array and its index are built first: on failure nothing has
+ * changed and the rules stay on @staged.  Caller holds gn->lock.
  */
 int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 			    unsigned int count)
 {
-	struct gw_ruleset *set, *old;
+	u32 handle = gn->rules.next_handle;
+	struct gw_ruleset *set;
 	struct gw_rule *rule, *tmp;
 	LIST_HEAD(dead);
 
@@ -238,16 +294,17 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 	if (!set)
 		return -ENOMEM;
 	list_for_each_entry(rule, staged, list) {
-		rule->handle = ++gn->rules.next_handle;
+		rule->handle = ++handle;
 		gw_ruleset_append(set, rule);
 	}
+	if (gw_ruleset_index(set)) {
+		gw_ruleset_free(set);
+		return -ENOMEM;
+	}
+	gn->rules.next_handle = handle;
 	list_splice_init(&gn->rules.list, &dead);
 	list_splice_init(staged, &gn->rules.list);
-	old = rcu_replace_pointer(gn->rules.ruleset, set,
-				  lockdep_is_held(&gn->lock));
-	gn->rules.gen++;
-	if (old)
-		kfree_rcu(old, rcu);
+	gw_ruleset_swap(gn, set);
 	list_for_each_entry_safe(rule, tmp, &dead, list) {
 		list_del(&rule->list);
 		call_rcu(&rule->rcu, gw_rule_free_rcu);
@@ -255,17 +312,23 @@ int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 	return 0;
 }
 
-/* First match wins; the packet path holds rcu_read_lock(). */
+/*
+ * First match wins; the packet path holds rcu_read_lock().  The index
+ * yields, in rule order, the rules @pkt's protocol and port can match;
+ * each is judged whole, so the first that matches is the first of all.
+ */
 static struct gw_rule *__gw_rules_match(struct gw_net *gn,
 				       const struct gw_pkt *pkt,
 				       const char *in_ifname)
 {
 	const struct gw_ruleset *set = rcu_dereference(gn->rules.ruleset);
-	unsigned int i;
+	struct gw_rule_cursor c;
+	int i;
 
 	if (!set)
 		return NULL;
-	for (i = 0; i < set->count; i++)
+	gw_rule_index_start(&c, set->index, pkt->proto, pkt->dport);
+	while ((i = gw_rule_cursor_next(&c)) >= 0)
 		if (gw_rule_matches(&set->rules[i]->match, pkt, in_ifname))
 			return set->rules[i];
 	return NULL;

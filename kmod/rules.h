@@ -9,6 +9,7 @@
 #include <linux/in.h>
 
 #include "core/rule.h"
+#include "core/ruleindex.h"
 
 struct gw_net;
 
@@ -43,13 +44,15 @@ struct gw_rule {
  * added at the end, or when a load gives every rule a new one, and
  * handles are never reused), so @handles, their copy in the same
  * allocation, is sorted: gw_rules_by_handle() finds a rule by binary
- * search.
+ * search.  @index, built with the array and freed with it, says which
+ * rules a packet's protocol and port can match (core/ruleindex.h).
  */
 struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
 	unsigned int synproxy;		/* of which gw_rule_proxied() */
 	u32 *handles;			/* handles[i] == rules[i]->handle */
+	struct gw_rule_index *index;
 	struct gw_rule *rules[];
 };
 

@@ -17,12 +17,14 @@
 #include <linux/in.h>
 #include <asm/byteorder.h>
 #include <linux/sort.h>
+#include <linux/bitops.h>
 
 #define gw_ntohs(x)	be16_to_cpu(x)
 #define gw_ntohl(x)	be32_to_cpu(x)
 #define gw_htonl(x)	cpu_to_be32(x)
 #define gw_htons(x)	cpu_to_be16(x)
 #define gw_sort(base, n, size, cmp)	sort(base, n, size, cmp, NULL)
+#define gw_popcount64(x)	hweight64(x)
 
 #else /* userspace */
 #include <stdint.h>
@@ -47,6 +49,7 @@ typedef uint32_t __be32;
 #define gw_htonl(x)	htonl(x)
 #define gw_htons(x)	htons(x)
 #define gw_sort(base, n, size, cmp)	qsort(base, n, size, cmp)
+#define gw_popcount64(x)	__builtin_popcountll(x)
 
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
