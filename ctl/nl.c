@@ -54,6 +54,10 @@ static const enum mnl_attr_data_type name_types[GW_NAME_A_MAX + 1] = {
 	GW_NAME_ATTRS(GW_MNL_TYPE)
 };
 
+static const enum mnl_attr_data_type explain_types[GW_EXPLAIN_A_MAX + 1] = {
+	GW_EXPLAIN_ATTRS(GW_MNL_TYPE)
+};
+
 const struct gw_policy gw_attr_policy = { "gw_attr", attr_types, GW_A_MAX };
 const struct gw_policy gw_rule_policy = { "gw_rule_attr", rule_types, GW_RULE_A_MAX };
 const struct gw_policy gw_conn_policy = { "gw_conn_attr", conn_types, GW_CONN_A_MAX };
@@ -71,6 +75,9 @@ const struct gw_policy gw_block_policy = {
 };
 const struct gw_policy gw_name_policy = {
 	"gw_name_attr", name_types, GW_NAME_A_MAX
+};
+const struct gw_policy gw_explain_policy = {
+	"gw_explain_attr", explain_types, GW_EXPLAIN_A_MAX
 };
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */
