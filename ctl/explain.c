@@ -79,12 +79,18 @@ static void print_packet(const struct gw_explain_args *a, const struct nlattr **
 	print_str("way", " %s", a->way == GW_EXPLAIN_IN ? "in" : "out");
 	print_str("interface", " %s", a->ifname);
 	if (a->proto == IPPROTO_TCP) {
-		gw_tcp_flags_format(a->has_flags ? a->tcp_flags : 0x02, flags, sizeof(flags));
+		uint8_t f = a->has_flags ? a->tcp_flags : 0x02;
+		/* a SYN's numbers say nothing, unless they were asked about */
+		bool numbers = a->has_seq || a->has_ack || !(f & 0x02);
+
+		gw_tcp_flags_format(f, flags, sizeof(flags));
 		print_str("flags", " flags %s", flags);
 		if (etb[GW_EXPLAIN_A_SEQ])
-			print_u64("seq", " seq %" PRIu64, mnl_attr_get_u32(etb[GW_EXPLAIN_A_SEQ]));
+			print_u64("seq", numbers ? " seq %" PRIu64 : NULL,
+				  mnl_attr_get_u32(etb[GW_EXPLAIN_A_SEQ]));
 		if (etb[GW_EXPLAIN_A_ACK])
-			print_u64("ack", " ack %" PRIu64, mnl_attr_get_u32(etb[GW_EXPLAIN_A_ACK]));
+			print_u64("ack", numbers ? " ack %" PRIu64 : NULL,
+				  mnl_attr_get_u32(etb[GW_EXPLAIN_A_ACK]));
 	}
 	if (a->has_type) {
 		print_u64("type", " type %" PRIu64, a->icmp_type);
