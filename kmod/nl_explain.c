@@ -20,6 +20,7 @@
 #include "rules.h"
 #include "flowtable.h"
 #include "blocklist.h"
+#include "synproxy.h"
 #include "core/icmp.h"
 #include "core/names.h"
 #include "core/tcp.h"
@@ -198,8 +199,10 @@ static int gw_explain_parse(struct genl_info *info, struct gw_explain_req *req)
 /*
  * A TCP segment other than a SYN, of a live flow, with no sequence or
  * acknowledgement number given: the next its sender has to send, and all
- * the other side has sent, as the tracker saw them (in the server's
- * sequence space on a proxied flow).  Under RCU.
+ * the other side has sent, as the tracker saw them.  The tracker keeps a
+ * proxied flow in the server's sequence space, and a client's ACK is
+ * translated into it before it is judged (gw_proxy_to_server()): so the
+ * client's is given in its own view of the server's numbers.  Under RCU.
  */
 static void gw_explain_fill_seq(struct gw_net *gn, struct gw_explain_req *req)
 {
@@ -209,6 +212,7 @@ static void gw_explain_fill_seq(struct gw_net *gn, struct gw_explain_req *req)
 	bool src_first;
 	enum gw_dir dir;
 	u32 hash;
+	u8 proxy;
 
 	if (pkt->proto != IPPROTO_TCP || (pkt->tcp_flags & GW_TCP_SYN) ||
 	    (req->seq_given && req->ack_given))
@@ -217,10 +221,16 @@ static void gw_explain_fill_seq(struct gw_net *gn, struct gw_explain_req *req)
 	if (!flow || gw_flow_closed(flow))
 		return;
 	dir = gw_flow_dir(flow, src_first);
+	/* pairs with the release in gw_synproxy_join(), as the trackers' */
+	proxy = smp_load_acquire(&flow->proxy);
 	if (!req->seq_given)
 		pkt->seq = READ_ONCE(flow->tcp.peer[dir].end);
-	if (!req->ack_given)
+	if (!req->ack_given) {
 		pkt->ack_seq = READ_ONCE(flow->tcp.peer[!dir].end);
+		if (req->way == GW_EXPLAIN_IN &&
+		    gw_proxy_state(proxy) == GW_PROXY_JOINED)
+			pkt->ack_seq -= flow->seqadj.seq_delta;
+	}
 }
 
 /* Which way along @flow @req's packet goes (as its tracker keys it). */
