@@ -248,6 +248,10 @@ static int print_rules(const struct nlattr **etb, const struct nlattr *rule)
 		if (print_rule("first_match", "rule     none decided; the first that matches is %" PRIu64,
 			       rule))
 			return -1;
+	} else {
+		print_open_object("first_match");
+		print_u64("handle", "rule     none decided; the first that matches is %" PRIu64, match);
+		print_close_object();
 	}
 	print_nl();
 	return 0;
