@@ -7,7 +7,7 @@ _gwctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor help"
+	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain help"
 	local i obj="" objidx=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -101,6 +101,19 @@ _gwctl()
 		;;
 	load)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-c -n" -- "$cur")) || _filedir
+		;;
+	explain)
+		if ((cword - objidx == 1)); then
+			COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur"))
+		else
+			case $prev in
+			in | out) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
+			flags) COMPREPLY=($(compgen -W "S SA A PA FA R RA none" -- "$cur")) ;;
+			type) COMPREPLY=($(compgen -W "echo-request echo-reply" -- "$cur")) ;;
+			from | to | port | seq | ack | code | id | proto) ;;
+			*) COMPREPLY=($(compgen -W "from to port in out flags seq ack type code id" -- "$cur")) ;;
+			esac
+		fi
 		;;
 	monitor)
 		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged" -- "$cur"))

@@ -22,6 +22,7 @@ enum gw_exit {
 	GW_EXIT_OK = 0,
 	GW_EXIT_USAGE = 1,	/* bad command line; message or usage on stderr */
 	GW_EXIT_KERNEL = 2,	/* netlink failed or the module refused */
+	GW_EXIT_DROP = 3,	/* explain: the packet would be dropped */
 };
 
 /* Linux IFNAMSIZ, counting the terminating NUL. */
@@ -118,6 +119,31 @@ const char *gw_tunable_word(const char *name, uint64_t value);
 int gw_tunable_parse(const char *name, const char *arg, uint64_t *value,
 		     char *err, size_t errlen);
 
+/* explain_args.c: the packet "gwctl explain" describes */
+struct gw_explain_args {
+	uint8_t way;			/* enum gw_explain_way */
+	char ifname[GW_IFNAMSIZ];
+	uint8_t proto;
+	bool has_src, has_dst;
+	struct gw_prefix src;		/* addresses: full-length prefixes */
+	struct gw_prefix dst;
+	bool has_sport, has_dport;
+	uint16_t sport, dport;
+	bool has_flags, has_seq, has_ack;
+	uint8_t tcp_flags;
+	uint32_t seq, ack;
+	bool has_type, has_code, has_id;
+	uint8_t icmp_type, icmp_code;
+	uint16_t icmp_id;
+};
+
+/* The words after "explain"; 0, or -1 with a sentence in err. */
+int gw_explain_parse_args(int argc, char **argv, struct gw_explain_args *a,
+			  char *err, size_t errlen);
+/* "SA", "none": letters as tcpdump and scapy write them, any case and order. */
+int gw_tcp_flags_parse(const char *arg, uint8_t *flags, char *err, size_t errlen);
+void gw_tcp_flags_format(uint8_t flags, char *buf, size_t len);
+
 /* status.c */
 struct gw_status {
 	char version[GW_NAME_MAX];
@@ -149,6 +175,7 @@ int do_monitor(int argc, char **argv);
 int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
 int do_doctor(int argc, char **argv);
+int do_explain(int argc, char **argv);
 
 /*
  * load.c, for doctor: 0 when the running policy is the one the rule file

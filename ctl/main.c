@@ -56,11 +56,16 @@ static void usage(FILE *f)
 		"                                to compare, /etc/gatewarden/gatewarden.rules)\n"
 		"  monitor [EVENT...]            print change events as they happen (rule,\n"
 		"                                zone, policy-loaded, tunable-set, ...)\n"
+		"  explain PACKET                what the module would do with PACKET, and why;\n"
+		"                                exit 0 if it would pass, 3 if dropped\n"
 		"\n"
 		"  PROTO  := tcp | udp | icmp | icmpv6 | proto NUMBER\n"
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
 		"  PORTS  := P[-Q][,P[-Q]]...   at most %d ranges\n"
 		"  FILTER := [src ADDR] [dst ADDR] [proto PROTO] [state TCP_STATE]\n"
+		"  PACKET := PROTO from ADDR [port P] to ADDR [port P] in|out DEV\n"
+		"            [flags S|SA|A|...] [seq N] [ack N] (tcp)\n"
+		"            [type N|echo-request|echo-reply] [code N] [id N] (icmp, icmpv6)\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json     JSON output\n"
@@ -70,7 +75,7 @@ static void usage(FILE *f)
 		"  -V, --version  the tool's version\n"
 		"\n"
 		"Exit status: 0 success, 1 usage error or a bad rule file, 2 refused by the kernel\n"
-		"or netlink failure.\n",
+		"or netlink failure, 3 explain: the packet would be dropped.\n",
 		GW_RULE_MAX_PORT_RANGES);
 }
 
@@ -136,6 +141,7 @@ static const struct gw_verb objects[] = {
 	{ "block",	do_block },
 	{ "never-block", do_never_block },
 	{ "doctor",	do_doctor },
+	{ "explain",	do_explain },
 	{ "help",	do_help },
 };
 

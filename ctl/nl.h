@@ -30,6 +30,7 @@ extern const struct gw_policy gw_tunable_policy;	/* enum gw_tunable_attr */
 extern const struct gw_policy gw_overload_policy;	/* enum gw_overload_attr */
 extern const struct gw_policy gw_block_policy;		/* enum gw_block_attr */
 extern const struct gw_policy gw_name_policy;		/* enum gw_name_attr */
+extern const struct gw_policy gw_explain_policy;	/* enum gw_explain_attr */
 
 /*
  * Opens the socket and resolves the family; done implicitly by

@@ -362,6 +362,26 @@ bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
 	return found;
 }
 
+/*
+ * The entry of @kind's list that holds @addr (its longest live prefix),
+ * copied to @out with the seconds it has left (0: permanent), for the
+ * explain command; false when there is none.  Under RCU.
+ */
+bool gw_block_find_addr(struct gw_net *gn, u8 kind, u8 family,
+			const union gw_addr *addr, struct gw_block_entry *out,
+			u32 *remaining)
+{
+	u32 now = (u32)jiffies;
+	const struct gw_block_entry *e;
+
+	e = gw_block_match_rcu(gn, kind, family, addr);
+	if (!e)
+		return false;
+	*out = *e;
+	*remaining = e->timed ? DIV_ROUND_UP(e->expires - now, HZ) : 0;
+	return true;
+}
+
 /* Does a list hold entries that expire?  For the collector. */
 bool gw_block_timed(struct gw_net *gn)
 {

@@ -40,6 +40,10 @@ struct gw_flow *gw_flow_lookup_inbound(struct gw_net *gn,
 				       bool *src_first, bool *blocked);
 /* Is @addr blocked (and not exempt)?  Under RCU. */
 bool gw_block_addr(struct gw_net *gn, u8 family, const union gw_addr *addr);
+/* The entry of @kind's list that holds @addr, if any.  Under RCU. */
+bool gw_block_find_addr(struct gw_net *gn, u8 kind, u8 family,
+			const union gw_addr *addr, struct gw_block_entry *out,
+			u32 *remaining);
 /*
  * The admin's "never lock me out" list: a source in it is never blocked,
  * never overloaded by the source limits, and (later) never a scanner.

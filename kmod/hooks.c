@@ -49,18 +49,32 @@ static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v)
 }
 
 /*
- * Judge @j->skb, of protocol family @pf, arriving on the wan interface
- * @j->dev: for the hook, or with @j->dry for a judgement that changes
- * nothing (struct gw_judge).  Under rcu_read_lock(), as the hooks are.
+ * The ICMP message @pkt carries, read from @skb: @icmp, or NULL when it
+ * cannot be read (or @pkt is no ICMP message, or a fragment).
  */
-struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
+static const struct gw_icmp *gw_icmp_read(struct gw_icmp *icmp,
+					  const struct gw_pkt *pkt,
+					  const struct sk_buff *skb)
 {
-	struct gw_pkt pkt;
+	if (pkt->fragment || !gw_icmp_proto(pkt->family, pkt->proto) ||
+	    gw_icmp_parse(icmp, pkt, skb, skb->len - skb_network_offset(skb)) !=
+	    GW_PARSE_OK)
+		return NULL;
+	return icmp;
+}
 
-	if (!gw_parse_skb(&pkt, j->skb, pf))
-		return gw_drop(GW_CTR_DROP_MALFORMED);
+/*
+ * Judge @pkt, arriving on the wan interface @j->dev: the hook's packet,
+ * or, with @j->dry, one the explain command describes, which has no skb
+ * (struct gw_judge).  @icmp: what an ICMP message is (NULL: unreadable).
+ * Under rcu_read_lock(), as the hooks are.
+ */
+struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
+				       const struct gw_pkt *pkt,
+				       const struct gw_icmp *icmp)
+{
 	/* Defragmentation runs before us: a lone fragment is an evasion. */
-	if (pkt.fragment)
+	if (pkt->fragment)
 		return gw_drop(GW_CTR_DROP_MALFORMED);
 	/*
 	 * A blocked source is cut off, silently.  TCP, UDP and the other
@@ -68,24 +82,52 @@ struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
 	 * block flushes the source's flows, so a live flow is not blocked,
 	 * and an established packet skips the lookup.
 	 */
-	if (pkt.proto == IPPROTO_TCP)
-		return gw_tcp_inbound(j, &pkt);
-	if (pkt.proto == IPPROTO_UDP)
-		return gw_pseudo_inbound(j, &pkt, GW_CTR_DROP_UDP_PROBE);
-	if (gw_icmp_proto(pkt.family, pkt.proto)) {
-		if (gw_block_drop(j->gn, &pkt))
+	if (pkt->proto == IPPROTO_TCP)
+		return gw_tcp_inbound(j, pkt);
+	if (pkt->proto == IPPROTO_UDP)
+		return gw_pseudo_inbound(j, pkt, GW_CTR_DROP_UDP_PROBE);
+	if (gw_icmp_proto(pkt->family, pkt->proto)) {
+		if (gw_block_drop(j->gn, pkt))
 			return gw_drop(GW_CTR_DROP_BLOCKED);
-		return gw_icmp_inbound(j, &pkt);
+		if (!icmp)
+			return gw_drop(GW_CTR_DROP_MALFORMED);
+		return gw_icmp_inbound(j, pkt, icmp);
 	}
-	return gw_pseudo_inbound(j, &pkt, GW_CTR_DROP_PROTO_DENIED);
+	return gw_pseudo_inbound(j, pkt, GW_CTR_DROP_PROTO_DENIED);
+}
+
+/* Judge @j->skb, of protocol family @pf, arriving on @j->dev. */
+struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
+{
+	struct gw_icmp icmp;
+	struct gw_pkt pkt;
+
+	if (!gw_parse_skb(&pkt, j->skb, pf))
+		return gw_drop(GW_CTR_DROP_MALFORMED);
+	return gw_judge_inbound_pkt(j, &pkt, gw_icmp_read(&icmp, &pkt, j->skb));
 }
 
 /*
- * Judge @j->skb, of protocol family @pf, leaving through the wan interface
- * @j->dev, as gw_judge_inbound() does.
+ * Judge @pkt, leaving through the wan interface @j->dev, as
+ * gw_judge_inbound_pkt() does.
  */
+struct gw_verdict gw_judge_outbound_pkt(const struct gw_judge *j,
+					const struct gw_pkt *pkt,
+					const struct gw_icmp *icmp)
+{
+	if (pkt->fragment)
+		return gw_accept(GW_REASON_UNFILTERED);
+	if (pkt->proto == IPPROTO_TCP)
+		return gw_tcp_outbound(j, pkt);
+	if (gw_icmp_proto(pkt->family, pkt->proto))
+		return gw_icmp_outbound(j, pkt, icmp);
+	return gw_pseudo_outbound(j, pkt);
+}
+
+/* Judge @j->skb, of protocol family @pf, leaving through @j->dev. */
 struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf)
 {
+	struct gw_icmp icmp;
 	struct gw_pkt pkt;
 
 	/*
@@ -95,13 +137,8 @@ struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf)
 	 */
 	if (!gw_parse_skb(&pkt, j->skb, pf))
 		return gw_accept(GW_CTR_DROP_MALFORMED);
-	if (pkt.fragment)
-		return gw_accept(GW_REASON_UNFILTERED);
-	if (pkt.proto == IPPROTO_TCP)
-		return gw_tcp_outbound(j, &pkt);
-	if (gw_icmp_proto(pkt.family, pkt.proto))
-		return gw_icmp_outbound(j, &pkt);
-	return gw_pseudo_outbound(j, &pkt);
+	return gw_judge_outbound_pkt(j, &pkt,
+				     gw_icmp_read(&icmp, &pkt, j->skb));
 }
 
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,

@@ -5,6 +5,8 @@
 #include "verdict.h"
 
 struct net;
+struct gw_pkt;
+struct gw_icmp;
 
 int gw_hooks_register(struct net *net);
 void gw_hooks_unregister(struct net *net);
@@ -12,5 +14,12 @@ int gw_hooks_defrag_enable(struct net *net);
 void gw_hooks_defrag_disable(struct net *net);
 struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf);
 struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf);
+/* The same judgements of a packet already parsed (or described). */
+struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
+				       const struct gw_pkt *pkt,
+				       const struct gw_icmp *icmp);
+struct gw_verdict gw_judge_outbound_pkt(const struct gw_judge *j,
+					const struct gw_pkt *pkt,
+					const struct gw_icmp *icmp);
 
 #endif /* _GW_HOOKS_H */

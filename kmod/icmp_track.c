@@ -17,13 +17,6 @@
 #include "synproxy.h"
 #include "core/icmp.h"
 
-static int gw_icmp_read(struct gw_icmp *icmp, const struct gw_pkt *pkt,
-			struct sk_buff *skb)
-{
-	return gw_icmp_parse(icmp, pkt, skb,
-			     skb->len - skb_network_offset(skb));
-}
-
 /* The echo keyed as its flow is: the identifier as both ports. */
 static void gw_icmp_echo_pkt(struct gw_pkt *echo, const struct gw_pkt *pkt,
 			     u16 id)
@@ -81,35 +74,33 @@ static struct gw_verdict gw_icmp_echo_request(const struct gw_judge *j,
 }
 
 struct gw_verdict gw_icmp_inbound(const struct gw_judge *j,
-				  const struct gw_pkt *pkt)
+				  const struct gw_pkt *pkt,
+				  const struct gw_icmp *icmp)
 {
 	struct gw_flow *flow;
-	struct gw_icmp icmp;
 	struct gw_pkt echo;
 
-	if (gw_icmp_read(&icmp, pkt, j->skb) != GW_PARSE_OK)
-		return gw_drop(GW_CTR_DROP_MALFORMED);
-	switch (icmp.cls) {
+	switch (icmp->cls) {
 	case GW_ICMP_LINK:
 		return gw_accept(GW_REASON_LINK);
 	case GW_ICMP_ERROR:
-		flow = gw_icmp_error_flow(j->gn, pkt, &icmp);
+		flow = gw_icmp_error_flow(j->gn, pkt, icmp);
 		if (!flow)
 			return gw_drop(GW_CTR_DROP_ICMP_ERROR);
 		/* quoting what the SYN proxy translated: translated back */
 		if (unlikely(READ_ONCE(flow->proxy)) && !j->dry &&
-		    gw_synproxy_icmp_rewrite(j->skb, pkt, &icmp, flow))
+		    gw_synproxy_icmp_rewrite(j->skb, pkt, icmp, flow))
 			return gw_verdict_after(gw_drop(GW_CTR_DROP_NOMEM),
 						GW_CTR_ICMP_ERROR_PASSED);
 		return gw_accept_flow(GW_CTR_ICMP_ERROR_PASSED, flow);
 	case GW_ICMP_ECHO_REPLY:
-		gw_icmp_echo_pkt(&echo, pkt, icmp.id);
+		gw_icmp_echo_pkt(&echo, pkt, icmp->id);
 		flow = gw_pseudo_reply(j, &echo);
 		if (!flow)
 			return gw_drop(GW_CTR_DROP_ICMP_OTHER);
 		return gw_accept_flow(GW_REASON_FLOW, flow);
 	case GW_ICMP_ECHO_REQUEST:
-		gw_icmp_echo_pkt(&echo, pkt, icmp.id);
+		gw_icmp_echo_pkt(&echo, pkt, icmp->id);
 		return gw_icmp_echo_request(j, &echo);
 	default:
 		return gw_drop(GW_CTR_DROP_ICMP_OTHER);
@@ -118,14 +109,13 @@ struct gw_verdict gw_icmp_inbound(const struct gw_judge *j,
 
 /* Only echo requests open flows; what else leaves is not ours to judge. */
 struct gw_verdict gw_icmp_outbound(const struct gw_judge *j,
-				   const struct gw_pkt *pkt)
+				   const struct gw_pkt *pkt,
+				   const struct gw_icmp *icmp)
 {
-	struct gw_icmp icmp;
 	struct gw_pkt echo;
 
-	if (gw_icmp_read(&icmp, pkt, j->skb) != GW_PARSE_OK ||
-	    icmp.cls != GW_ICMP_ECHO_REQUEST)
+	if (!icmp || icmp->cls != GW_ICMP_ECHO_REQUEST)
 		return gw_accept(GW_REASON_UNFILTERED);
-	gw_icmp_echo_pkt(&echo, pkt, icmp.id);
+	gw_icmp_echo_pkt(&echo, pkt, icmp->id);
 	return gw_pseudo_outbound(j, &echo);
 }

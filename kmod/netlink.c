@@ -11,7 +11,8 @@
  * its multicast group, its ops table and its registration.  The handlers
  * live by object, each in its own file: nl_status.c, nl_zone.c (interfaces),
  * nl_rule.c, nl_flow.c (conn), nl_tunable.c, nl_overload.c, nl_block.c,
- * nl_names.c (counter and TCP state names) and nl_txn.c (atomic loads);
+ * nl_names.c (counter and TCP state names), nl_explain.c (a dry
+ * judgement of a packet) and nl_txn.c (atomic loads);
  * nl_event.c sends the events and nl_util.c holds what they all share.
  *
  * GENL_ADMIN_PERM is netlink_capable(skb, CAP_NET_ADMIN): CAP_NET_ADMIN in
@@ -71,6 +72,11 @@ const struct nla_policy gw_block_policy[GW_BLOCK_A_MAX + 1] = {
 /* A GW_A_NAME in a request: which kind of names a dump is about. */
 const struct nla_policy gw_name_policy[GW_NAME_A_MAX + 1] = {
 	GW_NAME_ATTRS(GW_NLA_POLICY)
+};
+
+/* A GW_A_EXPLAIN in a request: the packet to judge. */
+const struct nla_policy gw_explain_policy[GW_EXPLAIN_A_MAX + 1] = {
+	GW_EXPLAIN_ATTRS(GW_NLA_POLICY)
 };
 
 static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
@@ -219,6 +225,11 @@ static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_NAMES_GET,
 		.dumpit = gw_names_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_EXPLAIN,
+		.doit = gw_explain_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

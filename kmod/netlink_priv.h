@@ -25,6 +25,7 @@ extern const struct nla_policy gw_tunable_policy[GW_TUNABLE_A_MAX + 1];
 extern const struct nla_policy gw_overload_policy[GW_OVERLOAD_A_MAX + 1];
 extern const struct nla_policy gw_block_policy[GW_BLOCK_A_MAX + 1];
 extern const struct nla_policy gw_name_policy[GW_NAME_A_MAX + 1];
+extern const struct nla_policy gw_explain_policy[GW_EXPLAIN_A_MAX + 1];
 
 /* the namespace a request, or a dump, is about */
 static inline struct gw_net *gw_info_net(struct genl_info *info)
@@ -72,10 +73,13 @@ int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule);
 
 /* nl_flow.c */
 int gw_conn_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
+		 const struct gw_flow *flow, u32 now);
 
 /* nl_tunable.c */
 int gw_tunable_from_attr(struct genl_info *info, u32 *value);
@@ -107,9 +111,14 @@ int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int gw_block_fill(struct sk_buff *skb, u8 kind,
+		  const struct gw_block_entry *e, u32 remaining);
 
 /* nl_names.c */
 int gw_names_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_explain.c */
+int gw_explain_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_txn.c */
 int gw_txn_begin_doit(struct sk_buff *skb, struct genl_info *info);

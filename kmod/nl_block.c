@@ -70,8 +70,8 @@ int gw_block_from_attr(struct genl_info *info, enum gw_block_need need,
 }
 
 /* @e NULL: only the kind (a flush). */
-static int gw_block_fill(struct sk_buff *skb, u8 kind,
-			 const struct gw_block_entry *e, u32 remaining)
+int gw_block_fill(struct sk_buff *skb, u8 kind,
+		  const struct gw_block_entry *e, u32 remaining)
 {
 	struct nlattr *nest = nla_nest_start(skb, GW_A_BLOCK);
 

@@ -61,8 +61,8 @@ void gw_notify_synproxy(struct gw_net *gn, u8 event, u8 family,
 	gw_event_async(gn, event, gw_synproxy_dst_fill, &d);
 }
 
-static int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
-			const struct gw_flow *flow, u32 now)
+int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,
+		 const struct gw_flow *flow, u32 now)
 {
 	bool orig_first = flow->flags & GW_FLOW_ORIG_FIRST;
 	bool tcp = flow->key.proto == IPPROTO_TCP;

@@ -258,7 +258,7 @@ int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
+int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 {
 	const struct gw_rule_match *m = &rule->match;
 	struct nlattr *nest, *ports;

@@ -28,10 +28,16 @@ struct gw_verdict gw_pseudo_outbound(const struct gw_judge *j,
 struct gw_flow *gw_pseudo_reply(const struct gw_judge *j,
 				const struct gw_pkt *pkt);
 
-/* icmp_track.c */
+/*
+ * icmp_track.c: @icmp, what the message is, read by the caller (hooks.c
+ * from the skb); never NULL inbound, NULL outbound when unreadable
+ */
+struct gw_icmp;
 struct gw_verdict gw_icmp_inbound(const struct gw_judge *j,
-				  const struct gw_pkt *pkt);
+				  const struct gw_pkt *pkt,
+				  const struct gw_icmp *icmp);
 struct gw_verdict gw_icmp_outbound(const struct gw_judge *j,
-				   const struct gw_pkt *pkt);
+				   const struct gw_pkt *pkt,
+				   const struct gw_icmp *icmp);
 
 #endif /* _GW_TRACK_H */

@@ -124,8 +124,13 @@ static inline struct gw_verdict gw_verdict_instead(struct gw_verdict v,
 struct gw_judge {
 	struct gw_net *gn;
 	const struct net_device *dev;	/* in for inbound, out for outbound */
+	/*
+	 * The packet, to send resets about and rewrite; not read when @dry,
+	 * and NULL in the dry judgement of a packet the explain command
+	 * describes (nl_explain.c), which has none
+	 */
 	struct sk_buff *skb;
-	/* to send resets through; not read when @dry */
+	/* to send resets through; not read when @dry (NULL then too) */
 	const struct nf_hook_state *state;
 	bool dry;
 };

@@ -163,6 +163,19 @@ int gw_zones_set_from_param(struct gw_net *gn, const char *list)
 	return err;
 }
 
+/* The zone configured for the interface @name (enum gw_zone), or -1. */
+int gw_zone_of(struct gw_net *gn, const char *name)
+{
+	const struct gw_zone_cfg *cfg;
+	int zone;
+
+	mutex_lock(&gn->lock);
+	cfg = gw_zone_find(gn, name);
+	zone = cfg ? cfg->zone : -1;
+	mutex_unlock(&gn->lock);
+	return zone;
+}
+
 void gw_zones_count(struct gw_net *gn, u32 *wan, u32 *lan)
 {
 	unsigned int i;

@@ -62,5 +62,6 @@ void gw_zones_replace_locked(struct gw_net *gn,
 			     const struct gw_zone_cfg *zones, unsigned int n);
 int gw_zones_set_from_param(struct gw_net *gn, const char *list);
 void gw_zones_count(struct gw_net *gn, u32 *wan, u32 *lan);
+int gw_zone_of(struct gw_net *gn, const char *name);
 
 #endif /* _GW_ZONES_H */

@@ -140,6 +140,12 @@ check "completion: without the module, its list is every tunable of kmod/tunable
 	test "$(GW_FAKE_GWCTL=down completions get "")" = "$module_tunables"
 check "completion: load -n and -c" test "$(completions load -)" = "-c -n"
 check "completion: save -a" test "$(completions save "")" = "-a"
+check "completion: explain among the commands" grep -qw explain <<<"$(completions "")"
+check "completion: explain's protocols" test "$(completions explain "")" = "icmp icmpv6 proto tcp udp"
+check "completion: explain's words after an address" \
+	test "$(completions explain tcp from 192.0.2.1 "")" = "ack code flags from id in out port seq to type"
+check "completion: explain's echo types" \
+	test "$(completions explain icmp from 192.0.2.1 to 192.0.2.2 in eth0 type "")" = "echo-reply echo-request"
 
 # ---- gwctl doctor before the module is loaded --------------------------------
 # What an admin sees right after make install: the missing module is the

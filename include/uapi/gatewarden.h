@@ -74,6 +74,15 @@ enum gw_cmd {
 	 * GW_NAME_A_KIND: then that kind's names alone.
 	 */
 	GW_CMD_NAMES_GET,	/* dump: GW_A_NAME */
+	/*
+	 * "gwctl explain": the verdict the packet path would give the packet
+	 * GW_A_EXPLAIN describes, judged by the module's own code with no
+	 * side effect (no flow, counter, rule hit or reset).  The reply
+	 * carries GW_A_EXPLAIN with the verdict and its reasons, and what it
+	 * met: the rule (GW_A_RULE), the flow (GW_A_CONN), the block and
+	 * never-block entries holding the outside address (GW_A_BLOCK).
+	 */
+	GW_CMD_EXPLAIN,
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -109,6 +118,7 @@ enum gw_attr {
 	GW_A_STATS_RESET,	/* flag, in GW_CMD_STATS_GET: zero after reading */
 	GW_A_BLOCK,		/* nest: enum gw_block_attr */
 	GW_A_NAME,		/* nest: enum gw_name_attr */
+	GW_A_EXPLAIN,		/* nest: enum gw_explain_attr */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -318,6 +328,71 @@ enum gw_name_attr {
 	__GW_NAME_A_MAX,
 };
 #define GW_NAME_A_MAX (__GW_NAME_A_MAX - 1)
+
+/* Which way a packet GW_CMD_EXPLAIN judges crosses its interface. */
+enum gw_explain_way {
+	GW_EXPLAIN_IN,		/* arriving on it (PRE_ROUTING) */
+	GW_EXPLAIN_OUT,		/* leaving through it (POST_ROUTING) */
+	__GW_EXPLAIN_WAY_MAX,
+};
+#define GW_EXPLAIN_WAY_MAX (__GW_EXPLAIN_WAY_MAX - 1)
+
+enum gw_explain_verdict {
+	GW_EXPLAIN_PASS,
+	GW_EXPLAIN_DROP,
+};
+
+/*
+ * A packet to judge (request) and its judgement (reply).  A request
+ * holds the way, the interface, the family, the protocol and both
+ * addresses; TCP and UDP both ports; TCP optionally its flags (none: a
+ * SYN), sequence and acknowledgement numbers (none, on a flow: the next
+ * ones each side expects); ICMP its type, and optionally its code and
+ * echo identifier.  A reply holds what the module found.
+ */
+enum gw_explain_attr {
+	GW_EXPLAIN_A_UNSPEC,
+	GW_EXPLAIN_A_WAY,	/* u8: enum gw_explain_way */
+	GW_EXPLAIN_A_IFNAME,	/* string */
+	GW_EXPLAIN_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	GW_EXPLAIN_A_PROTO,	/* u8: IPPROTO_* */
+	GW_EXPLAIN_A_SRC,	/* binary: 4 or 16 bytes, network order */
+	GW_EXPLAIN_A_DST,	/* binary: 4 or 16 bytes, network order */
+	GW_EXPLAIN_A_SPORT,	/* u16, host order */
+	GW_EXPLAIN_A_DPORT,	/* u16, host order */
+	GW_EXPLAIN_A_TCP_FLAGS,	/* u8: as in byte 13 of the TCP header */
+	GW_EXPLAIN_A_SEQ,	/* u32; in replies, the one judged */
+	GW_EXPLAIN_A_ACK,	/* u32; in replies, the one judged */
+	GW_EXPLAIN_A_ICMP_TYPE,	/* u8 */
+	GW_EXPLAIN_A_ICMP_CODE,	/* u8 */
+	GW_EXPLAIN_A_ICMP_ID,	/* u16: echo identifier, host order */
+	GW_EXPLAIN_A_VERDICT,	/* u8, in replies: enum gw_explain_verdict */
+	/*
+	 * string, in replies: why, the name of the counter the packet path
+	 * counts it in ("drop_passive_denied"), or, for a verdict counted in
+	 * none, "flow" (it fits a live flow), "new_flow" (it opens one from
+	 * inside), "link" (ICMPv6 neighbour discovery or MLD), "unfiltered"
+	 * (not judged: no wan zone on the interface, a fragment out)
+	 */
+	GW_EXPLAIN_A_REASON,
+	GW_EXPLAIN_A_PRIOR,	/* string, in replies: an earlier stage's reason */
+	GW_EXPLAIN_A_ZONE,	/* u8, in replies: enum gw_zone; none: no zone */
+	GW_EXPLAIN_A_RULE,	/* u32, in replies: the rule that decided */
+	/*
+	 * u32, in replies to an inbound request: the first rule that
+	 * matches the packet, 0 for none, whether or not it decided
+	 */
+	GW_EXPLAIN_A_MATCH,
+	GW_EXPLAIN_A_FLOW_DIR,	/* u8, in replies: enum gw_explain_flow_dir */
+	__GW_EXPLAIN_A_MAX,
+};
+#define GW_EXPLAIN_A_MAX (__GW_EXPLAIN_A_MAX - 1)
+
+/* Which way along its flow (the reply's GW_A_CONN) the packet travels. */
+enum gw_explain_flow_dir {
+	GW_EXPLAIN_FLOW_ORIGINAL,	/* from the originator */
+	GW_EXPLAIN_FLOW_REPLY,		/* from the responder */
+};
 
 /* Longest timeout of a block entry, in seconds (about 11 days). */
 #define GW_BLOCK_TIMEOUT_MAX	1000000

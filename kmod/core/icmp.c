@@ -166,6 +166,25 @@ static bool gw_icmp_parse_inner(struct gw_icmp *icmp, u8 family,
 }
 
 /*
+ * What the ICMP or ICMPv6 message @pkt (its family, type and source) is,
+ * for one that arrived with hop limit @hop_limit (read for ICMPv6 only):
+ * gw_icmp_parse() asks it of a packet, the explain command of the message
+ * it describes.
+ */
+enum gw_icmp_class gw_icmp_classify(const struct gw_pkt *pkt, u8 hop_limit)
+{
+	bool request;
+
+	if (pkt->family == AF_INET6 && gw_icmp6_on_link(pkt, hop_limit))
+		return GW_ICMP_LINK;
+	if (gw_icmp_is_echo(pkt->family, pkt->icmp_type, &request))
+		return request ? GW_ICMP_ECHO_REQUEST : GW_ICMP_ECHO_REPLY;
+	if (gw_icmp_is_error(pkt->family, pkt->icmp_type))
+		return GW_ICMP_ERROR;
+	return GW_ICMP_OTHER;
+}
+
+/*
  * Classify the ICMP or ICMPv6 message @pkt (already parsed by gw_parse(),
  * @len bytes from the network header of @data).  GW_PARSE_MALFORMED when
  * an echo or an error is too short for what it must carry; an error whose
@@ -177,8 +196,9 @@ int gw_icmp_parse(struct gw_icmp *icmp, const struct gw_pkt *pkt,
 	struct gw_pkt outer;
 	unsigned int l4, end;
 	u8 buf[GW_ICMP_HDR], ttl;
+	enum gw_icmp_class cls;
 	const u8 *h;
-	bool first, request;
+	bool first;
 
 	memset(icmp, 0, sizeof(*icmp));
 	icmp->cls = GW_ICMP_OTHER;
@@ -201,26 +221,26 @@ int gw_icmp_parse(struct gw_icmp *icmp, const struct gw_pkt *pkt,
 	    !gw_icmp_proto(pkt->family, outer.proto))
 		return GW_PARSE_MALFORMED;
 
-	if (pkt->family == AF_INET6 && gw_icmp6_on_link(pkt, ttl)) {
-		icmp->cls = GW_ICMP_LINK;
-		return GW_PARSE_OK;
-	}
-	if (gw_icmp_is_echo(pkt->family, pkt->icmp_type, &request)) {
+	cls = gw_icmp_classify(pkt, ttl);
+	switch (cls) {
+	case GW_ICMP_ECHO_REQUEST:
+	case GW_ICMP_ECHO_REPLY:
 		if (l4 + GW_ICMP_HDR > end)
 			return GW_PARSE_MALFORMED;
 		h = gw_header_pointer(data, l4, GW_ICMP_HDR, buf);
 		if (!h)
 			return GW_PARSE_MALFORMED;
 		icmp->id = (u16)(h[4] << 8 | h[5]);
-		icmp->cls = request ? GW_ICMP_ECHO_REQUEST : GW_ICMP_ECHO_REPLY;
-		return GW_PARSE_OK;
-	}
-	if (gw_icmp_is_error(pkt->family, pkt->icmp_type)) {
+		break;
+	case GW_ICMP_ERROR:
 		if (l4 + GW_ICMP_HDR > end ||
 		    !gw_icmp_parse_inner(icmp, pkt->family, data,
 					 l4 + GW_ICMP_HDR, end))
 			return GW_PARSE_MALFORMED;
-		icmp->cls = GW_ICMP_ERROR;
+		break;
+	default:
+		break;
 	}
+	icmp->cls = cls;
 	return GW_PARSE_OK;
 }

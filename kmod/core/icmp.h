@@ -33,6 +33,7 @@ struct gw_icmp {
 };
 
 bool gw_icmp_proto(u8 family, u8 proto);
+enum gw_icmp_class gw_icmp_classify(const struct gw_pkt *pkt, u8 hop_limit);
 int gw_icmp_parse(struct gw_icmp *icmp, const struct gw_pkt *pkt,
 		  const void *data, unsigned int len);
 

@@ -13,7 +13,7 @@
  * ports, addresses and source limits, iface set/del, tunable set with the
  * names the module lists, conn get/flush with filters, overload del, stats
  * reset, txn begin/stage/commit/abort sequences, every dump, names get with
- * a kind); those
+ * a kind, explain of a packet); those
  * templates mutated (bits flipped, attribute lengths and types changed,
  * attributes duplicated, swapped, truncated, wrapped in nests, nests
  * stripped of NLA_F_NESTED); random attribute trees of the family's
@@ -468,6 +468,62 @@ static void put_name_kind(struct nl_msg *m)
 	nest_end(m, n);
 }
 
+/*
+ * A packet for explain to judge: mostly well-formed (the module then runs
+ * its dry judgement on it, whatever flows and rules the fuzzing left),
+ * now and then with what its protocol does not carry, or without what it
+ * needs.
+ */
+static void put_explain(struct nl_msg *m)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP,
+					  IPPROTO_ICMP, IPPROTO_ICMPV6,
+					  IPPROTO_GRE };
+	uint8_t proto = protos[rnd(sizeof(protos))];
+	int af = chance(50) ? AF_INET : AF_INET6;
+	struct nlattr *n = nest_start(m, GW_A_EXPLAIN, true);
+
+	if (proto == IPPROTO_ICMP && chance(90))
+		af = AF_INET;
+	else if (proto == IPPROTO_ICMPV6 && chance(90))
+		af = AF_INET6;
+	if (chance(95))
+		nla_put_u8(m, GW_EXPLAIN_A_WAY, chance(95) ? rnd(2) : rnd(256));
+	if (chance(95))
+		put_ifname(m, GW_EXPLAIN_A_IFNAME);
+	if (chance(95))
+		nla_put_u8(m, GW_EXPLAIN_A_FAMILY, chance(95) ? (uint32_t)af : rnd(256));
+	if (chance(95))
+		nla_put_u8(m, GW_EXPLAIN_A_PROTO, proto);
+	if (chance(95))
+		put_addr(m, GW_EXPLAIN_A_SRC, chance(95) ? af : AF_INET6 + AF_INET - af);
+	if (chance(95))
+		put_addr(m, GW_EXPLAIN_A_DST, af);
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || chance(5)) {
+		if (chance(95))
+			nla_put_u16(m, GW_EXPLAIN_A_SPORT, rnd(65536));
+		if (chance(95))
+			nla_put_u16(m, GW_EXPLAIN_A_DPORT, chance(50) ? 22 : rnd(65536));
+	}
+	if (proto == IPPROTO_TCP || chance(5)) {
+		if (chance(70))
+			nla_put_u8(m, GW_EXPLAIN_A_TCP_FLAGS, rnd(256));
+		if (chance(40))
+			nla_put_u32(m, GW_EXPLAIN_A_SEQ, (uint32_t)rnd64());
+		if (chance(40))
+			nla_put_u32(m, GW_EXPLAIN_A_ACK, (uint32_t)rnd64());
+	}
+	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6 || chance(5)) {
+		if (chance(95))
+			nla_put_u8(m, GW_EXPLAIN_A_ICMP_TYPE, rnd(256));
+		if (chance(50))
+			nla_put_u8(m, GW_EXPLAIN_A_ICMP_CODE, rnd(256));
+		if (chance(50))
+			nla_put_u16(m, GW_EXPLAIN_A_ICMP_ID, rnd(65536));
+	}
+	nest_end(m, n);
+}
+
 static uint32_t some_txn_id(void)
 {
 	if (txn_id && chance(90))
@@ -490,6 +546,8 @@ static int nested_max(int parent, int depth)
 			return GW_OVERLOAD_A_MAX;
 		case GW_A_NAME:
 			return GW_NAME_A_MAX;
+		case GW_A_EXPLAIN:
+			return GW_EXPLAIN_A_MAX;
 		case GW_A_STATS:
 			return GW_CTR_MAX + 1;
 		}
@@ -622,6 +680,9 @@ static void put_template(struct nl_msg *m, unsigned int cmd)
 	case GW_CMD_NAMES_GET:
 		if (chance(60))
 			put_name_kind(m);
+		break;
+	case GW_CMD_EXPLAIN:
+		put_explain(m);
 		break;
 	case GW_CMD_STATUS_GET:
 	case GW_CMD_IFACE_GET:

@@ -327,6 +327,57 @@ TEST(udp_stream_after_reply_and_2s)
 	assert_true(c.stream);
 }
 
+/*
+ * gw_icmp_classify(), which the explain command asks of a message it
+ * describes, says what gw_icmp_parse() finds in the same message on the
+ * wire, for every type of both families, at the hop limit it came with.
+ */
+TEST(icmp_classify_agrees_with_parse)
+{
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	uint8_t quote[128];
+	unsigned int f, type, qlen;
+
+	for (f = 0; f < ARRAY_SIZE(families); f++) {
+		uint8_t family = families[f];
+
+		qlen = quoted_udp(quote, family, 40000);
+		for (type = 0; type < 256; type++) {
+			struct gw_icmp icmp;
+			struct gw_pkt pkt;
+			struct gw_pb pb;
+			uint8_t hop;
+
+			error_pkt(&pb, family, type, 0, quote, qlen);
+			assert_int_equal(gw_pb_parse(&pb, &pkt), GW_PARSE_OK);
+			hop = family == AF_INET ? pb.data[8] : pb.data[7];
+			assert_int_equal(classify(&pb, &icmp), GW_PARSE_OK);
+			if (gw_icmp_classify(&pkt, hop) != icmp.cls)
+				fail_msg("family %u type %u: classify %d, parse %d",
+					 family, type, gw_icmp_classify(&pkt, hop),
+					 icmp.cls);
+		}
+	}
+}
+
+/* Neighbour discovery is link traffic only at the hop limit 255. */
+TEST(icmp_classify_nd_by_hop_limit)
+{
+	struct gw_pkt pkt;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.family = AF_INET6;
+	pkt.proto = GW_NEXTHDR_ICMPV6;
+	pkt.saddr = gw_test_addr(AF_INET6, OUT6);
+	pkt.icmp_type = 135;
+	assert_int_equal(gw_icmp_classify(&pkt, 255), GW_ICMP_LINK);
+	assert_int_equal(gw_icmp_classify(&pkt, 254), GW_ICMP_OTHER);
+	pkt.icmp_type = 128;
+	assert_int_equal(gw_icmp_classify(&pkt, 255), GW_ICMP_ECHO_REQUEST);
+	pkt.icmp_type = 1;
+	assert_int_equal(gw_icmp_classify(&pkt, 64), GW_ICMP_ERROR);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(icmp_echo_id),
 	cmocka_unit_test(icmp_error_quotes_udp),
@@ -336,6 +387,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(icmp_error_quote_exthdr),
 	cmocka_unit_test(icmp_error_quote_exthdr_bound),
 	cmocka_unit_test(icmp6_nd_hop_limit),
+	cmocka_unit_test(icmp_classify_agrees_with_parse),
+	cmocka_unit_test(icmp_classify_nd_by_hop_limit),
 	cmocka_unit_test(udp_stream_after_reply_and_2s),
 };
 
