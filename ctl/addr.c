@@ -14,10 +14,7 @@
 
 #include "gwctl.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int gw_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -58,10 +55,10 @@ int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
 	int ret = parse_decimal(arg, strlen(arg), val);
 
 	if (ret == -EINVAL)
-		return fail(err, errlen, "invalid %s \"%s\": expected a decimal number.",
+		return gw_errf(err, errlen, "invalid %s \"%s\": expected a decimal number.",
 			    what, arg);
 	if (ret == -ERANGE || *val < min || *val > max)
-		return fail(err, errlen, "%s %s is out of range (%" PRIu64 "-%" PRIu64 ").",
+		return gw_errf(err, errlen, "%s %s is out of range (%" PRIu64 "-%" PRIu64 ").",
 			    what, arg, min, max);
 	return 0;
 }
@@ -121,7 +118,7 @@ static int check_host_bits(const char *arg, const struct gw_prefix *prefix,
 	if (!memcmp(net, prefix->addr, len))
 		return 0;
 	inet_ntop(prefix->family, net, net_str, sizeof(net_str));
-	return fail(err, errlen, "host bits set in %s, did you mean %s/%u?",
+	return gw_errf(err, errlen, "host bits set in %s, did you mean %s/%u?",
 		    arg, net_str, prefix->plen);
 }
 
@@ -136,7 +133,7 @@ int gw_parse_prefix(const char *arg, struct gw_prefix *prefix,
 
 	memset(prefix, 0, sizeof(*prefix));
 	if (alen == 0 || alen >= sizeof(addr))
-		return fail(err, errlen, "\"%s\" is not an IPv4 or IPv6 prefix.", arg);
+		return gw_errf(err, errlen, "\"%s\" is not an IPv4 or IPv6 prefix.", arg);
 	memcpy(addr, arg, alen);
 	addr[alen] = '\0';
 
@@ -145,13 +142,13 @@ int gw_parse_prefix(const char *arg, struct gw_prefix *prefix,
 	else if (inet_pton(AF_INET6, addr, prefix->addr) == 1)
 		prefix->family = AF_INET6;
 	else
-		return fail(err, errlen, "\"%s\" is not an IPv4 or IPv6 prefix.", arg);
+		return gw_errf(err, errlen, "\"%s\" is not an IPv4 or IPv6 prefix.", arg);
 
 	max_plen = gw_addr_len(prefix->family) * 8;
 	prefix->plen = max_plen;
 	if (slash) {
 		if (parse_decimal(slash + 1, strlen(slash + 1), &plen) || plen > max_plen)
-			return fail(err, errlen,
+			return gw_errf(err, errlen,
 				    "invalid prefix length in \"%s\" (%s allows 0-%u).",
 				    arg, prefix->family == AF_INET ? "IPv4" : "IPv6",
 				    max_plen);
@@ -167,10 +164,10 @@ static int parse_port(const char *s, size_t len, const char *spec,
 	int ret = parse_decimal(s, len, &v);
 
 	if (ret == -EINVAL)
-		return fail(err, errlen, "invalid port \"%.*s\" in \"%s\".",
+		return gw_errf(err, errlen, "invalid port \"%.*s\" in \"%s\".",
 			    (int)len, s, spec);
 	if (ret == -ERANGE || v < 1 || v > 65535)
-		return fail(err, errlen, "port %.*s is out of range (1-65535).",
+		return gw_errf(err, errlen, "port %.*s is out of range (1-65535).",
 			    (int)len, s);
 	*port = v;
 	return 0;
@@ -190,7 +187,7 @@ static int parse_port_range(const char *s, size_t len, const char *spec,
 			       err, errlen))
 		return -1;
 	if (range->first > range->last)
-		return fail(err, errlen,
+		return gw_errf(err, errlen,
 			    "port range %.*s is backwards: the first port must not exceed the last.",
 			    (int)len, s);
 	return 0;
@@ -206,7 +203,7 @@ int gw_parse_ports(const char *arg, struct gw_ports *ports,
 		size_t len = strcspn(p, ",");
 
 		if (ports->count == GW_RULE_MAX_PORT_RANGES)
-			return fail(err, errlen,
+			return gw_errf(err, errlen,
 				    "too many port ranges in \"%s\" (at most %d).",
 				    arg, GW_RULE_MAX_PORT_RANGES);
 		if (parse_port_range(p, len, arg, &ports->range[ports->count],
@@ -225,14 +222,14 @@ int gw_parse_ifname(const char *arg, char *err, size_t errlen)
 	size_t len = strlen(arg), i;
 
 	if (len >= GW_IFNAMSIZ)
-		return fail(err, errlen,
+		return gw_errf(err, errlen,
 			    "interface name \"%s\" is too long (at most %d characters).",
 			    arg, GW_IFNAMSIZ - 1);
 	if (len == 0 || !strcmp(arg, ".") || !strcmp(arg, ".."))
-		return fail(err, errlen, "\"%s\" is not a valid interface name.", arg);
+		return gw_errf(err, errlen, "\"%s\" is not a valid interface name.", arg);
 	for (i = 0; i < len; i++) {
 		if (arg[i] == '/' || arg[i] == ':' || isspace((unsigned char)arg[i]))
-			return fail(err, errlen,
+			return gw_errf(err, errlen,
 				    "\"%s\" is not a valid interface name.", arg);
 	}
 	return 0;

@@ -8,26 +8,12 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "gwctl.h"
 #include "rulefile.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The TCP flags by their letters, as tcpdump and scapy write them. */
 static const struct {
@@ -47,7 +33,7 @@ int gw_tcp_flags_parse(const char *arg, uint8_t *flags, char *err, size_t errlen
 	if (!strcmp(arg, "none"))
 		return 0;
 	if (!*arg)
-		return fail(err, errlen, "flags needs letters (S, A, F, R, P, U, E, C) or \"none\".");
+		return gw_errf(err, errlen, "flags needs letters (S, A, F, R, P, U, E, C) or \"none\".");
 	for (p = arg; *p; p++) {
 		char c = *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p;
 
@@ -55,11 +41,11 @@ int gw_tcp_flags_parse(const char *arg, uint8_t *flags, char *err, size_t errlen
 			if (tcp_flag_letters[i].letter == c)
 				break;
 		if (i == GW_ARRAY_SIZE(tcp_flag_letters))
-			return fail(err, errlen,
+			return gw_errf(err, errlen,
 				    "unknown TCP flag '%c' in \"%s\" (S, A, F, R, P, U, E, C).",
 				    *p, arg);
 		if (*flags & tcp_flag_letters[i].bit)
-			return fail(err, errlen, "TCP flag '%c' given twice in \"%s\".", c, arg);
+			return gw_errf(err, errlen, "TCP flag '%c' given twice in \"%s\".", c, arg);
 		*flags |= tcp_flag_letters[i].bit;
 	}
 	return 0;
@@ -115,7 +101,7 @@ static int parse_host(const char *key, const char *arg, struct gw_prefix *p,
 	if (gw_parse_prefix(arg, p, err, errlen))
 		return -1;
 	if (p->plen != gw_addr_len(p->family) * 8)
-		return fail(err, errlen, "%s takes an address, not a prefix.", key);
+		return gw_errf(err, errlen, "%s takes an address, not a prefix.", key);
 	return 0;
 }
 
@@ -132,25 +118,25 @@ static int check_args(const struct gw_explain_args *a, char *err, size_t errlen)
 	bool icmp = a->proto == IPPROTO_ICMP || a->proto == IPPROTO_ICMPV6;
 
 	if (!a->has_src || !a->has_dst)
-		return fail(err, errlen, "explain needs \"from ADDRESS\" and \"to ADDRESS\".");
+		return gw_errf(err, errlen, "explain needs \"from ADDRESS\" and \"to ADDRESS\".");
 	if (!a->ifname[0])
-		return fail(err, errlen, "explain needs \"in DEV\" or \"out DEV\".");
+		return gw_errf(err, errlen, "explain needs \"in DEV\" or \"out DEV\".");
 	if (a->src.family != a->dst.family)
-		return fail(err, errlen, "from and to must be of the same address family.");
+		return gw_errf(err, errlen, "from and to must be of the same address family.");
 	if (ports && (!a->has_sport || !a->has_dport))
-		return fail(err, errlen, "%s needs a port after both from and to.",
+		return gw_errf(err, errlen, "%s needs a port after both from and to.",
 			    gw_proto_name(a->proto));
 	if (!ports && (a->has_sport || a->has_dport))
-		return fail(err, errlen, "only tcp and udp have ports.");
+		return gw_errf(err, errlen, "only tcp and udp have ports.");
 	if (a->proto != IPPROTO_TCP && (a->has_flags || a->has_seq || a->has_ack))
-		return fail(err, errlen, "only tcp has flags, seq and ack.");
+		return gw_errf(err, errlen, "only tcp has flags, seq and ack.");
 	if (icmp && a->src.family != (a->proto == IPPROTO_ICMP ? AF_INET : AF_INET6))
-		return fail(err, errlen, "%s goes with %s addresses.", gw_proto_name(a->proto),
+		return gw_errf(err, errlen, "%s goes with %s addresses.", gw_proto_name(a->proto),
 			    a->proto == IPPROTO_ICMP ? "IPv4" : "IPv6");
 	if (icmp && !a->has_type)
-		return fail(err, errlen, "%s needs \"type N\".", gw_proto_name(a->proto));
+		return gw_errf(err, errlen, "%s needs \"type N\".", gw_proto_name(a->proto));
 	if (!icmp && (a->has_type || a->has_code || a->has_id))
-		return fail(err, errlen, "only icmp and icmpv6 have a type, code and id.");
+		return gw_errf(err, errlen, "only icmp and icmpv6 have a type, code and id.");
 	return 0;
 }
 
@@ -164,18 +150,18 @@ int gw_explain_parse_args(int argc, char **argv, struct gw_explain_args *a,
 
 	memset(a, 0, sizeof(*a));
 	if (argc < 1)
-		return fail(err, errlen,
+		return gw_errf(err, errlen,
 			    "explain needs a protocol (tcp, udp, icmp, icmpv6 or proto N).");
 	i = 1;
 	if (!strcmp(argv[0], "proto")) {
 		if (argc < 2)
-			return fail(err, errlen, "proto needs a number.");
+			return gw_errf(err, errlen, "proto needs a number.");
 		if (gw_parse_uint("protocol", argv[1], 0, 255, &num, err, errlen))
 			return -1;
 		a->proto = num;
 		i = 2;
 	} else if (gw_proto_lookup(argv[0], &a->proto)) {
-		return fail(err, errlen,
+		return gw_errf(err, errlen,
 			    "unknown protocol \"%s\" (tcp, udp, icmp, icmpv6 or proto N).",
 			    argv[0]);
 	}
@@ -184,12 +170,12 @@ int gw_explain_parse_args(int argc, char **argv, struct gw_explain_args *a,
 		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!val)
-			return fail(err, errlen, "\"%s\" needs a value.", key);
+			return gw_errf(err, errlen, "\"%s\" needs a value.", key);
 		if (!strcmp(key, "from") || !strcmp(key, "to")) {
 			bool from = key[0] == 'f';
 
 			if (*(from ? &a->has_src : &a->has_dst))
-				return fail(err, errlen, "%s given twice.", key);
+				return gw_errf(err, errlen, "%s given twice.", key);
 			if (parse_host(key, val, from ? &a->src : &a->dst, err, errlen))
 				return -1;
 			*(from ? &a->has_src : &a->has_dst) = true;
@@ -197,16 +183,16 @@ int gw_explain_parse_args(int argc, char **argv, struct gw_explain_args *a,
 			last_port_val = from ? &a->sport : &a->dport;
 		} else if (!strcmp(key, "port")) {
 			if (!last_port)
-				return fail(err, errlen, "port goes after \"from ADDRESS\" or \"to ADDRESS\".");
+				return gw_errf(err, errlen, "port goes after \"from ADDRESS\" or \"to ADDRESS\".");
 			if (*last_port)
-				return fail(err, errlen, "port given twice.");
+				return gw_errf(err, errlen, "port given twice.");
 			if (gw_parse_uint("port", val, 0, 65535, &num, err, errlen))
 				return -1;
 			*last_port = true;
 			*last_port_val = num;
 		} else if (!strcmp(key, "in") || !strcmp(key, "out")) {
 			if (a->ifname[0])
-				return fail(err, errlen, "one interface: in DEV or out DEV.");
+				return gw_errf(err, errlen, "one interface: in DEV or out DEV.");
 			if (gw_parse_ifname(val, err, errlen))
 				return -1;
 			snprintf(a->ifname, sizeof(a->ifname), "%s", val);
@@ -240,7 +226,7 @@ int gw_explain_parse_args(int argc, char **argv, struct gw_explain_args *a,
 			a->icmp_id = num;
 			a->has_id = true;
 		} else {
-			return fail(err, errlen,
+			return gw_errf(err, errlen,
 				    "unknown word \"%s\" (from, to, port, in, out, flags, seq, ack, type, code or id).",
 				    key);
 		}

@@ -41,6 +41,9 @@ int gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int gw_check_end(int argc, char **argv);
 
 /* addr.c: pure parsing helpers, no netlink and no output */
+/* @fmt's message into @err (@errlen bytes); returns -1, for the parsers */
+int gw_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Room for any message the helpers below write into their err buffer. */
 #define GW_ERR_MAX 256
