@@ -11,6 +11,16 @@
 #include "print.h"
 #include "rulefile.h"
 
+/* A flow's GW_CONN_F_* flags, as conn list and explain print them. */
+void gw_conn_print_flags(uint32_t flags)
+{
+	print_str("direction", " [%s]", flags & GW_CONN_F_INBOUND ? "inbound" : "outbound");
+	print_bool("replied", " [replied]", flags & GW_CONN_F_REPLIED);
+	print_bool("picked_up", " [picked-up]", flags & GW_CONN_F_PICKED_UP);
+	print_bool("closed", " [closed]", flags & GW_CONN_F_CLOSED);
+	print_bool("synproxy", " [synproxy]", flags & GW_CONN_F_SYNPROXY);
+}
+
 /* "src A dst B proto P state S", any of them, any order. */
 struct conn_filter {
 	bool any;
@@ -200,11 +210,7 @@ static int print_conn(const struct nlattr **ctb, const char *src, const char *ds
 	print_u64("packets_orig", "packets=%" PRIu64,
 		  gw_attr_u64(ctb[GW_CONN_A_PACKETS_ORIG]));
 	print_u64("packets_reply", "/%" PRIu64, gw_attr_u64(ctb[GW_CONN_A_PACKETS_REPLY]));
-	print_str("direction", " [%s]", flags & GW_CONN_F_INBOUND ? "inbound" : "outbound");
-	print_bool("replied", " [replied]", flags & GW_CONN_F_REPLIED);
-	print_bool("picked_up", " [picked-up]", flags & GW_CONN_F_PICKED_UP);
-	print_bool("closed", " [closed]", flags & GW_CONN_F_CLOSED);
-	print_bool("synproxy", " [synproxy]", flags & GW_CONN_F_SYNPROXY);
+	gw_conn_print_flags(flags);
 	/* An older module sends no window state: the members are left out. */
 	if (ctb[GW_CONN_A_TCP_ORIG] &&
 	    print_tcp_peer("orig", ctb[GW_CONN_A_TCP_ORIG], verbose))

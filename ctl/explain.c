@@ -190,11 +190,7 @@ static int print_flow(const struct nlattr *nest, const struct nlattr *dir)
 	print_str("dst", " -> %s", dst);
 	if (ctb[GW_CONN_A_DPORT])
 		print_u64("dport", " port %" PRIu64, mnl_attr_get_u16(ctb[GW_CONN_A_DPORT]));
-	print_str("direction", " [%s]", flags & GW_CONN_F_INBOUND ? "inbound" : "outbound");
-	print_bool("replied", " [replied]", flags & GW_CONN_F_REPLIED);
-	print_bool("picked_up", " [picked-up]", flags & GW_CONN_F_PICKED_UP);
-	print_bool("closed", " [closed]", flags & GW_CONN_F_CLOSED);
-	print_bool("synproxy", " [synproxy]", flags & GW_CONN_F_SYNPROXY);
+	gw_conn_print_flags(flags);
 	if (ctb[GW_CONN_A_TIMEOUT])
 		print_u64("timeout", ", %" PRIu64 " s left", mnl_attr_get_u32(ctb[GW_CONN_A_TIMEOUT]));
 	if (dir)

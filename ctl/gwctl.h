@@ -40,6 +40,9 @@ int gw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* GW_EXIT_OK, or a usage error for the first of argc leftover arguments. */
 int gw_check_end(int argc, char **argv);
 
+/* conn.c */
+void gw_conn_print_flags(uint32_t flags);
+
 /* addr.c: pure parsing helpers, no netlink and no output */
 /* @fmt's message into @err (@errlen bytes); returns -1, for the parsers */
 int gw_errf(char *err, size_t errlen, const char *fmt, ...)
