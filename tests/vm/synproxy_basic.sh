@@ -92,7 +92,9 @@ for dev in wan0 lan0; do
 	gw_must tc -n "$NS_GW" qdisc del dev "$dev" root
 done
 echo "# netem lost $lost segments after the gateway"
-assert_ge "and segments were lost on the way" 100 "$lost"
+# (netem drops whole GSO packets: far fewer than 1 % of the segments;
+# 100 for 200 MiB, 25 for the debug kernel's 50)
+assert_ge "and segments were lost on the way" $((size >> 21)) "$lost"
 
 # A SYN is the gateway's to answer; the server hears nothing of it, until
 # a real client completes the handshake with the proxy.
