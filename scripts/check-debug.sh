@@ -8,8 +8,8 @@
 #
 # That kernel under emulation runs scenarios five to ten times slower than
 # Debian's, and one guest keeps about one host core busy, so the scenarios
-# are dealt to GW_DEBUG_SHARDS guests (2) running side by side, longest
-# first (durations from the last run, if any) to the least loaded guest.
+# are dealt to GW_DEBUG_SHARDS guests (2) running side by side
+# (tests/vm/run-parallel), longest first to the least loaded guest.
 #
 # The module is built against the debug tree in tests/vm/out/debug-build/
 # (a copy of the sources, so kmod/gatewarden.ko stays the Debian kernel's),
@@ -102,52 +102,6 @@ else
 	mapfile -t scenarios < <(tests/vm/run --list)
 fi
 [ ${#scenarios[@]} -gt 0 ] || stage_failed "no scenarios"
-# A scenario whose header says "# gw-vm-smp: N" needs N CPUs at once (a
-# packet inside a hook on one while rmmod runs on another): it runs after
-# the shards, in one guest of N vCPUs that has the host to itself.
-smp_scenarios=() rest=() smp=0
-for f in "${scenarios[@]}"; do
-	n=$(sed -n 's/^# gw-vm-smp: \([0-9][0-9]*\)$/\1/p' "$f" 2>/dev/null | head -n 1)
-	if [ -n "$n" ] && [ "$n" -gt 1 ]; then
-		smp_scenarios+=("$f")
-		[ "$n" -gt "$smp" ] && smp=$n
-	else
-		rest+=("$f")
-	fi
-done
-scenarios=("${rest[@]}")
-[ "$shards" -le ${#scenarios[@]} ] || shards=${#scenarios[@]}
-guests=$shards
-[ ${#smp_scenarios[@]} -eq 0 ] || guests=$((shards + 1))
-# Durations of the last run; a scenario never timed counts 100 s, a soak or
-# fuzz one 300 s.
-cat "$OUT"/shard*/results 2>/dev/null | awk -F '\t' '{ print $1, $3 }' >"$OUT/durations.prev"
-for k in $(seq "$guests"); do
-	rm -rf "$OUT/shard$k"
-	mkdir -p "$OUT/shard$k"
-done
-for f in "${scenarios[@]}"; do echo "$f"; done | awk -v shards="$shards" -v out="$OUT" '
-	BEGIN { n = 0 }
-	FILENAME == out "/durations.prev" { secs[$1] = $2; next }
-	{
-		name = $0; sub(/.*\//, "", name); sub(/\.sh$/, "", name)
-		t = (name in secs) ? secs[name] : (name ~ /^(soak|fuzz)_/ ? 300 : 100)
-		path[n] = $0; cost[n] = t; n++
-	}
-	END {
-		# longest first, each to the least loaded shard
-		for (i = 0; i < n; i++) order[i] = i
-		for (i = 1; i < n; i++)
-			for (j = i; j > 0 && cost[order[j]] > cost[order[j - 1]]; j--) {
-				x = order[j]; order[j] = order[j - 1]; order[j - 1] = x
-			}
-		for (i = 0; i < n; i++) {
-			best = 1
-			for (k = 2; k <= shards; k++) if (load[k] < load[best]) best = k
-			load[best] += cost[order[i]]
-			print path[order[i]] >> (out "/shard" best "/plan")
-		}
-	}' "$OUT/durations.prev" -
 
 # ---- run them ----------------------------------------------------------------
 
@@ -159,61 +113,34 @@ for f in "${scenarios[@]}"; do echo "$f"; done | awk -v shards="$shards" -v out=
 # - With two vCPUs each guest stalls on the other's TLB shootdowns whenever
 #   the host deschedules a vCPU thread (two guests, two host cores): one
 #   exec costs ~2 s with -smp 2 and ~1 s with -smp 1.  So each guest gets
-#   one vCPU and the run gets two guests, one per host core.
+#   one vCPU and the run gets two guests, one per host core
+#   (tests/vm/run-parallel; a "# gw-vm-smp: N" scenario gets a guest of N
+#   of its own after them).
 # A boot that goes 30 s without a console line is cut short and booted
 # again, up to six times (one in three hung in the PROVE_RCU Tasks-RCU
 # self-test before the kernel lost its Tasks-RCU flavours; the runner
 # counts retries in its summary).
-
-guest() { # SHARD VCPUS SCENARIO...
-	local k=$1 vcpus=$2
-	shift 2
-	GW_VM_KERNEL=$tree/arch/x86/boot/bzImage KVER=$kver \
-		GW_KO=$BUILD/kmod/gatewarden.ko GW_VM_OUT=$OUT/shard$k \
-		GW_VM_TIMEOUT=${GW_VM_TIMEOUT:-900} \
-		GW_VM_LAST=tests/vm/helpers/kmemleak_final.sh \
-		GW_VM_SMP=$vcpus \
-		GW_VM_BOOT_QUIET=${GW_VM_BOOT_QUIET:-30} \
-		GW_VM_BOOT_TRIES=${GW_VM_BOOT_TRIES:-6} \
-		GW_VM_MACHINE=microvm \
-		GW_VM_APPEND="no_hash_pointers ${GW_VM_APPEND:-}" \
-		tests/vm/run "$@" 2>&1 | sed -u "s/^/[$k] /"
-}
-
-pids=()
-if [ ${#scenarios[@]} -gt 0 ]; then
-	echo "== guest scenarios on $kver, $shards guests side by side"
-	for k in $(seq "$shards"); do
-		mapfile -t plan <"$OUT/shard$k/plan"
-		guest "$k" "${GW_VM_SMP:-1}" "${plan[@]}" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
+echo "== guest scenarios on $kver, $shards guests side by side"
+GW_VM_KERNEL=$tree/arch/x86/boot/bzImage KVER=$kver \
+	GW_KO=$BUILD/kmod/gatewarden.ko GW_VM_OUT=$OUT GW_VM_GUESTS=$shards \
+	GW_VM_TIMEOUT=${GW_VM_TIMEOUT:-900} \
+	GW_VM_LAST=tests/vm/helpers/kmemleak_final.sh \
+	GW_VM_BOOT_QUIET=${GW_VM_BOOT_QUIET:-30} \
+	GW_VM_BOOT_TRIES=${GW_VM_BOOT_TRIES:-6} \
+	GW_VM_MACHINE=microvm \
+	GW_VM_APPEND="no_hash_pointers ${GW_VM_APPEND:-}" \
+	tests/vm/run-parallel "${scenarios[@]}"
+summary=$OUT/summary
+if [ -s "$summary" ]; then
+	read -r p f s x < <(sed -n 's/^passed=\([0-9]*\) failed=\([0-9]*\) skipped=\([0-9]*\) xfail=\([0-9]*\).*/\1 \2 \3 \4/p' "$summary")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+	skipped=$((skipped + ${s:-0}))
+	xfail=$((xfail + ${x:-0}))
+else
+	echo "FAIL: the guests produced no summary" >&2
+	failed=$((failed + 1))
 fi
-if [ ${#smp_scenarios[@]} -gt 0 ]; then
-	echo "== on $kver with $smp vCPUs, alone: ${smp_scenarios[*]##*/}"
-	printf '%s\n' "${smp_scenarios[@]}" >"$OUT/shard$guests/plan"
-	guest "$guests" "$smp" "${smp_scenarios[@]}"
-fi
-
-for k in $(seq "$guests"); do
-	summary=$OUT/shard$k/summary
-	if [ -s "$summary" ]; then
-		p=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' "$summary")
-		f=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' "$summary")
-		s=$(sed -n 's/.*skipped=\([0-9]*\).*/\1/p' "$summary")
-		x=$(sed -n 's/.*xfail=\([0-9]*\).*/\1/p' "$summary")
-		b=$(sed -n 's/.*boot_retries=\([0-9]*\).*/\1/p' "$summary")
-		passed=$((passed + ${p:-0}))
-		failed=$((failed + ${f:-1}))
-		skipped=$((skipped + ${s:-0}))
-		xfail=$((xfail + ${x:-0}))
-		[ "${b:-0}" -gt 0 ] && echo "# guest $k: ${b} boot retries"
-	else
-		echo "FAIL: guest $k produced no summary" >&2
-		failed=$((failed + 1))
-	fi
-done
 
 # ---- kernel reports ----------------------------------------------------------
 
@@ -223,9 +150,10 @@ done
 # booting, between two) fails the run here.
 bad='BUG:|BUG [^ ]+ \(|WARNING:|UBSAN:|KASAN:|KFENCE:|ODEBUG:|Kernel panic|kernel BUG|general protection|INFO: task .* blocked|rcu: INFO|self-detected stall|suspicious RCU|possible (circular|recursive)|inconsistent lock'
 console() { sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' "$1"; }
-for k in $(seq "$guests"); do
-	log=$OUT/shard$k/console.log
+for log in "$OUT"/shard*/console.log; do
 	[ -f "$log" ] || continue
+	k=${log%/console.log}
+	k=${k##*/shard}
 	console "$log" | awk -v pat="$bad" -v k="$k" '
 		$0 ~ pat { if (left <= 0) print "---- guest " k; left = 80 }
 		left > 0 { print; left-- }' >>"$OUT/kernel-reports.log"

@@ -51,7 +51,7 @@ add_summary tests/unit/summary unit
 echo "== build"
 if make -s all; then
 	echo "== guest scenarios"
-	tests/vm/run
+	tests/vm/run-parallel
 	add_summary "$OUT/summary" vm
 else
 	echo "FAIL: build" >&2

@@ -20,6 +20,10 @@
 #
 # The spoofed sources (198.51.100.128/25) are blackholed on the gateway, so
 # the server's SYN-ACKs to them cost nothing and never leave the guest.
+#
+# One flood sender per CPU, beside the inside's clients: it runs in a guest
+# of two vCPUs of its own when the scenarios are sharded (tests/vm/run-parallel).
+# gw-vm-smp: 2
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"

@@ -26,6 +26,10 @@
 # counts them), and the inside's connections are judged the same way, so
 # the two phases show what the firewall changes: the flood stops at the
 # gateway, and the inside works as well as with no firewall at all.
+#
+# One flood sender per CPU, beside the inside's clients: it runs in a guest
+# of two vCPUs of its own when the scenarios are sharded (tests/vm/run-parallel).
+# gw-vm-smp: 2
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"

@@ -40,6 +40,10 @@
 #
 # nftables and the anchor leave nf_conntrack, nf_tables and nft_synproxy
 # loaded in the guest; nothing uses them once the namespaces are gone.
+#
+# One flood sender per CPU, beside the inside's clients: it runs in a guest
+# of two vCPUs of its own when the scenarios are sharded (tests/vm/run-parallel).
+# gw-vm-smp: 2
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"

@@ -17,9 +17,10 @@
 # Cycles: GW_UNLOAD_CYCLES, default 30 on Debian's kernel (about 2 minutes
 # under TCG), 200 on the debug kernel.
 #
-# The race needs a second CPU inside a hook while rmmod runs: make
-# check-debug, whose guests have one vCPU each, runs this scenario in a
-# guest of its own with two (the line below).
+# The race needs a second CPU inside a hook while rmmod runs: a sharded run
+# (tests/vm/run-parallel: make check, make check-debug), whose guests have
+# one vCPU each, runs this scenario in a guest of its own with two (the line
+# below).
 # gw-vm-smp: 2
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
