@@ -147,15 +147,8 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 	struct gw_net *gn = gw_pernet(state->net);
 	struct gw_judge j;
 
-	if (!state->in || !gw_is_wan(&gn->zones, state->in->ifindex))
+	if (!state->in || !gw_is_wan_rmb(&gn->zones, state->in->ifindex))
 		return NF_ACCEPT;
-	/*
-	 * A wan ifindex is published only after the flow table it needs
-	 * (gw_net_activate_locked()): order our reads of the table after
-	 * the read of the map that said "wan".
-	 */
-	smp_rmb();
-
 	/* an event, not a verdict: every packet looked at */
 	gw_count(gn, GW_CTR_IN_PACKETS);
 	j = (struct gw_judge){ .gn = gn, .dev = state->in, .skb = skb,
@@ -169,9 +162,8 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 	struct gw_net *gn = gw_pernet(state->net);
 	struct gw_judge j;
 
-	if (!state->out || !gw_is_wan(&gn->zones, state->out->ifindex))
+	if (!state->out || !gw_is_wan_rmb(&gn->zones, state->out->ifindex))
 		return NF_ACCEPT;
-	smp_rmb();	/* as in gw_hook_inbound() */
 	/* Forwarded from one wan to another: already judged on the way in. */
 	if (skb->skb_iif && gw_is_wan(&gn->zones, skb->skb_iif))
 		return NF_ACCEPT;
