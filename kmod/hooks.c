@@ -96,17 +96,6 @@ struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
 	return gw_pseudo_inbound(j, pkt, GW_CTR_DROP_PROTO_DENIED);
 }
 
-/* Judge @j->skb, of protocol family @pf, arriving on @j->dev. */
-struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
-{
-	struct gw_icmp icmp;
-	struct gw_pkt pkt;
-
-	if (!gw_parse_skb(&pkt, j->skb, pf))
-		return gw_drop(GW_CTR_DROP_MALFORMED);
-	return gw_judge_inbound_pkt(j, &pkt, gw_icmp_read(&icmp, &pkt, j->skb));
-}
-
 /*
  * Judge @pkt, leaving through the wan interface @j->dev, as
  * gw_judge_inbound_pkt() does.
@@ -124,62 +113,60 @@ struct gw_verdict gw_judge_outbound_pkt(const struct gw_judge *j,
 	return gw_pseudo_outbound(j, pkt);
 }
 
-/* Judge @j->skb, of protocol family @pf, leaving through @j->dev. */
-struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf)
+/*
+ * Both hooks: judge @skb crossing the wan interface @dev, inbound (@in) or
+ * outbound, and make the verdict netfilter's.
+ */
+static unsigned int gw_hook_judge(struct gw_net *gn,
+				  const struct net_device *dev,
+				  struct sk_buff *skb,
+				  const struct nf_hook_state *state, bool in)
 {
-	struct gw_icmp icmp;
+	struct gw_judge j = { .gn = gn, .dev = dev, .skb = skb,
+			      .state = state };
+	const struct gw_icmp *icmp;
+	struct gw_icmp buf;
 	struct gw_pkt pkt;
 
 	/*
-	 * What leaves was built by this host or passed its input checks;
-	 * a header we cannot parse is not ours to police, only to count
-	 * (the reason is a drop counter's, the action is accept).
+	 * A header we cannot parse is dropped on the way in.  What leaves
+	 * was built by this host or passed its input checks: such a header
+	 * is not ours to police, only to count (the reason is a drop
+	 * counter's, the action is accept).
 	 */
-	if (!gw_parse_skb(&pkt, j->skb, pf))
-		return gw_accept(GW_CTR_DROP_MALFORMED);
-	return gw_judge_outbound_pkt(j, &pkt,
-				     gw_icmp_read(&icmp, &pkt, j->skb));
+	if (!gw_parse_skb(&pkt, skb, state->pf))
+		return gw_verdict_nf(gn, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
+					      gw_accept(GW_CTR_DROP_MALFORMED));
+	icmp = gw_icmp_read(&buf, &pkt, skb);
+	return gw_verdict_nf(gn, in ? gw_judge_inbound_pkt(&j, &pkt, icmp) :
+				      gw_judge_outbound_pkt(&j, &pkt, icmp));
 }
 
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct gw_net *gn = gw_pernet(state->net);
-	struct gw_judge j;
 
-	if (!state->in || !gw_is_wan(&gn->zones, state->in->ifindex))
+	if (!state->in || !gw_is_wan_rmb(&gn->zones, state->in->ifindex))
 		return NF_ACCEPT;
-	/*
-	 * A wan ifindex is published only after the flow table it needs
-	 * (gw_net_activate_locked()): order our reads of the table after
-	 * the read of the map that said "wan".
-	 */
-	smp_rmb();
-
 	/* an event, not a verdict: every packet looked at */
 	gw_count(gn, GW_CTR_IN_PACKETS);
-	j = (struct gw_judge){ .gn = gn, .dev = state->in, .skb = skb,
-			       .state = state };
-	return gw_verdict_nf(gn, gw_judge_inbound(&j, state->pf));
+	return gw_hook_judge(gn, state->in, skb, state, true);
 }
 
 static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	struct gw_net *gn = gw_pernet(state->net);
-	struct gw_judge j;
 
-	if (!state->out || !gw_is_wan(&gn->zones, state->out->ifindex))
+	if (!state->out || !gw_is_wan_rmb(&gn->zones, state->out->ifindex))
 		return NF_ACCEPT;
-	smp_rmb();	/* as in gw_hook_inbound() */
 	/* Forwarded from one wan to another: already judged on the way in. */
 	if (skb->skb_iif && gw_is_wan(&gn->zones, skb->skb_iif))
 		return NF_ACCEPT;
 
 	gw_count(gn, GW_CTR_OUT_PACKETS);
-	j = (struct gw_judge){ .gn = gn, .dev = state->out, .skb = skb,
-			       .state = state };
-	return gw_verdict_nf(gn, gw_judge_outbound(&j, state->pf));
+	return gw_hook_judge(gn, state->out, skb, state, false);
 }
 
 static const struct nf_hook_ops gw_hook_ops[] = {

@@ -12,9 +12,7 @@ int gw_hooks_register(struct net *net);
 void gw_hooks_unregister(struct net *net);
 int gw_hooks_defrag_enable(struct net *net);
 void gw_hooks_defrag_disable(struct net *net);
-struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf);
-struct gw_verdict gw_judge_outbound(const struct gw_judge *j, u8 pf);
-/* The same judgements of a packet already parsed (or described). */
+/* Judge a packet already parsed (or described): the hooks' judgements. */
 struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
 				       const struct gw_pkt *pkt,
 				       const struct gw_icmp *icmp);

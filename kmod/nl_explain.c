@@ -374,11 +374,10 @@ int gw_explain_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	/* as the hooks: only a wan interface's traffic is judged */
-	if (!gw_is_wan(&gn->zones, dev->ifindex)) {
+	if (!gw_is_wan_rmb(&gn->zones, dev->ifindex)) {
 		v = gw_accept(GW_REASON_UNFILTERED);
 		dev = NULL;
 	} else {
-		smp_rmb();	/* the table after the wan map, as the hooks */
 		gw_explain_fill_seq(gn, &req);
 		j = (struct gw_judge){ .gn = gn, .dev = dev, .dry = true };
 		if (req.way == GW_EXPLAIN_IN)

@@ -51,6 +51,20 @@ static inline bool gw_is_wan(const struct gw_zones *zones, int ifindex)
 	return false;
 }
 
+/* gw_is_wan() for a reader that goes on to the flow table (hooks, explain) */
+static inline bool gw_is_wan_rmb(const struct gw_zones *zones, int ifindex)
+{
+	if (!gw_is_wan(zones, ifindex))
+		return false;
+	/*
+	 * A wan ifindex is published only after the flow table it needs
+	 * (gw_net_activate_locked()): order the caller's reads of the table
+	 * after the read of the map that said "wan".
+	 */
+	smp_rmb();
+	return true;
+}
+
 int gw_zones_module_init(void);
 void gw_zones_module_exit(void);
 

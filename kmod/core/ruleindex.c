@@ -39,6 +39,21 @@ static unsigned int gw_rule_ports(const struct gw_rule_match *m,
 	return j;
 }
 
+/*
+ * Rule @i of @ra's ports as gw_rule_ports() gives them, into @out, if it
+ * is a rule of @proto that names ports; else none.  Returns how many.
+ */
+static unsigned int gw_proto_rule_ports(const struct gw_rule_array *ra,
+					unsigned int i, u8 proto,
+					struct gw_port_range *out)
+{
+	const struct gw_rule_match *m = ra->at(ra->rules, i);
+
+	if (m->proto != proto || !m->nports)
+		return 0;
+	return gw_rule_ports(m, out);
+}
+
 static void gw_edge_set(struct gw_rule_index_scratch *s, u32 port)
 {
 	if (port < GW_PORTS)
@@ -73,11 +88,7 @@ static u32 gw_proto_cut(struct gw_rule_index_scratch *s,
 	memset(s->edge, 0, sizeof(s->edge));
 	gw_edge_set(s, 0);
 	for (i = 0; i < ra->n; i++) {
-		const struct gw_rule_match *m = ra->at(ra->rules, i);
-
-		if (m->proto != proto || !m->nports)
-			continue;
-		nr = gw_rule_ports(m, r);
+		nr = gw_proto_rule_ports(ra, i, proto, r);
 		for (j = 0; j < nr; j++) {
 			gw_edge_set(s, r[j].first);
 			gw_edge_set(s, r[j].last + 1U);
@@ -89,11 +100,7 @@ static u32 gw_proto_cut(struct gw_rule_index_scratch *s,
 	}
 	*entries = 0;
 	for (i = 0; i < ra->n; i++) {
-		const struct gw_rule_match *m = ra->at(ra->rules, i);
-
-		if (m->proto != proto || !m->nports)
-			continue;
-		nr = gw_rule_ports(m, r);
+		nr = gw_proto_rule_ports(ra, i, proto, r);
 		for (j = 0; j < nr; j++)
 			*entries += gw_interval_of(s, r[j].last) -
 				    gw_interval_of(s, r[j].first) + 1;
@@ -127,11 +134,7 @@ static void gw_proto_pairs(struct gw_rule_index *idx,
 	u32 k, last;
 
 	for (i = 0; i < ra->n; i++) {
-		const struct gw_rule_match *m = ra->at(ra->rules, i);
-
-		if (m->proto != proto || !m->nports)
-			continue;
-		nr = gw_rule_ports(m, r);
+		nr = gw_proto_rule_ports(ra, i, proto, r);
 		for (j = 0; j < nr; j++) {
 			last = gw_interval_of(s, r[j].last);
 			for (k = gw_interval_of(s, r[j].first); k <= last; k++) {
