@@ -24,6 +24,7 @@
 #include "zones.h"
 #include "track.h"
 #include "blocklist.h"
+#include "scan.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -99,12 +100,16 @@ struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
 /* Judge @j->skb, of protocol family @pf, arriving on @j->dev. */
 struct gw_verdict gw_judge_inbound(const struct gw_judge *j, u8 pf)
 {
+	struct gw_verdict v;
 	struct gw_icmp icmp;
 	struct gw_pkt pkt;
 
 	if (!gw_parse_skb(&pkt, j->skb, pf))
 		return gw_drop(GW_CTR_DROP_MALFORMED);
-	return gw_judge_inbound_pkt(j, &pkt, gw_icmp_read(&icmp, &pkt, j->skb));
+	v = gw_judge_inbound_pkt(j, &pkt, gw_icmp_read(&icmp, &pkt, j->skb));
+	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
+	gw_scan_verdict(j->gn, &pkt, v);
+	return v;
 }
 
 /*
