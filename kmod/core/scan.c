@@ -153,6 +153,13 @@ enum gw_scan_result gw_scan_observe(struct gw_scan_entry *set, u32 ways,
 	return GW_SCAN_DETECTED;
 }
 
+void gw_scan_blocked(struct gw_scan_entry *e, u32 now)
+{
+	if (e->strikes < 0xff)
+		e->strikes++;
+	gw_scan_restart(e, now);
+}
+
 u32 gw_scan_block_seconds(u32 base, u32 max, u32 strikes)
 {
 	u64 t = base;

@@ -87,6 +87,11 @@ enum gw_scan_result gw_scan_observe(struct gw_scan_entry *set, u32 ways,
 				    const struct gw_scan_probe *probe, u32 now,
 				    struct gw_scan_entry **entry);
 /*
+ * @e's source was blocked at @now: one strike more (up to 255), and a new
+ * round, so that once let in again it is judged afresh.
+ */
+void gw_scan_blocked(struct gw_scan_entry *e, u32 now);
+/*
  * How long to block a source with @strikes earlier blocks: @base seconds,
  * doubled for each strike, never above @max (nor below @base).
  */

@@ -393,6 +393,40 @@ TEST(strikes_survive_a_new_round)
 	assert_int_equal(e->score, 3);
 }
 
+TEST(blocked_starts_a_new_round)
+{
+	struct gw_scan_entry set[WAYS] = { 0 };
+	struct gw_scan_entry *e;
+	struct gw_scan_probe p = syn("203.0.113.9", 1);
+
+	assert_int_equal(sweep(set, "203.0.113.9", 1, 7, 0), 6);
+	e = lookup(set, "203.0.113.9");
+	gw_scan_blocked(e, 7);
+	assert_int_equal(e->strikes, 1);
+	assert_int_equal(e->score, 0);
+	/* unblocked within the delay: a new scan is reported at once */
+	p.impossible = 1;
+	assert_int_equal(observe(set, &psd, p, 8), GW_SCAN_DETECTED);
+	/* and the port it probed before the block scores again */
+	assert_int_equal(sweep(set, "203.0.113.10", 1, 7, 0), 6);
+	e = lookup(set, "203.0.113.10");
+	gw_scan_blocked(e, 7);
+	assert_int_equal(observe(set, &psd, syn("203.0.113.10", 1), 8),
+			 GW_SCAN_SCORED);
+	assert_int_equal(e->score, 3);
+}
+
+TEST(strikes_saturate)
+{
+	struct gw_scan_entry e;
+	int i;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < 300; i++)
+		gw_scan_blocked(&e, (u32)i);
+	assert_int_equal(e.strikes, 255);
+}
+
 TEST(threshold_one_and_high_weights)
 {
 	const struct gw_scan_cfg one = {
@@ -490,6 +524,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(offender_kept_over_clean_sources),
 	cmocka_unit_test(offenders_only_evict_the_oldest),
 	cmocka_unit_test(strikes_survive_a_new_round),
+	cmocka_unit_test(blocked_starts_a_new_round),
+	cmocka_unit_test(strikes_saturate),
 	cmocka_unit_test(threshold_one_and_high_weights),
 	cmocka_unit_test(zero_weight_never_scores),
 	cmocka_unit_test(probe_id_tells_apart),
