@@ -182,6 +182,33 @@ static int gw_scan_spared_v4(struct gw_net *gn, __be32 a)
 }
 
 /*
+ * The addresses of @idev against the /64 @key: one of them in it (this
+ * host's), or, on a lan interface (@lan), a prefix overlapping it.
+ * Under RCU; takes @idev's lock, as ipv6_chk_prefix() does.
+ */
+static int gw_scan_spared_idev(struct inet6_dev *idev,
+			       const struct in6_addr *key, bool lan)
+{
+	const struct inet6_ifaddr *ifp;
+	int spared = -1;
+
+	read_lock_bh(&idev->lock);
+	list_for_each_entry(ifp, &idev->addr_list, if_list) {
+		if (ipv6_prefix_equal(&ifp->addr, key, 64)) {
+			spared = GW_SCAN_SPARED_OWN;
+			break;
+		}
+		if (lan && ipv6_prefix_equal(&ifp->addr, key,
+					     min_t(int, ifp->prefix_len, 64))) {
+			spared = GW_SCAN_SPARED_LAN;
+			break;
+		}
+	}
+	read_unlock_bh(&idev->lock);
+	return spared;
+}
+
+/*
  * IPv6: the packet's address @a and the /64 @key that would be blocked:
  * no address of this host in it, no lan prefix overlapping it.
  */
@@ -197,25 +224,15 @@ static int gw_scan_spared_v6(struct gw_net *gn, const struct in6_addr *a,
 	rcu_read_lock();
 	for_each_netdev_rcu(gn->net, dev) {
 		struct inet6_dev *idev = __in6_dev_get(dev);
-		bool lan = !gw_is_wan(&gn->zones, dev->ifindex);
-		const struct inet6_ifaddr *ifp;
 
 		if (!idev)
 			continue;
-		list_for_each_entry_rcu(ifp, &idev->addr_list, if_list) {
-			if (ipv6_prefix_equal(&ifp->addr, key, 64)) {
-				spared = GW_SCAN_SPARED_OWN;
-				goto out;
-			}
-			if (lan && ipv6_prefix_equal(&ifp->addr, key,
-						     min_t(int, ifp->prefix_len,
-							   64))) {
-				spared = GW_SCAN_SPARED_LAN;
-				goto out;
-			}
-		}
+		spared = gw_scan_spared_idev(idev, key,
+					     !gw_is_wan(&gn->zones,
+							dev->ifindex));
+		if (spared >= 0)
+			break;
 	}
-out:
 	rcu_read_unlock();
 	return spared;
 }
@@ -284,7 +301,10 @@ static int gw_scan_event_fill(struct sk_buff *msg, const void *arg)
 	return 0;
 }
 
-/* One more block for the source of @r, if its entry is still there. */
+/*
+ * One more block for the source of @r, if its entry is still there; a new
+ * round for when it is let in again (by expiry or by an admin).
+ */
 static void gw_scan_strike(struct gw_net *gn, const struct gw_scan_report *r)
 {
 	struct gw_scan_set *set = &gn->scan.sets[r->set];
@@ -292,8 +312,8 @@ static void gw_scan_strike(struct gw_net *gn, const struct gw_scan_report *r)
 
 	spin_lock_bh(&set->lock);
 	e = gw_scan_find(set->entry, GW_SCAN_WAYS, r->family, &r->src);
-	if (e && e->strikes < U8_MAX)
-		e->strikes++;
+	if (e)
+		gw_scan_blocked(e, (u32)jiffies);
 	spin_unlock_bh(&set->lock);
 }
 

@@ -12,7 +12,7 @@ struct gw_net;
 
 /*
  * The scan tracker of a namespace: GW_SCAN_SETS sets of GW_SCAN_WAYS
- * sources (2048 sources, 96 bytes each, 196 KiB with the locks),
+ * sources (2048 sources, 96 bytes each, 193 KiB with the locks),
  * allocated with the flow table.  Only dropped probes take a set's lock;
  * a packet of a live flow never comes here.
  */
