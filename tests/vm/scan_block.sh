@@ -23,7 +23,7 @@ helpers=$GW_ROOT/tests/vm/helpers
 F=$GW_TMP
 RESOLVER=198.51.100.53
 OUT4B=203.0.113.3
-BLOCK_S=20
+BLOCK_S=30
 
 gw_topology
 gw_must ip -n "$NS_OUT" addr add "$OUT4B/24" dev eth0
@@ -70,19 +70,21 @@ unblocked() { ! blocked "$1"; }
 events() { grep -c -- "$1" "$F/monitor.out" || true; }
 # shellcheck disable=SC2317
 seen() { [ "$(events "$1")" -ge "$2" ]; }
+# shellcheck disable=SC2317
+counter_is() { [ "$(gw_counter "$NS_GW" "$1")" = "$2" ]; }
 
 # ---- a SYN scan: blocked within its first few dozen probes -------------------
 assert_ok "before any scan, $OUT4 reaches the allowed $LAN4:8080" \
 	tcp_roundtrip "$NS_OUT" "$LAN4" 8080 10
 nmap_scan -sS -p 1-1000 "$LAN4"
-assert_ok "the scanner $OUT4 is in the block list, reason scan" blocked "$OUT4"
+assert_ok "the scanner $OUT4 is in the block list, reason scan" wait_until 10 blocked "$OUT4"
 assert_eq "its first block lasts scan_block_seconds" "$OUT4/32 $BLOCK_S" "$(scan_entries)"
 probes=$(gw_counter "$NS_GW" drop_passive_denied)
 echo "# probes scored before the block: $probes; dropped blocked: $(gw_counter "$NS_GW" drop_blocked)"
 assert_le "blocked within the first few dozen probes (drop_passive_denied)" 60 "$probes"
 assert_ge "its later probes were drop_blocked" 100 "$(gw_counter "$NS_GW" drop_blocked)"
 assert_eq "scan_detected counted it" 1 "$(gw_counter "$NS_GW" scan_detected)"
-assert_eq "scan_blocked counted it" 1 "$(gw_counter "$NS_GW" scan_blocked)"
+assert_ok "scan_blocked counted it" wait_until 10 counter_is scan_blocked 1
 assert_ok "gwctl monitor saw scan-detected" wait_until 10 seen scan-detected 1
 assert_ok "and scan-blocked, reason scan" wait_until 10 seen "scan-blocked.*$OUT4/32.*reason scan" 1
 assert_ok "gwctl block list shows the reason" \
@@ -96,6 +98,7 @@ assert_ok "after it, $OUT4 is served again" tcp_roundtrip "$NS_OUT" "$LAN4" 8080
 
 # ---- a second scan doubles the ban ------------------------------------------------
 nmap_scan -sS -p 1-1000 "$LAN4"
+assert_ok "a second scan is blocked again" wait_until 10 blocked "$OUT4"
 assert_eq "a repeat offender is blocked for twice as long" "$OUT4/32 $((2 * BLOCK_S))" "$(scan_entries)"
 gw_must "${gw[@]}" block del "$OUT4"
 
@@ -104,8 +107,9 @@ for kind in sN sF sX; do
 	bad=$(gw_counter "$NS_GW" drop_tcp_bad_flags)
 	before=$(gw_counter "$NS_GW" scan_blocked)
 	nmap_scan "-$kind" -p 1-100 "$LAN4"
-	assert_ok "nmap -$kind: $OUT4 blocked, reason scan" blocked "$OUT4"
-	assert_eq "nmap -$kind: scan_blocked counted it" $((before + 1)) "$(gw_counter "$NS_GW" scan_blocked)"
+	assert_ok "nmap -$kind: $OUT4 blocked, reason scan" wait_until 10 blocked "$OUT4"
+	assert_ok "nmap -$kind: scan_blocked counted it" \
+		wait_until 10 counter_is scan_blocked $((before + 1))
 	assert_ge "nmap -$kind: its probes were drop_tcp_bad_flags" $((bad + 1)) \
 		"$(gw_counter "$NS_GW" drop_tcp_bad_flags)"
 	gw_must "${gw[@]}" block del "$OUT4"
@@ -116,10 +120,10 @@ spared=$(gw_counter "$NS_GW" scan_spared)
 denied=$(gw_counter "$NS_GW" drop_passive_denied)
 nmap_scan -sS -p 1-200 -S "$RESOLVER" -e eth0 "$LAN4"
 assert_ge "the spoofed probes reached gatewarden" $((denied + 7)) "$(gw_counter "$NS_GW" drop_passive_denied)"
-assert_eq "the spoofed scan blocked nothing" "" "$(scan_entries)"
-assert_eq "scan_spared counted it" $((spared + 1)) "$(gw_counter "$NS_GW" scan_spared)"
+assert_ok "scan_spared counted it" wait_until 10 counter_is scan_spared $((spared + 1))
 assert_ok "the event says the never-block list spared it" \
 	wait_until 10 seen "scan-detected.*$RESOLVER/32.*spared never-block" 1
+assert_eq "the spoofed scan blocked nothing" "" "$(scan_entries)"
 
 # ---- nor one from a host a lan client holds a connection to -----------------------
 tcp_echo_server "$NS_OUT" "$OUT4" 9000
@@ -131,9 +135,9 @@ hold=$!
 gw_on_exit "kill $hold 2>/dev/null"
 wait_file "$F/ready" 30 || gw_fatal "held connection never came up: $(cat "$F/hold.out")"
 nmap_scan -sS -p 1-200 "$LAN4"
-assert_eq "a peer of a connection from inside is not blocked" "" "$(scan_entries)"
 assert_ok "the event says an inside flow spared it" \
 	wait_until 10 seen "scan-detected.*$OUT4/32.*spared inside-flow" 1
+assert_eq "a peer of a connection from inside is not blocked" "" "$(scan_entries)"
 touch "$F/gate"
 assert_ok "the held connection lived through it" wait "$hold"
 
@@ -146,11 +150,11 @@ plain=$(events "$logged")
 detected=$(gw_counter "$NS_GW" scan_detected)
 blocks=$(gw_counter "$NS_GW" scan_blocked)
 nmap_scan -sS -p 1-1000 -S "$OUT4B" -e eth0 "$LAN4"
-assert_eq "with scan_action log nothing is blocked" "" "$(scan_entries)"
-assert_eq "scan_blocked did not move" "$blocks" "$(gw_counter "$NS_GW" scan_blocked)"
-assert_eq "scan_detected counted it once" $((detected + 1)) "$(gw_counter "$NS_GW" scan_detected)"
 assert_ok "the monitor saw its scan-detected, with no spared" \
 	wait_until 10 seen "$logged" $((plain + 1))
+assert_eq "scan_detected counted it once" $((detected + 1)) "$(gw_counter "$NS_GW" scan_detected)"
+assert_eq "with scan_action log nothing is blocked" "" "$(scan_entries)"
+assert_eq "scan_blocked did not move" "$blocks" "$(gw_counter "$NS_GW" scan_blocked)"
 assert_ok "the event names $OUT4B" grep -q "scan-detected .*$OUT4B/32 score" "$F/monitor.out"
 assert_ok "$OUT4 is still served" tcp_roundtrip "$NS_OUT" "$LAN4" 8080 10
 assert_ok "gwctl get scan_action prints the word" \
