@@ -32,6 +32,7 @@ void gw_scan_init(struct gw_net *gn)
 {
 	gn->scan.sets = NULL;
 	spin_lock_init(&gn->scan.queue_lock);
+	gn->scan.rate_start = jiffies;
 	INIT_WORK(&gn->scan.work, gw_scan_worker);
 }
 
@@ -77,10 +78,16 @@ static bool gw_scan_enqueue(struct gw_net *gn, const struct gw_scan_report *r)
 	bool queued = false;
 
 	spin_lock(&scan->queue_lock);
-	if (scan->queue_len < GW_SCAN_QUEUE) {
+	if (time_after_eq(jiffies, scan->rate_start + HZ)) {
+		scan->rate_start = jiffies;
+		scan->rate_count = 0;
+	}
+	if (scan->queue_len < GW_SCAN_QUEUE &&
+	    scan->rate_count < GW_SCAN_RATE) {
 		scan->queue[(scan->queue_head + scan->queue_len) %
 			    GW_SCAN_QUEUE] = *r;
 		scan->queue_len++;
+		scan->rate_count++;
 		queued = true;
 	}
 	spin_unlock(&scan->queue_lock);
@@ -321,8 +328,18 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 {
 	struct gw_scan_event ev = { .r = r, .spared = -1 };
 	u8 plen = gw_scan_plen(r->family);
+	bool blocked;
 	int err;
 
+	/*
+	 * Blocked already (its flag-less or XMAS probes are judged before
+	 * the blocklist is asked): nothing new to say or do.
+	 */
+	rcu_read_lock();
+	blocked = gw_block_addr(gn, r->family, &r->addr);
+	rcu_read_unlock();
+	if (blocked)
+		return;
 	gw_count(gn, GW_CTR_SCAN_DETECTED);
 	if (gw_tunable(gn, GW_TUN_SCAN_ACTION) == GW_SCAN_ACTION_BLOCK) {
 		ev.spared = gw_scan_spared(gn, r);

@@ -17,8 +17,13 @@ struct gw_net;
  * a packet of a live flow never comes here.
  */
 #define GW_SCAN_SETS		256
-/* Detections waiting for the worker; past it, the source reports again. */
+/*
+ * Detections waiting for the worker, and the most it takes a second (each
+ * may walk the flow table twice: the inside-flow check, the block's
+ * flush); past either, the source reports again on its next new probe.
+ */
 #define GW_SCAN_QUEUE		16
+#define GW_SCAN_RATE		10
 
 struct gw_scan_set {
 	spinlock_t lock;
@@ -40,6 +45,8 @@ struct gw_scan {
 	spinlock_t queue_lock;
 	u32 queue_head;
 	u32 queue_len;
+	unsigned long rate_start;	/* jiffies the current second began */
+	u32 rate_count;			/* detections queued in it */
 	struct gw_scan_report queue[GW_SCAN_QUEUE];
 	struct work_struct work;
 };
