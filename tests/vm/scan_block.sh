@@ -9,7 +9,9 @@
 # of reason scan in gwctl block list; an allowed service on lan refuses the
 # scanner until the entry expires and serves it again after.  A second
 # scan blocks it for twice as long.  NULL, FIN and XMAS scans (-sN, -sF,
-# -sX) are blocked at their first probe.  A scan spoofed from a resolver
+# -sX) are blocked at their first probe; a UDP scan (-sU) is blocked too.
+# An IPv6 scanner is blocked as its /64, unless that /64 holds one of the
+# gateway's addresses (its wan link's).  A scan spoofed from a resolver
 # in the never-block list, or from a host a lan client holds a connection
 # to, blocks nothing (the event says why it was spared).  With
 # scan_action log nothing is blocked, but the event is seen.  No fixed
@@ -67,6 +69,8 @@ blocked() { scan_entries | grep -q "^$1/32 "; }
 # shellcheck disable=SC2317
 unblocked() { ! blocked "$1"; }
 # shellcheck disable=SC2317
+blocked_prefix() { scan_entries | grep -q "^$1 "; }
+# shellcheck disable=SC2317
 events() { grep -c -- "$1" "$F/monitor.out" || true; }
 # shellcheck disable=SC2317
 seen() { [ "$(events "$1")" -ge "$2" ]; }
@@ -114,6 +118,27 @@ for kind in sN sF sX; do
 		"$(gw_counter "$NS_GW" drop_tcp_bad_flags)"
 	gw_must "${gw[@]}" block del "$OUT4"
 done
+
+# ---- a UDP scan: its probes score as well ------------------------------------------
+udp=$(gw_counter "$NS_GW" drop_udp_probe)
+nmap_scan -sU --top-ports 50 "$LAN4"
+assert_ok "nmap -sU --top-ports 50: $OUT4 blocked, reason scan" wait_until 10 blocked "$OUT4"
+assert_ge "its probes were drop_udp_probe" $((udp + 7)) "$(gw_counter "$NS_GW" drop_udp_probe)"
+gw_must "${gw[@]}" block del "$OUT4"
+
+# ---- IPv6: the source is a /64, never one holding the gateway's own address -------
+BAD6=2001:db8:bad::2
+gw_must ip -n "$NS_OUT" addr add "$BAD6/64" dev eth0 nodad
+# a way back for gw's neighbour advertisements to nmap's solicitations
+gw_must ip -n "$NS_GW" -6 route add 2001:db8:bad::/64 via "$OUT6" dev wan0
+nmap_scan -6 -sS -p 1-100 -S "$BAD6" -e eth0 "$LAN6"
+assert_ok "an IPv6 scanner's /64 is blocked, reason scan" \
+	wait_until 10 blocked_prefix 2001:db8:bad::/64
+gw_must "${gw[@]}" block del 2001:db8:bad::/64
+nmap_scan -6 -sS -p 1-100 "$LAN6"
+assert_ok "a scanner in the /64 of the gateway's own wan address is spared" \
+	wait_until 10 seen "scan-detected.*2001:db8:203::/64.*spared own" 1
+assert_eq "and not blocked" "" "$(scan_entries)"
 
 # ---- a scan spoofed from the never-block resolver blocks nothing ------------------
 spared=$(gw_counter "$NS_GW" scan_spared)
