@@ -245,7 +245,9 @@ static int gw_scan_spared_v6(struct gw_net *gn, const struct in6_addr *a,
 }
 
 struct gw_scan_inside_arg {
+	struct gw_net *gn;
 	const struct gw_scan_report *r;
+	u32 now;
 	u8 plen;
 };
 
@@ -260,13 +262,17 @@ static bool gw_scan_inside_flow(const struct gw_flow *flow, void *arg)
 	    (READ_ONCE(flow->flags) & GW_FLOW_INBOUND) || gw_flow_closed(flow))
 		return false;
 	gw_flow_responder(flow, &addr, &port);
-	return gw_prefix_match(addr, &a->r->src, a->plen);
+	return gw_prefix_match(addr, &a->r->src, a->plen) &&
+	       !gw_flow_expired(a->gn, flow, a->now);
 }
 
 /* Why @r's source must not be blocked (enum gw_scan_spared), or -1. */
 static int gw_scan_spared(struct gw_net *gn, const struct gw_scan_report *r)
 {
-	struct gw_scan_inside_arg arg = { .r = r, .plen = gw_scan_plen(r->family) };
+	struct gw_scan_inside_arg arg = {
+		.gn = gn, .r = r, .now = (u32)jiffies,
+		.plen = gw_scan_plen(r->family),
+	};
 	int spared;
 
 	if (r->family == AF_INET)
