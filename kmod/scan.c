@@ -111,7 +111,7 @@ void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason)
 		.dst = pkt->daddr,
 		.port = pkt->dport,
 		.proto = pkt->proto,
-		.impossible = reason == GW_CTR_DROP_TCP_BAD_FLAGS,
+		.impossible = gw_scan_impossible(reason),
 	};
 	struct gw_scan_entry *e = NULL;
 	struct gw_scan_set *set;

@@ -56,21 +56,13 @@ int gw_scan_alloc(struct gw_net *gn);
 /* Waits for the worker: before the blocklist and the table go. */
 void gw_scan_exit(struct gw_net *gn);
 
-/* Does a drop for @reason score?  For want of a flow or a rule. */
-static inline bool gw_scan_reason(u8 reason)
-{
-	return reason == GW_CTR_DROP_PASSIVE_DENIED ||
-	       reason == GW_CTR_DROP_TCP_BAD_FLAGS ||
-	       reason == GW_CTR_DROP_UDP_PROBE;
-}
-
 void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason);
 
 /* The hook's inbound verdict @v on @pkt: score it if it is a probe's. */
 static inline void gw_scan_verdict(struct gw_net *gn, const struct gw_pkt *pkt,
 				   struct gw_verdict v)
 {
-	if (unlikely(v.action == GW_DROP && gw_scan_reason(v.reason)))
+	if (unlikely(v.action == GW_DROP && gw_scan_scores(v.reason)))
 		__gw_scan_drop(gn, pkt, v.reason);
 }
 

@@ -4,6 +4,7 @@
 
 #include "types.h"
 #include "parse.h"
+#include "gatewarden.h"
 
 /*
  * Scan detection, as xtables-addons' xt_psd scores it: per source (an
@@ -59,6 +60,26 @@ struct gw_scan_entry {
 	u8 strikes;		/* times this source was blocked */
 	u8 pad;
 };
+
+/*
+ * Does an inbound drop for @reason (enum gw_counter) score?  Only for want
+ * of a flow or a rule: a SYN no rule allows, a datagram no flow or rule
+ * allows, flags no stack sends.  Not an ACK or RST of no flow (a
+ * straggler of an expired flow as often as a probe), nor what a live
+ * flow's tracker drops (window, state), nor ICMP or the rest.
+ */
+static inline bool gw_scan_scores(unsigned int reason)
+{
+	return reason == GW_CTR_DROP_PASSIVE_DENIED ||
+	       reason == GW_CTR_DROP_UDP_PROBE ||
+	       reason == GW_CTR_DROP_TCP_BAD_FLAGS;
+}
+
+/* A drop for @reason scores the threshold at once. */
+static inline bool gw_scan_impossible(unsigned int reason)
+{
+	return reason == GW_CTR_DROP_TCP_BAD_FLAGS;
+}
 
 enum gw_scan_result {
 	GW_SCAN_REPEAT,		/* a probe it had made: no score */

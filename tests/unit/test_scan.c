@@ -485,6 +485,32 @@ TEST(probe_id_tells_apart)
 	assert_int_equal(gw_scan_probe_id(&a), gw_scan_probe_id(&b));
 }
 
+TEST(what_scores)
+{
+	unsigned int r, n = 0;
+
+	assert_true(gw_scan_scores(GW_CTR_DROP_PASSIVE_DENIED));
+	assert_true(gw_scan_scores(GW_CTR_DROP_UDP_PROBE));
+	assert_true(gw_scan_scores(GW_CTR_DROP_TCP_BAD_FLAGS));
+	assert_true(gw_scan_impossible(GW_CTR_DROP_TCP_BAD_FLAGS));
+	assert_false(gw_scan_impossible(GW_CTR_DROP_PASSIVE_DENIED));
+	assert_false(gw_scan_impossible(GW_CTR_DROP_UDP_PROBE));
+	/* stragglers of expired flows, -sA/-sW's ACKs: not */
+	assert_false(gw_scan_scores(GW_CTR_DROP_TCP_NO_FLOW));
+	/* a live flow's window and state checks: not */
+	assert_false(gw_scan_scores(GW_CTR_DROP_OUT_OF_WINDOW));
+	assert_false(gw_scan_scores(GW_CTR_DROP_TCP_INVALID));
+	/* nor what is blocked already, limited, or ICMP */
+	assert_false(gw_scan_scores(GW_CTR_DROP_BLOCKED));
+	assert_false(gw_scan_scores(GW_CTR_DROP_OVERLOAD));
+	assert_false(gw_scan_scores(GW_CTR_DROP_ICMP_ECHO));
+	assert_false(gw_scan_scores(GW_CTR_DROP_COOKIE_FORGED));
+	/* three reasons in all, and none past the counters */
+	for (r = 0; r < 256; r++)
+		n += gw_scan_scores(r);
+	assert_int_equal(n, 3);
+}
+
 TEST(block_seconds_double_to_the_cap)
 {
 	assert_int_equal(gw_scan_block_seconds(600, 86400, 0), 600);
@@ -529,6 +555,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(threshold_one_and_high_weights),
 	cmocka_unit_test(zero_weight_never_scores),
 	cmocka_unit_test(probe_id_tells_apart),
+	cmocka_unit_test(what_scores),
 	cmocka_unit_test(block_seconds_double_to_the_cap),
 };
 
