@@ -334,8 +334,9 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 {
 	struct gw_scan_event ev = { .r = r, .spared = -1 };
 	u8 plen = gw_scan_plen(r->family);
-	bool blocked;
-	int err;
+	bool block, blocked;
+	u32 timeout = 0;
+	int err = 0;
 
 	/*
 	 * Blocked already (its flag-less or XMAS probes are judged before
@@ -347,11 +348,21 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 	if (blocked)
 		return;
 	gw_count(gn, GW_CTR_SCAN_DETECTED);
-	if (gw_tunable(gn, GW_TUN_SCAN_ACTION) == GW_SCAN_ACTION_BLOCK) {
+	block = gw_tunable(gn, GW_TUN_SCAN_ACTION) == GW_SCAN_ACTION_BLOCK;
+	if (block)
 		ev.spared = gw_scan_spared(gn, r);
-		if (ev.spared >= 0)
-			gw_count(gn, GW_CTR_SCAN_SPARED);
+	if (block && ev.spared < 0) {
+		timeout = gw_scan_block_seconds(gw_tunable(gn, GW_TUN_SCAN_BLOCK_SECONDS),
+						gw_tunable(gn, GW_TUN_SCAN_BLOCK_MAX_SECONDS),
+						r->strikes);
+		err = gw_block_add(gn, GW_BLOCK_KIND_BLOCK, r->family, &r->src,
+				   plen, timeout, GW_BLOCK_REASON_SCAN, NULL);
+		/* no room in the lists: left alone, as a spared source is */
+		if (err == -ENOSPC)
+			ev.spared = GW_SCAN_SPARED_FULL;
 	}
+	if (ev.spared >= 0)
+		gw_count(gn, GW_CTR_SCAN_SPARED);
 	gw_event_async(gn, GW_EVENT_SCAN_DETECTED, gw_scan_event_fill, &ev);
 	if (r->family == AF_INET)
 		net_info_ratelimited("gatewarden: scan from %pI4, score %u\n",
@@ -359,23 +370,12 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 	else
 		net_info_ratelimited("gatewarden: scan from %pI6c/64, score %u\n",
 				     &r->src, r->score);
-	if (gw_tunable(gn, GW_TUN_SCAN_ACTION) != GW_SCAN_ACTION_BLOCK ||
-	    ev.spared >= 0)
-		return;
-
-	ev.timeout = gw_scan_block_seconds(gw_tunable(gn, GW_TUN_SCAN_BLOCK_SECONDS),
-					   gw_tunable(gn, GW_TUN_SCAN_BLOCK_MAX_SECONDS),
-					   r->strikes);
-	err = gw_block_add(gn, GW_BLOCK_KIND_BLOCK, r->family, &r->src, plen,
-			   ev.timeout, GW_BLOCK_REASON_SCAN, NULL);
-	/* no room in the lists: left alone, as a spared source is */
-	if (err == -ENOSPC)
-		gw_count(gn, GW_CTR_SCAN_SPARED);
 	/* -EEXIST: blocked already, by an admin or by a detection just before */
-	if (err)
+	if (!block || ev.spared >= 0 || err)
 		return;
 	gw_scan_strike(gn, r);
 	gw_count(gn, GW_CTR_SCAN_BLOCKED);
+	ev.timeout = timeout;
 	gw_event_async(gn, GW_EVENT_SCAN_BLOCKED, gw_scan_event_fill, &ev);
 }
 
