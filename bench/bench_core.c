@@ -54,6 +54,7 @@
 #include "syncookie.h"
 #include "seqadj.h"
 #include "proxy.h"
+#include "scan.h"
 #include "siphash.h"
 
 /*
@@ -974,6 +975,67 @@ static uint64_t run_block6_miss(uint64_t iters)
 	return block_loop(&block_t6, &w_tcp6.want, iters);
 }
 
+/* ---- scan detection ---------------------------------------------------- */
+
+#define SCAN_SETS	256	/* kmod/scan.h's GW_SCAN_SETS */
+
+static struct gw_scan_entry scan_table[SCAN_SETS][GW_SCAN_WAYS];
+static const struct gw_scan_cfg scan_cfg = {
+	.threshold = 21, .delay = 300, .weight_low = 3, .weight_high = 1,
+};
+
+/*
+ * kmod/scan.c's __gw_scan_drop(), lock aside: the source key, the siphash
+ * that picks its set, the set's 8 entries scored.  @new_source: each
+ * probe from another IPv4 source (a random-source flood: a victim evicted
+ * every time), else one source probing a new port each time.
+ */
+static uint64_t scan_loop(uint64_t iters, bool new_source)
+{
+	const struct gw_pkt *pkt = &w_tcp4_syn.want;
+	static u32 now, n;
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < iters; i++) {
+		struct gw_scan_probe probe = {
+			.dst = pkt->daddr, .proto = pkt->proto,
+			.port = (u16)(n % 60000 + 1),
+		};
+		struct {
+			union gw_addr src;
+			u32 family;
+		} key;
+		union gw_addr saddr;
+		u32 set;
+
+		bench_hide(pkt);
+		saddr = pkt->saddr;
+		if (new_source)
+			saddr.ip ^= gw_htonl(n);
+		n++;
+		gw_scan_source(&probe, pkt->family, &saddr);
+		key.src = probe.src;
+		key.family = probe.family;
+		set = (u32)bench_siphash(&key, sizeof(key), &proxy_key[0]) %
+		      SCAN_SETS;
+		now++;
+		bad += gw_scan_observe(scan_table[set], GW_SCAN_WAYS, &scan_cfg,
+				       &probe, now, NULL) == GW_SCAN_REPEAT;
+	}
+	bench_use(scan_table);
+	return bad;
+}
+
+static uint64_t run_scan_new_source(uint64_t iters)
+{
+	return scan_loop(iters, true);
+}
+
+static uint64_t run_scan_one_source(uint64_t iters)
+{
+	return scan_loop(iters, false);
+}
+
 /* ---- the cases ----------------------------------------------------------- */
 
 struct bench_case {
@@ -1057,6 +1119,10 @@ static struct bench_case cases[] = {
 	     run_block4_miss, 5000),
 	CASE("block6_miss", "blocklist lookup, 1024 IPv6 prefixes, no match",
 	     run_block6_miss, 5000),
+	CASE("scan_new_source", "scan score, random-source flood: evicts",
+	     run_scan_new_source, 5000),
+	CASE("scan_one_source", "scan score, one source, a new port each",
+	     run_scan_one_source, 5000),
 };
 
 #define NCASES	ARRAY_SIZE(cases)

@@ -20,6 +20,18 @@ static const char *kind_word(uint8_t kind)
 	return kind == GW_BLOCK_KIND_NEVER ? "never-block" : "block";
 }
 
+/* enum gw_block_reason's word; no attribute is an admin's entry. */
+const char *gw_block_reason_name(uint8_t reason)
+{
+	switch (reason) {
+	case GW_BLOCK_REASON_ADMIN:
+		return "admin";
+	case GW_BLOCK_REASON_SCAN:
+		return "scan";
+	}
+	return "unknown";
+}
+
 int gw_block_format(uint8_t family, const struct nlattr *addr,
 		    const struct nlattr *plen, char *buf, size_t len)
 {
@@ -69,6 +81,9 @@ static int block_list_cb(const struct nlmsghdr *nlh, void *data)
 	} else {
 		print_bool("permanent", " permanent", true);
 	}
+	if (ctx->kind == GW_BLOCK_KIND_BLOCK)
+		print_str("reason", "  reason %s",
+			  gw_block_reason_name(gw_attr_u8(btb[GW_BLOCK_A_REASON])));
 	print_close_object();
 	print_nl();
 	return MNL_CB_OK;

@@ -124,6 +124,9 @@ static int print_block(const struct nlattr *nest)
 			  gw_attr_u32(btb[GW_BLOCK_A_REMAINING]));
 	else
 		print_bool("permanent", ", permanent", true);
+	if (btb[GW_BLOCK_A_REASON])
+		print_str("reason", ", reason %s",
+			  gw_block_reason_name(mnl_attr_get_u8(btb[GW_BLOCK_A_REASON])));
 	print_close_object();
 	print_nl();
 	return 0;

@@ -28,6 +28,17 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_BLOCK_FLUSHED]	= "block-flushed",
 	[GW_EVENT_SYNPROXY_ENGAGED]	= "synproxy-engaged",
 	[GW_EVENT_SYNPROXY_DISENGAGED]	= "synproxy-disengaged",
+	[GW_EVENT_SCAN_DETECTED]	= "scan-detected",
+	[GW_EVENT_SCAN_BLOCKED]		= "scan-blocked",
+};
+
+static const char *const spared_names[__GW_SCAN_SPARED_MAX] = {
+	[GW_SCAN_SPARED_SPECIAL]	= "special",
+	[GW_SCAN_SPARED_OWN]		= "own",
+	[GW_SCAN_SPARED_LAN]		= "lan",
+	[GW_SCAN_SPARED_NEVER]		= "never-block",
+	[GW_SCAN_SPARED_INSIDE]		= "inside-flow",
+	[GW_SCAN_SPARED_FULL]		= "full",
 };
 
 struct monitor {
@@ -52,6 +63,24 @@ static void print_block_details(const struct nlattr **tb)
 	if (btb[GW_BLOCK_A_TIMEOUT])
 		print_u64("timeout", " timeout %" PRIu64 "s",
 			  mnl_attr_get_u32(btb[GW_BLOCK_A_TIMEOUT]));
+	if (btb[GW_BLOCK_A_REASON])
+		print_str("reason", " reason %s",
+			  gw_block_reason_name(mnl_attr_get_u8(btb[GW_BLOCK_A_REASON])));
+}
+
+/* scan-detected, scan-blocked: the source, its score, why it was spared */
+static void print_scan_details(const struct nlattr **tb)
+{
+	uint8_t spared;
+
+	print_block_details(tb);
+	if (tb[GW_A_SCAN_SCORE])
+		print_u64("score", " score %" PRIu64, mnl_attr_get_u32(tb[GW_A_SCAN_SCORE]));
+	if (!tb[GW_A_SCAN_SPARED])
+		return;
+	spared = mnl_attr_get_u8(tb[GW_A_SCAN_SPARED]);
+	print_str("spared", " spared %s",
+		  spared < __GW_SCAN_SPARED_MAX ? spared_names[spared] : "unknown");
 }
 
 /* synproxy-engaged/-disengaged: the destination, as gwctl conn shows one */
@@ -115,6 +144,10 @@ static void print_event_details(const struct nlattr **tb, uint8_t event)
 	case GW_EVENT_SYNPROXY_ENGAGED:
 	case GW_EVENT_SYNPROXY_DISENGAGED:
 		print_synproxy_details(tb);
+		break;
+	case GW_EVENT_SCAN_DETECTED:
+	case GW_EVENT_SCAN_BLOCKED:
+		print_scan_details(tb);
 		break;
 	}
 }

@@ -147,5 +147,7 @@ void gw_block_put(struct nlmsghdr *nlh, uint8_t kind, const struct gw_prefix *pr
 /* "ADDR/PLEN" of a GW_A_BLOCK's address and length; -1 when malformed. */
 int gw_block_format(uint8_t family, const struct nlattr *addr,
 		    const struct nlattr *plen, char *buf, size_t len);
+/* "admin" or "scan": who added a block entry (enum gw_block_reason) */
+const char *gw_block_reason_name(uint8_t reason);
 
 #endif /* GWCTL_NL_H */

@@ -30,6 +30,7 @@ static const struct tunable_words {
 } tunable_words[] = {
 	{ "tcp_pickup", (const char *const[]){ "strict", "loose" }, 2 },
 	{ "reload_policy", (const char *const[]){ "expire", "close" }, 2 },
+	{ "scan_action", (const char *const[]){ "log", "block" }, 2 },
 };
 
 static const struct tunable_words *find_words(const char *name)

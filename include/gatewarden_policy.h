@@ -61,7 +61,9 @@
 	[GW_A_BLOCK]		= A(NESTED, NLA_POLICY_NESTED(gw_block_policy)), \
 	[GW_A_NAME]		= A(NESTED, NLA_POLICY_NESTED(gw_name_policy)), \
 	[GW_A_EXPLAIN]		= A(NESTED,				\
-		NLA_POLICY_NESTED(gw_explain_policy))
+		NLA_POLICY_NESTED(gw_explain_policy)),			\
+	[GW_A_SCAN_SCORE]	= A(U32, GW_NO_REQUEST),		\
+	[GW_A_SCAN_SPARED]	= A(U8, GW_NO_REQUEST)
 
 #define GW_RULE_ATTRS(A)						\
 	[GW_RULE_A_HANDLE]		= A(U32, { .type = NLA_U32 }),	\
@@ -145,7 +147,8 @@
 	[GW_BLOCK_A_PLEN]	= A(U8, NLA_POLICY_MAX(NLA_U8, 128)),	\
 	[GW_BLOCK_A_TIMEOUT]	= A(U32,				\
 		NLA_POLICY_FULL_RANGE(NLA_U32, &gw_block_timeout_range)), \
-	[GW_BLOCK_A_REMAINING]	= A(U32, GW_NO_REQUEST)
+	[GW_BLOCK_A_REMAINING]	= A(U32, GW_NO_REQUEST),		\
+	[GW_BLOCK_A_REASON]	= A(U8, GW_NO_REQUEST)
 
 #define GW_NAME_ATTRS(A)						\
 	[GW_NAME_A_KIND]	= A(U8,					\

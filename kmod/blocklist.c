@@ -223,11 +223,11 @@ static bool gw_block_flow_match(const struct gw_flow *flow, void *arg)
 }
 
 int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
-		 const union gw_addr *addr, u8 plen, u32 timeout,
+		 const union gw_addr *addr, u8 plen, u32 timeout, u8 reason,
 		 struct netlink_ext_ack *extack)
 {
 	struct gw_block_entry key = {
-		.addr = *addr, .family = family, .plen = plen,
+		.addr = *addr, .family = family, .plen = plen, .reason = reason,
 	};
 	struct gw_blocklist *old, *bl;
 	u32 now = (u32)jiffies, total;

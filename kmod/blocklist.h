@@ -52,9 +52,12 @@ bool gw_block_find_addr(struct gw_net *gn, u8 kind, u8 family,
 bool gw_never_block_match(struct gw_net *gn, u8 family,
 			  const union gw_addr *addr);
 
-/* Control plane.  @timeout 0: a permanent entry. */
+/*
+ * Control plane.  @timeout 0: a permanent entry; @reason: enum
+ * gw_block_reason.  Process context (scan.c's worker too).
+ */
 int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
-		 const union gw_addr *addr, u8 plen, u32 timeout,
+		 const union gw_addr *addr, u8 plen, u32 timeout, u8 reason,
 		 struct netlink_ext_ack *extack);
 int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 		 const union gw_addr *addr, u8 plen,

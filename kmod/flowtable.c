@@ -669,6 +669,39 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 }
 
 /*
+ * Does @match select a flow of the table?  A read-only walk under RCU, in
+ * process context, with a break every GW_GC_CHECK_EVERY buckets.
+ */
+bool gw_flowtable_any(struct gw_net *gn,
+		      bool (*match)(const struct gw_flow *flow, void *arg),
+		      void *arg)
+{
+	struct gw_flow *flow;
+	unsigned int bucket;
+	bool found = false;
+
+	if (!gw_flowtable_active(gn))
+		return false;
+	rcu_read_lock();
+	for (bucket = 0; bucket < gn->table.nbuckets && !found; bucket++) {
+		hlist_for_each_entry_rcu(flow, &gn->table.buckets[bucket],
+					 node) {
+			if (match(flow, arg)) {
+				found = true;
+				break;
+			}
+		}
+		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
  * Make @flow a tombstone (GW_FLOW_CLOSED): it leaves the half-open and
  * per-source budgets at once, and lives on, for its timeout from now,
  * only to keep its tuple shut.  Caller holds the bucket lock.

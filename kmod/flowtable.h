@@ -189,6 +189,9 @@ void gw_flowtable_flush(struct gw_net *gn);
 void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),
 			   void *arg);
+bool gw_flowtable_any(struct gw_net *gn,
+		      bool (*match)(const struct gw_flow *flow, void *arg),
+		      void *arg);
 spinlock_t *gw_flow_bucket_lock(struct gw_net *gn, u32 hash);
 spinlock_t *gw_bucket_lock(struct gw_net *gn, unsigned int bucket);
 unsigned int gw_flowtable_close_if(struct gw_net *gn,

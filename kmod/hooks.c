@@ -24,6 +24,7 @@
 #include "zones.h"
 #include "track.h"
 #include "blocklist.h"
+#include "scan.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -125,6 +126,7 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 	struct gw_judge j = { .gn = gn, .dev = dev, .skb = skb,
 			      .state = state };
 	const struct gw_icmp *icmp;
+	struct gw_verdict v;
 	struct gw_icmp buf;
 	struct gw_pkt pkt;
 
@@ -138,8 +140,12 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 		return gw_verdict_nf(gn, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
 					      gw_accept(GW_CTR_DROP_MALFORMED));
 	icmp = gw_icmp_read(&buf, &pkt, skb);
-	return gw_verdict_nf(gn, in ? gw_judge_inbound_pkt(&j, &pkt, icmp) :
-				      gw_judge_outbound_pkt(&j, &pkt, icmp));
+	if (!in)
+		return gw_verdict_nf(gn, gw_judge_outbound_pkt(&j, &pkt, icmp));
+	v = gw_judge_inbound_pkt(&j, &pkt, icmp);
+	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
+	gw_scan_verdict(gn, &pkt, v);
+	return gw_verdict_nf(gn, v);
 }
 
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,

@@ -23,6 +23,7 @@
 #include "reset.h"
 #include "txn.h"
 #include "blocklist.h"
+#include "scan.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -64,6 +65,11 @@ int gw_net_activate_locked(struct gw_net *gn)
 		if (err)
 			return err;
 	}
+	if (!gn->scan.sets) {
+		err = gw_scan_alloc(gn);
+		if (err)
+			return err;
+	}
 	/* publishes the lot: gw_flowtable_active() from here on */
 	return gw_flowtable_alloc(gn);
 }
@@ -71,6 +77,8 @@ int gw_net_activate_locked(struct gw_net *gn)
 /* Everything gw_net_init() and gw_net_activate_locked() made. */
 static void gw_net_free(struct gw_net *gn)
 {
+	/* its worker adds block entries and walks the table */
+	gw_scan_exit(gn);
 	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
 	gw_srclimit_exit(gn);
@@ -106,6 +114,7 @@ static int __net_init gw_net_init(struct net *net)
 	gw_synproxy_init(gn);
 	gw_synproxy_auto_init(gn);
 	gw_srclimit_init(gn);
+	gw_scan_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);

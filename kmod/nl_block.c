@@ -82,6 +82,8 @@ int gw_block_fill(struct sk_buff *skb, u8 kind,
 	     nla_put(skb, GW_BLOCK_A_ADDR, gw_block_max_plen(e->family) / 8,
 		     &e->addr) ||
 	     nla_put_u8(skb, GW_BLOCK_A_PLEN, e->plen) ||
+	     (e->reason &&
+	      nla_put_u8(skb, GW_BLOCK_A_REASON, e->reason)) ||
 	     (e->timed &&
 	      (nla_put_u32(skb, GW_BLOCK_A_TIMEOUT, e->timeout) ||
 	       nla_put_u32(skb, GW_BLOCK_A_REMAINING, remaining)))))
@@ -124,7 +126,7 @@ int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	err = gw_block_add(gn, req.kind, req.family, &req.addr, req.plen,
-			   req.timeout, info->extack);
+			   req.timeout, GW_BLOCK_REASON_ADMIN, info->extack);
 	if (!err)
 		gw_notify_block(gn, GW_EVENT_BLOCK_ADDED, req.kind, &req);
 	return err;

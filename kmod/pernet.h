@@ -25,6 +25,7 @@
 #include "txn.h"
 #include "synproxy.h"
 #include "synproxy_auto.h"
+#include "scan.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -56,6 +57,7 @@ struct gw_net {
 	struct gw_resets resets;	/* reset.c */
 	struct gw_synproxy synproxy;	/* synproxy.c */
 	struct gw_synproxy_auto synproxy_auto;	/* synproxy_auto.c */
+	struct gw_scan scan;		/* scan.c */
 
 	struct net *net;
 	struct mutex lock;

@@ -58,6 +58,18 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 				   GW_RELOAD_POLICY_CLOSE },
 	[GW_TUN_MAX_INBOUND_SHARE] = { "max_inbound_share", "% of max_flows",
 				       1, 100 },
+	[GW_TUN_SCAN_ACTION] = { "scan_action", "0 log, 1 block",
+				 GW_SCAN_ACTION_LOG, GW_SCAN_ACTION_BLOCK },
+	[GW_TUN_SCAN_THRESHOLD] = { "scan_threshold", "score", 1, 65535 },
+	[GW_TUN_SCAN_DELAY_MS] = { "scan_delay_ms", "ms", 1, 3600 * 1000 },
+	[GW_TUN_SCAN_WEIGHT_LOW] = { "scan_weight_low", "score a port below 1024",
+				     0, 65535 },
+	[GW_TUN_SCAN_WEIGHT_HIGH] = { "scan_weight_high",
+				      "score a port from 1024", 0, 65535 },
+	[GW_TUN_SCAN_BLOCK_SECONDS] = { "scan_block_seconds", "s", 1,
+					GW_BLOCK_TIMEOUT_MAX },
+	[GW_TUN_SCAN_BLOCK_MAX_SECONDS] = { "scan_block_max_seconds", "s", 1,
+					    GW_BLOCK_TIMEOUT_MAX },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -83,6 +95,14 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_MAX_BLOCK_ENTRIES] = 65536,
 	/* wan may never take the inside's half of the table */
 	[GW_TUN_MAX_INBOUND_SHARE] = 50,
+	/* xt_psd's: 7 ports below 1024 (or 21 above), 3 s apart at most */
+	[GW_TUN_SCAN_THRESHOLD] = 21,
+	[GW_TUN_SCAN_DELAY_MS] = 3000,
+	[GW_TUN_SCAN_WEIGHT_LOW] = 3,
+	[GW_TUN_SCAN_WEIGHT_HIGH] = 1,
+	/* 10 minutes, doubled for each repeat, up to a day */
+	[GW_TUN_SCAN_BLOCK_SECONDS] = 600,
+	[GW_TUN_SCAN_BLOCK_MAX_SECONDS] = 86400,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

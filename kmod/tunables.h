@@ -39,6 +39,13 @@ enum gw_tunable {
 	GW_TUN_MAX_BLOCK_ENTRIES,	/* block + never-block entries */
 	GW_TUN_RELOAD_POLICY,	/* enum gw_reload_policy */
 	GW_TUN_MAX_INBOUND_SHARE,	/* % of max_flows wan may open */
+	GW_TUN_SCAN_ACTION,	/* enum gw_scan_action */
+	GW_TUN_SCAN_THRESHOLD,	/* score that makes a scanner */
+	GW_TUN_SCAN_DELAY_MS,	/* longest pause between two new probes */
+	GW_TUN_SCAN_WEIGHT_LOW,	/* a probe to a port below 1024 */
+	GW_TUN_SCAN_WEIGHT_HIGH,	/* ... to a port above */
+	GW_TUN_SCAN_BLOCK_SECONDS,	/* a scanner's first block */
+	GW_TUN_SCAN_BLOCK_MAX_SECONDS,	/* doubled for each repeat, up to */
 	__GW_TUN_MAX,
 };
 
@@ -51,6 +58,12 @@ enum gw_tcp_pickup {
 enum gw_reload_policy {
 	GW_RELOAD_POLICY_EXPIRE,	/* nothing: they live until they end */
 	GW_RELOAD_POLICY_CLOSE,		/* reset (TCP) and shut at once */
+};
+
+/* What a detected scanner gets. */
+enum gw_scan_action {
+	GW_SCAN_ACTION_LOG,	/* an event and a log line */
+	GW_SCAN_ACTION_BLOCK,	/* and a timed block entry, reason scan */
 };
 
 struct gw_tunable_def {

@@ -119,6 +119,8 @@ enum gw_attr {
 	GW_A_BLOCK,		/* nest: enum gw_block_attr */
 	GW_A_NAME,		/* nest: enum gw_name_attr */
 	GW_A_EXPLAIN,		/* nest: enum gw_explain_attr */
+	GW_A_SCAN_SCORE,	/* u32: a scanner's score when it was detected */
+	GW_A_SCAN_SPARED,	/* u8: enum gw_scan_spared, why it was not blocked */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -141,6 +143,14 @@ enum gw_event {
 	 */
 	GW_EVENT_SYNPROXY_ENGAGED,
 	GW_EVENT_SYNPROXY_DISENGAGED,
+	/*
+	 * A source reached the scan threshold: GW_A_BLOCK (kind block,
+	 * family, the source: an IPv4 address or an IPv6 /64), GW_A_SCAN_SCORE,
+	 * and GW_A_SCAN_SPARED when scan_action block left it alone.
+	 */
+	GW_EVENT_SCAN_DETECTED,
+	/* scan_action block blocked it: GW_A_BLOCK with timeout and reason */
+	GW_EVENT_SCAN_BLOCKED,
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -307,9 +317,28 @@ enum gw_block_attr {
 	GW_BLOCK_A_PLEN,	/* u8: 0-32 or 0-128 */
 	GW_BLOCK_A_TIMEOUT,	/* u32: seconds (block entries only); none: permanent */
 	GW_BLOCK_A_REMAINING,	/* u32, in replies: seconds until it expires */
+	GW_BLOCK_A_REASON,	/* u8, in replies: enum gw_block_reason */
 	__GW_BLOCK_A_MAX,
 };
 #define GW_BLOCK_A_MAX (__GW_BLOCK_A_MAX - 1)
+
+/* Who put a block entry there. */
+enum gw_block_reason {
+	GW_BLOCK_REASON_ADMIN,	/* a command or a rule file */
+	GW_BLOCK_REASON_SCAN,	/* scan detection (scan_action block) */
+	__GW_BLOCK_REASON_MAX,
+};
+
+/* Why a scanner was not blocked under scan_action block. */
+enum gw_scan_spared {
+	GW_SCAN_SPARED_SPECIAL,	/* loopback, multicast, broadcast, unspecified */
+	GW_SCAN_SPARED_OWN,	/* one of this host's own addresses */
+	GW_SCAN_SPARED_LAN,	/* a prefix of a lan (not wan) interface */
+	GW_SCAN_SPARED_NEVER,	/* in the never-block list */
+	GW_SCAN_SPARED_INSIDE,	/* a live flow opened from inside goes to it */
+	GW_SCAN_SPARED_FULL,	/* the blocklist is full (max_block_entries) */
+	__GW_SCAN_SPARED_MAX,
+};
 
 /* What a GW_A_NAME names: a value of which enum. */
 enum gw_name_kind {
@@ -452,6 +481,10 @@ enum gw_counter {
 	GW_CTR_DROP_SYNPROXY_WAIT,	/* client sent before the server answered */
 	GW_CTR_DROP_SYNPROXY_UNSENT,	/* no route back for the cookie SYN-ACK */
 	GW_CTR_DROP_COOKIE_REPLAYED,	/* a good cookie that opened one already */
+	GW_CTR_SCAN_DETECTED,		/* sources that reached the scan threshold */
+	GW_CTR_SCAN_BLOCKED,		/* ... blocked for it (scan_action block) */
+	GW_CTR_SCAN_SPARED,		/* ... never blocked (GW_A_SCAN_SPARED) */
+	GW_CTR_SCAN_UNQUEUED,		/* detections past the queue, tried again */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

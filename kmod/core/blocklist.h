@@ -25,6 +25,7 @@ struct gw_block_entry {
 	u8 family;		/* AF_INET or AF_INET6 */
 	u8 plen;
 	u8 timed;		/* 0: permanent */
+	u8 reason;		/* enum gw_block_reason: who added it */
 };
 
 struct gw_block_span {

@@ -56,6 +56,10 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_DROP_SYNPROXY_WAIT] = "drop_synproxy_wait",
 	[GW_CTR_DROP_SYNPROXY_UNSENT] = "drop_synproxy_unsent",
 	[GW_CTR_DROP_COOKIE_REPLAYED] = "drop_cookie_replayed",
+	[GW_CTR_SCAN_DETECTED] = "scan_detected",
+	[GW_CTR_SCAN_BLOCKED] = "scan_blocked",
+	[GW_CTR_SCAN_SPARED] = "scan_spared",
+	[GW_CTR_SCAN_UNQUEUED] = "scan_unqueued",
 };
 
 /*
