@@ -2,7 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send hand-made packets with scapy, one for each line read from stdin.
 
-    send_pkt.py
+    send_pkt.py [IFACE MAC]
+
+With IFACE and MAC, each packet leaves IFACE in a frame to MAC (the next
+hop's, as the caller read it): no neighbour discovery of scapy's or the
+kernel's goes out beside it, so what the next hop counts is the packet
+alone, however long after the last one it is sent.  Without them, scapy
+routes it (and may resolve the next hop first).
 
 Each line describes one packet:
 
@@ -18,7 +24,7 @@ without paying for the import each time (seconds under emulation).
 import random
 import sys
 
-from scapy.all import ICMP, IP, TCP, UDP, ICMPv6EchoRequest, IPv6, conf, send  # noqa: E402
+from scapy.all import ICMP, IP, TCP, UDP, Ether, ICMPv6EchoRequest, IPv6, conf, send, sendp  # noqa: E402
 
 conf.verb = 0
 
@@ -46,6 +52,7 @@ def packet(words):
 
 
 def main():
+    link = sys.argv[1:3] if len(sys.argv) == 3 else None
     for line in sys.stdin:
         words = line.split()
         if not words:
@@ -54,7 +61,10 @@ def main():
         if pkt is None:
             print("error: cannot make a packet of: " + line.strip(), flush=True)
             continue
-        send(pkt)
+        if link:
+            sendp(Ether(dst=link[1]) / pkt, iface=link[0])
+        else:
+            send(pkt)
         print("sent", flush=True)
     return 0
 
