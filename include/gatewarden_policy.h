@@ -61,7 +61,8 @@
 	[GW_A_BLOCK]		= A(NESTED, NLA_POLICY_NESTED(gw_block_policy)), \
 	[GW_A_NAME]		= A(NESTED, NLA_POLICY_NESTED(gw_name_policy)), \
 	[GW_A_EXPLAIN]		= A(NESTED,				\
-		NLA_POLICY_NESTED(gw_explain_policy))
+		NLA_POLICY_NESTED(gw_explain_policy)),			\
+	[GW_A_RULE_RESET]	= A(FLAG, { .type = NLA_FLAG })
 
 #define GW_RULE_ATTRS(A)						\
 	[GW_RULE_A_HANDLE]		= A(U32, { .type = NLA_U32 }),	\
@@ -92,7 +93,9 @@
 	[GW_RULE_A_SRC_RATE_SECONDS]	= A(U32,			\
 		NLA_POLICY_RANGE(NLA_U32, 1, GW_SRC_RATE_SECONDS_MAX)),	\
 	[GW_RULE_A_SYNPROXY]		= A(U8,				\
-		NLA_POLICY_MAX(NLA_U8, GW_SYNPROXY_MAX))
+		NLA_POLICY_MAX(NLA_U8, GW_SYNPROXY_MAX)),		\
+	[GW_RULE_A_PACKETS]		= A(U64, GW_NO_REQUEST),	\
+	[GW_RULE_A_BYTES]		= A(U64, GW_NO_REQUEST)
 
 #define GW_CONN_ATTRS(A)						\
 	[GW_CONN_A_FAMILY]		= A(U8, { .type = NLA_U8 }),	\
