@@ -210,9 +210,8 @@ static int print_rule(const char *key, const char *textfmt, const struct nlattr 
 	char text[GW_RULE_TEXT_MAX];
 	struct gw_rf_rule r;
 	uint32_t handle;
-	uint64_t hits;
 
-	if (gw_rule_decode(nest, &r, &handle, &hits) != MNL_CB_OK)
+	if (gw_rule_decode(nest, &r, &handle, NULL) != MNL_CB_OK)
 		return -1;
 	gw_rule_format(&r, text, sizeof(text));
 	print_open_object(key);

@@ -44,6 +44,8 @@ _gwctl()
 	rule)
 		if ((cword - objidx == 1)); then
 			COMPREPLY=($(compgen -W "add del flush list" -- "$cur"))
+		elif [[ $verb == list ]] && ((cword - objidx == 2)); then
+			COMPREPLY=($(compgen -W "--reset" -- "$cur"))
 		elif [[ $verb == add ]]; then
 			case $prev in
 			add) COMPREPLY=($(compgen -W "allow" -- "$cur")) ;;

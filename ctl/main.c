@@ -34,7 +34,7 @@ static void usage(FILE *f)
 		"  rule add allow icmp|icmpv6 echo [rate N/s] [from ...] ...\n"
 		"  rule del HANDLE\n"
 		"  rule flush\n"
-		"  rule [list]\n"
+		"  rule [list [--reset]]         --reset: and zero their counters\n"
 		"  conn [list [-v] [FILTER]]     flows; -v: each side's TCP window state\n"
 		"  conn count|flush [FILTER]\n"
 		"  set NAME VALUE                change a tunable (tcp_pickup strict|loose)\n"

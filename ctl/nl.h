@@ -73,17 +73,18 @@ int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb)
  * add") or a rule file ("load"): the one encoding of a rule (rule.c).
  */
 struct gw_rf_rule;
+struct gw_rule_counters;
 void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *rule);
 /*
  * The other way: a GW_A_RULE nest, of a dump or of a request (doctor
  * compares those), as the rule language's rule, which gw_rule_format()
  * writes.  A /0 prefix, which the module keeps as the family alone, comes
  * back as "from 0.0.0.0/0" (or ::/0).  handle (required when not NULL)
- * and hits are the running rule's.  MNL_CB_OK, or MNL_CB_ERROR after
+ * and counters are the running rule's.  MNL_CB_OK, or MNL_CB_ERROR after
  * saying what was wrong with the nest.
  */
 int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *rule, uint32_t *handle,
-		   uint64_t *hits);
+		   struct gw_rule_counters *counters);
 
 /*
  * Join the module's events group, then feed every message that arrives to

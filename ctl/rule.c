@@ -3,7 +3,7 @@
  * gwctl rule: the allow rules that admit inbound connections.  "rule add"
  * parses its words with the rule-file grammar (gw_rule_parse_words());
  * "rule list" writes each rule as save does (gw_rule_format()), a line
- * "gwctl load" takes, with its handle and hits in a trailing comment.
+ * "gwctl load" takes, with its handle and counters in a trailing comment.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -170,7 +170,7 @@ static int decode_ports(const struct nlattr *nest, struct gw_ports *ports)
 }
 
 int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *handle,
-		   uint64_t *hits)
+		   struct gw_rule_counters *counters)
 {
 	const struct nlattr *rtb[GW_RULE_A_MAX + 1];
 	uint8_t family;
@@ -223,8 +223,11 @@ int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *ha
 		r->synproxy = mnl_attr_get_u8(rtb[GW_RULE_A_SYNPROXY]);
 	if (handle)
 		*handle = mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]);
-	if (hits)
-		*hits = gw_attr_u64(rtb[GW_RULE_A_HITS]);
+	if (counters) {
+		counters->hits = gw_attr_u64(rtb[GW_RULE_A_HITS]);
+		counters->packets = gw_attr_u64(rtb[GW_RULE_A_PACKETS]);
+		counters->bytes = gw_attr_u64(rtb[GW_RULE_A_BYTES]);
+	}
 	return MNL_CB_OK;
 }
 
@@ -241,7 +244,8 @@ static const char *synproxy_mode_name(uint8_t mode)
 	}
 }
 
-static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_t hits)
+static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle,
+			    const struct gw_rule_counters *c)
 {
 	const struct gw_prefix *any = r->has_src ? &r->src : r->has_dst ? &r->dst : NULL;
 	const char *name = gw_proto_name(r->proto);
@@ -286,43 +290,64 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle, uint64_
 		print_str("synproxy", NULL, synproxy_mode_name(r->synproxy));
 	if (r->comment[0])
 		print_str("comment", NULL, r->comment);
-	print_u64("hits", NULL, hits);
+	print_u64("hits", NULL, c->hits);
+	print_u64("packets", NULL, c->packets);
+	print_u64("bytes", NULL, c->bytes);
 }
 
 /*
  * A line gwctl load takes, as save writes it, with what only the running
- * rule has as a comment: "allow tcp port 80  # handle 3, 12 hits" (1 hit).
+ * rule has as a comment: "allow tcp port 80  # handle 3, 12 hits,
+ * 340 packets, 51234 bytes" (1 hit, 1 packet, 1 byte).
  */
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[GW_A_MAX + 1];
 	struct print_list *list = data;
-	char text[GW_RULE_TEXT_MAX];
+	char text[GW_RULE_TEXT_MAX], counters[GW_RULE_COUNTERS_TEXT_MAX];
+	struct gw_rule_counters c;
 	struct gw_rf_rule r;
 	uint32_t handle;
-	uint64_t hits;
 
 	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
 		return MNL_CB_ERROR;
 	if (!tb[GW_A_RULE])
 		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_rule_decode(tb[GW_A_RULE], &r, &handle, &hits) != MNL_CB_OK)
+	if (gw_rule_decode(tb[GW_A_RULE], &r, &handle, &c) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	gw_rule_format(&r, text, sizeof(text));
+	gw_rule_counters_format(handle, &c, counters, sizeof(counters));
 
 	print_list_item(list);
 	print_open_object(NULL);
-	print_rule_json(&r, handle, hits);
-	print_text("%s  # handle %" PRIu32 ", %" PRIu64 " hit%s", text, handle, hits,
-		   hits == 1 ? "" : "s");
+	print_rule_json(&r, handle, &c);
+	print_text("%s%s", text, counters);
 	print_close_object();
 	print_nl();
 	return MNL_CB_OK;
 }
 
+/*
+ * --reset: list the rules and zero their counters, in the same dump:
+ * each rule's are zeroed as its line is read, so no packet falls between.
+ */
 static int rule_list(int argc, char **argv)
 {
-	return gw_nl_list(argc, argv, GW_CMD_RULE_GET, "rules", rule_cb);
+	struct print_list list = { .key = "rules" };
+	struct nlmsghdr *nlh;
+
+	nlh = gw_nl_msg(GW_CMD_RULE_GET, NLM_F_REQUEST | NLM_F_DUMP);
+	if (argc > 0 && !strcmp(argv[0], "--reset")) {
+		mnl_attr_put(nlh, GW_A_RULE_RESET, 0, NULL);
+		argc--;
+		argv++;
+	}
+	if (gw_check_end(argc, argv))
+		return GW_EXIT_USAGE;
+	if (gw_nl_talk(nlh, rule_cb, &list))
+		return GW_EXIT_KERNEL;
+	print_list_end(&list);
+	return GW_EXIT_OK;
 }
 
 int do_rule(int argc, char **argv)

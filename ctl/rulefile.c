@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1200,6 +1201,19 @@ static void text_word(struct text_buf *t, const char *s)
 		text_string(t, s);
 	else
 		text_add(t, "%s", s);
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+int gw_rule_counters_format(uint32_t handle, const struct gw_rule_counters *c, char *buf,
+			    size_t len)
+{
+	return snprintf(buf, len, "  # handle %" PRIu32 ", %" PRIu64 " hit%s, %" PRIu64
+			" packet%s, %" PRIu64 " byte%s", handle, c->hits, plural(c->hits),
+			c->packets, plural(c->packets), c->bytes, plural(c->bytes));
 }
 
 int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)

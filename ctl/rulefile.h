@@ -132,6 +132,23 @@ int gw_rule_parse_line(const char *name, const char *line, struct gw_rf_rule *ru
 #define GW_RULE_TEXT_MAX	(384 + 2 * GW_COMMENT_MAX)
 int gw_rule_format(const struct gw_rf_rule *rule, char *buf, size_t len);
 
+/* A running rule's counters (GW_RULE_A_HITS, _PACKETS, _BYTES). */
+struct gw_rule_counters {
+	uint64_t hits;		/* connections admitted */
+	uint64_t packets;	/* passed on them, both directions */
+	uint64_t bytes;		/* their IP lengths */
+};
+
+/*
+ * What rule list writes after a rule's text, a comment to the rule
+ * language: "  # handle 3, 12 hits, 340 packets, 51234 bytes" (1 hit, 1
+ * packet, 1 byte).  Returns what snprintf() does; GW_RULE_COUNTERS_TEXT_MAX
+ * is room for any.
+ */
+#define GW_RULE_COUNTERS_TEXT_MAX	112
+int gw_rule_counters_format(uint32_t handle, const struct gw_rule_counters *c, char *buf,
+			    size_t len);
+
 /* "FILE:LINE:COL: MSG", or "word N: MSG" */
 void gw_rf_error_format(const struct gw_rf_error *err, char *buf, size_t len);
 

@@ -358,7 +358,8 @@ static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
  * Create the flow of a packet judged @ok (accepted, opening a flow) if the
  * budgets admit it: they are decided, and a victim evicted if need be,
  * before any memory is spent on the packet (gw_flow_insert()).  The flow
- * keeps @ok's rule, the handle of the rule that admitted it, and is set
+ * keeps @ok's rule, the handle of the rule that admitted it, and a
+ * reference to that rule's counters @ctr (NULL: no rule), and is set
  * in @ok; with @raced set, it is the live one another CPU inserted first,
  * of which the packet is one more.  NULL when there is no flow: in a dry
  * judgement, with @ok as the rules and the tracker decided it (see struct
@@ -368,7 +369,8 @@ static void gw_flow_unreserve(struct gw_net *gn, u8 flags)
  */
 struct gw_flow *gw_flow_admit(const struct gw_judge *j,
 			      const struct gw_flow_key *key, u32 hash, u8 flags,
-			      int in_ifindex, const struct gw_tcp_conn *tcp,
+			      int in_ifindex, struct gw_rule_ctr *ctr,
+			      const struct gw_tcp_conn *tcp,
 			      const struct gw_proxy_init *proxy,
 			      struct gw_verdict *ok, bool *raced)
 {
@@ -394,8 +396,8 @@ struct gw_flow *gw_flow_admit(const struct gw_judge *j,
 		if (gw_block_addr(gn, key->family, peer))
 			flags |= GW_FLOW_PEER_BLOCKED;
 	}
-	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, ok->rule, tcp,
-			      proxy, now, &why, raced);
+	flow = gw_flow_insert(gn, key, hash, flags, in_ifindex, ok->rule, ctr,
+			      tcp, proxy, now, &why, raced);
 	/* not linked (refused, or another CPU's is): its place goes back */
 	if (!flow || *raced)
 		gw_flow_unreserve(gn, flags);

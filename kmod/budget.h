@@ -60,7 +60,8 @@ struct gw_budgets {
 
 struct gw_flow *gw_flow_admit(const struct gw_judge *j,
 			      const struct gw_flow_key *key, u32 hash, u8 flags,
-			      int in_ifindex, const struct gw_tcp_conn *tcp,
+			      int in_ifindex, struct gw_rule_ctr *ctr,
+			      const struct gw_tcp_conn *tcp,
 			      const struct gw_proxy_init *proxy,
 			      struct gw_verdict *ok, bool *raced);
 

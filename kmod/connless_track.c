@@ -47,15 +47,16 @@ static void gw_pseudo_step(const struct gw_judge *j, struct gw_flow *flow,
 static struct gw_verdict gw_pseudo_admit(const struct gw_judge *j,
 					 const struct gw_flow_key *key,
 					 u32 hash, bool src_first, u8 flags,
-					 int in_ifindex, struct gw_verdict ok)
+					 int in_ifindex, struct gw_rule_ctr *ctr,
+					 struct gw_verdict ok)
 {
 	struct gw_flow *flow;
 	bool raced;
 
 	if (src_first)
 		flags |= GW_FLOW_ORIG_FIRST;
-	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, NULL, NULL, &ok,
-			     &raced);
+	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, ctr, NULL, NULL,
+			     &ok, &raced);
 	/* Another CPU created it first: this is one more packet of it. */
 	if (flow && raced)
 		gw_pseudo_step(j, flow, src_first);
@@ -96,7 +97,7 @@ struct gw_verdict gw_pseudo_inbound(const struct gw_judge *j,
 	ok = gw_accept(GW_CTR_RULE_ACCEPTED);
 	ok.rule = rule->handle;
 	return gw_pseudo_admit(j, &key, hash, src_first, GW_FLOW_INBOUND,
-			       j->dev->ifindex, ok);
+			       j->dev->ifindex, rule->ctr, ok);
 }
 
 /* Towards wan: every packet opens or refreshes its flow. */
@@ -125,7 +126,7 @@ struct gw_verdict gw_pseudo_outbound(const struct gw_judge *j,
 		gw_pseudo_step(j, flow, src_first);
 		return gw_accept_flow(GW_REASON_FLOW, flow);
 	}
-	return gw_pseudo_admit(j, &key, hash, src_first, 0, 0,
+	return gw_pseudo_admit(j, &key, hash, src_first, 0, 0, NULL,
 			       gw_accept(GW_REASON_NEW_FLOW));
 }
 

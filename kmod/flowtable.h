@@ -15,6 +15,7 @@
 #include "core/tcp.h"
 #include "core/udp.h"
 #include "core/seqadj.h"
+#include "rulectr.h"
 
 struct gw_net;
 
@@ -102,7 +103,7 @@ struct gw_proxy_init {
  * One tracked connection.  Found under RCU with no lock; its state changes
  * under @lock; unlinked under its bucket's lock and freed after a grace
  * period, so a reader that raced with the unlink still sees valid memory
- * (and @dead).  144 bytes, in a slab cache of its own (not cache-aligned:
+ * (and @dead).  152 bytes, in a slab cache of its own (not cache-aligned:
  * that would round it up to 192); see docs/design.md, "Flow table".
  */
 struct gw_flow {
@@ -124,6 +125,20 @@ struct gw_flow {
 	 */
 	u8 proxy;
 	/*
+	 * The counters of the rule that admitted it (NULL for a flow
+	 * opened from inside), where every packet passed on it is counted:
+	 * a reference, put when the flow is freed (rulectr.h).  Set before
+	 * the flow is linked and never changed; in the cache line the
+	 * established path reads anyway.
+	 */
+	struct gw_rule_ctr *ctr;
+	/*
+	 * A proxied flow's translation (GW_PROXY_JOINED), written once
+	 * before @proxy says so (release), read after it (acquire); no
+	 * lock on the established path.
+	 */
+	struct gw_seqadj seqadj;
+	/*
 	 * An inbound flow's input interface, for a rule change to judge it
 	 * again, and the handle of the rule that admitted it (0 for a flow
 	 * opened from inside), for its source's limits at handshake end.
@@ -131,12 +146,6 @@ struct gw_flow {
 	 */
 	int in_ifindex;
 	u32 rule;
-	/*
-	 * A proxied flow's translation (GW_PROXY_JOINED), written once
-	 * before @proxy says so (release), read after it (acquire); no
-	 * lock on the established path.
-	 */
-	struct gw_seqadj seqadj;
 	union {
 		/*
 		 * In its destination's gw_halfopen_slot while @halfopen;
@@ -225,6 +234,7 @@ struct gw_flow *gw_flow_lookup_pkt(struct gw_net *gn, const struct gw_pkt *pkt,
 				   bool *src_first);
 struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 			       u32 hash, u8 flags, int in_ifindex, u32 rule,
+			       struct gw_rule_ctr *ctr,
 			       const struct gw_tcp_conn *tcp,
 			       const struct gw_proxy_init *proxy, u32 now,
 			       enum gw_counter *why, bool *raced);

@@ -38,15 +38,24 @@ static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
 /*
  * The one place a verdict is counted and made netfilter's.  @prior is the
  * rare earlier stage's reason that has always been counted too (see
- * struct gw_verdict); the reasons past __GW_CTR_MAX have no counter.
+ * struct gw_verdict); the reasons past __GW_CTR_MAX have no counter.  A
+ * packet that passes on a flow a rule admitted, in either direction, is
+ * counted in that rule's counters (rulectr.h): the flow's first packet,
+ * which the rule matched, and every later one, an ICMP error that
+ * quotes one of them included; a dropped one is not.
  */
-static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v)
+static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v,
+				  const struct sk_buff *skb)
 {
 	if (unlikely(v.prior < __GW_CTR_MAX))
 		gw_count(gn, v.prior);
 	if (v.reason < __GW_CTR_MAX)
 		gw_count(gn, v.reason);
-	return v.action == GW_DROP ? NF_DROP : NF_ACCEPT;
+	if (v.action == GW_DROP)
+		return NF_DROP;
+	if (v.flow && v.flow->ctr)
+		gw_rule_ctr_count(v.flow->ctr, skb);
+	return NF_ACCEPT;
 }
 
 /*
@@ -138,14 +147,16 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 	 */
 	if (!gw_parse_skb(&pkt, skb, state->pf))
 		return gw_verdict_nf(gn, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
-					      gw_accept(GW_CTR_DROP_MALFORMED));
+					      gw_accept(GW_CTR_DROP_MALFORMED),
+				     skb);
 	icmp = gw_icmp_read(&buf, &pkt, skb);
 	if (!in)
-		return gw_verdict_nf(gn, gw_judge_outbound_pkt(&j, &pkt, icmp));
+		return gw_verdict_nf(gn, gw_judge_outbound_pkt(&j, &pkt, icmp),
+				     skb);
 	v = gw_judge_inbound_pkt(&j, &pkt, icmp);
 	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
 	gw_scan_verdict(gn, &pkt, v);
-	return gw_verdict_nf(gn, v);
+	return gw_verdict_nf(gn, v, skb);
 }
 
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,

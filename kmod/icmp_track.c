@@ -65,10 +65,14 @@ static struct gw_verdict gw_icmp_echo_request(const struct gw_judge *j,
 	rule = gw_rules_match(j->gn, echo, j->dev->name, j->dry);
 	if (!rule)
 		return gw_drop(GW_CTR_DROP_ICMP_ECHO);
-	if (rule->rate && !gw_rule_rate_allow(rule, j->dry))
+	if (rule->rate && !gw_rule_rate_allow(rule, j->dry)) {
 		v = gw_drop(GW_CTR_DROP_ICMP_RATE);
-	else
+	} else {
 		v = gw_accept(GW_CTR_RULE_ACCEPTED);
+		/* no flow to count it through: the rule's packet, here */
+		if (!j->dry)
+			gw_rule_ctr_count(rule->ctr, j->skb);
+	}
 	v.rule = rule->handle;
 	return v;
 }

@@ -258,7 +258,9 @@ int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
+/* @rule, with its counters since their last reset, @shown. */
+static int __gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule,
+			  const struct gw_rule_pcpu *shown)
 {
 	const struct gw_rule_match *m = &rule->match;
 	struct nlattr *nest, *ports;
@@ -271,7 +273,11 @@ int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 	    nla_put_u8(skb, GW_RULE_A_ACTION, rule->action) ||
 	    nla_put_u8(skb, GW_RULE_A_FAMILY, m->family) ||
 	    nla_put_u8(skb, GW_RULE_A_PROTO, m->proto) ||
-	    nla_put_u64_64bit(skb, GW_RULE_A_HITS, gw_rule_hits(rule),
+	    nla_put_u64_64bit(skb, GW_RULE_A_HITS, shown->hits,
+			      GW_RULE_A_PAD) ||
+	    nla_put_u64_64bit(skb, GW_RULE_A_PACKETS, shown->packets,
+			      GW_RULE_A_PAD) ||
+	    nla_put_u64_64bit(skb, GW_RULE_A_BYTES, shown->bytes,
 			      GW_RULE_A_PAD))
 		return -EMSGSIZE;
 	if (m->src_plen) {
@@ -317,29 +323,58 @@ int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
 	return 0;
 }
 
+/* @rule as it is now; under RCU or gn->lock. */
+int gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule)
+{
+	struct gw_rule_pcpu shown, total;
+
+	gw_rule_read(rule, &shown, &total);
+	return __gw_rule_fill(skb, rule, &shown);
+}
+
+/*
+ * The rules, in order; with GW_A_RULE_RESET, each rule's counters are
+ * zeroed once its message is in the dump: their sums, read once, are
+ * what the message says and what becomes the base (struct gw_rule_ctr),
+ * so a packet counted after the read shows in the next listing, and one
+ * counted before in this one.  Under gn->lock, which serialises the
+ * resets (and "rule list" with them: a dump is no packet path).
+ */
 int gw_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	bool reset = genl_dumpit_info(cb)->attrs[GW_A_RULE_RESET];
 	struct gw_net *gn = gw_cb_net(cb);
+	struct gw_rule_pcpu shown, total;
 	const struct gw_ruleset *set;
+	struct gw_rule *rule;
 	unsigned int i;
 	void *hdr;
 
-	rcu_read_lock();
-	set = rcu_dereference(gn->rules.ruleset);
+	mutex_lock(&gn->lock);
+	set = rcu_dereference_protected(gn->rules.ruleset,
+					lockdep_is_held(&gn->lock));
 	/* A dump that spans a ruleset change is flagged NLM_F_DUMP_INTR. */
-	cb->seq = READ_ONCE(gn->rules.gen);
+	cb->seq = gn->rules.gen;
 	for (i = cb->args[0]; set && i < set->count; i++) {
+		rule = set->rules[i];
 		hdr = gw_dump_put(skb, cb, GW_CMD_RULE_GET);
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (gw_rule_fill(skb, set->rules[i])) {
+		gw_rule_read(rule, &shown, &total);
+		if (__gw_rule_fill(skb, rule, &shown)) {
+			/* not sent: told again, and reset then, in the next */
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
+		if (reset) {
+			WRITE_ONCE(rule->ctr->base.hits, total.hits);
+			WRITE_ONCE(rule->ctr->base.packets, total.packets);
+			WRITE_ONCE(rule->ctr->base.bytes, total.bytes);
+		}
 	}
-	rcu_read_unlock();
+	mutex_unlock(&gn->lock);
 	cb->args[0] = i;
 	return skb->len;
 }

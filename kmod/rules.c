@@ -18,8 +18,8 @@ struct gw_rule *gw_rule_alloc(void)
 
 	if (!rule)
 		return NULL;
-	rule->hits = alloc_percpu_gfp(u64, GFP_KERNEL_ACCOUNT);
-	if (!rule->hits) {
+	rule->ctr = gw_rule_ctr_alloc();
+	if (!rule->ctr) {
 		kfree(rule);
 		return NULL;
 	}
@@ -27,9 +27,13 @@ struct gw_rule *gw_rule_alloc(void)
 	return rule;
 }
 
+/*
+ * After a grace period since the rule was unpublished, if it ever was:
+ * its flows may keep its counters (rulectr.h).
+ */
 void gw_rule_free(struct gw_rule *rule)
 {
-	free_percpu(rule->hits);
+	gw_rule_ctr_put(rule->ctr);
 	kfree(rule);
 }
 
@@ -38,14 +42,27 @@ static void gw_rule_free_rcu(struct rcu_head *head)
 	gw_rule_free(container_of(head, struct gw_rule, rcu));
 }
 
-u64 gw_rule_hits(const struct gw_rule *rule)
+/*
+ * @rule's counters: their sums over the CPUs (@total) and what they
+ * counted since the last reset (@shown), which makes @total the base.
+ */
+void gw_rule_read(const struct gw_rule *rule, struct gw_rule_pcpu *shown,
+		  struct gw_rule_pcpu *total)
 {
-	u64 sum = 0;
+	const struct gw_rule_ctr *ctr = rule->ctr;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += *per_cpu_ptr(rule->hits, cpu);
-	return sum;
+	memset(total, 0, sizeof(*total));
+	for_each_possible_cpu(cpu) {
+		const struct gw_rule_pcpu *c = per_cpu_ptr(ctr->pcpu, cpu);
+
+		total->hits += READ_ONCE(c->hits);
+		total->packets += READ_ONCE(c->packets);
+		total->bytes += READ_ONCE(c->bytes);
+	}
+	shown->hits = total->hits - READ_ONCE(ctr->base.hits);
+	shown->packets = total->packets - READ_ONCE(ctr->base.packets);
+	shown->bytes = total->bytes - READ_ONCE(ctr->base.bytes);
 }
 
 /* The burst is one second's worth. */
@@ -353,7 +370,7 @@ struct gw_rule *gw_rules_match(struct gw_net *gn,
 void gw_rule_hit(struct gw_rule *rule, bool dry)
 {
 	if (!dry)
-		this_cpu_inc(*rule->hits);
+		this_cpu_inc(rule->ctr->pcpu->hits);
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #include "core/rule.h"
 #include "core/ruleindex.h"
+#include "rulectr.h"
 
 struct gw_net;
 
@@ -17,7 +18,7 @@ struct gw_net;
 #define GW_MAX_RULES	4096
 
 /*
- * An allow rule.  Immutable once published; only its hit counter and its
+ * An allow rule.  Immutable once published; only its counters and its
  * token bucket move.
  */
 struct gw_rule {
@@ -26,7 +27,7 @@ struct gw_rule {
 	u32 handle;
 	u8 action;
 	struct gw_rule_match match;
-	u64 __percpu *hits;
+	struct gw_rule_ctr *ctr;		/* its reference; rulectr.h */
 	u32 rate;			/* packets a second, 0 = unlimited */
 	/* full-connection limits of its sources, 0 = the tunables' */
 	u32 max_src_conn;
@@ -83,7 +84,8 @@ int gw_rule_del(struct gw_net *gn, u32 handle,
 void gw_rules_flush(struct gw_net *gn);
 int gw_rules_replace_locked(struct gw_net *gn, struct list_head *staged,
 			    unsigned int count);
-u64 gw_rule_hits(const struct gw_rule *rule);
+void gw_rule_read(const struct gw_rule *rule, struct gw_rule_pcpu *shown,
+		  struct gw_rule_pcpu *total);
 void gw_rule_rate_init(struct gw_rule *rule, u32 rate);
 bool gw_rule_rate_allow(struct gw_rule *rule, bool dry);
 struct gw_rule *gw_rules_match(struct gw_net *gn,

@@ -190,6 +190,7 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 				      const struct gw_pkt *pkt,
 				      const struct gw_flow_key *key, u32 hash,
 				      bool src_first, u8 flags, int in_ifindex,
+				      struct gw_rule_ctr *ctr,
 				      const struct gw_tcp_conn *tcp,
 				      struct gw_verdict ok)
 {
@@ -197,8 +198,8 @@ static struct gw_verdict gw_tcp_admit(const struct gw_judge *j,
 	struct gw_flow *flow;
 	bool raced;
 
-	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, tcp, NULL, &ok,
-			     &raced);
+	flow = gw_flow_admit(j, key, hash, flags, in_ifindex, ctr, tcp, NULL,
+			     &ok, &raced);
 	if (!flow || !raced)
 		return ok;
 	/*
@@ -342,7 +343,8 @@ static struct gw_verdict gw_tcp_proxy_open(const struct gw_judge *j,
 	ok.rule = rule->handle;
 	flow = gw_flow_admit(j, key, hash,
 			     GW_FLOW_INBOUND | (src_first ? GW_FLOW_ORIG_FIRST : 0),
-			     j->dev->ifindex, &tcp, &init, &ok, &raced);
+			     j->dev->ifindex, rule->ctr, &tcp, &init, &ok,
+			     &raced);
 	if (!flow)
 		return ok;		/* the table's refusal, after the rule's */
 	v.flow = flow;
@@ -627,7 +629,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 		gw_tcp_replace(j, reopened, hash);
 	gw_tcp_init(&tcp, pkt);
 	return gw_tcp_admit(j, pkt, &key, hash, src_first, flags,
-			    j->dev->ifindex, &tcp, ok);
+			    j->dev->ifindex, rule->ctr, &tcp, ok);
 }
 
 struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
@@ -683,5 +685,5 @@ struct gw_verdict gw_tcp_outbound(const struct gw_judge *j,
 		return gw_drop(GW_CTR_DROP_OUT_NO_FLOW);
 	}
 	return gw_tcp_admit(j, pkt, &key, hash, src_first,
-			    src_first ? GW_FLOW_ORIG_FIRST : 0, 0, &tcp, ok);
+			    src_first ? GW_FLOW_ORIG_FIRST : 0, 0, NULL, &tcp, ok);
 }

@@ -121,6 +121,12 @@ enum gw_attr {
 	GW_A_EXPLAIN,		/* nest: enum gw_explain_attr */
 	GW_A_SCAN_SCORE,	/* u32: a scanner's score when it was detected */
 	GW_A_SCAN_SPARED,	/* u8: enum gw_scan_spared, why it was not blocked */
+	/*
+	 * flag, in GW_CMD_RULE_GET: zero each rule's counters (HITS,
+	 * PACKETS, BYTES) as it is dumped, so no count falls between the
+	 * dump and the reset
+	 */
+	GW_A_RULE_RESET,
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -189,6 +195,12 @@ enum gw_rule_attr {
 	GW_RULE_A_SRC_RATE_CONN,	/* u32: N of max-src-conn-rate N/S */
 	GW_RULE_A_SRC_RATE_SECONDS,	/* u32: S of max-src-conn-rate N/S */
 	GW_RULE_A_SYNPROXY,	/* u8: enum gw_synproxy_mode (tcp rules) */
+	/*
+	 * u64: packets passed on the connections the rule admitted, both
+	 * directions, from their first (and ICMP echo requests it let in)
+	 */
+	GW_RULE_A_PACKETS,
+	GW_RULE_A_BYTES,	/* u64: their IP lengths (headers included) */
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)

@@ -285,6 +285,14 @@ static void check_rule(const struct nlattr *nest, const struct rule *r, unsigned
 			check(nla_len(a) == 8 && nla_get_u64(a) == 0,
 			      "rule %u: hits 0, u64", idx);
 			break;
+		case GW_RULE_A_PACKETS:
+			check(nla_len(a) == 8 && nla_get_u64(a) == 0,
+			      "rule %u: packets 0, u64", idx);
+			break;
+		case GW_RULE_A_BYTES:
+			check(nla_len(a) == 8 && nla_get_u64(a) == 0,
+			      "rule %u: bytes 0, u64", idx);
+			break;
 		case GW_RULE_A_RATE:
 			check(nla_len(a) == 4 && nla_get_u32(a) == r->rate,
 			      "rule %u: rate %u, u32", idx, r->rate);
@@ -292,8 +300,10 @@ static void check_rule(const struct nlattr *nest, const struct rule *r, unsigned
 		}
 	}
 	check(seen[GW_RULE_A_HANDLE] && seen[GW_RULE_A_ACTION] && seen[GW_RULE_A_FAMILY] &&
-	      seen[GW_RULE_A_PROTO] && seen[GW_RULE_A_HITS],
-	      "rule %u: handle, action, family, proto and hits are all there", idx);
+	      seen[GW_RULE_A_PROTO] && seen[GW_RULE_A_HITS] && seen[GW_RULE_A_PACKETS] &&
+	      seen[GW_RULE_A_BYTES],
+	      "rule %u: handle, action, family, proto, hits, packets and bytes are all there",
+	      idx);
 	check(seen[GW_RULE_A_SRC] == !!r->src_plen && seen[GW_RULE_A_SRC_PLEN] == !!r->src_plen &&
 	      seen[GW_RULE_A_DST] == !!r->dst_plen && seen[GW_RULE_A_DST_PLEN] == !!r->dst_plen &&
 	      seen[GW_RULE_A_PORTS] == !!r->nports && seen[GW_RULE_A_IFNAME] == !!r->ifname &&
@@ -324,7 +334,8 @@ static int dump_msg(struct nlmsghdr *nlh, void *arg)
 	return NL_OK;
 }
 
-static void dump_expect(const struct rule **want, unsigned int n)
+/* A rule dump, with GW_A_RULE_RESET when @reset: the rules in @want. */
+static void dump_expect_reset(const struct rule **want, unsigned int n, bool reset)
 {
 	struct dump d = { .nwant = n };
 	struct nl_msg *msg = request(GW_CMD_RULE_GET, NLM_F_DUMP);
@@ -333,9 +344,30 @@ static void dump_expect(const struct rule **want, unsigned int n)
 	memcpy(d.want, want, n * sizeof(*want));
 	if (!msg)
 		return;
+	if (reset)
+		nla_put_flag(msg, GW_A_RULE_RESET);
 	err = talk(msg, dump_msg, &d);
-	check(!err && d.count == n, "rule dump ends cleanly with %u rules (errno %d, got %u)",
-	      n, err, d.count);
+	check(!err && d.count == n, "rule dump%s ends cleanly with %u rules (errno %d, got %u)",
+	      reset ? " with GW_A_RULE_RESET" : "", n, err, d.count);
+}
+
+static void dump_expect(const struct rule **want, unsigned int n)
+{
+	dump_expect_reset(want, n, false);
+}
+
+/* GW_A_RULE_RESET is a flag: one with a payload is refused by policy. */
+static void dump_reset_refused(void)
+{
+	struct nl_msg *msg = request(GW_CMD_RULE_GET, NLM_F_DUMP);
+	int err;
+
+	if (!msg)
+		return;
+	nla_put_u32(msg, GW_A_RULE_RESET, 1);
+	err = talk(msg, NULL, NULL);
+	check(err == ERANGE || err == EINVAL,
+	      "rule dump with a 4-byte GW_A_RULE_RESET: refused (errno %d)", err);
 }
 
 /* GW_CMD_NAMES_GET: what one dump brought. */
@@ -514,6 +546,9 @@ int main(void)
 	if (!web.handle || !ping.handle)
 		goto out;
 	check(ping.handle > web.handle, "handles increase (%u, %u)", web.handle, ping.handle);
+	dump_expect(both, 2);
+	dump_expect_reset(both, 2, true);
+	dump_reset_refused();
 	dump_expect(both, 2);
 
 	err = add_rule(&bad);

@@ -634,6 +634,10 @@ static void put_template(struct nl_msg *m, unsigned int cmd)
 		if (!opt.read_only && chance(40))
 			nla_put_flag(m, GW_A_STATS_RESET);
 		break;
+	case GW_CMD_RULE_GET:
+		if (!opt.read_only && chance(40))
+			nla_put_flag(m, GW_A_RULE_RESET);
+		break;
 	case GW_CMD_IFACE_SET:
 		put_zone(m);
 		break;
@@ -686,7 +690,6 @@ static void put_template(struct nl_msg *m, unsigned int cmd)
 		break;
 	case GW_CMD_STATUS_GET:
 	case GW_CMD_IFACE_GET:
-	case GW_CMD_RULE_GET:
 	case GW_CMD_RULE_FLUSH:
 	case GW_CMD_TUNABLE_GET:
 	case GW_CMD_OVERLOAD_GET:
@@ -862,22 +865,30 @@ struct request {
 };
 
 /*
- * A read-only run's stats requests must not zero the counters, however
- * mangled: GW_A_STATS_RESET is renamed GW_A_PAD wherever the kernel's own
- * walk of the top level would find it.
+ * A read-only run's stats and rule dump requests must not zero the
+ * counters, however mangled: GW_A_STATS_RESET (GW_A_RULE_RESET) is
+ * renamed GW_A_PAD wherever the kernel's own walk of the top level would
+ * find it.
  */
 static void scrub_stats_reset(struct raw *r)
 {
 	size_t i = ATTRS_AT;
+	unsigned int reset;
 
-	if (r->len < ATTRS_AT || r->b[NLMSG_HDRLEN] != GW_CMD_STATS_GET)
+	if (r->len < ATTRS_AT)
+		return;
+	if (r->b[NLMSG_HDRLEN] == GW_CMD_STATS_GET)
+		reset = GW_A_STATS_RESET;
+	else if (r->b[NLMSG_HDRLEN] == GW_CMD_RULE_GET)
+		reset = GW_A_RULE_RESET;
+	else
 		return;
 	while (i + NLA_HDRLEN <= r->len) {
 		struct nlattr *a = (void *)(r->b + i);
 
 		if (a->nla_len < NLA_HDRLEN || i + a->nla_len > r->len)
 			break;
-		if ((a->nla_type & NLA_TYPE_MASK) == GW_A_STATS_RESET)
+		if ((a->nla_type & NLA_TYPE_MASK) == reset)
 			a->nla_type = GW_A_PAD;
 		i += NLA_ALIGN(a->nla_len);
 	}

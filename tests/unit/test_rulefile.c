@@ -597,7 +597,12 @@ static int split(const char *text, char *buf, size_t len, char **argv, int max)
 /* text as rule list prints it, parsed back; the rule must be the same. */
 static void assert_round_trip(const struct gw_rf_rule *rule)
 {
-	char text[GW_RULE_TEXT_MAX], line[GW_RULE_TEXT_MAX + 64];
+	static const struct gw_rule_counters most = {
+		.hits = UINT64_MAX, .packets = UINT64_MAX, .bytes = UINT64_MAX,
+	};
+	const struct gw_rule_counters some = { .hits = 12, .packets = 340, .bytes = 51234 };
+	char text[GW_RULE_TEXT_MAX], counters[GW_RULE_COUNTERS_TEXT_MAX];
+	char line[GW_RULE_TEXT_MAX + GW_RULE_COUNTERS_TEXT_MAX];
 	struct gw_policy_text out;
 	struct gw_rf_error err;
 	struct gw_rf_rule back;
@@ -606,7 +611,14 @@ static void assert_round_trip(const struct gw_rf_rule *rule)
 	len = gw_rule_format(rule, text, sizeof(text));
 	assert_true(len > 0 && (size_t)len < sizeof(text));
 	assert_int_equal(strlen(text), len);
-	snprintf(line, sizeof(line), "%s  # handle 3, 12 hits", text);
+	gw_rule_counters_format(3, &some, counters, sizeof(counters));
+	snprintf(line, sizeof(line), "%s%s", text, counters);
+	if (gw_rule_parse_line("list", line, &back, &err))
+		fail_msg("%s: %u: %s", line, err.col, err.msg);
+	assert_rule_equal(rule, &back);
+	/* the longest comment rule list writes */
+	gw_rule_counters_format(UINT32_MAX, &most, counters, sizeof(counters));
+	snprintf(line, sizeof(line), "%s%s", text, counters);
 	if (gw_rule_parse_line("list", line, &back, &err))
 		fail_msg("%s: %u: %s", line, err.col, err.msg);
 	assert_rule_equal(rule, &back);
@@ -616,6 +628,30 @@ static void assert_round_trip(const struct gw_rf_rule *rule)
 	assert_int_equal(out.count, 1);
 	assert_rule_equal(rule, &out.stmts[0].rule);
 	gw_policy_text_free(&out);
+}
+
+/* rule list's comment: the handle, then each counter with its noun. */
+TEST(rule_counters_comment)
+{
+	static const struct gw_rule_counters most = {
+		.hits = UINT64_MAX, .packets = UINT64_MAX, .bytes = UINT64_MAX,
+	};
+	const struct gw_rule_counters some = { .hits = 12, .packets = 340, .bytes = 51234 };
+	const struct gw_rule_counters one = { .hits = 1, .packets = 1, .bytes = 1 };
+	const struct gw_rule_counters none = { 0 };
+	char buf[GW_RULE_COUNTERS_TEXT_MAX];
+	int len;
+
+	gw_rule_counters_format(3, &some, buf, sizeof(buf));
+	assert_string_equal(buf, "  # handle 3, 12 hits, 340 packets, 51234 bytes");
+	gw_rule_counters_format(1, &one, buf, sizeof(buf));
+	assert_string_equal(buf, "  # handle 1, 1 hit, 1 packet, 1 byte");
+	gw_rule_counters_format(7, &none, buf, sizeof(buf));
+	assert_string_equal(buf, "  # handle 7, 0 hits, 0 packets, 0 bytes");
+	len = gw_rule_counters_format(UINT32_MAX, &most, buf, sizeof(buf));
+	assert_true(len > 0 && (size_t)len < sizeof(buf));
+	assert_string_equal(buf, "  # handle 4294967295, 18446744073709551615 hits, "
+			    "18446744073709551615 packets, 18446744073709551615 bytes");
 }
 
 /*
@@ -865,6 +901,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(shipped_rule_files_parse),
 	cmocka_unit_test(tokenizer_words_strings_comments),
 	cmocka_unit_test(tokenizer_errors),
+	cmocka_unit_test(rule_counters_comment),
 	cmocka_unit_test(rule_add_words_give_the_file_rule),
 	cmocka_unit_test(rule_add_errors_are_the_file_errors),
 	cmocka_unit_test(rule_format_round_trip_random),

@@ -54,7 +54,7 @@ tcp_echo_server "$NS_LAN" "$LAN4" 81
 
 policy() { # NS: what the admin configured, as gwctl shows it
 	gwctl_in "$1" save
-	gwctl_in "$1" -j rule list | jq -S 'del(.. | .hits?)'
+	gwctl_in "$1" -j rule list | jq -S 'del(.. | .hits?, .packets?, .bytes?)'
 	gwctl_in "$1" -j iface list
 	gwctl_in "$1" -j get
 }

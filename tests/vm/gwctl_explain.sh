@@ -77,10 +77,10 @@ sport6=$(held_sport "$OUT6") || gw_fatal "no flow for the held IPv6 connection"
 # ---- explain changes nothing ------------------------------------------------
 
 # Everything a judgement could move: the counters and the table's figures,
-# the rules' hits, each flow's state and packet counts.
+# the rules' hits, packets and bytes, each flow's state and packet counts.
 snapshot() {
 	gwctl_in "$NS_GW" -j stats | jq -c . &&
-		gwctl_in "$NS_GW" -j rule list | jq -c '[.rules[] | {handle, hits}]' &&
+		gwctl_in "$NS_GW" -j rule list | jq -c '[.rules[] | {handle, hits, packets, bytes}]' &&
 		gwctl_in "$NS_GW" -j conn list |
 		jq -c '[.flows[] | {src, dst, sport, dport, state, packets_orig, packets_reply}] | sort_by(.src)'
 }

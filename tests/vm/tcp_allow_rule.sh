@@ -25,9 +25,9 @@ assert_ge "rule add returns a handle" 1 "$h4"
 # rule list prints rule-file lines, what only the running rule has in a
 # trailing comment; they load back as they are.
 list=$(gwctl_in "$NS_GW" rule list)
-assert_eq "rule list prints each rule as a rule-file line, its handle and hits as a comment" \
-	"allow tcp to $LAN4 port 8080 comment \"lan web\"  # handle $h4, 0 hits
-allow tcp to $LAN6 port 8080  # handle $h6, 0 hits" "$list"
+assert_eq "rule list prints each rule as a rule-file line, its handle and counters as a comment" \
+	"allow tcp to $LAN4 port 8080 comment \"lan web\"  # handle $h4, 0 hits, 0 packets, 0 bytes
+allow tcp to $LAN6 port 8080  # handle $h6, 0 hits, 0 packets, 0 bytes" "$list"
 assert_eq "what rule list prints is a rule file" "syntax ok (2 statements)" \
 	"$("$GWCTL" load -n - <<<"$list")"
 
