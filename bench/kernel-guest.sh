@@ -208,10 +208,17 @@ EOF
 # RAM, 4096 here for gatewarden, a power of two, and 7,800 for conntrack,
 # which holds only as many entries as it has buckets)
 buckets=65536
+# Guest time runs ahead between the measurements (under sleep=off a wait
+# for the host, a 9p read, jumps to the next timer: minutes of guest time
+# go by while a configuration is loaded), so a UDP flow would expire
+# between its opening and its measurement: both keep them for an hour.
+udp_timeout=3600
 cat >"$GW_TMP/gw.batch" <<EOF
 iface add wan0 wan
 iface add lan0 lan
 rule add allow udp port 9
+set udp_unreplied $udp_timeout
+set udp_stream $udp_timeout
 EOF
 
 cfg_load() {
@@ -220,6 +227,9 @@ cfg_load() {
 	b)
 		gw_must modprobe nf_conntrack hashsize="$buckets"
 		gw_must sysctl -qw net.netfilter.nf_conntrack_max=$((buckets * 4))
+		gw_must ip netns exec "$NS_GW" sysctl -qw \
+			net.netfilter.nf_conntrack_udp_timeout="$udp_timeout" \
+			net.netfilter.nf_conntrack_udp_timeout_stream="$udp_timeout"
 		nft_policy | gw_must ip netns exec "$NS_GW" nft -f -
 		;;
 	c)
@@ -333,10 +343,15 @@ profile() {
 	pg_wrap=(perf record -q -a -e cpu-clock -F 20000 -o "$data" --)
 	s1 4 1k "$1" p
 	pg_wrap=()
-	# pktgen's thread sends, and its softirqs forward, every packet
+	# pktgen's thread sends, and its softirqs forward, every packet;
+	# perf names a module's functions [kernel.kallsyms]: kallsyms says
+	# which module has them
+	awk '$4 ~ /^\[/ { print $3, $4 }' /proc/kallsyms >"$GW_TMP/modsyms"
 	perf report -i "$data" --stdio --no-children --comms kpktgend_0 \
 		--percentage relative --sort dso,sym --percent-limit 0.2 2>/dev/null |
-		grep -v '^$' >"$GW_OUT/bench-kernel-profile-$1.txt"
+		awk 'NR == FNR { mod[$1] = $2; next }
+			$2 == "[kernel.kallsyms]" && ($4 in mod) { $2 = mod[$4] }
+			/./' "$GW_TMP/modsyms" - >"$GW_OUT/bench-kernel-profile-$1.txt"
 	cfg_unload "$1"
 }
 
