@@ -8,9 +8,10 @@ set title "Instructions a forwarded packet costs over no firewall (established U
 set xlabel "flows"
 set ylabel "instructions added a packet"
 set logscale x 2
+set xrange [700:100000]
 set xtics ("1 000" 1000, "4 096" 4096, "16 384" 16384, "65 536" 65536)
 set yrange [0:*]
-set key top left
+set key bottom right box opaque
 set grid ytics
 plot dat using 1:2 with linespoints lw 2 pt 7 title "nftables + conntrack, IPv4", \
      dat using 1:3 with linespoints lw 2 pt 5 title "gatewarden, IPv4", \
