@@ -345,11 +345,12 @@ profile() {
 	pg_wrap=(perf record -q -a -e cpu-clock -F 20000 -o "$data" --)
 	s1 4 1k "$1" p
 	pg_wrap=()
-	# pktgen's thread sends, and its softirqs forward, every packet;
+	# pktgen's thread sends, and its softirqs forward, every packet (in
+	# ksoftirqd when they run long, as under perf);
 	# perf names a module's functions [kernel.kallsyms]: kallsyms says
 	# which module has them
 	awk '$4 ~ /^\[/ { print $3, $4 }' /proc/kallsyms >"$GW_TMP/modsyms"
-	perf report -i "$data" --stdio --no-children --comms kpktgend_0 \
+	perf report -i "$data" --stdio --no-children --comms kpktgend_0,ksoftirqd/0 \
 		--percentage relative --sort dso,sym --percent-limit 0.2 2>/dev/null |
 		awk 'NR == FNR { mod[$1] = $2; next }
 			$2 == "[kernel.kallsyms]" && ($4 in mod) { $2 = mod[$4] }

@@ -184,7 +184,7 @@ def main():
                "perf record's cpu-clock in the guest, one unmeasured run "
                "per configuration (under icount a sample every 50,000 "
                "instructions); the packet path is pktgen's thread and its "
-               "softirqs.  A function's share times the configuration's "
+               "softirqs (ksoftirqd runs some).  A function's share times the configuration's "
                "median above: instructions a packet.", ""]
         report["profile"] = {}
         for c, rows in prof.items():
