@@ -16,7 +16,7 @@
 # Environment, passed to the guest: GWB_ROUNDS (3), GWB_CASES (all),
 # GWB_S1_PKTS (50000), GWB_S1_LARGE_PKTS (100000), GWB_S2_PKTS (50000),
 # GWB_S3_SECONDS (1, guest seconds); here: GWB_RESULTS (bench/results),
-# GWB_WALL_LIMIT (1500 s: the whole run, boot included).
+# GWB_WALL_LIMIT (3600 s: the whole run, boot included).
 #
 # Fails only on a broken run (the guest did not finish, a measurement is
 # missing), never on a figure.
@@ -27,7 +27,7 @@ export LC_ALL=C
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)
 out=$repo/tests/vm/out/bench-kernel
 results=${GWB_RESULTS:-$repo/bench/results}
-limit=${GWB_WALL_LIMIT:-1500}
+limit=${GWB_WALL_LIMIT:-3600}
 
 die() {
 	echo "bench-kernel: $*" >&2
