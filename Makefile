@@ -9,6 +9,8 @@
 # make fuzz       libFuzzer on the core, FUZZ_SECONDS (60) per target
 # make bench      benchmarks of the core's hot path (bench/): ratios and
 #                 instruction counts, not part of make check
+# make bench-kernel  the packet path in a guest kernel: no firewall,
+#                 nftables + conntrack, gatewarden (bench/kernel.sh)
 # make vm         guest scenarios only (tests/vm/run; VM_TESTS= to pick some)
 # make debug-kernel  build the guest kernel with KASAN, lockdep, kmemleak (cached)
 # make check-debug   every guest scenario, soak and fuzz on that kernel
@@ -68,6 +70,13 @@ fuzz: deps
 .PHONY: bench
 bench:
 	@$(MAKE) --no-print-directory -C bench run
+
+# One guest under -icount (instructions, not time): bench/results/kernel-latest.*
+# Fails on a broken run only, never on a figure (bench/README.md).
+.PHONY: bench-kernel
+bench-kernel: deps
+	$(MAKE) all
+	bench/kernel.sh
 
 vm: all
 	tests/vm/run $(VM_TESTS)

@@ -15,7 +15,9 @@ set -eu -o pipefail
 #            initramfs tools of tests/vm/mkinitramfs
 #   in-VM:   what scenarios run inside the guest (it uses the host's root)
 #   debug:   building the debug kernel of make check-debug from linux-source-6.1
-#   bench:   valgrind, for make bench's instruction counts (it runs without)
+#   bench:   valgrind, for make bench's instruction counts (it runs without);
+#            ethtool and linux-perf (in the guest) and gnuplot for make
+#            bench-kernel
 packages=(
 	build-essential pkg-config libmnl-dev libcmocka-dev libnl-3-dev libnl-genl-3-dev
 	sparse clang libclang-rt-14-dev dkms shellcheck linux-source-6.1
@@ -24,7 +26,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod
 	iproute2 iputils-ping nftables nmap hping3 python3-scapy socat iperf3
 	netcat-openbsd tcpdump procps util-linux jq
-	valgrind
+	valgrind ethtool linux-perf gnuplot-nox
 )
 
 missing=()

@@ -69,7 +69,7 @@ checkpatch() {
 
 shell_scripts() {
 	local f
-	for f in scripts/*.sh tests/vm/*.sh tests/vm/run .ci/run; do
+	for f in scripts/*.sh tests/vm/*.sh tests/vm/run .ci/run bench/*.sh; do
 		[ -f "$f" ] && echo "$f"
 	done
 }

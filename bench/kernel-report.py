@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench-kernel's tables: bench/kernel-report.py RAW PREFIX [KEY=VALUE...]
+
+Reads what bench/kernel-guest.sh wrote (RAW) and writes PREFIX.md,
+PREFIX.json and PREFIX.dat (the chart's data, for bench/kernel-chart.gp).
+KEY=VALUE pairs (host, qemu, wall_seconds, date) go into both reports.
+Medians over the rounds; "added" is a configuration's median less (a)'s.
+Exits 1 when a case lacks a configuration's measurement (a broken run),
+never because of a figure.
+"""
+
+import json
+import statistics
+import sys
+
+CONFIGS = {
+    "a": "no firewall",
+    "b": "nftables + conntrack",
+    "c": "gatewarden",
+}
+S1 = [
+    ("s1-v4-1k", "IPv4", 1000),
+    ("s1-v4-64k", "IPv4", 65536),
+    ("s1-v6-1k", "IPv6", 1000),
+    ("s1-v6-64k", "IPv6", 65536),
+]
+
+
+def read_raw(path):
+    info, flows, pkt, tput = {}, {}, {}, {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            w = line.split()
+            if not w:
+                continue
+            if w[0] == "info" and len(w) >= 2:
+                if w[1] == "flows" and len(w) == 6:
+                    flows.setdefault((w[2], w[3]), []).append(int(w[5]))
+                else:
+                    info[w[1]] = " ".join(w[2:])
+            elif w[0] == "m" and len(w) == 7 and int(w[3]) > 0:
+                case, cfg = w[1], w[2]
+                pkts, usec, rx = int(w[4]), int(w[5]), int(w[6])
+                # one guest nanosecond is one instruction (-icount shift=0)
+                pkt.setdefault((case, cfg), []).append(
+                    {"round": int(w[3]), "packets": pkts, "usec": usec,
+                     "received": rx, "instructions": usec * 1000 / pkts})
+            elif w[0] == "t" and len(w) == 6 and int(w[3]) > 0:
+                tput.setdefault((w[1], w[2]), []).append(
+                    {"round": int(w[3]), "bits_per_second": int(w[4]),
+                     "retransmits": int(w[5])})
+    return info, flows, pkt, tput
+
+
+def read_profile(path):
+    """perf report --sort dso,sym lines: [(percent, dso, symbol)]"""
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                w = line.split()
+                if len(w) >= 4 and w[0].endswith("%") and w[2] in ("[k]", "[.]"):
+                    rows.append((float(w[0][:-1]), w[1].strip("[]"), " ".join(w[3:])))
+    except OSError:
+        pass
+    return rows
+
+
+def med(rows, key):
+    return statistics.median(r[key] for r in rows)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    raw, prefix = sys.argv[1], sys.argv[2]
+    meta = dict(a.split("=", 1) for a in sys.argv[3:])
+    info, flows, pkt, tput = read_raw(raw)
+    broken = []
+    report = {"kernel": info.get("kernel"), "guest_cpu": info.get("cpu"),
+              "vcpus": info.get("vcpus"), "rounds": int(info.get("rounds", 0)),
+              **meta, "cases": {}}
+    md = ["# make bench-kernel: the latest run", ""]
+    md.append(f"Kernel: {info.get('kernel', '?')} (Debian's linux-image-amd64), "
+              f"{info.get('vcpus', '?')} vCPU ({info.get('cpu', '?')}), "
+              f"QEMU {meta.get('qemu', '?')} TCG `-icount shift=0,sleep=off`: "
+              "one guest nanosecond is one guest instruction.")
+    md.append(f"Machine: {meta.get('host', '?')}.")
+    md.append(f"Run: {meta.get('date', '?')}, {report['rounds']} rounds "
+              "(configurations rotated a b c a b c ..., each loaded and "
+              "unloaded once before the first), medians; wall time "
+              f"{meta.get('wall_seconds', '?')} s.")
+    md.append("")
+
+    # ---- S1
+    s1_rows = []
+    for case, fam, nflows in S1:
+        if not any((case, c) in pkt for c in CONFIGS):
+            continue
+        missing = [c for c in CONFIGS if (case, c) not in pkt]
+        if missing:
+            broken.append(f"{case}: no measurement for {', '.join(missing)}")
+            continue
+        m = {c: med(pkt[(case, c)], "instructions") for c in CONFIGS}
+        add_b, add_c = m["b"] - m["a"], m["c"] - m["a"]
+        frac = add_c / add_b if add_b > 0 else None
+        report["cases"][case] = {
+            "family": fam, "flows": nflows,
+            "instructions": m, "added": {"b": add_b, "c": add_c},
+            "c_added_over_b_added": frac,
+            "flows_in_table": {c: flows.get((case, c), []) for c in "bc"},
+            "rounds": {c: pkt[(case, c)] for c in CONFIGS}}
+        s1_rows.append((case, fam, nflows, m, add_b, add_c, frac))
+    if s1_rows:
+        md += ["## S1: established UDP flows forwarded, wan to lan", "",
+               "Instructions a packet, the whole path (pktgen, both veths, "
+               "the gateway's forwarding, the firewall); 64-byte frames "
+               "(IPv6: 78 bytes, pktgen's smallest).", "",
+               "| case | (a) no firewall | (b) nftables + conntrack "
+               "| (c) gatewarden | (b) adds | (c) adds | (c)'s added / (b)'s |",
+               "|---|---:|---:|---:|---:|---:|---:|"]
+        for case, fam, nflows, m, add_b, add_c, frac in s1_rows:
+            md.append(f"| {fam}, {nflows:,} flows | {m['a']:,.0f} | {m['b']:,.0f} "
+                      f"| {m['c']:,.0f} | {add_b:+,.0f} | {add_c:+,.0f} "
+                      f"| {'-' if frac is None else f'{frac:.2f}'} |")
+        md.append("")
+
+    # ---- S2
+    if any(("s2", c) in pkt for c in CONFIGS):
+        missing = [c for c in CONFIGS if ("s2", c) not in pkt]
+        if missing:
+            broken.append(f"s2: no measurement for {', '.join(missing)}")
+        else:
+            md += ["## S2: unsolicited UDP from random sources, no rule", "",
+                   "Every packet dropped by (b) and (c); (a) forwards them. "
+                   "Packets a guest-second: what one vCPU gets through, "
+                   "pktgen included.", "",
+                   "| configuration | instructions a packet | vs (a) "
+                   "| packets a guest-second | received on lan |",
+                   "|---|---:|---:|---:|---:|"]
+            s2 = {}
+            for c, name in CONFIGS.items():
+                rows = pkt[("s2", c)]
+                ipp = med(rows, "instructions")
+                pps = 1e9 / ipp
+                rx = statistics.median(r["received"] for r in rows)
+                s2[c] = {"instructions": ipp, "packets_per_guest_second": pps,
+                         "received_median": rx, "rounds": rows}
+                md.append(f"| ({c}) {name} | {ipp:,.0f} | "
+                          f"{ipp - med(pkt[('s2', 'a')], 'instructions'):+,.0f} | "
+                          f"{pps:,.0f} | {rx:,.0f} |")
+            ab = s2["b"]["instructions"] - s2["a"]["instructions"]
+            ac = s2["c"]["instructions"] - s2["a"]["instructions"]
+            report["cases"]["s2"] = {**s2, "added": {"b": ab, "c": ac}}
+            md.append("")
+
+    # ---- S3
+    if any(("s3", c) in tput for c in CONFIGS):
+        missing = [c for c in CONFIGS if ("s3", c) not in tput]
+        if missing:
+            broken.append(f"s3: no measurement for {', '.join(missing)}")
+        else:
+            md += ["## S3: one TCP stream (iperf3 -R, wan to lan), GSO and TSO on", "",
+                   "| configuration | Mbit/s a guest second | ratio to (a) "
+                   "| retransmits (median) |", "|---|---:|---:|---:|"]
+            base = med(tput[("s3", "a")], "bits_per_second")
+            s3 = {}
+            for c, name in CONFIGS.items():
+                rows = tput[("s3", c)]
+                bps = med(rows, "bits_per_second")
+                s3[c] = {"bits_per_second": bps, "ratio_to_a": bps / base,
+                         "rounds": rows}
+                md.append(f"| ({c}) {name} | {bps / 1e6:,.0f} | {bps / base:.3f} "
+                          f"| {med(rows, 'retransmits'):.0f} |")
+            report["cases"]["s3"] = s3
+            md.append("")
+
+    # ---- the profile
+    prof = {c: read_profile(f"{meta['profiles']}-{c}.txt")
+            for c in CONFIGS} if "profiles" in meta else {}
+    if any(prof.values()) and ("s1-v4-1k", "a") in pkt:
+        md += ["## Where the instructions go: S1, IPv4, 1,000 flows", "",
+               "perf record's cpu-clock in the guest, one unmeasured run "
+               "per configuration (under icount a sample every 50,000 "
+               "instructions); the packet path is pktgen's thread and its "
+               "softirqs (ksoftirqd runs some).  A function's share times the configuration's "
+               "median above: instructions a packet.", ""]
+        report["profile"] = {}
+        for c, rows in prof.items():
+            if not rows or ("s1-v4-1k", c) not in pkt:
+                continue
+            ipp = med(pkt[("s1-v4-1k", c)], "instructions")
+            by_dso = {}
+            for pct, dso, _ in rows:
+                by_dso[dso] = by_dso.get(dso, 0) + pct
+            report["profile"][c] = {"by_module_percent": by_dso,
+                                    "functions": [{"percent": p, "module": d, "symbol": y}
+                                                  for p, d, y in rows]}
+            md.append(f"({c}) {CONFIGS[c]}, {ipp:,.0f} instructions a packet; by module: "
+                      + ", ".join(f"{d} {p:.1f}% ({p * ipp / 100:,.0f})"
+                                  for d, p in sorted(by_dso.items(), key=lambda x: -x[1])
+                                  if p >= 0.5) + ".")
+            md += ["", "| function | module | share | instructions a packet |",
+                   "|---|---|---:|---:|"]
+            for pct, dso, sym in rows[:15]:
+                md.append(f"| `{sym}` | {dso} | {pct:.1f}% | {pct * ipp / 100:,.0f} |")
+            md.append("")
+
+    # ---- every round
+    md += ["## Every round", "",
+           "| case | configuration | per round (instructions a packet, or Mbit/s) |",
+           "|---|---|---|"]
+    for (case, c), rows in sorted(pkt.items()):
+        md.append(f"| {case} | ({c}) | "
+                  + ", ".join(f"{r['instructions']:,.0f}" for r in rows) + " |")
+    for (case, c), rows in sorted(tput.items()):
+        md.append(f"| {case} | ({c}) | "
+                  + ", ".join(f"{r['bits_per_second'] / 1e6:,.0f}" for r in rows) + " |")
+    md.append("")
+    if broken:
+        md += ["## Broken", ""] + [f"- {b}" for b in broken] + [""]
+    report["broken"] = broken
+
+    with open(prefix + ".md", "w", encoding="utf-8") as f:
+        f.write("\n".join(md))
+    with open(prefix + ".json", "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+    # the chart's data: flows, then (b)'s and (c)'s added cost, IPv4 and IPv6
+    with open(prefix + ".dat", "w", encoding="utf-8") as f:
+        f.write("# flows b4 c4 b6 c6 (instructions added a packet over no firewall)\n")
+        for nflows in sorted({n for _, _, n, *_ in s1_rows}):
+            vals = []
+            for fam in ("IPv4", "IPv6"):
+                row = [r for r in s1_rows if r[1] == fam and r[2] == nflows]
+                vals += [f"{row[0][4]:.0f}", f"{row[0][5]:.0f}"] if row else ["NaN", "NaN"]
+            f.write(f"{nflows} {' '.join(vals)}\n")
+    print("\n".join(md))
+    if broken:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
