@@ -69,7 +69,7 @@ checkpatch() {
 
 shell_scripts() {
 	local f
-	for f in scripts/*.sh tests/vm/*.sh tests/vm/run .ci/run bench/*.sh; do
+	for f in scripts/*.sh tests/vm/*.sh tests/vm/run tests/vm/run-parallel .ci/run bench/*.sh; do
 		[ -f "$f" ] && echo "$f"
 	done
 }
