@@ -93,14 +93,20 @@ def main():
               f"{meta.get('wall_seconds', '?')} s.")
     md.append("")
 
+    def measured(case, table):
+        """Whether every configuration measured CASE; one that some did
+        and some did not is a broken run."""
+        if not any((case, c) in table for c in CONFIGS):
+            return False
+        missing = [c for c in CONFIGS if (case, c) not in table]
+        if missing:
+            broken.append(f"{case}: no measurement for {', '.join(missing)}")
+        return not missing
+
     # ---- S1
     s1_rows = []
     for case, fam, nflows in S1:
-        if not any((case, c) in pkt for c in CONFIGS):
-            continue
-        missing = [c for c in CONFIGS if (case, c) not in pkt]
-        if missing:
-            broken.append(f"{case}: no measurement for {', '.join(missing)}")
+        if not measured(case, pkt):
             continue
         m = {c: med(pkt[(case, c)], "instructions") for c in CONFIGS}
         add_b, add_c = m["b"] - m["a"], m["c"] - m["a"]
@@ -127,54 +133,46 @@ def main():
         md.append("")
 
     # ---- S2
-    if any(("s2", c) in pkt for c in CONFIGS):
-        missing = [c for c in CONFIGS if ("s2", c) not in pkt]
-        if missing:
-            broken.append(f"s2: no measurement for {', '.join(missing)}")
-        else:
-            md += ["## S2: unsolicited UDP from random sources, no rule", "",
-                   "Every packet dropped by (b) and (c); (a) forwards them. "
-                   "Packets a guest-second: what one vCPU gets through, "
-                   "pktgen included.", "",
-                   "| configuration | instructions a packet | vs (a) "
-                   "| packets a guest-second | received on lan |",
-                   "|---|---:|---:|---:|---:|"]
-            s2 = {}
-            for c, name in CONFIGS.items():
-                rows = pkt[("s2", c)]
-                ipp = med(rows, "instructions")
-                pps = 1e9 / ipp
-                rx = statistics.median(r["received"] for r in rows)
-                s2[c] = {"instructions": ipp, "packets_per_guest_second": pps,
-                         "received_median": rx, "rounds": rows}
-                md.append(f"| ({c}) {name} | {ipp:,.0f} | "
-                          f"{ipp - med(pkt[('s2', 'a')], 'instructions'):+,.0f} | "
-                          f"{pps:,.0f} | {rx:,.0f} |")
-            ab = s2["b"]["instructions"] - s2["a"]["instructions"]
-            ac = s2["c"]["instructions"] - s2["a"]["instructions"]
-            report["cases"]["s2"] = {**s2, "added": {"b": ab, "c": ac}}
-            md.append("")
+    if measured("s2", pkt):
+        md += ["## S2: unsolicited UDP from random sources, no rule", "",
+               "Every packet dropped by (b) and (c); (a) forwards them. "
+               "Packets a guest-second: what one vCPU gets through, "
+               "pktgen included.", "",
+               "| configuration | instructions a packet | vs (a) "
+               "| packets a guest-second | received on lan |",
+               "|---|---:|---:|---:|---:|"]
+        s2 = {}
+        for c, name in CONFIGS.items():
+            rows = pkt[("s2", c)]
+            ipp = med(rows, "instructions")
+            pps = 1e9 / ipp
+            rx = statistics.median(r["received"] for r in rows)
+            s2[c] = {"instructions": ipp, "packets_per_guest_second": pps,
+                     "received_median": rx, "rounds": rows}
+            md.append(f"| ({c}) {name} | {ipp:,.0f} | "
+                      f"{ipp - med(pkt[('s2', 'a')], 'instructions'):+,.0f} | "
+                      f"{pps:,.0f} | {rx:,.0f} |")
+        ab = s2["b"]["instructions"] - s2["a"]["instructions"]
+        ac = s2["c"]["instructions"] - s2["a"]["instructions"]
+        report["cases"]["s2"] = {**s2, "added": {"b": ab, "c": ac}}
+        md.append("")
 
     # ---- S3
-    if any(("s3", c) in tput for c in CONFIGS):
-        missing = [c for c in CONFIGS if ("s3", c) not in tput]
-        if missing:
-            broken.append(f"s3: no measurement for {', '.join(missing)}")
-        else:
-            md += ["## S3: one TCP stream (iperf3 -R, wan to lan), GSO and TSO on", "",
-                   "| configuration | Mbit/s a guest second | ratio to (a) "
-                   "| retransmits (median) |", "|---|---:|---:|---:|"]
-            base = med(tput[("s3", "a")], "bits_per_second")
-            s3 = {}
-            for c, name in CONFIGS.items():
-                rows = tput[("s3", c)]
-                bps = med(rows, "bits_per_second")
-                s3[c] = {"bits_per_second": bps, "ratio_to_a": bps / base,
-                         "rounds": rows}
-                md.append(f"| ({c}) {name} | {bps / 1e6:,.0f} | {bps / base:.3f} "
-                          f"| {med(rows, 'retransmits'):.0f} |")
-            report["cases"]["s3"] = s3
-            md.append("")
+    if measured("s3", tput):
+        md += ["## S3: one TCP stream (iperf3 -R, wan to lan), GSO and TSO on", "",
+               "| configuration | Mbit/s a guest second | ratio to (a) "
+               "| retransmits (median) |", "|---|---:|---:|---:|"]
+        base = med(tput[("s3", "a")], "bits_per_second")
+        s3 = {}
+        for c, name in CONFIGS.items():
+            rows = tput[("s3", c)]
+            bps = med(rows, "bits_per_second")
+            s3[c] = {"bits_per_second": bps, "ratio_to_a": bps / base,
+                     "rounds": rows}
+            md.append(f"| ({c}) {name} | {bps / 1e6:,.0f} | {bps / base:.3f} "
+                      f"| {med(rows, 'retransmits'):.0f} |")
+        report["cases"]["s3"] = s3
+        md.append("")
 
     # ---- the profile
     prof = {c: read_profile(f"{meta['profiles']}-{c}.txt")
