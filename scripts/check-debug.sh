@@ -123,6 +123,7 @@ fi
 echo "== guest scenarios on $kver, $shards guests side by side"
 GW_VM_KERNEL=$tree/arch/x86/boot/bzImage KVER=$kver \
 	GW_KO=$BUILD/kmod/gatewarden.ko GW_VM_OUT=$OUT GW_VM_GUESTS=$shards \
+	GW_VM_DURATIONS=$ROOT/tests/vm/durations-debug \
 	GW_VM_TIMEOUT=${GW_VM_TIMEOUT:-900} \
 	GW_VM_LAST=tests/vm/helpers/kmemleak_final.sh \
 	GW_VM_BOOT_QUIET=${GW_VM_BOOT_QUIET:-30} \
