@@ -78,12 +78,13 @@ assert_ok "without gatewarden out reaches $ROOT4:2224 (the test can fail)" \
 # insmod alone fails where nf_defrag_ipv4/6 and nf_reject_ipv4/6 are not
 # loaded; make load modprobes them first.  Those nothing else holds are
 # unloaded here, so that it has them to load.  (-o module: the host built
-# the module; a guest's Kbuild would only redo that, slowly.)
+# the module; a guest's Kbuild would only redo that, slowly.  KO: the module
+# this run loads, which on the debug kernel is not kmod/'s.)
 for dep in $(modinfo -F depends "$GW_KO" | tr ',' ' '); do modprobe -r "$dep" 2>/dev/null; done
 echo "before make load, of its dependencies these are loaded:" \
 	"$(lsmod | awk '$1 ~ /^nf_(defrag|reject)_ipv[46]$/ { printf "%s ", $1 }')"
 assert_ok "make load ARGS=wan=wan0 loads the module" \
-	make -s -C "$GW_ROOT" -o module load ARGS=wan=wan0
+	make -s -C "$GW_ROOT" -o module load KO="$GW_KO" ARGS=wan=wan0
 assert_eq "with its parameter" wan0 "$(cat /sys/module/gatewarden/parameters/wan 2>/dev/null)"
 assert_fail "and it filters: out cannot open a connection to $ROOT4:2224" \
 	tcp_roundtrip "$NS_OUT" "$ROOT4" 2224 2
