@@ -70,7 +70,7 @@ _gwctl()
 		fi
 		;;
 	stats)
-		COMPREPLY=($(compgen -W "--reset" -- "$cur"))
+		[[ $prev == -[rc] ]] || COMPREPLY=($(compgen -W "-a -j -r -c --reset" -- "$cur"))
 		;;
 	overload)
 		if ((cword - objidx == 1)); then

@@ -80,6 +80,9 @@ int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
 int gw_parse_ifname(const char *arg, char *err, size_t errlen);
 int gw_parse_src_rate(const char *arg, uint32_t *conns, uint32_t *seconds,
 		      char *err, size_t errlen);
+/* Seconds with up to three decimals ("2", "0.5"), 0.1 to 3600, into ms. */
+int gw_parse_interval(const char *what, const char *arg, uint32_t *ms,
+		      char *err, size_t errlen);
 
 size_t gw_addr_len(int family);
 /* inet_ntop() that also checks len against family; -1 on mismatch. */

@@ -24,7 +24,12 @@ static void usage(FILE *f)
 		"\n"
 		"  status                        module, zones, rules, flows, non-zero counters\n"
 		"  version                       tool and module versions\n"
-		"  stats [--reset]               all counters; --reset: and zero them\n"
+		"  stats [-a] [--reset]          the counters not zero (-a: all of them);\n"
+		"                                --reset: and zero them\n"
+		"  stats [-a] -r SECONDS [-c COUNT]\n"
+		"                                their rates, every SECONDS, until Ctrl-C\n"
+		"                                or COUNT samples\n"
+
 		"  iface add DEV wan|lan         put DEV in a zone\n"
 		"  iface del DEV                 forget DEV's zone (it is lan again)\n"
 		"  iface [list]\n"

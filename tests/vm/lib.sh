@@ -368,12 +368,12 @@ gwctl_in() {
 	ip netns exec "$ns" "$GWCTL" "$@"
 }
 
-# gw_counter NS NAME: print one counter from `gwctl -j stats` in NS. The
-# first key named NAME at any depth wins, or an object {"name": NAME,
-# "value"|"count": N}.
+# gw_counter NS NAME: print one counter from `gwctl -j stats -a` in NS (-a:
+# a counter at zero is left out without it). The first key named NAME at
+# any depth wins, or an object {"name": NAME, "value"|"count": N}.
 gw_counter() {
 	local json
-	json=$(gwctl_in "$1" -j stats) || {
+	json=$(gwctl_in "$1" -j stats -a) || {
 		echo "gw_counter: gwctl -j stats failed in $1" >&2
 		return 1
 	}
