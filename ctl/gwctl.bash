@@ -7,7 +7,7 @@ _gwctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain help"
+	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain top help"
 	local i obj="" objidx=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -81,6 +81,9 @@ _gwctl()
 		;;
 	save)
 		COMPREPLY=($(compgen -W "-a" -- "$cur"))
+		;;
+	top)
+		[[ $prev == -[dn] ]] || COMPREPLY=($(compgen -W "-d -n -j" -- "$cur"))
 		;;
 	doctor)
 		[[ $prev == -f ]] && _filedir || COMPREPLY=($(compgen -W "-f" -- "$cur"))

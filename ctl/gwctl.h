@@ -185,6 +185,7 @@ int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
 int do_doctor(int argc, char **argv);
 int do_explain(int argc, char **argv);
+int do_top(int argc, char **argv);
 
 /*
  * load.c, for doctor: 0 when the running policy is the one the rule file

@@ -29,7 +29,9 @@ static void usage(FILE *f)
 		"  stats [-a] -r SECONDS [-c COUNT]\n"
 		"                                their rates, every SECONDS, until Ctrl-C\n"
 		"                                or COUNT samples\n"
-
+		"  top [-d SECONDS] [-n COUNT] [-j]\n"
+		"                                live view: packets, drops by reason, flows,\n"
+		"                                rules by hits; q quits; -j: JSON samples\n"
 		"  iface add DEV wan|lan         put DEV in a zone\n"
 		"  iface del DEV                 forget DEV's zone (it is lan again)\n"
 		"  iface [list]\n"
@@ -147,6 +149,7 @@ static const struct gw_verb objects[] = {
 	{ "never-block", do_never_block },
 	{ "doctor",	do_doctor },
 	{ "explain",	do_explain },
+	{ "top",	do_top },
 	{ "help",	do_help },
 };
 
@@ -200,7 +203,7 @@ static int run_batch(const char *path)
 			continue;
 		for (i = 0; i < n; i++)
 			words[i] = toks[i].text;
-		if (!strcmp(words[0], "monitor")) {
+		if (!strcmp(words[0], "monitor") || !strcmp(words[0], "top")) {
 			ret = gw_usage_error("%s:%u: %s cannot be used in a batch.", path,
 					     lineno, words[0]);
 			break;

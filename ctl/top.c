@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gwctl top: what the firewall is doing now, refreshed every interval.
+ * One view is built from two samples (sample.c) and shown either on the
+ * terminal with curses, fitted to its size (80x24 over ssh is enough),
+ * or with -j as one JSON document a sample, for scripts.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gwctl.h"
+#include "nl.h"
+#include "print.h"
+#include "sample.h"
+
+/* Entries of a list in -j output (the screen shows what fits). */
+#define TOP_LIST_MAX 10
+/* Ctrl-C as a key: the terminal is raw, so it sends no SIGINT. */
+#define TOP_KEY_CTRL_C 3
+
+struct top_reason {
+	unsigned int id;
+	uint64_t delta;
+	uint64_t total;
+};
+
+struct top_rule {
+	const struct gw_sample_rule *rule;
+	uint64_t hits;		/* in the interval */
+};
+
+/* What one refresh shows: two samples digested. */
+struct top_view {
+	const struct gw_sample *cur;
+	double seconds;
+	uint64_t in, out, drops, new_flows;	/* in the interval */
+	struct top_reason *reason;		/* drop counters not zero, busiest first */
+	size_t nreasons;
+	struct top_rule *rule;			/* every rule, busiest first */
+	size_t nrules;
+};
+
+struct top {
+	bool json;
+	struct top_view view;	/* the last one shown, redrawn on a resize */
+	bool have_view;
+	uint32_t interval_ms;
+};
+
+static int by_reason(const void *a, const void *b)
+{
+	const struct top_reason *x = a, *y = b;
+
+	if (x->delta != y->delta)
+		return x->delta < y->delta ? 1 : -1;
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int by_hits(const void *a, const void *b)
+{
+	const struct top_rule *x = a, *y = b;
+
+	if (x->hits != y->hits)
+		return x->hits < y->hits ? 1 : -1;
+	if (x->rule->hits != y->rule->hits)
+		return x->rule->hits < y->rule->hits ? 1 : -1;
+	return (x->rule->handle > y->rule->handle) - (x->rule->handle < y->rule->handle);
+}
+
+static void view_free(struct top_view *v)
+{
+	free(v->reason);
+	free(v->rule);
+	memset(v, 0, sizeof(*v));
+}
+
+static int view_build(struct top_view *v, const struct gw_sample *prev,
+		      const struct gw_sample *cur)
+{
+	unsigned int id;
+	size_t i;
+
+	view_free(v);
+	v->cur = cur;
+	v->seconds = gw_sample_seconds(prev, cur);
+	v->in = gw_sample_delta(prev, cur, GW_CTR_IN_PACKETS);
+	v->out = gw_sample_delta(prev, cur, GW_CTR_OUT_PACKETS);
+	v->new_flows = gw_sample_delta(prev, cur, GW_CTR_FLOW_CREATED);
+	v->reason = calloc(cur->ncounters ? cur->ncounters : 1, sizeof(*v->reason));
+	v->rule = calloc(cur->nrules ? cur->nrules : 1, sizeof(*v->rule));
+	if (!v->reason || !v->rule) {
+		print_error(ENOMEM, "out of memory for the view");
+		return -1;
+	}
+	for (id = 0; id < cur->ncounters; id++) {
+		struct top_reason *r = &v->reason[v->nreasons];
+
+		if (!cur->present[id] || !gw_sample_is_drop(id))
+			continue;
+		r->id = id;
+		r->delta = gw_sample_delta(prev, cur, id);
+		r->total = cur->counter[id];
+		v->drops += r->delta;
+		if (r->delta || r->total)
+			v->nreasons++;
+	}
+	qsort(v->reason, v->nreasons, sizeof(*v->reason), by_reason);
+	for (i = 0; i < cur->nrules; i++) {
+		v->rule[i].rule = &cur->rule[i];
+		v->rule[i].hits = gw_sample_rule_hits(prev, &cur->rule[i]);
+	}
+	v->nrules = cur->nrules;
+	qsort(v->rule, v->nrules, sizeof(*v->rule), by_hits);
+	return 0;
+}
+
+/* ---- -j ----------------------------------------------------------------- */
+
+static void json_rate(const char *key, uint64_t count, double seconds)
+{
+	print_open_object(key);
+	print_double("rate", NULL, count / seconds);
+	print_u64("count", NULL, count);
+	print_close_object();
+}
+
+static void json_show(const struct top_view *v)
+{
+	const struct gw_sample *cur = v->cur;
+	char buf[32];
+	size_t i;
+
+	print_double("interval", NULL, v->seconds);
+	json_rate("in_packets", v->in, v->seconds);
+	json_rate("out_packets", v->out, v->seconds);
+	json_rate("new_flows", v->new_flows, v->seconds);
+	print_open_object("drops");
+	print_double("rate", NULL, v->drops / v->seconds);
+	print_u64("count", NULL, v->drops);
+	print_open_array("reasons");
+	for (i = 0; i < v->nreasons; i++) {
+		const struct top_reason *r = &v->reason[i];
+
+		print_open_object(NULL);
+		print_str("reason", NULL, gw_sample_counter_name(r->id, buf, sizeof(buf)));
+		print_double("rate", NULL, r->delta / v->seconds);
+		print_u64("count", NULL, r->delta);
+		print_u64("total", NULL, r->total);
+		print_close_object();
+	}
+	print_close_array();
+	print_close_object();
+	gw_stats_print_table(cur);
+	print_u64("blocklist", NULL, cur->blocked);
+	print_open_array("rules");
+	for (i = 0; i < v->nrules && i < TOP_LIST_MAX; i++) {
+		const struct top_rule *r = &v->rule[i];
+
+		print_open_object(NULL);
+		print_u64("handle", NULL, r->rule->handle);
+		print_str("rule", NULL, r->rule->text);
+		print_double("hits_rate", NULL, r->hits / v->seconds);
+		print_u64("hits", NULL, r->hits);
+		print_u64("hits_total", NULL, r->rule->hits);
+		print_u64("packets_total", NULL, r->rule->packets);
+		print_close_object();
+	}
+	print_close_array();
+	print_end_document();
+}
+
+/* ---- the terminal ------------------------------------------------------- */
+
+/* Rates and counts in at most 7 columns. */
+static void fmt_rate(double rate, char *buf, size_t len)
+{
+	if (rate < 10000)
+		snprintf(buf, len, "%.1f", rate);
+	else if (rate < 1e7)
+		snprintf(buf, len, "%.0f", rate);
+	else
+		snprintf(buf, len, "%.1fM", rate / 1e6);
+}
+
+static void fmt_count(uint64_t n, char *buf, size_t len)
+{
+	if (n < 10000000)
+		snprintf(buf, len, "%" PRIu64, n);
+	else if (n < 10000000000ULL)
+		snprintf(buf, len, "%.1fM", n / 1e6);
+	else
+		snprintf(buf, len, "%.1fG", n / 1e9);
+}
+
+/* printf at (y, x), cut at width columns. */
+static void put(int y, int x, int width, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void put(int y, int x, int width, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (width <= 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	mvaddnstr(y, x, buf, width);
+}
+
+/* A panel: a title and as many of its lines as rows allow. */
+struct top_panel {
+	const char *title;
+	const char *empty;	/* shown when there is no line */
+	size_t n;
+	void (*line)(const struct top_view *v, size_t i, char *buf, size_t len);
+};
+
+static void reason_line(const struct top_view *v, size_t i, char *buf, size_t len)
+{
+	const struct top_reason *r = &v->reason[i];
+	char name[32], rate[16], total[16];
+
+	fmt_rate(r->delta / v->seconds, rate, sizeof(rate));
+	fmt_count(r->total, total, sizeof(total));
+	snprintf(buf, len, "%-22.22s %7s %8s",
+		 gw_sample_counter_name(r->id, name, sizeof(name)), rate, total);
+}
+
+static void rule_line(const struct top_view *v, size_t i, char *buf, size_t len)
+{
+	const struct top_rule *r = &v->rule[i];
+	char rate[16], total[16];
+
+	fmt_rate(r->hits / v->seconds, rate, sizeof(rate));
+	fmt_count(r->rule->hits, total, sizeof(total));
+	snprintf(buf, len, "%7s %8s #%-3" PRIu32 " %s", rate, total, r->rule->handle,
+		 r->rule->text);
+}
+
+static void draw_panel(const struct top_view *v, const struct top_panel *p,
+		       int y, int x, int width, int height)
+{
+	char buf[512];
+	size_t i;
+
+	if (height < 2)
+		return;
+	attron(A_BOLD);
+	put(y, x, width, "%s", p->title);
+	attroff(A_BOLD);
+	if (!p->n)
+		put(y + 1, x, width, "%s", p->empty);
+	for (i = 0; i < p->n && (int)i < height - 1; i++) {
+		p->line(v, i, buf, sizeof(buf));
+		put(y + 1 + (int)i, x, width, "%s", buf);
+	}
+}
+
+static void draw(const struct top *t)
+{
+	const struct top_view *v = &t->view;
+	const struct gw_sample *cur = v->cur;
+	const struct top_panel panels[] = {
+		/* the titles are the lines' formats with the column names */
+		{ "drops by reason             /s    total", "no drop yet", v->nreasons,
+		  reason_line },
+		{ "     /s     hits  rules by hits", "no rule", v->nrules, rule_line },
+	};
+	int rows, cols, y, width, height, i, n = GW_ARRAY_SIZE(panels);
+	char in[16], out[16], drops[16], flows[16], clock[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	bool two;
+
+	getmaxyx(stdscr, rows, cols);
+	erase();
+	if (!localtime_r(&now, &tm) || !strftime(clock, sizeof(clock), "%H:%M:%S", &tm))
+		clock[0] = '\0';
+	attron(A_REVERSE);
+	put(0, 0, cols, "%-*s", cols, " gatewarden top");
+	put(0, 17, cols - 17, "every %.1f s  %s", t->interval_ms / 1000.0, clock);
+	if (cols > 40)
+		put(0, cols - 9, 9, "q: quit ");
+	attroff(A_REVERSE);
+	if (!t->have_view) {
+		put(2, 0, cols, "first sample in %.1f s", t->interval_ms / 1000.0);
+		refresh();
+		return;
+	}
+	fmt_rate(v->in / v->seconds, in, sizeof(in));
+	fmt_rate(v->out / v->seconds, out, sizeof(out));
+	fmt_rate(v->drops / v->seconds, drops, sizeof(drops));
+	fmt_rate(v->new_flows / v->seconds, flows, sizeof(flows));
+	put(1, 0, cols, "packets/s in %s  out %s   drops/s %s   new flows/s %s",
+	    in, out, drops, flows);
+	put(2, 0, cols, "flows %" PRIu32 "/%" PRIu32 " (%" PRIu32 "%%)  half-open %" PRIu32
+	    "  overloaded %" PRIu32 "  blocklist %" PRIu32,
+	    cur->flows, cur->flow_max,
+	    cur->flow_max ? (uint32_t)((uint64_t)cur->flows * 100 / cur->flow_max) : 0,
+	    cur->halfopen, cur->overloaded, cur->blocked);
+
+	/* Side by side from 80 columns, one under the other below that. */
+	y = 4;
+	two = cols >= 80;
+	width = two ? (cols - 1) / 2 : cols;
+	if (two) {
+		height = rows - y;
+		for (i = 0; i < n; i++)
+			draw_panel(v, &panels[i], y, (i % 2) * (width + 1), width, height);
+	} else {
+		height = (rows - y) / n;
+		for (i = 0; i < n; i++)
+			draw_panel(v, &panels[i], y + i * height, 0, width, height - 1);
+	}
+	refresh();
+}
+
+/*
+ * While curses owns the terminal, what would go to stderr (a netlink
+ * error) is kept in a file and written out once the terminal is back.
+ */
+static struct {
+	FILE *log;
+	int saved;
+} err_hold = { NULL, -1 };
+
+static void hold_stderr(void)
+{
+	err_hold.log = tmpfile();
+	if (!err_hold.log)
+		return;
+	fflush(stderr);
+	err_hold.saved = dup(STDERR_FILENO);
+	if (err_hold.saved < 0 || dup2(fileno(err_hold.log), STDERR_FILENO) < 0) {
+		if (err_hold.saved >= 0)
+			close(err_hold.saved);
+		fclose(err_hold.log);
+		err_hold.log = NULL;
+	}
+}
+
+static void release_stderr(void)
+{
+	char buf[512];
+	size_t n;
+
+	if (!err_hold.log)
+		return;
+	fflush(stderr);
+	dup2(err_hold.saved, STDERR_FILENO);
+	close(err_hold.saved);
+	rewind(err_hold.log);
+	while ((n = fread(buf, 1, sizeof(buf), err_hold.log)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(err_hold.log);
+	err_hold.log = NULL;
+}
+
+static int screen_start(void)
+{
+	SCREEN *screen;
+
+	setlocale(LC_CTYPE, "");
+	hold_stderr();
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen) {
+		release_stderr();
+		return gw_usage_error("top cannot drive terminal type \"%s\" (-j prints samples as JSON).",
+				      getenv("TERM") ? getenv("TERM") : "");
+	}
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	return GW_EXIT_OK;
+}
+
+static void screen_end(void)
+{
+	endwin();
+	release_stderr();
+}
+
+/* Keys until the deadline: q or Ctrl-C ends top; a resize redraws. */
+static int screen_wait(uint64_t deadline, void *data)
+{
+	struct top *t = data;
+	uint64_t now;
+	int key;
+
+	while (!gw_sample_stopped() && (now = gw_now_ns()) < deadline) {
+		timeout((int)((deadline - now + 999999) / 1000000));
+		key = getch();
+		if (key == 'q' || key == 'Q' || key == TOP_KEY_CTRL_C)
+			return 1;
+		if (key == KEY_RESIZE)
+			draw(t);
+	}
+	return 0;
+}
+
+static int top_show(const struct gw_sample *prev, const struct gw_sample *cur, void *data)
+{
+	struct top *t = data;
+
+	if (view_build(&t->view, prev, cur))
+		return -1;
+	t->have_view = true;
+	if (t->json)
+		json_show(&t->view);
+	else
+		draw(t);
+	return 0;
+}
+
+/* top [-j] [-d SECONDS] [-n COUNT] */
+int do_top(int argc, char **argv)
+{
+	struct top t = { .interval_ms = 1000 };
+	struct gw_sampler sampler = {
+		.parts = GW_SAMPLE_RULES | GW_SAMPLE_BLOCKS,
+		.show = top_show,
+		.data = &t,
+	};
+	char err[GW_ERR_MAX];
+	uint64_t count;
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		const char *arg = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "-j")) {
+			print_set_json(true);
+			t.json = true;
+			continue;
+		}
+		if (strcmp(argv[i], "-d") && strcmp(argv[i], "-n"))
+			return gw_check_end(argc - i, argv + i);
+		if (!arg)
+			return gw_usage_error("%s needs a value.", argv[i]);
+		if (!strcmp(argv[i], "-d")) {
+			if (gw_parse_interval("interval", arg, &t.interval_ms, err, sizeof(err)))
+				return gw_usage_error("%s", err);
+		} else {
+			if (gw_parse_uint("-n", arg, 1, UINT32_MAX, &count, err, sizeof(err)))
+				return gw_usage_error("%s", err);
+			sampler.count = count;
+		}
+		i++;
+	}
+	t.json |= print_is_json();
+	sampler.interval_ms = t.interval_ms;
+	if (t.json) {
+		ret = gw_sample_loop(&sampler);
+	} else {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			return gw_usage_error("top needs a terminal (-j prints samples as JSON).");
+		/* the module's names, and whether it answers, before the screen is taken */
+		if (gw_names_fetch(GW_NAME_KIND_COUNTER))
+			return GW_EXIT_KERNEL;
+		ret = screen_start();
+		if (ret)
+			return ret;
+		draw(&t);
+		sampler.wait = screen_wait;
+		ret = gw_sample_loop(&sampler);
+		screen_end();
+	}
+	view_free(&t.view);
+	return ret ? GW_EXIT_KERNEL : GW_EXIT_OK;
+}
