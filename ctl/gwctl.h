@@ -108,6 +108,13 @@ int gw_names_fetch(enum gw_name_kind kind);
 const char *gw_name(enum gw_name_kind kind, unsigned int index);
 int gw_name_find(enum gw_name_kind kind, const char *name);
 
+/* overload.c: an entry of the overload list */
+struct gw_overload_entry {
+	char source[56];	/* "ADDR/PLEN": INET6_ADDRSTRLEN and "/128" */
+	uint32_t timeout;	/* seconds until it is let in again */
+	uint32_t conns;		/* its established connections */
+};
+
 /* stats.c */
 /*
  * Prints the counters (summary: the non-zero ones, indented, as "gwctl

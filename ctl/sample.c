@@ -127,6 +127,22 @@ static int block_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int overload_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct gw_sample *s = data;
+	struct gw_overload_entry *grown;
+
+	grown = realloc(s->overload, (s->noverload + 1) * sizeof(*s->overload));
+	if (!grown)
+		return gw_nl_bad_reply("out of memory for %zu overloaded sources",
+				       s->noverload + 1);
+	s->overload = grown;
+	if (gw_overload_decode(nlh, &s->overload[s->noverload]) != MNL_CB_OK)
+		return MNL_CB_ERROR;
+	s->noverload++;
+	return MNL_CB_OK;
+}
+
 static int by_handle(const void *a, const void *b)
 {
 	const struct gw_sample_rule *x = a, *y = b;
@@ -141,6 +157,7 @@ void gw_sample_free(struct gw_sample *s)
 	for (i = 0; i < s->nrules; i++)
 		free(s->rule[i].text);
 	free(s->rule);
+	free(s->overload);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -165,6 +182,10 @@ int gw_sample_take(struct gw_sample *s, unsigned int parts)
 		qsort(s->rule, s->nrules, sizeof(*s->rule), by_handle);
 	if ((parts & GW_SAMPLE_BLOCKS) &&
 	    gw_nl_talk(gw_nl_msg(GW_CMD_BLOCK_GET, NLM_F_REQUEST | NLM_F_DUMP), block_cb, s))
+		return -1;
+	if ((parts & GW_SAMPLE_OVERLOAD) &&
+	    gw_nl_talk(gw_nl_msg(GW_CMD_OVERLOAD_GET, NLM_F_REQUEST | NLM_F_DUMP),
+		       overload_cb, s))
 		return -1;
 	return 0;
 }

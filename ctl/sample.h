@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gwctl.h"
+
 /* More counters than enum gw_counter will ever have: a reply past it is bad. */
 #define GW_SAMPLE_COUNTERS 1024
 
@@ -22,6 +24,7 @@ enum gw_sample_part {
 	GW_SAMPLE_RESET = 1 << 0,	/* zero the counters as they are read */
 	GW_SAMPLE_RULES = 1 << 1,	/* each rule's counters (rule list) */
 	GW_SAMPLE_BLOCKS = 1 << 2,	/* how many block entries there are */
+	GW_SAMPLE_OVERLOAD = 1 << 3,	/* the overload list */
 };
 
 struct gw_sample_rule {
@@ -44,6 +47,9 @@ struct gw_sample {
 	size_t nrules;
 	/* GW_SAMPLE_BLOCKS */
 	uint32_t blocked;
+	/* GW_SAMPLE_OVERLOAD: as the module lists them */
+	struct gw_overload_entry *overload;
+	size_t noverload;
 };
 
 /* Reads the counters (names fetched first) and parts; 0, or -1 reported. */

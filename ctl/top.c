@@ -162,6 +162,15 @@ static void json_show(const struct top_view *v)
 	print_close_object();
 	gw_stats_print_table(cur);
 	print_u64("blocklist", NULL, cur->blocked);
+	print_open_array("overloaded");
+	for (i = 0; i < cur->noverload && i < TOP_LIST_MAX; i++) {
+		print_open_object(NULL);
+		print_str("source", NULL, cur->overload[i].source);
+		print_u64("timeout", NULL, cur->overload[i].timeout);
+		print_u64("conns", NULL, cur->overload[i].conns);
+		print_close_object();
+	}
+	print_close_array();
 	print_open_array("rules");
 	for (i = 0; i < v->nrules && i < TOP_LIST_MAX; i++) {
 		const struct top_rule *r = &v->rule[i];
@@ -249,6 +258,13 @@ static void rule_line(const struct top_view *v, size_t i, char *buf, size_t len)
 		 r->rule->text);
 }
 
+static void overload_line(const struct top_view *v, size_t i, char *buf, size_t len)
+{
+	const struct gw_overload_entry *e = &v->cur->overload[i];
+
+	snprintf(buf, len, "%-25s %6" PRIu32 "s %5" PRIu32, e->source, e->timeout, e->conns);
+}
+
 static void draw_panel(const struct top_view *v, const struct top_panel *p,
 		       int y, int x, int width, int height)
 {
@@ -268,21 +284,49 @@ static void draw_panel(const struct top_view *v, const struct top_panel *p,
 	}
 }
 
-static void draw(const struct top *t)
+/*
+ * From 80 columns, bands of two panels side by side and the rules, whose
+ * lines are long, across the whole width; below that, one panel under
+ * the other.  The rows left are shared out evenly.
+ */
+static void draw_panels(const struct top_view *v, int y, int rows, int cols)
 {
-	const struct top_view *v = &t->view;
-	const struct gw_sample *cur = v->cur;
 	const struct top_panel panels[] = {
 		/* the titles are the lines' formats with the column names */
 		{ "drops by reason             /s    total", "no drop yet", v->nreasons,
 		  reason_line },
+		{ "overloaded sources        expires conns", "no overloaded source",
+		  v->cur->noverload, overload_line },
 		{ "     /s     hits  rules by hits", "no rule", v->nrules, rule_line },
 	};
-	int rows, cols, y, width, height, i, n = GW_ARRAY_SIZE(panels);
+	int n = GW_ARRAY_SIZE(panels), bands, height, width, i;
+
+	if (cols >= 80) {
+		bands = (n + 1) / 2;
+		height = (rows - y) / bands;
+		width = (cols - 1) / 2;
+		for (i = 0; i + 1 < n; i += 2) {
+			draw_panel(v, &panels[i], y, 0, width, height - 1);
+			draw_panel(v, &panels[i + 1], y, width + 1, width, height - 1);
+			y += height;
+		}
+		if (i < n)
+			draw_panel(v, &panels[i], y, 0, cols, rows - y);
+		return;
+	}
+	height = (rows - y) / n;
+	for (i = 0; i < n; i++, y += height)
+		draw_panel(v, &panels[i], y, 0, cols, i + 1 < n ? height - 1 : rows - y);
+}
+
+static void draw(const struct top *t)
+{
+	const struct top_view *v = &t->view;
+	const struct gw_sample *cur = v->cur;
 	char in[16], out[16], drops[16], flows[16], clock[16];
 	time_t now = time(NULL);
+	int rows, cols;
 	struct tm tm;
-	bool two;
 
 	getmaxyx(stdscr, rows, cols);
 	erase();
@@ -310,20 +354,7 @@ static void draw(const struct top *t)
 	    cur->flows, cur->flow_max,
 	    cur->flow_max ? (uint32_t)((uint64_t)cur->flows * 100 / cur->flow_max) : 0,
 	    cur->halfopen, cur->overloaded, cur->blocked);
-
-	/* Side by side from 80 columns, one under the other below that. */
-	y = 4;
-	two = cols >= 80;
-	width = two ? (cols - 1) / 2 : cols;
-	if (two) {
-		height = rows - y;
-		for (i = 0; i < n; i++)
-			draw_panel(v, &panels[i], y, (i % 2) * (width + 1), width, height);
-	} else {
-		height = (rows - y) / n;
-		for (i = 0; i < n; i++)
-			draw_panel(v, &panels[i], y + i * height, 0, width, height - 1);
-	}
+	draw_panels(v, 4, rows, cols);
 	refresh();
 }
 
@@ -430,7 +461,7 @@ int do_top(int argc, char **argv)
 {
 	struct top t = { .interval_ms = 1000 };
 	struct gw_sampler sampler = {
-		.parts = GW_SAMPLE_RULES | GW_SAMPLE_BLOCKS,
+		.parts = GW_SAMPLE_RULES | GW_SAMPLE_BLOCKS | GW_SAMPLE_OVERLOAD,
 		.show = top_show,
 		.data = &t,
 	};
