@@ -85,6 +85,9 @@ void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *rule);
  */
 int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *rule, uint32_t *handle,
 		   struct gw_rule_counters *counters);
+/* The same for a GW_CMD_RULE_GET dump message (rule list, top). */
+int gw_rule_decode_msg(const struct nlmsghdr *nlh, struct gw_rf_rule *rule, uint32_t *handle,
+		       struct gw_rule_counters *counters);
 
 /*
  * Join the module's events group, then feed every message that arrives to

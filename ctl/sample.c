@@ -83,7 +83,6 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct gw_sample *s = data;
 	struct gw_rule_counters c;
 	struct gw_sample_rule *grown, *r;
@@ -91,11 +90,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct gw_rf_rule rule;
 	uint32_t handle;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_RULE])
-		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_rule_decode(tb[GW_A_RULE], &rule, &handle, &c) != MNL_CB_OK)
+	if (gw_rule_decode_msg(nlh, &rule, &handle, &c) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	gw_rule_format(&rule, text, sizeof(text));
 
