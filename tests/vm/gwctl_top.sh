@@ -14,9 +14,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require jq ping
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 gw_must gwctl_in "$NS_GW" block add 198.51.100.0/24
 hi=$(gwctl_in "$NS_GW" -j rule add allow icmp echo to "$LAN4" | jq -r .handle)
 assert_ge "the echo rule has a handle" 1 "$hi"
