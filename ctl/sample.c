@@ -4,6 +4,7 @@
  * one an interval, for "gwctl stats" (-r) and "gwctl top" (see sample.h).
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,52 @@ static int overload_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int trace_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *ttb[GW_TRACE_A_MAX + 1];
+	struct gw_sample *s = data;
+	struct gw_sample_drop *grown, *d;
+	size_t len;
+
+	if (gw_nl_parse_item(nlh, GW_A_TRACE, &gw_trace_policy, ttb,
+			     "trace entry without GW_A_TRACE"))
+		return MNL_CB_ERROR;
+	if (!ttb[GW_TRACE_A_SEQ])
+		return gw_nl_bad_reply("trace entry without its number");
+	grown = realloc(s->drop, (s->ndrops + 1) * sizeof(*s->drop));
+	if (!grown)
+		return gw_nl_bad_reply("out of memory for %zu traced drops", s->ndrops + 1);
+	s->drop = grown;
+	d = memset(&s->drop[s->ndrops++], 0, sizeof(*d));
+	d->seq = mnl_attr_get_u64(ttb[GW_TRACE_A_SEQ]);
+	d->proto = gw_attr_u8(ttb[GW_TRACE_A_PROTO]);
+	if (!ttb[GW_TRACE_A_FRAGMENT] &&
+	    (d->proto == IPPROTO_TCP || d->proto == IPPROTO_UDP))
+		d->dport = gw_attr_u16(ttb[GW_TRACE_A_DPORT]);
+	len = gw_addr_len(gw_attr_u8(ttb[GW_TRACE_A_FAMILY]));
+	if (len && ttb[GW_TRACE_A_SRC] && mnl_attr_get_payload_len(ttb[GW_TRACE_A_SRC]) == len) {
+		d->family = gw_attr_u8(ttb[GW_TRACE_A_FAMILY]);
+		memcpy(d->src, mnl_attr_get_payload(ttb[GW_TRACE_A_SRC]), len);
+	}
+	return MNL_CB_OK;
+}
+
+/* The trace of a module that has one; 0 (has_trace false) from an older. */
+static int take_trace(struct gw_sample *s)
+{
+	int ret = gw_nl_talk_quiet(gw_nl_msg(GW_CMD_TRACE_GET, NLM_F_REQUEST | NLM_F_DUMP),
+				   trace_cb, s);
+
+	if (ret == -EOPNOTSUPP)
+		return 0;
+	if (ret) {
+		gw_nl_report();
+		return -1;
+	}
+	s->has_trace = true;
+	return 0;
+}
+
 static int by_handle(const void *a, const void *b)
 {
 	const struct gw_sample_rule *x = a, *y = b;
@@ -153,6 +200,7 @@ void gw_sample_free(struct gw_sample *s)
 		free(s->rule[i].text);
 	free(s->rule);
 	free(s->overload);
+	free(s->drop);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -181,6 +229,8 @@ int gw_sample_take(struct gw_sample *s, unsigned int parts)
 	if ((parts & GW_SAMPLE_OVERLOAD) &&
 	    gw_nl_talk(gw_nl_msg(GW_CMD_OVERLOAD_GET, NLM_F_REQUEST | NLM_F_DUMP),
 		       overload_cb, s))
+		return -1;
+	if ((parts & GW_SAMPLE_TRACE) && take_trace(s))
 		return -1;
 	return 0;
 }

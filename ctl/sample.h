@@ -25,7 +25,18 @@ enum gw_sample_part {
 	GW_SAMPLE_RULES = 1 << 1,	/* each rule's counters (rule list) */
 	GW_SAMPLE_BLOCKS = 1 << 2,	/* how many block entries there are */
 	GW_SAMPLE_OVERLOAD = 1 << 3,	/* the overload list */
+	GW_SAMPLE_TRACE = 1 << 4,	/* the drop trace */
 };
+
+/* A dropped packet the drop trace recorded: who sent it, and where to. */
+struct gw_sample_drop {
+	uint64_t seq;		/* its number in the trace */
+	uint8_t family;		/* 0: the packet had no addresses */
+	uint8_t proto;
+	uint16_t dport;		/* 0: none (not TCP or UDP, a fragment) */
+	unsigned char src[16];
+};
+
 
 struct gw_sample_rule {
 	uint32_t handle;
@@ -50,6 +61,10 @@ struct gw_sample {
 	/* GW_SAMPLE_OVERLOAD: as the module lists them */
 	struct gw_overload_entry *overload;
 	size_t noverload;
+	/* GW_SAMPLE_TRACE: the trace, oldest first (none from an older module) */
+	bool has_trace;
+	struct gw_sample_drop *drop;
+	size_t ndrops;
 };
 
 /* Reads the counters (names fetched first) and parts; 0, or -1 reported. */

@@ -19,6 +19,7 @@
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
+#include "rulefile.h"
 #include "sample.h"
 
 /* Entries of a list in -j output (the screen shows what fits). */
@@ -30,6 +31,12 @@ struct top_reason {
 	unsigned int id;
 	uint64_t delta;
 	uint64_t total;
+};
+
+/* How many traced drops came from a source, or went to a port. */
+struct top_count {
+	struct gw_sample_drop key;
+	uint64_t count;
 };
 
 struct top_rule {
@@ -46,6 +53,10 @@ struct top_view {
 	size_t nreasons;
 	struct top_rule *rule;			/* every rule, busiest first */
 	size_t nrules;
+	/* the drops the trace recorded in the interval, busiest first */
+	uint64_t traced;
+	struct top_count *source, *port;
+	size_t nsources, nports;
 };
 
 struct top {
@@ -77,10 +88,84 @@ static int by_hits(const void *a, const void *b)
 	return (x->rule->handle > y->rule->handle) - (x->rule->handle < y->rule->handle);
 }
 
+static int by_source(const void *a, const void *b)
+{
+	const struct gw_sample_drop *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->src, y->src, sizeof(x->src));
+}
+
+static int by_port(const void *a, const void *b)
+{
+	const struct gw_sample_drop *x = a, *y = b;
+
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	return (x->dport > y->dport) - (x->dport < y->dport);
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const struct top_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return by_source(&x->key, &y->key) ? by_source(&x->key, &y->key) :
+	       by_port(&x->key, &y->key);
+}
+
+/* The n drops of c (count 1 each), one a key of cmp with its count, busiest first. */
+static size_t count_keys(struct top_count *c, size_t n,
+			 int (*cmp)(const void *, const void *))
+{
+	size_t i, keys = 0;
+
+	qsort(c, n, sizeof(*c), cmp);
+	for (i = 0; i < n; i++) {
+		if (keys && !cmp(&c[keys - 1].key, &c[i].key))
+			c[keys - 1].count++;
+		else
+			c[keys++] = c[i];
+	}
+	qsort(c, keys, sizeof(*c), by_count);
+	return keys;
+}
+
+/* The drops the trace recorded after prev's last: by source, by port. */
+static int view_trace(struct top_view *v, const struct gw_sample *prev,
+		      const struct gw_sample *cur)
+{
+	uint64_t after = prev->ndrops ? prev->drop[prev->ndrops - 1].seq : 0;
+	size_t i;
+
+	v->source = calloc(cur->ndrops + 1, sizeof(*v->source));
+	v->port = calloc(cur->ndrops + 1, sizeof(*v->port));
+	if (!v->source || !v->port)
+		return -1;
+	for (i = 0; i < cur->ndrops; i++) {
+		const struct gw_sample_drop *d = &cur->drop[i];
+
+		if (d->seq <= after)
+			continue;
+		v->traced++;
+		if (d->family)
+			v->source[v->nsources++] = (struct top_count){ *d, 1 };
+		if (d->dport)
+			v->port[v->nports++] = (struct top_count){ *d, 1 };
+	}
+	v->nsources = count_keys(v->source, v->nsources, by_source);
+	v->nports = count_keys(v->port, v->nports, by_port);
+	return 0;
+}
+
 static void view_free(struct top_view *v)
 {
 	free(v->reason);
 	free(v->rule);
+	free(v->source);
+	free(v->port);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -121,7 +206,27 @@ static int view_build(struct top_view *v, const struct gw_sample *prev,
 	}
 	v->nrules = cur->nrules;
 	qsort(v->rule, v->nrules, sizeof(*v->rule), by_hits);
+	if (cur->has_trace && view_trace(v, prev, cur)) {
+		print_error(ENOMEM, "out of memory for the view");
+		return -1;
+	}
 	return 0;
+}
+
+static void format_source(const struct gw_sample_drop *d, char *buf, size_t len)
+{
+	if (gw_format_addr(d->family, d->src, gw_addr_len(d->family), buf, len))
+		snprintf(buf, len, "?");
+}
+
+static void format_port(const struct gw_sample_drop *d, char *buf, size_t len)
+{
+	const char *name = gw_proto_name(d->proto);
+
+	if (name)
+		snprintf(buf, len, "%s %u", name, d->dport);
+	else
+		snprintf(buf, len, "proto %u %u", d->proto, d->dport);
 }
 
 /* ---- -j ----------------------------------------------------------------- */
@@ -131,6 +236,42 @@ static void json_rate(const char *key, uint64_t count, double seconds)
 	print_open_object(key);
 	print_double("rate", NULL, count / seconds);
 	print_u64("count", NULL, count);
+	print_close_object();
+}
+
+/* "trace": what the drop trace recorded in the interval (it samples) */
+static void json_trace(const struct top_view *v)
+{
+	char buf[64];
+	size_t i;
+
+	print_open_object("trace");
+	print_u64("drops", NULL, v->traced);
+	print_open_array("sources");
+	for (i = 0; i < v->nsources && i < TOP_LIST_MAX; i++) {
+		print_open_object(NULL);
+		format_source(&v->source[i].key, buf, sizeof(buf));
+		print_str("source", NULL, buf);
+		print_double("rate", NULL, v->source[i].count / v->seconds);
+		print_u64("count", NULL, v->source[i].count);
+		print_close_object();
+	}
+	print_close_array();
+	print_open_array("ports");
+	for (i = 0; i < v->nports && i < TOP_LIST_MAX; i++) {
+		const char *name = gw_proto_name(v->port[i].key.proto);
+
+		print_open_object(NULL);
+		if (name)
+			print_str("proto", NULL, name);
+		else
+			print_u64("proto", NULL, v->port[i].key.proto);
+		print_u64("port", NULL, v->port[i].key.dport);
+		print_double("rate", NULL, v->port[i].count / v->seconds);
+		print_u64("count", NULL, v->port[i].count);
+		print_close_object();
+	}
+	print_close_array();
 	print_close_object();
 }
 
@@ -185,6 +326,8 @@ static void json_show(const struct top_view *v)
 		print_close_object();
 	}
 	print_close_array();
+	if (v->cur->has_trace)
+		json_trace(v);
 	print_end_document();
 }
 
@@ -265,6 +408,28 @@ static void overload_line(const struct top_view *v, size_t i, char *buf, size_t 
 	snprintf(buf, len, "%-25s %6" PRIu32 "s %5" PRIu32, e->source, e->timeout, e->conns);
 }
 
+static void count_line(const struct top_view *v, const struct top_count *c,
+		       void (*format)(const struct gw_sample_drop *, char *, size_t),
+		       char *buf, size_t len)
+{
+	char key[64], rate[16], count[16];
+
+	format(&c->key, key, sizeof(key));
+	fmt_rate(c->count / v->seconds, rate, sizeof(rate));
+	fmt_count(c->count, count, sizeof(count));
+	snprintf(buf, len, "%-25s %7s %5s", key, rate, count);
+}
+
+static void source_line(const struct top_view *v, size_t i, char *buf, size_t len)
+{
+	count_line(v, &v->source[i], format_source, buf, len);
+}
+
+static void port_line(const struct top_view *v, size_t i, char *buf, size_t len)
+{
+	count_line(v, &v->port[i], format_port, buf, len);
+}
+
 static void draw_panel(const struct top_view *v, const struct top_panel *p,
 		       int y, int x, int width, int height)
 {
@@ -297,26 +462,37 @@ static void draw_panels(const struct top_view *v, int y, int rows, int cols)
 		  reason_line },
 		{ "overloaded sources        expires conns", "no overloaded source",
 		  v->cur->noverload, overload_line },
+		/* the drop trace's, when the module has one */
+		{ "dropped sources (traced)       /s count", "no drop traced",
+		  v->nsources, source_line },
+		{ "dropped ports (traced)         /s count", "no port traced",
+		  v->nports, port_line },
 		{ "     /s     hits  rules by hits", "no rule", v->nrules, rule_line },
 	};
-	int n = GW_ARRAY_SIZE(panels), bands, height, width, i;
+	const struct top_panel *order[GW_ARRAY_SIZE(panels)];
+	int n = 0, bands, height, width, i;
 
+	for (i = 0; i < (int)GW_ARRAY_SIZE(panels); i++) {
+		if (v->cur->has_trace || (panels[i].line != source_line &&
+					  panels[i].line != port_line))
+			order[n++] = &panels[i];
+	}
 	if (cols >= 80) {
 		bands = (n + 1) / 2;
 		height = (rows - y) / bands;
 		width = (cols - 1) / 2;
 		for (i = 0; i + 1 < n; i += 2) {
-			draw_panel(v, &panels[i], y, 0, width, height - 1);
-			draw_panel(v, &panels[i + 1], y, width + 1, width, height - 1);
+			draw_panel(v, order[i], y, 0, width, height - 1);
+			draw_panel(v, order[i + 1], y, width + 1, width, height - 1);
 			y += height;
 		}
 		if (i < n)
-			draw_panel(v, &panels[i], y, 0, cols, rows - y);
+			draw_panel(v, order[i], y, 0, cols, rows - y);
 		return;
 	}
 	height = (rows - y) / n;
 	for (i = 0; i < n; i++, y += height)
-		draw_panel(v, &panels[i], y, 0, cols, i + 1 < n ? height - 1 : rows - y);
+		draw_panel(v, order[i], y, 0, cols, i + 1 < n ? height - 1 : rows - y);
 }
 
 static void draw(const struct top *t)
@@ -461,7 +637,7 @@ int do_top(int argc, char **argv)
 {
 	struct top t = { .interval_ms = 1000 };
 	struct gw_sampler sampler = {
-		.parts = GW_SAMPLE_RULES | GW_SAMPLE_BLOCKS | GW_SAMPLE_OVERLOAD,
+		.parts = GW_SAMPLE_RULES | GW_SAMPLE_BLOCKS | GW_SAMPLE_OVERLOAD | GW_SAMPLE_TRACE,
 		.show = top_show,
 		.data = &t,
 	};
