@@ -6,9 +6,11 @@
 # lets through, sent once the sampler has taken its first sample, so that
 # the sample after counts them exactly: top -n 1 -j and stats -r 1 -c 2 -j
 # report those counts, rates that are those counts over the interval, the
-# rule's hits, the table and the blocklist.  gwctl top on an 80x24 xterm
-# (a pseudo-terminal) draws its panels side by side, on 60x20 one under the
-# other, and ends on q and on Ctrl-C with status 0, the terminal given back.
+# rule's hits, the table, the blocklist, and the drop trace's source and
+# port.  gwctl top on an 80x24 xterm (a pseudo-terminal), under a stream of
+# probes, draws its panels side by side with a drop rate, the probes'
+# source and port, on 60x20 one under the other, and ends on q and on
+# Ctrl-C with status 0, the terminal given back.
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -81,6 +83,12 @@ assert_eq "the blocklist entry" 1 "$(jq .blocklist <<<"$top")"
 assert_eq "the table: no flow (an echo rule opens none), no overload" "0 0 0" \
 	"$(jq -r '.table | "\(.flows) \(.halfopen) \(.overloaded_sources)"' <<<"$top")"
 assert_ge "and its size" 1 "$(jq .table.max_flows <<<"$top")"
+# the drop trace records them all (trace_rate 1000/s, trace_size 256)
+assert_eq "the trace recorded the probes" "$probes" "$(jq .trace.drops <<<"$top")"
+assert_eq "from one source, out" "$OUT4 $probes" \
+	"$(jq -r '.trace.sources | map("\(.source) \(.count)") | join(",")' <<<"$top")"
+assert_eq "to one port" "udp 9999 $probes" \
+	"$(jq -r '.trace.ports | map("\(.proto) \(.port) \(.count)") | join(",")' <<<"$top")"
 
 # ---- stats -r 1 -c 2 -j ------------------------------------------------
 base=$(gw_counter "$NS_GW" drop_udp_probe)
@@ -112,25 +120,34 @@ assert_fail "an interval below 0.1 s is refused" gwctl_in "$NS_GW" stats -r 0.01
 
 # ---- the terminal ------------------------------------------------------
 # show ROWS COLS KEYS: gwctl top on a ROWS x COLS xterm until it shows the
-# probes' reason, then KEYS; the screen in $GW_TMP/screen
+# probes' port among the traced drops, then KEYS; the screen in
+# $GW_TMP/screen.  Probes go on meanwhile: 50 a second, 800 at most.
 show() {
 	ip netns exec "$NS_GW" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/pty_screen.py" \
-		"$1" "$2" drop_udp_probe "$3" "$((10 * GW_TIME_SCALE))" "$GW_TMP/screen" -- "$GWCTL" top
+		"$1" "$2" "udp 9999" "$3" "$((10 * GW_TIME_SCALE))" "$GW_TMP/screen" -- "$GWCTL" top
 }
-total=$(gw_counter "$NS_GW" drop_udp_probe)
+# shellcheck disable=SC2016 # the inner shell's variables
+ip netns exec "$NS_OUT" bash -c 'for _ in $(seq 800); do
+	echo probe >"/dev/udp/$0/9999"; sleep 0.02; done' "$LAN4" 2>/dev/null &
+gw_on_exit "kill $! 2>/dev/null"
 out=$(show 24 80 q)
 cat "$GW_TMP/screen"
 assert_eq "top on 80x24: drew, ended on q with status 0, terminal restored" \
 	"status 0 found yes restored yes" "$(paste -sd' ' <<<"$out")"
 assert_ok "its header" grep -q '^ gatewarden top  every 1.0 s' "$GW_TMP/screen"
-assert_ok "packets and drops per second" grep -q '^packets/s in .* drops/s ' "$GW_TMP/screen"
+assert_ok "packets and drops per second, drops not zero" \
+	grep -qE '^packets/s in .* drops/s [0-9]*[1-9][0-9]*\.[0-9] ' "$GW_TMP/screen"
 assert_ok "the table, half-open, overloaded sources, the blocklist" \
 	grep -q '^flows 0/[0-9]* (0%)  half-open 0  overloaded 0  blocklist 1$' "$GW_TMP/screen"
 assert_ok "drops by reason and overloaded sources side by side" \
 	grep -q '^drops by reason .* overloaded sources .*conns$' "$GW_TMP/screen"
-assert_ok "the probes' reason, with its total" \
-	grep -qE "^drop_udp_probe +[0-9]+\.[0-9] +$total( |\$)" "$GW_TMP/screen"
+assert_ok "the probes' reason first, at a rate not zero" \
+	grep -qE "^drop_udp_probe +[0-9]*[1-9][0-9]*\.[0-9] +[0-9]+( |\$)" "$GW_TMP/screen"
 assert_ok "no overloaded source" grep -q ' no overloaded source$' "$GW_TMP/screen"
+assert_ok "the traced sources and ports side by side" \
+	grep -q '^dropped sources (traced) .* dropped ports (traced) .*count$' "$GW_TMP/screen"
+assert_ok "the probes' source and port" \
+	grep -qE "^$OUT4 +[0-9.]+ +[0-9]+ +udp 9999 +[0-9.]+ +[0-9]+$" "$GW_TMP/screen"
 assert_ok "the echo rule, whole, across the width" \
 	grep -qE "^ +[0-9]+\.[0-9] +$((2 * pings)) #$hi +allow icmp echo to $LAN4\$" "$GW_TMP/screen"
 
@@ -139,8 +156,9 @@ cat "$GW_TMP/screen"
 assert_eq "top on 60x20: ends on Ctrl-C with status 0, terminal restored" \
 	"status 0 found yes restored yes" "$(paste -sd' ' <<<"$out")"
 assert_eq "the panels one under the other" \
-	"drops by reason,overloaded sources,rules by hits" \
-	"$(grep -oE '^(drops by reason|overloaded sources)|rules by hits$' "$GW_TMP/screen" | paste -sd,)"
+	"drops by reason,overloaded sources,dropped sources,dropped ports,rules by hits" \
+	"$(grep -oE '^(drops by reason|overloaded sources|dropped sources|dropped ports)|rules by hits$' \
+		"$GW_TMP/screen" | paste -sd,)"
 
 assert_fail "top without a terminal, without -j, is refused" gwctl_in "$NS_GW" top </dev/null
 assert_fail "top -j refuses a count of 0" gwctl_in "$NS_GW" top -j -n 0
