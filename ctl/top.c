@@ -140,6 +140,10 @@ static int view_trace(struct top_view *v, const struct gw_sample *prev,
 	uint64_t after = prev->ndrops ? prev->drop[prev->ndrops - 1].seq : 0;
 	size_t i;
 
+	/* numbered from 1 again (a trace made anew): all of it is new */
+	if (cur->ndrops && cur->drop[cur->ndrops - 1].seq < after)
+		after = 0;
+
 	v->source = calloc(cur->ndrops + 1, sizeof(*v->source));
 	v->port = calloc(cur->ndrops + 1, sizeof(*v->port));
 	if (!v->source || !v->port)
