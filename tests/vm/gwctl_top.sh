@@ -36,7 +36,8 @@ traffic() {
 # wait for gwctl to end.  "ip netns exec" execs gwctl: the pid is gwctl's.
 sampled() {
 	local pid
-	gwctl_in "$NS_GW" "$@" >"$GW_TMP/sampled" 2>"$GW_TMP/sampled.err" &
+	# not gwctl_in: a function in the background is a subshell, not gwctl
+	ip netns exec "$NS_GW" "$GWCTL" "$@" >"$GW_TMP/sampled" 2>"$GW_TMP/sampled.err" &
 	pid=$!
 	gw_on_exit "kill $pid 2>/dev/null"
 	# shellcheck disable=SC2317 # called through wait_until
