@@ -80,6 +80,9 @@ int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
 int gw_parse_ifname(const char *arg, char *err, size_t errlen);
 int gw_parse_src_rate(const char *arg, uint32_t *conns, uint32_t *seconds,
 		      char *err, size_t errlen);
+/* Seconds with up to three decimals ("2", "0.5"), 0.1 to 3600, into ms. */
+int gw_parse_interval(const char *what, const char *arg, uint32_t *ms,
+		      char *err, size_t errlen);
 
 size_t gw_addr_len(int family);
 /* inet_ntop() that also checks len against family; -1 on mismatch. */
@@ -104,6 +107,13 @@ const char *gw_proto_name(unsigned int proto);
 int gw_names_fetch(enum gw_name_kind kind);
 const char *gw_name(enum gw_name_kind kind, unsigned int index);
 int gw_name_find(enum gw_name_kind kind, const char *name);
+
+/* overload.c: an entry of the overload list */
+struct gw_overload_entry {
+	char source[56];	/* "ADDR/PLEN": INET6_ADDRSTRLEN and "/128" */
+	uint32_t timeout;	/* seconds until it is let in again */
+	uint32_t conns;		/* its established connections */
+};
 
 /* stats.c */
 /*
@@ -182,6 +192,18 @@ int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
 int do_doctor(int argc, char **argv);
 int do_explain(int argc, char **argv);
+int do_top(int argc, char **argv);
+int do_trace(int argc, char **argv);
+
+/* trace.c: which drops "gwctl trace" and "gwctl monitor drops" show */
+struct gw_trace_filter {
+	int reason;			/* enum gw_counter; -1: any */
+	bool has_from;
+	struct gw_prefix from;		/* the source's prefix */
+};
+
+/* "[reason R] [from PREFIX]": a GW_EXIT_* code, the error said. */
+int gw_trace_filter_parse(int argc, char **argv, struct gw_trace_filter *f);
 
 /*
  * load.c, for doctor: 0 when the running policy is the one the rule file

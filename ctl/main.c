@@ -24,7 +24,14 @@ static void usage(FILE *f)
 		"\n"
 		"  status                        module, zones, rules, flows, non-zero counters\n"
 		"  version                       tool and module versions\n"
-		"  stats [--reset]               all counters; --reset: and zero them\n"
+		"  stats [-a] [--reset]          the counters not zero (-a: all of them);\n"
+		"                                --reset: and zero them\n"
+		"  stats [-a] -r SECONDS [-c COUNT]\n"
+		"                                their rates, every SECONDS, until Ctrl-C\n"
+		"                                or COUNT samples\n"
+		"  top [-d SECONDS] [-n COUNT] [-j]\n"
+		"                                live view: packets, drops by reason, flows,\n"
+		"                                rules by hits; q quits; -j: JSON samples\n"
 		"  iface add DEV wan|lan         put DEV in a zone\n"
 		"  iface del DEV                 forget DEV's zone (it is lan again)\n"
 		"  iface [list]\n"
@@ -56,6 +63,9 @@ static void usage(FILE *f)
 		"                                to compare, /etc/gatewarden/gatewarden.rules)\n"
 		"  monitor [EVENT...]            print change events as they happen (rule,\n"
 		"                                zone, policy-loaded, tunable-set, ...)\n"
+		"  monitor drops [TRACE_FILTER]  print dropped packets as they happen\n"
+		"                                (at most drop_event_rate a second)\n"
+		"  trace [TRACE_FILTER]          the last trace_size drops, oldest first\n"
 		"  explain PACKET                what the module would do with PACKET, and why;\n"
 		"                                exit 0 if it would pass, 3 if dropped\n"
 		"\n"
@@ -63,6 +73,7 @@ static void usage(FILE *f)
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
 		"  PORTS  := P[-Q][,P[-Q]]...   at most %d ranges\n"
 		"  FILTER := [src ADDR] [dst ADDR] [proto PROTO] [state TCP_STATE]\n"
+		"  TRACE_FILTER := [reason REASON] [from PREFIX]   (REASON: drop_udp_probe, ...)\n"
 		"  PACKET := PROTO from ADDR [port P] to ADDR [port P] in|out DEV\n"
 		"            [flags S|SA|A|...] [seq N] [ack N] (tcp)\n"
 		"            [type N|echo-request|echo-reply] [code N] [id N] (icmp, icmpv6)\n"
@@ -142,6 +153,8 @@ static const struct gw_verb objects[] = {
 	{ "never-block", do_never_block },
 	{ "doctor",	do_doctor },
 	{ "explain",	do_explain },
+	{ "top",	do_top },
+	{ "trace",	do_trace },
 	{ "help",	do_help },
 };
 
@@ -195,7 +208,7 @@ static int run_batch(const char *path)
 			continue;
 		for (i = 0; i < n; i++)
 			words[i] = toks[i].text;
-		if (!strcmp(words[0], "monitor")) {
+		if (!strcmp(words[0], "monitor") || !strcmp(words[0], "top")) {
 			ret = gw_usage_error("%s:%u: %s cannot be used in a batch.", path,
 					     lineno, words[0]);
 			break;

@@ -31,6 +31,7 @@ extern const struct gw_policy gw_overload_policy;	/* enum gw_overload_attr */
 extern const struct gw_policy gw_block_policy;		/* enum gw_block_attr */
 extern const struct gw_policy gw_name_policy;		/* enum gw_name_attr */
 extern const struct gw_policy gw_explain_policy;	/* enum gw_explain_attr */
+extern const struct gw_policy gw_trace_policy;		/* enum gw_trace_attr */
 
 /*
  * Opens the socket and resolves the family; done implicitly by
@@ -85,6 +86,9 @@ void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *rule);
  */
 int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *rule, uint32_t *handle,
 		   struct gw_rule_counters *counters);
+/* The same for a GW_CMD_RULE_GET dump message (rule list, top). */
+int gw_rule_decode_msg(const struct nlmsghdr *nlh, struct gw_rf_rule *rule, uint32_t *handle,
+		       struct gw_rule_counters *counters);
 
 /*
  * Join the module's events group, then feed every message that arrives to
@@ -163,5 +167,21 @@ int gw_block_format(uint8_t family, const struct nlattr *addr,
 		    const struct nlattr *plen, char *buf, size_t len);
 /* "admin" or "scan": who added a block entry (enum gw_block_reason) */
 const char *gw_block_reason_name(uint8_t reason);
+
+/* overload.c: a GW_CMD_OVERLOAD_GET dump message; MNL_CB_ERROR reported */
+struct gw_overload_entry;
+int gw_overload_decode(const struct nlmsghdr *nlh, struct gw_overload_entry *e);
+
+/*
+ * trace.c: one GW_A_TRACE nest (a dropped packet) as a line, or an object
+ * of the JSON list @list (NULL: members of the document, an event's,
+ * after its number @event_seq), unless @filter (NULL: none) leaves it
+ * out.  The counters' names must have been fetched.  MNL_CB_OK, or
+ * MNL_CB_ERROR when the nest is malformed.
+ */
+struct gw_trace_filter;
+struct print_list;
+int gw_trace_print(const struct nlattr *nest, const struct gw_trace_filter *filter,
+		   struct print_list *list, const uint64_t *event_seq);
 
 #endif /* GWCTL_NL_H */

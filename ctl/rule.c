@@ -295,6 +295,18 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle,
 	print_u64("bytes", NULL, c->bytes);
 }
 
+int gw_rule_decode_msg(const struct nlmsghdr *nlh, struct gw_rf_rule *r, uint32_t *handle,
+		       struct gw_rule_counters *counters)
+{
+	const struct nlattr *tb[GW_A_MAX + 1];
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_RULE])
+		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
+	return gw_rule_decode(tb[GW_A_RULE], r, handle, counters);
+}
+
 /*
  * A line gwctl load takes, as save writes it, with what only the running
  * rule has as a comment: "allow tcp port 80  # handle 3, 12 hits,
@@ -302,18 +314,13 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle,
  */
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct print_list *list = data;
 	char text[GW_RULE_TEXT_MAX], counters[GW_RULE_COUNTERS_TEXT_MAX];
 	struct gw_rule_counters c;
 	struct gw_rf_rule r;
 	uint32_t handle;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_RULE])
-		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_rule_decode(tb[GW_A_RULE], &r, &handle, &c) != MNL_CB_OK)
+	if (gw_rule_decode_msg(nlh, &r, &handle, &c) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	gw_rule_format(&r, text, sizeof(text));
 	gw_rule_counters_format(handle, &c, counters, sizeof(counters));
