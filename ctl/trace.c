@@ -91,17 +91,19 @@ static void print_addr(const char *key, const char *textfmt, int family,
 int gw_trace_print(const struct nlattr *nest, const struct gw_trace_filter *f,
 		   struct print_list *list, const uint64_t *event_seq)
 {
+	static const uint16_t need[] = {
+		GW_TRACE_A_REASON, GW_TRACE_A_FAMILY, GW_TRACE_A_PROTO, GW_TRACE_A_TIME,
+		GW_TRACE_A_IFINDEX, 0
+	};
 	const struct nlattr *tb[GW_TRACE_A_MAX + 1];
 	char time[64], flags[16], ifname[GW_IFNAMSIZ + 8];
 	const char *reason, *proto_name;
 	uint8_t family, proto;
 	uint32_t id;
 
-	if (gw_nl_parse_nest(nest, &gw_trace_policy, tb))
+	if (gw_nl_parse_nest(nest, &gw_trace_policy, tb) ||
+	    gw_nl_need(tb, need, "drop without reason, family, protocol, time or interface"))
 		return MNL_CB_ERROR;
-	if (!tb[GW_TRACE_A_REASON] || !tb[GW_TRACE_A_FAMILY] || !tb[GW_TRACE_A_PROTO] ||
-	    !tb[GW_TRACE_A_TIME] || !tb[GW_TRACE_A_IFINDEX])
-		return gw_nl_bad_reply("drop without reason, family, protocol, time or interface");
 	id = mnl_attr_get_u32(tb[GW_TRACE_A_REASON]);
 	family = mnl_attr_get_u8(tb[GW_TRACE_A_FAMILY]);
 	proto = mnl_attr_get_u8(tb[GW_TRACE_A_PROTO]);
