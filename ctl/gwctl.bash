@@ -52,8 +52,8 @@ _gwctl()
 			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
 			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 			from | to | port | rate | comment | proto | max-src-conn | max-src-conn-rate) ;;
-			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate" -- "$cur")) ;;
-			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy" -- "$cur")) ;;
+			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate log" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy log" -- "$cur")) ;;
 			esac
 		fi
 		;;

@@ -163,6 +163,7 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 	if (tb[GW_RULE_A_COMMENT])
 		nla_strscpy(rule->comment, tb[GW_RULE_A_COMMENT],
 			    sizeof(rule->comment));
+	rule->log = nla_get_flag(tb[GW_RULE_A_LOG]);
 	return 0;
 }
 
@@ -318,6 +319,8 @@ static int __gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule,
 		return -EMSGSIZE;
 	if (rule->comment[0] &&
 	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))
+		return -EMSGSIZE;
+	if (rule->log && nla_put_flag(skb, GW_RULE_A_LOG))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
