@@ -25,6 +25,7 @@
 #include "track.h"
 #include "blocklist.h"
 #include "scan.h"
+#include "nflog.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -42,15 +43,19 @@ static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
  * packet that passes on a flow a rule admitted, in either direction, is
  * counted in that rule's counters (rulectr.h): the flow's first packet,
  * which the rule matched, and every later one, an ICMP error that
- * quotes one of them included; a dropped one is not.
+ * quotes one of them included; a dropped one is not.  @pkt is @skb's
+ * parse, NULL when it had none (malformed).
  */
 static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v,
-				  const struct sk_buff *skb)
+				  const struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct gw_pkt *pkt)
 {
 	if (unlikely(v.prior < __GW_CTR_MAX))
 		gw_count(gn, v.prior);
 	if (v.reason < __GW_CTR_MAX)
 		gw_count(gn, v.reason);
+	gw_nflog_verdict(gn, v, skb, state, pkt);
 	if (v.action == GW_DROP)
 		return NF_DROP;
 	if (v.flow && v.flow->ctr)
@@ -148,15 +153,15 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 	if (!gw_parse_skb(&pkt, skb, state->pf))
 		return gw_verdict_nf(gn, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
 					      gw_accept(GW_CTR_DROP_MALFORMED),
-				     skb);
+				     skb, state, NULL);
 	icmp = gw_icmp_read(&buf, &pkt, skb);
 	if (!in)
 		return gw_verdict_nf(gn, gw_judge_outbound_pkt(&j, &pkt, icmp),
-				     skb);
+				     skb, state, &pkt);
 	v = gw_judge_inbound_pkt(&j, &pkt, icmp);
 	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
-	gw_scan_verdict(gn, &pkt, v);
-	return gw_verdict_nf(gn, v, skb);
+	gw_scan_verdict(gn, skb, &pkt, v);
+	return gw_verdict_nf(gn, v, skb, state, &pkt);
 }
 
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,

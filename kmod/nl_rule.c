@@ -9,6 +9,7 @@
 #include "netlink_priv.h"
 #include "rules.h"
 #include "reload.h"
+#include "nflog.h"
 
 static int gw_rule_parse_addr(const struct nlattr *addr,
 			      const struct nlattr *plen_attr, u8 family,
@@ -218,6 +219,7 @@ int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err_msg;
 	/* The rule is live now: from here on only the reply can fail. */
+	gw_nflog_sync(gw_info_net(info));
 	gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_ADDED, GW_A_RULE_HANDLE,
 		      rule->handle);
 	if (nla_put_u32(msg, GW_A_RULE_HANDLE, rule->handle)) {
@@ -245,6 +247,7 @@ int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	err = gw_rule_del(gw_info_net(info), handle, info->extack);
 	if (!err) {
 		gw_reload_apply(gw_info_net(info));
+		gw_nflog_sync(gw_info_net(info));
 		gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_DELETED,
 			      GW_A_RULE_HANDLE, handle);
 	}
@@ -255,6 +258,7 @@ int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	gw_rules_flush(gw_info_net(info));
 	gw_reload_apply(gw_info_net(info));
+	gw_nflog_sync(gw_info_net(info));
 	gw_notify(gw_info_net(info), GW_EVENT_RULES_FLUSHED);
 	return 0;
 }

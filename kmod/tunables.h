@@ -46,6 +46,9 @@ enum gw_tunable {
 	GW_TUN_SCAN_WEIGHT_HIGH,	/* ... to a port above */
 	GW_TUN_SCAN_BLOCK_SECONDS,	/* a scanner's first block */
 	GW_TUN_SCAN_BLOCK_MAX_SECONDS,	/* doubled for each repeat, up to */
+	GW_TUN_LOG_DROPS,	/* 1: drops go to NFLOG (nflog.c) */
+	GW_TUN_LOG_RATE,	/* packets logged a second, all reasons */
+	GW_TUN_LOG_GROUP,	/* the NFLOG group they go to */
 	__GW_TUN_MAX,
 };
 
