@@ -765,7 +765,7 @@ TEST(rule_add_errors_are_the_file_errors)
 		{ "allow|tcpx", 2, 7, "unknown protocol \"tcpx\" (tcp, udp, icmp, icmpv6 or proto N)" },
 		{ "allow|proto|300", 3, 13, "protocol number 300 is out of range (0-255)" },
 		{ "allow|tcp|form|192.0.2.1", 3, 11,
-		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)" },
+		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy, log or comment)" },
 		{ "allow|tcp|port|22|port|80", 5, 19, "\"port\" given twice" },
 		{ "allow|icmp|port|22", 4, 17, "port needs a tcp or udp rule" },
 		{ "allow|tcp|rate|5/s", 4, 16, "rate needs an icmp or icmpv6 rule" },
