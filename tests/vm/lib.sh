@@ -323,6 +323,7 @@ gw_second_gateway() {
 	gw_must ip -n "$2" addr add 198.51.100.2/24 dev eth0
 	gw_must ip -n "$1" link set wan0 up
 	gw_must ip -n "$2" link set eth0 up
+	gw_links_up "$1:wan0" "$2:eth0"
 }
 
 # gw_gateway [wan]: the start most scenarios share: gw_topology, gatewarden
