@@ -31,7 +31,7 @@ _gwctl()
 	# the module's own names when it is loaded (gwctl get), else this list
 	local tunables
 	tunables=$(gwctl -j get 2>/dev/null | sed -n 's/.*"tunables":{//p' | grep -o '"[a-z_0-9]*":{' | tr -d '":{')
-	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share scan_action scan_threshold scan_delay_ms scan_weight_low scan_weight_high scan_block_seconds scan_block_max_seconds trace_size trace_rate drop_event_rate"
+	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share scan_action scan_threshold scan_delay_ms scan_weight_low scan_weight_high scan_block_seconds scan_block_max_seconds trace_size trace_rate drop_event_rate log_drops log_rate log_group"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in
@@ -52,8 +52,8 @@ _gwctl()
 			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
 			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 			from | to | port | rate | comment | proto | max-src-conn | max-src-conn-rate) ;;
-			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate" -- "$cur")) ;;
-			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy" -- "$cur")) ;;
+			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate log" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy log" -- "$cur")) ;;
 			esac
 		fi
 		;;

@@ -61,6 +61,8 @@ void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *r)
 	}
 	if (r->synproxy)
 		mnl_attr_put_u8(nlh, GW_RULE_A_SYNPROXY, r->synproxy);
+	if (r->log)
+		mnl_attr_put(nlh, GW_RULE_A_LOG, 0, NULL);
 	mnl_attr_nest_end(nlh, rule);
 }
 
@@ -221,6 +223,7 @@ int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *ha
 	r->src_rate_seconds = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]);
 	if (rtb[GW_RULE_A_SYNPROXY])
 		r->synproxy = mnl_attr_get_u8(rtb[GW_RULE_A_SYNPROXY]);
+	r->log = rtb[GW_RULE_A_LOG] != NULL;
 	if (handle)
 		*handle = mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]);
 	if (counters) {
@@ -288,6 +291,7 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle,
 	}
 	if (r->proto == IPPROTO_TCP)
 		print_str("synproxy", NULL, synproxy_mode_name(r->synproxy));
+	print_bool("log", NULL, r->log);
 	if (r->comment[0])
 		print_str("comment", NULL, r->comment);
 	print_u64("hits", NULL, c->hits);

@@ -603,6 +603,15 @@ static int opt_synproxy(struct parser *p, struct rule_ctx *r,
 	return 0;
 }
 
+/* log: the packet opening each connection the rule admits goes to NFLOG */
+static int opt_log(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
+{
+	(void)p;
+	(void)v;
+	r->rule.log = true;
+	return 0;
+}
+
 static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	const unsigned char *c;
@@ -643,6 +652,7 @@ static const struct rule_option {
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
 	  opt_max_src_conn_rate, NULL, true },
 	{ "synproxy",	NULL,			false,	opt_synproxy, synproxy_words, true },
+	{ "log",	NULL,			false,	opt_log, NULL, false },
 	{ "comment",	"a \"text\"",		true,	opt_comment, NULL, false },
 };
 
@@ -737,7 +747,7 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 		}
 		if (!opt)
 			return perr(p, toks[i].col,
-				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)",
+				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy, log or comment)",
 				    toks[i].type == GW_TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
 				    toks[i].type == GW_TOK_WORD ? "\"" : "");
 		if (seen & 1u << k)
@@ -1263,6 +1273,8 @@ int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)
 		text_add(&t, " synproxy");
 	else if (r->synproxy == GW_SYNPROXY_OFF)
 		text_add(&t, " synproxy off");
+	if (r->log)
+		text_add(&t, " log");
 	if (r->comment[0]) {
 		text_add(&t, " comment ");
 		text_string(&t, r->comment);

@@ -48,6 +48,7 @@ struct gw_rf_rule {
 	uint32_t src_rate_conn;		/* max-src-conn-rate N/S; 0: the tunable */
 	uint32_t src_rate_seconds;
 	uint8_t synproxy;		/* enum gw_synproxy_mode */
+	bool log;			/* NFLOG the connections it admits */
 };
 
 struct gw_stmt {

@@ -98,7 +98,8 @@
 	[GW_RULE_A_SYNPROXY]		= A(U8,				\
 		NLA_POLICY_MAX(NLA_U8, GW_SYNPROXY_MAX)),		\
 	[GW_RULE_A_PACKETS]		= A(U64, GW_NO_REQUEST),	\
-	[GW_RULE_A_BYTES]		= A(U64, GW_NO_REQUEST)
+	[GW_RULE_A_BYTES]		= A(U64, GW_NO_REQUEST),	\
+	[GW_RULE_A_LOG]			= A(FLAG, { .type = NLA_FLAG })
 
 #define GW_CONN_ATTRS(A)						\
 	[GW_CONN_A_FAMILY]		= A(U8, { .type = NLA_U8 }),	\

@@ -26,6 +26,7 @@
 #include "blocklist.h"
 #include "scan.h"
 #include "trace.h"
+#include "nflog.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -45,7 +46,9 @@ static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
  * which the rule matched, and every later one, an ICMP error that
  * quotes one of them included; a dropped one is not.  A dropped packet
  * goes to the drop trace and to drop events (trace.c): @pkt as far as it
- * was parsed, crossing @j->dev inbound (@in) or outbound.
+ * was parsed, crossing @j->dev inbound (@in) or outbound.  Either verdict
+ * may go to NFLOG (nflog.c), without a parse when the packet was
+ * malformed.
  */
 static unsigned int gw_verdict_nf(const struct gw_judge *j,
 				  struct gw_verdict v,
@@ -57,6 +60,9 @@ static unsigned int gw_verdict_nf(const struct gw_judge *j,
 		gw_count(gn, v.prior);
 	if (v.reason < __GW_CTR_MAX)
 		gw_count(gn, v.reason);
+	/* a malformed packet's parse is no tuple to log (nflog.c) */
+	gw_nflog_verdict(gn, v, j->skb, j->state,
+			 v.reason == GW_CTR_DROP_MALFORMED ? NULL : pkt);
 	if (v.action == GW_DROP) {
 		gw_trace_drop(gn, &v, pkt, j->dev, in);
 		return NF_DROP;
@@ -163,7 +169,7 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 				     &pkt, in);
 	v = gw_judge_inbound_pkt(&j, &pkt, icmp);
 	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
-	gw_scan_verdict(gn, &pkt, v);
+	gw_scan_verdict(gn, skb, &pkt, v);
 	return gw_verdict_nf(&j, v, &pkt, in);
 }
 

@@ -24,6 +24,7 @@
 #include "txn.h"
 #include "blocklist.h"
 #include "scan.h"
+#include "nflog.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -92,6 +93,7 @@ static void gw_net_free(struct gw_net *gn)
 	gw_rules_flush(gn);
 	gw_blocklist_exit(gn);
 	gw_trace_exit(gn);
+	gw_nflog_exit(gn);
 	free_percpu(gn->stats);
 	kfree(gn);
 }
@@ -122,8 +124,9 @@ static int __net_init gw_net_init(struct net *net)
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);
-	/* its buckets start full at the tunables' rates */
+	/* their buckets start full at the tunables' rates */
 	gw_trace_init(gn);
+	gw_nflog_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
 		if (err) {
@@ -176,6 +179,7 @@ static int __init gw_mod_init(void)
 {
 	int err;
 
+	gw_nflog_module_init();
 	err = gw_flowtable_module_init(&gw_src_flow_ops);
 	if (err)
 		return err;

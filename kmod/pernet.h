@@ -27,6 +27,7 @@
 #include "synproxy_auto.h"
 #include "scan.h"
 #include "trace.h"
+#include "nflog.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -60,6 +61,7 @@ struct gw_net {
 	struct gw_synproxy_auto synproxy_auto;	/* synproxy_auto.c */
 	struct gw_scan scan;		/* scan.c */
 	struct gw_trace trace;		/* trace.c, nl_trace.c */
+	struct gw_nflog nflog;		/* nflog.c */
 
 	struct net *net;
 	struct mutex lock;

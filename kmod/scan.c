@@ -95,10 +95,11 @@ static bool gw_scan_enqueue(struct gw_net *gn, const struct gw_scan_report *r)
 }
 
 /*
- * From the inbound hook, under RCU with BHs off: score the probe @pkt,
- * dropped for @reason.  Bounded: one set of GW_SCAN_WAYS entries.
+ * From the inbound hook, under RCU with BHs off: score the probe @pkt, of
+ * @skb, dropped for @reason.  Bounded: one set of GW_SCAN_WAYS entries.
  */
-void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason)
+void __gw_scan_drop(struct gw_net *gn, const struct sk_buff *skb,
+		    const struct gw_pkt *pkt, u8 reason)
 {
 	struct gw_scan_cfg cfg = {
 		.threshold = gw_tunable(gn, GW_TUN_SCAN_THRESHOLD),
@@ -131,7 +132,12 @@ void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason)
 			.src = probe.src, .addr = pkt->saddr,
 			.score = e->score, .set = idx,
 			.family = probe.family, .strikes = e->strikes,
+			.hdr_len = min_t(unsigned int, sizeof(r.hdr),
+					 skb->len - skb_network_offset(skb)),
 		};
+		if (skb_copy_bits(skb, skb_network_offset(skb), r.hdr,
+				  r.hdr_len))
+			r.hdr_len = 0;
 		queued = gw_scan_enqueue(gn, &r);
 		/* no room: its next new probe reports it again */
 		if (!queued) {
@@ -365,6 +371,8 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 		gw_count(gn, GW_CTR_SCAN_SPARED);
 	gw_event_async(gn, GW_EVENT_SCAN_DETECTED, NLMSG_GOODSIZE,
 		       gw_scan_event_fill, &ev);
+	gw_nflog_event(gn, r->family, r->hdr, r->hdr_len,
+		       "gw scan detected score %u ", r->score);
 	if (r->family == AF_INET)
 		net_info_ratelimited("gatewarden: scan from %pI4, score %u\n",
 				     &r->src.ip, r->score);
@@ -379,6 +387,8 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 	ev.timeout = timeout;
 	gw_event_async(gn, GW_EVENT_SCAN_BLOCKED, NLMSG_GOODSIZE,
 		       gw_scan_event_fill, &ev);
+	gw_nflog_event(gn, r->family, r->hdr, r->hdr_len,
+		       "gw scan blocked %us ", timeout);
 }
 
 static void gw_scan_worker(struct work_struct *work)

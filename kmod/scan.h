@@ -7,6 +7,7 @@
 
 #include "core/scan.h"
 #include "verdict.h"
+#include "nflog.h"
 
 struct gw_net;
 
@@ -38,6 +39,9 @@ struct gw_scan_report {
 	u32 set;		/* index of the source's set */
 	u8 family;
 	u8 strikes;
+	/* the probe that made it a scanner, to log (nflog.c) */
+	u8 hdr_len;
+	u8 hdr[GW_NFLOG_HDR_MAX];
 };
 
 struct gw_scan {
@@ -56,14 +60,15 @@ int gw_scan_alloc(struct gw_net *gn);
 /* Waits for the worker: before the blocklist and the table go. */
 void gw_scan_exit(struct gw_net *gn);
 
-void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason);
+void __gw_scan_drop(struct gw_net *gn, const struct sk_buff *skb,
+		    const struct gw_pkt *pkt, u8 reason);
 
-/* The hook's inbound verdict @v on @pkt: score it if it is a probe's. */
-static inline void gw_scan_verdict(struct gw_net *gn, const struct gw_pkt *pkt,
-				   struct gw_verdict v)
+/* The hook's inbound verdict @v on @skb, @pkt: score it if it is a probe's. */
+static inline void gw_scan_verdict(struct gw_net *gn, const struct sk_buff *skb,
+				   const struct gw_pkt *pkt, struct gw_verdict v)
 {
 	if (unlikely(v.action == GW_DROP && gw_scan_scores(v.reason)))
-		__gw_scan_drop(gn, pkt, v.reason);
+		__gw_scan_drop(gn, skb, pkt, v.reason);
 }
 
 #endif /* _GW_SCAN_H */

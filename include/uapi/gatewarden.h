@@ -214,6 +214,11 @@ enum gw_rule_attr {
 	 */
 	GW_RULE_A_PACKETS,
 	GW_RULE_A_BYTES,	/* u64: their IP lengths (headers included) */
+	/*
+	 * flag: log to NFLOG (the tunable log_group) the packet that opens
+	 * each connection the rule admits, within the tunable log_rate
+	 */
+	GW_RULE_A_LOG,
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)

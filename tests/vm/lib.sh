@@ -311,6 +311,21 @@ gw_client_ns() {
 	gw_links_up "$NS_GW:wan1" "$NS_CL:eth0"
 }
 
+# gw_second_gateway NS_GW2 NS_OUT2: a second, independent gateway pair,
+# two more namespaces (deleted at exit) joined by a veth:
+#   out2 eth0 198.51.100.2/24  <->  gw2 wan0 198.51.100.1/24
+# gw2's zones are left to the scenario.
+gw_second_gateway() {
+	gw_ns_add "$1"
+	gw_ns_add "$2"
+	gw_must ip -n "$1" link add wan0 type veth peer name eth0 netns "$2"
+	gw_must ip -n "$1" addr add 198.51.100.1/24 dev wan0
+	gw_must ip -n "$2" addr add 198.51.100.2/24 dev eth0
+	gw_must ip -n "$1" link set wan0 up
+	gw_must ip -n "$2" link set eth0 up
+	gw_links_up "$1:wan0" "$2:eth0"
+}
+
 # gw_gateway [wan]: the start most scenarios share: gw_topology, gatewarden
 # loaded, wan0 declared wan and lan0 lan ("wan": lan0 left undeclared).
 gw_gateway() {
