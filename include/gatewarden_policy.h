@@ -64,7 +64,10 @@
 		NLA_POLICY_NESTED(gw_explain_policy)),			\
 	[GW_A_SCAN_SCORE]	= A(U32, GW_NO_REQUEST),		\
 	[GW_A_SCAN_SPARED]	= A(U8, GW_NO_REQUEST),		\
-	[GW_A_RULE_RESET]	= A(FLAG, { .type = NLA_FLAG })
+	[GW_A_RULE_RESET]	= A(FLAG, { .type = NLA_FLAG }),	\
+	[GW_A_FLOW_SEQ]		= A(U64, GW_NO_REQUEST),		\
+	[GW_A_FLOW_LOST]	= A(U64, GW_NO_REQUEST),		\
+	[GW_A_FLOW_END]		= A(U8, GW_NO_REQUEST)
 
 #define GW_RULE_ATTRS(A)						\
 	[GW_RULE_A_HANDLE]		= A(U32, { .type = NLA_U32 }),	\
