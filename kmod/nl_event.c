@@ -13,23 +13,45 @@
 
 #include "netlink_priv.h"
 
+/*
+ * Does anyone listen to @gn's events on @group?  One test, which is all
+ * the packet path pays for the flow events while nobody does.
+ */
+bool gw_event_wanted(struct gw_net *gn, unsigned int group)
+{
+	return gn->net->user_ns == &init_user_ns &&
+	       genl_has_listeners(&gw_genl_family, gn->net, group);
+}
+
+/* A GW_CMD_EVENT of @size bytes of attributes, with its GW_A_EVENT. */
+struct sk_buff *gw_event_new(u8 event, size_t size, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, gfp);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static struct sk_buff *__gw_event_start(struct gw_net *gn, u8 event,
 					void **hdr, gfp_t gfp)
 {
 	struct sk_buff *msg;
 	u64 seq;
 
-	if (gn->net->user_ns != &init_user_ns ||
-	    !genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS))
+	if (!gw_event_wanted(gn, GW_MCGRP_EVENTS))
 		return NULL;
 	/* numbered first: an event lost to a failure leaves its gap */
 	seq = atomic64_inc_return(&gn->event_seq);
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	msg = gw_event_new(event, NLMSG_GOODSIZE, gfp, hdr);
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
-	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event) ||
-	    nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
+	if (nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

@@ -26,6 +26,7 @@
 #include "synproxy.h"
 #include "synproxy_auto.h"
 #include "scan.h"
+#include "flowev.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -67,6 +68,7 @@ struct gw_net {
 
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;
+	struct gw_flowev flowev;	/* nl_flowev.c */
 
 	/*
 	 * "gwctl stats --reset": the sums at the last reset, under @lock.  The

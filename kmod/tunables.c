@@ -70,6 +70,8 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 					GW_BLOCK_TIMEOUT_MAX },
 	[GW_TUN_SCAN_BLOCK_MAX_SECONDS] = { "scan_block_max_seconds", "s", 1,
 					    GW_BLOCK_TIMEOUT_MAX },
+	[GW_TUN_FLOW_EVENT_RATE] = { "flow_event_rate", "events/s, 0 no limit",
+				     0, 1000000 },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -103,6 +105,8 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	/* 10 minutes, doubled for each repeat, up to a day */
 	[GW_TUN_SCAN_BLOCK_SECONDS] = 600,
 	[GW_TUN_SCAN_BLOCK_MAX_SECONDS] = 86400,
+	/* a listener that cannot keep up must not cost the packet path more */
+	[GW_TUN_FLOW_EVENT_RATE] = 10000,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

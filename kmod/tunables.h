@@ -46,6 +46,7 @@ enum gw_tunable {
 	GW_TUN_SCAN_WEIGHT_HIGH,	/* ... to a port above */
 	GW_TUN_SCAN_BLOCK_SECONDS,	/* a scanner's first block */
 	GW_TUN_SCAN_BLOCK_MAX_SECONDS,	/* doubled for each repeat, up to */
+	GW_TUN_FLOW_EVENT_RATE,	/* flow events a second, 0 = no limit */
 	__GW_TUN_MAX,
 };
 
