@@ -56,6 +56,8 @@ static void usage(FILE *f)
 		"                                to compare, /etc/gatewarden/gatewarden.rules)\n"
 		"  monitor [EVENT...]            print change events as they happen (rule,\n"
 		"                                zone, policy-loaded, tunable-set, ...)\n"
+		"  monitor flows                 print flows as they are created, change TCP\n"
+		"                                state and end, and why they ended\n"
 		"  explain PACKET                what the module would do with PACKET, and why;\n"
 		"                                exit 0 if it would pass, 3 if dropped\n"
 		"\n"

@@ -195,10 +195,16 @@ int do_monitor(int argc, char **argv)
 	unsigned int i;
 	int a;
 
+	/* the flows' events are not changes: a monitor of their own */
+	if (argc > 0 && !strcmp(argv[0], "flows"))
+		return gw_monitor_flows(argc - 1, argv + 1);
 	for (a = 0; a < argc; a++) {
 		unsigned int before = mon.wanted;
 
 		for (i = 0; i < __GW_EVENT_MAX; i++) {
+			/* events of their own monitor (flows) have no name here */
+			if (!event_names[i])
+				continue;
 			if (!strcmp(argv[a], "all") ||
 			    !strncmp(event_names[i], argv[a], strlen(argv[a])))
 				mon.wanted |= 1u << i;
