@@ -19,10 +19,7 @@ F=$GW_TMP
 NOHOST4=203.0.113.99
 NOHOST6=2001:db8:203::99
 
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 rule=$(gwctl_in "$NS_GW" -j rule add allow tcp to "$LAN4" port 22 synproxy off | jq -er .handle) ||
 	gw_fatal "rule add failed"
 # the ends come within seconds: the collector expires what is this old
