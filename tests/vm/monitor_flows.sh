@@ -94,8 +94,8 @@ end $rule wan inbound" \
 assert_eq "IPv4: the UDP server answers" hello "$(udp_connect "$NS_LAN" "$OUT4" 53)"
 wait_until 10 ended "$LAN4" 53 udp
 assert_eq "IPv4: the UDP flow is created, then ends by timeout" "new end timeout" \
-	"$(jq -r --arg s "$LAN4" 'select(.flow.src == $s and .flow.dport == 53) | "\(.event) \(.reason // empty)"' "$F/ev.json" |
-		tr '\n' ' ' | sed 's/ *$//')"
+	"$(jq -r --arg s "$LAN4" 'select(.flow.src == $s and .flow.dport == 53) | [.event, .reason // empty] | join(" ")' "$F/ev.json" |
+		tr '\n' ' ' | sed 's/ $//')"
 
 # Three SYNs to a host that never answers, over a budget of two a
 # destination: the third evicts the first.
