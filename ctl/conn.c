@@ -231,24 +231,25 @@ static int format_conn_addr(const struct nlattr **ctb, int type, char *buf, size
 			      buf, len);
 }
 
-/* A flow's addresses, as text; MNL_CB_OK or a reply reported bad. */
-static int conn_addrs(const struct nlattr **ctb, char *src, char *dst)
+int gw_conn_addrs(const struct nlattr **ctb, char *src, char *dst)
 {
-	if (!ctb[GW_CONN_A_FAMILY] || !ctb[GW_CONN_A_PROTO] ||
-	    !ctb[GW_CONN_A_SRC] || !ctb[GW_CONN_A_DST])
-		return gw_nl_bad_reply("flow without family, protocol or addresses");
+	static const uint16_t need[] = {
+		GW_CONN_A_FAMILY, GW_CONN_A_PROTO, GW_CONN_A_SRC, GW_CONN_A_DST, 0
+	};
+
+	if (gw_nl_need(ctb, need, "flow without family, protocol or addresses"))
+		return MNL_CB_ERROR;
 	if (format_conn_addr(ctb, GW_CONN_A_SRC, src, INET6_ADDRSTRLEN) ||
 	    format_conn_addr(ctb, GW_CONN_A_DST, dst, INET6_ADDRSTRLEN))
 		return gw_nl_bad_reply("flow addresses do not match the flow's family");
-	return MNL_CB_OK;
+	return 0;
 }
 
 int gw_conn_print(const struct nlattr **ctb, const char *key, bool verbose)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
-	if (conn_addrs(ctb, src, dst) != MNL_CB_OK ||
-	    print_conn(ctb, key, src, dst, verbose))
+	if (gw_conn_addrs(ctb, src, dst) || print_conn(ctb, key, src, dst, verbose))
 		return MNL_CB_ERROR;
 	return MNL_CB_OK;
 }
@@ -260,10 +261,10 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 	struct conn_walk *walk = data;
 
 	if (gw_nl_parse_item(nlh, GW_A_CONN, &gw_conn_policy, ctb,
-			     "flow dump message without GW_A_CONN"))
+			     "flow dump message without GW_A_CONN") ||
+	    gw_conn_addrs(ctb, src, dst))
 		return MNL_CB_ERROR;
-	if (conn_addrs(ctb, src, dst) != MNL_CB_OK)
-		return MNL_CB_ERROR;
+
 	if (walk->count_only) {
 		walk->count++;
 		return MNL_CB_OK;

@@ -271,6 +271,23 @@ gw_topology() {
 
 	gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1
+	gw_links_up "$NS_OUT:eth0" "$NS_GW:wan0" "$NS_GW:lan0" "$NS_LAN:eth0"
+}
+
+# gw_links_up NS:DEV...: wait until each link is operationally up.  The
+# kernel's link watch sets that when it has given the device its queue,
+# up to a second after "link set up" (more on a slow kernel); a packet sent
+# before goes to the noop qdisc and is dropped, which a scenario's first
+# question would take for the firewall's doing.
+gw_links_up() {
+	local link
+	for link; do
+		wait_until 10 _gw_link_up "${link%%:*}" "${link#*:}" ||
+			gw_fatal "link ${link#*:} in ${link%%:*} did not come up"
+	done
+}
+_gw_link_up() { # NS DEV
+	ip -n "$1" -o link show dev "$2" 2>/dev/null | grep -q ' state UP '
 }
 
 # gw_client_ns [PLEN4]: after gw_topology, a second outside host (IPv4
@@ -291,6 +308,7 @@ gw_client_ns() {
 	gw_must ip -n "$NS_CL" link set eth0 up
 	gw_must ip -n "$NS_CL" route add default via "$GW_CL4"
 	gw_must ip -n "$NS_CL" -6 route add default via "$GW_CL6"
+	gw_links_up "$NS_GW:wan1" "$NS_CL:eth0"
 }
 
 # gw_gateway [wan]: the start most scenarios share: gw_topology, gatewarden

@@ -19,6 +19,11 @@
 
 gw_require socat jq tcpdump
 gw_gateway wan
+# The UDP flow must outlive the whole scenario: its packets come within 2 s,
+# so it never becomes a stream and has udp_unreplied's 30 s, which the debug
+# kernel spends before "counting resumes on the live flow".
+gw_must gwctl_in "$NS_GW" set udp_unreplied 3600
+gw_must gwctl_in "$NS_GW" set udp_stream 3600
 
 # counters HANDLE: "hits packets bytes" of the rule, as rule list -j has it
 counters() {
