@@ -12,6 +12,8 @@
 
 #include "gatewarden.h"
 
+struct nlattr;
+
 #ifndef GW_TOOL_VERSION
 #define GW_TOOL_VERSION "0.1.0"
 #endif
@@ -42,6 +44,12 @@ int gw_check_end(int argc, char **argv);
 
 /* conn.c */
 void gw_conn_print_flags(uint32_t flags);
+/*
+ * A parsed GW_A_CONN (a flow) as "conn list" prints it, as the JSON
+ * object key (NULL: an array's element), with no newline; MNL_CB_OK, or
+ * MNL_CB_ERROR (reported) when it lacks what a flow has.
+ */
+int gw_conn_print(const struct nlattr **ctb, const char *key, bool verbose);
 
 /* addr.c: pure parsing helpers, no netlink and no output */
 /* @fmt's message into @err (@errlen bytes); returns -1, for the parsers */
@@ -188,6 +196,8 @@ int do_overload(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_save(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+/* monitor_flows.c: "gwctl monitor flows" */
+int gw_monitor_flows(int argc, char **argv);
 int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
 int do_doctor(int argc, char **argv);

@@ -66,6 +66,8 @@ static void usage(FILE *f)
 		"  monitor drops [TRACE_FILTER]  print dropped packets as they happen\n"
 		"                                (at most drop_event_rate a second)\n"
 		"  trace [TRACE_FILTER]          the last trace_size drops, oldest first\n"
+		"  monitor flows                 print flows as they are created, change TCP\n"
+		"                                state and end, and why they ended\n"
 		"  explain PACKET                what the module would do with PACKET, and why;\n"
 		"                                exit 0 if it would pass, 3 if dropped\n"
 		"\n"

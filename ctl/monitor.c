@@ -37,8 +37,12 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_DROP]			= "drop",
 };
 
-/* What "all", or no word, selects: every change, not the drops. */
-#define GW_EVENTS_CHANGES	(((1u << __GW_EVENT_MAX) - 1) & ~(1u << GW_EVENT_DROP))
+/* What "all", or no word, selects: every change, not the drops or flows. */
+#define GW_EVENTS_FLOWS		((1u << GW_EVENT_FLOW_NEW) | \
+				 (1u << GW_EVENT_FLOW_STATE) | \
+				 (1u << GW_EVENT_FLOW_END))
+#define GW_EVENTS_CHANGES	(((1u << __GW_EVENT_MAX) - 1) & \
+				 ~(1u << GW_EVENT_DROP) & ~GW_EVENTS_FLOWS)
 
 static const char *const spared_names[__GW_SCAN_SPARED_MAX] = {
 	[GW_SCAN_SPARED_SPECIAL]	= "special",
@@ -215,6 +219,9 @@ int do_monitor(int argc, char **argv)
 	unsigned int i;
 	int a;
 
+	/* the flows' events are not changes: a monitor of their own */
+	if (argc > 0 && !strcmp(argv[0], "flows"))
+		return gw_monitor_flows(argc - 1, argv + 1);
 	if (argc && !strcmp(argv[0], "drops")) {
 		a = gw_trace_filter_parse(argc - 1, argv + 1, &drops);
 		if (a)
@@ -230,14 +237,15 @@ int do_monitor(int argc, char **argv)
 		unsigned int before = mon.wanted;
 
 		for (i = 0; i < __GW_EVENT_MAX; i++) {
-			if (i == GW_EVENT_DROP)
+			/* drops, and the flows' events (their own monitor) */
+			if (i == GW_EVENT_DROP || !event_names[i])
 				continue;
 			if (!strcmp(argv[a], "all") ||
 			    !strncmp(event_names[i], argv[a], strlen(argv[a])))
 				mon.wanted |= 1u << i;
 		}
 		if (mon.wanted == before && strcmp(argv[a], "all"))
-			return gw_usage_error("unknown event \"%s\" (rule-added, rule-deleted, rules-flushed, policy-loaded, zone-set, zone-deleted, tunable-set, or a prefix of them, or all; or drops alone).",
+			return gw_usage_error("unknown event \"%s\" (rule-added, rule-deleted, rules-flushed, policy-loaded, zone-set, zone-deleted, tunable-set, or a prefix of them, or all; or drops or flows alone).",
 					      argv[a]);
 	}
 	if (!mon.wanted)

@@ -91,10 +91,11 @@ int gw_rule_decode_msg(const struct nlmsghdr *nlh, struct gw_rf_rule *rule, uint
 		       struct gw_rule_counters *counters);
 
 /*
- * Join the module's events group, then feed every message that arrives to
+ * Join the module's events group (or its flows group), then feed every message that arrives to
  * cb until it returns MNL_CB_STOP (0) or an error (reported; negative).
  */
 int gw_nl_subscribe_events(void);
+int gw_nl_subscribe_flows(void);
 int gw_nl_listen(mnl_cb_t cb, void *data);
 
 /* The genl command of a reply. */

@@ -306,7 +306,8 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	if (kind == GW_BLOCK_KIND_BLOCK) {
 		struct gw_block_flush_arg arg = { .gn = gn, .e = &key };
 
-		gw_flowtable_flush_if(gn, gw_block_flow_match, &arg);
+		gw_flowtable_flush_if(gn, gw_block_flow_match, &arg,
+				      GW_FLOW_END_BLOCKED);
 	}
 	return 0;
 }
@@ -555,5 +556,6 @@ static bool gw_block_flow_blocked(const struct gw_flow *flow, void *arg)
 void gw_block_flush_flows(struct gw_net *gn)
 {
 	if (rcu_access_pointer(gn->block.list[GW_BLOCK_KIND_BLOCK]))
-		gw_flowtable_flush_if(gn, gw_block_flow_blocked, gn);
+		gw_flowtable_flush_if(gn, gw_block_flow_blocked, gn,
+				      GW_FLOW_END_BLOCKED);
 }

@@ -113,7 +113,7 @@ static bool gw_flow_evict_judged(struct gw_net *gn, struct gw_flow *victim,
 	    gw_flow_evict_rank(gn, victim, kind, key, flags, now) !=
 	    GW_EVICT_NEVER) {
 		send = gw_reset_prepare(victim, &reset);
-		gw_flow_unlink(gn, victim);
+		gw_flow_unlink(gn, victim, GW_FLOW_END_EVICTED);
 		evicted = true;
 	}
 	spin_unlock(&victim->lock);

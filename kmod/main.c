@@ -121,6 +121,7 @@ static int __net_init gw_net_init(struct net *net)
 	gw_synproxy_auto_init(gn);
 	gw_srclimit_init(gn);
 	gw_scan_init(gn);
+	gw_flowev_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);
@@ -175,12 +176,18 @@ static struct pernet_operations gw_net_ops = {
 	.size = sizeof(struct gw_net *),
 };
 
+/* What the table tells the layers above it (struct gw_flow_ops). */
+static const struct gw_flow_ops gw_flow_ops = {
+	.src_close = gw_src_conn_close,
+	.event = gw_flowev_send,
+};
+
 static int __init gw_mod_init(void)
 {
 	int err;
 
 	gw_nflog_module_init();
-	err = gw_flowtable_module_init(&gw_src_flow_ops);
+	err = gw_flowtable_module_init(&gw_flow_ops);
 	if (err)
 		return err;
 	err = register_pernet_subsys(&gw_net_ops);

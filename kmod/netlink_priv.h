@@ -16,7 +16,7 @@
 extern struct genl_family gw_genl_family;
 
 /* the family's multicast groups (netlink.c) */
-enum { GW_MCGRP_EVENTS };
+enum { GW_MCGRP_EVENTS, GW_MCGRP_FLOWS };
 
 /* nested policies (netlink.c), for nla_parse_nested() */
 extern const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1];
@@ -57,6 +57,8 @@ int gw_check_ifname(const struct nlattr *attr,
 		    struct netlink_ext_ack *extack);
 
 /* nl_event.c */
+bool gw_event_wanted(struct gw_net *gn, unsigned int group);
+struct sk_buff *gw_event_new(u8 event, size_t size, gfp_t gfp, void **hdr);
 struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr);
 void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr);
 bool gw_event_listening(struct gw_net *gn);

@@ -28,6 +28,7 @@
 #include "scan.h"
 #include "trace.h"
 #include "nflog.h"
+#include "flowev.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -71,6 +72,7 @@ struct gw_net {
 
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;
+	struct gw_flowev flowev;	/* nl_flowev.c */
 
 	/*
 	 * "gwctl stats --reset": the sums at the last reset, under @lock.  The

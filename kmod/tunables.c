@@ -78,6 +78,8 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_LOG_DROPS] = { "log_drops", "0 off, 1 on", 0, 1 },
 	[GW_TUN_LOG_RATE] = { "log_rate", "packets/s", 1, GW_NFLOG_RATE_MAX },
 	[GW_TUN_LOG_GROUP] = { "log_group", "NFLOG group", 0, 65535 },
+	[GW_TUN_FLOW_EVENT_RATE] = { "flow_event_rate", "events/s, 0 no limit",
+				     0, 1000000 },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -121,6 +123,8 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_DROP_EVENT_RATE] = 100,
 	/* a flood of drops costs at most this many messages a second */
 	[GW_TUN_LOG_RATE] = 10,
+	/* a listener that cannot keep up must not cost the packet path more */
+	[GW_TUN_FLOW_EVENT_RATE] = 10000,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

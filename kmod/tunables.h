@@ -52,6 +52,7 @@ enum gw_tunable {
 	GW_TUN_LOG_DROPS,	/* 1: drops go to NFLOG (nflog.c) */
 	GW_TUN_LOG_RATE,	/* packets logged a second, all reasons */
 	GW_TUN_LOG_GROUP,	/* the NFLOG group they go to */
+	GW_TUN_FLOW_EVENT_RATE,	/* flow events a second, 0 = no limit */
 	__GW_TUN_MAX,
 };
 
