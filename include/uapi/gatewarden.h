@@ -189,6 +189,7 @@ enum gw_event {
 	 * drop_event_rate a second.
 	 */
 	GW_EVENT_DROP,
+	/*
 	 * A flow was created, changed TCP state, or ended ("gwctl monitor
 	 * flows"), sent on GW_GENL_MCGRP_FLOWS (not GW_GENL_MCGRP_EVENTS)
 	 * only while someone listens there: GW_A_FLOW_SEQ,
@@ -520,6 +521,7 @@ enum gw_trace_attr {
 
 /* Longest trace_size, in drops. */
 #define GW_TRACE_SIZE_MAX	65536
+
 /* Why a flow ended (GW_EVENT_FLOW_END). */
 enum gw_flow_end {
 	GW_FLOW_END_TIMEOUT,	/* idle past its state's timeout */
