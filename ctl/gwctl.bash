@@ -120,7 +120,7 @@ _gwctl()
 		fi
 		;;
 	monitor)
-		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
+		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed block-released synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
 		;;
 	esac
 } &&

@@ -306,7 +306,7 @@ static int gw_scan_event_fill(struct sk_buff *msg, const void *arg)
 		.reason = ev->timeout ? GW_BLOCK_REASON_SCAN : 0,
 	};
 
-	if (gw_block_fill(msg, GW_BLOCK_KIND_BLOCK, &e, ev->timeout) ||
+	if (gw_block_fill(msg, GW_BLOCK_KIND_BLOCK, &e, ev->timeout, NULL) ||
 	    nla_put_u32(msg, GW_A_SCAN_SCORE, ev->r->score))
 		return -EMSGSIZE;
 	if (ev->spared >= 0 && nla_put_u8(msg, GW_A_SCAN_SPARED, ev->spared))

@@ -157,6 +157,12 @@ enum gw_event {
 	GW_EVENT_SCAN_DETECTED,
 	/* scan_action block blocked it: GW_A_BLOCK with timeout and reason */
 	GW_EVENT_SCAN_BLOCKED,
+	/*
+	 * A timed block entry expired and left the blocklist (the collector
+	 * dropped it, or a change made before it did): GW_A_BLOCK with its
+	 * prefix, timeout, reason and GW_BLOCK_A_HITS
+	 */
+	GW_EVENT_BLOCK_RELEASED,
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -330,6 +336,8 @@ enum gw_block_attr {
 	GW_BLOCK_A_TIMEOUT,	/* u32: seconds (block entries only); none: permanent */
 	GW_BLOCK_A_REMAINING,	/* u32, in replies: seconds until it expires */
 	GW_BLOCK_A_REASON,	/* u8, in replies: enum gw_block_reason */
+	GW_BLOCK_A_HITS,	/* u64, in replies: packets the entry dropped */
+	GW_BLOCK_A_PAD,
 	__GW_BLOCK_A_MAX,
 };
 #define GW_BLOCK_A_MAX (__GW_BLOCK_A_MAX - 1)
