@@ -418,11 +418,18 @@ bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow)
 	       state == GW_TCP_ESTABLISHED;
 }
 
+/* Its stragglers may come yet: tell the policy above (scan detection). */
+static void gw_flow_gone(struct gw_net *gn, const struct gw_flow *flow)
+{
+	gw_flow_ops->gone(gn, flow, gw_flow_hash(gn, &flow->key));
+}
+
 /* Caller holds the flow's bucket lock. */
 void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
 {
 	WRITE_ONCE(flow->dead, 1);
 	hlist_del_rcu(&flow->node);
+	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
 		gw_flow_ops->src_close(gn, flow);
@@ -722,6 +729,7 @@ static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
 {
 	WRITE_ONCE(flow->flags, flow->flags | GW_FLOW_CLOSED);
 	WRITE_ONCE(flow->last_seen, now);
+	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED) {
 		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);

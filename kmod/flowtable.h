@@ -166,6 +166,12 @@ struct gw_flow {
  */
 struct gw_flow_ops {
 	void (*src_close)(struct gw_net *gn, struct gw_flow *flow);
+	/*
+	 * @flow (of table hash @hash) is no longer a flow for the packets
+	 * that come in: unlinked, or closed by reload_policy.  Under its
+	 * bucket lock; must not sleep.
+	 */
+	void (*gone)(struct gw_net *gn, const struct gw_flow *flow, u32 hash);
 };
 
 /*

@@ -81,6 +81,8 @@ static void gw_net_free(struct gw_net *gn)
 	gw_scan_exit(gn);
 	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
+	/* after the table: its flush tells the scan tracker what goes */
+	gw_scan_free(gn);
 	gw_srclimit_exit(gn);
 	gw_synproxy_exit(gn);
 	if (gn->defrag)
@@ -166,11 +168,17 @@ static struct pernet_operations gw_net_ops = {
 	.size = sizeof(struct gw_net *),
 };
 
+/* What the table tells the policies above it of the flows that leave. */
+static const struct gw_flow_ops gw_net_flow_ops = {
+	.src_close = gw_src_conn_close,
+	.gone = gw_scan_flow_gone,
+};
+
 static int __init gw_mod_init(void)
 {
 	int err;
 
-	err = gw_flowtable_module_init(&gw_src_flow_ops);
+	err = gw_flowtable_module_init(&gw_net_flow_ops);
 	if (err)
 		return err;
 	err = register_pernet_subsys(&gw_net_ops);

@@ -505,6 +505,7 @@ enum gw_counter {
 	GW_CTR_SCAN_BLOCKED,		/* ... blocked for it (scan_action block) */
 	GW_CTR_SCAN_SPARED,		/* ... never blocked (GW_A_SCAN_SPARED) */
 	GW_CTR_SCAN_UNQUEUED,		/* detections past the queue, tried again */
+	GW_CTR_SCAN_STRAGGLER,		/* no-flow ACKs/RSTs not scored: late or resets */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

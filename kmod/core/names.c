@@ -60,6 +60,7 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SCAN_BLOCKED] = "scan_blocked",
 	[GW_CTR_SCAN_SPARED] = "scan_spared",
 	[GW_CTR_SCAN_UNQUEUED] = "scan_unqueued",
+	[GW_CTR_SCAN_STRAGGLER] = "scan_straggler",
 };
 
 /*
