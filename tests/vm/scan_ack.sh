@@ -25,13 +25,10 @@ OUT4B=203.0.113.3
 OUT4C=203.0.113.4
 N=30
 
-gw_topology
+gw_gateway
 gw_must ip -n "$NS_OUT" addr add "$OUT4B/24" dev eth0
 gw_must ip -n "$NS_OUT" addr add "$OUT4C/24" dev eth0
-gw_load
 gw=(gwctl_in "$NS_GW")
-gw_must "${gw[@]}" iface add wan0 wan
-gw_must "${gw[@]}" iface add lan0 lan
 gw_must "${gw[@]}" set scan_action block
 # shellcheck disable=SC2317 # called through wait_until / assert_*
 blocked() {

@@ -22,11 +22,8 @@ F=$GW_TMP
 PROBES=8
 GAP=$((5 * GW_TIME_SCALE))
 
-gw_topology
-gw_load
+gw_gateway
 gw=(gwctl_in "$NS_GW")
-gw_must "${gw[@]}" iface add wan0 wan
-gw_must "${gw[@]}" iface add lan0 lan
 gw_must "${gw[@]}" set scan_action block
 # shellcheck disable=SC2317 # called through assert_*
 no_blocks() { [ "$("${gw[@]}" -j block list | jq '.block | length')" = 0 ]; }

@@ -27,12 +27,9 @@ CAP=20
 PER_CPU=${GW_SCAN_FLOOD_PKTS:-1500}
 OUTSIDE=203.0.113.9
 
-gw_topology
+gw_gateway
 gw_must ip -n "$NS_OUT" addr add "$OUTSIDE/24" dev eth0
-gw_load
 gw=(gwctl_in "$NS_GW")
-gw_must "${gw[@]}" iface add wan0 wan
-gw_must "${gw[@]}" iface add lan0 lan
 gw_must "${gw[@]}" rule add allow tcp to "$LAN4" port 8080
 gw_must "${gw[@]}" set scan_action block
 gw_must "${gw[@]}" set max_block_entries "$CAP"
