@@ -2,6 +2,7 @@
 /* The blocklist and the never-block list (blocklist.c). */
 #include <net/genetlink.h>
 
+#include "netlink.h"
 #include "netlink_priv.h"
 #include "blocklist.h"
 
