@@ -54,15 +54,15 @@ struct block_list_ctx {
 
 static int block_list_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = { GW_BLOCK_A_KIND, GW_BLOCK_A_FAMILY, 0 };
 	const struct nlattr *btb[GW_BLOCK_A_MAX + 1];
 	struct block_list_ctx *ctx = data;
 	char prefix[INET6_ADDRSTRLEN + 8];
 
 	if (gw_nl_parse_item(nlh, GW_A_BLOCK, &gw_block_policy, btb,
-			     "block entry without GW_A_BLOCK"))
+			     "block entry without GW_A_BLOCK") ||
+	    gw_nl_need(btb, need, "block entry without kind or family"))
 		return MNL_CB_ERROR;
-	if (!btb[GW_BLOCK_A_KIND] || !btb[GW_BLOCK_A_FAMILY])
-		return gw_nl_bad_reply("block entry without kind or family");
 	if (mnl_attr_get_u8(btb[GW_BLOCK_A_KIND]) != ctx->kind)
 		return MNL_CB_OK;
 	if (gw_block_format(mnl_attr_get_u8(btb[GW_BLOCK_A_FAMILY]),

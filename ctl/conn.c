@@ -232,6 +232,20 @@ static int format_conn_addr(const struct nlattr **ctb, int type, char *buf, size
 			      buf, len);
 }
 
+int gw_conn_addrs(const struct nlattr **ctb, char *src, char *dst)
+{
+	static const uint16_t need[] = {
+		GW_CONN_A_FAMILY, GW_CONN_A_PROTO, GW_CONN_A_SRC, GW_CONN_A_DST, 0
+	};
+
+	if (gw_nl_need(ctb, need, "flow without family, protocol or addresses"))
+		return MNL_CB_ERROR;
+	if (format_conn_addr(ctb, GW_CONN_A_SRC, src, INET6_ADDRSTRLEN) ||
+	    format_conn_addr(ctb, GW_CONN_A_DST, dst, INET6_ADDRSTRLEN))
+		return gw_nl_bad_reply("flow addresses do not match the flow's family");
+	return 0;
+}
+
 static int conn_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *ctb[GW_CONN_A_MAX + 1];
@@ -239,14 +253,9 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 	struct conn_walk *walk = data;
 
 	if (gw_nl_parse_item(nlh, GW_A_CONN, &gw_conn_policy, ctb,
-			     "flow dump message without GW_A_CONN"))
+			     "flow dump message without GW_A_CONN") ||
+	    gw_conn_addrs(ctb, src, dst))
 		return MNL_CB_ERROR;
-	if (!ctb[GW_CONN_A_FAMILY] || !ctb[GW_CONN_A_PROTO] ||
-	    !ctb[GW_CONN_A_SRC] || !ctb[GW_CONN_A_DST])
-		return gw_nl_bad_reply("flow without family, protocol or addresses");
-	if (format_conn_addr(ctb, GW_CONN_A_SRC, src, sizeof(src)) ||
-	    format_conn_addr(ctb, GW_CONN_A_DST, dst, sizeof(dst)))
-		return gw_nl_bad_reply("flow addresses do not match the flow's family");
 
 	if (walk->count_only) {
 		walk->count++;

@@ -79,13 +79,13 @@ static long sysctl_get(const char *fmt, ...)
 
 static int zone_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
 	const struct nlattr *tb[GW_A_MAX + 1];
 	struct doctor *d = data;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
+	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
 		return MNL_CB_ERROR;
-	if (!tb[GW_A_IFNAME] || !tb[GW_A_ZONE])
-		return gw_nl_bad_reply("interface without GW_A_IFNAME or GW_A_ZONE");
 	if (d->nzones == DOCTOR_MAX_ZONES)
 		return MNL_CB_OK;
 	snprintf(d->zones[d->nzones].name, GW_IFNAMSIZ, "%s", mnl_attr_get_str(tb[GW_A_IFNAME]));

@@ -155,7 +155,6 @@ static int print_flow(const struct nlattr *nest, const struct nlattr *dir)
 	const struct nlattr *ctb[GW_CONN_A_MAX + 1];
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], buf[16];
 	uint32_t flags;
-	uint8_t family;
 	const char *state;
 
 	if (!nest) {
@@ -164,15 +163,8 @@ static int print_flow(const struct nlattr *nest, const struct nlattr *dir)
 	}
 	if (gw_nl_parse_nest(nest, &gw_conn_policy, ctb))
 		return -1;
-	if (!ctb[GW_CONN_A_FAMILY] || !ctb[GW_CONN_A_PROTO] || !ctb[GW_CONN_A_SRC] ||
-	    !ctb[GW_CONN_A_DST])
-		return gw_nl_bad_reply("flow without family, protocol or addresses");
-	family = mnl_attr_get_u8(ctb[GW_CONN_A_FAMILY]);
-	if (gw_format_addr(family, mnl_attr_get_payload(ctb[GW_CONN_A_SRC]),
-			   mnl_attr_get_payload_len(ctb[GW_CONN_A_SRC]), src, sizeof(src)) ||
-	    gw_format_addr(family, mnl_attr_get_payload(ctb[GW_CONN_A_DST]),
-			   mnl_attr_get_payload_len(ctb[GW_CONN_A_DST]), dst, sizeof(dst)))
-		return gw_nl_bad_reply("flow addresses do not match the flow's family");
+	if (gw_conn_addrs(ctb, src, dst))
+		return -1;
 	flags = gw_attr_u32(ctb[GW_CONN_A_FLAGS]);
 
 	print_open_object("flow");

@@ -81,16 +81,16 @@ static int iface_del(int argc, char **argv)
 
 static int iface_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
 	const struct nlattr *tb[GW_A_MAX + 1];
 	struct print_list *list = data;
 	uint32_t ifindex;
 	uint8_t zone;
 	char buf[16];
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
+	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
 		return MNL_CB_ERROR;
-	if (!tb[GW_A_IFNAME] || !tb[GW_A_ZONE])
-		return gw_nl_bad_reply("interface without GW_A_IFNAME or GW_A_ZONE");
 	zone = mnl_attr_get_u8(tb[GW_A_ZONE]);
 	ifindex = gw_attr_u32(tb[GW_A_IFINDEX]);
 	if (zone < GW_ARRAY_SIZE(zone_names))

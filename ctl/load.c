@@ -210,14 +210,14 @@ struct save_buf {
 
 static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
 	const struct nlattr *tb[GW_A_MAX + 1];
 	struct save_buf *sb = data;
 	const char *zone;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
+	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
 		return MNL_CB_ERROR;
-	if (!tb[GW_A_IFNAME] || !tb[GW_A_ZONE])
-		return gw_nl_bad_reply("interface without GW_A_IFNAME or GW_A_ZONE");
 	zone = gw_zone_name(mnl_attr_get_u8(tb[GW_A_ZONE]));
 	if (!zone)
 		return gw_nl_bad_reply("zone %u", mnl_attr_get_u8(tb[GW_A_ZONE]));
@@ -227,16 +227,16 @@ static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
 
 static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = { GW_TUNABLE_A_NAME, GW_TUNABLE_A_VALUE, 0 };
 	const struct nlattr *ttb[GW_TUNABLE_A_MAX + 1];
 	struct save_buf *sb = data;
 	const char *name, *word;
 	uint64_t value;
 
 	if (gw_nl_parse_item(nlh, GW_A_TUNABLE, &gw_tunable_policy, ttb,
-			     "tunable dump message without GW_A_TUNABLE"))
+			     "tunable dump message without GW_A_TUNABLE") ||
+	    gw_nl_need(ttb, need, "tunable without name or value"))
 		return MNL_CB_ERROR;
-	if (!ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE])
-		return gw_nl_bad_reply("tunable without name or value");
 	name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
 	value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
 	/*

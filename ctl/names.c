@@ -25,16 +25,18 @@ static struct {
 
 static int names_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = {
+		GW_NAME_A_KIND, GW_NAME_A_INDEX, GW_NAME_A_NAME, 0
+	};
 	const struct nlattr *ntb[GW_NAME_A_MAX + 1];
 	unsigned int kind, index;
 	char *copy;
 
 	(void)data;
 	if (gw_nl_parse_item(nlh, GW_A_NAME, &gw_name_policy, ntb,
-			     "names dump message without GW_A_NAME"))
+			     "names dump message without GW_A_NAME") ||
+	    gw_nl_need(ntb, need, "name without kind, index or name"))
 		return MNL_CB_ERROR;
-	if (!ntb[GW_NAME_A_KIND] || !ntb[GW_NAME_A_INDEX] || !ntb[GW_NAME_A_NAME])
-		return gw_nl_bad_reply("name without kind, index or name");
 	kind = mnl_attr_get_u8(ntb[GW_NAME_A_KIND]);
 	index = mnl_attr_get_u32(ntb[GW_NAME_A_INDEX]);
 	/* a kind of a newer module, that this gwctl never asks about */

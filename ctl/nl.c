@@ -482,3 +482,11 @@ int gw_nl_parse_item(const struct nlmsghdr *nlh, uint16_t nest_type,
 		return gw_nl_bad_reply("%s", missing);
 	return gw_nl_parse_nest(atb[nest_type], policy, tb);
 }
+
+int gw_nl_need(const struct nlattr **tb, const uint16_t *need, const char *what)
+{
+	for (; *need; need++)
+		if (!tb[*need])
+			return gw_nl_bad_reply("%s", what);
+	return 0;
+}

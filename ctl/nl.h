@@ -117,6 +117,19 @@ int gw_nl_parse_item(const struct nlmsghdr *nlh, uint16_t nest_type,
 		     const struct gw_policy *policy, const struct nlattr **tb,
 		     const char *missing);
 
+/*
+ * 0 when tb holds every attribute of need (0-ended: attribute 0 is never
+ * a real one), else MNL_CB_ERROR after saying what (what is missing).
+ */
+int gw_nl_need(const struct nlattr **tb, const uint16_t *need, const char *what);
+
+/*
+ * conn.c: a flow's family, protocol and addresses (src and dst,
+ * INET6_ADDRSTRLEN each, formatted) from its GW_A_CONN attributes: 0, or
+ * MNL_CB_ERROR after saying what is wrong with them.
+ */
+int gw_conn_addrs(const struct nlattr **ctb, char *src, char *dst);
+
 /* Values of optional attributes: 0 when the attribute is absent. */
 static inline uint8_t gw_attr_u8(const struct nlattr *attr)
 {

@@ -14,16 +14,16 @@
 
 static int overload_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = { GW_OVERLOAD_A_FAMILY, GW_OVERLOAD_A_ADDR, 0 };
 	const struct nlattr *otb[GW_OVERLOAD_A_MAX + 1];
 	struct print_list *list = data;
 	char addr[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN + 8];
 	uint8_t family;
 
 	if (gw_nl_parse_item(nlh, GW_A_OVERLOAD, &gw_overload_policy, otb,
-			     "overload entry without GW_A_OVERLOAD"))
+			     "overload entry without GW_A_OVERLOAD") ||
+	    gw_nl_need(otb, need, "overload entry without family or address"))
 		return MNL_CB_ERROR;
-	if (!otb[GW_OVERLOAD_A_FAMILY] || !otb[GW_OVERLOAD_A_ADDR])
-		return gw_nl_bad_reply("overload entry without family or address");
 	family = mnl_attr_get_u8(otb[GW_OVERLOAD_A_FAMILY]);
 	if (gw_format_addr(family, mnl_attr_get_payload(otb[GW_OVERLOAD_A_ADDR]),
 			   mnl_attr_get_payload_len(otb[GW_OVERLOAD_A_ADDR]),

@@ -556,8 +556,6 @@ static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
 	char err[GW_ERR_MAX];
 	uint64_t n;
 
-	if (r->rule.proto != IPPROTO_TCP)
-		return perr(p, v->col, "max-src-conn needs a tcp rule");
 	if (gw_parse_uint("max-src-conn", v->text, 1, GW_SRC_CONN_MAX, &n,
 			  err, sizeof(err)))
 		return perr_helper(p, v->col, err);
@@ -570,8 +568,6 @@ static int opt_max_src_conn_rate(struct parser *p, struct rule_ctx *r,
 {
 	char err[GW_ERR_MAX];
 
-	if (r->rule.proto != IPPROTO_TCP)
-		return perr(p, v->col, "max-src-conn-rate needs a tcp rule");
 	if (gw_parse_src_rate(v->text, &r->rule.src_rate_conn,
 			      &r->rule.src_rate_seconds, err, sizeof(err)))
 		return perr_helper(p, v->col, err);
@@ -597,8 +593,7 @@ static const char *const synproxy_words[] = { "auto", "off", NULL };
 static int opt_synproxy(struct parser *p, struct rule_ctx *r,
 			const struct gw_token *v)
 {
-	if (r->rule.proto != IPPROTO_TCP)
-		return perr(p, v->col, "synproxy needs a tcp rule");
+	(void)p;
 	if (!strcmp(v->text, "auto"))
 		r->rule.synproxy = GW_SYNPROXY_AUTO;
 	else if (!strcmp(v->text, "off"))
@@ -626,7 +621,8 @@ static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_tok
 /*
  * One row per rule option: its keyword, what its value is (NULL: none, the
  * keyword alone says it, and its handler gets the keyword, or the word
- * after it if that is one of @words), its handler.
+ * after it if that is one of @words), its handler, and whether only a tcp
+ * rule takes it.
  */
 static const struct rule_option {
 	const char *name;
@@ -634,19 +630,30 @@ static const struct rule_option {
 	bool string;		/* value may be a "string" */
 	int (*parse)(struct parser *p, struct rule_ctx *r, const struct gw_token *v);
 	const char *const *words;	/* for a keyword alone: its modifiers */
+	bool tcp;
 } rule_options[] = {
-	{ "from",	"a prefix or $define",	false,	opt_from, NULL },
-	{ "to",		"a prefix or $define",	false,	opt_to, NULL },
-	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port, NULL },
+	{ "from",	"a prefix or $define",	false,	opt_from, NULL, false },
+	{ "to",		"a prefix or $define",	false,	opt_to, NULL, false },
+	{ "port",	"ports (P, P-Q, P,Q,...)", false, opt_port, NULL, false },
 	/* a name the kernel takes may hold # or ", which only a string can */
-	{ "on",		"an interface name",	true,	opt_on, NULL },
-	{ "rate",	"a rate (N/s)",		false,	opt_rate, NULL },
-	{ "max-src-conn", "a number of connections", false, opt_max_src_conn, NULL },
+	{ "on",		"an interface name",	true,	opt_on, NULL, false },
+	{ "rate",	"a rate (N/s)",		false,	opt_rate, NULL, false },
+	{ "max-src-conn", "a number of connections", false, opt_max_src_conn, NULL,
+	  true },
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
-	  opt_max_src_conn_rate, NULL },
-	{ "synproxy",	NULL,			false,	opt_synproxy, synproxy_words },
-	{ "comment",	"a \"text\"",		true,	opt_comment, NULL },
+	  opt_max_src_conn_rate, NULL, true },
+	{ "synproxy",	NULL,			false,	opt_synproxy, synproxy_words, true },
+	{ "comment",	"a \"text\"",		true,	opt_comment, NULL, false },
 };
+
+/* @opt's value @v (or its keyword alone) into the rule. */
+static int parse_option(struct parser *p, struct rule_ctx *r,
+			const struct rule_option *opt, const struct gw_token *v)
+{
+	if (opt->tcp && r->rule.proto != IPPROTO_TCP)
+		return perr(p, v->col, "%s needs a tcp rule", opt->name);
+	return opt->parse(p, r, v);
+}
 
 static int emit_rules(struct parser *p, const struct rule_ctx *r, unsigned int col)
 {
@@ -742,7 +749,7 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 			if (i + 1 < n && toks[i + 1].type == GW_TOK_WORD &&
 			    word_in(opt->words, toks[i + 1].text))
 				v = &toks[++i];
-			if (opt->parse(p, &r, v))
+			if (parse_option(p, &r, opt, v))
 				return -1;
 			i++;
 			continue;
@@ -754,7 +761,7 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 		    !(opt->string && toks[i + 1].type == GW_TOK_STRING))
 			return perr(p, toks[i + 1].col, "\"%s\" needs %s, found %s",
 				    opt->name, opt->value, tok_desc(&toks[i + 1]));
-		if (opt->parse(p, &r, &toks[i + 1]))
+		if (parse_option(p, &r, opt, &toks[i + 1]))
 			return -1;
 		i += 2;
 	}

@@ -133,15 +133,17 @@ static void print_tunable(const struct nlattr **ttb, bool full)
 
 static int tunable_cb(const struct nlmsghdr *nlh, void *data)
 {
+	static const uint16_t need[] = {
+		GW_TUNABLE_A_NAME, GW_TUNABLE_A_VALUE,
+		GW_TUNABLE_A_MIN_VALUE, GW_TUNABLE_A_MAX_VALUE, 0
+	};
 	const struct nlattr *ttb[GW_TUNABLE_A_MAX + 1];
 	struct tunable_walk *walk = data;
 
 	if (gw_nl_parse_item(nlh, GW_A_TUNABLE, &gw_tunable_policy, ttb,
-			     "tunable dump message without GW_A_TUNABLE"))
+			     "tunable dump message without GW_A_TUNABLE") ||
+	    gw_nl_need(ttb, need, "tunable without name, value, min or max"))
 		return MNL_CB_ERROR;
-	if (!ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE] ||
-	    !ttb[GW_TUNABLE_A_MIN_VALUE] || !ttb[GW_TUNABLE_A_MAX_VALUE])
-		return gw_nl_bad_reply("tunable without name, value, min or max");
 
 	if (walk->name && strcmp(walk->name, mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME])))
 		return MNL_CB_OK;

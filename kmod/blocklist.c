@@ -246,6 +246,40 @@ static struct gw_blocklist *gw_block_copy(const struct gw_blocklist *old,
 	return bl;
 }
 
+/*
+ * Put in place of @kind's list @old: a copy without the entry at @skip
+ * (-1: none) and the expired ones, with @add (NULL: none) in its place in
+ * the order.  Under gn->lock.
+ */
+static int gw_block_rewrite_locked(struct gw_net *gn, u8 kind,
+				   const struct gw_blocklist *old, long skip,
+				   const struct gw_block_entry *add, u32 now)
+{
+	struct gw_blocklist *bl = gw_block_copy(old, skip, add ? 1 : 0, now);
+	u32 i;
+
+	if (!bl)
+		return -ENOMEM;
+	if (add) {
+		for (i = bl->t.count;
+		     i > 0 && gw_block_cmp(&bl->t.entry[i - 1], add) > 0; i--)
+			bl->t.entry[i] = bl->t.entry[i - 1];
+		bl->t.entry[i] = *add;
+		bl->t.count++;
+	}
+	gw_block_replace_locked(gn, kind, bl);
+	return 0;
+}
+
+/* Where @key has a live entry in @old (NULL: empty), or -1. */
+static long gw_block_find_live(const struct gw_blocklist *old,
+			       const struct gw_block_entry *key, u32 now)
+{
+	long pos = old ? gw_block_find(&old->t, key) : -1;
+
+	return pos >= 0 && gw_block_live(&old->t.entry[pos], now) ? pos : -1;
+}
+
 /* The outside end: who opened an inbound flow, who answers the rest. */
 static const union gw_addr *gw_flow_outside(const struct gw_flow *flow)
 {
@@ -281,10 +315,9 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	struct gw_block_entry key = {
 		.addr = *addr, .family = family, .plen = plen, .reason = reason,
 	};
-	struct gw_blocklist *old, *bl;
+	struct gw_blocklist *old;
 	u32 now = (u32)jiffies, total;
-	long pos;
-	u32 i;
+	int err;
 
 	if (timeout) {
 		key.timed = 1;
@@ -293,8 +326,7 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	}
 	mutex_lock(&gn->lock);
 	old = gw_block_locked(gn, kind);
-	pos = old ? gw_block_find(&old->t, &key) : -1;
-	if (pos >= 0 && gw_block_live(&old->t.entry[pos], now)) {
+	if (gw_block_find_live(old, &key, now) >= 0) {
 		mutex_unlock(&gn->lock);
 		if (kind == GW_BLOCK_KIND_BLOCK)
 			NL_SET_ERR_MSG(extack, "prefix is already in the blocklist");
@@ -313,19 +345,11 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 			       "block and never-block lists are full (max_block_entries)");
 		return -ENOSPC;
 	}
-	/* an expired entry of the same prefix is simply left out */
-	bl = gw_block_copy(old, pos, 1, now);
-	if (!bl) {
-		mutex_unlock(&gn->lock);
-		return -ENOMEM;
-	}
-	for (i = bl->t.count; i > 0 && gw_block_cmp(&bl->t.entry[i - 1],
-						    &key) > 0; i--)
-		bl->t.entry[i] = bl->t.entry[i - 1];
-	bl->t.entry[i] = key;
-	bl->t.count++;
-	gw_block_replace_locked(gn, kind, bl);
+	/* an expired entry of the same prefix is left out, as expired */
+	err = gw_block_rewrite_locked(gn, kind, old, -1, &key, now);
 	mutex_unlock(&gn->lock);
+	if (err)
+		return err;
 
 	/*
 	 * Established flows go too: the source is cut off now, and its flows
@@ -346,14 +370,15 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 	struct gw_block_entry key = {
 		.addr = *addr, .family = family, .plen = plen,
 	};
-	struct gw_blocklist *old, *bl;
+	struct gw_blocklist *old;
 	u32 now = (u32)jiffies;
 	long pos;
+	int err;
 
 	mutex_lock(&gn->lock);
 	old = gw_block_locked(gn, kind);
-	pos = old ? gw_block_find(&old->t, &key) : -1;
-	if (pos < 0 || !gw_block_live(&old->t.entry[pos], now)) {
+	pos = gw_block_find_live(old, &key, now);
+	if (pos < 0) {
 		mutex_unlock(&gn->lock);
 		if (kind == GW_BLOCK_KIND_BLOCK)
 			NL_SET_ERR_MSG(extack, "prefix is not in the blocklist");
@@ -362,13 +387,10 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 				       "prefix is not in the never-block list");
 		return -ENOENT;
 	}
-	bl = gw_block_copy(old, pos, 0, now);
-	if (!bl) {
-		mutex_unlock(&gn->lock);
-		return -ENOMEM;
-	}
-	gw_block_replace_locked(gn, kind, bl);
+	err = gw_block_rewrite_locked(gn, kind, old, pos, NULL, now);
 	mutex_unlock(&gn->lock);
+	if (err)
+		return err;
 	/* the sources it exempted may be blocked now: as if blocked now */
 	if (kind == GW_BLOCK_KIND_NEVER)
 		gw_block_flush_flows(gn);
@@ -461,14 +483,13 @@ void gw_block_gc(struct gw_net *gn)
 	if (!mutex_trylock(&gn->lock))
 		return;
 	for (k = 0; k < __GW_BLOCK_KIND_MAX; k++) {
-		struct gw_blocklist *old = gw_block_locked(gn, k), *bl;
+		struct gw_blocklist *old = gw_block_locked(gn, k);
 
 		if (!old || !old->t.ntimed ||
 		    gw_block_live_count(old, now) == old->t.count)
 			continue;
-		bl = gw_block_copy(old, -1, 0, now);
-		if (bl)
-			gw_block_replace_locked(gn, k, bl);
+		/* no memory: the expired entries wait for the next second */
+		gw_block_rewrite_locked(gn, k, old, -1, NULL, now);
 	}
 	mutex_unlock(&gn->lock);
 }

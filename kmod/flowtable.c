@@ -31,6 +31,13 @@
 /* One collector run never holds the CPU for longer than this. */
 #define GW_GC_BUDGET_MS		10
 #define GW_GC_CHECK_EVERY	256
+
+/* Is a walk of the table due a break after its @n-th bucket? */
+static inline bool gw_walk_break_due(unsigned int n)
+{
+	return n % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1;
+}
+
 /*
  * A collector run scans this many buckets per flow, so a busy table costs
  * what its flows cost; but never fewer than a full pass every
@@ -587,14 +594,13 @@ void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
 }
 
 /*
- * Unlink the entries of one bucket that @expired_only selects.  A handshake
- * the collector expires is one the server may still hold in its backlog:
- * @walk tells it with a reset, as the client would have (not on a flush,
- * which has no @walk).
+ * Unlink the expired entries of one bucket.  A handshake the collector
+ * expires is one the server may still hold in its backlog: @walk, if any,
+ * tells it with a reset, as the client would have.  (A flush unlinks
+ * every entry: gw_flowtable_flush_if().)
  */
 static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
-				     bool expired_only, u32 now,
-				     struct gw_flow_walk *walk)
+				     u32 now, struct gw_flow_walk *walk)
 {
 	spinlock_t *lock = gw_bucket_lock(gn, bucket);
 	struct gw_flow *flow;
@@ -603,13 +609,12 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(flow, tmp, &gn->table.buckets[bucket],
 				  node) {
-		if (expired_only && !gw_flow_expired(gn, flow, now))
+		if (!gw_flow_expired(gn, flow, now))
 			continue;
 		if (walk)
 			walk->leaving(walk, flow);
 		gw_flow_unlink(gn, flow);
-		if (expired_only)
-			gw_count(gn, GW_CTR_FLOW_EXPIRED);
+		gw_count(gn, GW_CTR_FLOW_EXPIRED);
 	}
 	spin_unlock_bh(lock);
 	if (walk)
@@ -634,9 +639,9 @@ void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk)
 	budget = clamp_t(u64, budget, GW_GC_MIN_BUCKETS, gn->table.nbuckets);
 	for (scanned = 0; scanned < budget; scanned++) {
 		if (!hlist_empty(&gn->table.buckets[bucket]))
-			gw_flowtable_reap_bucket(gn, bucket, true, now, walk);
+			gw_flowtable_reap_bucket(gn, bucket, now, walk);
 		bucket = (bucket + 1) & (gn->table.nbuckets - 1);
-		if (scanned % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1) {
+		if (gw_walk_break_due(scanned)) {
 			if (time_after(jiffies, deadline))
 				break;
 			cond_resched();
@@ -645,18 +650,38 @@ void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk)
 	gn->gc.cursor = bucket;
 }
 
+/*
+ * The first bucket from @bucket on that holds a flow, for a walk of the
+ * whole table in process context: it breaks every GW_GC_CHECK_EVERY
+ * buckets, empty ones included, so a large table that holds few flows
+ * does not keep the CPU either.
+ */
+static unsigned int gw_busy_bucket_from(struct gw_net *gn,
+					unsigned int bucket)
+{
+	for (; bucket < gn->table.nbuckets; bucket++) {
+		if (gw_walk_break_due(bucket))
+			cond_resched();
+		if (!hlist_empty(&gn->table.buckets[bucket]))
+			break;
+	}
+	return bucket;
+}
+
+#define gw_for_each_busy_bucket(gn, bucket)				\
+	for (bucket = gw_busy_bucket_from(gn, 0);			\
+	     bucket < (gn)->table.nbuckets;				\
+	     bucket = gw_busy_bucket_from(gn, bucket + 1))
+
+static bool gw_flow_match_all(const struct gw_flow *flow, void *arg)
+{
+	return true;
+}
+
+/* Unlink every flow, in process context. */
 void gw_flowtable_flush(struct gw_net *gn)
 {
-	unsigned int bucket;
-
-	if (!gw_flowtable_active(gn))
-		return;
-	for (bucket = 0; bucket < gn->table.nbuckets; bucket++) {
-		if (!hlist_empty(&gn->table.buckets[bucket]))
-			gw_flowtable_reap_bucket(gn, bucket, false, 0, NULL);
-		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
-			cond_resched();
-	}
+	gw_flowtable_flush_if(gn, gw_flow_match_all, NULL);
 }
 
 /* Unlink every flow @match selects (overload_flush), in process context. */
@@ -670,19 +695,15 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 
 	if (!gw_flowtable_active(gn))
 		return;
-	for (bucket = 0; bucket < gn->table.nbuckets; bucket++) {
+	gw_for_each_busy_bucket(gn, bucket) {
 		spinlock_t *lock = gw_bucket_lock(gn, bucket);
 
-		if (hlist_empty(&gn->table.buckets[bucket]))
-			continue;
 		spin_lock_bh(lock);
 		hlist_for_each_entry_safe(flow, tmp,
 					  &gn->table.buckets[bucket], node)
 			if (match(flow, arg))
 				gw_flow_unlink(gn, flow);
 		spin_unlock_bh(lock);
-		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
-			cond_resched();
 	}
 }
 
@@ -709,7 +730,7 @@ bool gw_flowtable_any(struct gw_net *gn,
 				break;
 			}
 		}
-		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1) {
+		if (gw_walk_break_due(bucket)) {
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();
@@ -756,13 +777,9 @@ unsigned int gw_flowtable_close_if(struct gw_net *gn,
 
 	if (!gw_flowtable_active(gn))
 		return 0;
-	for (bucket = 0; bucket < gn->table.nbuckets; bucket++) {
+	gw_for_each_busy_bucket(gn, bucket) {
 		spinlock_t *lock = gw_bucket_lock(gn, bucket);
 
-		if (bucket % GW_GC_CHECK_EVERY == GW_GC_CHECK_EVERY - 1)
-			cond_resched();
-		if (hlist_empty(&gn->table.buckets[bucket]))
-			continue;
 		do {
 			u32 now = (u32)jiffies;
 

@@ -45,6 +45,14 @@ int gw_reply(struct genl_info *info, u8 cmd,
 void *gw_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);
 int gw_put_addr(struct sk_buff *skb, int type, u8 family,
 		const union gw_addr *addr);
+int gw_get_addr(const struct nlattr *attr, u8 family, union gw_addr *addr,
+		struct netlink_ext_ack *extack);
+int gw_parse_nest(struct genl_info *info, int type, struct nlattr **tb,
+		  int maxtype, const struct nla_policy *policy,
+		  const u16 *need);
+int gw_req_u32(struct genl_info *info, int type, u32 *v);
+int gw_nest_need(struct genl_info *info, int type, struct nlattr **tb,
+		 const u16 *need);
 int gw_check_ifname(const struct nlattr *attr,
 		    struct netlink_ext_ack *extack);
 

@@ -9,27 +9,26 @@
 int gw_block_from_attr(struct genl_info *info, enum gw_block_need need,
 		       struct gw_block_req *req)
 {
-	struct nlattr *tb[GW_BLOCK_A_MAX + 1], *nest = info->attrs[GW_A_BLOCK];
+	static const u16 need_kind[] = { GW_BLOCK_A_KIND, 0 };
+	static const u16 need_prefix[] = {
+		GW_BLOCK_A_FAMILY, GW_BLOCK_A_ADDR, GW_BLOCK_A_PLEN, 0
+	};
+	struct nlattr *tb[GW_BLOCK_A_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
 	unsigned int max;
 	int err;
 
 	memset(req, 0, sizeof(*req));
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_BLOCK))
-		return -EINVAL;
-	err = nla_parse_nested(tb, GW_BLOCK_A_MAX, nest, gw_block_policy,
-			       extack);
+	err = gw_parse_nest(info, GW_A_BLOCK, tb, GW_BLOCK_A_MAX,
+			    gw_block_policy, need_kind);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_KIND))
-		return -EINVAL;
 	req->kind = nla_get_u8(tb[GW_BLOCK_A_KIND]);
 	if (need == GW_BLOCK_NEED_KIND)
 		return 0;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_ADDR) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_BLOCK_A_PLEN))
-		return -EINVAL;
+	err = gw_nest_need(info, GW_A_BLOCK, tb, need_prefix);
+	if (err)
+		return err;
 	req->family = nla_get_u8(tb[GW_BLOCK_A_FAMILY]);
 	max = gw_block_max_plen(req->family);
 	if (!max) {
@@ -37,12 +36,9 @@ int gw_block_from_attr(struct genl_info *info, enum gw_block_need need,
 				    "family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
-	if (nla_len(tb[GW_BLOCK_A_ADDR]) != max / 8) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_ADDR],
-				    "address length does not match the family");
-		return -EINVAL;
-	}
-	nla_memcpy(&req->addr, tb[GW_BLOCK_A_ADDR], sizeof(req->addr));
+	err = gw_get_addr(tb[GW_BLOCK_A_ADDR], req->family, &req->addr, extack);
+	if (err)
+		return err;
 	req->plen = nla_get_u8(tb[GW_BLOCK_A_PLEN]);
 	if (req->plen > max) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[GW_BLOCK_A_PLEN],
@@ -146,36 +142,40 @@ void gw_notify_block_released(struct gw_net *gn,
 		       &r);
 }
 
-int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info)
+/* An add or a delete (@need says which), and its event when it is done. */
+static int gw_block_change(struct genl_info *info, enum gw_block_need need)
 {
 	struct gw_net *gn = gw_info_net(info);
 	struct gw_block_req req;
+	u8 event;
 	int err;
 
-	err = gw_block_from_attr(info, GW_BLOCK_NEED_ADD, &req);
+	err = gw_block_from_attr(info, need, &req);
 	if (err)
 		return err;
-	err = gw_block_add(gn, req.kind, req.family, &req.addr, req.plen,
-			   req.timeout, GW_BLOCK_REASON_ADMIN, info->extack);
+	if (need == GW_BLOCK_NEED_ADD) {
+		err = gw_block_add(gn, req.kind, req.family, &req.addr,
+				   req.plen, req.timeout,
+				   GW_BLOCK_REASON_ADMIN, info->extack);
+		event = GW_EVENT_BLOCK_ADDED;
+	} else {
+		err = gw_block_del(gn, req.kind, req.family, &req.addr,
+				   req.plen, info->extack);
+		event = GW_EVENT_BLOCK_DELETED;
+	}
 	if (!err)
-		gw_notify_block(gn, GW_EVENT_BLOCK_ADDED, req.kind, &req);
+		gw_notify_block(gn, event, req.kind, &req);
 	return err;
+}
+
+int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return gw_block_change(info, GW_BLOCK_NEED_ADD);
 }
 
 int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct gw_net *gn = gw_info_net(info);
-	struct gw_block_req req;
-	int err;
-
-	err = gw_block_from_attr(info, GW_BLOCK_NEED_PREFIX, &req);
-	if (err)
-		return err;
-	err = gw_block_del(gn, req.kind, req.family, &req.addr, req.plen,
-			   info->extack);
-	if (!err)
-		gw_notify_block(gn, GW_EVENT_BLOCK_DELETED, req.kind, &req);
-	return err;
+	return gw_block_change(info, GW_BLOCK_NEED_PREFIX);
 }
 
 int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info)

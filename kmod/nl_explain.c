@@ -38,19 +38,6 @@ struct gw_explain_req {
 	char ifname[IFNAMSIZ];
 };
 
-static int gw_explain_addr(const struct nlattr *attr, u8 family,
-			   union gw_addr *addr, struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) != (family == AF_INET ? 4 : 16)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "address length does not match the family");
-		return -EINVAL;
-	}
-	/* zero-fills the rest: an IPv4 address lives in the first word */
-	nla_memcpy(addr, attr, sizeof(*addr));
-	return 0;
-}
-
 /*
  * The ICMP message @pkt describes, as gw_icmp_parse() would read it.  A
  * neighbour discovery message or an MLD report is one a host on the link
@@ -125,6 +112,10 @@ static int gw_explain_check_proto(struct nlattr **tb, bool ports, bool tcp,
 
 static int gw_explain_parse(struct genl_info *info, struct gw_explain_req *req)
 {
+	static const u16 need[] = {
+		GW_EXPLAIN_A_WAY, GW_EXPLAIN_A_IFNAME, GW_EXPLAIN_A_FAMILY,
+		GW_EXPLAIN_A_PROTO, GW_EXPLAIN_A_SRC, GW_EXPLAIN_A_DST, 0
+	};
 	struct nlattr *tb[GW_EXPLAIN_A_MAX + 1], *nest = info->attrs[GW_A_EXPLAIN];
 	struct netlink_ext_ack *extack = info->extack;
 	struct gw_pkt *pkt = &req->pkt;
@@ -132,19 +123,10 @@ static int gw_explain_parse(struct genl_info *info, struct gw_explain_req *req)
 	int err;
 
 	memset(req, 0, sizeof(*req));
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_EXPLAIN))
-		return -EINVAL;
-	err = nla_parse_nested(tb, GW_EXPLAIN_A_MAX, nest, gw_explain_policy,
-			       extack);
+	err = gw_parse_nest(info, GW_A_EXPLAIN, tb, GW_EXPLAIN_A_MAX,
+			    gw_explain_policy, need);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, GW_EXPLAIN_A_WAY) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_EXPLAIN_A_IFNAME) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_EXPLAIN_A_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_EXPLAIN_A_PROTO) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_EXPLAIN_A_SRC) ||
-	    NL_REQ_ATTR_CHECK(extack, nest, tb, GW_EXPLAIN_A_DST))
-		return -EINVAL;
 	req->way = nla_get_u8(tb[GW_EXPLAIN_A_WAY]);
 	err = gw_check_ifname(tb[GW_EXPLAIN_A_IFNAME], extack);
 	if (err)
@@ -157,11 +139,11 @@ static int gw_explain_parse(struct genl_info *info, struct gw_explain_req *req)
 				    "family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
-	err = gw_explain_addr(tb[GW_EXPLAIN_A_SRC], pkt->family, &pkt->saddr,
-			      extack);
+	err = gw_get_addr(tb[GW_EXPLAIN_A_SRC], pkt->family, &pkt->saddr,
+			  extack);
 	if (!err)
-		err = gw_explain_addr(tb[GW_EXPLAIN_A_DST], pkt->family,
-				      &pkt->daddr, extack);
+		err = gw_get_addr(tb[GW_EXPLAIN_A_DST], pkt->family,
+				  &pkt->daddr, extack);
 	if (err)
 		return err;
 

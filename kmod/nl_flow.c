@@ -126,14 +126,7 @@ static int gw_filter_addr(const struct nlattr *attr, u8 family,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "an address needs the family");
 		return -EINVAL;
 	}
-	if (nla_len(attr) != (family == AF_INET ? 4 : 16)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "address length does not match the family");
-		return -EINVAL;
-	}
-	memset(addr, 0, sizeof(*addr));
-	memcpy(addr->bytes, nla_data(attr), nla_len(attr));
-	return 0;
+	return gw_get_addr(attr, family, addr, extack);
 }
 
 /* No GW_A_CONN: every flow. */

@@ -45,6 +45,9 @@ full:
 
 int gw_overload_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	static const u16 need[] = {
+		GW_OVERLOAD_A_FAMILY, GW_OVERLOAD_A_ADDR, 0
+	};
 	struct nlattr *tb[GW_OVERLOAD_A_MAX + 1];
 	struct gw_net *gn = gw_info_net(info);
 	union gw_addr addr = {};
@@ -55,24 +58,14 @@ int gw_overload_del_doit(struct sk_buff *skb, struct genl_info *info)
 		gw_overload_del(gn, 0, NULL, true);
 		return 0;
 	}
-	err = nla_parse_nested(tb, GW_OVERLOAD_A_MAX,
-			       info->attrs[GW_A_OVERLOAD], gw_overload_policy,
-			       info->extack);
+	err = gw_parse_nest(info, GW_A_OVERLOAD, tb, GW_OVERLOAD_A_MAX,
+			    gw_overload_policy, need);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_OVERLOAD], tb,
-			      GW_OVERLOAD_A_FAMILY) ||
-	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_OVERLOAD], tb,
-			      GW_OVERLOAD_A_ADDR))
-		return -EINVAL;
 	family = nla_get_u8(tb[GW_OVERLOAD_A_FAMILY]);
-	if (nla_len(tb[GW_OVERLOAD_A_ADDR]) !=
-	    (family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_OVERLOAD_A_ADDR],
-				    "address does not fit the family");
-		return -EINVAL;
-	}
-	nla_memcpy(&addr, tb[GW_OVERLOAD_A_ADDR], sizeof(addr));
+	err = gw_get_addr(tb[GW_OVERLOAD_A_ADDR], family, &addr, info->extack);
+	if (err)
+		return err;
 	if (!gw_overload_del(gn, family, &addr, false)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_OVERLOAD_A_ADDR],
 				    "source is not overloaded");

@@ -16,6 +16,7 @@ static int gw_rule_parse_addr(const struct nlattr *addr,
 			      struct netlink_ext_ack *extack)
 {
 	unsigned int want = family == AF_INET ? 4 : 16;
+	int err;
 
 	if (!addr) {
 		if (plen_attr) {
@@ -31,19 +32,15 @@ static int gw_rule_parse_addr(const struct nlattr *addr,
 				    "an address needs the rule's family");
 		return -EINVAL;
 	}
-	if (nla_len(addr) != want) {
-		NL_SET_ERR_MSG_ATTR(extack, addr,
-				    "address length does not match the family");
-		return -EINVAL;
-	}
+	err = gw_get_addr(addr, family, out, extack);
+	if (err)
+		return err;
 	*plen = plen_attr ? nla_get_u8(plen_attr) : want * 8;
 	if (*plen > want * 8) {
 		NL_SET_ERR_MSG_ATTR(extack, plen_attr,
 				    "prefix length too long for the family");
 		return -EINVAL;
 	}
-	memset(out, 0, sizeof(*out));
-	memcpy(out->bytes, nla_data(addr), want);
 	gw_addr_mask(out, *plen);
 	return 0;
 }
@@ -238,9 +235,9 @@ int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 handle;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_RULE_HANDLE))
-		return -EINVAL;
-	handle = nla_get_u32(info->attrs[GW_A_RULE_HANDLE]);
+	err = gw_req_u32(info, GW_A_RULE_HANDLE, &handle);
+	if (err)
+		return err;
 	err = gw_rule_del(gw_info_net(info), handle, info->extack);
 	if (!err) {
 		gw_reload_apply(gw_info_net(info));

@@ -31,22 +31,16 @@ static void gw_notify_tunable(struct gw_net *gn, const char *name, u64 value)
  */
 int gw_tunable_from_attr(struct genl_info *info, u32 *value)
 {
+	static const u16 need[] = { GW_TUNABLE_A_NAME, GW_TUNABLE_A_VALUE, 0 };
 	struct nlattr *tb[GW_TUNABLE_A_MAX + 1];
 	const struct gw_tunable_def *def;
 	u64 v;
 	int err, id;
 
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_TUNABLE))
-		return -EINVAL;
-	err = nla_parse_nested(tb, GW_TUNABLE_A_MAX, info->attrs[GW_A_TUNABLE],
-			       gw_tunable_policy, info->extack);
+	err = gw_parse_nest(info, GW_A_TUNABLE, tb, GW_TUNABLE_A_MAX,
+			    gw_tunable_policy, need);
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
-			      GW_TUNABLE_A_NAME) ||
-	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[GW_A_TUNABLE], tb,
-			      GW_TUNABLE_A_VALUE))
-		return -EINVAL;
 	id = gw_tunable_find(nla_data(tb[GW_TUNABLE_A_NAME]));
 	if (id < 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[GW_TUNABLE_A_NAME],

@@ -103,9 +103,8 @@ int gw_txn_stage_doit(struct sk_buff *skb, struct genl_info *info)
 	bool zone = attrs[GW_A_IFNAME] || attrs[GW_A_ZONE];
 	u32 id;
 
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+	if (gw_req_u32(info, GW_A_TXN_ID, &id))
 		return -EINVAL;
-	id = nla_get_u32(attrs[GW_A_TXN_ID]);
 	if (!!attrs[GW_A_RULE] + zone + !!attrs[GW_A_TUNABLE] +
 	    !!attrs[GW_A_BLOCK] != 1) {
 		NL_SET_ERR_MSG(info->extack,
@@ -133,9 +132,9 @@ int gw_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
-		return -EINVAL;
-	id = nla_get_u32(info->attrs[GW_A_TXN_ID]);
+	err = gw_req_u32(info, GW_A_TXN_ID, &id);
+	if (err)
+		return err;
 	err = gw_txn_commit(gw_info_net(info), info->snd_portid, id,
 			    info->extack);
 	if (!err)
@@ -145,8 +144,10 @@ int gw_txn_commit_doit(struct sk_buff *skb, struct genl_info *info)
 
 int gw_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, GW_A_TXN_ID))
+	u32 id;
+
+	if (gw_req_u32(info, GW_A_TXN_ID, &id))
 		return -EINVAL;
-	return gw_txn_abort(gw_info_net(info), info->snd_portid,
-			    nla_get_u32(info->attrs[GW_A_TXN_ID]), info->extack);
+	return gw_txn_abort(gw_info_net(info), info->snd_portid, id,
+			    info->extack);
 }

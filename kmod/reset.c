@@ -135,27 +135,35 @@ void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset)
 		gw_count(gn, GW_CTR_HALFOPEN_RESET);
 }
 
+static struct gw_reset_batch *gw_reset_batch_of(struct gw_flow_walk *walk)
+{
+	return container_of(walk, struct gw_reset_batch, walk);
+}
+
+/* What every batch does once the bucket lock is dropped. */
+static void gw_reset_batch_unlocked(struct gw_flow_walk *walk,
+				    struct gw_net *gn)
+{
+	struct gw_reset_batch *b = gw_reset_batch_of(walk);
+	unsigned int i;
+
+	for (i = 0; i < b->count; i++) {
+		if (b->budgeted)
+			gw_reset_send(gn, &b->reset[i]);
+		else
+			gw_reset_xmit(gn, &b->reset[i]);
+	}
+	b->count = 0;
+}
+
 static void gw_reset_expired_leaving(struct gw_flow_walk *walk,
 				     struct gw_flow *flow)
 {
-	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
-						walk);
+	struct gw_reset_batch *b = gw_reset_batch_of(walk);
 
 	if (b->count < ARRAY_SIZE(b->reset) &&
 	    gw_reset_prepare(flow, &b->reset[b->count]))
 		b->count++;
-}
-
-static void gw_reset_expired_unlocked(struct gw_flow_walk *walk,
-				      struct gw_net *gn)
-{
-	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
-						walk);
-	unsigned int i;
-
-	for (i = 0; i < b->count; i++)
-		gw_reset_send(gn, &b->reset[i]);
-	b->count = 0;
 }
 
 /*
@@ -166,29 +174,17 @@ static void gw_reset_expired_unlocked(struct gw_flow_walk *walk,
 void gw_reset_batch_expired(struct gw_reset_batch *b)
 {
 	b->walk.leaving = gw_reset_expired_leaving;
-	b->walk.unlocked = gw_reset_expired_unlocked;
+	b->walk.unlocked = gw_reset_batch_unlocked;
+	b->budgeted = true;
 	b->count = 0;
 }
 
 static void gw_reset_closed_leaving(struct gw_flow_walk *walk,
 				    struct gw_flow *flow)
 {
-	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
-						walk);
+	struct gw_reset_batch *b = gw_reset_batch_of(walk);
 
 	b->count += gw_reset_close_prepare(flow, &b->reset[b->count]);
-}
-
-static void gw_reset_closed_unlocked(struct gw_flow_walk *walk,
-				     struct gw_net *gn)
-{
-	struct gw_reset_batch *b = container_of(walk, struct gw_reset_batch,
-						walk);
-	unsigned int i;
-
-	for (i = 0; i < b->count; i++)
-		gw_reset_xmit(gn, &b->reset[i]);
-	b->count = 0;
 }
 
 /*
@@ -200,6 +196,7 @@ void gw_reset_batch_closed(struct gw_reset_batch *b)
 	/* two resets for each flow closed under one hold of the lock */
 	BUILD_BUG_ON(ARRAY_SIZE(b->reset) < 2 * GW_CLOSE_BATCH);
 	b->walk.leaving = gw_reset_closed_leaving;
-	b->walk.unlocked = gw_reset_closed_unlocked;
+	b->walk.unlocked = gw_reset_batch_unlocked;
+	b->budgeted = false;
 	b->count = 0;
 }

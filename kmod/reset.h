@@ -44,6 +44,7 @@ void gw_reset_send(struct gw_net *gn, const struct gw_reset *reset);
 struct gw_reset_batch {
 	struct gw_flow_walk walk;
 	unsigned int count;
+	bool budgeted;		/* within halfopen_reset_rate (gw_reset_send) */
 	struct gw_reset reset[GW_RESET_BATCH];
 };
 

@@ -63,14 +63,10 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SCAN_STRAGGLER] = "scan_straggler",
 };
 
-/*
- * One name a counter: a counter appended to the UAPI without one fails the
- * build here (a gap in the middle is found by tests/unit/test_names.c).
- */
-_Static_assert(ARRAY_SIZE(gw_counter_names) == __GW_CTR_MAX,
-	       "gw_counter_names[] needs one name per enum gw_counter");
+/* a gap in the middle is found by tests/unit/test_names.c */
+GW_NAMES_COMPLETE(gw_counter_names, __GW_CTR_MAX);
 
 const char *gw_counter_name(unsigned int id)
 {
-	return id < ARRAY_SIZE(gw_counter_names) ? gw_counter_names[id] : NULL;
+	return GW_NAME_OF(gw_counter_names, id, NULL);
 }

@@ -12,4 +12,15 @@
  */
 const char *gw_counter_name(unsigned int id);
 
+/*
+ * What every name table (the counters', the TCP states') does: a check
+ * that fails the build when a value appended to its UAPI enum (of @count
+ * values) has no name, and the one lookup, @none past the table's end.
+ */
+#define GW_NAMES_COMPLETE(table, count)					\
+	_Static_assert(ARRAY_SIZE(table) == (count),			\
+		       #table "[] needs one name per value of its enum")
+#define GW_NAME_OF(table, id, none)					\
+	((id) < ARRAY_SIZE(table) ? (table)[id] : (none))
+
 #endif /* _GW_CORE_NAMES_H */

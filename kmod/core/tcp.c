@@ -7,6 +7,7 @@
  * it as a table lets the unit tests walk every cell.
  */
 #include "tcp.h"
+#include "names.h"
 
 /*
  * ECE and CWR are ECN signalling and PSH is a delivery hint: none changes
@@ -684,11 +685,9 @@ static const char *const gw_tcp_state_names[] = {
 	[GW_TCP_SYN_SENT2] = "SYN_SENT2",
 };
 
-/* a state appended to the UAPI without a name fails the build */
-_Static_assert(ARRAY_SIZE(gw_tcp_state_names) == __GW_TCP_STATE_MAX,
-	       "gw_tcp_state_names[] needs one name per enum gw_tcp_state");
+GW_NAMES_COMPLETE(gw_tcp_state_names, __GW_TCP_STATE_MAX);
 
 const char *gw_tcp_state_name(u8 state)
 {
-	return state <= GW_TCP_STATE_MAX ? gw_tcp_state_names[state] : "?";
+	return GW_NAME_OF(gw_tcp_state_names, state, "?");
 }
