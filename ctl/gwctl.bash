@@ -137,7 +137,7 @@ _gwctl()
 			return
 		fi
 		[[ ${words[objidx + 1]:-} == flows ]] && ((cword - objidx > 1)) && return
-		COMPREPLY=($(compgen -W "drops flows all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
+		COMPREPLY=($(compgen -W "drops flows all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed block-released synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
 		;;
 	esac
 } &&

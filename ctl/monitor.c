@@ -35,6 +35,7 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_SCAN_DETECTED]	= "scan-detected",
 	[GW_EVENT_SCAN_BLOCKED]		= "scan-blocked",
 	[GW_EVENT_DROP]			= "drop",
+	[GW_EVENT_BLOCK_RELEASED]	= "block-released",
 };
 
 /* What "all", or no word, selects: every change, not the drops or flows. */
@@ -79,6 +80,8 @@ static void print_block_details(const struct nlattr **tb)
 	if (btb[GW_BLOCK_A_REASON])
 		print_str("reason", " reason %s",
 			  gw_block_reason_name(mnl_attr_get_u8(btb[GW_BLOCK_A_REASON])));
+	if (btb[GW_BLOCK_A_HITS])
+		print_u64("hits", " hits %" PRIu64, mnl_attr_get_u64(btb[GW_BLOCK_A_HITS]));
 }
 
 /* scan-detected, scan-blocked: the source, its score, why it was spared */
@@ -152,6 +155,7 @@ static void print_event_details(const struct nlattr **tb, uint8_t event)
 	case GW_EVENT_BLOCK_ADDED:
 	case GW_EVENT_BLOCK_DELETED:
 	case GW_EVENT_BLOCK_FLUSHED:
+	case GW_EVENT_BLOCK_RELEASED:
 		print_block_details(tb);
 		break;
 	case GW_EVENT_SYNPROXY_ENGAGED:

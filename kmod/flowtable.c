@@ -442,14 +442,22 @@ static u8 gw_flow_end_reason(const struct gw_flow *flow)
 	return GW_FLOW_END_TIMEOUT;
 }
 
+/* Its stragglers may come yet: tell the policy above (scan detection). */
+static void gw_flow_gone(struct gw_net *gn, const struct gw_flow *flow)
+{
+	gw_flow_ops->gone(gn, flow, gw_flow_hash(gn, &flow->key));
+}
+
 /*
  * Caller holds the flow's bucket lock.  @end: why it goes (enum
  * gw_flow_end), for its event; a tombstone had its event when it closed.
+ * Either way its tuple goes to the stragglers' bitmap (gw_flow_gone()).
  */
 void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow, u8 end)
 {
 	WRITE_ONCE(flow->dead, 1);
 	hlist_del_rcu(&flow->node);
+	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
 		gw_flow_ops->src_close(gn, flow);
@@ -782,6 +790,7 @@ static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
 	gw_flow_ops->event(gn, flow, GW_EVENT_FLOW_END, GW_FLOW_END_POLICY);
 	WRITE_ONCE(flow->flags, flow->flags | GW_FLOW_CLOSED);
 	WRITE_ONCE(flow->last_seen, now);
+	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED) {
 		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);

@@ -166,12 +166,20 @@ struct gw_flow {
  * a flow is linked, or ends (unlinked, or closed for good), under its
  * bucket lock too, so its events go out in order (GW_EVENT_FLOW_NEW,
  * GW_EVENT_FLOW_END with an enum gw_flow_end; kmod/nl_flowev.c, which
- * sends nothing unless someone listens).
+ * sends nothing unless someone listens); a flow stops being one for the
+ * packets that come in, so that its stragglers are not taken for probes
+ * (kmod/scan.c).
  */
 struct gw_flow_ops {
 	void (*src_close)(struct gw_net *gn, struct gw_flow *flow);
 	void (*event)(struct gw_net *gn, const struct gw_flow *flow, u8 event,
 		      u8 end);
+	/*
+	 * @flow (of table hash @hash) is no longer a flow for the packets
+	 * that come in: unlinked, or closed by reload_policy.  Under its
+	 * bucket lock; must not sleep.
+	 */
+	void (*gone)(struct gw_net *gn, const struct gw_flow *flow, u32 hash);
 };
 
 /* An unlink that sends no GW_EVENT_FLOW_END: the namespace is going. */

@@ -111,7 +111,7 @@ struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
 	if (pkt->proto == IPPROTO_UDP)
 		return gw_pseudo_inbound(j, pkt, GW_CTR_DROP_UDP_PROBE);
 	if (gw_icmp_proto(pkt->family, pkt->proto)) {
-		if (gw_block_drop(j->gn, pkt))
+		if (gw_block_drop(j, pkt))
 			return gw_drop(GW_CTR_DROP_BLOCKED);
 		if (!icmp)
 			return gw_drop(GW_CTR_DROP_MALFORMED);

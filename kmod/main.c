@@ -85,6 +85,8 @@ static void gw_net_free(struct gw_net *gn)
 	gw_scan_exit(gn);
 	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
+	/* after the table: its flush tells the scan tracker what goes */
+	gw_scan_free(gn);
 	gw_srclimit_exit(gn);
 	gw_synproxy_exit(gn);
 	if (gn->defrag)
@@ -180,6 +182,7 @@ static struct pernet_operations gw_net_ops = {
 static const struct gw_flow_ops gw_flow_ops = {
 	.src_close = gw_src_conn_close,
 	.event = gw_flowev_send,
+	.gone = gw_scan_flow_gone,
 };
 
 static int __init gw_mod_init(void)

@@ -122,8 +122,10 @@ int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb);
+/* @hits NULL: none to report (an event of a change) */
 int gw_block_fill(struct sk_buff *skb, u8 kind,
-		  const struct gw_block_entry *e, u32 remaining);
+		  const struct gw_block_entry *e, u32 remaining,
+		  const u64 *hits);
 
 /* nl_names.c */
 int gw_names_dump(struct sk_buff *skb, struct netlink_callback *cb);

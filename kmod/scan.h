@@ -44,8 +44,12 @@ struct gw_scan_report {
 	u8 hdr[GW_NFLOG_HDR_MAX];
 };
 
+/* How long the tuple of a flow that went is remembered: one to two of it. */
+#define GW_SCAN_GONE_WINDOW	(120 * HZ)
+
 struct gw_scan {
 	struct gw_scan_set *sets;	/* NULL until the flow table is made */
+	struct gw_scan_gone *gone;	/* with @sets */
 	spinlock_t queue_lock;
 	u32 queue_head;
 	u32 queue_len;
@@ -59,6 +63,15 @@ void gw_scan_init(struct gw_net *gn);
 int gw_scan_alloc(struct gw_net *gn);
 /* Waits for the worker: before the blocklist and the table go. */
 void gw_scan_exit(struct gw_net *gn);
+/* Frees the tracker: after the table, whose flush still calls in. */
+void gw_scan_free(struct gw_net *gn);
+/* From the collector: a new generation of the flows that went. */
+void gw_scan_gc(struct gw_net *gn);
+
+struct gw_flow;
+/* struct gw_flow_ops.gone: @flow's stragglers are no probes. */
+void gw_scan_flow_gone(struct gw_net *gn, const struct gw_flow *flow,
+		       u32 hash);
 
 void __gw_scan_drop(struct gw_net *gn, const struct sk_buff *skb,
 		    const struct gw_pkt *pkt, u8 reason);

@@ -275,7 +275,6 @@ void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
 	spin_unlock(&set->lock);
 }
 
-
 /* @flow is closing: it stops counting against its source, exactly once. */
 void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash)
 {

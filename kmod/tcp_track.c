@@ -508,7 +508,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 
 	if (!gw_tcp_flags_valid(pkt->tcp_flags))
 		return gw_drop(GW_CTR_DROP_TCP_BAD_FLAGS);
-	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
+	flow = gw_flow_lookup_inbound(j, pkt, &key, &hash, &src_first,
 				      &blocked);
 	if (blocked)
 		return gw_drop(GW_CTR_DROP_BLOCKED);

@@ -201,6 +201,12 @@ enum gw_event {
 	GW_EVENT_FLOW_NEW,
 	GW_EVENT_FLOW_STATE,
 	GW_EVENT_FLOW_END,
+	/*
+	 * A timed block entry expired and left the blocklist (the collector
+	 * dropped it, or a change made before it did): GW_A_BLOCK with its
+	 * prefix, timeout, reason and GW_BLOCK_A_HITS
+	 */
+	GW_EVENT_BLOCK_RELEASED,
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -379,6 +385,8 @@ enum gw_block_attr {
 	GW_BLOCK_A_TIMEOUT,	/* u32: seconds (block entries only); none: permanent */
 	GW_BLOCK_A_REMAINING,	/* u32, in replies: seconds until it expires */
 	GW_BLOCK_A_REASON,	/* u8, in replies: enum gw_block_reason */
+	GW_BLOCK_A_HITS,	/* u64, in replies: packets the entry dropped */
+	GW_BLOCK_A_PAD,
 	__GW_BLOCK_A_MAX,
 };
 #define GW_BLOCK_A_MAX (__GW_BLOCK_A_MAX - 1)
@@ -602,6 +610,7 @@ enum gw_counter {
 	/* the drop trace and drop events ("gwctl trace", "monitor drops") */
 	GW_CTR_TRACE_UNSAMPLED,		/* drops over trace_rate, not recorded */
 	GW_CTR_EVENT_DROPS_LOST,	/* drop events over drop_event_rate */
+	GW_CTR_SCAN_STRAGGLER,		/* no-flow ACKs/RSTs not scored: late or resets */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)
