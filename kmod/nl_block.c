@@ -138,8 +138,8 @@ void gw_notify_block_released(struct gw_net *gn,
 {
 	struct gw_block_released r = { .e = e, .hits = hits };
 
-	gw_event_async(gn, GW_EVENT_BLOCK_RELEASED, gw_block_released_fill,
-		       &r);
+	gw_event_async(gn, GW_EVENT_BLOCK_RELEASED, NLMSG_GOODSIZE,
+		       gw_block_released_fill, &r);
 }
 
 /* An add or a delete (@need says which), and its event when it is done. */
