@@ -7,7 +7,7 @@ _gwctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain help"
+	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain trace help"
 	local i obj="" objidx=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -31,7 +31,7 @@ _gwctl()
 	# the module's own names when it is loaded (gwctl get), else this list
 	local tunables
 	tunables=$(gwctl -j get 2>/dev/null | sed -n 's/.*"tunables":{//p' | grep -o '"[a-z_0-9]*":{' | tr -d '":{')
-	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share scan_action scan_threshold scan_delay_ms scan_weight_low scan_weight_high scan_block_seconds scan_block_max_seconds"
+	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share scan_action scan_threshold scan_delay_ms scan_weight_low scan_weight_high scan_block_seconds scan_block_max_seconds trace_size trace_rate drop_event_rate"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in
@@ -119,8 +119,21 @@ _gwctl()
 			esac
 		fi
 		;;
+	trace)
+		case $prev in
+		reason | from) ;;
+		*) COMPREPLY=($(compgen -W "reason from" -- "$cur")) ;;
+		esac
+		;;
 	monitor)
-		COMPREPLY=($(compgen -W "all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
+		if [[ ${words[objidx + 1]:-} == drops ]] && ((cword - objidx > 1)); then
+			case $prev in
+			reason | from) ;;
+			*) COMPREPLY=($(compgen -W "reason from" -- "$cur")) ;;
+			esac
+			return
+		fi
+		COMPREPLY=($(compgen -W "drops all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
 		;;
 	esac
 } &&

@@ -182,6 +182,17 @@ int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
 int do_doctor(int argc, char **argv);
 int do_explain(int argc, char **argv);
+int do_trace(int argc, char **argv);
+
+/* trace.c: which drops "gwctl trace" and "gwctl monitor drops" show */
+struct gw_trace_filter {
+	int reason;			/* enum gw_counter; -1: any */
+	bool has_from;
+	struct gw_prefix from;		/* the source's prefix */
+};
+
+/* "[reason R] [from PREFIX]": a GW_EXIT_* code, the error said. */
+int gw_trace_filter_parse(int argc, char **argv, struct gw_trace_filter *f);
 
 /*
  * load.c, for doctor: 0 when the running policy is the one the rule file

@@ -56,6 +56,9 @@ static void usage(FILE *f)
 		"                                to compare, /etc/gatewarden/gatewarden.rules)\n"
 		"  monitor [EVENT...]            print change events as they happen (rule,\n"
 		"                                zone, policy-loaded, tunable-set, ...)\n"
+		"  monitor drops [TRACE_FILTER]  print dropped packets as they happen\n"
+		"                                (at most drop_event_rate a second)\n"
+		"  trace [TRACE_FILTER]          the last trace_size drops, oldest first\n"
 		"  explain PACKET                what the module would do with PACKET, and why;\n"
 		"                                exit 0 if it would pass, 3 if dropped\n"
 		"\n"
@@ -63,6 +66,7 @@ static void usage(FILE *f)
 		"  PREFIX := A.B.C.D[/LEN] | X:X::X[/LEN]\n"
 		"  PORTS  := P[-Q][,P[-Q]]...   at most %d ranges\n"
 		"  FILTER := [src ADDR] [dst ADDR] [proto PROTO] [state TCP_STATE]\n"
+		"  TRACE_FILTER := [reason REASON] [from PREFIX]   (REASON: drop_udp_probe, ...)\n"
 		"  PACKET := PROTO from ADDR [port P] to ADDR [port P] in|out DEV\n"
 		"            [flags S|SA|A|...] [seq N] [ack N] (tcp)\n"
 		"            [type N|echo-request|echo-reply] [code N] [id N] (icmp, icmpv6)\n"
@@ -142,6 +146,7 @@ static const struct gw_verb objects[] = {
 	{ "never-block", do_never_block },
 	{ "doctor",	do_doctor },
 	{ "explain",	do_explain },
+	{ "trace",	do_trace },
 	{ "help",	do_help },
 };
 

@@ -4,6 +4,10 @@
  * happen, one line each (with -j, one JSON document a line), with their
  * per-namespace sequence numbers.  A word selects every event whose name
  * starts with it: "rule" is rule-added, rule-deleted and rules-flushed.
+ * Dropped packets are events too, but only "gwctl monitor drops [reason
+ * R] [from PREFIX]" shows them, filtered here: the module sends them all,
+ * at most drop_event_rate a second, and says in the next one it sends
+ * how many it left out.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -30,7 +34,11 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_SYNPROXY_DISENGAGED]	= "synproxy-disengaged",
 	[GW_EVENT_SCAN_DETECTED]	= "scan-detected",
 	[GW_EVENT_SCAN_BLOCKED]		= "scan-blocked",
+	[GW_EVENT_DROP]			= "drop",
 };
+
+/* What "all", or no word, selects: every change, not the drops. */
+#define GW_EVENTS_CHANGES	(((1u << __GW_EVENT_MAX) - 1) & ~(1u << GW_EVENT_DROP))
 
 static const char *const spared_names[__GW_SCAN_SPARED_MAX] = {
 	[GW_SCAN_SPARED_SPECIAL]	= "special",
@@ -44,6 +52,7 @@ static const char *const spared_names[__GW_SCAN_SPARED_MAX] = {
 struct monitor {
 	unsigned int wanted;		/* bit per enum gw_event */
 	uint64_t last_seq;
+	const struct gw_trace_filter *drops;	/* monitor drops */
 };
 
 static void print_block_details(const struct nlattr **tb)
@@ -175,6 +184,16 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	if (event < __GW_EVENT_MAX && !(mon->wanted & 1u << event))
 		return MNL_CB_OK;
 
+	if (event == GW_EVENT_DROP) {
+		if (!tb[GW_A_TRACE])
+			return gw_nl_bad_reply("drop event without GW_A_TRACE");
+		/* the line is the trace's, after the event's number */
+		if (gw_trace_print(tb[GW_A_TRACE], mon->drops, NULL, &seq) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		print_finish(GW_EXIT_OK);
+		fflush(stdout);
+		return MNL_CB_OK;
+	}
 	print_u64("seq", "%" PRIu64, seq);
 	if (event < __GW_EVENT_MAX) {
 		print_str("event", " %s", event_names[event]);
@@ -191,24 +210,38 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 int do_monitor(int argc, char **argv)
 {
 	struct monitor mon = { 0 };
+	struct gw_trace_filter drops;
 	struct gw_status st;
 	unsigned int i;
 	int a;
 
+	if (argc && !strcmp(argv[0], "drops")) {
+		a = gw_trace_filter_parse(argc - 1, argv + 1, &drops);
+		if (a)
+			return a;
+		/* the names for the lines: not from inside the listener */
+		if (gw_names_fetch(GW_NAME_KIND_COUNTER))
+			return GW_EXIT_KERNEL;
+		mon.wanted = 1u << GW_EVENT_DROP;
+		mon.drops = &drops;
+		argc = 0;
+	}
 	for (a = 0; a < argc; a++) {
 		unsigned int before = mon.wanted;
 
 		for (i = 0; i < __GW_EVENT_MAX; i++) {
+			if (i == GW_EVENT_DROP)
+				continue;
 			if (!strcmp(argv[a], "all") ||
 			    !strncmp(event_names[i], argv[a], strlen(argv[a])))
 				mon.wanted |= 1u << i;
 		}
 		if (mon.wanted == before && strcmp(argv[a], "all"))
-			return gw_usage_error("unknown event \"%s\" (rule-added, rule-deleted, rules-flushed, policy-loaded, zone-set, zone-deleted, tunable-set, or a prefix of them, or all).",
+			return gw_usage_error("unknown event \"%s\" (rule-added, rule-deleted, rules-flushed, policy-loaded, zone-set, zone-deleted, tunable-set, or a prefix of them, or all; or drops alone).",
 					      argv[a]);
 	}
-	if (!argc)
-		mon.wanted = (1u << __GW_EVENT_MAX) - 1;
+	if (!mon.wanted)
+		mon.wanted = GW_EVENTS_CHANGES;
 
 	/*
 	 * Ask for something only an administrator may read first: joining the

@@ -42,6 +42,7 @@ GW_POLICY(gw_block_policy, "gw_block_attr", GW_BLOCK_ATTRS, GW_BLOCK_A_MAX);
 GW_POLICY(gw_name_policy, "gw_name_attr", GW_NAME_ATTRS, GW_NAME_A_MAX);
 GW_POLICY(gw_explain_policy, "gw_explain_attr", GW_EXPLAIN_ATTRS,
 	  GW_EXPLAIN_A_MAX);
+GW_POLICY(gw_trace_policy, "gw_trace_attr", GW_TRACE_ATTRS, GW_TRACE_A_MAX);
 
 /* Requests are a few hundred bytes at most: every input is length-checked. */
 #define GW_NL_REQ_SIZE 4096

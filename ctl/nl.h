@@ -31,6 +31,7 @@ extern const struct gw_policy gw_overload_policy;	/* enum gw_overload_attr */
 extern const struct gw_policy gw_block_policy;		/* enum gw_block_attr */
 extern const struct gw_policy gw_name_policy;		/* enum gw_name_attr */
 extern const struct gw_policy gw_explain_policy;	/* enum gw_explain_attr */
+extern const struct gw_policy gw_trace_policy;		/* enum gw_trace_attr */
 
 /*
  * Opens the socket and resolves the family; done implicitly by
@@ -163,5 +164,17 @@ int gw_block_format(uint8_t family, const struct nlattr *addr,
 		    const struct nlattr *plen, char *buf, size_t len);
 /* "admin" or "scan": who added a block entry (enum gw_block_reason) */
 const char *gw_block_reason_name(uint8_t reason);
+
+/*
+ * trace.c: one GW_A_TRACE nest (a dropped packet) as a line, or an object
+ * of the JSON list @list (NULL: members of the document, an event's,
+ * after its number @event_seq), unless @filter (NULL: none) leaves it
+ * out.  The counters' names must have been fetched.  MNL_CB_OK, or
+ * MNL_CB_ERROR when the nest is malformed.
+ */
+struct gw_trace_filter;
+struct print_list;
+int gw_trace_print(const struct nlattr *nest, const struct gw_trace_filter *filter,
+		   struct print_list *list, const uint64_t *event_seq);
 
 #endif /* GWCTL_NL_H */

@@ -25,6 +25,7 @@
 #include "track.h"
 #include "blocklist.h"
 #include "scan.h"
+#include "trace.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -42,19 +43,26 @@ static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
  * packet that passes on a flow a rule admitted, in either direction, is
  * counted in that rule's counters (rulectr.h): the flow's first packet,
  * which the rule matched, and every later one, an ICMP error that
- * quotes one of them included; a dropped one is not.
+ * quotes one of them included; a dropped one is not.  A dropped packet
+ * goes to the drop trace and to drop events (trace.c): @pkt as far as it
+ * was parsed, crossing @j->dev inbound (@in) or outbound.
  */
-static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v,
-				  const struct sk_buff *skb)
+static unsigned int gw_verdict_nf(const struct gw_judge *j,
+				  struct gw_verdict v,
+				  const struct gw_pkt *pkt, bool in)
 {
+	struct gw_net *gn = j->gn;
+
 	if (unlikely(v.prior < __GW_CTR_MAX))
 		gw_count(gn, v.prior);
 	if (v.reason < __GW_CTR_MAX)
 		gw_count(gn, v.reason);
-	if (v.action == GW_DROP)
+	if (v.action == GW_DROP) {
+		gw_trace_drop(gn, &v, pkt, j->dev, in);
 		return NF_DROP;
+	}
 	if (v.flow && v.flow->ctr)
-		gw_rule_ctr_count(v.flow->ctr, skb);
+		gw_rule_ctr_count(v.flow->ctr, j->skb);
 	return NF_ACCEPT;
 }
 
@@ -146,17 +154,17 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 	 * counter's, the action is accept).
 	 */
 	if (!gw_parse_skb(&pkt, skb, state->pf))
-		return gw_verdict_nf(gn, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
+		return gw_verdict_nf(&j, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
 					      gw_accept(GW_CTR_DROP_MALFORMED),
-				     skb);
+				     &pkt, in);
 	icmp = gw_icmp_read(&buf, &pkt, skb);
 	if (!in)
-		return gw_verdict_nf(gn, gw_judge_outbound_pkt(&j, &pkt, icmp),
-				     skb);
+		return gw_verdict_nf(&j, gw_judge_outbound_pkt(&j, &pkt, icmp),
+				     &pkt, in);
 	v = gw_judge_inbound_pkt(&j, &pkt, icmp);
 	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
 	gw_scan_verdict(gn, &pkt, v);
-	return gw_verdict_nf(gn, v, skb);
+	return gw_verdict_nf(&j, v, &pkt, in);
 }
 
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,

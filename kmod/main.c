@@ -70,6 +70,9 @@ int gw_net_activate_locked(struct gw_net *gn)
 		if (err)
 			return err;
 	}
+	err = gw_trace_activate_locked(gn);
+	if (err)
+		return err;
 	/* publishes the lot: gw_flowtable_active() from here on */
 	return gw_flowtable_alloc(gn);
 }
@@ -88,6 +91,7 @@ static void gw_net_free(struct gw_net *gn)
 	gw_txn_net_exit(gn);
 	gw_rules_flush(gn);
 	gw_blocklist_exit(gn);
+	gw_trace_exit(gn);
 	free_percpu(gn->stats);
 	kfree(gn);
 }
@@ -118,6 +122,8 @@ static int __net_init gw_net_init(struct net *net)
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);
+	/* its buckets start full at the tunables' rates */
+	gw_trace_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
 		if (err) {

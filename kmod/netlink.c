@@ -12,7 +12,8 @@
  * live by object, each in its own file: nl_status.c, nl_zone.c (interfaces),
  * nl_rule.c, nl_flow.c (conn), nl_tunable.c, nl_overload.c, nl_block.c,
  * nl_names.c (counter and TCP state names), nl_explain.c (a dry
- * judgement of a packet) and nl_txn.c (atomic loads);
+ * judgement of a packet), nl_trace.c (the drop trace) and nl_txn.c
+ * (atomic loads);
  * nl_event.c sends the events and nl_util.c holds what they all share.
  *
  * GENL_ADMIN_PERM is netlink_capable(skb, CAP_NET_ADMIN): CAP_NET_ADMIN in
@@ -230,6 +231,11 @@ static const struct genl_ops gw_genl_ops[] = {
 	{
 		.cmd = GW_CMD_EXPLAIN,
 		.doit = gw_explain_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = GW_CMD_TRACE_GET,
+		.dumpit = gw_trace_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

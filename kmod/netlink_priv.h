@@ -59,7 +59,8 @@ int gw_check_ifname(const struct nlattr *attr,
 /* nl_event.c */
 struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr);
 void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr);
-void gw_event_async(struct gw_net *gn, u8 event,
+bool gw_event_listening(struct gw_net *gn);
+bool gw_event_async(struct gw_net *gn, u8 event, size_t size,
 		    int (*fill)(struct sk_buff *msg, const void *arg),
 		    const void *arg);
 extern bool gw_genl_live;
@@ -127,6 +128,11 @@ int gw_names_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* nl_explain.c */
 int gw_explain_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_trace.c; gw_trace_notify() is trace.c's */
+struct gw_trace_rec;
+int gw_trace_dump(struct sk_buff *skb, struct netlink_callback *cb);
+void gw_trace_notify(struct gw_net *gn, const struct gw_trace_rec *rec);
 
 /* nl_txn.c */
 int gw_txn_begin_doit(struct sk_buff *skb, struct genl_info *info);

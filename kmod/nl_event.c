@@ -13,18 +13,29 @@
 
 #include "netlink_priv.h"
 
+/*
+ * Would an event of @gn reach anyone?  Asked before building one, on the
+ * packet path too (drop events): a few loads.  Outside a request, only
+ * under rcu_read_lock(), which keeps the family registered while
+ * gw_genl_live is seen set (its group numbers are assigned with it).
+ */
+bool gw_event_listening(struct gw_net *gn)
+{
+	return READ_ONCE(gw_genl_live) && gn->net->user_ns == &init_user_ns &&
+	       genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS);
+}
+
 static struct sk_buff *__gw_event_start(struct gw_net *gn, u8 event,
-					void **hdr, gfp_t gfp)
+					void **hdr, size_t size, gfp_t gfp)
 {
 	struct sk_buff *msg;
 	u64 seq;
 
-	if (gn->net->user_ns != &init_user_ns ||
-	    !genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS))
+	if (!gw_event_listening(gn))
 		return NULL;
 	/* numbered first: an event lost to a failure leaves its gap */
 	seq = atomic64_inc_return(&gn->event_seq);
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	msg = genlmsg_new(size, gfp);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
@@ -39,7 +50,7 @@ static struct sk_buff *__gw_event_start(struct gw_net *gn, u8 event,
 /* An event under way, or NULL when nobody listens (or out of memory). */
 struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr)
 {
-	return __gw_event_start(gn, event, hdr, GFP_KERNEL);
+	return __gw_event_start(gn, event, hdr, NLMSG_GOODSIZE, GFP_KERNEL);
 }
 
 void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
@@ -50,21 +61,21 @@ void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr)
 }
 
 /*
- * An event from outside a netlink request (the collector's): only while
- * the family is registered, so under rcu_read_lock() (gw_genl_live), and
- * so atomic.  @fill adds what it carries; nonzero drops it.
+ * An event from outside a netlink request (the collector's, the packet
+ * path's): only while the family is registered, so under rcu_read_lock()
+ * (gw_genl_live), and so atomic, in a message of @size bytes.  @fill adds
+ * what it carries; nonzero drops it.  False when it was not sent.
  */
-void gw_event_async(struct gw_net *gn, u8 event,
+bool gw_event_async(struct gw_net *gn, u8 event, size_t size,
 		    int (*fill)(struct sk_buff *msg, const void *arg),
 		    const void *arg)
 {
 	struct sk_buff *msg;
+	bool sent = false;
 	void *hdr;
 
 	rcu_read_lock();
-	if (!READ_ONCE(gw_genl_live))
-		goto out;
-	msg = __gw_event_start(gn, event, &hdr, GFP_ATOMIC);
+	msg = __gw_event_start(gn, event, &hdr, size, GFP_ATOMIC);
 	if (!msg)
 		goto out;
 	if (fill(msg, arg)) {
@@ -72,10 +83,11 @@ void gw_event_async(struct gw_net *gn, u8 event,
 		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
-				GW_MCGRP_EVENTS, GFP_ATOMIC);
+	sent = !genlmsg_multicast_netns(&gw_genl_family, gn->net, msg, 0,
+					GW_MCGRP_EVENTS, GFP_ATOMIC);
 out:
 	rcu_read_unlock();
+	return sent;
 }
 
 void gw_notify(struct gw_net *gn, u8 event)

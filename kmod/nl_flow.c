@@ -58,7 +58,7 @@ void gw_notify_synproxy(struct gw_net *gn, u8 event, u8 family,
 		.addr = addr, .port = port, .family = family,
 	};
 
-	gw_event_async(gn, event, gw_synproxy_dst_fill, &d);
+	gw_event_async(gn, event, NLMSG_GOODSIZE, gw_synproxy_dst_fill, &d);
 }
 
 int gw_conn_fill(struct sk_buff *skb, struct gw_net *gn,

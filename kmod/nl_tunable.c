@@ -69,6 +69,18 @@ int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return id;
 	gn = gw_info_net(info);
 	mutex_lock(&gn->lock);
+	if (id == GW_TUN_TRACE_SIZE) {
+		struct gw_trace_ring *ring;
+		int err = gw_trace_prepare_locked(gn, value, &ring);
+
+		if (err) {
+			mutex_unlock(&gn->lock);
+			NL_SET_ERR_MSG(info->extack,
+				       "out of memory for the drop trace");
+			return err;
+		}
+		gw_trace_publish_locked(gn, ring);
+	}
 	WRITE_ONCE(gn->tunables[id], value);
 	mutex_unlock(&gn->lock);
 	gw_notify_tunable(gn, gw_tunable_defs[id].name, value);

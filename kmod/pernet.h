@@ -26,6 +26,7 @@
 #include "synproxy.h"
 #include "synproxy_auto.h"
 #include "scan.h"
+#include "trace.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -58,6 +59,7 @@ struct gw_net {
 	struct gw_synproxy synproxy;	/* synproxy.c */
 	struct gw_synproxy_auto synproxy_auto;	/* synproxy_auto.c */
 	struct gw_scan scan;		/* scan.c */
+	struct gw_trace trace;		/* trace.c, nl_trace.c */
 
 	struct net *net;
 	struct mutex lock;

@@ -7,10 +7,10 @@
  */
 #include <linux/slab.h>
 #include <linux/percpu.h>
-#include <linux/jiffies.h>
 
 #include "pernet.h"
 #include "rules.h"
+#include "bucket.h"
 
 struct gw_rule *gw_rule_alloc(void)
 {
@@ -65,41 +65,20 @@ void gw_rule_read(const struct gw_rule *rule, struct gw_rule_pcpu *shown,
 	shown->bytes = total->bytes - READ_ONCE(ctr->base.bytes);
 }
 
-/* The burst is one second's worth. */
+/* The burst is one second's worth (bucket.h). */
 void gw_rule_rate_init(struct gw_rule *rule, u32 rate)
 {
-	u64 now = (u32)jiffies;
-
 	rule->rate = rate;
-	atomic64_set(&rule->bucket, now << 32 | (u64)rate * HZ);
+	gw_bucket_init(&rule->bucket, rate);
 }
 
 /*
  * Take one packet's worth from @rule's bucket (with @dry, only say whether
- * there is one, and take nothing).  Lockless: one cmpxchg of
- * the packed (stamp, credit) word; credit is counted in 1/HZ of a packet
- * so a refill of @rate per second is @rate a jiffy.
+ * there is one, and take nothing), lockless (bucket.h).
  */
 bool gw_rule_rate_allow(struct gw_rule *rule, bool dry)
 {
-	u64 cap = (u64)rule->rate * HZ;
-	s64 old = atomic64_read(&rule->bucket);
-	u64 credit;
-	u32 now;
-
-	do {
-		now = (u32)jiffies;
-		credit = (u32)old + (u64)(now - (u32)((u64)old >> 32)) *
-				    rule->rate;
-		if (credit > cap)
-			credit = cap;
-		if (credit < HZ)
-			return false;
-		if (dry)
-			return true;
-	} while (!atomic64_try_cmpxchg(&rule->bucket, &old,
-				       (s64)((u64)now << 32 | (credit - HZ))));
-	return true;
+	return gw_bucket_take(&rule->bucket, rule->rate, dry);
 }
 
 /* A ruleset for @count rules, empty: the rules, then their handles. */

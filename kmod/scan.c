@@ -363,7 +363,8 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 	}
 	if (ev.spared >= 0)
 		gw_count(gn, GW_CTR_SCAN_SPARED);
-	gw_event_async(gn, GW_EVENT_SCAN_DETECTED, gw_scan_event_fill, &ev);
+	gw_event_async(gn, GW_EVENT_SCAN_DETECTED, NLMSG_GOODSIZE,
+		       gw_scan_event_fill, &ev);
 	if (r->family == AF_INET)
 		net_info_ratelimited("gatewarden: scan from %pI4, score %u\n",
 				     &r->src.ip, r->score);
@@ -376,7 +377,8 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 	gw_scan_strike(gn, r);
 	gw_count(gn, GW_CTR_SCAN_BLOCKED);
 	ev.timeout = timeout;
-	gw_event_async(gn, GW_EVENT_SCAN_BLOCKED, gw_scan_event_fill, &ev);
+	gw_event_async(gn, GW_EVENT_SCAN_BLOCKED, NLMSG_GOODSIZE,
+		       gw_scan_event_fill, &ev);
 }
 
 static void gw_scan_worker(struct work_struct *work)

@@ -69,7 +69,10 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 	[GW_TUN_SCAN_BLOCK_SECONDS] = { "scan_block_seconds", "s", 1,
 					GW_BLOCK_TIMEOUT_MAX },
 	[GW_TUN_SCAN_BLOCK_MAX_SECONDS] = { "scan_block_max_seconds", "s", 1,
-					    GW_BLOCK_TIMEOUT_MAX },
+					    GW_BLOCK_TIMEOUT_MAX },	[GW_TUN_TRACE_SIZE] = { "trace_size", "drops, 0 off", 0,
+				GW_TRACE_SIZE_MAX },
+	[GW_TUN_TRACE_RATE] = { "trace_rate", "drops/s", 1, 1000000 },
+	[GW_TUN_DROP_EVENT_RATE] = { "drop_event_rate", "events/s", 1, 100000 },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -103,6 +106,14 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	/* 10 minutes, doubled for each repeat, up to a day */
 	[GW_TUN_SCAN_BLOCK_SECONDS] = 600,
 	[GW_TUN_SCAN_BLOCK_MAX_SECONDS] = 86400,
+	/*
+	 * The trace is a few seconds of a flood: 256 entries of 64 bytes
+	 * and 1000 a second cost a flood's packets one read of the bucket;
+	 * 100 events a second are what a terminal can show
+	 */
+	[GW_TUN_TRACE_SIZE] = 256,
+	[GW_TUN_TRACE_RATE] = 1000,
+	[GW_TUN_DROP_EVENT_RATE] = 100,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

@@ -46,6 +46,9 @@ enum gw_tunable {
 	GW_TUN_SCAN_WEIGHT_HIGH,	/* ... to a port above */
 	GW_TUN_SCAN_BLOCK_SECONDS,	/* a scanner's first block */
 	GW_TUN_SCAN_BLOCK_MAX_SECONDS,	/* doubled for each repeat, up to */
+	GW_TUN_TRACE_SIZE,	/* drops the trace keeps, 0 = no trace */
+	GW_TUN_TRACE_RATE,	/* drops a second the trace records, at most */
+	GW_TUN_DROP_EVENT_RATE,	/* drop events a second, at most */
 	__GW_TUN_MAX,
 };
 

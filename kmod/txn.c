@@ -203,6 +203,7 @@ int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 		  struct netlink_ext_ack *extack)
 {
 	struct gw_blocklist *block[__GW_BLOCK_KIND_MAX];
+	struct gw_trace_ring *ring;
 	struct gw_txn *txn;
 	unsigned int i;
 	int err;
@@ -230,16 +231,27 @@ int gw_txn_commit(struct gw_net *gn, u32 portid, u32 id,
 				      block, extack);
 	if (err)
 		goto out;
-	err = gw_rules_replace_locked(gn, &txn->rules, txn->nrules);
+	err = gw_trace_prepare_locked(gn, txn->tunables[GW_TUN_TRACE_SIZE],
+				      &ring);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "out of memory for the drop trace");
+	} else {
+		err = gw_rules_replace_locked(gn, &txn->rules, txn->nrules);
+		if (err) {
+			gw_trace_discard_locked(gn, ring);
+			NL_SET_ERR_MSG(extack,
+				       "out of memory publishing the ruleset");
+		}
+	}
 	if (err) {
 		for (i = 0; i < __GW_BLOCK_KIND_MAX; i++)
 			kvfree(block[i]);
-		NL_SET_ERR_MSG(extack, "out of memory publishing the ruleset");
 	} else {
 		gw_zones_replace_locked(gn, txn->zones, txn->nzones);
 		for (i = 0; i < __GW_TUN_MAX; i++)
 			WRITE_ONCE(gn->tunables[i], txn->tunables[i]);
 		gw_block_publish_locked(gn, block);
+		gw_trace_publish_locked(gn, ring);
 	}
 out:
 	/* committed or not, the transaction is over */

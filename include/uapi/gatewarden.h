@@ -83,6 +83,12 @@ enum gw_cmd {
 	 * never-block entries holding the outside address (GW_A_BLOCK).
 	 */
 	GW_CMD_EXPLAIN,
+	/*
+	 * "gwctl trace": the namespace's drop trace, the last trace_size
+	 * drops the packet path made (sampled at trace_rate a second), one
+	 * GW_A_TRACE a message, oldest first.
+	 */
+	GW_CMD_TRACE_GET,	/* dump: GW_A_TRACE */
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -127,6 +133,7 @@ enum gw_attr {
 	 * dump and the reset
 	 */
 	GW_A_RULE_RESET,
+	GW_A_TRACE,		/* nest: enum gw_trace_attr, one dropped packet */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -157,6 +164,12 @@ enum gw_event {
 	GW_EVENT_SCAN_DETECTED,
 	/* scan_action block blocked it: GW_A_BLOCK with timeout and reason */
 	GW_EVENT_SCAN_BLOCKED,
+	/*
+	 * A packet dropped ("gwctl monitor drops"): GW_A_TRACE, with
+	 * GW_TRACE_A_LOST.  Sent only while someone listens, at most
+	 * drop_event_rate a second.
+	 */
+	GW_EVENT_DROP,
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -435,6 +448,44 @@ enum gw_explain_flow_dir {
 	GW_EXPLAIN_FLOW_REPLY,		/* from the responder */
 };
 
+/*
+ * One dropped packet, as the drop trace and GW_EVENT_DROP give it: the
+ * verdict's reason and rule, the interface it crossed and its tuple, as
+ * far as the packet had one (a packet dropped as malformed may carry
+ * none).  Ports are TCP's and UDP's, the ICMP type and code ICMP's.
+ */
+enum gw_trace_attr {
+	GW_TRACE_A_UNSPEC,
+	GW_TRACE_A_PAD,
+	GW_TRACE_A_SEQ,		/* u64: its number in the trace, 1 for the first */
+	GW_TRACE_A_TIME,	/* u64: CLOCK_REALTIME, ns */
+	GW_TRACE_A_REASON,	/* u32: enum gw_counter, the drop counter */
+	GW_TRACE_A_WAY,		/* u8: enum gw_explain_way */
+	GW_TRACE_A_IFINDEX,	/* u32 */
+	GW_TRACE_A_IFNAME,	/* string: while the device exists */
+	GW_TRACE_A_FAMILY,	/* u8 */
+	GW_TRACE_A_PROTO,	/* u8 */
+	GW_TRACE_A_SRC,		/* binary: 4 or 16 bytes, network order */
+	GW_TRACE_A_DST,		/* binary: 4 or 16 bytes, network order */
+	GW_TRACE_A_SPORT,	/* u16, host order */
+	GW_TRACE_A_DPORT,	/* u16, host order */
+	GW_TRACE_A_TCP_FLAGS,	/* u8: as in byte 13 of the TCP header */
+	GW_TRACE_A_ICMP_TYPE,	/* u8 */
+	GW_TRACE_A_ICMP_CODE,	/* u8 */
+	GW_TRACE_A_RULE,	/* u32: the rule the verdict names, if any */
+	GW_TRACE_A_FRAGMENT,	/* flag: a non-first fragment (no ports) */
+	/*
+	 * u64, in GW_EVENT_DROP: drops not sent since the previous drop
+	 * event (over drop_event_rate, or out of memory)
+	 */
+	GW_TRACE_A_LOST,
+	__GW_TRACE_A_MAX,
+};
+#define GW_TRACE_A_MAX (__GW_TRACE_A_MAX - 1)
+
+/* Longest trace_size, in drops. */
+#define GW_TRACE_SIZE_MAX	65536
+
 /* Longest timeout of a block entry, in seconds (about 11 days). */
 #define GW_BLOCK_TIMEOUT_MAX	1000000
 
@@ -497,6 +548,9 @@ enum gw_counter {
 	GW_CTR_SCAN_BLOCKED,		/* ... blocked for it (scan_action block) */
 	GW_CTR_SCAN_SPARED,		/* ... never blocked (GW_A_SCAN_SPARED) */
 	GW_CTR_SCAN_UNQUEUED,		/* detections past the queue, tried again */
+	/* the drop trace and drop events ("gwctl trace", "monitor drops") */
+	GW_CTR_TRACE_UNSAMPLED,		/* drops over trace_rate, not recorded */
+	GW_CTR_EVENT_DROPS_LOST,	/* drop events over drop_event_rate */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

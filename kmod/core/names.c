@@ -60,6 +60,8 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SCAN_BLOCKED] = "scan_blocked",
 	[GW_CTR_SCAN_SPARED] = "scan_spared",
 	[GW_CTR_SCAN_UNQUEUED] = "scan_unqueued",
+	[GW_CTR_TRACE_UNSAMPLED] = "trace_unsampled",
+	[GW_CTR_EVENT_DROPS_LOST] = "event_drops_lost",
 };
 
 /* a gap in the middle is found by tests/unit/test_names.c */

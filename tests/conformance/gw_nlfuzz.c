@@ -550,6 +550,8 @@ static int nested_max(int parent, int depth)
 			return GW_EXPLAIN_A_MAX;
 		case GW_A_STATS:
 			return GW_CTR_MAX + 1;
+		case GW_A_TRACE:
+			return GW_TRACE_A_MAX;
 		}
 	}
 	return depth == 0 ? GW_A_MAX : GW_RULE_A_MAX;
@@ -694,6 +696,7 @@ static void put_template(struct nl_msg *m, unsigned int cmd)
 	case GW_CMD_TUNABLE_GET:
 	case GW_CMD_OVERLOAD_GET:
 	case GW_CMD_TXN_BEGIN:
+	case GW_CMD_TRACE_GET:
 		break;
 	default:
 		/* a command newer than this switch: its attributes at random */

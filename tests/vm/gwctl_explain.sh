@@ -16,18 +16,8 @@
 
 gw_require socat jq
 gw_require_python scapy
-gw_topology
-# Nothing but the scenario's own packets on the wan link, so that every
-# counter stands still while nothing is sent: no router solicitations from
-# out, no neighbour probes either way (in_packets and out_packets count
-# those too).
-gw_must ip netns exec "$NS_OUT" sysctl -qw net.ipv6.conf.eth0.router_solicitations=0 \
-	net.ipv6.conf.eth0.accept_ra=0
-gw_must ip -n "$NS_OUT" neigh replace "$GW_WAN6" lladdr "$(gw_mac "$NS_GW" wan0)" dev eth0 nud permanent
-gw_must ip -n "$NS_GW" neigh replace "$OUT6" lladdr "$(gw_mac "$NS_OUT" eth0)" dev wan0 nud permanent
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
+gw_wan_quiet
 for addr in "$LAN4" "$LAN6"; do tcp_echo_server "$NS_LAN" "$addr" 8080; done
 handle=$(gwctl_in "$NS_GW" -j rule add allow tcp port 8080 | jq -r .handle)
 assert_ge "rule add returns a handle" 1 "$handle"
@@ -195,28 +185,7 @@ assert_ok "with its message" grep -q "judged by the packet it quotes" "$GW_TMP/e
 
 # ---- explain's prediction against the real packet ----------------------------
 
-# scapy imported once, in out, for every packet below (SENDER_PID is the
-# python process itself: ip netns exec execs it)
-# In frames to wan0 itself: when the guest is slow, the neighbour entries
-# go stale between two cases, and the probe that refreshes one (scapy's or
-# the kernel's, from the packet's own source) is a packet gw counts too.
-wan_mac=$(ip netns exec "$NS_GW" cat /sys/class/net/wan0/address) || gw_fatal "no wan0 address"
-coproc SENDER { exec ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/send_pkt.py" eth0 "$wan_mac" 2>"$GW_TMP/send.err"; }
-gw_on_exit "kill $SENDER_PID 2>/dev/null; wait $SENDER_PID 2>/dev/null"
-send_in="${SENDER[1]}" send_out="${SENDER[0]}"
-
-# send_pkt WORDS...: one packet from out (send_pkt.py's words); waits until
-# it is sent (the first one waits for scapy's import too).
-# shellcheck disable=SC2317 # called through gw_must
-send_pkt() {
-	local reply
-	echo "$*" >&"$send_in" || return 1
-	read -r -t $((60 * GW_TIME_SCALE)) reply <&"$send_out" || return 1
-	[ "$reply" = sent ] || {
-		echo "send_pkt.py: $reply $(cat "$GW_TMP/send.err")" >&2
-		return 1
-	}
-}
+gw_sender_start
 
 # shellcheck disable=SC2317 # called through wait_until
 counter_is() { [ "$(gw_counter "$NS_GW" "$1")" = "$2" ]; }

@@ -780,6 +780,48 @@ gw_not_passed() {
 		.value | numbers] | add // 0'
 }
 
+# gw_wan_quiet: after gw_topology, nothing but the scenario's own packets
+# on the wan link, so that counters stand still while nothing is sent: no
+# router solicitations from out, no neighbour probes either way (in_packets
+# and out_packets count those too, and a trace records their drops).
+gw_wan_quiet() {
+	gw_must ip netns exec "$NS_OUT" sysctl -qw net.ipv6.conf.eth0.router_solicitations=0 \
+		net.ipv6.conf.eth0.accept_ra=0
+	gw_must ip -n "$NS_OUT" neigh replace "$GW_WAN6" lladdr "$(gw_mac "$NS_GW" wan0)" \
+		dev eth0 nud permanent
+	gw_must ip -n "$NS_GW" neigh replace "$OUT6" lladdr "$(gw_mac "$NS_OUT" eth0)" \
+		dev wan0 nud permanent
+}
+
+# gw_sender_start: tests/vm/helpers/send_pkt.py in out, scapy imported once
+# for every send_pkt below, stopped at exit.  In frames to wan0 itself:
+# when the guest is slow, the neighbour entries go stale between two
+# packets, and the probe that refreshes one (scapy's or the kernel's, from
+# the packet's own source) is a packet gw counts too.
+gw_sender_start() {
+	local wan_mac
+	wan_mac=$(ip netns exec "$NS_GW" cat /sys/class/net/wan0/address) ||
+		gw_fatal "no wan0 address"
+	coproc GW_SENDER { exec ip netns exec "$NS_OUT" /usr/bin/python3 \
+		"$GW_ROOT/tests/vm/helpers/send_pkt.py" eth0 "$wan_mac" 2>"$GW_TMP/send.err"; }
+	# SENDER_PID is the python process itself: ip netns exec execs it
+	gw_on_exit "kill $GW_SENDER_PID 2>/dev/null; wait $GW_SENDER_PID 2>/dev/null"
+	_gw_send_in=${GW_SENDER[1]} _gw_send_out=${GW_SENDER[0]}
+}
+
+# send_pkt WORDS...: one packet from out (send_pkt.py's words), through
+# gw_sender_start's sender; waits until it is sent (the first one waits
+# for scapy's import too).
+send_pkt() {
+	local reply
+	echo "$*" >&"$_gw_send_in" || return 1
+	read -r -t $((60 * GW_TIME_SCALE)) reply <&"$_gw_send_out" || return 1
+	[ "$reply" = sent ] || {
+		echo "send_pkt.py: $reply $(cat "$GW_TMP/send.err")" >&2
+		return 1
+	}
+}
+
 # ---- bulk transfers (tests/vm/helpers/tcp_bulk.py) -------------------------
 
 # gw_bulk_serve NS ADDR PORT SIZE LIMIT: a server in NS that sends SIZE
