@@ -474,9 +474,11 @@ wait_file() {
 	wait_until "${2:-5}" test -e "$1"
 }
 
-# wait_listener NS tcp|udp PORT [TIMEOUT]: poll ss until PORT is bound.
+# wait_listener NS tcp|udp PORT [TIMEOUT]: poll ss until PORT is bound (30 s).
 wait_listener() {
-	local ns=$1 proto=$2 port=$3 limit=$((${4:-5} * GW_TIME_SCALE)) flags end
+	# 30 s by default: it is a poll, so the limit costs nothing when the
+	# server starts, and a loaded host took more than 5 s to start python.
+	local ns=$1 proto=$2 port=$3 limit=$((${4:-30} * GW_TIME_SCALE)) flags end
 	case $proto in
 	tcp) flags=-Hltn ;;
 	udp) flags=-Hlun ;;
