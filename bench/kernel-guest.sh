@@ -206,9 +206,9 @@ table inet bench {
 EOF
 }
 # Both tables sized alike, for 65536 flows and more: 65536 buckets, at
-# most 4 entries a bucket (by default both take a bucket per 128 KiB of
-# RAM, 4096 here for gatewarden, a power of two, and 7,800 for conntrack,
-# which holds only as many entries as it has buckets)
+# most 4 entries a bucket (by default gatewarden takes a bucket per 16
+# KiB of RAM, 32768 here, a power of two, and conntrack a bucket array of
+# 1/16384 of RAM, 7,800 buckets, with only as many entries as buckets)
 buckets=65536
 # Guest time runs ahead between the measurements (under sleep=off a wait
 # for the host, a 9p read, jumps to the next timer: minutes of guest time
