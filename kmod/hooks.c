@@ -159,10 +159,16 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 	return gw_verdict_nf(gn, v, skb);
 }
 
+/*
+ * Each namespace registers its own copy of the hooks with its gw_net as
+ * @priv (gw_hooks_register()): no net_generic(), whose rcu_read_lock()
+ * pair is two calls on a kernel of preemptible RCU, and redundant here:
+ * nf_hook() runs the hooks under rcu_read_lock() already.
+ */
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_net *gn = priv;
 
 	if (!state->in || !gw_is_wan_rmb(&gn->zones, state->in->ifindex))
 		return NF_ACCEPT;
@@ -174,7 +180,7 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_net *gn = priv;
 
 	if (!state->out || !gw_is_wan_rmb(&gn->zones, state->out->ifindex))
 		return NF_ACCEPT;
@@ -186,7 +192,7 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 	return gw_hook_judge(gn, state->out, skb, state, false);
 }
 
-static const struct nf_hook_ops gw_hook_ops[] = {
+static const struct nf_hook_ops gw_hook_ops[GW_HOOK_OPS] = {
 	{
 		.hook = gw_hook_inbound,
 		.pf = NFPROTO_IPV4,
@@ -215,11 +221,19 @@ static const struct nf_hook_ops gw_hook_ops[] = {
 
 /*
  * The hooks are registered with the namespace and cost nothing until it
- * has a wan interface: they see none and accept at once.
+ * has a wan interface: they see none and accept at once.  The core keeps
+ * a pointer to the ops it registered (nf_hook_entries_get_hook_ops()),
+ * so they live in @gn, which outlives the registration.
  */
-int gw_hooks_register(struct net *net)
+int gw_hooks_register(struct gw_net *gn)
 {
-	return nf_register_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	unsigned int i;
+
+	for (i = 0; i < GW_HOOK_OPS; i++) {
+		gn->hook_ops[i] = gw_hook_ops[i];
+		gn->hook_ops[i].priv = gn;
+	}
+	return nf_register_net_hooks(gn->net, gn->hook_ops, GW_HOOK_OPS);
 }
 
 /*
@@ -227,9 +241,9 @@ int gw_hooks_register(struct net *net)
  * inside them still (the old hook array goes by call_rcu(), no
  * synchronize_net()): the core's synchronize_rcu() before .exit waits.
  */
-void gw_hooks_unregister(struct net *net)
+void gw_hooks_unregister(struct gw_net *gn)
 {
-	nf_unregister_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	nf_unregister_net_hooks(gn->net, gn->hook_ops, GW_HOOK_OPS);
 }
 
 /*

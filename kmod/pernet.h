@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <linux/netfilter.h>
 
 #include "gatewarden.h"
 #include "tunables.h"
@@ -26,6 +27,7 @@
 #include "synproxy.h"
 #include "synproxy_auto.h"
 #include "scan.h"
+#include "hooks.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -64,6 +66,9 @@ struct gw_net {
 	bool defrag;			/* defrag enabled (with the table) */
 
 	struct gw_txn_slot txn;		/* txn.c */
+
+	/* this namespace's copy of the hooks, each with us as its priv */
+	struct nf_hook_ops hook_ops[GW_HOOK_OPS];	/* hooks.c */
 
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;
