@@ -59,14 +59,14 @@ static unsigned int gw_verdict_nf(struct gw_net *gn, struct gw_verdict v,
 }
 
 /*
- * The ICMP message @pkt carries, read from @skb: @icmp, or NULL when it
- * cannot be read (or @pkt is no ICMP message, or a fragment).
+ * The ICMP message @pkt, an ICMP or ICMPv6 packet, carries, read from
+ * @skb: @icmp, or NULL when it cannot be read (or @pkt is a fragment).
  */
 static const struct gw_icmp *gw_icmp_read(struct gw_icmp *icmp,
 					  const struct gw_pkt *pkt,
 					  const struct sk_buff *skb)
 {
-	if (pkt->fragment || !gw_icmp_proto(pkt->family, pkt->proto) ||
+	if (pkt->fragment ||
 	    gw_icmp_parse(icmp, pkt, skb, skb->len - skb_network_offset(skb)) !=
 	    GW_PARSE_OK)
 		return NULL;
@@ -149,7 +149,9 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 		return gw_verdict_nf(gn, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
 					      gw_accept(GW_CTR_DROP_MALFORMED),
 				     skb);
-	icmp = gw_icmp_read(&buf, &pkt, skb);
+	/* a TCP segment or a UDP datagram has no ICMP message to read */
+	icmp = gw_icmp_proto(pkt.family, pkt.proto) ?
+	       gw_icmp_read(&buf, &pkt, skb) : NULL;
 	if (!in)
 		return gw_verdict_nf(gn, gw_judge_outbound_pkt(&j, &pkt, icmp),
 				     skb);
