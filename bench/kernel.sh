@@ -14,7 +14,7 @@
 #   GWB_ROUNDS=1 GWB_CASES=s1-v4-1k,s2 bench/kernel.sh    a part
 #
 # Environment, passed to the guest: GWB_ROUNDS (3), GWB_CASES (all),
-# GWB_S1_PKTS (50000), GWB_S1_LARGE_PKTS (100000), GWB_S2_PKTS (50000),
+# GWB_S1_PKTS (25000), GWB_S1_LARGE_PKTS (50000), GWB_S2_PKTS (25000),
 # GWB_S3_SECONDS (1, guest seconds); here: GWB_RESULTS (bench/results),
 # GWB_WALL_LIMIT (3600 s: the whole run, boot included).
 #
