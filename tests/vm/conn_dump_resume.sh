@@ -18,9 +18,7 @@ limit=$((120 * GW_TIME_SCALE))
 want=$((count * 99 / 100))
 
 flood=$(gw_helper synflood) || gw_fatal "cannot build tests/vm/helpers/synflood.c"
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 gw_must gwctl_in "$NS_GW" set max_flows 400000
 gw_must gwctl_in "$NS_GW" set tcp_syn_sent 1800
 # Every SYN goes to one service, and this is a test of dumps, not of the

@@ -15,9 +15,7 @@ gw_require socat jq python3
 many=$GW_ROOT/tests/vm/helpers/tcp_many.py
 max_flows=20
 
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 # every SYN asks for a flow: no SYN proxy
 gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 80 synproxy off
 gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"

@@ -30,9 +30,7 @@ seed=${GW_FUZZ_SEED:-$((RANDOM * 32768 + RANDOM))}
 echo "seed $seed (GW_FUZZ_SEED=$seed reproduces this run)"
 
 fuzz=$(gw_helper pktfuzz) || gw_fatal "cannot build tests/vm/helpers/pktfuzz.c"
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port 80
 gw_must gwctl_in "$NS_GW" rule add allow tcp to "$LAN6" port 80
 tcp_echo_server "$NS_LAN" "$LAN4" 80

@@ -10,10 +10,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require ping jq
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 
 # Neighbour discovery on the wan link must happen again under gatewarden.
 gw_must ip -n "$NS_GW" neigh flush dev wan0

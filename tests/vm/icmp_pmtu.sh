@@ -10,10 +10,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat jq
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 
 # snmp6_counter NS NAME: one counter of NS's /proc/net/snmp6.
 snmp6_counter() {

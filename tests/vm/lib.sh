@@ -293,6 +293,18 @@ gw_client_ns() {
 	gw_must ip -n "$NS_CL" -6 route add default via "$GW_CL6"
 }
 
+# gw_gateway [wan]: the start most scenarios share: gw_topology, gatewarden
+# loaded, wan0 declared wan and lan0 lan ("wan": lan0 left undeclared).
+gw_gateway() {
+	local arg lan=1
+	# "for arg;": shellcheck then asks no caller for the optional word.
+	for arg; do [ "$arg" != wan ] || lan=0; done
+	gw_topology
+	gw_load
+	gw_must gwctl_in "$NS_GW" iface add wan0 wan
+	[ "$lan" = 0 ] || gw_must gwctl_in "$NS_GW" iface add lan0 lan
+}
+
 # ---- the module and gwctl --------------------------------------------------
 
 _gw_unload_registered=0

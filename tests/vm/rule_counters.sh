@@ -18,9 +18,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat jq tcpdump
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 
 # counters HANDLE: "hits packets bytes" of the rule, as rule list -j has it
 counters() {

@@ -19,9 +19,7 @@ count=${GW_CHURN_COUNT:-200}
 # In use, not merely allocated: gw_slab_objs flushes the per-CPU slabs first.
 netns_objs() { gw_slab_objs net_namespace; }
 
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 # Two rounds: the first frees what earlier scenarios left waiting for one,
 # the second makes sure the first has finished.  The baseline then counts
 # the live namespaces and one or two throwaway ones (the second round's own

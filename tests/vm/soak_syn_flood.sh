@@ -30,9 +30,7 @@ max_flows=2000
 slack=$((max_flows + $(nproc)))
 
 flood=$(gw_helper synflood) || gw_fatal "cannot build tests/vm/helpers/synflood.c"
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 gw_must gwctl_in "$NS_GW" set max_flows "$max_flows"
 gw_must gwctl_in "$NS_GW" set tcp_syn_sent 2
 gw_must gwctl_in "$NS_GW" set tcp_syn_recv 2

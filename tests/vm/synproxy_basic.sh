@@ -31,10 +31,7 @@
 gw_require jq timeout python3 socat tc gcc
 gw_require_python scapy
 flood=$(gw_helper synflood) || gw_fatal "cannot build tests/vm/helpers/synflood.c"
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 # the forged ACKs' spoofed sources are not routed through wan0
 gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 	net.ipv4.conf.wan0.rp_filter=0

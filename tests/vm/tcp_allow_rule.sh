@@ -9,9 +9,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat jq
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 
 for addr in "$LAN4" "$LAN6"; do
 	tcp_echo_server "$NS_LAN" "$addr" 8080

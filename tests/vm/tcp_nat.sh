@@ -10,9 +10,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat nft jq
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 
 # out has no route back to lan's addresses: only NAT can make this work.
 gw_must ip -n "$NS_OUT" route del default

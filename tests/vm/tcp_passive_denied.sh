@@ -11,10 +11,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require socat tcpdump jq
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 
 for addr in "$GW_WAN4" "$GW_WAN6"; do tcp_echo_server "$NS_GW" "$addr" 2222; done
 for addr in "$LAN4" "$LAN6"; do tcp_echo_server "$NS_LAN" "$addr" 2222; done

@@ -12,9 +12,7 @@
 
 gw_require tcpdump jq
 gw_require_python scapy
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
+gw_gateway wan
 # Even an open port must not let stray segments through.
 gw_must gwctl_in "$NS_GW" rule add allow tcp port 8080
 

@@ -15,10 +15,7 @@
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
 
 gw_require jq tc timeout
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 
 size=$((200 << 20))
 

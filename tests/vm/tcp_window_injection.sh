@@ -17,10 +17,7 @@
 
 gw_require tcpdump jq
 gw_require_python scapy
-gw_topology
-gw_load
-gw_must gwctl_in "$NS_GW" iface add wan0 wan
-gw_must gwctl_in "$NS_GW" iface add lan0 lan
+gw_gateway
 
 helpers=$GW_ROOT/tests/vm/helpers
 port=7100

@@ -32,76 +32,60 @@
 
 #include "pktlib.h"
 
-#define BATCH SEND_BATCH_MAX
 #define MAX_PORTS 16
+
+struct ack_sweep {
+	uint8_t smac[6], dmac[6];
+	struct in_addr src4, dst4;
+	uint16_t sports[MAX_PORTS], dport;
+	uint32_t seq, start_ack, step;
+	unsigned int nports;
+};
+
+static size_t ack_frame(void *ctx, unsigned long k, uint8_t *buf)
+{
+	const struct ack_sweep *sw = ctx;
+	struct tcp_spec t = {
+		.sport = sw->sports[k % sw->nports], .dport = sw->dport,
+		.flags = TH_ACK, .seq = sw->seq,
+		.ack = sw->start_ack - (uint32_t)(k / sw->nports) * sw->step,
+		.win = 64240, .doff = 5,
+	};
+
+	return build_tcp4(buf, sw->smac, sw->dmac, sw->src4, sw->dst4, &t);
+}
 
 int main(int argc, char **argv)
 {
-	struct frame frames[BATCH];
-	struct sockaddr_ll sll;
-	struct in_addr src4, dst4;
-	uint16_t sports[MAX_PORTS], dport;
-	unsigned long count, total, sent = 0;
-	uint32_t seq, start_ack, step;
-	uint8_t smac[6], dmac[6];
-	double start, limit, now;
-	unsigned int nports, i;
-	int fd;
+	struct ack_sweep sw;
+	unsigned long count;
+	unsigned int i;
+	double limit;
+	int fd, rc;
 
 	if (argc < 12 || argc - 11 > MAX_PORTS) {
 		fprintf(stderr, "usage: ack_sweep IFNAME DST-MAC SRC DST DPORT SEQ START STEP COUNT SECONDS SPORT...\n");
 		return 1;
 	}
-	if (inet_pton(AF_INET, argv[3], &src4) != 1 ||
-	    inet_pton(AF_INET, argv[4], &dst4) != 1) {
+	if (inet_pton(AF_INET, argv[3], &sw.src4) != 1 ||
+	    inet_pton(AF_INET, argv[4], &sw.dst4) != 1) {
 		fprintf(stderr, "ack_sweep: bad address\n");
 		return 1;
 	}
-	if (parse_mac(argv[2], dmac)) {
-		fprintf(stderr, "ack_sweep: bad MAC %s\n", argv[2]);
-		return 1;
-	}
-	dport = (uint16_t)atoi(argv[5]);
-	seq = (uint32_t)strtoul(argv[6], NULL, 0);
-	start_ack = (uint32_t)strtoul(argv[7], NULL, 0);
-	step = (uint32_t)strtoul(argv[8], NULL, 0);
+	sw.dport = (uint16_t)atoi(argv[5]);
+	sw.seq = (uint32_t)strtoul(argv[6], NULL, 0);
+	sw.start_ack = (uint32_t)strtoul(argv[7], NULL, 0);
+	sw.step = (uint32_t)strtoul(argv[8], NULL, 0);
 	count = strtoul(argv[9], NULL, 0);
 	limit = atof(argv[10]);
-	nports = (unsigned int)(argc - 11);
-	for (i = 0; i < nports; i++)
-		sports[i] = (uint16_t)atoi(argv[11 + i]);
-	total = count * nports;
+	sw.nports = (unsigned int)(argc - 11);
+	for (i = 0; i < sw.nports; i++)
+		sw.sports[i] = (uint16_t)atoi(argv[11 + i]);
 
-	fd = packet_socket(argv[1], &sll, smac);
+	fd = flood_open("ack_sweep", argv[1], argv[2], sw.smac, sw.dmac);
 	if (fd < 0)
 		return 1;
-
-	start = now_s();
-	while (sent < total) {
-		unsigned int n = 0;
-
-		for (; n < BATCH && sent + n < total; n++) {
-			unsigned long k = sent + n;
-			struct frame *f = &frames[n];
-			struct tcp_spec t = {
-				.sport = sports[k % nports], .dport = dport,
-				.flags = TH_ACK, .seq = seq,
-				.ack = start_ack - (uint32_t)(k / nports) * step,
-				.win = 64240, .doff = 5,
-			};
-
-			f->len = build_tcp4(f->buf, smac, dmac, src4, dst4, &t);
-		}
-		if (send_frames(fd, frames, n, "ack_sweep"))
-			return 1;
-		sent += n;
-		now = now_s();
-		if (now - start > limit)
-			break;
-	}
-	now = now_s() - start;
-	printf("sent %lu in %.1f s (%.0f pkt/s)\n", sent, now,
-	       now > 0 ? sent / now : 0.0);
+	rc = send_flood(fd, "ack_sweep", count * sw.nports, limit, ack_frame, &sw);
 	close(fd);
-	return sent == total ? 0 : 3;
+	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Frame building for the test packet generators (synflood.c, pktfuzz.c):
+ * Frame building for the test packet generators (synflood.c, udpflood.c,
+ * ack_sweep.c, pktfuzz.c):
  * Ethernet + IPv4/IPv6 + TCP with correct checksums, sent on an AF_PACKET
  * socket so that nothing in the sender's stack validates or fixes them.
  */
@@ -147,6 +148,69 @@ static inline int packet_socket(const char *ifname, struct sockaddr_ll *sll,
 	return fd;
 }
 
+/*
+ * flood_open(): the destination MAC @mac parsed into @dmac and an AF_PACKET
+ * socket on @ifname, whose own MAC goes to @smac; the socket, or -1 after
+ * printing why (prefixed by @who).
+ */
+static inline int flood_open(const char *who, const char *ifname,
+			     const char *mac, uint8_t smac[6], uint8_t dmac[6])
+{
+	struct sockaddr_ll sll;
+
+	if (parse_mac(mac, dmac)) {
+		fprintf(stderr, "%s: bad MAC %s\n", who, mac);
+		return -1;
+	}
+	return packet_socket(ifname, &sll, smac);
+}
+
+/* Builds frame @k of a flood into @buf (FRAME_MAX bytes); its length. */
+typedef size_t (*frame_fill_fn)(void *ctx, unsigned long k, uint8_t *buf);
+
+/*
+ * send_flood(): frames 0 .. @count - 1, each built by @fill, out of @fd a
+ * batch at a time until all have gone or @limit seconds have passed, then
+ * "sent N in S s (R pkt/s)" on stdout, which the scenarios read.  0 when all
+ * went out, 3 when the time ran out first, 1 on an error (printed, prefixed
+ * by @who).  The flood generators' one send loop.
+ */
+static inline int send_flood(int fd, const char *who, unsigned long count,
+			     double limit, frame_fill_fn fill, void *ctx)
+{
+	struct frame frames[SEND_BATCH_MAX];
+	unsigned long sent = 0;
+	double start = now_s(), took;
+
+	while (sent < count) {
+		unsigned int n;
+
+		for (n = 0; n < SEND_BATCH_MAX && sent + n < count; n++)
+			frames[n].len = fill(ctx, sent + n, frames[n].buf);
+		if (send_frames(fd, frames, n, who))
+			return 1;
+		sent += n;
+		if (now_s() - start > limit)
+			break;
+	}
+	took = now_s() - start;
+	printf("sent %lu in %.1f s (%.0f pkt/s)\n", sent, took,
+	       took > 0 ? sent / took : 0.0);
+	return sent == count ? 0 : 3;
+}
+
+static inline void put_be16(uint8_t *b, uint16_t v)
+{
+	b[0] = v >> 8;
+	b[1] = v & 0xff;
+}
+
+static inline void put_be32(uint8_t *b, uint32_t v)
+{
+	put_be16(b, v >> 16);
+	put_be16(b + 2, v & 0xffff);
+}
+
 static inline uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -185,22 +249,13 @@ static inline void put_tcp(uint8_t *b, const struct tcp_spec *t, size_t len,
 {
 	uint16_t c;
 
-	b[0] = t->sport >> 8;
-	b[1] = t->sport & 0xff;
-	b[2] = t->dport >> 8;
-	b[3] = t->dport & 0xff;
-	b[4] = t->seq >> 24;
-	b[5] = t->seq >> 16;
-	b[6] = t->seq >> 8;
-	b[7] = t->seq;
-	b[8] = t->ack >> 24;
-	b[9] = t->ack >> 16;
-	b[10] = t->ack >> 8;
-	b[11] = t->ack;
+	put_be16(b, t->sport);
+	put_be16(b + 2, t->dport);
+	put_be32(b + 4, t->seq);
+	put_be32(b + 8, t->ack);
 	b[12] = (uint8_t)(t->doff << 4);
 	b[13] = t->flags;
-	b[14] = t->win >> 8;
-	b[15] = t->win & 0xff;
+	put_be16(b + 14, t->win);
 	b[16] = b[17] = 0;
 	b[18] = b[19] = 0;
 	c = csum_fold(csum_add(psum + len, b, len));
@@ -215,12 +270,9 @@ static inline void put_ip4(uint8_t *b, struct in_addr src, struct in_addr dst,
 
 	b[0] = 0x40 | (uint8_t)(ihl_bytes / 4);
 	b[1] = 0;
-	b[2] = total >> 8;
-	b[3] = total & 0xff;
-	b[4] = id >> 8;
-	b[5] = id & 0xff;
-	b[6] = frag >> 8;
-	b[7] = frag & 0xff;
+	put_be16(b + 2, total);
+	put_be16(b + 4, id);
+	put_be16(b + 6, frag);
 	b[8] = 64;
 	b[9] = proto;
 	b[10] = b[11] = 0;

