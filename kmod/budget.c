@@ -144,7 +144,7 @@ static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 	u32 idle, victim_idle = 0;
 	bool evicted = false;
 
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "gw_flow_evict() outside RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "eviction outside RCU");
 	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->table.nbuckets; i++) {
 		unsigned int b = (bucket + i) & (gn->table.nbuckets - 1);
 
@@ -196,8 +196,7 @@ static bool gw_halfopen_evict_oldest(struct gw_net *gn,
 	 * A head cannot be freed before the hook's rcu_read_unlock(): it
 	 * leaves the list before its unlink queues the free.
 	 */
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
-			 "gw_halfopen_evict_oldest() outside RCU");
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "eviction outside RCU");
 	for (tries = 0; tries < GW_HALFOPEN_HEAD_TRIES; tries++) {
 		spin_lock_bh(&slot->lock);
 		victim = list_first_entry_or_null(&slot->fifo, struct gw_flow,
