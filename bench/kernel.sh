@@ -15,7 +15,8 @@
 #
 # Environment, passed to the guest: GWB_ROUNDS (3), GWB_CASES (all),
 # GWB_S1_PKTS (25000), GWB_S1_LARGE_PKTS (50000), GWB_S2_PKTS (25000),
-# GWB_S3_SECONDS (1, guest seconds), GWB_S4_SECONDS (1); here:
+# GWB_S3_SECONDS (1, guest seconds), GWB_S4_SECONDS (1), GWB_PROFILE (1:
+# the perf profile); here:
 # GWB_RESULTS (bench/results), GWB_WALL_LIMIT (3600 s: the whole run,
 # boot included).
 #
@@ -51,7 +52,7 @@ rm -f "$out/bench-kernel.raw" "$out"/bench-kernel-profile-*.txt
 env_file=$out/settings
 {
 	printf 'bench/kernel-guest.sh'
-	for v in GWB_ROUNDS GWB_CASES GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS; do
+	for v in GWB_ROUNDS GWB_CASES GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS GWB_PROFILE; do
 		[ -n "${!v:-}" ] && printf ' %s=%s' "$v" "${!v}"
 	done
 	echo
