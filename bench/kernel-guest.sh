@@ -384,7 +384,9 @@ s4() {
 	gw_flood_spoof_del "$NS_OUT"
 	out=$(cat "$GW_TMP/client.out")
 	jq -e .ok <<<"$out" >/dev/null || gw_fatal "s4 ($cfg): the client gave no result: $out"
-	read -r attempted ok connect p90 < <(jq -r '"\(.attempted) \(.ok) \(.connect_ms // "-") \(.connect_p90_ms // "-")"' <<<"$out")
+	# (no process substitution: the guest has no /dev/fd)
+	read -r attempted ok connect p90 <<<"$(jq -r \
+		'"\(.attempted) \(.ok) \(.connect_ms // "-") \(.connect_p90_ms // "-")"' <<<"$out")"
 	[ "$round" = 0 ] || echo "f s4 $cfg $round $attempted $ok $connect $p90 $((tx1 - tx0)) $((t1 - t0))" >>"$raw"
 	echo "s4 $cfg round $round: $ok of $attempted connections, connect median $connect ms, p90 $p90 ms;" \
 		"$((tx1 - tx0)) SYNs in $(((t1 - t0) / 1000)) guest ms"
