@@ -18,7 +18,6 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/jiffies.h>
-#include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 
@@ -104,18 +103,11 @@ unsigned int gw_flowtable_entry_size(void)
 	return kmem_cache_size(gw_flow_cache);
 }
 
-/* As nf_conntrack sizes its table: one bucket per 16 KiB of RAM, bounded. */
+/* gw_table_buckets() says how many, and why that many. */
 static unsigned int gw_default_buckets(void)
 {
-	unsigned long n;
-
-	if (gw_hashsize)
-		n = gw_hashsize;
-	else
-		n = (totalram_pages() << PAGE_SHIFT) / 16384 /
-		    sizeof(struct hlist_head);
-	n = clamp(n, 1024UL, 1UL << 20);
-	return rounddown_pow_of_two(n);
+	return gw_table_buckets((u64)totalram_pages() << PAGE_SHIFT,
+				gw_hashsize);
 }
 
 /* From the size the table will have, allocated or not. */

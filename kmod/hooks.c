@@ -73,14 +73,14 @@ static unsigned int gw_verdict_nf(const struct gw_judge *j,
 }
 
 /*
- * The ICMP message @pkt carries, read from @skb: @icmp, or NULL when it
- * cannot be read (or @pkt is no ICMP message, or a fragment).
+ * The ICMP message @pkt, an ICMP or ICMPv6 packet, carries, read from
+ * @skb: @icmp, or NULL when it cannot be read (or @pkt is a fragment).
  */
 static const struct gw_icmp *gw_icmp_read(struct gw_icmp *icmp,
 					  const struct gw_pkt *pkt,
 					  const struct sk_buff *skb)
 {
-	if (pkt->fragment || !gw_icmp_proto(pkt->family, pkt->proto) ||
+	if (pkt->fragment ||
 	    gw_icmp_parse(icmp, pkt, skb, skb->len - skb_network_offset(skb)) !=
 	    GW_PARSE_OK)
 		return NULL;
@@ -163,7 +163,9 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 		return gw_verdict_nf(&j, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
 					      gw_accept(GW_CTR_DROP_MALFORMED),
 				     &pkt, in);
-	icmp = gw_icmp_read(&buf, &pkt, skb);
+	/* a TCP segment or a UDP datagram has no ICMP message to read */
+	icmp = gw_icmp_proto(pkt.family, pkt.proto) ?
+	       gw_icmp_read(&buf, &pkt, skb) : NULL;
 	if (!in)
 		return gw_verdict_nf(&j, gw_judge_outbound_pkt(&j, &pkt, icmp),
 				     &pkt, in);
@@ -173,10 +175,16 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 	return gw_verdict_nf(&j, v, &pkt, in);
 }
 
+/*
+ * Each namespace registers its own copy of the hooks with its gw_net as
+ * @priv (gw_hooks_register()): no net_generic(), whose rcu_read_lock()
+ * pair is two calls on a kernel of preemptible RCU, and redundant here:
+ * nf_hook() runs the hooks under rcu_read_lock() already.
+ */
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_net *gn = priv;
 
 	if (!state->in || !gw_is_wan_rmb(&gn->zones, state->in->ifindex))
 		return NF_ACCEPT;
@@ -188,7 +196,7 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_net *gn = priv;
 
 	if (!state->out || !gw_is_wan_rmb(&gn->zones, state->out->ifindex))
 		return NF_ACCEPT;
@@ -200,7 +208,7 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 	return gw_hook_judge(gn, state->out, skb, state, false);
 }
 
-static const struct nf_hook_ops gw_hook_ops[] = {
+static const struct nf_hook_ops gw_hook_ops[GW_HOOK_OPS] = {
 	{
 		.hook = gw_hook_inbound,
 		.pf = NFPROTO_IPV4,
@@ -229,11 +237,19 @@ static const struct nf_hook_ops gw_hook_ops[] = {
 
 /*
  * The hooks are registered with the namespace and cost nothing until it
- * has a wan interface: they see none and accept at once.
+ * has a wan interface: they see none and accept at once.  The core keeps
+ * a pointer to the ops it registered (nf_hook_entries_get_hook_ops()),
+ * so they live in @gn, which outlives the registration.
  */
-int gw_hooks_register(struct net *net)
+int gw_hooks_register(struct gw_net *gn)
 {
-	return nf_register_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	unsigned int i;
+
+	for (i = 0; i < GW_HOOK_OPS; i++) {
+		gn->hook_ops[i] = gw_hook_ops[i];
+		gn->hook_ops[i].priv = gn;
+	}
+	return nf_register_net_hooks(gn->net, gn->hook_ops, GW_HOOK_OPS);
 }
 
 /*
@@ -241,9 +257,9 @@ int gw_hooks_register(struct net *net)
  * inside them still (the old hook array goes by call_rcu(), no
  * synchronize_net()): the core's synchronize_rcu() before .exit waits.
  */
-void gw_hooks_unregister(struct net *net)
+void gw_hooks_unregister(struct gw_net *gn)
 {
-	nf_unregister_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	nf_unregister_net_hooks(gn->net, gn->hook_ops, GW_HOOK_OPS);
 }
 
 /*

@@ -137,7 +137,7 @@ static int __net_init gw_net_init(struct net *net)
 			goto err_free;
 		}
 	}
-	err = gw_hooks_register(net);
+	err = gw_hooks_register(gn);
 	if (err)
 		goto err_free;
 	return 0;
@@ -162,7 +162,7 @@ err_free:
  */
 static void __net_exit gw_net_pre_exit(struct net *net)
 {
-	gw_hooks_unregister(net);
+	gw_hooks_unregister(gw_pernet(net));
 }
 
 static void __net_exit gw_net_exit(struct net *net)

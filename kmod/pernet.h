@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <linux/netfilter.h>
 
 #include "gatewarden.h"
 #include "tunables.h"
@@ -29,6 +30,7 @@
 #include "trace.h"
 #include "nflog.h"
 #include "flowev.h"
+#include "hooks.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -69,6 +71,9 @@ struct gw_net {
 	bool defrag;			/* defrag enabled (with the table) */
 
 	struct gw_txn_slot txn;		/* txn.c */
+
+	/* this namespace's copy of the hooks, each with us as its priv */
+	struct nf_hook_ops hook_ops[GW_HOOK_OPS];	/* hooks.c */
 
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;

@@ -882,3 +882,52 @@ gw_flow_json() {
 gw_marked_filter() {
 	echo '(ip and tcp[18:2] = 0xbeef) or (ip6 and ip6[6] = 6 and ip6[58:2] = 0xbeef)'
 }
+
+# ---- spoofed SYN floods (synproxy_flood.sh, bench/kernel-guest.sh's S4) ----
+
+# The sources a spoofed flood comes from; the gateway blackholes them, so
+# SYN-ACKs and resets to them never leave the guest.  A /25, so that a
+# client on 198.51.100.0/25 (gw_client_ns 25) shares no link with them.
+GW_SPOOFED=198.51.100.128/25
+export GW_SPOOFED
+
+# gw_flood_server NS ADDR PORT BACKLOG: an echo server a SYN flood can
+# hurt, in the background: no SYN cookies, a listen backlog of BACKLOG
+# that nothing raises, and no TCP metrics kept.  With no cookies Linux
+# keeps the last quarter of a listener's SYN backlog for peers it has
+# completed a connection with before (tcp_peer_is_proven(): a cached
+# RTT); a client proven by its first connection would pass where the many
+# new ones a flood is meant to keep out would not.
+gw_flood_server() {
+	local ns=$1 addr=$2 port=$3 backlog=$4
+	gw_must ip netns exec "$ns" sysctl -qw net.ipv4.tcp_syncookies=0 \
+		net.core.somaxconn="$backlog" net.ipv4.tcp_max_syn_backlog="$backlog" \
+		net.ipv4.tcp_no_metrics_save=1
+	_gw_start_server "$ns" "$port" \
+		"TCP4-LISTEN:$port,bind=$addr,fork,reuseaddr,backlog=$backlog" PIPE
+	assert_eq "the server listens with a backlog of $backlog" "$backlog" \
+		"$(ip netns exec "$ns" ss -Hltn "sport = :$port" | awk '{ print $3 }')"
+}
+
+# gw_flood_spoof NS DADDR [KEEP]: in NS's postrouting, the source of every
+# TCP packet to DADDR (but KEEP's, a real client's beside the flooder)
+# rewritten at random into $GW_SPOOFED: hping3 --rand-source's sources
+# would be anywhere.  nft fixes the IP and TCP checksums.  nft table ip
+# gwflood; gw_flood_spoof_del removes it.
+gw_flood_spoof() {
+	local map keep=
+	map=$(for i in $(seq 0 127); do printf '%d : 198.51.100.%d, ' "$i" $((128 + i)); done)
+	[ -z "${3:-}" ] || keep="ip saddr != $3"
+	gw_must ip netns exec "$1" nft -f - <<NFT
+table ip gwflood {
+	chain post {
+		type filter hook postrouting priority 0; policy accept;
+		ip daddr $2 ip protocol tcp $keep ip saddr set numgen random mod 128 map { ${map%, } }
+	}
+}
+NFT
+}
+
+gw_flood_spoof_del() {
+	gw_must ip netns exec "$1" nft delete table ip gwflood
+}
