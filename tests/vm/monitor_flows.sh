@@ -33,7 +33,9 @@ tcp_server "$NS_OUT" "$OUT6" 8080
 tcp_server "$NS_LAN" "$LAN4" 22
 udp_server "$NS_OUT" "$OUT4" 53
 
-gwctl_in "$NS_GW" -j monitor flows >"$F/ev.json" 2>"$F/ev.err" &
+# not through gwctl_in: $! must be gwctl itself (ip netns exec execs it),
+# not a subshell whose kill would leave the monitor running
+ip netns exec "$NS_GW" "$GWCTL" -j monitor flows >"$F/ev.json" 2>"$F/ev.err" &
 mon=$!
 gw_on_exit "kill $mon 2>/dev/null"
 # subscribed once it prints the event of a flow made after it started
@@ -126,7 +128,7 @@ wait_until 10 after_burst || gw_fatal "no event after the burst"
 shown=$(jq -s --arg s "$LAN4" '[.[] | select(.flow.src == $s and .flow.dport == 7)] | length' "$F/ev.json")
 lost=$(jq -s '[.[] | .lost] | add' "$F/ev.json")
 echo "    burst: $shown of $((3 * burst)) events shown, $lost reported lost"
-assert_ge "some events were held back" "$lost" 1
+assert_ge "some events were held back" 1 "$lost"
 assert_eq "the shown and the lost add up to the burst's events" "$((3 * burst))" "$((shown + lost))"
 
 # Numbered without a gap, but where a lost count says so.

@@ -4,7 +4,7 @@
 # What scan detection must leave alone, under scan_action block and the
 # default scoring (threshold 21, delay 3 s, weights 3 and 1).
 #
-# A lan client scanning outward (nmap -sS of 1000 ports of an outside
+# A lan client scanning outward (nmap -sS of 1001 ports of an outside
 # host) and opening 200 connections at once to an outside server: none of
 # it, nor what the outside answers, is scored (scan_detected stays 0,
 # the block list empty).  A slow scan from outside, one SYN to a new
@@ -32,7 +32,7 @@ no_blocks() { [ "$("${gw[@]}" -j block list | jq '.block | length')" = 0 ]; }
 ip netns exec "$NS_OUT" python3 "$many" server "$OUT4" 9000 >"$F/server.out" 2>&1 &
 gw_on_exit "kill $! 2>/dev/null"
 wait_listener "$NS_OUT" tcp 9000 30 || gw_fatal "no server on $OUT4:9000"
-timeout 300 ip netns exec "$NS_LAN" nmap -n -Pn -sS -p 1-1000 --max-retries 0 \
+timeout 300 ip netns exec "$NS_LAN" nmap -n -Pn -sS -p 1-1000,9000 --max-retries 0 \
 	--min-rate 200 --max-rate 300 -oG - "$OUT4" >"$F/nmap.out" 2>&1
 assert_ok "the outward scan ran, and found the server" grep -q "9000/open" "$F/nmap.out"
 ip netns exec "$NS_LAN" python3 "$many" client "$OUT4" 9000 200 $((30 * GW_TIME_SCALE)) \
