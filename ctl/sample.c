@@ -206,11 +206,16 @@ void gw_sample_free(struct gw_sample *s)
 
 int gw_sample_take(struct gw_sample *s, unsigned int parts)
 {
+	if (gw_names_fetch(GW_NAME_KIND_COUNTER))
+		return -1;
+	return gw_sample_read(s, parts);
+}
+
+int gw_sample_read(struct gw_sample *s, unsigned int parts)
+{
 	struct nlmsghdr *nlh;
 
 	gw_sample_free(s);
-	if (gw_names_fetch(GW_NAME_KIND_COUNTER))
-		return -1;
 	nlh = gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK);
 	if (parts & GW_SAMPLE_RESET)
 		mnl_attr_put(nlh, GW_A_STATS_RESET, 0, NULL);

@@ -69,6 +69,8 @@ struct gw_sample {
 
 /* Reads the counters (names fetched first) and parts; 0, or -1 reported. */
 int gw_sample_take(struct gw_sample *s, unsigned int parts);
+/* The same without the names, for a command that prints none (doctor). */
+int gw_sample_read(struct gw_sample *s, unsigned int parts);
 void gw_sample_free(struct gw_sample *s);
 
 /* Seconds between two samples (never 0). */
