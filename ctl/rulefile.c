@@ -299,6 +299,17 @@ static int perr_helper(struct parser *p, unsigned int col, const char *msg)
 		    msg);
 }
 
+/* gw_parse_uint() of @text, its message put at @col. */
+static int parse_uint_at(struct parser *p, unsigned int col, const char *what,
+			 const char *text, uint64_t min, uint64_t max, uint64_t *n)
+{
+	char err[GW_ERR_MAX];
+
+	if (gw_parse_uint(what, text, min, max, n, err, sizeof(err)))
+		return perr_helper(p, col, err);
+	return 0;
+}
+
 static bool valid_name(const char *s)
 {
 	size_t i;
@@ -532,9 +543,9 @@ static int opt_on(struct parser *p, struct rule_ctx *r, const struct gw_token *v
 
 static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
-	char num[16], err[GW_ERR_MAX];
 	size_t len = strlen(v->text);
 	uint64_t rate;
+	char num[16];
 
 	if (r->rule.proto != IPPROTO_ICMP && r->rule.proto != IPPROTO_ICMPV6)
 		return perr(p, v->col, "rate needs an icmp or icmpv6 rule");
@@ -544,8 +555,8 @@ static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token 
 		return perr(p, v->col, "rate must be N/s, 1 to %d", GW_RULE_RATE_MAX);
 	memcpy(num, v->text, len);
 	num[len] = '\0';
-	if (gw_parse_uint("rate", num, 1, GW_RULE_RATE_MAX, &rate, err, sizeof(err)))
-		return perr_helper(p, v->col, err);
+	if (parse_uint_at(p, v->col, "rate", num, 1, GW_RULE_RATE_MAX, &rate))
+		return -1;
 	r->rule.rate = rate;
 	return 0;
 }
@@ -553,12 +564,10 @@ static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token 
 static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
 			    const struct gw_token *v)
 {
-	char err[GW_ERR_MAX];
 	uint64_t n;
 
-	if (gw_parse_uint("max-src-conn", v->text, 1, GW_SRC_CONN_MAX, &n,
-			  err, sizeof(err)))
-		return perr_helper(p, v->col, err);
+	if (parse_uint_at(p, v->col, "max-src-conn", v->text, 1, GW_SRC_CONN_MAX, &n))
+		return -1;
 	r->rule.max_src_conn = n;
 	return 0;
 }
@@ -709,7 +718,6 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 	unsigned int i = 1, seen = 0;
 	struct rule_ctx r;
 	uint64_t num;
-	char err[GW_ERR_MAX];
 
 	memset(&r, 0, sizeof(r));
 	if (need_word(p, toks, n, 0, "a protocol (tcp, udp, icmp, icmpv6 or proto N)"))
@@ -717,9 +725,9 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 	if (!strcmp(toks[1].text, "proto")) {
 		if (need_word(p, toks, n, 1, "a protocol number"))
 			return -1;
-		if (gw_parse_uint("protocol number", toks[2].text, 0, 255, &num,
-				  err, sizeof(err)))
-			return perr_helper(p, toks[2].col, err);
+		if (parse_uint_at(p, toks[2].col, "protocol number", toks[2].text,
+				  0, 255, &num))
+			return -1;
 		r.rule.proto = num;
 		i = 3;
 	} else if (gw_proto_lookup(toks[1].text, &r.rule.proto)) {
