@@ -260,16 +260,11 @@ static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
 /* The rule as rule list writes it too (gw_rule_format()), without its handle. */
 static int save_rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1];
 	char text[GW_RULE_TEXT_MAX];
 	struct save_buf *sb = data;
 	struct gw_rf_rule r;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_RULE])
-		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_rule_decode(tb[GW_A_RULE], &r, NULL, NULL) != MNL_CB_OK)
+	if (gw_rule_decode_msg(nlh, &r, NULL, NULL) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	gw_rule_format(&r, text, sizeof(text));
 	fprintf(sb->f, "%s\n", text);
