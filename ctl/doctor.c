@@ -78,17 +78,15 @@ static long sysctl_get(const char *fmt, ...)
 
 static int zone_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct doctor *d = data;
+	struct gw_iface_entry e;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
-	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
+	if (gw_iface_decode(nlh, &e) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	if (d->nzones == DOCTOR_MAX_ZONES)
 		return MNL_CB_OK;
-	snprintf(d->zones[d->nzones].name, GW_IFNAMSIZ, "%s", mnl_attr_get_str(tb[GW_A_IFNAME]));
-	d->zones[d->nzones].zone = mnl_attr_get_u8(tb[GW_A_ZONE]);
+	snprintf(d->zones[d->nzones].name, GW_IFNAMSIZ, "%s", e.ifname);
+	d->zones[d->nzones].zone = e.zone;
 	if (d->zones[d->nzones].zone == GW_ZONE_WAN)
 		d->has_wan = true;
 	else

@@ -116,6 +116,13 @@ int gw_names_fetch(enum gw_name_kind kind);
 const char *gw_name(enum gw_name_kind kind, unsigned int index);
 int gw_name_find(enum gw_name_kind kind, const char *name);
 
+/* iface.c: an interface of a zone, from a GW_CMD_IFACE_GET dump */
+struct gw_iface_entry {
+	const char *ifname;	/* in the message: for its callback only */
+	uint8_t zone;		/* enum gw_zone, or a newer module's */
+	uint32_t ifindex;	/* 0: no such device (yet) */
+};
+
 /* overload.c: an entry of the overload list */
 struct gw_overload_entry {
 	char source[56];	/* "ADDR/PLEN": INET6_ADDRSTRLEN and "/128" */

@@ -210,18 +210,16 @@ struct save_buf {
 
 static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct save_buf *sb = data;
+	struct gw_iface_entry e;
 	const char *zone;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
-	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
+	if (gw_iface_decode(nlh, &e) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	zone = gw_zone_name(mnl_attr_get_u8(tb[GW_A_ZONE]));
+	zone = gw_zone_name(e.zone);
 	if (!zone)
-		return gw_nl_bad_reply("zone %u", mnl_attr_get_u8(tb[GW_A_ZONE]));
-	fprintf(sb->f, "iface %s %s\n", mnl_attr_get_str(tb[GW_A_IFNAME]), zone);
+		return gw_nl_bad_reply("zone %u", e.zone);
+	fprintf(sb->f, "iface %s %s\n", e.ifname, zone);
 	return MNL_CB_OK;
 }
 

@@ -169,6 +169,10 @@ int gw_block_format(uint8_t family, const struct nlattr *addr,
 /* "admin" or "scan": who added a block entry (enum gw_block_reason) */
 const char *gw_block_reason_name(uint8_t reason);
 
+/* iface.c: a GW_CMD_IFACE_GET dump message; MNL_CB_ERROR reported */
+struct gw_iface_entry;
+int gw_iface_decode(const struct nlmsghdr *nlh, struct gw_iface_entry *e);
+
 /* overload.c: a GW_CMD_OVERLOAD_GET dump message; MNL_CB_ERROR reported */
 struct gw_overload_entry;
 int gw_overload_decode(const struct nlmsghdr *nlh, struct gw_overload_entry *e);
