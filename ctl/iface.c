@@ -8,24 +8,7 @@
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
-
-static const char *const zone_names[__GW_ZONE_MAX] = {
-	[GW_ZONE_LAN]	= "lan",
-	[GW_ZONE_WAN]	= "wan",
-};
-
-static int parse_zone(const char *arg, uint8_t *zone)
-{
-	uint8_t i;
-
-	for (i = 0; i < GW_ARRAY_SIZE(zone_names); i++) {
-		if (!strcmp(arg, zone_names[i])) {
-			*zone = i;
-			return 0;
-		}
-	}
-	return -1;
-}
+#include "rulefile.h"
 
 static int check_ifname(const char *arg)
 {
@@ -39,13 +22,14 @@ static int check_ifname(const char *arg)
 static int iface_add(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
-	uint8_t zone;
+	int zone;
 
 	if (argc < 2)
 		return gw_usage_error("iface add needs DEV and a zone (gwctl iface add DEV wan|lan).");
 	if (check_ifname(argv[0]))
 		return GW_EXIT_USAGE;
-	if (parse_zone(argv[1], &zone))
+	zone = gw_zone_find(argv[1]);
+	if (zone < 0)
 		return gw_usage_error("unknown zone \"%s\" (wan or lan).", argv[1]);
 	if (gw_check_end(argc - 2, argv + 2))
 		return GW_EXIT_USAGE;
@@ -97,12 +81,14 @@ static int iface_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct print_list *list = data;
 	struct gw_iface_entry e;
+	const char *zone;
 	char buf[16];
 
 	if (gw_iface_decode(nlh, &e) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	if (e.zone < GW_ARRAY_SIZE(zone_names))
-		snprintf(buf, sizeof(buf), "%s", zone_names[e.zone]);
+	zone = gw_zone_name(e.zone);
+	if (zone)
+		snprintf(buf, sizeof(buf), "%s", zone);
 	else
 		snprintf(buf, sizeof(buf), "zone_%u", e.zone);
 

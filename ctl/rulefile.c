@@ -94,6 +94,17 @@ const char *gw_zone_name(unsigned int zone)
 	return zone < __GW_ZONE_MAX ? zone_words[zone] : NULL;
 }
 
+int gw_zone_find(const char *word)
+{
+	int z;
+
+	for (z = 0; z < __GW_ZONE_MAX; z++) {
+		if (!strcmp(word, zone_words[z]))
+			return z;
+	}
+	return -1;
+}
+
 static const struct {
 	const char *name;
 	uint8_t proto;
@@ -339,7 +350,7 @@ static int stmt_iface(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	char err[GW_ERR_MAX];
 	struct gw_stmt *st;
-	unsigned int z;
+	int z;
 
 	if (need_word(p, toks, n, 0, "an interface name"))
 		return -1;
@@ -347,11 +358,8 @@ static int stmt_iface(struct parser *p, struct gw_token *toks, unsigned int n)
 		return perr_helper(p, toks[1].col, err);
 	if (need_word(p, toks, n, 1, "a zone (wan or lan)"))
 		return -1;
-	for (z = 0; z < __GW_ZONE_MAX; z++) {
-		if (!strcmp(toks[2].text, zone_words[z]))
-			break;
-	}
-	if (z == __GW_ZONE_MAX)
+	z = gw_zone_find(toks[2].text);
+	if (z < 0)
 		return perr(p, toks[2].col, "unknown zone \"%s\" (wan or lan)",
 			    toks[2].text);
 	if (check_end(p, toks, n, 3))

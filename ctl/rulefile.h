@@ -185,6 +185,8 @@ int gw_tokenize(const char *s, size_t len, unsigned int flags, char *scratch,
 
 /* The rule-language spelling of the zone, or NULL. */
 const char *gw_zone_name(unsigned int zone);
+/* The zone spelt @word ("wan", "lan"), or -1. */
+int gw_zone_find(const char *word);
 /* 0 and the protocol number for "tcp", "udp", "icmp", "icmpv6"; else -1. */
 int gw_proto_lookup(const char *name, uint8_t *proto);
 
