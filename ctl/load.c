@@ -223,35 +223,52 @@ static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
+/* A tunable of a GW_CMD_TUNABLE_GET dump, for save and doctor. */
+struct tunable_entry {
+	char name[GW_NAME_MAX];
+	uint64_t value;
+	bool has_def;		/* an older module sends no default */
+	uint64_t def;
+};
+
+static int tunable_decode(const struct nlmsghdr *nlh, struct tunable_entry *t)
 {
 	static const uint16_t need[] = { GW_TUNABLE_A_NAME, GW_TUNABLE_A_VALUE, 0 };
 	const struct nlattr *ttb[GW_TUNABLE_A_MAX + 1];
-	struct save_buf *sb = data;
-	const char *name, *word;
-	uint64_t value;
 
 	if (gw_nl_parse_item(nlh, GW_A_TUNABLE, &gw_tunable_policy, ttb,
 			     "tunable dump message without GW_A_TUNABLE") ||
 	    gw_nl_need(ttb, need, "tunable without name or value"))
 		return MNL_CB_ERROR;
-	name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
-	value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	snprintf(t->name, sizeof(t->name), "%s", mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]));
+	t->value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	t->has_def = ttb[GW_TUNABLE_A_DEFAULT] != NULL;
+	t->def = gw_attr_u64(ttb[GW_TUNABLE_A_DEFAULT]);
+	return MNL_CB_OK;
+}
+
+static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct save_buf *sb = data;
+	struct tunable_entry t;
+	const char *word;
+
+	if (tunable_decode(nlh, &t) != MNL_CB_OK)
+		return MNL_CB_ERROR;
 	/*
 	 * A tunable at its default is left out, so that the file carries no
 	 * value derived from this host (max_flows follows its memory); a
 	 * module that sends no default has every one written.
 	 */
-	if (!sb->all && ttb[GW_TUNABLE_A_DEFAULT] &&
-	    mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]) == value) {
+	if (!sb->all && t.has_def && t.def == t.value) {
 		sb->skipped++;
 		return MNL_CB_OK;
 	}
-	word = gw_tunable_word(name, value);
+	word = gw_tunable_word(t.name, t.value);
 	if (word)
-		fprintf(sb->f, "set %s %s\n", name, word);
+		fprintf(sb->f, "set %s %s\n", t.name, word);
 	else
-		fprintf(sb->f, "set %s %" PRIu64 "\n", name, value);
+		fprintf(sb->f, "set %s %" PRIu64 "\n", t.name, t.value);
 	return MNL_CB_OK;
 }
 
@@ -344,31 +361,18 @@ int do_save(int argc, char **argv)
 
 struct cmp_tunables {
 	unsigned int count;
-	struct {
-		char name[GW_NAME_MAX];
-		uint64_t value, def;
-		bool has_def;
-	} t[CMP_MAX_TUNABLES];
+	struct tunable_entry t[CMP_MAX_TUNABLES];
 };
 
 static int cmp_tunable_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *ttb[GW_TUNABLE_A_MAX + 1];
 	struct cmp_tunables *ct = data;
+	struct tunable_entry t;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+	if (tunable_decode(nlh, &t) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	if (!tb[GW_A_TUNABLE] || gw_nl_parse_nest(tb[GW_A_TUNABLE], &gw_tunable_policy, ttb) ||
-	    !ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE])
-		return gw_nl_bad_reply("tunable without name or value");
-	if (ct->count == CMP_MAX_TUNABLES)
-		return MNL_CB_OK;
-	snprintf(ct->t[ct->count].name, GW_NAME_MAX, "%s", mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]));
-	ct->t[ct->count].value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
-	ct->t[ct->count].has_def = ttb[GW_TUNABLE_A_DEFAULT];
-	if (ttb[GW_TUNABLE_A_DEFAULT])
-		ct->t[ct->count].def = mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]);
-	ct->count++;
+	if (ct->count < CMP_MAX_TUNABLES)
+		ct->t[ct->count++] = t;
 	return MNL_CB_OK;
 }
 
