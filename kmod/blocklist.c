@@ -308,6 +308,18 @@ static bool gw_block_flow_match(const struct gw_flow *flow, void *arg)
 	       !gw_never_block_match(a->gn, flow->key.family, addr);
 }
 
+/*
+ * An extack message about the list of @kind: @msg ends where its name
+ * goes ("prefix is not in the").  A macro, as NL_SET_ERR_MSG() keeps only
+ * string literals: the two messages are joined at compile time.
+ */
+#define GW_BLOCK_LIST_ERR(extack, kind, msg) do {			\
+	if ((kind) == GW_BLOCK_KIND_BLOCK)				\
+		NL_SET_ERR_MSG(extack, msg " blocklist");		\
+	else								\
+		NL_SET_ERR_MSG(extack, msg " never-block list");	\
+} while (0)
+
 int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 		 const union gw_addr *addr, u8 plen, u32 timeout, u8 reason,
 		 struct netlink_ext_ack *extack)
@@ -328,11 +340,7 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	old = gw_block_locked(gn, kind);
 	if (gw_block_find_live(old, &key, now) >= 0) {
 		mutex_unlock(&gn->lock);
-		if (kind == GW_BLOCK_KIND_BLOCK)
-			NL_SET_ERR_MSG(extack, "prefix is already in the blocklist");
-		else
-			NL_SET_ERR_MSG(extack,
-				       "prefix is already in the never-block list");
+		GW_BLOCK_LIST_ERR(extack, kind, "prefix is already in the");
 		return -EEXIST;
 	}
 	total = gw_block_live_count(gw_block_locked(gn, GW_BLOCK_KIND_BLOCK),
@@ -381,11 +389,7 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 	pos = gw_block_find_live(old, &key, now);
 	if (pos < 0) {
 		mutex_unlock(&gn->lock);
-		if (kind == GW_BLOCK_KIND_BLOCK)
-			NL_SET_ERR_MSG(extack, "prefix is not in the blocklist");
-		else
-			NL_SET_ERR_MSG(extack,
-				       "prefix is not in the never-block list");
+		GW_BLOCK_LIST_ERR(extack, kind, "prefix is not in the");
 		return -ENOENT;
 	}
 	err = gw_block_rewrite_locked(gn, kind, old, pos, NULL, now);
