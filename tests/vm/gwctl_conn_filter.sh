@@ -26,7 +26,7 @@ ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py"
 	"$LAN4" 8080 "$F/ready" "$F/gate" 30 >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"
-wait_file "$F/ready" 10 || gw_fatal "held connection never came up: $(cat "$F/hold.out")"
+wait_file "$F/ready" 30 || gw_fatal "held connection never came up: $(cat "$F/hold.out")"
 # one finished connection over IPv6, and an echo flow from lan out
 gw_must tcp_roundtrip "$NS_OUT" "$LAN6" 8080
 gw_must gw_ping "$NS_LAN" "$OUT4" 1

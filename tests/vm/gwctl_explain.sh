@@ -53,7 +53,7 @@ for lan in "$LAN4" "$LAN6"; do
 		"$lan" 8080 "$GW_TMP/ready$i" "$GW_TMP/gate$i" 240 >"$GW_TMP/hold$i.out" 2>&1 &
 	hold_pid[i]=$!
 	gw_on_exit "kill ${hold_pid[i]} 2>/dev/null"
-	wait_file "$GW_TMP/ready$i" 10 || gw_fatal "held connection to $lan never came up: $(cat "$GW_TMP/hold$i.out")"
+	wait_file "$GW_TMP/ready$i" 30 || gw_fatal "held connection to $lan never came up: $(cat "$GW_TMP/hold$i.out")"
 done
 
 # held_sport SRC: out's port of the held connection from SRC.

@@ -111,7 +111,7 @@ ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_hold.py"
 	"$LAN4" 8080 "$F/ready" "$F/gate" $((30 * GW_TIME_SCALE)) >"$F/hold.out" 2>&1 &
 hold=$!
 gw_on_exit "kill $hold 2>/dev/null"
-wait_file "$F/ready" 10 || gw_fatal "held connection never came up: $(cat "$F/hold.out")"
+wait_file "$F/ready" 30 || gw_fatal "held connection never came up: $(cat "$F/hold.out")"
 flows=$(gwctl_in "$NS_GW" conn count)
 printf 'iface wan0 wan\niface lan0 lan\nallow tcp to %s port 8081\n' "$LAN4" >"$F/other.rules"
 assert_ok "a file that no longer allows 8080 loads" gwctl_in "$NS_GW" load "$F/other.rules"
@@ -213,7 +213,7 @@ ip netns exec "$NS_GW" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/txn_hold.py" 
 	"$F/txn_ready" ghost0 >"$F/txn.out" 2>&1 &
 holder=$!
 gw_on_exit "kill -9 $holder 2>/dev/null"
-wait_file "$F/txn_ready" 10 || gw_fatal "the transaction holder never got going: $(cat "$F/txn.out")"
+wait_file "$F/txn_ready" 30 || gw_fatal "the transaction holder never got going: $(cat "$F/txn.out")"
 out=$(gwctl_in "$NS_GW" load "$F/other.rules" 2>&1)
 assert_eq "while a load is open, another fails with status 2" 2 "$?"
 assert_ok "and says why ($out)" grep -q "another load is in progress" <<<"$out"

@@ -645,7 +645,7 @@ udp_icmp_bg() {
 	GW_STOP=$GW_TMP/stop GW_READY=$ready udp_icmp "$ns" "$@" >"$outfile" &
 	GW_BG_PID=$!
 	rm -f "$GW_TMP/stop"
-	wait_file "$ready" 10 || gw_fatal "udp_icmp.py $* did not start"
+	wait_file "$ready" 30 || gw_fatal "udp_icmp.py $* did not start"
 }
 
 # udp_icmp_bg_done: the last udp_icmp_bg (recv, ask) stops listening a
