@@ -21,6 +21,8 @@
 #   a  no firewall
 #   b  nftables and conntrack, gatewarden's policy (see nft_policy below)
 #   c  gatewarden: wan0 wan, lan0 lan, allow udp port 9
+#   p  gatewarden as c, for S4 alone: the service's rule with "synproxy"
+#      (c has it with "synproxy off")
 # A round 0 loads and unloads each once, with a short burst, unmeasured.
 #
 # Cases (GWB_CASES, all by default):
@@ -39,11 +41,18 @@
 #       and c.
 #   s3  TCP: iperf3 -R from lan to out (data comes in through wan), GSO and
 #       TSO on, GWB_S3_SECONDS guest seconds; bits a guest second.
+#   s4  a spoofed SYN flood (hping3 --flood -S --rand-source, sources
+#       rewritten into 198.51.100.128/25) at tcp port 80 on lan, whose
+#       server has no SYN cookies and a backlog of 128, while a client in
+#       out connects again and again for GWB_S4_SECONDS guest seconds (1.5
+#       s connect timeout, room for one SYN retransmission): c (no proxy)
+#       and p (the proxy) only.
 #
 # Output: $GW_OUT/bench-kernel.raw, one line a fact:
 #   info KEY VALUE...
 #   m CASE CONFIG ROUND PACKETS USEC RECEIVED    (s1, s2)
 #   t CASE CONFIG ROUND BITS_PER_SECOND RETRANSMITS   (s3)
+#   f CASE CONFIG ROUND ATTEMPTED OK CONNECT_MS CONNECT_P90_MS SYNS USEC   (s4)
 # bench/kernel-report.py turns it into the tables.  A check fails only
 # when a measurement could not be made (pktgen refused, nothing arrived):
 # never on a figure.
@@ -51,13 +60,17 @@
 # shellcheck source-path=SCRIPTDIR source=../tests/vm/lib.sh
 . "${GW_ROOT:-$(dirname "$0")/..}/tests/vm/lib.sh"
 
-gw_require jq nft tc ethtool
+gw_require jq nft tc ethtool hping3 socat
 rounds=${GWB_ROUNDS:-3}
-s1_pkts=${GWB_S1_PKTS:-50000}
-s1_large_pkts=${GWB_S1_LARGE_PKTS:-100000}
-s2_pkts=${GWB_S2_PKTS:-50000}
+# Under icount a count repeats to 0.1 % whatever the host does, so the
+# packet counts need only cover a round's fixed costs many times over;
+# they are what make a run last (bench/README.md, "How").
+s1_pkts=${GWB_S1_PKTS:-25000}
+s1_large_pkts=${GWB_S1_LARGE_PKTS:-50000}
+s2_pkts=${GWB_S2_PKTS:-25000}
 s3_seconds=${GWB_S3_SECONDS:-1}
-cases=${GWB_CASES:-s1-v4-1k,s1-v4-64k,s1-v6-1k,s1-v6-64k,s2,s3}
+s4_seconds=${GWB_S4_SECONDS:-1}
+cases=${GWB_CASES:-s1-v4-1k,s1-v4-64k,s1-v6-1k,s1-v6-64k,s2,s3,s4}
 cases=${cases//,/ }
 raw=${GW_OUT:?}/bench-kernel.raw
 : >"$raw"
@@ -206,9 +219,9 @@ table inet bench {
 EOF
 }
 # Both tables sized alike, for 65536 flows and more: 65536 buckets, at
-# most 4 entries a bucket (by default both take a bucket per 128 KiB of
-# RAM, 4096 here for gatewarden, a power of two, and 7,800 for conntrack,
-# which holds only as many entries as it has buckets)
+# most 4 entries a bucket (by default gatewarden takes a bucket per 16
+# KiB of RAM, 32768 here, a power of two, and conntrack a bucket array of
+# 1/16384 of RAM, 7,800 buckets, with only as many entries as buckets)
 buckets=65536
 # Guest time runs ahead between the measurements (under sleep=off a wait
 # for the host, a 9p read, jumps to the next timer: minutes of guest time
@@ -234,11 +247,18 @@ cfg_load() {
 			net.netfilter.nf_conntrack_udp_timeout_stream="$udp_timeout"
 		nft_policy | gw_must ip netns exec "$NS_GW" nft -f -
 		;;
-	c)
+	c | p)
 		gw_load hashsize="$buckets"
 		gwctl_in "$NS_GW" -b "$GW_TMP/gw.batch" >/dev/null ||
 			gw_fatal "gwctl -b: $(cat "$GW_TMP/gw.batch")"
 		;;
+	esac
+}
+# cfgs CASE: the configurations CASE compares, in their order
+cfgs() {
+	case $1 in
+	s4) echo c p ;;
+	*) echo a b c ;;
 	esac
 }
 # cfg_flows: what the configuration's table holds
@@ -246,7 +266,7 @@ cfg_flows() {
 	case $1 in
 	a) echo 0 ;;
 	b) ip netns exec "$NS_GW" sysctl -n net.netfilter.nf_conntrack_count ;;
-	c) gwctl_in "$NS_GW" -j stats | jq .table.flows ;;
+	c | p) gwctl_in "$NS_GW" -j stats | jq .table.flows ;;
 	esac
 }
 cfg_unload() {
@@ -258,7 +278,7 @@ cfg_unload() {
 		# left for the next measurement to meet
 		gw_must modprobe -r nft_ct nf_conntrack
 		;;
-	c) gw_unload || gw_fatal "rmmod gatewarden" ;;
+	c | p) gw_unload || gw_fatal "rmmod gatewarden" ;;
 	esac
 }
 
@@ -322,6 +342,59 @@ s3() {
 	echo "s3 $1 round $2: $((bps / 1000000)) Mbit/s a guest second, $retr retransmits"
 }
 
+# s4 CONFIG ROUND: as tests/vm/synproxy_flood.sh, on one vCPU under
+# icount: hping3 and the client share it, and the client's times are
+# guest time (a guest millisecond is a million instructions).  The client
+# is in out beside the flooder (its own source is not rewritten).  The
+# server starts afresh each time, so no half-open entry of one run meets
+# the next.
+s4() {
+	local cfg=$1 round=$2 port=80 proxy=(synproxy off) out client flood srv
+	local tx0 tx1 t0 t1 attempted ok connect p90
+	[ "$cfg" = p ] && proxy=(synproxy)
+	offloads off
+	gwctl_in "$NS_GW" rule add allow tcp to "$LAN4" port "$port" "${proxy[@]}" >/dev/null ||
+		gw_fatal "s4: the rule (${proxy[*]})"
+	gw_flood_server "$NS_LAN" "$LAN4" "$port" 128
+	srv=$(ip netns exec "$NS_LAN" ss -Hltnp "sport = :$port" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+	[ -n "$srv" ] || gw_fatal "s4: no pid for the server"
+	gw_must ip -n "$NS_GW" route add blackhole "$GW_SPOOFED"
+	gw_flood_spoof "$NS_OUT" "$LAN4" "$OUT4"
+	rm -f "$GW_TMP/client.ready" "$GW_TMP/client.go"
+	GW_READY=$GW_TMP/client.ready GW_GO=$GW_TMP/client.go ip netns exec "$NS_OUT" \
+		/usr/bin/python3 "$GW_ROOT/tests/vm/helpers/tcp_connloop.py" "$LAN4" "$port" \
+		100000 1.5 "$s4_seconds" >"$GW_TMP/client.out" 2>&1 &
+	client=$!
+	wait_file "$GW_TMP/client.ready" 30 || gw_fatal "s4 ($cfg): the client did not start"
+	tx0=$(tx_out)
+	t0=${EPOCHREALTIME/./}
+	ip netns exec "$NS_OUT" hping3 --flood -S -p "$port" --rand-source "$LAN4" \
+		>>"$GW_TMP/hping3.log" 2>&1 &
+	flood=$!
+	# the client meets a flood in full swing (the server's backlog full)
+	wait_until 10 tx_past $((tx0 + 2000)) || gw_fatal "s4 ($cfg): hping3 sent under 2000 SYNs"
+	touch "$GW_TMP/client.go"
+	wait "$client"
+	kill "$flood"
+	wait "$flood"
+	t1=${EPOCHREALTIME/./}
+	tx1=$(tx_out)
+	kill "$srv"
+	gw_must ip -n "$NS_GW" route del blackhole "$GW_SPOOFED"
+	gw_flood_spoof_del "$NS_OUT"
+	out=$(cat "$GW_TMP/client.out")
+	jq -e .ok <<<"$out" >/dev/null || gw_fatal "s4 ($cfg): the client gave no result: $out"
+	# (no process substitution: the guest has no /dev/fd)
+	read -r attempted ok connect p90 <<<"$(jq -r \
+		'"\(.attempted) \(.ok) \(.connect_ms // "-") \(.connect_p90_ms // "-")"' <<<"$out")"
+	[ "$round" = 0 ] || echo "f s4 $cfg $round $attempted $ok $connect $p90 $((tx1 - tx0)) $((t1 - t0))" >>"$raw"
+	echo "s4 $cfg round $round: $ok of $attempted connections, connect median $connect ms, p90 $p90 ms;" \
+		"$((tx1 - tx0)) SYNs in $(((t1 - t0) / 1000)) guest ms"
+}
+tx_out() { ip netns exec "$NS_OUT" cat /sys/class/net/eth0/statistics/tx_packets; }
+# shellcheck disable=SC2317 # called through wait_until
+tx_past() { [ "$(tx_out)" -ge "$1" ]; }
+
 run_case() { # CASE CONFIG ROUND
 	case $1 in
 	s1-v4-1k) s1 4 1k "$2" "$3" ;;
@@ -330,6 +403,7 @@ run_case() { # CASE CONFIG ROUND
 	s1-v6-64k) s1 6 64k "$2" "$3" ;;
 	s2) s2 "$2" "$3" ;;
 	s3) s3 "$2" "$3" ;;
+	s4) s4 "$2" "$3" ;;
 	*) gw_fatal "unknown case $1" ;;
 	esac
 }
@@ -369,7 +443,7 @@ for cfg in a b c; do
 done
 for ((round = 1; round <= rounds; round++)); do
 	for c in $cases; do
-		for cfg in a b c; do
+		for cfg in $(cfgs "$c"); do
 			cfg_load "$cfg"
 			run_case "$c" "$cfg" "$round"
 			cfg_unload "$cfg"
@@ -384,8 +458,11 @@ fi
 info guest_seconds $((SECONDS - t0))
 
 # A run that measured everything it was asked to
-want=$((rounds * 3 * $(wc -w <<<"$cases")))
-got=$(awk '($1 == "m" || $1 == "t") && $4 > 0' "$raw" | wc -l)
+want=0
+for c in $cases; do
+	want=$((want + rounds * $(cfgs "$c" | wc -w)))
+done
+got=$(awk '($1 == "m" || $1 == "t" || $1 == "f") && $4 > 0' "$raw" | wc -l)
 assert_eq "every measurement was made" "$want" "$got"
 for c in $cases; do
 	case $c in s1-*)

@@ -19,6 +19,11 @@ CONFIGS = {
     "b": "nftables + conntrack",
     "c": "gatewarden",
 }
+# S4 compares gatewarden without its SYN proxy and with it
+S4_CONFIGS = {
+    "c": "gatewarden, rule with synproxy off",
+    "p": "gatewarden, rule with synproxy",
+}
 S1 = [
     ("s1-v4-1k", "IPv4", 1000),
     ("s1-v4-64k", "IPv4", 65536),
@@ -27,8 +32,13 @@ S1 = [
 ]
 
 
+def ms(word):
+    """A time in ms from the guest, or None ("-": nothing completed)."""
+    return None if word == "-" else float(word)
+
+
 def read_raw(path):
-    info, flows, pkt, tput = {}, {}, {}, {}
+    info, flows, pkt, tput, flood = {}, {}, {}, {}, {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             w = line.split()
@@ -50,7 +60,12 @@ def read_raw(path):
                 tput.setdefault((w[1], w[2]), []).append(
                     {"round": int(w[3]), "bits_per_second": int(w[4]),
                      "retransmits": int(w[5])})
-    return info, flows, pkt, tput
+            elif w[0] == "f" and len(w) == 10 and int(w[3]) > 0:
+                flood.setdefault((w[1], w[2]), []).append(
+                    {"round": int(w[3]), "attempted": int(w[4]), "ok": int(w[5]),
+                     "connect_ms": ms(w[6]), "connect_p90_ms": ms(w[7]),
+                     "syns": int(w[8]), "guest_usec": int(w[9])})
+    return info, flows, pkt, tput, flood
 
 
 def read_profile(path):
@@ -76,7 +91,7 @@ def main():
         sys.exit(__doc__)
     raw, prefix = sys.argv[1], sys.argv[2]
     meta = dict(a.split("=", 1) for a in sys.argv[3:])
-    info, flows, pkt, tput = read_raw(raw)
+    info, flows, pkt, tput, flood = read_raw(raw)
     broken = []
     report = {"kernel": info.get("kernel"), "guest_cpu": info.get("cpu"),
               "vcpus": info.get("vcpus"), "rounds": int(info.get("rounds", 0)),
@@ -93,12 +108,12 @@ def main():
               f"{meta.get('wall_seconds', '?')} s.")
     md.append("")
 
-    def measured(case, table):
+    def measured(case, table, configs=CONFIGS):
         """Whether every configuration measured CASE; one that some did
         and some did not is a broken run."""
-        if not any((case, c) in table for c in CONFIGS):
+        if not any((case, c) in table for c in configs):
             return False
-        missing = [c for c in CONFIGS if (case, c) not in table]
+        missing = [c for c in configs if (case, c) not in table]
         if missing:
             broken.append(f"{case}: no measurement for {', '.join(missing)}")
         return not missing
@@ -174,6 +189,43 @@ def main():
         report["cases"]["s3"] = s3
         md.append("")
 
+    # ---- S4
+    if measured("s4", flood, S4_CONFIGS):
+        md += ["## S4: a spoofed SYN flood at an allowed service, a client connecting", "",
+               "hping3 --flood -S --rand-source at tcp port 80 on lan (its "
+               "server: no SYN cookies, backlog 128) while a client on the "
+               "wan side connects, exchanges a line and closes, again and "
+               "again (2 s connect timeout), on the same vCPU; times in "
+               "guest ms (a million instructions each).  Medians over the "
+               "rounds.", "",
+               "| configuration | connections completed | success rate "
+               "| connect, median | connect, p90 | SYNs a guest-second offered |",
+               "|---|---:|---:|---:|---:|---:|"]
+        s4 = {}
+
+        def med_or_none(rows, key):
+            vals = [r[key] for r in rows if r[key] is not None]
+            return statistics.median(vals) if vals else None
+
+        for c, name in S4_CONFIGS.items():
+            rows = flood[("s4", c)]
+            for r in rows:
+                r["success"] = r["ok"] / r["attempted"] if r["attempted"] else 0.0
+                r["syns_per_guest_second"] = r["syns"] * 1e6 / r["guest_usec"]
+            s4[c] = {k: med_or_none(rows, k) for k in
+                     ("ok", "attempted", "success", "connect_ms",
+                      "connect_p90_ms", "syns_per_guest_second")}
+            s4[c]["rounds"] = rows
+            m = s4[c]
+
+            def t(v):
+                return "-" if v is None else f"{v:,.1f} ms"
+            md.append(f"| ({c}) {name} | {m['ok']:,.0f} of {m['attempted']:,.0f} "
+                      f"| {m['success']:.1%} | {t(m['connect_ms'])} "
+                      f"| {t(m['connect_p90_ms'])} | {m['syns_per_guest_second']:,.0f} |")
+        report["cases"]["s4"] = s4
+        md.append("")
+
     # ---- the profile
     prof = {c: read_profile(f"{meta['profiles']}-{c}.txt")
             for c in CONFIGS} if "profiles" in meta else {}
@@ -207,7 +259,7 @@ def main():
 
     # ---- every round
     md += ["## Every round", "",
-           "| case | configuration | per round (instructions a packet, or Mbit/s) |",
+           "| case | configuration | per round (instructions a packet, Mbit/s, or connections) |",
            "|---|---|---|"]
     for (case, c), rows in sorted(pkt.items()):
         md.append(f"| {case} | ({c}) | "
@@ -215,6 +267,12 @@ def main():
     for (case, c), rows in sorted(tput.items()):
         md.append(f"| {case} | ({c}) | "
                   + ", ".join(f"{r['bits_per_second'] / 1e6:,.0f}" for r in rows) + " |")
+    for (case, c), rows in sorted(flood.items()):
+        md.append(f"| {case} | ({c}) | "
+                  + ", ".join(f"{r['ok']}/{r['attempted']} connections, "
+                              f"connect {r['connect_ms'] or '-'} ms "
+                              f"(p90 {r['connect_p90_ms'] or '-'})"
+                              for r in rows) + " |")
     md.append("")
     if broken:
         md += ["## Broken", ""] + [f"- {b}" for b in broken] + [""]

@@ -14,9 +14,11 @@
 #   GWB_ROUNDS=1 GWB_CASES=s1-v4-1k,s2 bench/kernel.sh    a part
 #
 # Environment, passed to the guest: GWB_ROUNDS (3), GWB_CASES (all),
-# GWB_S1_PKTS (50000), GWB_S1_LARGE_PKTS (100000), GWB_S2_PKTS (50000),
-# GWB_S3_SECONDS (1, guest seconds); here: GWB_RESULTS (bench/results),
-# GWB_WALL_LIMIT (3600 s: the whole run, boot included).
+# GWB_S1_PKTS (25000), GWB_S1_LARGE_PKTS (50000), GWB_S2_PKTS (25000),
+# GWB_S3_SECONDS (1, guest seconds), GWB_S4_SECONDS (1), GWB_PROFILE (1:
+# the perf profile); here:
+# GWB_RESULTS (bench/results), GWB_WALL_LIMIT (3600 s: the whole run,
+# boot included).
 #
 # Fails only on a broken run (the guest did not finish, a measurement is
 # missing), never on a figure.
@@ -50,7 +52,7 @@ rm -f "$out/bench-kernel.raw" "$out"/bench-kernel-profile-*.txt
 env_file=$out/settings
 {
 	printf 'bench/kernel-guest.sh'
-	for v in GWB_ROUNDS GWB_CASES GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS; do
+	for v in GWB_ROUNDS GWB_CASES GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS GWB_PROFILE; do
 		[ -n "${!v:-}" ] && printf ' %s=%s' "$v" "${!v}"
 	done
 	echo

@@ -259,3 +259,29 @@ int gw_parse_src_rate(const char *arg, uint32_t *conns, uint32_t *seconds,
 	*seconds = (uint32_t)sec;
 	return 0;
 }
+
+/* Whole seconds, a point and at most three decimals: no sign, no exponent. */
+int gw_parse_interval(const char *what, const char *arg, uint32_t *ms,
+		      char *err, size_t errlen)
+{
+	const char *point = strchr(arg, '.');
+	size_t whole = point ? (size_t)(point - arg) : strlen(arg);
+	size_t frac = point ? strlen(point + 1) : 0;
+	uint64_t sec, part = 0;
+	unsigned int i;
+	int ret;
+
+	ret = parse_decimal(arg, whole, &sec);
+	if (ret == -EINVAL ||
+	    (point && (frac == 0 || frac > 3 || parse_decimal(point + 1, frac, &part))))
+		return gw_errf(err, errlen,
+			       "invalid %s \"%s\": expected seconds, such as 1 or 0.5.",
+			       what, arg);
+	for (i = frac; i < 3; i++)
+		part *= 10;
+	if (ret || sec > 3600 || sec * 1000 + part < 100 || sec * 1000 + part > 3600000)
+		return gw_errf(err, errlen, "%s %s is out of range (0.1-3600 seconds).",
+			       what, arg);
+	*ms = (uint32_t)(sec * 1000 + part);
+	return 0;
+}

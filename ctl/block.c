@@ -81,9 +81,14 @@ static int block_list_cb(const struct nlmsghdr *nlh, void *data)
 	} else {
 		print_bool("permanent", " permanent", true);
 	}
-	if (ctx->kind == GW_BLOCK_KIND_BLOCK)
+	if (ctx->kind == GW_BLOCK_KIND_BLOCK) {
 		print_str("reason", "  reason %s",
 			  gw_block_reason_name(gw_attr_u8(btb[GW_BLOCK_A_REASON])));
+		/* a module older than the attribute sends none: say nothing */
+		if (btb[GW_BLOCK_A_HITS])
+			print_u64("hits", "  hits %" PRIu64,
+				  mnl_attr_get_u64(btb[GW_BLOCK_A_HITS]));
+	}
 	print_close_object();
 	print_nl();
 	return MNL_CB_OK;

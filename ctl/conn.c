@@ -168,15 +168,15 @@ static int print_tcp_peer(const char *key, const struct nlattr *nest, bool text)
 	return 0;
 }
 
-static int print_conn(const struct nlattr **ctb, const char *src, const char *dst,
-		      bool verbose)
+static int print_conn(const struct nlattr **ctb, const char *key, const char *src,
+		      const char *dst, bool verbose)
 {
 	uint8_t proto = mnl_attr_get_u8(ctb[GW_CONN_A_PROTO]);
 	uint32_t flags = gw_attr_u32(ctb[GW_CONN_A_FLAGS]);
 	const char *name = gw_proto_name(proto);
 	char buf[16];
 
-	print_open_object(NULL);
+	print_open_object(key);
 	if (!name) {
 		snprintf(buf, sizeof(buf), "%u", proto);
 		name = buf;
@@ -219,7 +219,6 @@ static int print_conn(const struct nlattr **ctb, const char *src, const char *ds
 	    print_tcp_peer("reply", ctb[GW_CONN_A_TCP_REPLY], verbose))
 		return -1;
 	print_close_object();
-	print_nl();
 	return 0;
 }
 
@@ -246,6 +245,15 @@ int gw_conn_addrs(const struct nlattr **ctb, char *src, char *dst)
 	return 0;
 }
 
+int gw_conn_print(const struct nlattr **ctb, const char *key, bool verbose)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+	if (gw_conn_addrs(ctb, src, dst) || print_conn(ctb, key, src, dst, verbose))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
 static int conn_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *ctb[GW_CONN_A_MAX + 1];
@@ -262,8 +270,9 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	print_list_item(&walk->list);
-	if (print_conn(ctb, src, dst, walk->verbose))
+	if (print_conn(ctb, NULL, src, dst, walk->verbose))
 		return MNL_CB_ERROR;
+	print_nl();
 	walk->count++;
 	return MNL_CB_OK;
 }

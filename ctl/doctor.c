@@ -19,6 +19,7 @@
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
+#include "sample.h"
 
 #define DOCTOR_MAX_ZONES 64
 #define DOCTOR_RULES "/etc/gatewarden/gatewarden.rules"
@@ -32,8 +33,6 @@ struct doctor {
 		uint8_t zone;
 	} zones[DOCTOR_MAX_ZONES];
 	bool has_wan, has_lan;
-	uint32_t flows, flow_max;
-	uint64_t drop_table_full;
 };
 
 static void warn(struct doctor *d, const char *check, const char *fmt, ...)
@@ -79,41 +78,20 @@ static long sysctl_get(const char *fmt, ...)
 
 static int zone_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct doctor *d = data;
+	struct gw_iface_entry e;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
-	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
+	if (gw_iface_decode(nlh, &e) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	if (d->nzones == DOCTOR_MAX_ZONES)
 		return MNL_CB_OK;
-	snprintf(d->zones[d->nzones].name, GW_IFNAMSIZ, "%s", mnl_attr_get_str(tb[GW_A_IFNAME]));
-	d->zones[d->nzones].zone = mnl_attr_get_u8(tb[GW_A_ZONE]);
+	snprintf(d->zones[d->nzones].name, GW_IFNAMSIZ, "%s", e.ifname);
+	d->zones[d->nzones].zone = e.zone;
 	if (d->zones[d->nzones].zone == GW_ZONE_WAN)
 		d->has_wan = true;
 	else
 		d->has_lan = true;
 	d->nzones++;
-	return MNL_CB_OK;
-}
-
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[GW_A_MAX + 1], *attr;
-	struct doctor *d = data;
-
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_STATS])
-		return gw_nl_bad_reply("stats without GW_A_STATS");
-	d->flows = gw_attr_u32(tb[GW_A_FLOW_COUNT]);
-	d->flow_max = gw_attr_u32(tb[GW_A_FLOW_MAX]);
-	mnl_attr_for_each_nested(attr, tb[GW_A_STATS]) {
-		if (mnl_attr_get_type(attr) == GW_CTR_DROP_TABLE_FULL + 1 &&
-		    mnl_attr_validate(attr, MNL_TYPE_U64) >= 0)
-			d->drop_table_full = mnl_attr_get_u64(attr);
-	}
 	return MNL_CB_OK;
 }
 
@@ -248,16 +226,18 @@ static void check_conntrack(struct doctor *d)
 	fclose(f);
 }
 
-static void check_table(struct doctor *d)
+static void check_table(struct doctor *d, const struct gw_sample *s)
 {
-	if (d->flow_max && (uint64_t)d->flows * 100 >= (uint64_t)d->flow_max * 80)
+	uint64_t table_full = s->counter[GW_CTR_DROP_TABLE_FULL];
+
+	if (s->flow_max && (uint64_t)s->flows * 100 >= (uint64_t)s->flow_max * 80)
 		warn(d, "table_fill",
 		     "the flow table is %" PRIu64 "%% full (%u of %u): raise max_flows (gwctl set max_flows N) or the hashsize module parameter before new connections are dropped",
-		     (uint64_t)d->flows * 100 / d->flow_max, d->flows, d->flow_max);
-	if (d->drop_table_full)
+		     (uint64_t)s->flows * 100 / s->flow_max, s->flows, s->flow_max);
+	if (table_full)
 		warn(d, "drop_table_full",
 		     "%" PRIu64 " packets were dropped because the flow table was full (drop_table_full): raise max_flows, or lower the timeouts of the states that fill it (gwctl conn count)",
-		     d->drop_table_full);
+		     table_full);
 }
 
 static void check_policy_file(struct doctor *d, const char *path)
@@ -275,6 +255,8 @@ static void check_policy_file(struct doctor *d, const char *path)
 
 int do_doctor(int argc, char **argv)
 {
+	/* the counters are 9 KiB: not on the stack */
+	static struct gw_sample sample;
 	struct doctor d = { .list = { .key = "warnings" } };
 	const char *path = DOCTOR_RULES;
 
@@ -306,13 +288,13 @@ int do_doctor(int argc, char **argv)
 		check_conntrack(&d);
 		goto out;
 	}
-	if (gw_nl_talk(gw_nl_msg(GW_CMD_STATS_GET, NLM_F_REQUEST | NLM_F_ACK), stats_cb, &d))
+	if (gw_sample_read(&sample, 0))
 		return GW_EXIT_KERNEL;
 
 	check_host(&d);
 	check_zones(&d);
 	check_conntrack(&d);
-	check_table(&d);
+	check_table(&d, &sample);
 	check_policy_file(&d, path);
 out:
 

@@ -7,7 +7,7 @@ _gwctl()
 	local cur prev words cword
 	_init_completion || return
 
-	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain trace help"
+	local objects="status version stats iface rule conn set get overload block never-block load save monitor doctor explain top trace help"
 	local i obj="" objidx=0
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -31,7 +31,7 @@ _gwctl()
 	# the module's own names when it is loaded (gwctl get), else this list
 	local tunables
 	tunables=$(gwctl -j get 2>/dev/null | sed -n 's/.*"tunables":{//p' | grep -o '"[a-z_0-9]*":{' | tr -d '":{')
-	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share scan_action scan_threshold scan_delay_ms scan_weight_low scan_weight_high scan_block_seconds scan_block_max_seconds trace_size trace_rate drop_event_rate"
+	[[ -n $tunables ]] || tunables="tcp_syn_sent tcp_syn_recv tcp_established tcp_fin_wait tcp_close_wait tcp_last_ack tcp_time_wait tcp_close max_flows tcp_pickup udp_unreplied udp_stream icmp other early_drop max_halfopen max_halfopen_dst halfopen_adaptive_start halfopen_adaptive_end halfopen_reset_rate max_src_conn max_src_conn_rate max_src_conn_rate_seconds overload_timeout overload_flush max_block_entries reload_policy max_inbound_share scan_action scan_threshold scan_delay_ms scan_weight_low scan_weight_high scan_block_seconds scan_block_max_seconds trace_size trace_rate drop_event_rate log_drops log_rate log_group flow_event_rate"
 	case $obj in
 	iface)
 		case $((cword - objidx)) in
@@ -52,8 +52,8 @@ _gwctl()
 			allow) COMPREPLY=($(compgen -W "tcp udp icmp icmpv6 proto" -- "$cur")) ;;
 			on) COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" -- "$cur")) ;;
 			from | to | port | rate | comment | proto | max-src-conn | max-src-conn-rate) ;;
-			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate" -- "$cur")) ;;
-			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy" -- "$cur")) ;;
+			synproxy) COMPREPLY=($(compgen -W "auto off from to port on rate comment max-src-conn max-src-conn-rate log" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "from to port on rate comment echo max-src-conn max-src-conn-rate synproxy log" -- "$cur")) ;;
 			esac
 		fi
 		;;
@@ -70,7 +70,7 @@ _gwctl()
 		fi
 		;;
 	stats)
-		COMPREPLY=($(compgen -W "--reset" -- "$cur"))
+		[[ $prev == -[rc] ]] || COMPREPLY=($(compgen -W "-a -j -r -c --reset" -- "$cur"))
 		;;
 	overload)
 		if ((cword - objidx == 1)); then
@@ -81,6 +81,9 @@ _gwctl()
 		;;
 	save)
 		COMPREPLY=($(compgen -W "-a" -- "$cur"))
+		;;
+	top)
+		[[ $prev == -[dn] ]] || COMPREPLY=($(compgen -W "-d -n -j" -- "$cur"))
 		;;
 	doctor)
 		[[ $prev == -f ]] && _filedir || COMPREPLY=($(compgen -W "-f" -- "$cur"))
@@ -133,7 +136,8 @@ _gwctl()
 			esac
 			return
 		fi
-		COMPREPLY=($(compgen -W "drops all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
+		[[ ${words[objidx + 1]:-} == flows ]] && ((cword - objidx > 1)) && return
+		COMPREPLY=($(compgen -W "drops flows all rule rule-added rule-deleted rules-flushed policy-loaded zone zone-set zone-deleted tunable-set block block-added block-deleted block-flushed block-released synproxy synproxy-engaged synproxy-disengaged scan scan-detected scan-blocked" -- "$cur"))
 		;;
 	esac
 } &&

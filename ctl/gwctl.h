@@ -12,6 +12,8 @@
 
 #include "gatewarden.h"
 
+struct nlattr;
+
 #ifndef GW_TOOL_VERSION
 #define GW_TOOL_VERSION "0.1.0"
 #endif
@@ -42,6 +44,12 @@ int gw_check_end(int argc, char **argv);
 
 /* conn.c */
 void gw_conn_print_flags(uint32_t flags);
+/*
+ * A parsed GW_A_CONN (a flow) as "conn list" prints it, as the JSON
+ * object key (NULL: an array's element), with no newline; MNL_CB_OK, or
+ * MNL_CB_ERROR (reported) when it lacks what a flow has.
+ */
+int gw_conn_print(const struct nlattr **ctb, const char *key, bool verbose);
 
 /* addr.c: pure parsing helpers, no netlink and no output */
 /* @fmt's message into @err (@errlen bytes); returns -1, for the parsers */
@@ -80,6 +88,9 @@ int gw_parse_uint(const char *what, const char *arg, uint64_t min, uint64_t max,
 int gw_parse_ifname(const char *arg, char *err, size_t errlen);
 int gw_parse_src_rate(const char *arg, uint32_t *conns, uint32_t *seconds,
 		      char *err, size_t errlen);
+/* Seconds with up to three decimals ("2", "0.5"), 0.1 to 3600, into ms. */
+int gw_parse_interval(const char *what, const char *arg, uint32_t *ms,
+		      char *err, size_t errlen);
 
 size_t gw_addr_len(int family);
 /* inet_ntop() that also checks len against family; -1 on mismatch. */
@@ -104,6 +115,20 @@ const char *gw_proto_name(unsigned int proto);
 int gw_names_fetch(enum gw_name_kind kind);
 const char *gw_name(enum gw_name_kind kind, unsigned int index);
 int gw_name_find(enum gw_name_kind kind, const char *name);
+
+/* iface.c: an interface of a zone, from a GW_CMD_IFACE_GET dump */
+struct gw_iface_entry {
+	const char *ifname;	/* in the message: for its callback only */
+	uint8_t zone;		/* enum gw_zone, or a newer module's */
+	uint32_t ifindex;	/* 0: no such device (yet) */
+};
+
+/* overload.c: an entry of the overload list */
+struct gw_overload_entry {
+	char source[56];	/* "ADDR/PLEN": INET6_ADDRSTRLEN and "/128" */
+	uint32_t timeout;	/* seconds until it is let in again */
+	uint32_t conns;		/* its established connections */
+};
 
 /* stats.c */
 /*
@@ -178,10 +203,13 @@ int do_overload(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_save(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+/* monitor_flows.c: "gwctl monitor flows" */
+int gw_monitor_flows(int argc, char **argv);
 int do_block(int argc, char **argv);
 int do_never_block(int argc, char **argv);
 int do_doctor(int argc, char **argv);
 int do_explain(int argc, char **argv);
+int do_top(int argc, char **argv);
 int do_trace(int argc, char **argv);
 
 /* trace.c: which drops "gwctl trace" and "gwctl monitor drops" show */

@@ -8,24 +8,7 @@
 #include "gwctl.h"
 #include "nl.h"
 #include "print.h"
-
-static const char *const zone_names[__GW_ZONE_MAX] = {
-	[GW_ZONE_LAN]	= "lan",
-	[GW_ZONE_WAN]	= "wan",
-};
-
-static int parse_zone(const char *arg, uint8_t *zone)
-{
-	uint8_t i;
-
-	for (i = 0; i < GW_ARRAY_SIZE(zone_names); i++) {
-		if (!strcmp(arg, zone_names[i])) {
-			*zone = i;
-			return 0;
-		}
-	}
-	return -1;
-}
+#include "rulefile.h"
 
 static int check_ifname(const char *arg)
 {
@@ -39,13 +22,14 @@ static int check_ifname(const char *arg)
 static int iface_add(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
-	uint8_t zone;
+	int zone;
 
 	if (argc < 2)
 		return gw_usage_error("iface add needs DEV and a zone (gwctl iface add DEV wan|lan).");
 	if (check_ifname(argv[0]))
 		return GW_EXIT_USAGE;
-	if (parse_zone(argv[1], &zone))
+	zone = gw_zone_find(argv[1]);
+	if (zone < 0)
 		return gw_usage_error("unknown zone \"%s\" (wan or lan).", argv[1]);
 	if (gw_check_end(argc - 2, argv + 2))
 		return GW_EXIT_USAGE;
@@ -79,32 +63,42 @@ static int iface_del(int argc, char **argv)
 	return gw_nl_talk(nlh, NULL, NULL) ? GW_EXIT_KERNEL : GW_EXIT_OK;
 }
 
-static int iface_cb(const struct nlmsghdr *nlh, void *data)
+int gw_iface_decode(const struct nlmsghdr *nlh, struct gw_iface_entry *e)
 {
 	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
 	const struct nlattr *tb[GW_A_MAX + 1];
-	struct print_list *list = data;
-	uint32_t ifindex;
-	uint8_t zone;
-	char buf[16];
 
 	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
 	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
 		return MNL_CB_ERROR;
-	zone = mnl_attr_get_u8(tb[GW_A_ZONE]);
-	ifindex = gw_attr_u32(tb[GW_A_IFINDEX]);
-	if (zone < GW_ARRAY_SIZE(zone_names))
-		snprintf(buf, sizeof(buf), "%s", zone_names[zone]);
+	e->ifname = mnl_attr_get_str(tb[GW_A_IFNAME]);
+	e->zone = mnl_attr_get_u8(tb[GW_A_ZONE]);
+	e->ifindex = gw_attr_u32(tb[GW_A_IFINDEX]);
+	return MNL_CB_OK;
+}
+
+static int iface_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct print_list *list = data;
+	struct gw_iface_entry e;
+	const char *zone;
+	char buf[16];
+
+	if (gw_iface_decode(nlh, &e) != MNL_CB_OK)
+		return MNL_CB_ERROR;
+	zone = gw_zone_name(e.zone);
+	if (zone)
+		snprintf(buf, sizeof(buf), "%s", zone);
 	else
-		snprintf(buf, sizeof(buf), "zone_%u", zone);
+		snprintf(buf, sizeof(buf), "zone_%u", e.zone);
 
 	print_list_item(list);
 	print_open_object(NULL);
-	print_str("ifname", "%-16s ", mnl_attr_get_str(tb[GW_A_IFNAME]));
+	print_str("ifname", "%-16s ", e.ifname);
 	print_str("zone", "%-4s ", buf);
 	/* A zone may name a device that does not exist (yet): ifindex 0. */
-	print_u64("ifindex", ifindex ? "ifindex %" PRIu64 : NULL, ifindex);
-	if (!ifindex)
+	print_u64("ifindex", e.ifindex ? "ifindex %" PRIu64 : NULL, e.ifindex);
+	if (!e.ifindex)
 		print_text("absent");
 	print_close_object();
 	print_nl();

@@ -210,66 +210,76 @@ struct save_buf {
 
 static int save_iface_cb(const struct nlmsghdr *nlh, void *data)
 {
-	static const uint16_t need[] = { GW_A_IFNAME, GW_A_ZONE, 0 };
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct save_buf *sb = data;
+	struct gw_iface_entry e;
 	const char *zone;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb) ||
-	    gw_nl_need(tb, need, "interface without GW_A_IFNAME or GW_A_ZONE"))
+	if (gw_iface_decode(nlh, &e) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	zone = gw_zone_name(mnl_attr_get_u8(tb[GW_A_ZONE]));
+	zone = gw_zone_name(e.zone);
 	if (!zone)
-		return gw_nl_bad_reply("zone %u", mnl_attr_get_u8(tb[GW_A_ZONE]));
-	fprintf(sb->f, "iface %s %s\n", mnl_attr_get_str(tb[GW_A_IFNAME]), zone);
+		return gw_nl_bad_reply("zone %u", e.zone);
+	fprintf(sb->f, "iface %s %s\n", e.ifname, zone);
 	return MNL_CB_OK;
 }
 
-static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
+/* A tunable of a GW_CMD_TUNABLE_GET dump, for save and doctor. */
+struct tunable_entry {
+	char name[GW_NAME_MAX];
+	uint64_t value;
+	bool has_def;		/* an older module sends no default */
+	uint64_t def;
+};
+
+static int tunable_decode(const struct nlmsghdr *nlh, struct tunable_entry *t)
 {
 	static const uint16_t need[] = { GW_TUNABLE_A_NAME, GW_TUNABLE_A_VALUE, 0 };
 	const struct nlattr *ttb[GW_TUNABLE_A_MAX + 1];
-	struct save_buf *sb = data;
-	const char *name, *word;
-	uint64_t value;
 
 	if (gw_nl_parse_item(nlh, GW_A_TUNABLE, &gw_tunable_policy, ttb,
 			     "tunable dump message without GW_A_TUNABLE") ||
 	    gw_nl_need(ttb, need, "tunable without name or value"))
 		return MNL_CB_ERROR;
-	name = mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]);
-	value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	snprintf(t->name, sizeof(t->name), "%s", mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]));
+	t->value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
+	t->has_def = ttb[GW_TUNABLE_A_DEFAULT] != NULL;
+	t->def = gw_attr_u64(ttb[GW_TUNABLE_A_DEFAULT]);
+	return MNL_CB_OK;
+}
+
+static int save_tunable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct save_buf *sb = data;
+	struct tunable_entry t;
+	const char *word;
+
+	if (tunable_decode(nlh, &t) != MNL_CB_OK)
+		return MNL_CB_ERROR;
 	/*
 	 * A tunable at its default is left out, so that the file carries no
 	 * value derived from this host (max_flows follows its memory); a
 	 * module that sends no default has every one written.
 	 */
-	if (!sb->all && ttb[GW_TUNABLE_A_DEFAULT] &&
-	    mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]) == value) {
+	if (!sb->all && t.has_def && t.def == t.value) {
 		sb->skipped++;
 		return MNL_CB_OK;
 	}
-	word = gw_tunable_word(name, value);
+	word = gw_tunable_word(t.name, t.value);
 	if (word)
-		fprintf(sb->f, "set %s %s\n", name, word);
+		fprintf(sb->f, "set %s %s\n", t.name, word);
 	else
-		fprintf(sb->f, "set %s %" PRIu64 "\n", name, value);
+		fprintf(sb->f, "set %s %" PRIu64 "\n", t.name, t.value);
 	return MNL_CB_OK;
 }
 
 /* The rule as rule list writes it too (gw_rule_format()), without its handle. */
 static int save_rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1];
 	char text[GW_RULE_TEXT_MAX];
 	struct save_buf *sb = data;
 	struct gw_rf_rule r;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_RULE])
-		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_rule_decode(tb[GW_A_RULE], &r, NULL, NULL) != MNL_CB_OK)
+	if (gw_rule_decode_msg(nlh, &r, NULL, NULL) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	gw_rule_format(&r, text, sizeof(text));
 	fprintf(sb->f, "%s\n", text);
@@ -351,31 +361,18 @@ int do_save(int argc, char **argv)
 
 struct cmp_tunables {
 	unsigned int count;
-	struct {
-		char name[GW_NAME_MAX];
-		uint64_t value, def;
-		bool has_def;
-	} t[CMP_MAX_TUNABLES];
+	struct tunable_entry t[CMP_MAX_TUNABLES];
 };
 
 static int cmp_tunable_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1], *ttb[GW_TUNABLE_A_MAX + 1];
 	struct cmp_tunables *ct = data;
+	struct tunable_entry t;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+	if (tunable_decode(nlh, &t) != MNL_CB_OK)
 		return MNL_CB_ERROR;
-	if (!tb[GW_A_TUNABLE] || gw_nl_parse_nest(tb[GW_A_TUNABLE], &gw_tunable_policy, ttb) ||
-	    !ttb[GW_TUNABLE_A_NAME] || !ttb[GW_TUNABLE_A_VALUE])
-		return gw_nl_bad_reply("tunable without name or value");
-	if (ct->count == CMP_MAX_TUNABLES)
-		return MNL_CB_OK;
-	snprintf(ct->t[ct->count].name, GW_NAME_MAX, "%s", mnl_attr_get_str(ttb[GW_TUNABLE_A_NAME]));
-	ct->t[ct->count].value = mnl_attr_get_u64(ttb[GW_TUNABLE_A_VALUE]);
-	ct->t[ct->count].has_def = ttb[GW_TUNABLE_A_DEFAULT];
-	if (ttb[GW_TUNABLE_A_DEFAULT])
-		ct->t[ct->count].def = mnl_attr_get_u64(ttb[GW_TUNABLE_A_DEFAULT]);
-	ct->count++;
+	if (ct->count < CMP_MAX_TUNABLES)
+		ct->t[ct->count++] = t;
 	return MNL_CB_OK;
 }
 

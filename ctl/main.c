@@ -24,7 +24,14 @@ static void usage(FILE *f)
 		"\n"
 		"  status                        module, zones, rules, flows, non-zero counters\n"
 		"  version                       tool and module versions\n"
-		"  stats [--reset]               all counters; --reset: and zero them\n"
+		"  stats [-a] [--reset]          the counters not zero (-a: all of them);\n"
+		"                                --reset: and zero them\n"
+		"  stats [-a] -r SECONDS [-c COUNT]\n"
+		"                                their rates, every SECONDS, until Ctrl-C\n"
+		"                                or COUNT samples\n"
+		"  top [-d SECONDS] [-n COUNT] [-j]\n"
+		"                                live view: packets, drops by reason, flows,\n"
+		"                                rules by hits; q quits; -j: JSON samples\n"
 		"  iface add DEV wan|lan         put DEV in a zone\n"
 		"  iface del DEV                 forget DEV's zone (it is lan again)\n"
 		"  iface [list]\n"
@@ -59,6 +66,8 @@ static void usage(FILE *f)
 		"  monitor drops [TRACE_FILTER]  print dropped packets as they happen\n"
 		"                                (at most drop_event_rate a second)\n"
 		"  trace [TRACE_FILTER]          the last trace_size drops, oldest first\n"
+		"  monitor flows                 print flows as they are created, change TCP\n"
+		"                                state and end, and why they ended\n"
 		"  explain PACKET                what the module would do with PACKET, and why;\n"
 		"                                exit 0 if it would pass, 3 if dropped\n"
 		"\n"
@@ -146,6 +155,7 @@ static const struct gw_verb objects[] = {
 	{ "never-block", do_never_block },
 	{ "doctor",	do_doctor },
 	{ "explain",	do_explain },
+	{ "top",	do_top },
 	{ "trace",	do_trace },
 	{ "help",	do_help },
 };
@@ -200,7 +210,7 @@ static int run_batch(const char *path)
 			continue;
 		for (i = 0; i < n; i++)
 			words[i] = toks[i].text;
-		if (!strcmp(words[0], "monitor")) {
+		if (!strcmp(words[0], "monitor") || !strcmp(words[0], "top")) {
 			ret = gw_usage_error("%s:%u: %s cannot be used in a batch.", path,
 					     lineno, words[0]);
 			break;

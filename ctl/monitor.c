@@ -35,10 +35,15 @@ static const char *const event_names[__GW_EVENT_MAX] = {
 	[GW_EVENT_SCAN_DETECTED]	= "scan-detected",
 	[GW_EVENT_SCAN_BLOCKED]		= "scan-blocked",
 	[GW_EVENT_DROP]			= "drop",
+	[GW_EVENT_BLOCK_RELEASED]	= "block-released",
 };
 
-/* What "all", or no word, selects: every change, not the drops. */
-#define GW_EVENTS_CHANGES	(((1u << __GW_EVENT_MAX) - 1) & ~(1u << GW_EVENT_DROP))
+/* What "all", or no word, selects: every change, not the drops or flows. */
+#define GW_EVENTS_FLOWS		((1u << GW_EVENT_FLOW_NEW) | \
+				 (1u << GW_EVENT_FLOW_STATE) | \
+				 (1u << GW_EVENT_FLOW_END))
+#define GW_EVENTS_CHANGES	(((1u << __GW_EVENT_MAX) - 1) & \
+				 ~(1u << GW_EVENT_DROP) & ~GW_EVENTS_FLOWS)
 
 static const char *const spared_names[__GW_SCAN_SPARED_MAX] = {
 	[GW_SCAN_SPARED_SPECIAL]	= "special",
@@ -75,6 +80,8 @@ static void print_block_details(const struct nlattr **tb)
 	if (btb[GW_BLOCK_A_REASON])
 		print_str("reason", " reason %s",
 			  gw_block_reason_name(mnl_attr_get_u8(btb[GW_BLOCK_A_REASON])));
+	if (btb[GW_BLOCK_A_HITS])
+		print_u64("hits", " hits %" PRIu64, mnl_attr_get_u64(btb[GW_BLOCK_A_HITS]));
 }
 
 /* scan-detected, scan-blocked: the source, its score, why it was spared */
@@ -148,6 +155,7 @@ static void print_event_details(const struct nlattr **tb, uint8_t event)
 	case GW_EVENT_BLOCK_ADDED:
 	case GW_EVENT_BLOCK_DELETED:
 	case GW_EVENT_BLOCK_FLUSHED:
+	case GW_EVENT_BLOCK_RELEASED:
 		print_block_details(tb);
 		break;
 	case GW_EVENT_SYNPROXY_ENGAGED:
@@ -215,6 +223,9 @@ int do_monitor(int argc, char **argv)
 	unsigned int i;
 	int a;
 
+	/* the flows' events are not changes: a monitor of their own */
+	if (argc > 0 && !strcmp(argv[0], "flows"))
+		return gw_monitor_flows(argc - 1, argv + 1);
 	if (argc && !strcmp(argv[0], "drops")) {
 		a = gw_trace_filter_parse(argc - 1, argv + 1, &drops);
 		if (a)
@@ -230,14 +241,15 @@ int do_monitor(int argc, char **argv)
 		unsigned int before = mon.wanted;
 
 		for (i = 0; i < __GW_EVENT_MAX; i++) {
-			if (i == GW_EVENT_DROP)
+			/* drops, and the flows' events (their own monitor) */
+			if (i == GW_EVENT_DROP || !event_names[i])
 				continue;
 			if (!strcmp(argv[a], "all") ||
 			    !strncmp(event_names[i], argv[a], strlen(argv[a])))
 				mon.wanted |= 1u << i;
 		}
 		if (mon.wanted == before && strcmp(argv[a], "all"))
-			return gw_usage_error("unknown event \"%s\" (rule-added, rule-deleted, rules-flushed, policy-loaded, zone-set, zone-deleted, tunable-set, or a prefix of them, or all; or drops alone).",
+			return gw_usage_error("unknown event \"%s\" (rule-added, rule-deleted, rules-flushed, policy-loaded, zone-set, zone-deleted, tunable-set, or a prefix of them, or all; or drops or flows alone).",
 					      argv[a]);
 	}
 	if (!mon.wanted)

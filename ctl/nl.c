@@ -53,6 +53,7 @@ static struct {
 	uint32_t seq;
 	uint16_t family;
 	uint32_t events_group;	/* 0: the module has none */
+	uint32_t flows_group;	/* 0: the module has none (too old) */
 	/* Outcome of the last exchange: errno and, if known, a better message. */
 	int err;
 	char msg[256];
@@ -217,6 +218,8 @@ static void family_mcast_group(const struct nlattr *grp)
 	}
 	if (name && !strcmp(name, GW_GENL_MCGRP_EVENTS))
 		nl.events_group = id;
+	if (name && !strcmp(name, GW_GENL_MCGRP_FLOWS))
+		nl.flows_group = id;
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
@@ -372,20 +375,23 @@ int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb)
 	return GW_EXIT_OK;
 }
 
-int gw_nl_subscribe_events(void)
+/*
+ * Join the family's multicast group @name, whose id (0: none) is *group:
+ * a pointer, since gw_nl_open() is what learns it.
+ */
+static int nl_subscribe(uint32_t *group, const char *name)
 {
 	int ret = gw_nl_open();
 
 	if (ret)
 		return ret;
-	if (!nl.events_group) {
+	if (!*group) {
 		nl_local_error(EOPNOTSUPP, "the gatewarden module has no \"%s\" group (too old?)",
-			       GW_GENL_MCGRP_EVENTS);
+			       name);
 		nl_report();
 		return -EOPNOTSUPP;
 	}
-	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &nl.events_group,
-				  sizeof(nl.events_group)) < 0) {
+	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, group, sizeof(*group)) < 0) {
 		int err = errno;
 
 		if (err == EPERM)
@@ -396,6 +402,16 @@ int gw_nl_subscribe_events(void)
 		return ret;
 	}
 	return 0;
+}
+
+int gw_nl_subscribe_events(void)
+{
+	return nl_subscribe(&nl.events_group, GW_GENL_MCGRP_EVENTS);
+}
+
+int gw_nl_subscribe_flows(void)
+{
+	return nl_subscribe(&nl.flows_group, GW_GENL_MCGRP_FLOWS);
 }
 
 int gw_nl_listen(mnl_cb_t cb, void *data)

@@ -86,12 +86,16 @@ void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *rule);
  */
 int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *rule, uint32_t *handle,
 		   struct gw_rule_counters *counters);
+/* The same for a GW_CMD_RULE_GET dump message (rule list, top). */
+int gw_rule_decode_msg(const struct nlmsghdr *nlh, struct gw_rf_rule *rule, uint32_t *handle,
+		       struct gw_rule_counters *counters);
 
 /*
- * Join the module's events group, then feed every message that arrives to
+ * Join the module's events group (or its flows group), then feed every message that arrives to
  * cb until it returns MNL_CB_STOP (0) or an error (reported; negative).
  */
 int gw_nl_subscribe_events(void);
+int gw_nl_subscribe_flows(void);
 int gw_nl_listen(mnl_cb_t cb, void *data);
 
 /* The genl command of a reply. */
@@ -164,6 +168,14 @@ int gw_block_format(uint8_t family, const struct nlattr *addr,
 		    const struct nlattr *plen, char *buf, size_t len);
 /* "admin" or "scan": who added a block entry (enum gw_block_reason) */
 const char *gw_block_reason_name(uint8_t reason);
+
+/* iface.c: a GW_CMD_IFACE_GET dump message; MNL_CB_ERROR reported */
+struct gw_iface_entry;
+int gw_iface_decode(const struct nlmsghdr *nlh, struct gw_iface_entry *e);
+
+/* overload.c: a GW_CMD_OVERLOAD_GET dump message; MNL_CB_ERROR reported */
+struct gw_overload_entry;
+int gw_overload_decode(const struct nlmsghdr *nlh, struct gw_overload_entry *e);
 
 /*
  * trace.c: one GW_A_TRACE nest (a dropped packet) as a line, or an object

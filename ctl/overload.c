@@ -12,12 +12,11 @@
 #include "nl.h"
 #include "print.h"
 
-static int overload_cb(const struct nlmsghdr *nlh, void *data)
+int gw_overload_decode(const struct nlmsghdr *nlh, struct gw_overload_entry *e)
 {
 	static const uint16_t need[] = { GW_OVERLOAD_A_FAMILY, GW_OVERLOAD_A_ADDR, 0 };
 	const struct nlattr *otb[GW_OVERLOAD_A_MAX + 1];
-	struct print_list *list = data;
-	char addr[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN + 8];
+	char addr[INET6_ADDRSTRLEN];
 	uint8_t family;
 
 	if (gw_nl_parse_item(nlh, GW_A_OVERLOAD, &gw_overload_policy, otb,
@@ -29,13 +28,25 @@ static int overload_cb(const struct nlmsghdr *nlh, void *data)
 			   mnl_attr_get_payload_len(otb[GW_OVERLOAD_A_ADDR]),
 			   addr, sizeof(addr)))
 		return gw_nl_bad_reply("overload entry with a malformed address");
-	snprintf(src, sizeof(src), "%s/%u", addr, gw_attr_u8(otb[GW_OVERLOAD_A_PLEN]));
+	snprintf(e->source, sizeof(e->source), "%s/%u", addr,
+		 gw_attr_u8(otb[GW_OVERLOAD_A_PLEN]));
+	e->timeout = gw_attr_u32(otb[GW_OVERLOAD_A_TIMEOUT]);
+	e->conns = gw_attr_u32(otb[GW_OVERLOAD_A_CONNS]);
+	return MNL_CB_OK;
+}
 
+static int overload_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct print_list *list = data;
+	struct gw_overload_entry e;
+
+	if (gw_overload_decode(nlh, &e) != MNL_CB_OK)
+		return MNL_CB_ERROR;
 	print_list_item(list);
 	print_open_object(NULL);
-	print_str("source", "%-44s ", src);
-	print_u64("timeout", "timeout %" PRIu64 "s", gw_attr_u32(otb[GW_OVERLOAD_A_TIMEOUT]));
-	print_u64("conns", "  connections %" PRIu64, gw_attr_u32(otb[GW_OVERLOAD_A_CONNS]));
+	print_str("source", "%-44s ", e.source);
+	print_u64("timeout", "timeout %" PRIu64 "s", e.timeout);
+	print_u64("conns", "  connections %" PRIu64, e.conns);
 	print_close_object();
 	print_nl();
 	return MNL_CB_OK;

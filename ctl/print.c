@@ -21,11 +21,17 @@ static struct {
 	unsigned int depth;			/* open containers; 0: no document yet */
 	bool has_members[PRINT_MAX_DEPTH];	/* a comma is due before the next */
 	char closer[PRINT_MAX_DEPTH];
+	bool streamed;				/* print_end_document() ended one */
 } out;
 
 void print_set_json(bool json)
 {
 	out.json = json;
+}
+
+bool print_is_json(void)
+{
+	return out.json;
 }
 
 /* Length of the well-formed UTF-8 sequence at p, or 0 if there is none. */
@@ -211,6 +217,16 @@ void print_u64(const char *key, const char *textfmt, uint64_t value)
 	}
 }
 
+void print_double(const char *key, const char *textfmt, double value)
+{
+	if (out.json) {
+		json_value_start(key);
+		printf("%.3f", value);
+	} else if (textfmt) {
+		printf(textfmt, value);
+	}
+}
+
 #pragma GCC diagnostic pop
 
 void print_bool(const char *key, const char *textfmt, bool value)
@@ -266,12 +282,28 @@ void print_error(int errnum, const char *fmt, ...)
 	printf("%d", errnum);
 }
 
-void print_finish(int exit_code)
+static void json_end_document(void)
 {
-	if (!out.json || (!out.depth && exit_code != GW_EXIT_OK))
-		return;
-	json_ensure_document();
 	while (out.depth)
 		json_pop();
 	putchar('\n');
+}
+
+void print_finish(int exit_code)
+{
+	bool streamed = out.streamed;
+
+	out.streamed = false;
+	if (!out.json || (!out.depth && (exit_code != GW_EXIT_OK || streamed)))
+		return;
+	json_ensure_document();
+	json_end_document();
+}
+
+void print_end_document(void)
+{
+	if (out.json && out.depth)
+		json_end_document();
+	out.streamed = true;
+	fflush(stdout);
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 void print_set_json(bool json);
+bool print_is_json(void);
 
 /* Containers exist only in JSON; in text mode these print nothing. */
 void print_open_object(const char *key);
@@ -47,6 +48,8 @@ void print_list_end(struct print_list *list);	/* after a successful dump */
  */
 void print_str(const char *key, const char *textfmt, const char *value);
 void print_u64(const char *key, const char *textfmt, uint64_t value);
+/* A rate: three decimals in JSON, textfmt's conversion (%f, %.1f) in text. */
+void print_double(const char *key, const char *textfmt, double value);
 /* Text mode prints textfmt verbatim when value is true: a flag like "[replied]". */
 void print_bool(const char *key, const char *textfmt, bool value);
 
@@ -67,5 +70,12 @@ void print_error(int errnum, const char *fmt, ...) __attribute__((format(printf,
  * document at all.
  */
 void print_finish(int exit_code);
+
+/*
+ * For a command that prints a stream of results (stats -r, top -j): ends
+ * one result, in JSON one document a line, and flushes it out;
+ * print_finish() then adds no empty document after the last.
+ */
+void print_end_document(void);
 
 #endif /* GWCTL_PRINT_H */

@@ -61,6 +61,8 @@ void gw_put_rule(struct nlmsghdr *nlh, const struct gw_rf_rule *r)
 	}
 	if (r->synproxy)
 		mnl_attr_put_u8(nlh, GW_RULE_A_SYNPROXY, r->synproxy);
+	if (r->log)
+		mnl_attr_put(nlh, GW_RULE_A_LOG, 0, NULL);
 	mnl_attr_nest_end(nlh, rule);
 }
 
@@ -221,6 +223,7 @@ int gw_rule_decode(const struct nlattr *nest, struct gw_rf_rule *r, uint32_t *ha
 	r->src_rate_seconds = gw_attr_u32(rtb[GW_RULE_A_SRC_RATE_SECONDS]);
 	if (rtb[GW_RULE_A_SYNPROXY])
 		r->synproxy = mnl_attr_get_u8(rtb[GW_RULE_A_SYNPROXY]);
+	r->log = rtb[GW_RULE_A_LOG] != NULL;
 	if (handle)
 		*handle = mnl_attr_get_u32(rtb[GW_RULE_A_HANDLE]);
 	if (counters) {
@@ -288,11 +291,24 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle,
 	}
 	if (r->proto == IPPROTO_TCP)
 		print_str("synproxy", NULL, synproxy_mode_name(r->synproxy));
+	print_bool("log", NULL, r->log);
 	if (r->comment[0])
 		print_str("comment", NULL, r->comment);
 	print_u64("hits", NULL, c->hits);
 	print_u64("packets", NULL, c->packets);
 	print_u64("bytes", NULL, c->bytes);
+}
+
+int gw_rule_decode_msg(const struct nlmsghdr *nlh, struct gw_rf_rule *r, uint32_t *handle,
+		       struct gw_rule_counters *counters)
+{
+	const struct nlattr *tb[GW_A_MAX + 1];
+
+	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
+		return MNL_CB_ERROR;
+	if (!tb[GW_A_RULE])
+		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
+	return gw_rule_decode(tb[GW_A_RULE], r, handle, counters);
 }
 
 /*
@@ -302,18 +318,13 @@ static void print_rule_json(const struct gw_rf_rule *r, uint32_t handle,
  */
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[GW_A_MAX + 1];
 	struct print_list *list = data;
 	char text[GW_RULE_TEXT_MAX], counters[GW_RULE_COUNTERS_TEXT_MAX];
 	struct gw_rule_counters c;
 	struct gw_rf_rule r;
 	uint32_t handle;
 
-	if (gw_nl_parse(nlh, &gw_attr_policy, tb))
-		return MNL_CB_ERROR;
-	if (!tb[GW_A_RULE])
-		return gw_nl_bad_reply("rule dump message without GW_A_RULE");
-	if (gw_rule_decode(tb[GW_A_RULE], &r, &handle, &c) != MNL_CB_OK)
+	if (gw_rule_decode_msg(nlh, &r, &handle, &c) != MNL_CB_OK)
 		return MNL_CB_ERROR;
 	gw_rule_format(&r, text, sizeof(text));
 	gw_rule_counters_format(handle, &c, counters, sizeof(counters));

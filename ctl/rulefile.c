@@ -94,6 +94,17 @@ const char *gw_zone_name(unsigned int zone)
 	return zone < __GW_ZONE_MAX ? zone_words[zone] : NULL;
 }
 
+int gw_zone_find(const char *word)
+{
+	int z;
+
+	for (z = 0; z < __GW_ZONE_MAX; z++) {
+		if (!strcmp(word, zone_words[z]))
+			return z;
+	}
+	return -1;
+}
+
 static const struct {
 	const char *name;
 	uint8_t proto;
@@ -299,6 +310,17 @@ static int perr_helper(struct parser *p, unsigned int col, const char *msg)
 		    msg);
 }
 
+/* gw_parse_uint() of @text, its message put at @col. */
+static int parse_uint_at(struct parser *p, unsigned int col, const char *what,
+			 const char *text, uint64_t min, uint64_t max, uint64_t *n)
+{
+	char err[GW_ERR_MAX];
+
+	if (gw_parse_uint(what, text, min, max, n, err, sizeof(err)))
+		return perr_helper(p, col, err);
+	return 0;
+}
+
 static bool valid_name(const char *s)
 {
 	size_t i;
@@ -328,7 +350,7 @@ static int stmt_iface(struct parser *p, struct gw_token *toks, unsigned int n)
 {
 	char err[GW_ERR_MAX];
 	struct gw_stmt *st;
-	unsigned int z;
+	int z;
 
 	if (need_word(p, toks, n, 0, "an interface name"))
 		return -1;
@@ -336,11 +358,8 @@ static int stmt_iface(struct parser *p, struct gw_token *toks, unsigned int n)
 		return perr_helper(p, toks[1].col, err);
 	if (need_word(p, toks, n, 1, "a zone (wan or lan)"))
 		return -1;
-	for (z = 0; z < __GW_ZONE_MAX; z++) {
-		if (!strcmp(toks[2].text, zone_words[z]))
-			break;
-	}
-	if (z == __GW_ZONE_MAX)
+	z = gw_zone_find(toks[2].text);
+	if (z < 0)
 		return perr(p, toks[2].col, "unknown zone \"%s\" (wan or lan)",
 			    toks[2].text);
 	if (check_end(p, toks, n, 3))
@@ -532,9 +551,9 @@ static int opt_on(struct parser *p, struct rule_ctx *r, const struct gw_token *v
 
 static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
-	char num[16], err[GW_ERR_MAX];
 	size_t len = strlen(v->text);
 	uint64_t rate;
+	char num[16];
 
 	if (r->rule.proto != IPPROTO_ICMP && r->rule.proto != IPPROTO_ICMPV6)
 		return perr(p, v->col, "rate needs an icmp or icmpv6 rule");
@@ -544,8 +563,8 @@ static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token 
 		return perr(p, v->col, "rate must be N/s, 1 to %d", GW_RULE_RATE_MAX);
 	memcpy(num, v->text, len);
 	num[len] = '\0';
-	if (gw_parse_uint("rate", num, 1, GW_RULE_RATE_MAX, &rate, err, sizeof(err)))
-		return perr_helper(p, v->col, err);
+	if (parse_uint_at(p, v->col, "rate", num, 1, GW_RULE_RATE_MAX, &rate))
+		return -1;
 	r->rule.rate = rate;
 	return 0;
 }
@@ -553,12 +572,10 @@ static int opt_rate(struct parser *p, struct rule_ctx *r, const struct gw_token 
 static int opt_max_src_conn(struct parser *p, struct rule_ctx *r,
 			    const struct gw_token *v)
 {
-	char err[GW_ERR_MAX];
 	uint64_t n;
 
-	if (gw_parse_uint("max-src-conn", v->text, 1, GW_SRC_CONN_MAX, &n,
-			  err, sizeof(err)))
-		return perr_helper(p, v->col, err);
+	if (parse_uint_at(p, v->col, "max-src-conn", v->text, 1, GW_SRC_CONN_MAX, &n))
+		return -1;
 	r->rule.max_src_conn = n;
 	return 0;
 }
@@ -603,6 +620,15 @@ static int opt_synproxy(struct parser *p, struct rule_ctx *r,
 	return 0;
 }
 
+/* log: the packet opening each connection the rule admits goes to NFLOG */
+static int opt_log(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
+{
+	(void)p;
+	(void)v;
+	r->rule.log = true;
+	return 0;
+}
+
 static int opt_comment(struct parser *p, struct rule_ctx *r, const struct gw_token *v)
 {
 	const unsigned char *c;
@@ -643,6 +669,7 @@ static const struct rule_option {
 	{ "max-src-conn-rate", "a rate (N/S: N connections in S seconds)", false,
 	  opt_max_src_conn_rate, NULL, true },
 	{ "synproxy",	NULL,			false,	opt_synproxy, synproxy_words, true },
+	{ "log",	NULL,			false,	opt_log, NULL, false },
 	{ "comment",	"a \"text\"",		true,	opt_comment, NULL, false },
 };
 
@@ -699,7 +726,6 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 	unsigned int i = 1, seen = 0;
 	struct rule_ctx r;
 	uint64_t num;
-	char err[GW_ERR_MAX];
 
 	memset(&r, 0, sizeof(r));
 	if (need_word(p, toks, n, 0, "a protocol (tcp, udp, icmp, icmpv6 or proto N)"))
@@ -707,9 +733,9 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 	if (!strcmp(toks[1].text, "proto")) {
 		if (need_word(p, toks, n, 1, "a protocol number"))
 			return -1;
-		if (gw_parse_uint("protocol number", toks[2].text, 0, 255, &num,
-				  err, sizeof(err)))
-			return perr_helper(p, toks[2].col, err);
+		if (parse_uint_at(p, toks[2].col, "protocol number", toks[2].text,
+				  0, 255, &num))
+			return -1;
 		r.rule.proto = num;
 		i = 3;
 	} else if (gw_proto_lookup(toks[1].text, &r.rule.proto)) {
@@ -737,7 +763,7 @@ static int stmt_allow(struct parser *p, struct gw_token *toks, unsigned int n)
 		}
 		if (!opt)
 			return perr(p, toks[i].col,
-				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)",
+				    "unknown rule option %s%s%s (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy, log or comment)",
 				    toks[i].type == GW_TOK_WORD ? "\"" : "", tok_desc(&toks[i]),
 				    toks[i].type == GW_TOK_WORD ? "\"" : "");
 		if (seen & 1u << k)
@@ -1263,6 +1289,8 @@ int gw_rule_format(const struct gw_rf_rule *r, char *buf, size_t len)
 		text_add(&t, " synproxy");
 	else if (r->synproxy == GW_SYNPROXY_OFF)
 		text_add(&t, " synproxy off");
+	if (r->log)
+		text_add(&t, " log");
 	if (r->comment[0]) {
 		text_add(&t, " comment ");
 		text_string(&t, r->comment);

@@ -48,6 +48,7 @@ struct gw_rf_rule {
 	uint32_t src_rate_conn;		/* max-src-conn-rate N/S; 0: the tunable */
 	uint32_t src_rate_seconds;
 	uint8_t synproxy;		/* enum gw_synproxy_mode */
+	bool log;			/* NFLOG the connections it admits */
 };
 
 struct gw_stmt {
@@ -184,6 +185,8 @@ int gw_tokenize(const char *s, size_t len, unsigned int flags, char *scratch,
 
 /* The rule-language spelling of the zone, or NULL. */
 const char *gw_zone_name(unsigned int zone);
+/* The zone spelt @word ("wan", "lan"), or -1. */
+int gw_zone_find(const char *word);
 /* 0 and the protocol number for "tcp", "udp", "icmp", "icmpv6"; else -1. */
 int gw_proto_lookup(const char *name, uint8_t *proto);
 

@@ -24,16 +24,20 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "blocklist.h"
+#include "netlink.h"
+#include "verdict.h"
 #include "core/rule.h"
 
 static struct gw_blocklist *gw_blocklist_alloc(u32 count)
 {
 	struct gw_blocklist *bl;
 
-	bl = kvzalloc(struct_size(bl, entries, count), GFP_KERNEL_ACCOUNT);
+	bl = kvzalloc(size_add(struct_size(bl, hits, count),
+			       array_size(count, sizeof(*bl->t.entry))),
+		      GFP_KERNEL_ACCOUNT);
 	if (!bl)
 		return NULL;
-	bl->t.entry = bl->entries;
+	bl->t.entry = (struct gw_block_entry *)&bl->hits[count];
 	bl->t.count = count;
 	return bl;
 }
@@ -44,11 +48,52 @@ static struct gw_blocklist *gw_block_locked(struct gw_net *gn, u8 kind)
 					 lockdep_is_held(&gn->lock));
 }
 
-/* Publish @bl (NULL: empty) as @kind's list; the old one goes after RCU. */
+/*
+ * Block-released events sent for one change of the list at most: a list
+ * of a million timed entries may expire at once, and each event is an
+ * atomic allocation made under gn->lock.  What is left over is still
+ * gone, as `gwctl block list` shows.
+ */
+#define GW_BLOCK_RELEASED_EVENTS	64
+
+struct gw_block_carry_arg {
+	struct gw_net *gn;
+	const struct gw_blocklist *old;
+	struct gw_blocklist *bl;
+	u32 now;
+	u32 released;		/* events sent */
+};
+
+/*
+ * Entry @i of the old table is entry @j of the new one (-1: gone): its
+ * hits go on there; gone because it expired, it is released.
+ */
+static void gw_block_carry(void *arg, u32 i, long j)
+{
+	struct gw_block_carry_arg *a = arg;
+	const struct gw_block_entry *e = &a->old->t.entry[i];
+	u64 hits = atomic_long_read(&a->old->hits[i]);
+
+	if (j >= 0)
+		atomic_long_set(&a->bl->hits[j], hits);
+	else if (e->timed && !gw_block_live(e, a->now) &&
+		 a->released++ < GW_BLOCK_RELEASED_EVENTS)
+		gw_notify_block_released(a->gn, e, hits);
+}
+
+/*
+ * Publish @bl (NULL: empty) as @kind's list; the old one goes after RCU.
+ * The hits of the entries it keeps are carried over first: what the old
+ * table counts after that, until the grace period ends, is lost (the
+ * drops of a moment, and only while the list changes).
+ */
 static void gw_block_replace_locked(struct gw_net *gn, u8 kind,
 				    struct gw_blocklist *bl)
 {
 	struct gw_blocklist *old = gw_block_locked(gn, kind);
+	struct gw_block_carry_arg carry = {
+		.gn = gn, .old = old, .now = (u32)jiffies,
+	};
 
 	if (bl && !bl->t.count) {
 		kvfree(bl);
@@ -56,6 +101,10 @@ static void gw_block_replace_locked(struct gw_net *gn, u8 kind,
 	}
 	if (bl)
 		gw_block_index(&bl->t);
+	carry.bl = bl;
+	if (old)
+		gw_block_pair(&old->t, bl ? &bl->t : NULL, gw_block_carry,
+			      &carry);
 	rcu_assign_pointer(gn->block.list[kind], bl);
 	/* a dump resumes by position: tell it the list moved under it */
 	gn->block.gen++;
@@ -119,9 +168,22 @@ bool gw_block_addr(struct gw_net *gn, u8 family, const union gw_addr *addr)
 	return !gw_block_match_rcu(gn, GW_BLOCK_KIND_NEVER, family, addr);
 }
 
-bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt)
+bool gw_block_drop(const struct gw_judge *j, const struct gw_pkt *pkt)
 {
-	return gw_block_addr(gn, pkt->family, &pkt->saddr);
+	struct gw_blocklist *bl;
+	const struct gw_block_entry *e;
+
+	bl = rcu_dereference(j->gn->block.list[GW_BLOCK_KIND_BLOCK]);
+	if (likely(!bl))
+		return false;
+	e = gw_block_lookup(&bl->t, pkt->family, &pkt->saddr, (u32)jiffies);
+	if (!e || gw_block_match_rcu(j->gn, GW_BLOCK_KIND_NEVER, pkt->family,
+				     &pkt->saddr))
+		return false;
+	/* one atomic on a source that is blocked anyway: no lock, no table */
+	if (!j->dry)
+		atomic_long_inc(&bl->hits[e - bl->t.entry]);
+	return true;
 }
 
 /*
@@ -133,18 +195,18 @@ bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt)
  * live flow's source is not blocked: blocking it cut the flow, so its
  * packets skip the blocklist search.  Under RCU.
  */
-struct gw_flow *gw_flow_lookup_inbound(struct gw_net *gn,
+struct gw_flow *gw_flow_lookup_inbound(const struct gw_judge *j,
 				       const struct gw_pkt *pkt,
 				       struct gw_flow_key *key, u32 *hash,
 				       bool *src_first, bool *blocked)
 {
 	struct gw_flow *flow;
 
-	flow = gw_flow_lookup_pkt(gn, pkt, key, hash, src_first);
+	flow = gw_flow_lookup_pkt(j->gn, pkt, key, hash, src_first);
 	if (flow && gw_flow_closed(flow))
 		flow = NULL;
 	*blocked = (!flow || gw_flow_peer_blocked(flow)) &&
-		   gw_block_drop(gn, pkt);
+		   gw_block_drop(j, pkt);
 	return flow;
 }
 
@@ -188,7 +250,7 @@ static struct gw_blocklist *gw_block_copy(const struct gw_blocklist *old,
 	for (i = 0; old && i < old->t.count; i++) {
 		if ((long)i == skip || !gw_block_live(&old->t.entry[i], now))
 			continue;
-		bl->entries[n++] = old->t.entry[i];
+		bl->t.entry[n++] = old->t.entry[i];
 	}
 	bl->t.count = n;
 	return bl;
@@ -210,9 +272,9 @@ static int gw_block_rewrite_locked(struct gw_net *gn, u8 kind,
 		return -ENOMEM;
 	if (add) {
 		for (i = bl->t.count;
-		     i > 0 && gw_block_cmp(&bl->entries[i - 1], add) > 0; i--)
-			bl->entries[i] = bl->entries[i - 1];
-		bl->entries[i] = *add;
+		     i > 0 && gw_block_cmp(&bl->t.entry[i - 1], add) > 0; i--)
+			bl->t.entry[i] = bl->t.entry[i - 1];
+		bl->t.entry[i] = *add;
 		bl->t.count++;
 	}
 	gw_block_replace_locked(gn, kind, bl);
@@ -256,6 +318,18 @@ static bool gw_block_flow_match(const struct gw_flow *flow, void *arg)
 	       !gw_never_block_match(a->gn, flow->key.family, addr);
 }
 
+/*
+ * An extack message about the list of @kind: @msg ends where its name
+ * goes ("prefix is not in the").  A macro, as NL_SET_ERR_MSG() keeps only
+ * string literals: the two messages are joined at compile time.
+ */
+#define GW_BLOCK_LIST_ERR(extack, kind, msg) do {			\
+	if ((kind) == GW_BLOCK_KIND_BLOCK)				\
+		NL_SET_ERR_MSG(extack, msg " blocklist");		\
+	else								\
+		NL_SET_ERR_MSG(extack, msg " never-block list");	\
+} while (0)
+
 int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 		 const union gw_addr *addr, u8 plen, u32 timeout, u8 reason,
 		 struct netlink_ext_ack *extack)
@@ -276,11 +350,7 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	old = gw_block_locked(gn, kind);
 	if (gw_block_find_live(old, &key, now) >= 0) {
 		mutex_unlock(&gn->lock);
-		if (kind == GW_BLOCK_KIND_BLOCK)
-			NL_SET_ERR_MSG(extack, "prefix is already in the blocklist");
-		else
-			NL_SET_ERR_MSG(extack,
-				       "prefix is already in the never-block list");
+		GW_BLOCK_LIST_ERR(extack, kind, "prefix is already in the");
 		return -EEXIST;
 	}
 	total = gw_block_live_count(gw_block_locked(gn, GW_BLOCK_KIND_BLOCK),
@@ -306,7 +376,8 @@ int gw_block_add(struct gw_net *gn, u8 kind, u8 family,
 	if (kind == GW_BLOCK_KIND_BLOCK) {
 		struct gw_block_flush_arg arg = { .gn = gn, .e = &key };
 
-		gw_flowtable_flush_if(gn, gw_block_flow_match, &arg);
+		gw_flowtable_flush_if(gn, gw_block_flow_match, &arg,
+				      GW_FLOW_END_BLOCKED);
 	}
 	return 0;
 }
@@ -328,11 +399,7 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 	pos = gw_block_find_live(old, &key, now);
 	if (pos < 0) {
 		mutex_unlock(&gn->lock);
-		if (kind == GW_BLOCK_KIND_BLOCK)
-			NL_SET_ERR_MSG(extack, "prefix is not in the blocklist");
-		else
-			NL_SET_ERR_MSG(extack,
-				       "prefix is not in the never-block list");
+		GW_BLOCK_LIST_ERR(extack, kind, "prefix is not in the");
 		return -ENOENT;
 	}
 	err = gw_block_rewrite_locked(gn, kind, old, pos, NULL, now);
@@ -355,7 +422,8 @@ void gw_block_flush(struct gw_net *gn, u8 kind)
 }
 
 bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
-		  struct gw_block_entry *out, u32 *remaining, u32 *gen)
+		  struct gw_block_entry *out, u32 *remaining, u64 *hits,
+		  u32 *gen)
 {
 	const struct gw_blocklist *bl;
 	u32 now = (u32)jiffies;
@@ -377,6 +445,7 @@ bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
 			continue;
 		*out = *e;
 		*remaining = e->timed ? DIV_ROUND_UP(e->expires - now, HZ) : 0;
+		*hits = atomic_long_read(&bl->hits[*pos]);
 		found = true;
 		break;
 	}
@@ -501,16 +570,16 @@ int gw_block_prepare_locked(struct gw_net *gn,
 		lists[k] = gw_blocklist_alloc(staged[k].count + keep);
 		if (!lists[k])
 			goto nomem;
-		memcpy(lists[k]->entries, staged[k].entry,
+		memcpy(lists[k]->t.entry, staged[k].entry,
 		       staged[k].count * sizeof(*staged[k].entry));
 		n = staged[k].count;
 		for (i = 0; keep && i < old->t.count; i++) {
 			const struct gw_block_entry *e = &old->t.entry[i];
 
 			if (e->timed && gw_block_live(e, now))
-				lists[k]->entries[n++] = *e;
+				lists[k]->t.entry[n++] = *e;
 		}
-		lists[k]->t.count = gw_block_sort_unique(lists[k]->entries, n);
+		lists[k]->t.count = gw_block_sort_unique(lists[k]->t.entry, n);
 		total += lists[k]->t.count;
 	}
 	if (total > max_entries) {
@@ -555,5 +624,6 @@ static bool gw_block_flow_blocked(const struct gw_flow *flow, void *arg)
 void gw_block_flush_flows(struct gw_net *gn)
 {
 	if (rcu_access_pointer(gn->block.list[GW_BLOCK_KIND_BLOCK]))
-		gw_flowtable_flush_if(gn, gw_block_flow_blocked, gn);
+		gw_flowtable_flush_if(gn, gw_block_flow_blocked, gn,
+				      GW_FLOW_END_BLOCKED);
 }

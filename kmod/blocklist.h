@@ -2,6 +2,7 @@
 #ifndef _GW_BLOCKLIST_H
 #define _GW_BLOCKLIST_H
 
+#include <linux/atomic.h>
 #include <linux/netlink.h>
 #include <linux/rcupdate.h>
 
@@ -12,11 +13,16 @@ struct gw_net;
 /* Highest max_block_entries: 2^20 entries, 28 MiB a namespace. */
 #define GW_BLOCK_ENTRIES_LIMIT	(1U << 20)
 
-/* One published list: immutable, replaced whole under gn->lock. */
+/*
+ * One published list: immutable but for @hits, replaced whole under
+ * gn->lock.  @hits[i] counts the packets entry i dropped: bumped without
+ * a lock on the drop path, carried over to the next table by a change.
+ * The entries follow the counters in the same allocation.
+ */
 struct gw_blocklist {
 	struct rcu_head rcu;
 	struct gw_block_table t;
-	struct gw_block_entry entries[];
+	atomic_long_t hits[];
 };
 
 /* The block and never-block lists of a namespace (struct gw_net.block). */
@@ -29,12 +35,16 @@ struct gw_blocklists {
 void gw_blocklist_init(struct gw_net *gn);
 void gw_blocklist_exit(struct gw_net *gn);
 
-/* Packet path, under RCU: drop everything from this source? */
-bool gw_block_drop(struct gw_net *gn, const struct gw_pkt *pkt);
+struct gw_judge;
+/*
+ * Packet path, under RCU: drop everything from this source?  A drop
+ * counts as a hit of the entry, unless @j is a dry judgement.
+ */
+bool gw_block_drop(const struct gw_judge *j, const struct gw_pkt *pkt);
 struct gw_flow;
 struct gw_flow_key;
 /* The inbound packet's flow, blocklist applied (blocklist.c).  Under RCU. */
-struct gw_flow *gw_flow_lookup_inbound(struct gw_net *gn,
+struct gw_flow *gw_flow_lookup_inbound(const struct gw_judge *j,
 				       const struct gw_pkt *pkt,
 				       struct gw_flow_key *key, u32 *hash,
 				       bool *src_first, bool *blocked);
@@ -63,9 +73,13 @@ int gw_block_del(struct gw_net *gn, u8 kind, u8 family,
 		 const union gw_addr *addr, u8 plen,
 		 struct netlink_ext_ack *extack);
 void gw_block_flush(struct gw_net *gn, u8 kind);
-/* The live entry at index *@pos of @kind's list or after; false at the end. */
+/*
+ * The live entry at index *@pos of @kind's list or after, with its
+ * seconds left and its hits; false at the end.
+ */
 bool gw_block_get(struct gw_net *gn, u8 kind, unsigned long *pos,
-		  struct gw_block_entry *out, u32 *remaining, u32 *gen);
+		  struct gw_block_entry *out, u32 *remaining, u64 *hits,
+		  u32 *gen);
 u32 gw_block_count(struct gw_net *gn, u8 kind);
 /* From the collector: drop expired entries (lookups already skip them). */
 void gw_block_gc(struct gw_net *gn);

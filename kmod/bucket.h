@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A token bucket in one 64-bit word, for rates the packet path keeps
- * without a lock: an icmp echo rule's, the drop trace's, the drop
- * events'.  The word packs the last refill (32-bit jiffies) << 32 and the
- * credit, counted in 1/HZ of a token so that a refill of @rate a second is
- * @rate a jiffy; the burst is one second's worth.  A packet over the rate
- * reads the word and writes nothing.
+ * without a lock: an icmp echo rule's (rules.c), the drop trace's, the
+ * drop events' (trace.c), a namespace's log rate (nflog.c).  The word
+ * packs the last refill (32-bit jiffies) << 32 and the credit, counted in
+ * 1/HZ of a token so that a refill of @rate a second is @rate a jiffy; the
+ * burst is one second's worth.  A packet over the rate reads the word and
+ * writes nothing.
  */
 #ifndef _GW_BUCKET_H
 #define _GW_BUCKET_H
 
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
+#include <linux/types.h>
 
 /* A full bucket for @rate tokens a second. */
 static inline void gw_bucket_init(atomic64_t *bucket, u32 rate)

@@ -113,7 +113,7 @@ static bool gw_flow_evict_judged(struct gw_net *gn, struct gw_flow *victim,
 	    gw_flow_evict_rank(gn, victim, kind, key, flags, now) !=
 	    GW_EVICT_NEVER) {
 		send = gw_reset_prepare(victim, &reset);
-		gw_flow_unlink(gn, victim);
+		gw_flow_unlink(gn, victim, GW_FLOW_END_EVICTED);
 		evicted = true;
 	}
 	spin_unlock(&victim->lock);
@@ -131,7 +131,8 @@ static bool gw_flow_evict_judged(struct gw_net *gn, struct gw_flow *victim,
  * picked under RCU alone, so it is judged again under its bucket lock and
  * its own lock, which every change of its state takes: a handshake that
  * completed, or a flow answered, in between is never evicted.  False when
- * there was none to evict.
+ * there was none to evict.  Admission runs only in the hooks (and a dry
+ * judgement, under rcu_read_lock() too): their read-side section is ours.
  */
 static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 			  enum gw_evict_kind kind,
@@ -143,7 +144,7 @@ static bool gw_flow_evict(struct gw_net *gn, unsigned int bucket,
 	u32 idle, victim_idle = 0;
 	bool evicted = false;
 
-	rcu_read_lock();
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "eviction outside RCU");
 	for (i = 0; i < GW_EVICT_MAX_BUCKETS && i < gn->table.nbuckets; i++) {
 		unsigned int b = (bucket + i) & (gn->table.nbuckets - 1);
 
@@ -171,7 +172,6 @@ picked:
 	if (victim)
 		evicted = gw_flow_evict_judged(gn, victim, victim_bucket, kind,
 					       key, flags, now);
-	rcu_read_unlock();
 	return evicted;
 }
 
@@ -193,10 +193,10 @@ static bool gw_halfopen_evict_oldest(struct gw_net *gn,
 	unsigned int tries;
 
 	/*
-	 * A head cannot be freed before rcu_read_unlock(): it leaves the
-	 * list before its unlink queues the free.
+	 * A head cannot be freed before the hook's rcu_read_unlock(): it
+	 * leaves the list before its unlink queues the free.
 	 */
-	rcu_read_lock();
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "eviction outside RCU");
 	for (tries = 0; tries < GW_HALFOPEN_HEAD_TRIES; tries++) {
 		spin_lock_bh(&slot->lock);
 		victim = list_first_entry_or_null(&slot->fifo, struct gw_flow,
@@ -222,7 +222,6 @@ static bool gw_halfopen_evict_oldest(struct gw_net *gn,
 		else
 			break;
 	}
-	rcu_read_unlock();
 	return evicted;
 }
 

@@ -77,7 +77,7 @@ struct gw_verdict gw_pseudo_inbound(const struct gw_judge *j,
 	bool src_first, blocked;
 	u32 hash;
 
-	flow = gw_flow_lookup_inbound(j->gn, pkt, &key, &hash, &src_first,
+	flow = gw_flow_lookup_inbound(j, pkt, &key, &hash, &src_first,
 				      &blocked);
 	if (blocked)
 		return gw_drop(GW_CTR_DROP_BLOCKED);

@@ -18,7 +18,6 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/jiffies.h>
-#include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 
@@ -104,18 +103,11 @@ unsigned int gw_flowtable_entry_size(void)
 	return kmem_cache_size(gw_flow_cache);
 }
 
-/* As nf_conntrack sizes its table: one bucket per 16 KiB of RAM, bounded. */
+/* gw_table_buckets() says how many, and why that many. */
 static unsigned int gw_default_buckets(void)
 {
-	unsigned long n;
-
-	if (gw_hashsize)
-		n = gw_hashsize;
-	else
-		n = (totalram_pages() << PAGE_SHIFT) / 16384 /
-		    sizeof(struct hlist_head);
-	n = clamp(n, 1024UL, 1UL << 20);
-	return rounddown_pow_of_two(n);
+	return gw_table_buckets((u64)totalram_pages() << PAGE_SHIFT,
+				gw_hashsize);
 }
 
 /* From the size the table will have, allocated or not. */
@@ -425,17 +417,48 @@ bool gw_flow_handshake_done(struct gw_net *gn, struct gw_flow *flow)
 	       state == GW_TCP_ESTABLISHED;
 }
 
-/* Caller holds the flow's bucket lock. */
-void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow)
+/*
+ * Why an expired @flow ends: how its TCP connection finished, when it did
+ * (TIME_WAIT after both FINs, CLOSE after a reset), else its timeout.
+ */
+static u8 gw_flow_end_reason(const struct gw_flow *flow)
+{
+	if (flow->key.proto == IPPROTO_TCP) {
+		switch (READ_ONCE(flow->tcp.state)) {
+		case GW_TCP_TIME_WAIT:
+			return GW_FLOW_END_CLOSED;
+		case GW_TCP_CLOSE:
+			return GW_FLOW_END_RESET;
+		}
+	}
+	return GW_FLOW_END_TIMEOUT;
+}
+
+/* Its stragglers may come yet: tell the policy above (scan detection). */
+static void gw_flow_gone(struct gw_net *gn, const struct gw_flow *flow)
+{
+	gw_flow_ops->gone(gn, flow, gw_flow_hash(gn, &flow->key));
+}
+
+/*
+ * Caller holds the flow's bucket lock.  @end: why it goes (enum
+ * gw_flow_end), for its event; a tombstone had its event when it closed.
+ * Either way its tuple goes to the stragglers' bitmap (gw_flow_gone()).
+ */
+void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow, u8 end)
 {
 	WRITE_ONCE(flow->dead, 1);
 	hlist_del_rcu(&flow->node);
+	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED)
 		gw_flow_ops->src_close(gn, flow);
 	if (flow->flags & GW_FLOW_INBOUND)
 		atomic_dec(&gn->budgets.inbound_count);
 	atomic_dec(&gn->table.flow_count);
+	/* before the graveyard: the namespace's exit frees it from there */
+	if (end != GW_FLOW_END_SILENT && !gw_flow_closed(flow))
+		gw_flow_ops->event(gn, flow, GW_EVENT_FLOW_END, end);
 	/* readers may hold it until a grace period has passed */
 	atomic_inc(&gn->table.reaper->dying);
 	llist_add(&flow->reap, &gn->table.reaper->graveyard);
@@ -543,7 +566,9 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 			*raced = true;
 			goto out_unused;
 		}
-		gw_flow_unlink(gn, old);
+		gw_flow_unlink(gn, old, gw_flow_expired(gn, old, now) ?
+				   gw_flow_end_reason(old) :
+				   GW_FLOW_END_REUSED);
 		gw_count(gn, GW_CTR_FLOW_EXPIRED);
 	}
 	if (halfopen) {
@@ -562,6 +587,8 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 		gw_rule_ctr_get(ctr);
 		flow->ctr = ctr;
 	}
+	/* before any CPU can find it, and so step it or end it */
+	gw_flow_ops->event(gn, flow, GW_EVENT_FLOW_NEW, 0);
 	hlist_add_head_rcu(&flow->node, head);
 	spin_unlock_bh(lock);
 	gw_count(gn, GW_CTR_FLOW_CREATED);
@@ -575,14 +602,18 @@ out_unused:
 	return old;
 }
 
-/* Forget @flow now (a reset before any reply), unless already gone. */
-void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash)
+/*
+ * Forget @flow now (a reset before any reply, ...), unless already gone;
+ * @end says why.
+ */
+void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash,
+		    u8 end)
 {
 	spinlock_t *lock = gw_bucket_lock(gn, hash & (gn->table.nbuckets - 1));
 
 	spin_lock_bh(lock);
 	if (!flow->dead)
-		gw_flow_unlink(gn, flow);
+		gw_flow_unlink(gn, flow, end);
 	spin_unlock_bh(lock);
 }
 
@@ -606,7 +637,7 @@ static void gw_flowtable_reap_bucket(struct gw_net *gn, unsigned int bucket,
 			continue;
 		if (walk)
 			walk->leaving(walk, flow);
-		gw_flow_unlink(gn, flow);
+		gw_flow_unlink(gn, flow, gw_flow_end_reason(flow));
 		gw_count(gn, GW_CTR_FLOW_EXPIRED);
 	}
 	spin_unlock_bh(lock);
@@ -671,16 +702,22 @@ static bool gw_flow_match_all(const struct gw_flow *flow, void *arg)
 	return true;
 }
 
-/* Unlink every flow, in process context. */
-void gw_flowtable_flush(struct gw_net *gn)
+/*
+ * Unlink every flow, in process context; @end: why
+ * (GW_FLOW_END_SILENT: the namespace goes).
+ */
+void gw_flowtable_flush(struct gw_net *gn, u8 end)
 {
-	gw_flowtable_flush_if(gn, gw_flow_match_all, NULL);
+	gw_flowtable_flush_if(gn, gw_flow_match_all, NULL, end);
 }
 
-/* Unlink every flow @match selects (overload_flush), in process context. */
+/*
+ * Unlink every flow @match selects (overload_flush, a block), in process
+ * context; @end says why.
+ */
 void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),
-			   void *arg)
+			   void *arg, u8 end)
 {
 	struct gw_flow *flow;
 	struct hlist_node *tmp;
@@ -695,7 +732,7 @@ void gw_flowtable_flush_if(struct gw_net *gn,
 		hlist_for_each_entry_safe(flow, tmp,
 					  &gn->table.buckets[bucket], node)
 			if (match(flow, arg))
-				gw_flow_unlink(gn, flow);
+				gw_flow_unlink(gn, flow, end);
 		spin_unlock_bh(lock);
 	}
 }
@@ -742,7 +779,14 @@ static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
 				 u32 now)
 {
 	WRITE_ONCE(flow->flags, flow->flags | GW_FLOW_CLOSED);
+	/*
+	 * Its end, as far as anyone watching is concerned (none at unlink),
+	 * once it is closed: a state change racing with us then sends
+	 * nothing after it (gw_flowev_send()).
+	 */
+	gw_flow_ops->event(gn, flow, GW_EVENT_FLOW_END, GW_FLOW_END_POLICY);
 	WRITE_ONCE(flow->last_seen, now);
+	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);
 	if (flow->flags & GW_FLOW_SRC_COUNTED) {
 		WRITE_ONCE(flow->flags, flow->flags & ~GW_FLOW_SRC_COUNTED);
@@ -828,7 +872,8 @@ static bool gw_flow_filter_match_cb(const struct gw_flow *flow, void *arg)
 void gw_flowtable_flush_filtered(struct gw_net *gn,
 				 const struct gw_flow_filter *f)
 {
-	gw_flowtable_flush_if(gn, gw_flow_filter_match_cb, (void *)f);
+	gw_flowtable_flush_if(gn, gw_flow_filter_match_cb, (void *)f,
+			      GW_FLOW_END_FLUSHED);
 }
 
 /* The namespace is created: no table yet, nothing allocated. */
@@ -920,7 +965,7 @@ void gw_flowtable_exit(struct gw_net *gn)
 	 * flows into its batch: they are freed a grace period later.)
 	 */
 	WRITE_ONCE(reaper->dismantling, true);
-	gw_flowtable_flush(gn);
+	gw_flowtable_flush(gn, GW_FLOW_END_SILENT);
 	atomic_sub(gw_flow_free_list(llist_del_all(&reaper->graveyard)),
 		   &reaper->dying);
 	gw_reaper_put(reaper);

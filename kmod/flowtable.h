@@ -159,14 +159,31 @@ struct gw_flow {
 };
 
 /*
- * What the table must tell the policy above it unasked: a flow counted
- * against its source (GW_FLOW_SRC_COUNTED) leaves the table or is closed,
- * under its bucket lock.  Through a pointer installed once, at module load
- * (kmod/srclimit.c fills it in), so the table calls nothing above it.
+ * What the table must tell the layers above it unasked, through pointers
+ * installed once, at module load (kmod/main.c), so the table calls nothing
+ * above it: a flow counted against its source (GW_FLOW_SRC_COUNTED)
+ * leaves the table or is closed, under its bucket lock (kmod/srclimit.c);
+ * a flow is linked, or ends (unlinked, or closed for good), under its
+ * bucket lock too, so its events go out in order (GW_EVENT_FLOW_NEW,
+ * GW_EVENT_FLOW_END with an enum gw_flow_end; kmod/nl_flowev.c, which
+ * sends nothing unless someone listens); a flow stops being one for the
+ * packets that come in, so that its stragglers are not taken for probes
+ * (kmod/scan.c).
  */
 struct gw_flow_ops {
 	void (*src_close)(struct gw_net *gn, struct gw_flow *flow);
+	void (*event)(struct gw_net *gn, const struct gw_flow *flow, u8 event,
+		      u8 end);
+	/*
+	 * @flow (of table hash @hash) is no longer a flow for the packets
+	 * that come in: unlinked, or closed by reload_policy.  Under its
+	 * bucket lock; must not sleep.
+	 */
+	void (*gone)(struct gw_net *gn, const struct gw_flow *flow, u32 hash);
 };
+
+/* An unlink that sends no GW_EVENT_FLOW_END: the namespace is going. */
+#define GW_FLOW_END_SILENT	0xff
 
 /*
  * Told of each flow a walk of the table unlinks or closes: under its
@@ -194,10 +211,10 @@ int gw_flowtable_alloc(struct gw_net *gn);
 void gw_flowtable_exit(struct gw_net *gn);
 u32 gw_flowtable_default_max(const struct gw_net *gn);
 void gw_flowtable_expire(struct gw_net *gn, struct gw_flow_walk *walk);
-void gw_flowtable_flush(struct gw_net *gn);
+void gw_flowtable_flush(struct gw_net *gn, u8 end);
 void gw_flowtable_flush_if(struct gw_net *gn,
 			   bool (*match)(const struct gw_flow *flow, void *arg),
-			   void *arg);
+			   void *arg, u8 end);
 bool gw_flowtable_any(struct gw_net *gn,
 		      bool (*match)(const struct gw_flow *flow, void *arg),
 		      void *arg);
@@ -238,8 +255,9 @@ struct gw_flow *gw_flow_insert(struct gw_net *gn, const struct gw_flow_key *key,
 			       const struct gw_tcp_conn *tcp,
 			       const struct gw_proxy_init *proxy, u32 now,
 			       enum gw_counter *why, bool *raced);
-void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow);
-void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash);
+void gw_flow_unlink(struct gw_net *gn, struct gw_flow *flow, u8 end);
+void gw_flow_remove(struct gw_net *gn, struct gw_flow *flow, u32 hash,
+		    u8 end);
 bool gw_flow_expired(const struct gw_net *gn, const struct gw_flow *flow,
 		     u32 now);
 u32 gw_flow_timeout_left(const struct gw_net *gn, const struct gw_flow *flow,

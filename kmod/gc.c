@@ -16,6 +16,7 @@
 #include "srclimit.h"
 #include "reset.h"
 #include "blocklist.h"
+#include "scan.h"
 #include "synproxy_auto.h"
 
 /* Is there anything for the collector to do? */
@@ -36,6 +37,7 @@ static void gw_gc_worker(struct work_struct *work)
 	gw_flowtable_expire(gn, &resets.walk);
 	gw_src_gc(gn);
 	gw_block_gc(gn);
+	gw_scan_gc(gn);
 	gw_synproxy_auto_gc(gn);
 	if (!gw_gc_busy(gn)) {
 		/* nothing left: sleep until gw_gc_kick() */

@@ -26,6 +26,7 @@
 #include "blocklist.h"
 #include "scan.h"
 #include "trace.h"
+#include "nflog.h"
 #include "core/icmp.h"
 #include "core/parse.h"
 
@@ -45,7 +46,9 @@ static bool gw_parse_skb(struct gw_pkt *pkt, struct sk_buff *skb, u8 family)
  * which the rule matched, and every later one, an ICMP error that
  * quotes one of them included; a dropped one is not.  A dropped packet
  * goes to the drop trace and to drop events (trace.c): @pkt as far as it
- * was parsed, crossing @j->dev inbound (@in) or outbound.
+ * was parsed, crossing @j->dev inbound (@in) or outbound.  Either verdict
+ * may go to NFLOG (nflog.c), without a parse when the packet was
+ * malformed.
  */
 static unsigned int gw_verdict_nf(const struct gw_judge *j,
 				  struct gw_verdict v,
@@ -57,6 +60,9 @@ static unsigned int gw_verdict_nf(const struct gw_judge *j,
 		gw_count(gn, v.prior);
 	if (v.reason < __GW_CTR_MAX)
 		gw_count(gn, v.reason);
+	/* a malformed packet's parse is no tuple to log (nflog.c) */
+	gw_nflog_verdict(gn, v, j->skb, j->state,
+			 v.reason == GW_CTR_DROP_MALFORMED ? NULL : pkt);
 	if (v.action == GW_DROP) {
 		gw_trace_drop(gn, &v, pkt, j->dev, in);
 		return NF_DROP;
@@ -67,14 +73,14 @@ static unsigned int gw_verdict_nf(const struct gw_judge *j,
 }
 
 /*
- * The ICMP message @pkt carries, read from @skb: @icmp, or NULL when it
- * cannot be read (or @pkt is no ICMP message, or a fragment).
+ * The ICMP message @pkt, an ICMP or ICMPv6 packet, carries, read from
+ * @skb: @icmp, or NULL when it cannot be read (or @pkt is a fragment).
  */
 static const struct gw_icmp *gw_icmp_read(struct gw_icmp *icmp,
 					  const struct gw_pkt *pkt,
 					  const struct sk_buff *skb)
 {
-	if (pkt->fragment || !gw_icmp_proto(pkt->family, pkt->proto) ||
+	if (pkt->fragment ||
 	    gw_icmp_parse(icmp, pkt, skb, skb->len - skb_network_offset(skb)) !=
 	    GW_PARSE_OK)
 		return NULL;
@@ -105,7 +111,7 @@ struct gw_verdict gw_judge_inbound_pkt(const struct gw_judge *j,
 	if (pkt->proto == IPPROTO_UDP)
 		return gw_pseudo_inbound(j, pkt, GW_CTR_DROP_UDP_PROBE);
 	if (gw_icmp_proto(pkt->family, pkt->proto)) {
-		if (gw_block_drop(j->gn, pkt))
+		if (gw_block_drop(j, pkt))
 			return gw_drop(GW_CTR_DROP_BLOCKED);
 		if (!icmp)
 			return gw_drop(GW_CTR_DROP_MALFORMED);
@@ -157,20 +163,28 @@ static unsigned int gw_hook_judge(struct gw_net *gn,
 		return gw_verdict_nf(&j, in ? gw_drop(GW_CTR_DROP_MALFORMED) :
 					      gw_accept(GW_CTR_DROP_MALFORMED),
 				     &pkt, in);
-	icmp = gw_icmp_read(&buf, &pkt, skb);
+	/* a TCP segment or a UDP datagram has no ICMP message to read */
+	icmp = gw_icmp_proto(pkt.family, pkt.proto) ?
+	       gw_icmp_read(&buf, &pkt, skb) : NULL;
 	if (!in)
 		return gw_verdict_nf(&j, gw_judge_outbound_pkt(&j, &pkt, icmp),
 				     &pkt, in);
 	v = gw_judge_inbound_pkt(&j, &pkt, icmp);
 	/* a probe dropped for want of a flow or a rule is scored (scan.c) */
-	gw_scan_verdict(gn, &pkt, v);
+	gw_scan_verdict(gn, skb, &pkt, v);
 	return gw_verdict_nf(&j, v, &pkt, in);
 }
 
+/*
+ * Each namespace registers its own copy of the hooks with its gw_net as
+ * @priv (gw_hooks_register()): no net_generic(), whose rcu_read_lock()
+ * pair is two calls on a kernel of preemptible RCU, and redundant here:
+ * nf_hook() runs the hooks under rcu_read_lock() already.
+ */
 static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_net *gn = priv;
 
 	if (!state->in || !gw_is_wan_rmb(&gn->zones, state->in->ifindex))
 		return NF_ACCEPT;
@@ -182,7 +196,7 @@ static unsigned int gw_hook_inbound(void *priv, struct sk_buff *skb,
 static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct gw_net *gn = gw_pernet(state->net);
+	struct gw_net *gn = priv;
 
 	if (!state->out || !gw_is_wan_rmb(&gn->zones, state->out->ifindex))
 		return NF_ACCEPT;
@@ -194,7 +208,7 @@ static unsigned int gw_hook_outbound(void *priv, struct sk_buff *skb,
 	return gw_hook_judge(gn, state->out, skb, state, false);
 }
 
-static const struct nf_hook_ops gw_hook_ops[] = {
+static const struct nf_hook_ops gw_hook_ops[GW_HOOK_OPS] = {
 	{
 		.hook = gw_hook_inbound,
 		.pf = NFPROTO_IPV4,
@@ -223,11 +237,19 @@ static const struct nf_hook_ops gw_hook_ops[] = {
 
 /*
  * The hooks are registered with the namespace and cost nothing until it
- * has a wan interface: they see none and accept at once.
+ * has a wan interface: they see none and accept at once.  The core keeps
+ * a pointer to the ops it registered (nf_hook_entries_get_hook_ops()),
+ * so they live in @gn, which outlives the registration.
  */
-int gw_hooks_register(struct net *net)
+int gw_hooks_register(struct gw_net *gn)
 {
-	return nf_register_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	unsigned int i;
+
+	for (i = 0; i < GW_HOOK_OPS; i++) {
+		gn->hook_ops[i] = gw_hook_ops[i];
+		gn->hook_ops[i].priv = gn;
+	}
+	return nf_register_net_hooks(gn->net, gn->hook_ops, GW_HOOK_OPS);
 }
 
 /*
@@ -235,9 +257,9 @@ int gw_hooks_register(struct net *net)
  * inside them still (the old hook array goes by call_rcu(), no
  * synchronize_net()): the core's synchronize_rcu() before .exit waits.
  */
-void gw_hooks_unregister(struct net *net)
+void gw_hooks_unregister(struct gw_net *gn)
 {
-	nf_unregister_net_hooks(net, gw_hook_ops, ARRAY_SIZE(gw_hook_ops));
+	nf_unregister_net_hooks(gn->net, gn->hook_ops, GW_HOOK_OPS);
 }
 
 /*

@@ -5,11 +5,15 @@
 #include "verdict.h"
 
 struct net;
+struct gw_net;
 struct gw_pkt;
 struct gw_icmp;
 
-int gw_hooks_register(struct net *net);
-void gw_hooks_unregister(struct net *net);
+/* inbound and outbound, for IPv4 and IPv6 */
+#define GW_HOOK_OPS	4
+
+int gw_hooks_register(struct gw_net *gn);
+void gw_hooks_unregister(struct gw_net *gn);
 int gw_hooks_defrag_enable(struct net *net);
 void gw_hooks_defrag_disable(struct net *net);
 /* Judge a packet already parsed (or described): the hooks' judgements. */

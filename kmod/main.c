@@ -8,6 +8,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -24,6 +25,7 @@
 #include "txn.h"
 #include "blocklist.h"
 #include "scan.h"
+#include "nflog.h"
 #include "version.h"
 
 unsigned int gw_net_id __read_mostly;
@@ -84,6 +86,8 @@ static void gw_net_free(struct gw_net *gn)
 	gw_scan_exit(gn);
 	gw_gc_exit(gn);
 	gw_flowtable_exit(gn);
+	/* after the table: its flush tells the scan tracker what goes */
+	gw_scan_free(gn);
 	gw_srclimit_exit(gn);
 	gw_synproxy_exit(gn);
 	if (gn->defrag)
@@ -92,6 +96,7 @@ static void gw_net_free(struct gw_net *gn)
 	gw_rules_flush(gn);
 	gw_blocklist_exit(gn);
 	gw_trace_exit(gn);
+	gw_nflog_exit(gn);
 	free_percpu(gn->stats);
 	kfree(gn);
 }
@@ -119,11 +124,13 @@ static int __net_init gw_net_init(struct net *net)
 	gw_synproxy_auto_init(gn);
 	gw_srclimit_init(gn);
 	gw_scan_init(gn);
+	gw_flowev_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);
-	/* its buckets start full at the tunables' rates */
+	/* their buckets start full at the tunables' rates */
 	gw_trace_init(gn);
+	gw_nflog_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
 		if (err) {
@@ -131,13 +138,21 @@ static int __net_init gw_net_init(struct net *net)
 			goto err_free;
 		}
 	}
-	err = gw_hooks_register(net);
-	if (err)
+	err = gw_hooks_register(gn);
+	if (err) {
+		/*
+		 * nf_register_net_hooks() undoes the hooks it registered before
+		 * the one that failed, and they may have judged packets
+		 * already (init_net's zones can be set above): it frees their
+		 * array by call_rcu() and does not wait, so wait here.
+		 */
+		synchronize_net();
 		goto err_free;
+	}
 	return 0;
 
 err_free:
-	/* no hook was registered: nothing can be using what we free */
+	/* no hook is registered, and none is running: nothing uses @gn */
 	gw_net_free(gn);
 	return err;
 }
@@ -156,7 +171,7 @@ err_free:
  */
 static void __net_exit gw_net_pre_exit(struct net *net)
 {
-	gw_hooks_unregister(net);
+	gw_hooks_unregister(gw_pernet(net));
 }
 
 static void __net_exit gw_net_exit(struct net *net)
@@ -172,11 +187,19 @@ static struct pernet_operations gw_net_ops = {
 	.size = sizeof(struct gw_net *),
 };
 
+/* What the table tells the layers above it (struct gw_flow_ops). */
+static const struct gw_flow_ops gw_flow_ops = {
+	.src_close = gw_src_conn_close,
+	.event = gw_flowev_send,
+	.gone = gw_scan_flow_gone,
+};
+
 static int __init gw_mod_init(void)
 {
 	int err;
 
-	err = gw_flowtable_module_init(&gw_src_flow_ops);
+	gw_nflog_module_init();
+	err = gw_flowtable_module_init(&gw_flow_ops);
 	if (err)
 		return err;
 	err = register_pernet_subsys(&gw_net_ops);

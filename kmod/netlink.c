@@ -105,6 +105,10 @@ static const struct genl_multicast_group gw_mcgrps[] = {
 		.name = GW_GENL_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
+	[GW_MCGRP_FLOWS] = {
+		.name = GW_GENL_MCGRP_FLOWS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static const struct genl_ops gw_genl_ops[] = {

@@ -16,7 +16,7 @@
 extern struct genl_family gw_genl_family;
 
 /* the family's multicast groups (netlink.c) */
-enum { GW_MCGRP_EVENTS };
+enum { GW_MCGRP_EVENTS, GW_MCGRP_FLOWS };
 
 /* nested policies (netlink.c), for nla_parse_nested() */
 extern const struct nla_policy gw_rule_policy[GW_RULE_A_MAX + 1];
@@ -57,6 +57,8 @@ int gw_check_ifname(const struct nlattr *attr,
 		    struct netlink_ext_ack *extack);
 
 /* nl_event.c */
+bool gw_event_wanted(struct gw_net *gn, unsigned int group);
+struct sk_buff *gw_event_new(u8 event, size_t size, gfp_t gfp, void **hdr);
 struct sk_buff *gw_event_start(struct gw_net *gn, u8 event, void **hdr);
 void gw_event_send(struct gw_net *gn, struct sk_buff *msg, void *hdr);
 bool gw_event_listening(struct gw_net *gn);
@@ -120,8 +122,10 @@ int gw_block_add_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_del_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb);
+/* @hits NULL: none to report (an event of a change) */
 int gw_block_fill(struct sk_buff *skb, u8 kind,
-		  const struct gw_block_entry *e, u32 remaining);
+		  const struct gw_block_entry *e, u32 remaining,
+		  const u64 *hits);
 
 /* nl_names.c */
 int gw_names_dump(struct sk_buff *skb, struct netlink_callback *cb);

@@ -2,6 +2,7 @@
 /* The blocklist and the never-block list (blocklist.c). */
 #include <net/genetlink.h>
 
+#include "netlink.h"
 #include "netlink_priv.h"
 #include "blocklist.h"
 
@@ -67,7 +68,8 @@ int gw_block_from_attr(struct genl_info *info, enum gw_block_need need,
 
 /* @e NULL: only the kind (a flush). */
 int gw_block_fill(struct sk_buff *skb, u8 kind,
-		  const struct gw_block_entry *e, u32 remaining)
+		  const struct gw_block_entry *e, u32 remaining,
+		  const u64 *hits)
 {
 	struct nlattr *nest = nla_nest_start(skb, GW_A_BLOCK);
 
@@ -82,7 +84,9 @@ int gw_block_fill(struct sk_buff *skb, u8 kind,
 	      nla_put_u8(skb, GW_BLOCK_A_REASON, e->reason)) ||
 	     (e->timed &&
 	      (nla_put_u32(skb, GW_BLOCK_A_TIMEOUT, e->timeout) ||
-	       nla_put_u32(skb, GW_BLOCK_A_REMAINING, remaining)))))
+	       nla_put_u32(skb, GW_BLOCK_A_REMAINING, remaining))) ||
+	     (hits &&
+	      nla_put_u64_64bit(skb, GW_BLOCK_A_HITS, *hits, GW_BLOCK_A_PAD))))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -105,11 +109,38 @@ static void gw_notify_block(struct gw_net *gn, u8 event, u8 kind,
 		e.timed = !!req->timeout;
 		e.timeout = req->timeout;
 	}
-	if (gw_block_fill(msg, kind, req ? &e : NULL, req ? req->timeout : 0)) {
+	if (gw_block_fill(msg, kind, req ? &e : NULL, req ? req->timeout : 0,
+			  NULL)) {
 		nlmsg_free(msg);
 		return;
 	}
 	gw_event_send(gn, msg, hdr);
+}
+
+struct gw_block_released {
+	const struct gw_block_entry *e;
+	u64 hits;
+};
+
+static int gw_block_released_fill(struct sk_buff *msg, const void *arg)
+{
+	const struct gw_block_released *r = arg;
+
+	return gw_block_fill(msg, GW_BLOCK_KIND_BLOCK, r->e, 0, &r->hits);
+}
+
+/*
+ * From whoever drops the expired entry (the collector, or a change before
+ * it): under gn->lock, so gw_event_async(), which may not sleep.
+ */
+void gw_notify_block_released(struct gw_net *gn,
+			      const struct gw_block_entry *e, u64 hits)
+{
+	struct gw_block_released r = { .e = e, .hits = hits };
+
+	/* an entry, its reason and hits: well under 256 bytes */
+	gw_event_async(gn, GW_EVENT_BLOCK_RELEASED, 256,
+		       gw_block_released_fill, &r);
 }
 
 /* An add or a delete (@need says which), and its event when it is done. */
@@ -168,18 +199,20 @@ int gw_block_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct gw_net *gn = gw_cb_net(cb);
 	struct gw_block_entry e;
 	u32 remaining, gen;
+	u64 hits;
 	void *hdr;
 
 	for (; cb->args[0] < __GW_BLOCK_KIND_MAX; cb->args[0]++, cb->args[1] = 0) {
 		while (gw_block_get(gn, cb->args[0], &cb->args[1], &e,
-				    &remaining, &gen)) {
+				    &remaining, &hits, &gen)) {
 			hdr = gw_dump_put(skb, cb, GW_CMD_BLOCK_GET);
 			if (!hdr)
 				return skb->len;
 			/* resumed by position: flag a change under the dump */
 			cb->seq = gen + 1;
 			genl_dump_check_consistent(cb, hdr);
-			if (gw_block_fill(skb, cb->args[0], &e, remaining)) {
+			if (gw_block_fill(skb, cb->args[0], &e, remaining,
+					  &hits)) {
 				genlmsg_cancel(skb, hdr);
 				return skb->len;
 			}

@@ -14,15 +14,37 @@
 #include "netlink_priv.h"
 
 /*
- * Would an event of @gn reach anyone?  Asked before building one, on the
- * packet path too (drop events): a few loads.  Outside a request, only
- * under rcu_read_lock(), which keeps the family registered while
- * gw_genl_live is seen set (its group numbers are assigned with it).
+ * Would an event of @gn on @group reach anyone?  Asked before building
+ * one, on the packet path too (drop events, flow events): a few loads.
+ * Outside a request, only under rcu_read_lock(), which keeps the family
+ * registered while gw_genl_live is seen set (its group numbers are
+ * assigned with it).
  */
-bool gw_event_listening(struct gw_net *gn)
+bool gw_event_wanted(struct gw_net *gn, unsigned int group)
 {
 	return READ_ONCE(gw_genl_live) && gn->net->user_ns == &init_user_ns &&
-	       genl_has_listeners(&gw_genl_family, gn->net, GW_MCGRP_EVENTS);
+	       genl_has_listeners(&gw_genl_family, gn->net, group);
+}
+
+/* ... on the events group ("gwctl monitor") */
+bool gw_event_listening(struct gw_net *gn)
+{
+	return gw_event_wanted(gn, GW_MCGRP_EVENTS);
+}
+
+/* A GW_CMD_EVENT of @size bytes of attributes, with its GW_A_EVENT. */
+struct sk_buff *gw_event_new(u8 event, size_t size, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, gfp);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
+	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 static struct sk_buff *__gw_event_start(struct gw_net *gn, u8 event,
@@ -35,12 +57,10 @@ static struct sk_buff *__gw_event_start(struct gw_net *gn, u8 event,
 		return NULL;
 	/* numbered first: an event lost to a failure leaves its gap */
 	seq = atomic64_inc_return(&gn->event_seq);
-	msg = genlmsg_new(size, gfp);
+	msg = gw_event_new(event, size, gfp, hdr);
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &gw_genl_family, 0, GW_CMD_EVENT);
-	if (!*hdr || nla_put_u8(msg, GW_A_EVENT, event) ||
-	    nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
+	if (nla_put_u64_64bit(msg, GW_A_EVENT_SEQ, seq, GW_A_PAD)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

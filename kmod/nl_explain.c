@@ -260,7 +260,7 @@ static int gw_explain_fill_block(struct sk_buff *msg, struct gw_net *gn,
 
 	for (kind = 0; kind < __GW_BLOCK_KIND_MAX; kind++) {
 		if (gw_block_find_addr(gn, kind, family, addr, &e, &remaining) &&
-		    gw_block_fill(msg, kind, &e, remaining))
+		    gw_block_fill(msg, kind, &e, remaining, NULL))
 			return -EMSGSIZE;
 	}
 	return 0;

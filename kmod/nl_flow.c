@@ -256,7 +256,7 @@ int gw_conn_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (!info->attrs[GW_A_CONN]) {
-		gw_flowtable_flush(gw_info_net(info));
+		gw_flowtable_flush(gw_info_net(info), GW_FLOW_END_FLUSHED);
 		return 0;
 	}
 	err = gw_flow_filter_parse(info->attrs[GW_A_CONN], &filter,

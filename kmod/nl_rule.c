@@ -9,6 +9,7 @@
 #include "netlink_priv.h"
 #include "rules.h"
 #include "reload.h"
+#include "nflog.h"
 
 static int gw_rule_parse_addr(const struct nlattr *addr,
 			      const struct nlattr *plen_attr, u8 family,
@@ -160,6 +161,7 @@ static int gw_rule_from_attrs(struct nlattr **tb, struct gw_rule *rule,
 	if (tb[GW_RULE_A_COMMENT])
 		nla_strscpy(rule->comment, tb[GW_RULE_A_COMMENT],
 			    sizeof(rule->comment));
+	rule->log = nla_get_flag(tb[GW_RULE_A_LOG]);
 	return 0;
 }
 
@@ -214,6 +216,7 @@ int gw_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto err_msg;
 	/* The rule is live now: from here on only the reply can fail. */
+	gw_nflog_sync(gw_info_net(info));
 	gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_ADDED, GW_A_RULE_HANDLE,
 		      rule->handle);
 	if (nla_put_u32(msg, GW_A_RULE_HANDLE, rule->handle)) {
@@ -241,6 +244,7 @@ int gw_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	err = gw_rule_del(gw_info_net(info), handle, info->extack);
 	if (!err) {
 		gw_reload_apply(gw_info_net(info));
+		gw_nflog_sync(gw_info_net(info));
 		gw_notify_u32(gw_info_net(info), GW_EVENT_RULE_DELETED,
 			      GW_A_RULE_HANDLE, handle);
 	}
@@ -251,6 +255,7 @@ int gw_rule_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	gw_rules_flush(gw_info_net(info));
 	gw_reload_apply(gw_info_net(info));
+	gw_nflog_sync(gw_info_net(info));
 	gw_notify(gw_info_net(info), GW_EVENT_RULES_FLUSHED);
 	return 0;
 }
@@ -315,6 +320,8 @@ static int __gw_rule_fill(struct sk_buff *skb, const struct gw_rule *rule,
 		return -EMSGSIZE;
 	if (rule->comment[0] &&
 	    nla_put_string(skb, GW_RULE_A_COMMENT, rule->comment))
+		return -EMSGSIZE;
+	if (rule->log && nla_put_flag(skb, GW_RULE_A_LOG))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

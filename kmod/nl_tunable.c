@@ -4,6 +4,7 @@
 
 #include "netlink_priv.h"
 #include "tunables.h"
+#include "nflog.h"
 
 static void gw_notify_tunable(struct gw_net *gn, const char *name, u64 value)
 {
@@ -83,6 +84,8 @@ int gw_tunable_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	WRITE_ONCE(gn->tunables[id], value);
 	mutex_unlock(&gn->lock);
+	/* log_drops on or off: nfnetlink_log's logger got or put */
+	gw_nflog_sync(gn);
 	gw_notify_tunable(gn, gw_tunable_defs[id].name, value);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <linux/netfilter.h>
 
 #include "gatewarden.h"
 #include "tunables.h"
@@ -27,6 +28,9 @@
 #include "synproxy_auto.h"
 #include "scan.h"
 #include "trace.h"
+#include "nflog.h"
+#include "flowev.h"
+#include "hooks.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -60,6 +64,7 @@ struct gw_net {
 	struct gw_synproxy_auto synproxy_auto;	/* synproxy_auto.c */
 	struct gw_scan scan;		/* scan.c */
 	struct gw_trace trace;		/* trace.c, nl_trace.c */
+	struct gw_nflog nflog;		/* nflog.c */
 
 	struct net *net;
 	struct mutex lock;
@@ -67,8 +72,12 @@ struct gw_net {
 
 	struct gw_txn_slot txn;		/* txn.c */
 
+	/* this namespace's copy of the hooks, each with us as its priv */
+	struct nf_hook_ops hook_ops[GW_HOOK_OPS];	/* hooks.c */
+
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;
+	struct gw_flowev flowev;	/* nl_flowev.c */
 
 	/*
 	 * "gwctl stats --reset": the sums at the last reset, under @lock.  The

@@ -93,6 +93,7 @@ static struct gw_ruleset *gw_ruleset_alloc(unsigned int count)
 		return NULL;
 	set->count = 0;
 	set->synproxy = 0;
+	set->logging = 0;
 	set->handles = (u32 *)&set->rules[count];
 	set->index = NULL;
 	return set;
@@ -121,6 +122,8 @@ static void gw_ruleset_append(struct gw_ruleset *set, struct gw_rule *rule)
 	set->handles[i] = rule->handle;
 	if (gw_rule_proxied(rule))
 		set->synproxy++;
+	if (rule->log)
+		set->logging++;
 }
 
 static const struct gw_rule_match *gw_ruleset_match_at(const void *rules,

@@ -34,6 +34,7 @@ struct gw_rule {
 	u32 src_rate_conn;		/* N of max-src-conn-rate N/S */
 	u32 src_rate_seconds;		/* S */
 	u8 synproxy;			/* enum gw_synproxy_mode */
+	bool log;			/* NFLOG each connection it admits */
 	/* token bucket: last refill (jiffies) << 32 | credit (1/HZ packets) */
 	atomic64_t bucket;
 	char comment[GW_COMMENT_MAX];
@@ -52,6 +53,7 @@ struct gw_ruleset {
 	struct rcu_head rcu;
 	unsigned int count;
 	unsigned int synproxy;		/* of which gw_rule_proxied() */
+	unsigned int logging;		/* of which say log (nflog.c) */
 	u32 *handles;			/* handles[i] == rules[i]->handle */
 	struct gw_rule_index *index;
 	struct gw_rule *rules[];

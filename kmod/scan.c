@@ -39,15 +39,23 @@ void gw_scan_init(struct gw_net *gn)
 /* With the flow table (gw_net_activate_locked()), charged to the caller. */
 int gw_scan_alloc(struct gw_net *gn)
 {
+	struct gw_scan_gone *gone;
 	struct gw_scan_set *sets;
 	unsigned int i;
 
-	sets = kvcalloc(GW_SCAN_SETS, sizeof(*sets), GFP_KERNEL_ACCOUNT);
-	if (!sets)
+	gone = kvzalloc(sizeof(*gone), GFP_KERNEL_ACCOUNT);
+	if (!gone)
 		return -ENOMEM;
+	sets = kvcalloc(GW_SCAN_SETS, sizeof(*sets), GFP_KERNEL_ACCOUNT);
+	if (!sets) {
+		kvfree(gone);
+		return -ENOMEM;
+	}
 	for (i = 0; i < GW_SCAN_SETS; i++)
 		spin_lock_init(&sets[i].lock);
+	gone->rotated = (u32)jiffies;
 	/* published before the table is: the hooks see a wan zone after */
+	gn->scan.gone = gone;
 	gn->scan.sets = sets;
 	return 0;
 }
@@ -56,8 +64,47 @@ int gw_scan_alloc(struct gw_net *gn)
 void gw_scan_exit(struct gw_net *gn)
 {
 	cancel_work_sync(&gn->scan.work);
+}
+
+/* The table is gone too (gw_flowtable_exit()): nothing calls in now. */
+void gw_scan_free(struct gw_net *gn)
+{
 	kvfree(gn->scan.sets);
 	gn->scan.sets = NULL;
+	kvfree(gn->scan.gone);
+	gn->scan.gone = NULL;
+}
+
+void gw_scan_flow_gone(struct gw_net *gn, const struct gw_flow *flow,
+		       u32 hash)
+{
+	/* only inbound stragglers are judged: TCP ones */
+	if (flow->key.proto == IPPROTO_TCP && gn->scan.gone)
+		gw_scan_gone_note(gn->scan.gone, hash);
+}
+
+/* The collector is the only one to rotate. */
+void gw_scan_gc(struct gw_net *gn)
+{
+	if (gn->scan.gone)
+		gw_scan_gone_rotate(gn->scan.gone, (u32)jiffies,
+				    GW_SCAN_GONE_WINDOW);
+}
+
+/*
+ * A TCP segment of no flow: an ACK probe (nmap -sA, -sW), or the late
+ * packet of a flow that just went, or a reset, which do not score.
+ */
+static bool gw_scan_straggler_pkt(struct gw_net *gn, const struct gw_pkt *pkt)
+{
+	struct gw_flow_key key;
+
+	gw_flow_key_from_pkt(&key, pkt);
+	if (!gw_scan_straggler(gn->scan.gone, pkt->tcp_flags,
+			       gw_flow_hash(gn, &key)))
+		return false;
+	gw_count(gn, GW_CTR_SCAN_STRAGGLER);
+	return true;
 }
 
 static u32 gw_scan_set_of(struct gw_net *gn, u8 family,
@@ -95,10 +142,11 @@ static bool gw_scan_enqueue(struct gw_net *gn, const struct gw_scan_report *r)
 }
 
 /*
- * From the inbound hook, under RCU with BHs off: score the probe @pkt,
- * dropped for @reason.  Bounded: one set of GW_SCAN_WAYS entries.
+ * From the inbound hook, under RCU with BHs off: score the probe @pkt, of
+ * @skb, dropped for @reason.  Bounded: one set of GW_SCAN_WAYS entries.
  */
-void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason)
+void __gw_scan_drop(struct gw_net *gn, const struct sk_buff *skb,
+		    const struct gw_pkt *pkt, u8 reason)
 {
 	struct gw_scan_cfg cfg = {
 		.threshold = gw_tunable(gn, GW_TUN_SCAN_THRESHOLD),
@@ -120,6 +168,8 @@ void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason)
 
 	if (unlikely(!gn->scan.sets))
 		return;
+	if (reason == GW_CTR_DROP_TCP_NO_FLOW && gw_scan_straggler_pkt(gn, pkt))
+		return;
 	gw_scan_source(&probe, pkt->family, &pkt->saddr);
 	idx = gw_scan_set_of(gn, probe.family, &probe.src);
 	set = &gn->scan.sets[idx];
@@ -131,7 +181,12 @@ void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason)
 			.src = probe.src, .addr = pkt->saddr,
 			.score = e->score, .set = idx,
 			.family = probe.family, .strikes = e->strikes,
+			.hdr_len = min_t(unsigned int, sizeof(r.hdr),
+					 skb->len - skb_network_offset(skb)),
 		};
+		if (skb_copy_bits(skb, skb_network_offset(skb), r.hdr,
+				  r.hdr_len))
+			r.hdr_len = 0;
 		queued = gw_scan_enqueue(gn, &r);
 		/* no room: its next new probe reports it again */
 		if (!queued) {
@@ -306,7 +361,7 @@ static int gw_scan_event_fill(struct sk_buff *msg, const void *arg)
 		.reason = ev->timeout ? GW_BLOCK_REASON_SCAN : 0,
 	};
 
-	if (gw_block_fill(msg, GW_BLOCK_KIND_BLOCK, &e, ev->timeout) ||
+	if (gw_block_fill(msg, GW_BLOCK_KIND_BLOCK, &e, ev->timeout, NULL) ||
 	    nla_put_u32(msg, GW_A_SCAN_SCORE, ev->r->score))
 		return -EMSGSIZE;
 	if (ev->spared >= 0 && nla_put_u8(msg, GW_A_SCAN_SPARED, ev->spared))
@@ -365,6 +420,8 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 		gw_count(gn, GW_CTR_SCAN_SPARED);
 	gw_event_async(gn, GW_EVENT_SCAN_DETECTED, NLMSG_GOODSIZE,
 		       gw_scan_event_fill, &ev);
+	gw_nflog_event(gn, r->family, r->hdr, r->hdr_len,
+		       "gw scan detected score %u ", r->score);
 	if (r->family == AF_INET)
 		net_info_ratelimited("gatewarden: scan from %pI4, score %u\n",
 				     &r->src.ip, r->score);
@@ -379,6 +436,8 @@ static void gw_scan_handle(struct gw_net *gn, const struct gw_scan_report *r)
 	ev.timeout = timeout;
 	gw_event_async(gn, GW_EVENT_SCAN_BLOCKED, NLMSG_GOODSIZE,
 		       gw_scan_event_fill, &ev);
+	gw_nflog_event(gn, r->family, r->hdr, r->hdr_len,
+		       "gw scan blocked %us ", timeout);
 }
 
 static void gw_scan_worker(struct work_struct *work)

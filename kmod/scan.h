@@ -7,6 +7,7 @@
 
 #include "core/scan.h"
 #include "verdict.h"
+#include "nflog.h"
 
 struct gw_net;
 
@@ -38,10 +39,17 @@ struct gw_scan_report {
 	u32 set;		/* index of the source's set */
 	u8 family;
 	u8 strikes;
+	/* the probe that made it a scanner, to log (nflog.c) */
+	u8 hdr_len;
+	u8 hdr[GW_NFLOG_HDR_MAX];
 };
+
+/* How long the tuple of a flow that went is remembered: one to two of it. */
+#define GW_SCAN_GONE_WINDOW	(120 * HZ)
 
 struct gw_scan {
 	struct gw_scan_set *sets;	/* NULL until the flow table is made */
+	struct gw_scan_gone *gone;	/* with @sets */
 	spinlock_t queue_lock;
 	u32 queue_head;
 	u32 queue_len;
@@ -55,15 +63,25 @@ void gw_scan_init(struct gw_net *gn);
 int gw_scan_alloc(struct gw_net *gn);
 /* Waits for the worker: before the blocklist and the table go. */
 void gw_scan_exit(struct gw_net *gn);
+/* Frees the tracker: after the table, whose flush still calls in. */
+void gw_scan_free(struct gw_net *gn);
+/* From the collector: a new generation of the flows that went. */
+void gw_scan_gc(struct gw_net *gn);
 
-void __gw_scan_drop(struct gw_net *gn, const struct gw_pkt *pkt, u8 reason);
+struct gw_flow;
+/* struct gw_flow_ops.gone: @flow's stragglers are no probes. */
+void gw_scan_flow_gone(struct gw_net *gn, const struct gw_flow *flow,
+		       u32 hash);
 
-/* The hook's inbound verdict @v on @pkt: score it if it is a probe's. */
-static inline void gw_scan_verdict(struct gw_net *gn, const struct gw_pkt *pkt,
-				   struct gw_verdict v)
+void __gw_scan_drop(struct gw_net *gn, const struct sk_buff *skb,
+		    const struct gw_pkt *pkt, u8 reason);
+
+/* The hook's inbound verdict @v on @skb, @pkt: score it if it is a probe's. */
+static inline void gw_scan_verdict(struct gw_net *gn, const struct sk_buff *skb,
+				   const struct gw_pkt *pkt, struct gw_verdict v)
 {
 	if (unlikely(v.action == GW_DROP && gw_scan_scores(v.reason)))
-		__gw_scan_drop(gn, pkt, v.reason);
+		__gw_scan_drop(gn, skb, pkt, v.reason);
 }
 
 #endif /* _GW_SCAN_H */

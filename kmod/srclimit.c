@@ -257,7 +257,7 @@ bool gw_src_conn_open(struct gw_net *gn, struct gw_flow *flow, u32 hash,
 }
 
 /* Caller holds @flow's bucket lock (it is being unlinked or closed). */
-static void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
+void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
 {
 	const union gw_addr *addr;
 	struct gw_src_slot *slot;
@@ -274,11 +274,6 @@ static void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow)
 		slot->conns--;
 	spin_unlock(&set->lock);
 }
-
-/* The table tells us of a counted flow that leaves it (gw_flow_unlink()). */
-const struct gw_flow_ops gw_src_flow_ops = {
-	.src_close = gw_src_conn_close,
-};
 
 /* @flow is closing: it stops counting against its source, exactly once. */
 void gw_src_conn_release(struct gw_net *gn, struct gw_flow *flow, u32 hash)
@@ -352,7 +347,8 @@ void gw_src_gc(struct gw_net *gn)
 			cond_resched();
 	}
 	if (fl.count)
-		gw_flowtable_flush_if(gn, gw_src_flush_match, &fl);
+		gw_flowtable_flush_if(gn, gw_src_flush_match, &fl,
+				      GW_FLOW_END_FLUSHED);
 }
 
 u32 gw_src_count(struct gw_net *gn)

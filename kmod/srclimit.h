@@ -20,7 +20,8 @@ struct gw_sources {
 	atomic_t overload_count;	/* sources overloaded now */
 };
 
-extern const struct gw_flow_ops gw_src_flow_ops;
+/* The table tells us of a counted flow that leaves it (gw_flow_unlink()). */
+void gw_src_conn_close(struct gw_net *gn, struct gw_flow *flow);
 
 /* A source as "gwctl overload list" shows it. */
 struct gw_overload_info {

@@ -19,6 +19,7 @@
 #include "blocklist.h"
 #include "synproxy.h"
 #include "synproxy_auto.h"
+#include "flowev.h"
 #include "core/tcp.h"
 #include "core/proxy.h"
 
@@ -37,6 +38,9 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 	old = flow->tcp.state;
 	verdict = gw_tcp_track(&flow->tcp, pkt, dir);
 	state = flow->tcp.state;
+	/* under the flow's lock, so two steps' events keep their order */
+	if (unlikely(state != old) && !READ_ONCE(flow->dead))
+		gw_flowev_send(gn, flow, GW_EVENT_FLOW_STATE, 0);
 	switch (verdict) {
 	case GW_TCP_ACCEPT:
 	case GW_TCP_ACCEPT_CLOSE:
@@ -67,7 +71,7 @@ static enum gw_tcp_verdict gw_tcp_step(struct gw_net *gn,
 
 	/* refused or aborted before any answer: nothing to keep */
 	if (verdict == GW_TCP_ACCEPT_CLOSE)
-		gw_flow_remove(gn, flow, hash);
+		gw_flow_remove(gn, flow, hash, GW_FLOW_END_RESET);
 	return verdict;
 }
 
@@ -99,7 +103,7 @@ static void gw_tcp_replace(const struct gw_judge *j, struct gw_flow *flow,
 			   u32 hash)
 {
 	if (!j->dry)
-		gw_flow_remove(j->gn, flow, hash);
+		gw_flow_remove(j->gn, flow, hash, GW_FLOW_END_REUSED);
 }
 
 /*
@@ -262,7 +266,7 @@ static struct gw_verdict gw_tcp_src_admit(const struct gw_judge *j,
 	gw_reset_fill(flow, &reset);
 	/* the server never got this ACK: it still waits for this seq */
 	reset.seq = pkt->seq;
-	gw_flow_remove(j->gn, flow, hash);
+	gw_flow_remove(j->gn, flow, hash, GW_FLOW_END_SRC_LIMIT);
 	gw_reset_send(j->gn, &reset);
 	v = gw_drop(GW_CTR_DROP_SRC_LIMIT);
 	v.rule = rule ? rule->handle : 0;
@@ -504,7 +508,7 @@ struct gw_verdict gw_tcp_inbound(const struct gw_judge *j,
 
 	if (!gw_tcp_flags_valid(pkt->tcp_flags))
 		return gw_drop(GW_CTR_DROP_TCP_BAD_FLAGS);
-	flow = gw_flow_lookup_inbound(gn, pkt, &key, &hash, &src_first,
+	flow = gw_flow_lookup_inbound(j, pkt, &key, &hash, &src_first,
 				      &blocked);
 	if (blocked)
 		return gw_drop(GW_CTR_DROP_BLOCKED);

@@ -6,6 +6,7 @@
 #include "pernet.h"
 #include "flowtable.h"
 #include "blocklist.h"
+#include "nflog.h"
 
 /*
  * Timeouts are kept below 2^31 jiffies at any HZ, so the wrapping 32-bit
@@ -74,6 +75,11 @@ const struct gw_tunable_def gw_tunable_defs[__GW_TUN_MAX] = {
 				GW_TRACE_SIZE_MAX },
 	[GW_TUN_TRACE_RATE] = { "trace_rate", "drops/s", 1, 1000000 },
 	[GW_TUN_DROP_EVENT_RATE] = { "drop_event_rate", "events/s", 1, 100000 },
+	[GW_TUN_LOG_DROPS] = { "log_drops", "0 off, 1 on", 0, 1 },
+	[GW_TUN_LOG_RATE] = { "log_rate", "packets/s", 1, GW_NFLOG_RATE_MAX },
+	[GW_TUN_LOG_GROUP] = { "log_group", "NFLOG group", 0, 65535 },
+	[GW_TUN_FLOW_EVENT_RATE] = { "flow_event_rate", "events/s, 0 no limit",
+				     0, 1000000 },
 };
 
 /* Defaults as the kernel's own TCP tracker has them. */
@@ -115,6 +121,10 @@ static const u32 gw_tunable_defaults[__GW_TUN_MAX] = {
 	[GW_TUN_TRACE_SIZE] = 256,
 	[GW_TUN_TRACE_RATE] = 1000,
 	[GW_TUN_DROP_EVENT_RATE] = 100,
+	/* a flood of drops costs at most this many messages a second */
+	[GW_TUN_LOG_RATE] = 10,
+	/* a listener that cannot keep up must not cost the packet path more */
+	[GW_TUN_FLOW_EVENT_RATE] = 10000,
 };
 
 /* What a namespace starts with, and what a load does not set returns to. */

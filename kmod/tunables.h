@@ -49,6 +49,10 @@ enum gw_tunable {
 	GW_TUN_TRACE_SIZE,	/* drops the trace keeps, 0 = no trace */
 	GW_TUN_TRACE_RATE,	/* drops a second the trace records, at most */
 	GW_TUN_DROP_EVENT_RATE,	/* drop events a second, at most */
+	GW_TUN_LOG_DROPS,	/* 1: drops go to NFLOG (nflog.c) */
+	GW_TUN_LOG_RATE,	/* packets logged a second, all reasons */
+	GW_TUN_LOG_GROUP,	/* the NFLOG group they go to */
+	GW_TUN_FLOW_EVENT_RATE,	/* flow events a second, 0 = no limit */
 	__GW_TUN_MAX,
 };
 

@@ -28,6 +28,7 @@
 #include "zones.h"
 #include "blocklist.h"
 #include "reload.h"
+#include "nflog.h"
 
 struct gw_txn {
 	u32 id;
@@ -262,6 +263,7 @@ out:
 		gw_block_flush_flows(gn);
 		/* with reload_policy close (this load's), shut what it disallows */
 		gw_reload_apply(gn);
+		gw_nflog_sync(gn);
 	}
 	return err;
 }

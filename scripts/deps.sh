@@ -10,7 +10,7 @@ set -eu -o pipefail
 #            checkpatch from linux-source-6.1, dkms packaging), fuzzers
 #            (libFuzzer is in libclang-rt-14-dev, only recommended by clang),
 #            the netlink conformance client and fuzzer (libnl-genl-3, not
-#            libmnl)
+#            libmnl), gwctl top (libncurses-dev)
 #   guest:   the kernel the module is built for and booted in QEMU, and the
 #            initramfs tools of tests/vm/mkinitramfs
 #   in-VM:   what scenarios run inside the guest (it uses the host's root)
@@ -20,6 +20,7 @@ set -eu -o pipefail
 #            bench-kernel
 packages=(
 	build-essential pkg-config libmnl-dev libcmocka-dev libnl-3-dev libnl-genl-3-dev
+	libncurses-dev
 	sparse clang libclang-rt-14-dev dkms shellcheck linux-source-6.1
 	bc flex bison libelf-dev libssl-dev dwarves
 	linux-image-amd64 linux-headers-amd64

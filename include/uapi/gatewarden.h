@@ -13,6 +13,12 @@
 #define GW_GENL_VERSION		1
 /* Multicast group of GW_CMD_EVENT notifications ("gwctl monitor"). */
 #define GW_GENL_MCGRP_EVENTS	"events"
+/*
+ * Multicast group of the flow events, GW_EVENT_FLOW_* ("gwctl monitor
+ * flows"): a group of their own, so that they are built only while someone
+ * wants them, and a monitor of the changes is not flooded with them.
+ */
+#define GW_GENL_MCGRP_FLOWS	"flows"
 
 /* Longest string attribute the kernel accepts (interface names are shorter). */
 #define GW_NAME_MAX		32
@@ -134,6 +140,19 @@ enum gw_attr {
 	 */
 	GW_A_RULE_RESET,
 	GW_A_TRACE,		/* nest: enum gw_trace_attr, one dropped packet */
+	/*
+	 * Flow events (GW_EVENT_FLOW_*, on GW_GENL_MCGRP_FLOWS) carry these
+	 * instead of GW_A_EVENT_SEQ, numbered apart from the changes:
+	 * u64, per namespace, 1 for the first flow event sent
+	 */
+	GW_A_FLOW_SEQ,
+	/*
+	 * u64: flow events the module did not send since the last one it
+	 * sent (over flow_event_rate, or out of memory); a gap in
+	 * GW_A_FLOW_SEQ is one the receiving socket lost (it overran)
+	 */
+	GW_A_FLOW_LOST,
+	GW_A_FLOW_END,		/* u8: enum gw_flow_end */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -170,6 +189,24 @@ enum gw_event {
 	 * drop_event_rate a second.
 	 */
 	GW_EVENT_DROP,
+	/*
+	 * A flow was created, changed TCP state, or ended ("gwctl monitor
+	 * flows"), sent on GW_GENL_MCGRP_FLOWS (not GW_GENL_MCGRP_EVENTS)
+	 * only while someone listens there: GW_A_FLOW_SEQ,
+	 * GW_A_FLOW_LOST, GW_A_CONN (tuple, protocol, state, flags: which way
+	 * it was opened), GW_A_ZONE (the zone it was opened from),
+	 * GW_A_RULE_HANDLE (the rule that admitted it, inbound only), and for
+	 * an end GW_A_FLOW_END.
+	 */
+	GW_EVENT_FLOW_NEW,
+	GW_EVENT_FLOW_STATE,
+	GW_EVENT_FLOW_END,
+	/*
+	 * A timed block entry expired and left the blocklist (the collector
+	 * dropped it, or a change made before it did): GW_A_BLOCK with its
+	 * prefix, timeout, reason and GW_BLOCK_A_HITS
+	 */
+	GW_EVENT_BLOCK_RELEASED,
 	__GW_EVENT_MAX,
 };
 #define GW_EVENT_MAX (__GW_EVENT_MAX - 1)
@@ -214,6 +251,11 @@ enum gw_rule_attr {
 	 */
 	GW_RULE_A_PACKETS,
 	GW_RULE_A_BYTES,	/* u64: their IP lengths (headers included) */
+	/*
+	 * flag: log to NFLOG (the tunable log_group) the packet that opens
+	 * each connection the rule admits, within the tunable log_rate
+	 */
+	GW_RULE_A_LOG,
 	__GW_RULE_A_MAX,
 };
 #define GW_RULE_A_MAX (__GW_RULE_A_MAX - 1)
@@ -343,6 +385,8 @@ enum gw_block_attr {
 	GW_BLOCK_A_TIMEOUT,	/* u32: seconds (block entries only); none: permanent */
 	GW_BLOCK_A_REMAINING,	/* u32, in replies: seconds until it expires */
 	GW_BLOCK_A_REASON,	/* u8, in replies: enum gw_block_reason */
+	GW_BLOCK_A_HITS,	/* u64, in replies: packets the entry dropped */
+	GW_BLOCK_A_PAD,
 	__GW_BLOCK_A_MAX,
 };
 #define GW_BLOCK_A_MAX (__GW_BLOCK_A_MAX - 1)
@@ -486,6 +530,21 @@ enum gw_trace_attr {
 /* Longest trace_size, in drops. */
 #define GW_TRACE_SIZE_MAX	65536
 
+/* Why a flow ended (GW_EVENT_FLOW_END). */
+enum gw_flow_end {
+	GW_FLOW_END_TIMEOUT,	/* idle past its state's timeout */
+	GW_FLOW_END_CLOSED,	/* TCP: both FINs seen, TIME_WAIT over */
+	GW_FLOW_END_RESET,	/* TCP: a reset ended it */
+	GW_FLOW_END_EVICTED,	/* made room under a budget or a full table */
+	GW_FLOW_END_POLICY,	/* reload_policy close: a rule change cut it */
+	GW_FLOW_END_FLUSHED,	/* gwctl conn flush, or its source's overload */
+	GW_FLOW_END_BLOCKED,	/* a block entry covers its outside end */
+	GW_FLOW_END_SRC_LIMIT,	/* its handshake went over max_src_conn(_rate) */
+	GW_FLOW_END_REUSED,	/* a new connection took its finished tuple */
+	__GW_FLOW_END_MAX,
+};
+#define GW_FLOW_END_MAX (__GW_FLOW_END_MAX - 1)
+
 /* Longest timeout of a block entry, in seconds (about 11 days). */
 #define GW_BLOCK_TIMEOUT_MAX	1000000
 
@@ -551,6 +610,7 @@ enum gw_counter {
 	/* the drop trace and drop events ("gwctl trace", "monitor drops") */
 	GW_CTR_TRACE_UNSAMPLED,		/* drops over trace_rate, not recorded */
 	GW_CTR_EVENT_DROPS_LOST,	/* drop events over drop_event_rate */
+	GW_CTR_SCAN_STRAGGLER,		/* no-flow ACKs/RSTs not scored: late or resets */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

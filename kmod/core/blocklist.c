@@ -155,3 +155,26 @@ u32 gw_block_sort_unique(struct gw_block_entry *e, u32 n)
 	}
 	return out + 1;
 }
+
+bool gw_block_same(const struct gw_block_entry *a,
+		   const struct gw_block_entry *b)
+{
+	return !gw_block_cmp(a, b) && a->timed == b->timed &&
+	       (!a->timed || a->expires == b->expires);
+}
+
+void gw_block_pair(const struct gw_block_table *old,
+		   const struct gw_block_table *new,
+		   void (*fn)(void *arg, u32 i, long j), void *arg)
+{
+	u32 i, j = 0, n = new ? new->count : 0;
+
+	for (i = 0; old && i < old->count; i++) {
+		const struct gw_block_entry *e = &old->entry[i];
+
+		while (j < n && gw_block_cmp(&new->entry[j], e) < 0)
+			j++;
+		fn(arg, i, j < n && gw_block_same(&new->entry[j], e) ?
+		   (long)j : -1);
+	}
+}

@@ -64,5 +64,19 @@ const struct gw_block_entry *gw_block_lookup(const struct gw_block_table *t,
  * over a timed one; returns how many are left.
  */
 u32 gw_block_sort_unique(struct gw_block_entry *e, u32 n);
+/*
+ * The same entry in two versions of a list: its prefix, and for a timed
+ * entry the same expiry (one added again after it expired is another).
+ */
+bool gw_block_same(const struct gw_block_entry *a,
+		   const struct gw_block_entry *b);
+/*
+ * Walk @old and @new, both sorted, side by side: @fn(@arg, i, j) for each
+ * entry i of @old, with j the index of the same entry in @new, or -1 when
+ * @new no longer holds it.  O(old + new), for a list replaced whole.
+ */
+void gw_block_pair(const struct gw_block_table *old,
+		   const struct gw_block_table *new,
+		   void (*fn)(void *arg, u32 i, long j), void *arg);
 
 #endif /* _GW_CORE_BLOCKLIST_H */

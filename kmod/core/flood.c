@@ -52,6 +52,29 @@ u32 gw_adaptive_timeout(u32 timeout, u32 count, u32 start, u32 end)
 	return (u32)((u64)timeout * (end - count) / (end - start));
 }
 
+/*
+ * Buckets for a table on a machine of @ram_bytes, or of the @hashsize the
+ * admin asked for (0: none): a power of two between the bounds.  One
+ * bucket per 16 KiB of RAM and four flows a bucket put at most 152 * 4
+ * bytes of entries (3.7 %) against every 16 KiB: 262,144 flows on 1 GiB,
+ * where nf_conntrack's sizing (a bucket array of 1/16384 of RAM, one entry
+ * a bucket) holds some 8,000.  A gateway's flows are its LAN's
+ * connections, and a table too small for them evicts or refuses real
+ * ones; the bucket array itself is 1/2048 of RAM, per namespace with a
+ * wan zone, charged to its creator.
+ */
+u32 gw_table_buckets(u64 ram_bytes, u32 hashsize)
+{
+	u64 n = hashsize ? hashsize : ram_bytes / GW_TABLE_RAM_PER_BUCKET;
+	u32 pow = GW_TABLE_MIN_BUCKETS;
+
+	if (n > GW_TABLE_MAX_BUCKETS)
+		return GW_TABLE_MAX_BUCKETS;
+	while ((u64)pow * 2 <= n)
+		pow *= 2;
+	return pow;
+}
+
 void gw_src_prefix(union gw_addr *prefix, const union gw_addr *addr,
 		   u8 family)
 {

@@ -33,6 +33,16 @@ bool gw_conn_rate_exceeded(struct gw_conn_rate *r, u32 limit, u32 window,
 u32 gw_adaptive_timeout(u32 timeout, u32 count, u32 start, u32 end);
 
 /*
+ * The flow table's size when the admin chose none: one bucket per 16 KiB
+ * of RAM (see flood.c).  max_flows defaults to 4 flows a bucket.
+ */
+#define GW_TABLE_RAM_PER_BUCKET	16384U
+#define GW_TABLE_MIN_BUCKETS	1024U
+#define GW_TABLE_MAX_BUCKETS	(1U << 20)
+
+u32 gw_table_buckets(u64 ram_bytes, u32 hashsize);
+
+/*
  * The key a source is counted under: its address, IPv6 masked to the /64
  * one subscriber gets.
  */

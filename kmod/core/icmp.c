@@ -14,12 +14,6 @@
 /* The part of the offending packet's L4 header every error carries. */
 #define GW_QUOTED_L4		8
 
-bool gw_icmp_proto(u8 family, u8 proto)
-{
-	return (family == AF_INET && proto == GW_IPPROTO_ICMP) ||
-	       (family == AF_INET6 && proto == GW_NEXTHDR_ICMPV6);
-}
-
 /*
  * Find the upper-layer header of the IPv4 or IPv6 packet at @off, which
  * must end by @end.  On success @l4 is its offset, @proto its protocol,

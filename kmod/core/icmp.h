@@ -32,7 +32,13 @@ struct gw_icmp {
 	u16 quoted_l4;
 };
 
-bool gw_icmp_proto(u8 family, u8 proto);
+/* Inline: the hooks ask it of every packet, most of them TCP or UDP. */
+static inline bool gw_icmp_proto(u8 family, u8 proto)
+{
+	return (family == AF_INET && proto == GW_IPPROTO_ICMP) ||
+	       (family == AF_INET6 && proto == GW_NEXTHDR_ICMPV6);
+}
+
 enum gw_icmp_class gw_icmp_classify(const struct gw_pkt *pkt, u8 hop_limit);
 int gw_icmp_parse(struct gw_icmp *icmp, const struct gw_pkt *pkt,
 		  const void *data, unsigned int len);

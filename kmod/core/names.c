@@ -62,6 +62,7 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_SCAN_UNQUEUED] = "scan_unqueued",
 	[GW_CTR_TRACE_UNSAMPLED] = "trace_unsampled",
 	[GW_CTR_EVENT_DROPS_LOST] = "event_drops_lost",
+	[GW_CTR_SCAN_STRAGGLER] = "scan_straggler",
 };
 
 /* a gap in the middle is found by tests/unit/test_names.c */

@@ -170,3 +170,36 @@ u32 gw_scan_block_seconds(u32 base, u32 max, u32 strikes)
 		t <<= 1;
 	return t > max ? max : (u32)t;
 }
+
+void gw_scan_gone_note(struct gw_scan_gone *g, u32 hash)
+{
+	gw_set_bit(hash % GW_SCAN_GONE_BITS, g->gen[g->cur & 1]);
+}
+
+bool gw_scan_gone_seen(const struct gw_scan_gone *g, u32 hash)
+{
+	u32 bit = hash % GW_SCAN_GONE_BITS;
+
+	return gw_test_bit(bit, g->gen[0]) || gw_test_bit(bit, g->gen[1]);
+}
+
+bool gw_scan_gone_rotate(struct gw_scan_gone *g, u32 now, u32 window)
+{
+	u32 since = gw_ticks_since(now, g->rotated);
+	u32 next = (g->cur + 1) & 1;
+
+	if (since < window)
+		return false;
+	/* idle for two windows or more: what both remember is stale */
+	if (since / 2 >= window)
+		memset(g->gen[g->cur & 1], 0, sizeof(g->gen[0]));
+	memset(g->gen[next], 0, sizeof(g->gen[0]));
+	g->cur = next;
+	g->rotated = now;
+	return true;
+}
+
+bool gw_scan_straggler(const struct gw_scan_gone *g, u8 tcp_flags, u32 hash)
+{
+	return (tcp_flags & GW_TCP_RST) || gw_scan_gone_seen(g, hash);
+}

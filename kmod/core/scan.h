@@ -64,16 +64,54 @@ struct gw_scan_entry {
 /*
  * Does an inbound drop for @reason (enum gw_counter) score?  Only for want
  * of a flow or a rule: a SYN no rule allows, a datagram no flow or rule
- * allows, flags no stack sends.  Not an ACK or RST of no flow (a
- * straggler of an expired flow as often as a probe), nor what a live
- * flow's tracker drops (window, state), nor ICMP or the rest.
+ * allows, flags no stack sends, a segment of no flow (an ACK probe, nmap
+ * -sA/-sW, unless gw_scan_straggler() says it is the late packet of a
+ * flow that just went).  Not what a live flow's tracker drops (window,
+ * state), nor ICMP or the rest.
  */
 static inline bool gw_scan_scores(unsigned int reason)
 {
 	return reason == GW_CTR_DROP_PASSIVE_DENIED ||
 	       reason == GW_CTR_DROP_UDP_PROBE ||
-	       reason == GW_CTR_DROP_TCP_BAD_FLAGS;
+	       reason == GW_CTR_DROP_TCP_BAD_FLAGS ||
+	       reason == GW_CTR_DROP_TCP_NO_FLOW;
 }
+
+/*
+ * The tuples of the flows that left the table lately, so that their
+ * stragglers (an ACK or a retransmission a moment after the flow expired
+ * or was evicted) are not taken for ACK probes: one bit per tuple hash in
+ * the current of two generations, both consulted; each rotation clears
+ * the older and makes it current, so a tuple is remembered for one to two
+ * windows.  Fixed size (16 KiB), nothing allocated, no lock: bits are set
+ * atomically, and one set during a rotation may be lost (its straggler
+ * then scores, as it would with no memory at all).  A hash collision
+ * makes a probe pass for a straggler: it goes unscored, never the reverse.
+ */
+#define GW_SCAN_GONE_BITS	(1U << 16)	/* a generation: 8 KiB */
+
+struct gw_scan_gone {
+	unsigned long gen[2][GW_SCAN_GONE_BITS / BITS_PER_LONG];
+	u32 cur;		/* the generation new tuples go to */
+	u32 rotated;		/* tick of the last rotation */
+};
+
+/* The flow of table hash @hash left the table. */
+void gw_scan_gone_note(struct gw_scan_gone *g, u32 hash);
+/* Did it leave within the last one or two windows? */
+bool gw_scan_gone_seen(const struct gw_scan_gone *g, u32 hash);
+/*
+ * A new generation if @window ticks have passed since the last one (both
+ * cleared after two windows); true if it rotated.  One caller at a time.
+ */
+bool gw_scan_gone_rotate(struct gw_scan_gone *g, u32 now, u32 window);
+/*
+ * Is a TCP segment of no flow, with @tcp_flags, to tuple hash @hash, a
+ * straggler rather than a probe?  A reset always (a scan learns nothing
+ * from one, and it is how a peer answers a flow it lost), else one whose
+ * tuple left the table lately.
+ */
+bool gw_scan_straggler(const struct gw_scan_gone *g, u8 tcp_flags, u32 hash);
 
 /* A drop for @reason scores the threshold at once. */
 static inline bool gw_scan_impossible(unsigned int reason)

@@ -25,6 +25,8 @@
 #define gw_htons(x)	cpu_to_be16(x)
 #define gw_sort(base, n, size, cmp)	sort(base, n, size, cmp, NULL)
 #define gw_popcount64(x)	hweight64(x)
+#define gw_set_bit(nr, addr)	set_bit(nr, addr)
+#define gw_test_bit(nr, addr)	test_bit(nr, addr)
 
 #else /* userspace */
 #include <stdint.h>
@@ -50,6 +52,21 @@ typedef uint32_t __be32;
 #define gw_htons(x)	htons(x)
 #define gw_sort(base, n, size, cmp)	qsort(base, n, size, cmp)
 #define gw_popcount64(x)	__builtin_popcountll(x)
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG	(8 * (int)sizeof(long))
+#endif
+/* as the kernel's: set atomically, read relaxed */
+static inline void gw_set_bit(unsigned long nr, unsigned long *addr)
+{
+	__atomic_fetch_or(&addr[nr / BITS_PER_LONG],
+			  1UL << (nr % BITS_PER_LONG), __ATOMIC_RELAXED);
+}
+
+static inline bool gw_test_bit(unsigned long nr, const unsigned long *addr)
+{
+	return __atomic_load_n(&addr[nr / BITS_PER_LONG], __ATOMIC_RELAXED) >>
+	       (nr % BITS_PER_LONG) & 1;
+}
 
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)

@@ -247,6 +247,64 @@ TEST(empty_table)
 	assert_null(gw_block_lookup(NULL, family, &a, 1));
 }
 
+/* gw_block_pair()'s answers, by index of the old table. */
+static void pair_cb(void *arg, u32 i, long j)
+{
+	long *out = arg;
+
+	out[i] = j;
+}
+
+/*
+ * What a change keeps of each old entry (its hits go on), and what it
+ * drops (the collector's release): a re-added prefix is a new entry.
+ */
+TEST(pair_old_and_new)
+{
+	const struct gw_block_entry o[] = {
+		entry("192.0.2.1", 32, 100),	/* expired, dropped */
+		entry("192.0.2.2", 32, 500),	/* kept as it is */
+		entry("192.0.2.3", 32, 100),	/* expired, added again */
+		entry("192.0.2.0", 24, 0),	/* kept */
+		entry("2001:db8::", 64, 0),	/* deleted */
+	};
+	const struct gw_block_entry n[] = {
+		entry("192.0.2.2", 32, 500),
+		entry("192.0.2.3", 32, 900),
+		entry("192.0.2.0", 24, 0),
+		entry("198.51.100.7", 32, 0),	/* new */
+	};
+	struct table a, b;
+	long out[CAP], j;
+	u32 i;
+
+	build(&a, o, ARRAY_SIZE(o));
+	build(&b, n, ARRAY_SIZE(n));
+	for (i = 0; i < CAP; i++)
+		out[i] = -2;
+	gw_block_pair(&a.t, &b.t, pair_cb, out);
+	for (i = 0; i < a.t.count; i++) {
+		const struct gw_block_entry *e = &a.t.entry[i];
+		char s[64];
+
+		assert_non_null(inet_ntop(e->family, e->addr.bytes, s,
+					  sizeof(s)));
+		j = out[i];
+		if (!strcmp(s, "192.0.2.2") || !strcmp(s, "192.0.2.0")) {
+			assert_true(j >= 0);
+			assert_true(gw_block_same(&b.t.entry[j], e));
+		} else {
+			/* dropped, deleted, or a new entry of the same prefix */
+			assert_int_equal(j, -1);
+		}
+	}
+	/* nothing old: no call; nothing new: every entry is gone */
+	gw_block_pair(NULL, &b.t, pair_cb, out);
+	gw_block_pair(&a.t, NULL, pair_cb, out);
+	for (i = 0; i < a.t.count; i++)
+		assert_int_equal(out[i], -1);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(longest_prefix_first),
 	cmocka_unit_test(families_apart),
@@ -258,6 +316,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(find_gives_insertion_point),
 	cmocka_unit_test(prefix_validity),
 	cmocka_unit_test(empty_table),
+	cmocka_unit_test(pair_old_and_new),
 };
 
 GW_UNIT_MAIN(tests)

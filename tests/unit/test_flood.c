@@ -39,6 +39,32 @@ TEST(adaptive_monotonic_no_overflow)
 	assert_int_equal(prev, 0);
 }
 
+/* README, "Tunables": one bucket per 16 KiB of RAM, a power of two */
+TEST(table_buckets_from_ram)
+{
+	const u64 mib = 1024 * 1024;
+
+	assert_int_equal(gw_table_buckets(1024 * mib, 0), 65536);
+	/* a "1 GiB" guest has less: rounded down, never up */
+	assert_int_equal(gw_table_buckets(1024 * mib - 40 * mib, 0), 32768);
+	assert_int_equal(gw_table_buckets(256 * mib, 0), 16384);
+	assert_int_equal(gw_table_buckets(16 * 1024 * mib, 0), 1U << 20);
+	/* bounded both ways */
+	assert_int_equal(gw_table_buckets(4 * mib, 0), 1024);
+	assert_int_equal(gw_table_buckets(0, 0), 1024);
+	assert_int_equal(gw_table_buckets(4096 * 1024 * mib, 0), 1U << 20);
+}
+
+TEST(table_buckets_from_hashsize)
+{
+	const u64 ram = 1024ULL * 1024 * 1024;
+
+	assert_int_equal(gw_table_buckets(ram, 65536), 65536);
+	assert_int_equal(gw_table_buckets(ram, 5000), 4096);
+	assert_int_equal(gw_table_buckets(ram, 1), 1024);
+	assert_int_equal(gw_table_buckets(ram, 0xffffffffU), 1U << 20);
+}
+
 TEST(rate_off)
 {
 	struct gw_conn_rate r;
@@ -296,6 +322,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(adaptive_off_below_start),
 	cmocka_unit_test(adaptive_scales_linearly),
 	cmocka_unit_test(adaptive_monotonic_no_overflow),
+	cmocka_unit_test(table_buckets_from_ram),
+	cmocka_unit_test(table_buckets_from_hashsize),
 	cmocka_unit_test(rate_off),
 	cmocka_unit_test(rate_burst_nplus1),
 	cmocka_unit_test(rate_steady_passes),

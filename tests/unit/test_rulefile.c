@@ -452,7 +452,32 @@ TEST(synproxy_option)
 	EXPECT_ERROR("allow udp synproxy off\n", 1, 20, "synproxy needs a tcp rule");
 	EXPECT_ERROR("allow tcp synproxy off synproxy\n", 1, 24, "\"synproxy\" given twice");
 	EXPECT_ERROR("allow tcp synproxy always\n", 1, 20,
-		     "unknown rule option \"always\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)");
+		     "unknown rule option \"always\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy, log or comment)");
+}
+
+/* issue 19: log, a keyword alone, any protocol */
+TEST(log_option)
+{
+	struct gw_policy_text out;
+	struct gw_rf_error err;
+
+	assert_int_equal(parse("allow tcp port 22 log\n"
+			       "allow udp log port 53 comment \"dns\"\n"
+			       "allow icmp echo log\n"
+			       "allow tcp port 80\n", &out, &err), 0);
+	assert_int_equal(out.count, 4);
+	assert_true(out.stmts[0].rule.log);
+	assert_int_equal(out.stmts[0].rule.ports.range[0].first, 22);
+	assert_true(out.stmts[1].rule.log);
+	assert_int_equal(out.stmts[1].rule.ports.range[0].first, 53);
+	assert_string_equal(out.stmts[1].rule.comment, "dns");
+	assert_true(out.stmts[2].rule.log);
+	assert_false(out.stmts[3].rule.log);
+	gw_policy_text_free(&out);
+
+	EXPECT_ERROR("allow tcp log log\n", 1, 15, "\"log\" given twice");
+	/* no value: what follows is the next option */
+	EXPECT_ERROR("allow tcp log all\n", 1, 15, "unknown rule option \"all\"");
 }
 
 /*
@@ -578,6 +603,7 @@ static void assert_rule_equal(const struct gw_rf_rule *a, const struct gw_rf_rul
 	assert_int_equal(a->src_rate_conn, b->src_rate_conn);
 	assert_int_equal(a->src_rate_seconds, b->src_rate_seconds);
 	assert_int_equal(a->synproxy, b->synproxy);
+	assert_int_equal(a->log, b->log);
 }
 
 /* Cut text at '|' into argv, as a shell would hand the words over. */
@@ -692,6 +718,8 @@ TEST(rule_add_words_give_the_file_rule)
 		  "allow tcp comment \"word\"" },
 		{ "allow|tcp|on|odd#name", "allow tcp on \"odd#name\"", "allow tcp on \"odd#name\"" },
 		{ "allow|tcp|on|a=b", "allow tcp on \"a=b\"", "allow tcp on \"a=b\"" },
+		{ "allow|tcp|log|port|22|synproxy|off", "allow tcp port 22 synproxy off log",
+		  "allow tcp port 22 synproxy off log" },
 	};
 	struct gw_rf_rule from_words, from_line;
 	char buf[256], text[GW_RULE_TEXT_MAX], *argv[32];
@@ -737,7 +765,7 @@ TEST(rule_add_errors_are_the_file_errors)
 		{ "allow|tcpx", 2, 7, "unknown protocol \"tcpx\" (tcp, udp, icmp, icmpv6 or proto N)" },
 		{ "allow|proto|300", 3, 13, "protocol number 300 is out of range (0-255)" },
 		{ "allow|tcp|form|192.0.2.1", 3, 11,
-		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy or comment)" },
+		  "unknown rule option \"form\" (from, to, port, on, rate, max-src-conn, max-src-conn-rate, synproxy, log or comment)" },
 		{ "allow|tcp|port|22|port|80", 5, 19, "\"port\" given twice" },
 		{ "allow|icmp|port|22", 4, 17, "port needs a tcp or udp rule" },
 		{ "allow|tcp|rate|5/s", 4, 16, "rate needs an icmp or icmpv6 rule" },
@@ -877,6 +905,7 @@ TEST(rule_format_round_trip_random)
 		/* auto, on or off: GW_SYNPROXY_AUTO is what no word says */
 		if (tcp)
 			r.synproxy = rnd(__GW_SYNPROXY_MAX);
+		r.log = rnd(2);
 		assert_round_trip(&r);
 	}
 }
@@ -884,6 +913,7 @@ TEST(rule_format_round_trip_random)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(every_statement_kind),
 	cmocka_unit_test(synproxy_option),
+	cmocka_unit_test(log_option),
 	cmocka_unit_test(source_limits),
 	cmocka_unit_test(define_expands_per_family),
 	cmocka_unit_test(unknown_keyword),

@@ -495,8 +495,9 @@ TEST(what_scores)
 	assert_true(gw_scan_impossible(GW_CTR_DROP_TCP_BAD_FLAGS));
 	assert_false(gw_scan_impossible(GW_CTR_DROP_PASSIVE_DENIED));
 	assert_false(gw_scan_impossible(GW_CTR_DROP_UDP_PROBE));
-	/* stragglers of expired flows, -sA/-sW's ACKs: not */
-	assert_false(gw_scan_scores(GW_CTR_DROP_TCP_NO_FLOW));
+	/* -sA/-sW's ACKs: scored, unless stragglers (gone_*, below) */
+	assert_true(gw_scan_scores(GW_CTR_DROP_TCP_NO_FLOW));
+	assert_false(gw_scan_impossible(GW_CTR_DROP_TCP_NO_FLOW));
 	/* a live flow's window and state checks: not */
 	assert_false(gw_scan_scores(GW_CTR_DROP_OUT_OF_WINDOW));
 	assert_false(gw_scan_scores(GW_CTR_DROP_TCP_INVALID));
@@ -505,10 +506,82 @@ TEST(what_scores)
 	assert_false(gw_scan_scores(GW_CTR_DROP_OVERLOAD));
 	assert_false(gw_scan_scores(GW_CTR_DROP_ICMP_ECHO));
 	assert_false(gw_scan_scores(GW_CTR_DROP_COOKIE_FORGED));
-	/* three reasons in all, and none past the counters */
+	/* four reasons in all, and none past the counters */
 	for (r = 0; r < 256; r++)
 		n += gw_scan_scores(r);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
+}
+
+#define WINDOW 12000	/* ticks: 120 s at HZ 100 */
+
+static struct gw_scan_gone gone;
+
+/* A tuple that just left is a straggler's for one to two windows. */
+TEST(gone_remembered_one_to_two_windows)
+{
+	u32 t = 1000;
+
+	memset(&gone, 0, sizeof(gone));
+	assert_false(gw_scan_gone_rotate(&gone, t, WINDOW));
+	gone.rotated = t;
+	assert_false(gw_scan_gone_seen(&gone, 0xdeadbeef));
+	gw_scan_gone_note(&gone, 0xdeadbeef);
+	assert_true(gw_scan_gone_seen(&gone, 0xdeadbeef));
+	/* not a window yet: nothing moves */
+	assert_false(gw_scan_gone_rotate(&gone, t + WINDOW - 1, WINDOW));
+	/* one rotation: still known (the older generation) */
+	assert_true(gw_scan_gone_rotate(&gone, t + WINDOW, WINDOW));
+	assert_true(gw_scan_gone_seen(&gone, 0xdeadbeef));
+	/* a tuple gone now is in the new current one */
+	gw_scan_gone_note(&gone, 0x12345678);
+	/* the second rotation forgets the first, not the second */
+	assert_true(gw_scan_gone_rotate(&gone, t + 2 * WINDOW, WINDOW));
+	assert_false(gw_scan_gone_seen(&gone, 0xdeadbeef));
+	assert_true(gw_scan_gone_seen(&gone, 0x12345678));
+	assert_true(gw_scan_gone_rotate(&gone, t + 3 * WINDOW, WINDOW));
+	assert_false(gw_scan_gone_seen(&gone, 0x12345678));
+}
+
+/* Nobody rotated for two windows: both generations are stale. */
+TEST(gone_forgotten_after_a_long_idle)
+{
+	memset(&gone, 0, sizeof(gone));
+	gw_scan_gone_note(&gone, 7);
+	assert_true(gw_scan_gone_rotate(&gone, 2 * WINDOW, WINDOW));
+	assert_false(gw_scan_gone_seen(&gone, 7));
+	/* across the clock's wrap too */
+	gone.rotated = 0xffffff00U;
+	gw_scan_gone_note(&gone, 7);
+	assert_false(gw_scan_gone_rotate(&gone, 0x100, WINDOW));
+	assert_true(gw_scan_gone_seen(&gone, 7));
+}
+
+/* Only the bits of what went: 1000 tuples leave ~1.5% of others marked. */
+TEST(gone_is_per_tuple)
+{
+	u32 i, false_hits = 0;
+
+	memset(&gone, 0, sizeof(gone));
+	for (i = 0; i < 1000; i++)
+		gw_scan_gone_note(&gone, i * 2654435761U);
+	for (i = 0; i < 1000; i++)
+		assert_true(gw_scan_gone_seen(&gone, i * 2654435761U));
+	for (i = 0; i < 10000; i++)
+		false_hits += gw_scan_gone_seen(&gone, i * 2654435761U + 1);
+	assert_true(false_hits < 500);
+}
+
+/* An ACK of no flow is a probe unless its tuple just went; a reset never. */
+TEST(straggler_or_ack_probe)
+{
+	memset(&gone, 0, sizeof(gone));
+	assert_false(gw_scan_straggler(&gone, GW_TCP_ACK, 42));
+	assert_false(gw_scan_straggler(&gone, GW_TCP_ACK | GW_TCP_FIN, 42));
+	assert_true(gw_scan_straggler(&gone, GW_TCP_RST, 42));
+	assert_true(gw_scan_straggler(&gone, GW_TCP_RST | GW_TCP_ACK, 42));
+	gw_scan_gone_note(&gone, 42);
+	assert_true(gw_scan_straggler(&gone, GW_TCP_ACK, 42));
+	assert_false(gw_scan_straggler(&gone, GW_TCP_ACK, 43));
 }
 
 TEST(block_seconds_double_to_the_cap)
@@ -556,6 +629,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(zero_weight_never_scores),
 	cmocka_unit_test(probe_id_tells_apart),
 	cmocka_unit_test(what_scores),
+	cmocka_unit_test(gone_remembered_one_to_two_windows),
+	cmocka_unit_test(gone_forgotten_after_a_long_idle),
+	cmocka_unit_test(gone_is_per_tuple),
+	cmocka_unit_test(straggler_or_ack_probe),
 	cmocka_unit_test(block_seconds_double_to_the_cap),
 };
 

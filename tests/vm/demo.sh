@@ -3,7 +3,8 @@
 #
 # "make demo": a gateway namespace running gatewarden between an outside
 # attacker and a LAN host.  The attacker port-scans (TCP and UDP) and tries
-# to connect; the LAN keeps working; a spoofed SYN flood at a published LAN
+# to connect; the LAN keeps working; another scanner is detected and
+# blocked (scan_action block); a spoofed SYN flood at a published LAN
 # server without SYN cookies is met with bounded budgets and, once it is a
 # flood, the SYN proxy (synproxy auto, what the rule has without a word),
 # and a customer's success shown with and without gatewarden; gwctl doctor
@@ -73,6 +74,19 @@ for target in "$GW_WAN4 22" "$LAN4 8080" "$GW_WAN6 22" "$LAN6 8080"; do
 		tcp_roundtrip "$NS_OUT" "$addr" "$port" 2
 done
 
+say "Why was out -> $LAN4 port 8080 refused?  Ask the module, then read its drop trace:"
+echo "\$ gwctl explain tcp from $OUT4 port 40000 to $LAN4 port 8080 in wan0"
+why=$(gwctl_in "$NS_GW" explain tcp from "$OUT4" port 40000 to "$LAN4" port 8080 in wan0)
+rc=$?
+echo "$why"
+assert_eq "explain: it would be dropped (exit status 3), as passive, for want of a rule" \
+	"3 drop_passive_denied no rule matches" \
+	"$rc $(awk '$1 == "reason" { print $2 }' <<<"$why") $(sed -n 's/^rule *//p' <<<"$why")"
+show gwctl_in "$NS_GW" trace reason drop_passive_denied from "$OUT4/32"
+assert_ge "and the trace holds the refused SYNs from $OUT4" 1 \
+	"$(gwctl_in "$NS_GW" -j trace reason drop_passive_denied from "$OUT4/32" |
+		jq --arg d "$LAN4" '[.trace[] | select(.dst == $d and .dport == 8080)] | length')"
+
 say "Meanwhile the LAN and the gateway itself reach the outside:"
 for target in "$OUT4" "$OUT6"; do
 	assert_ok "lan -> $target:443" tcp_roundtrip "$NS_LAN" "$target" 443
@@ -100,6 +114,31 @@ assert_eq "while the LAN host's own question to the outside is answered" pong \
 say "What gatewarden tracked and dropped (non-zero counters):"
 show gwctl_in "$NS_GW" conn list
 show gwctl_in "$NS_GW" status
+
+# ---- scan detection -----------------------------------------------------------------
+say "Scan detection: shut a scanner out for a while (scan_action block)"
+SCANNER=203.0.113.3
+gw_must ip -n "$NS_OUT" addr add "$SCANNER/24" dev eth0
+ip netns exec "$NS_GW" "$GWCTL" monitor scan block-released >"$GW_TMP/scan.out" 2>&1 &
+gw_on_exit "kill $! 2>/dev/null"
+show gwctl_in "$NS_GW" set scan_action block
+show gwctl_in "$NS_GW" set scan_block_seconds 60
+# shellcheck disable=SC2317 # called through wait_until
+scan_blocked() { gwctl_in "$NS_GW" block list | grep -q "^$SCANNER/32 .*reason scan"; }
+show ip netns exec "$NS_OUT" nmap -n -Pn -sS --max-retries 0 --min-rate 200 --max-rate 300 \
+	-S "$SCANNER" -e eth0 -p 1-1000 "$LAN4" | grep -E '^(Nmap scan|[0-9]+/tcp|Nmap done)'
+assert_ok "the scanner $SCANNER was blocked, reason scan" wait_until 10 scan_blocked
+say "gwctl monitor saw it; the block list shows it, with the packets it dropped:"
+wait_until 10 grep -q scan-blocked "$GW_TMP/scan.out"
+cat "$GW_TMP/scan.out"
+assert_ok "the monitor saw scan-detected and scan-blocked" \
+	grep -q "scan-blocked block $SCANNER/32 timeout 60s reason scan" "$GW_TMP/scan.out"
+show gwctl_in "$NS_GW" block list
+assert_ok "out's own address still reaches the published $LAN4:8080" \
+	tcp_roundtrip "$NS_OUT" "$LAN4" 8080
+say "Anyone can forge a scanner's address: the never-block list holds what must never be cut (resolvers, the upstream gateway)"
+show gwctl_in "$NS_GW" block del "$SCANNER"
+show gwctl_in "$NS_GW" set scan_action log
 
 # ---- gwctl doctor ----------------------------------------------------------------
 say "gwctl doctor: what else to change on this gateway"

@@ -311,6 +311,21 @@ gw_client_ns() {
 	gw_links_up "$NS_GW:wan1" "$NS_CL:eth0"
 }
 
+# gw_second_gateway NS_GW2 NS_OUT2: a second, independent gateway pair,
+# two more namespaces (deleted at exit) joined by a veth:
+#   out2 eth0 198.51.100.2/24  <->  gw2 wan0 198.51.100.1/24
+# gw2's zones are left to the scenario.
+gw_second_gateway() {
+	gw_ns_add "$1"
+	gw_ns_add "$2"
+	gw_must ip -n "$1" link add wan0 type veth peer name eth0 netns "$2"
+	gw_must ip -n "$1" addr add 198.51.100.1/24 dev wan0
+	gw_must ip -n "$2" addr add 198.51.100.2/24 dev eth0
+	gw_must ip -n "$1" link set wan0 up
+	gw_must ip -n "$2" link set eth0 up
+	gw_links_up "$1:wan0" "$2:eth0"
+}
+
 # gw_gateway [wan]: the start most scenarios share: gw_topology, gatewarden
 # loaded, wan0 declared wan and lan0 lan ("wan": lan0 left undeclared).
 gw_gateway() {
@@ -398,12 +413,12 @@ gwctl_in() {
 	ip netns exec "$ns" "$GWCTL" "$@"
 }
 
-# gw_counter NS NAME: print one counter from `gwctl -j stats` in NS. The
-# first key named NAME at any depth wins, or an object {"name": NAME,
-# "value"|"count": N}.
+# gw_counter NS NAME: print one counter from `gwctl -j stats -a` in NS (-a:
+# a counter at zero is left out without it). The first key named NAME at
+# any depth wins, or an object {"name": NAME, "value"|"count": N}.
 gw_counter() {
 	local json
-	json=$(gwctl_in "$1" -j stats) || {
+	json=$(gwctl_in "$1" -j stats -a) || {
 		echo "gw_counter: gwctl -j stats failed in $1" >&2
 		return 1
 	}
@@ -866,4 +881,53 @@ gw_flow_json() {
 # forged (urgent pointer 0xbeef without URG), IPv4 or IPv6.
 gw_marked_filter() {
 	echo '(ip and tcp[18:2] = 0xbeef) or (ip6 and ip6[6] = 6 and ip6[58:2] = 0xbeef)'
+}
+
+# ---- spoofed SYN floods (synproxy_flood.sh, bench/kernel-guest.sh's S4) ----
+
+# The sources a spoofed flood comes from; the gateway blackholes them, so
+# SYN-ACKs and resets to them never leave the guest.  A /25, so that a
+# client on 198.51.100.0/25 (gw_client_ns 25) shares no link with them.
+GW_SPOOFED=198.51.100.128/25
+export GW_SPOOFED
+
+# gw_flood_server NS ADDR PORT BACKLOG: an echo server a SYN flood can
+# hurt, in the background: no SYN cookies, a listen backlog of BACKLOG
+# that nothing raises, and no TCP metrics kept.  With no cookies Linux
+# keeps the last quarter of a listener's SYN backlog for peers it has
+# completed a connection with before (tcp_peer_is_proven(): a cached
+# RTT); a client proven by its first connection would pass where the many
+# new ones a flood is meant to keep out would not.
+gw_flood_server() {
+	local ns=$1 addr=$2 port=$3 backlog=$4
+	gw_must ip netns exec "$ns" sysctl -qw net.ipv4.tcp_syncookies=0 \
+		net.core.somaxconn="$backlog" net.ipv4.tcp_max_syn_backlog="$backlog" \
+		net.ipv4.tcp_no_metrics_save=1
+	_gw_start_server "$ns" "$port" \
+		"TCP4-LISTEN:$port,bind=$addr,fork,reuseaddr,backlog=$backlog" PIPE
+	assert_eq "the server listens with a backlog of $backlog" "$backlog" \
+		"$(ip netns exec "$ns" ss -Hltn "sport = :$port" | awk '{ print $3 }')"
+}
+
+# gw_flood_spoof NS DADDR [KEEP]: in NS's postrouting, the source of every
+# TCP packet to DADDR (but KEEP's, a real client's beside the flooder)
+# rewritten at random into $GW_SPOOFED: hping3 --rand-source's sources
+# would be anywhere.  nft fixes the IP and TCP checksums.  nft table ip
+# gwflood; gw_flood_spoof_del removes it.
+gw_flood_spoof() {
+	local map keep=
+	map=$(for i in $(seq 0 127); do printf '%d : 198.51.100.%d, ' "$i" $((128 + i)); done)
+	[ -z "${3:-}" ] || keep="ip saddr != $3"
+	gw_must ip netns exec "$1" nft -f - <<NFT
+table ip gwflood {
+	chain post {
+		type filter hook postrouting priority 0; policy accept;
+		ip daddr $2 ip protocol tcp $keep ip saddr set numgen random mod 128 map { ${map%, } }
+	}
+}
+NFT
+}
+
+gw_flood_spoof_del() {
+	gw_must ip netns exec "$1" nft delete table ip gwflood
 }

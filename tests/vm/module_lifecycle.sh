@@ -45,6 +45,20 @@ assert_fail "gwctl reports the module missing" "$GWCTL" status
 gw_load
 assert_ok "module loads again" "$GWCTL" status
 
+# The table's default size (README, "Tunables"): one bucket per 16 KiB of
+# RAM (MemTotal is the kernel's totalram_pages()), rounded down to a power
+# of two, 1024 to 2^20; max_flows 4 a bucket.
+mem_kib=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+want=1024
+while [ $((want * 2)) -le $((mem_kib / 16)) ] && [ "$want" -lt $((1 << 20)) ]; do
+	want=$((want * 2))
+done
+gw_must gwctl_in "$NS_GW" iface add wan0 wan
+flows=$(gwctl_in "$NS_GW" -j status | jq -c .flows)
+assert_eq "the table has a bucket per 16 KiB of $mem_kib KiB ($flows)" "$want" \
+	"$(jq .buckets <<<"$flows")"
+assert_eq "and room for 4 flows a bucket" $((want * 4)) "$(jq .max <<<"$flows")"
+
 # Traffic through the gateway for the whole cycle loop: pings and TCP.
 tcp_echo_server "$NS_OUT" "$OUT4" 6000
 ip netns exec "$NS_LAN" ping -q -i 0.02 -w 120 "$OUT4" >/dev/null 2>&1 &

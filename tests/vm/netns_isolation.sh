@@ -12,13 +12,7 @@ gw_topology
 # A second, independent gateway pair on 198.51.100.0/24: gw2 -- out2.
 NS_GW2=gw-gw2-${NS_GW#gw-gw-}
 NS_OUT2=gw-out2-${NS_GW#gw-gw-}
-gw_ns_add "$NS_GW2"
-gw_ns_add "$NS_OUT2"
-gw_must ip -n "$NS_GW2" link add wan0 type veth peer name eth0 netns "$NS_OUT2"
-gw_must ip -n "$NS_GW2" addr add 198.51.100.1/24 dev wan0
-gw_must ip -n "$NS_OUT2" addr add 198.51.100.2/24 dev eth0
-gw_must ip -n "$NS_GW2" link set wan0 up
-gw_must ip -n "$NS_OUT2" link set eth0 up
+gw_second_gateway "$NS_GW2" "$NS_OUT2"
 
 gw_load
 gw_must gwctl_in "$NS_GW" iface add wan0 wan

@@ -6,8 +6,10 @@
 # A SYN scan of ports 1-1000 is blocked within its first few dozen probes
 # (drop_passive_denied stops growing, drop_blocked takes over), with a
 # scan-detected and a scan-blocked event in gwctl monitor and a block entry
-# of reason scan in gwctl block list; an allowed service on lan refuses the
-# scanner until the entry expires and serves it again after.  A second
+# of reason scan in gwctl block list, whose hits are the packets it
+# dropped; an allowed service on lan refuses the scanner until the entry
+# expires (a block-released event, with the hits) and serves it again
+# after.  A second
 # scan blocks it for twice as long.  NULL, FIN and XMAS scans (-sN, -sF,
 # -sX) are blocked at their first probe; a UDP scan (-sU) is blocked too.
 # An IPv6 scanner is blocked as its /64, unless that /64 holds one of the
@@ -97,9 +99,17 @@ assert_ok "gwctl block list shows the reason" \
 	bash -c "ip netns exec $NS_GW $GWCTL block list | grep -q '^$OUT4/32 .*reason scan'"
 assert_ok "gwctl explain names the scan block" bash -c "ip netns exec $NS_GW $GWCTL explain \
 	tcp from $OUT4 port 40000 to $LAN4 port 8080 in wan0 | grep -q '^block .*$OUT4/32.*reason scan'"
+# the entry's hits are the packets it dropped: every drop_blocked so far
+assert_eq "gwctl block list: the entry's hits are the drop_blocked packets" \
+	"$(gw_counter "$NS_GW" drop_blocked)" \
+	"$("${gw[@]}" -j block list | jq -r '.block[] | select(.reason == "scan") | .hits')"
+assert_ok "and the text listing shows them" \
+	bash -c "ip netns exec $NS_GW $GWCTL block list | grep -q '^$OUT4/32 .*reason scan  hits [1-9]'"
 assert_fail "while blocked, the allowed service refuses $OUT4" \
 	tcp_roundtrip "$NS_OUT" "$LAN4" 8080 2
 assert_ok "the block expires within scan_block_seconds" wait_until $((BLOCK_S + 10)) unblocked "$OUT4"
+assert_ok "gwctl monitor saw block-released, reason scan, with its hits" \
+	wait_until 10 seen "block-released .*$OUT4/32 timeout ${BLOCK_S}s reason scan hits [1-9]" 1
 assert_ok "after it, $OUT4 is served again" tcp_roundtrip "$NS_OUT" "$LAN4" 8080 10
 
 # ---- a second scan doubles the ban ------------------------------------------------
@@ -157,6 +167,10 @@ assert_ok "scan_spared counted it" wait_until 10 counter_is scan_spared $((spare
 assert_ok "the event says the never-block list spared it" \
 	wait_until 10 seen "scan-detected.*$RESOLVER/32.*spared never-block" 1
 assert_eq "the spoofed scan blocked nothing" "" "$(scan_entries)"
+# what the never-block list is for: lan's questions to its resolver
+udp_server "$NS_OUT" "$RESOLVER" 53 answer
+assert_eq "lan's DNS through $RESOLVER keeps working" answer \
+	"$(udp_connect "$NS_LAN" "$RESOLVER" 53)"
 
 # ---- nor one from a host a lan client holds a connection to -----------------------
 tcp_echo_server "$NS_OUT" "$OUT4" 9000

@@ -54,7 +54,7 @@ gw_require socat jq hping3 nft timeout
 gw_debug_kernel && gw_skip "no flood on the debug kernel (~50 SYNs/s); synproxy_basic covers the proxy there"
 flood_s=${GW_FLOOD_SECONDS:-20}
 port=80 conns=200 backlog=128
-spoofed=198.51.100.128/25
+spoofed=$GW_SPOOFED
 helper=$GW_ROOT/tests/vm/helpers/tcp_connloop.py
 # The least a flood must offer to count as one (SYNs a second, from the
 # flooder's interface): two hping3 offered 7000 to 32000 a second through
@@ -69,30 +69,10 @@ gw_must ip -n "$NS_GW" route add blackhole "$spoofed"
 gw_must ip netns exec "$NS_GW" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 	net.ipv4.conf.wan0.rp_filter=0
 
-# The server: no SYN cookies, a backlog of 128 that nothing raises, and
-# no TCP metrics kept.  With no cookies Linux keeps the last quarter of a
-# listener's SYN backlog for peers it has completed a connection with
-# before (tcp_peer_is_proven(): a cached RTT); the one client, proven by
-# its first connection, would pass where the many new ones a flood is
-# meant to keep out would not.
-gw_must ip netns exec "$NS_LAN" sysctl -qw net.ipv4.tcp_syncookies=0 \
-	net.core.somaxconn="$backlog" net.ipv4.tcp_max_syn_backlog="$backlog" \
-	net.ipv4.tcp_no_metrics_save=1
-_gw_start_server "$NS_LAN" "$port" \
-	"TCP4-LISTEN:$port,bind=$LAN4,fork,reuseaddr,backlog=$backlog" PIPE
-assert_eq "the server listens with a backlog of $backlog" "$backlog" \
-	"$(ip netns exec "$NS_LAN" ss -Hltn "sport = :$port" | awk '{ print $3 }')"
+gw_flood_server "$NS_LAN" "$LAN4" "$port" "$backlog"
 
 # The flooder's sources: hping3's random ones, rewritten into $spoofed.
-map=$(for i in $(seq 0 127); do printf '%d : 198.51.100.%d, ' "$i" $((128 + i)); done)
-gw_must ip netns exec "$NS_OUT" nft -f - <<EOF
-table ip gwflood {
-	chain post {
-		type filter hook postrouting priority 0; policy accept;
-		ip daddr $LAN4 ip protocol tcp ip saddr set numgen random mod 128 map { ${map%, } }
-	}
-}
-EOF
+gw_flood_spoof "$NS_OUT" "$LAN4"
 
 # A probe through the gateway before any firewall: 20 SYNs to a closed
 # port reach the server from the spoofed range, with checksums it takes
