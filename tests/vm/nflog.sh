@@ -39,6 +39,16 @@ logged_quiet() { # ID: nothing more logged for 0.5 s (each is sent as logged)
 nflog_refs() {
 	cat /sys/module/nfnetlink_log/refcnt 2>/dev/null || echo 0
 }
+# assert_refs DESC WANT GOT: a check of those references, which only a
+# module has: the debug kernel builds nfnetlink_log in (tests/vm/debug.config),
+# so there the check is named as skipped, not passed.
+assert_refs() {
+	if gw_debug_kernel; then
+		echo "# not checked, nfnetlink_log is built in: $1"
+		return 0
+	fi
+	assert_eq "$@"
+}
 add_rule() { # WORDS...: the new rule's handle
 	gwctl_in "$NS_GW" -j rule add "$@" | jq -r .handle
 }
@@ -62,7 +72,7 @@ refs=$(nflog_refs)
 h4=$(add_rule allow tcp to "$LAN4" port 8080 log)
 h6=$(add_rule allow tcp to "$LAN6" port 8080 log)
 hq=$(add_rule allow tcp to "$LAN4" port 8081)
-assert_eq "a log rule holds nfnetlink_log's IPv4 and IPv6 loggers" \
+assert_refs "a log rule holds nfnetlink_log's IPv4 and IPv6 loggers" \
 	$((refs + 2)) "$(nflog_refs)"
 list=$(gwctl_in "$NS_GW" rule list | sed 's/  #.*//')
 assert_eq "rule list prints log" "allow tcp to $LAN4 port 8080 log
@@ -82,7 +92,7 @@ drops_on=$(dmesg | wc -l)
 
 # ---- log_drops: every drop, with its reason -----------------------------
 gw_must gwctl_in "$NS_GW" set log_drops 1
-assert_eq "log_drops takes no second reference" $((refs + 2)) "$(nflog_refs)"
+assert_refs "log_drops takes no second reference" $((refs + 2)) "$(nflog_refs)"
 assert_ok "the rule without log still logs nothing" tcp_roundtrip "$NS_OUT" "$LAN4" 8081
 probe "$NS_OUT" "$OUT4" "$LAN4" 9999 3
 probe "$NS_OUT" "$OUT6" "$LAN6" 9999 2
@@ -133,7 +143,7 @@ NS_C=gw-out2-${NS_GW#gw-gw-}
 gw_second_gateway "$NS_B" "$NS_C"
 gw_must gwctl_in "$NS_B" iface add wan0 wan
 gw_must gwctl_in "$NS_B" set log_drops 1
-assert_eq "the second namespace holds its own references" $((refs + 4)) "$(nflog_refs)"
+assert_refs "the second namespace holds its own references" $((refs + 4)) "$(nflog_refs)"
 capture_start "$NS_B" nflog:0
 cap_b=$GW_CAPTURE
 # dropped: an echo request no rule allows
@@ -167,15 +177,15 @@ gw scan blocked 600s	198.51.100.2	198.51.100.1	17" \
 # ---- nothing logs: the loggers go back; unload with a listener ----------
 r=$(nflog_refs)
 gw_must gwctl_in "$NS_GW" set log_drops 0
-assert_eq "log_drops off, log rules left: the references stay" "$r" "$(nflog_refs)"
+assert_refs "log_drops off, log rules left: the references stay" "$r" "$(nflog_refs)"
 gw_must gwctl_in "$NS_GW" rule flush
-assert_eq "nothing logs in the first namespace: its references are put" \
+assert_refs "nothing logs in the first namespace: its references are put" \
 	$((r - 2)) "$(nflog_refs)"
 gw_must gwctl_in "$NS_GW" set log_drops 1
 r=$(nflog_refs)
 dmesg_before=$(dmesg | wc -l)
 assert_ok "rmmod while tcpdump listens on nflog:0 in both" gw_unload
-assert_eq "rmmod put both namespaces' references, nothing else" $((r - 4)) "$(nflog_refs)"
+assert_refs "rmmod put both namespaces' references, nothing else" $((r - 4)) "$(nflog_refs)"
 assert_ok "the listener lives on" kill -0 "${_gw_cap_pid[$cap]}"
 capture_start "$NS_GW" nflog:1
 assert_ok "nfnetlink_log takes a new listener" kill -0 "${_gw_cap_pid[$GW_CAPTURE]}"
