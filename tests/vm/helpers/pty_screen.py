@@ -6,7 +6,8 @@ terminal over ssh would, and read its screen.
     pty_screen.py ROWS COLS WAIT KEYS SECONDS SCREEN -- CMD [ARG...]
 
 CMD runs with TERM=xterm on a ROWS x COLS terminal.  Once its screen
-shows the text WAIT (within SECONDS), the screen is written to the file
+shows the text WAIT (within SECONDS) and the frame that showed it is
+complete (no output for 0.3 s), the screen is written to the file
 SCREEN, one line a row, and KEYS are typed ("q", or "^C" for Ctrl-C).
 Then prints "status N" (CMD's exit status, or "status timeout" if it did
 not end within SECONDS), "found yes|no" (whether WAIT was seen), and
@@ -227,7 +228,21 @@ def main():
             if not data:
                 break
             screen.feed(decoder.decode(data))
+        # WAIT may show before the rest of its frame has been read (a
+        # frame can come in several reads): the screen is taken once the
+        # program has then been quiet for 0.3 s, between two frames
         if not found and wait in screen.text():
+            quiet = False
+            while not quiet and time.monotonic() < end:
+                quiet = not select.select([fd], [], [], 0.3)[0]
+                if not quiet:
+                    try:
+                        more = os.read(fd, 65536)
+                    except OSError:
+                        more = b""
+                    if not more:
+                        break
+                    screen.feed(decoder.decode(more))
             found = True
             with open(out, "w") as f:
                 f.write(screen.text() + "\n")
