@@ -48,11 +48,20 @@ static struct gw_blocklist *gw_block_locked(struct gw_net *gn, u8 kind)
 					 lockdep_is_held(&gn->lock));
 }
 
+/*
+ * Block-released events sent for one change of the list at most: a list
+ * of a million timed entries may expire at once, and each event is an
+ * atomic allocation made under gn->lock.  What is left over is still
+ * gone, as `gwctl block list` shows.
+ */
+#define GW_BLOCK_RELEASED_EVENTS	64
+
 struct gw_block_carry_arg {
 	struct gw_net *gn;
 	const struct gw_blocklist *old;
 	struct gw_blocklist *bl;
 	u32 now;
+	u32 released;		/* events sent */
 };
 
 /*
@@ -61,13 +70,14 @@ struct gw_block_carry_arg {
  */
 static void gw_block_carry(void *arg, u32 i, long j)
 {
-	const struct gw_block_carry_arg *a = arg;
+	struct gw_block_carry_arg *a = arg;
 	const struct gw_block_entry *e = &a->old->t.entry[i];
 	u64 hits = atomic_long_read(&a->old->hits[i]);
 
 	if (j >= 0)
 		atomic_long_set(&a->bl->hits[j], hits);
-	else if (e->timed && !gw_block_live(e, a->now))
+	else if (e->timed && !gw_block_live(e, a->now) &&
+		 a->released++ < GW_BLOCK_RELEASED_EVENTS)
 		gw_notify_block_released(a->gn, e, hits);
 }
 

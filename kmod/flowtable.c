@@ -778,9 +778,13 @@ bool gw_flowtable_any(struct gw_net *gn,
 static void gw_flow_close_locked(struct gw_net *gn, struct gw_flow *flow,
 				 u32 now)
 {
-	/* its end, as far as anyone watching is concerned: none at unlink */
-	gw_flow_ops->event(gn, flow, GW_EVENT_FLOW_END, GW_FLOW_END_POLICY);
 	WRITE_ONCE(flow->flags, flow->flags | GW_FLOW_CLOSED);
+	/*
+	 * Its end, as far as anyone watching is concerned (none at unlink),
+	 * once it is closed: a state change racing with us then sends
+	 * nothing after it (gw_flowev_send()).
+	 */
+	gw_flow_ops->event(gn, flow, GW_EVENT_FLOW_END, GW_FLOW_END_POLICY);
 	WRITE_ONCE(flow->last_seen, now);
 	gw_flow_gone(gn, flow);
 	gw_flow_halfopen_release(gn, flow);

@@ -8,6 +8,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -138,12 +139,20 @@ static int __net_init gw_net_init(struct net *net)
 		}
 	}
 	err = gw_hooks_register(gn);
-	if (err)
+	if (err) {
+		/*
+		 * nf_register_net_hooks() undoes the hooks it registered before
+		 * the one that failed, and they may have judged packets
+		 * already (init_net's zones can be set above): it frees their
+		 * array by call_rcu() and does not wait, so wait here.
+		 */
+		synchronize_net();
 		goto err_free;
+	}
 	return 0;
 
 err_free:
-	/* no hook was registered: nothing can be using what we free */
+	/* no hook is registered, and none is running: nothing uses @gn */
 	gw_net_free(gn);
 	return err;
 }

@@ -222,9 +222,14 @@ void __gw_nflog_verdict(struct gw_net *gn, struct gw_verdict v,
 	if (!name || strncmp(name, "drop_", 5))
 		return;
 	name += 5;
-	gw_nflog_kmsg(state, pkt, v.reason, name);
+	/*
+	 * The namespace's own rate first: the kernel log's limits are shared
+	 * by every namespace, and even a failed __ratelimit() writes its
+	 * lock's cache line, which a flood of drops on every CPU would bounce.
+	 */
 	if (!gw_nflog_rate(gn))
 		return;
+	gw_nflog_kmsg(state, pkt, v.reason, name);
 	li = gw_nflog_info(gn);
 	nf_log_packet(gn->net, state->pf, state->hook, skb, state->in,
 		      state->out, &li, "gw drop %s ", name);

@@ -138,7 +138,8 @@ void gw_notify_block_released(struct gw_net *gn,
 {
 	struct gw_block_released r = { .e = e, .hits = hits };
 
-	gw_event_async(gn, GW_EVENT_BLOCK_RELEASED, NLMSG_GOODSIZE,
+	/* an entry, its reason and hits: well under 256 bytes */
+	gw_event_async(gn, GW_EVENT_BLOCK_RELEASED, 256,
 		       gw_block_released_fill, &r);
 }
 

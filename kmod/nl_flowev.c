@@ -76,6 +76,16 @@ void gw_flowev_send(struct gw_net *gn, const struct gw_flow *flow, u8 event,
 	if (!READ_ONCE(gw_genl_live))
 		goto out;
 	spin_lock_bh(&fe->lock);
+	/*
+	 * A state change races with the flow's end, which the bucket lock
+	 * alone orders (unlink, policy close): whoever ends it marks it dead
+	 * or closed before it takes @fe->lock to send the end, so under that
+	 * lock a change that comes too late sees the mark and is not sent
+	 * after the end.
+	 */
+	if (event == GW_EVENT_FLOW_STATE &&
+	    (READ_ONCE(flow->dead) || gw_flow_closed(flow)))
+		goto unlock;
 	if (gw_flowev_allowed(gn))
 		msg = gw_event_new(event, GW_FLOWEV_SIZE,
 				   GFP_ATOMIC | __GFP_NOWARN, &hdr);

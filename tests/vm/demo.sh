@@ -74,6 +74,19 @@ for target in "$GW_WAN4 22" "$LAN4 8080" "$GW_WAN6 22" "$LAN6 8080"; do
 		tcp_roundtrip "$NS_OUT" "$addr" "$port" 2
 done
 
+say "Why was out -> $LAN4 port 8080 refused?  Ask the module, then read its drop trace:"
+echo "\$ gwctl explain tcp from $OUT4 port 40000 to $LAN4 port 8080 in wan0"
+why=$(gwctl_in "$NS_GW" explain tcp from "$OUT4" port 40000 to "$LAN4" port 8080 in wan0)
+rc=$?
+echo "$why"
+assert_eq "explain: it would be dropped (exit status 3), as passive, for want of a rule" \
+	"3 drop_passive_denied no rule matches" \
+	"$rc $(awk '$1 == "reason" { print $2 }' <<<"$why") $(sed -n 's/^rule *//p' <<<"$why")"
+show gwctl_in "$NS_GW" trace reason drop_passive_denied from "$OUT4/32"
+assert_ge "and the trace holds the refused SYNs from $OUT4" 1 \
+	"$(gwctl_in "$NS_GW" -j trace reason drop_passive_denied from "$OUT4/32" |
+		jq --arg d "$LAN4" '[.trace[] | select(.dst == $d and .dport == 8080)] | length')"
+
 say "Meanwhile the LAN and the gateway itself reach the outside:"
 for target in "$OUT4" "$OUT6"; do
 	assert_ok "lan -> $target:443" tcp_roundtrip "$NS_LAN" "$target" 443

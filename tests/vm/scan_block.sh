@@ -167,6 +167,10 @@ assert_ok "scan_spared counted it" wait_until 10 counter_is scan_spared $((spare
 assert_ok "the event says the never-block list spared it" \
 	wait_until 10 seen "scan-detected.*$RESOLVER/32.*spared never-block" 1
 assert_eq "the spoofed scan blocked nothing" "" "$(scan_entries)"
+# what the never-block list is for: lan's questions to its resolver
+udp_server "$NS_OUT" "$RESOLVER" 53 answer
+assert_eq "lan's DNS through $RESOLVER keeps working" answer \
+	"$(udp_connect "$NS_LAN" "$RESOLVER" 53)"
 
 # ---- nor one from a host a lan client holds a connection to -----------------------
 tcp_echo_server "$NS_OUT" "$OUT4" 9000
