@@ -143,16 +143,18 @@ cookie_ack() {
 }
 
 # cookie_explained SPORT REASON: an ACK (seq 1000) from out's SPORT to lan's
-# 8443 explain says meets REASON: sets ack_seq, ack_ack.
+# 8443 explain says meets REASON: sets ack_seq, ack_ack.  The tries in one
+# shell in gw, as text: a stale one takes some 256 of them.
 cookie_explained() {
-	local tries
 	ack_seq=1000
-	for ((tries = 0; tries < 4096; tries++)); do
-		ack_ack=$((RANDOM << 17 ^ RANDOM << 2 ^ RANDOM))
-		[ "$(gwctl_in "$NS_GW" -j explain tcp from "$out" port "$1" to "$lan" port 8443 \
-			in wan0 flags A seq "$ack_seq" ack "$ack_ack" | jq -r .reason)" = "$2" ] && return
-	done
-	gw_fatal "no ACK explain says meets $2 in $tries tries"
+	# shellcheck disable=SC2016 # the inner shell's words
+	ack_ack=$(ip netns exec "$NS_GW" bash -c 'for ((i = 0; i < 4096; i++)); do
+		ack=$((RANDOM << 17 ^ RANDOM << 2 ^ RANDOM))
+		"$GWCTL" explain tcp from "$1" port "$2" to "$3" port 8443 in wan0 \
+			flags A seq 1000 ack "$ack" | grep -qE "^reason +$4( |\$)" &&
+			{ echo "$ack"; exit 0; }
+	done; exit 1' _ "$out" "$1" "$lan" "$2") ||
+		gw_fatal "no ACK explain says meets $2 in 4096 tries"
 }
 state_forged() { cookie_explained 7103 drop_cookie_forged; }
 state_stale() { cookie_explained 7105 drop_cookie_stale; }
