@@ -20,13 +20,8 @@ gw_require jq hping3 timeout
 gw_require_python scapy
 gw_gateway
 gw_wan_quiet
-# Blocked prefixes next to out's addresses, out holding an address in each
-# (never its source of choice) for scapy to send from.
-BAD4=203.0.113.66 BAD6=2001:db8:203::42
-gw_must gwctl_in "$NS_GW" block add 203.0.113.64/26
-gw_must gwctl_in "$NS_GW" block add 2001:db8:203::40/122
-gw_must ip -n "$NS_OUT" addr add "$BAD4/24" dev eth0
-gw_must ip -n "$NS_OUT" addr add "$BAD6/64" dev eth0 nodad preferred_lft 0
+# Blocked prefixes next to out's addresses, for scapy to send from.
+gw_blocked_sources
 # echo requests to gw's lan address, one a second: the flood's drops name it
 ping_rule=$(gwctl_in "$NS_GW" -j rule add allow icmp echo rate 1/s to "$GW_LAN4" |
 	jq -r .handle)
@@ -51,47 +46,30 @@ wait_until 30 synced ||
 	gw_fatal "the monitors never printed a drop: $(cat "$GW_TMP/mon.err" "$GW_TMP/mon6.err")"
 mon6_start=$(wc -l <"$GW_TMP/mon6.txt")
 
-# What a packet is, in the words explain's and the trace's JSON share.
-TUPLE='"\(.reason) \(.way) \(.interface) \(.proto) \(.src) \(.sport) \(.dst) \(.dport) \(.flags) \(.type) \(.code)"'
-
-# newest SPORT DST: the trace's newest entry from port SPORT (ICMP: of no
-# port) to DST, as TUPLE; fails when there is none.
-newest() {
-	gwctl_in "$NS_GW" -j trace | jq -er --argjson p "$1" --arg d "$2" \
-		"last(.trace[] | select((.sport // 0) == \$p and .dst == \$d)) | $TUPLE"
-}
-
 # in_monitor TUPLE: monitor drops printed a drop that is TUPLE.
 # shellcheck disable=SC2317 # called through wait_until
 in_monitor() {
-	jq -r "select(.event == \"drop\") | $TUPLE" "$GW_TMP/mon.json" | grep -qxF "$1"
-}
-
-# trace_has SPORT DST: a newer entry than the seq in $seen is in the trace.
-# shellcheck disable=SC2317 # called through wait_until
-trace_has() {
-	gwctl_in "$NS_GW" -j trace | jq -e --argjson p "$1" --arg d "$2" --argjson s "$seen" \
-		'any(.trace[]; .seq > $s and (.sport // 0) == $p and .dst == $d)' >/dev/null
+	jq -r "select(.event == \"drop\") | $GW_TUPLE" "$GW_TMP/mon.json" | grep -qxF "$1"
 }
 
 # check_drop DESC "PACKET" EXPLAIN...: explain must say the packet is
 # dropped, and why; PACKET (send_pkt's words), sent for real, must then be
 # in the trace with that reason, explain's tuple and wan0, and in monitor.
 check_drop() {
-	local desc=$1 pkt=$2 rc=0 json reason want port dst
+	local desc=$1 pkt=$2 rc=0 json reason want port dst seen
 	shift 2
 	json=$(gwctl_in "$NS_GW" -j explain "$@") || rc=$?
 	reason=$(jq -r .reason <<<"$json")
 	assert_eq "$desc: explain says it is dropped" "3 drop_" "$rc ${reason:0:5}"
-	want=$(jq -r --arg r "$reason" ".packet | .reason = \$r | .interface = \"wan0\" | $TUPLE" <<<"$json")
+	want=$(jq -r --arg r "$reason" ".packet | .reason = \$r | .interface = \"wan0\" | $GW_TUPLE" <<<"$json")
 	port=$(jq -r '.packet.sport // 0' <<<"$json")
 	dst=$(jq -r .packet.dst <<<"$json")
-	seen=$(gwctl_in "$NS_GW" -j trace | jq '[.trace[].seq] | max // 0')
+	seen=$(gw_trace_seq "$NS_GW")
 	# shellcheck disable=SC2086 # the packet's words
 	gw_must send_pkt $pkt
-	wait_until 5 trace_has "$port" "$dst"
+	wait_until 5 gw_trace_has "$NS_GW" "$port" "$dst" "$seen"
 	assert_eq "$desc: the trace records $reason, the tuple, wan0" "$want" \
-		"$(newest "$port" "$dst")"
+		"$(gw_trace_newest "$NS_GW" "$port" "$dst" "$seen")"
 	wait_until 5 in_monitor "$want"
 	assert_ok "$desc: monitor drops printed it" in_monitor "$want"
 }

@@ -22,15 +22,8 @@ for addr in "$LAN4" "$LAN6"; do tcp_echo_server "$NS_LAN" "$addr" 8080; done
 handle=$(gwctl_in "$NS_GW" -j rule add allow tcp port 8080 | jq -r .handle)
 assert_ge "rule add returns a handle" 1 "$handle"
 
-# Blocked prefixes next to out's addresses; out has an address in each,
-# never its source of choice (a secondary IPv4 address, a deprecated IPv6
-# one), for scapy to send from.
-BLOCK4=203.0.113.64/26 BAD4=203.0.113.66
-BLOCK6=2001:db8:203::40/122 BAD6=2001:db8:203::42
-gw_must gwctl_in "$NS_GW" block add "$BLOCK4"
-gw_must gwctl_in "$NS_GW" block add "$BLOCK6"
-gw_must ip -n "$NS_OUT" addr add "$BAD4/24" dev eth0
-gw_must ip -n "$NS_OUT" addr add "$BAD6/64" dev eth0 nodad preferred_lft 0
+# Blocked prefixes next to out's addresses, for scapy to send from.
+gw_blocked_sources
 
 # explain ARGS...: gwctl -j explain ARGS in gw; its JSON in EXPLAIN_JSON,
 # its exit status in EXPLAIN_RC, its stderr in $GW_TMP/explain.err.

@@ -816,27 +816,89 @@ gw_wan_quiet() {
 # packets, and the probe that refreshes one (scapy's or the kernel's, from
 # the packet's own source) is a packet gw counts too.
 gw_sender_start() {
-	local wan_mac
-	wan_mac=$(ip netns exec "$NS_GW" cat /sys/class/net/wan0/address) ||
-		gw_fatal "no wan0 address"
-	coproc GW_SENDER { exec ip netns exec "$NS_OUT" /usr/bin/python3 \
-		"$GW_ROOT/tests/vm/helpers/send_pkt.py" eth0 "$wan_mac" 2>"$GW_TMP/send.err"; }
-	# SENDER_PID is the python process itself: ip netns exec execs it
-	gw_on_exit "kill $GW_SENDER_PID 2>/dev/null; wait $GW_SENDER_PID 2>/dev/null"
-	_gw_send_in=${GW_SENDER[1]} _gw_send_out=${GW_SENDER[0]}
+	gw_sender_start_in "$NS_OUT" eth0 wan0
 }
 
-# send_pkt WORDS...: one packet from out (send_pkt.py's words), through
-# gw_sender_start's sender; waits until it is sent (the first one waits
-# for scapy's import too).
-send_pkt() {
-	local reply
-	echo "$*" >&"$_gw_send_in" || return 1
-	read -r -t $((60 * GW_TIME_SCALE)) reply <&"$_gw_send_out" || return 1
-	[ "$reply" = sent ] || {
-		echo "send_pkt.py: $reply $(cat "$GW_TMP/send.err")" >&2
+# gw_sender_start_in NS DEV GWDEV: the same in NS, in frames from its DEV
+# to gw's GWDEV, for send_pkt_in NS.  One sender a namespace, each
+# through a pair of FIFOs (bash keeps one coproc).
+declare -gA _gw_send_in _gw_send_out
+gw_sender_start_in() {
+	local ns=$1 dev=$2 gwdev=$3 mac fifo pid fd_in fd_out
+	mac=$(ip netns exec "$NS_GW" cat "/sys/class/net/$gwdev/address") ||
+		gw_fatal "no $gwdev address"
+	fifo=$GW_TMP/send-$ns
+	gw_must mkfifo "$fifo.in" "$fifo.out"
+	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/send_pkt.py" \
+		"$dev" "$mac" <"$fifo.in" >"$fifo.out" 2>"$fifo.err" &
+	pid=$!
+	# the python process itself: ip netns exec execs it
+	gw_on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+	# in this order: the sender opens its stdin first
+	exec {fd_in}>"$fifo.in" {fd_out}<"$fifo.out"
+	_gw_send_in[$ns]=$fd_in _gw_send_out[$ns]=$fd_out
+}
+
+# send_pkt_in NS WORDS...: one packet from NS (send_pkt.py's words), through
+# gw_sender_start(_in)'s sender there; waits until it is sent (the first one
+# waits for scapy's import too).  Prints what the sender said after
+# "sent", if anything (a SYN-ACK's ISN).
+send_pkt_in() {
+	local ns=$1 reply
+	shift
+	echo "$*" >&"${_gw_send_in[$ns]}" || return 1
+	read -r -t $((60 * GW_TIME_SCALE)) reply <&"${_gw_send_out[$ns]}" || return 1
+	case $reply in
+	sent) ;;
+	"sent "*) echo "${reply#sent }" ;;
+	*)
+		echo "send_pkt.py: $reply $(cat "$GW_TMP/send-$ns.err")" >&2
 		return 1
-	}
+		;;
+	esac
+}
+
+# send_pkt WORDS...: send_pkt_in out.
+send_pkt() {
+	send_pkt_in "$NS_OUT" "$@"
+}
+
+# ---- the drop trace (gwctl trace) --------------------------------------------
+
+# What a packet is, in the words explain's and the trace's JSON share: a
+# jq string for an entry or explain's .packet (with .reason and .interface).
+GW_TUPLE='"\(.reason) \(.way) \(.interface) \(.proto) \(.src) \(.sport) \(.dst) \(.dport) \(.flags) \(.type) \(.code)"'
+
+# gw_trace_seq NS: the seq of the newest entry in NS's trace (0: none).
+gw_trace_seq() {
+	gwctl_in "$1" -j trace | jq '[.trace[].seq] | max // 0'
+}
+
+# gw_trace_newest NS SPORT DST [SEQ]: the newest entry of NS's trace from
+# port SPORT (ICMP and the like: 0) to DST, newer than SEQ (0), as
+# GW_TUPLE; fails when there is none.
+gw_trace_newest() {
+	gwctl_in "$1" -j trace | jq -er --argjson p "$2" --arg d "$3" --argjson s "${4:-0}" \
+		"last(.trace[] | select(.seq > \$s and (.sport // 0) == \$p and .dst == \$d)) | $GW_TUPLE"
+}
+
+# gw_trace_has NS SPORT DST SEQ: an entry newer than SEQ, from port SPORT
+# to DST, is in NS's trace.
+gw_trace_has() {
+	gw_trace_newest "$@" >/dev/null
+}
+
+# gw_blocked_sources: after gw_gateway, prefixes next to out's addresses
+# blocked in gw, and out holding an address in each (never its source of
+# choice: a secondary IPv4 address, a deprecated IPv6 one) for scapy to
+# send from: BAD4 in BLOCK4, BAD6 in BLOCK6.
+# shellcheck disable=SC2034 # BLOCK4, BLOCK6 are for the scenarios
+BLOCK4=203.0.113.64/26 BAD4=203.0.113.66 BLOCK6=2001:db8:203::40/122 BAD6=2001:db8:203::42
+gw_blocked_sources() {
+	gw_must gwctl_in "$NS_GW" block add "$BLOCK4"
+	gw_must gwctl_in "$NS_GW" block add "$BLOCK6"
+	gw_must ip -n "$NS_OUT" addr add "$BAD4/24" dev eth0
+	gw_must ip -n "$NS_OUT" addr add "$BAD6/64" dev eth0 nodad preferred_lft 0
 }
 
 # ---- bulk transfers (tests/vm/helpers/tcp_bulk.py) -------------------------
