@@ -94,7 +94,9 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
  * its own.  So a namespace owned by another user namespace, where anyone
  * may be root, sends no events at all (gw_event_start(), nl_event.c).  A
  * kernel without the group flag would let anyone subscribe: refuse to
- * build for it.
+ * build for it.  And since 6.1 counts a group's listeners for all
+ * namespaces at once, a namespace builds events only for the sockets of
+ * its own that said they listen (GW_CMD_SUBSCRIBE, gw_event_wanted()).
  */
 #ifndef GENL_MCAST_CAP_NET_ADMIN
 #error "this kernel cannot restrict who joins a genetlink multicast group"
@@ -242,6 +244,11 @@ static const struct genl_ops gw_genl_ops[] = {
 		.dumpit = gw_trace_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = GW_CMD_SUBSCRIBE,
+		.doit = gw_subscribe_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 struct genl_family gw_genl_family __ro_after_init = {
@@ -266,11 +273,18 @@ bool gw_genl_live;
 
 int __init gw_genetlink_init(void)
 {
-	int err = genl_register_family(&gw_genl_family);
+	/* before the family: a subscriber's socket may close at once */
+	int err = gw_event_notifier_register();
 
-	if (!err)
-		WRITE_ONCE(gw_genl_live, true);
-	return err;
+	if (err)
+		return err;
+	err = genl_register_family(&gw_genl_family);
+	if (err) {
+		gw_event_notifier_unregister();
+		return err;
+	}
+	WRITE_ONCE(gw_genl_live, true);
+	return 0;
 }
 
 void gw_genetlink_uninit(void)
@@ -279,4 +293,5 @@ void gw_genetlink_uninit(void)
 	/* no collector is still sending on the family past this */
 	synchronize_rcu();
 	genl_unregister_family(&gw_genl_family);
+	gw_event_notifier_unregister();
 }

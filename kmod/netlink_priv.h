@@ -66,6 +66,9 @@ bool gw_event_async(struct gw_net *gn, u8 event, size_t size,
 		    int (*fill)(struct sk_buff *msg, const void *arg),
 		    const void *arg);
 extern bool gw_genl_live;
+int gw_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
+int gw_event_notifier_register(void);
+void gw_event_notifier_unregister(void);
 void gw_notify(struct gw_net *gn, u8 event);
 void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
 

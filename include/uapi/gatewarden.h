@@ -95,6 +95,14 @@ enum gw_cmd {
 	 * GW_A_TRACE a message, oldest first.
 	 */
 	GW_CMD_TRACE_GET,	/* dump: GW_A_TRACE */
+	/*
+	 * Before joining a multicast group, say so: GW_A_MCGRP names the
+	 * group.  The module builds a namespace's events only while a socket
+	 * of that namespace has subscribed (the kernel's own test of the
+	 * group's listeners is one for every namespace at once); the
+	 * subscription ends when the socket that sent this is closed.
+	 */
+	GW_CMD_SUBSCRIBE,
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -153,6 +161,7 @@ enum gw_attr {
 	 */
 	GW_A_FLOW_LOST,
 	GW_A_FLOW_END,		/* u8: enum gw_flow_end */
+	GW_A_MCGRP,		/* string: a group's name, in GW_CMD_SUBSCRIBE */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
