@@ -124,12 +124,12 @@ static int __net_init gw_net_init(struct net *net)
 	gw_synproxy_auto_init(gn);
 	gw_srclimit_init(gn);
 	gw_scan_init(gn);
-	gw_flowev_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);
 	/* their buckets start full at the tunables' rates */
 	gw_trace_init(gn);
+	gw_flowev_init(gn);
 	gw_nflog_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);

@@ -620,6 +620,9 @@ enum gw_counter {
 	GW_CTR_TRACE_UNSAMPLED,		/* drops over trace_rate, not recorded */
 	GW_CTR_EVENT_DROPS_LOST,	/* drop events over drop_event_rate */
 	GW_CTR_SCAN_STRAGGLER,		/* no-flow ACKs/RSTs not scored: late or resets */
+	/* flow events ("gwctl monitor flows") */
+	GW_CTR_FLOW_EVENTS,		/* built and handed to netlink */
+	GW_CTR_FLOW_EVENTS_LOST,	/* over flow_event_rate, or out of memory */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)
