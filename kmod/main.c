@@ -208,18 +208,12 @@ static int __init gw_mod_init(void)
 	err = gw_zones_module_init();
 	if (err)
 		goto err_pernet;
-	/* before the family: a load's socket may close as soon as it exists */
-	err = gw_txn_module_init();
-	if (err)
-		goto err_zones;
 	err = gw_genetlink_init();
 	if (err)
-		goto err_txn;
+		goto err_zones;
 	pr_info("gatewarden " GW_VERSION " loaded\n");
 	return 0;
 
-err_txn:
-	gw_txn_module_exit();
 err_zones:
 	gw_zones_module_exit();
 err_pernet:
@@ -233,7 +227,6 @@ err_flowtable:
 static void __exit gw_mod_exit(void)
 {
 	gw_genetlink_uninit();
-	gw_txn_module_exit();
 	gw_zones_module_exit();
 	unregister_pernet_subsys(&gw_net_ops);
 	/*

@@ -25,6 +25,7 @@
  * let any user configure, and read the flows of, the namespaces it makes).
  */
 #include <linux/if.h>
+#include <linux/notifier.h>
 #include <net/genetlink.h>
 
 #include "gatewarden_policy.h"
@@ -271,16 +272,40 @@ struct genl_family gw_genl_family __ro_after_init = {
  */
 bool gw_genl_live;
 
+/*
+ * A socket of the family is released (closed, or its process killed):
+ * what it held goes, its open load (txn.c) and its subscription to the
+ * events (nl_event.c).  Port ids are unique within a namespace.
+ */
+static int gw_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct gw_net *gn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	gn = gw_pernet(n->net);
+	gw_txn_release(gn, n->portid);
+	gw_event_release(gn, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block gw_netlink_notifier = {
+	.notifier_call = gw_netlink_event,
+};
+
 int __init gw_genetlink_init(void)
 {
-	/* before the family: a subscriber's socket may close at once */
-	int err = gw_event_notifier_register();
+	/* before the family: a request's socket may close at once */
+	int err = netlink_register_notifier(&gw_netlink_notifier);
 
 	if (err)
 		return err;
 	err = genl_register_family(&gw_genl_family);
 	if (err) {
-		gw_event_notifier_unregister();
+		netlink_unregister_notifier(&gw_netlink_notifier);
 		return err;
 	}
 	WRITE_ONCE(gw_genl_live, true);
@@ -293,5 +318,5 @@ void gw_genetlink_uninit(void)
 	/* no collector is still sending on the family past this */
 	synchronize_rcu();
 	genl_unregister_family(&gw_genl_family);
-	gw_event_notifier_unregister();
+	netlink_unregister_notifier(&gw_netlink_notifier);
 }

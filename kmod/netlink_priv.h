@@ -67,8 +67,7 @@ bool gw_event_async(struct gw_net *gn, u8 event, size_t size,
 		    const void *arg);
 extern bool gw_genl_live;
 int gw_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
-int gw_event_notifier_register(void);
-void gw_event_notifier_unregister(void);
+void gw_event_release(struct gw_net *gn, u32 portid);
 void gw_notify(struct gw_net *gn, u8 event);
 void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
 

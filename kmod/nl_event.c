@@ -8,7 +8,6 @@
  * netlink.c.
  */
 #include <linux/atomic.h>
-#include <linux/notifier.h>
 #include <linux/stringify.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
@@ -40,7 +39,7 @@ bool gw_event_wanted(struct gw_net *gn, unsigned int group)
 
 /*
  * GW_CMD_SUBSCRIBE: the sender's socket listens to the group GW_A_MCGRP
- * names, until it is released (gw_event_netlink_event()).  6.1 gives a
+ * names, until it is released (gw_event_release()).  6.1 gives a
  * family no hook when a socket joins or leaves one of its groups
  * (genl_bind() only checks the permission, and generic netlink has no
  * unbind), so gwctl says so itself, before it joins.  A subscriber that
@@ -77,36 +76,13 @@ int gw_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* A socket is released (closed, or its process killed): it listens no more. */
-static int gw_event_netlink_event(struct notifier_block *nb,
-				  unsigned long event, void *ptr)
+/* @portid's socket is released (closed, or its process killed). */
+void gw_event_release(struct gw_net *gn, u32 portid)
 {
-	struct netlink_notify *n = ptr;
-	struct gw_net *gn;
-
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !n->portid)
-		return NOTIFY_DONE;
-	gn = gw_pernet(n->net);
 	mutex_lock(&gn->lock);
-	if (gw_listeners_release(&gn->listeners, n->portid))
+	if (gw_listeners_release(&gn->listeners, portid))
 		WRITE_ONCE(gn->event_groups, gn->listeners.groups);
 	mutex_unlock(&gn->lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block gw_event_netlink_notifier = {
-	.notifier_call = gw_event_netlink_event,
-};
-
-int gw_event_notifier_register(void)
-{
-	return netlink_register_notifier(&gw_event_netlink_notifier);
-}
-
-void gw_event_notifier_unregister(void)
-{
-	netlink_unregister_notifier(&gw_event_netlink_notifier);
 }
 
 /* ... on the events group ("gwctl monitor") */
