@@ -35,38 +35,37 @@ tcp_server "$NS_OUT" "$OUT6" 8080
 tcp_server "$NS_LAN" "$LAN4" 22
 udp_server "$NS_OUT" "$OUT4" 53
 
+# monitor_start NS NAME: "gwctl -j monitor flows" in NS into $F/NAME.json,
+# its pid in $mon, stopped at exit; it returns once the monitor is
+# subscribed, that is, has printed the event of a flow made after it
+# started (a ping from lan, which crosses NS_GW).
+monitor_start() {
+	# not through gwctl_in: $! must be gwctl itself (ip netns exec execs
+	# it), not a subshell whose kill would leave the monitor running
+	ip netns exec "$1" "$GWCTL" -j monitor flows >"$F/$2.json" 2>"$F/$2.err" &
+	mon=$!
+	gw_on_exit "kill $mon 2>/dev/null"
+	wait_until 10 saw_ping "$2" || gw_fatal "$2: the monitor never saw a flow: $(cat "$F/$2.err")"
+}
+# shellcheck disable=SC2317 # called through wait_until
+saw_ping() {
+	gw_ping "$NS_LAN" "$OUT4" >/dev/null
+	grep -q '"proto":"icmp"' "$F/$1.json"
+}
+
 # A monitor in the lan host's namespace only, which sees its own flows
 # (eth0 made its wan), while the same pings cross the gateway: the gateway
 # builds no flow event for it, sent or lost.
 gw_must gwctl_in "$NS_LAN" iface add eth0 wan
-# not through gwctl_in: $! must be gwctl itself (ip netns exec execs it),
-# not a subshell whose kill would leave the monitor running
-ip netns exec "$NS_LAN" "$GWCTL" -j monitor flows >"$F/lan.json" 2>"$F/lan.err" &
-lanmon=$!
-gw_on_exit "kill $lanmon 2>/dev/null"
-# shellcheck disable=SC2317 # called through wait_until
-lan_synced() {
-	gw_ping "$NS_LAN" "$OUT4" >/dev/null
-	grep -q '"proto":"icmp"' "$F/lan.json"
-}
-wait_until 10 lan_synced || gw_fatal "the lan host's monitor never saw a flow: $(cat "$F/lan.err")"
+monitor_start "$NS_LAN" lan
 assert_ge "the pings made flows in the gateway too" 1 "$(gw_counter "$NS_GW" flow_created)"
 assert_eq "with another namespace's monitor only, the gateway built no flow event" "0 0" \
 	"$(gw_counter "$NS_GW" flow_events) $(gw_counter "$NS_GW" flow_events_lost)"
-kill "$lanmon"
-wait "$lanmon" 2>/dev/null
+kill "$mon"
+wait "$mon" 2>/dev/null
 gw_must gwctl_in "$NS_LAN" iface del eth0
 
-ip netns exec "$NS_GW" "$GWCTL" -j monitor flows >"$F/ev.json" 2>"$F/ev.err" &
-mon=$!
-gw_on_exit "kill $mon 2>/dev/null"
-# subscribed once it prints the event of a flow made after it started
-# shellcheck disable=SC2317 # called through wait_until
-synced() {
-	gw_ping "$NS_LAN" "$OUT4" >/dev/null
-	grep -q '"proto":"icmp"' "$F/ev.json"
-}
-wait_until 10 synced || gw_fatal "the monitor never saw a flow: $(cat "$F/ev.err")"
+monitor_start "$NS_GW" ev
 
 # events EVENT SRC DPORT [PROTO]: the lines of that flow's events of that kind
 events() {
