@@ -14,7 +14,8 @@
  * a second load fails with EBUSY instead of interleaving with the first,
  * and a stale id (an aborted transaction) is refused.  A transaction whose
  * socket closes (gwctl killed half-way) is freed by the NETLINK_URELEASE
- * notifier (netlink.c, gw_txn_release()).  Staging is bounded by the limits of the running policy.
+ * notifier (netlink.c, gw_txn_release()).  Staging is bounded by the
+ * limits of the running policy.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -296,7 +297,7 @@ void gw_txn_net_exit(struct gw_net *gn)
 		gw_txn_free(txn);
 }
 
-/* @portid's socket is released (closed, or its process killed): its load goes. */
+/* @portid's socket is released (closed, its process killed): its load goes */
 void gw_txn_release(struct gw_net *gn, u32 portid)
 {
 	struct gw_txn *txn = NULL;
