@@ -25,7 +25,7 @@ pause=$GW_TMP/pause
 
 for addr in "$OUT4" "$OUT6"; do
 	ip netns exec "$NS_OUT" /usr/bin/python3 "$helpers/tcp_stream.py" server \
-		"$addr" "$port" "$pause" 280 >>"$GW_TMP/servers.log" 2>&1 &
+		"$addr" "$port" "$pause" $((280 * GW_TIME_SCALE)) >>"$GW_TMP/servers.log" 2>&1 &
 	gw_on_exit "kill $! 2>/dev/null"
 done
 wait_listener "$NS_OUT" tcp "$port" || gw_fatal "stream server did not start"
@@ -34,7 +34,7 @@ wait_listener "$NS_OUT" tcp "$port" || gw_fatal "stream server did not start"
 stream_client() {
 	mkdir -p "$1"
 	ip netns exec "$NS_LAN" /usr/bin/python3 "$helpers/tcp_stream.py" client \
-		"$2" "$port" "$1" 200 >>"$GW_TMP/clients.log" 2>&1 &
+		"$2" "$port" "$1" $((200 * GW_TIME_SCALE)) >>"$GW_TMP/clients.log" 2>&1 &
 	gw_on_exit "kill $! 2>/dev/null"
 	wait_file "$1/port" 10 || gw_fatal "stream client to $2 did not connect: $(cat "$1/end" 2>/dev/null)"
 }

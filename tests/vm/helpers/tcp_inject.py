@@ -27,6 +27,7 @@ Every forged segment carries urgent pointer 0xbeef without URG, which no
 stack sends, so a capture can pick them out: for IPv4 "tcp[18:2] = 0xbeef",
 for IPv6 "ip6[58:2] = 0xbeef" (no extension headers).
 """
+import os
 import random
 import sys
 
@@ -54,7 +55,10 @@ def learn(iface, src, sport, dst, dport):
                 ip.dst == dst and tcp.sport == sport and tcp.dport == dport
                 and tcp.urgptr != MARK)
 
-    got = sniff(iface=iface, lfilter=ours, count=1, timeout=10)
+    # the stream sends every 50 ms; the debug kernel is slower to start
+    # sniffing (GW_TIME_SCALE, tests/vm/lib.sh)
+    scale = int(os.environ.get("GW_TIME_SCALE", "1") or 1)
+    got = sniff(iface=iface, lfilter=ours, count=1, timeout=10 * scale)
     if not got:
         return None
     tcp = got[0][TCP]
