@@ -377,10 +377,14 @@ int gw_nl_list(int argc, char **argv, uint8_t cmd, const char *key, mnl_cb_t cb)
 
 /*
  * Join the family's multicast group @name, whose id (0: none) is *group:
- * a pointer, since gw_nl_open() is what learns it.
+ * a pointer, since gw_nl_open() is what learns it.  The module is told
+ * first (GW_CMD_SUBSCRIBE), on this socket: it builds a namespace's
+ * events only for that namespace's subscribers, until their socket
+ * closes; and no event comes yet to be taken for the reply.
  */
 static int nl_subscribe(uint32_t *group, const char *name)
 {
+	struct nlmsghdr *nlh;
 	int ret = gw_nl_open();
 
 	if (ret)
@@ -391,6 +395,11 @@ static int nl_subscribe(uint32_t *group, const char *name)
 		nl_report();
 		return -EOPNOTSUPP;
 	}
+	nlh = gw_nl_msg(GW_CMD_SUBSCRIBE, NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_strz(nlh, GW_A_MCGRP, name);
+	ret = gw_nl_talk(nlh, NULL, NULL);
+	if (ret)
+		return ret;
 	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, group, sizeof(*group)) < 0) {
 		int err = errno;
 

@@ -124,12 +124,12 @@ static int __net_init gw_net_init(struct net *net)
 	gw_synproxy_auto_init(gn);
 	gw_srclimit_init(gn);
 	gw_scan_init(gn);
-	gw_flowev_init(gn);
 	gw_flowtable_init(gn);
 	gw_gc_init(gn);
 	gw_tunables_init(gn);
 	/* their buckets start full at the tunables' rates */
 	gw_trace_init(gn);
+	gw_flowev_init(gn);
 	gw_nflog_init(gn);
 	if (net_eq(net, &init_net) && gw_wan_param && *gw_wan_param) {
 		err = gw_zones_set_from_param(gn, gw_wan_param);
@@ -208,18 +208,12 @@ static int __init gw_mod_init(void)
 	err = gw_zones_module_init();
 	if (err)
 		goto err_pernet;
-	/* before the family: a load's socket may close as soon as it exists */
-	err = gw_txn_module_init();
-	if (err)
-		goto err_zones;
 	err = gw_genetlink_init();
 	if (err)
-		goto err_txn;
+		goto err_zones;
 	pr_info("gatewarden " GW_VERSION " loaded\n");
 	return 0;
 
-err_txn:
-	gw_txn_module_exit();
 err_zones:
 	gw_zones_module_exit();
 err_pernet:
@@ -233,7 +227,6 @@ err_flowtable:
 static void __exit gw_mod_exit(void)
 {
 	gw_genetlink_uninit();
-	gw_txn_module_exit();
 	gw_zones_module_exit();
 	unregister_pernet_subsys(&gw_net_ops);
 	/*

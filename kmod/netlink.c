@@ -25,6 +25,7 @@
  * let any user configure, and read the flows of, the namespaces it makes).
  */
 #include <linux/if.h>
+#include <linux/notifier.h>
 #include <net/genetlink.h>
 
 #include "gatewarden_policy.h"
@@ -94,7 +95,9 @@ static const struct nla_policy gw_policy[GW_A_MAX + 1] = {
  * its own.  So a namespace owned by another user namespace, where anyone
  * may be root, sends no events at all (gw_event_start(), nl_event.c).  A
  * kernel without the group flag would let anyone subscribe: refuse to
- * build for it.
+ * build for it.  And since 6.1 counts a group's listeners for all
+ * namespaces at once, a namespace builds events only for the sockets of
+ * its own that said they listen (GW_CMD_SUBSCRIBE, gw_event_wanted()).
  */
 #ifndef GENL_MCAST_CAP_NET_ADMIN
 #error "this kernel cannot restrict who joins a genetlink multicast group"
@@ -242,6 +245,11 @@ static const struct genl_ops gw_genl_ops[] = {
 		.dumpit = gw_trace_dump,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = GW_CMD_SUBSCRIBE,
+		.doit = gw_subscribe_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
 struct genl_family gw_genl_family __ro_after_init = {
@@ -264,13 +272,44 @@ struct genl_family gw_genl_family __ro_after_init = {
  */
 bool gw_genl_live;
 
+/*
+ * A socket of the family is released (closed, or its process killed):
+ * what it held goes, its open load (txn.c) and its subscription to the
+ * events (nl_event.c).  Port ids are unique within a namespace.
+ */
+static int gw_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct gw_net *gn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	gn = gw_pernet(n->net);
+	gw_txn_release(gn, n->portid);
+	gw_event_release(gn, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block gw_netlink_notifier = {
+	.notifier_call = gw_netlink_event,
+};
+
 int __init gw_genetlink_init(void)
 {
-	int err = genl_register_family(&gw_genl_family);
+	/* before the family: a request's socket may close at once */
+	int err = netlink_register_notifier(&gw_netlink_notifier);
 
-	if (!err)
-		WRITE_ONCE(gw_genl_live, true);
-	return err;
+	if (err)
+		return err;
+	err = genl_register_family(&gw_genl_family);
+	if (err) {
+		netlink_unregister_notifier(&gw_netlink_notifier);
+		return err;
+	}
+	WRITE_ONCE(gw_genl_live, true);
+	return 0;
 }
 
 void gw_genetlink_uninit(void)
@@ -279,4 +318,5 @@ void gw_genetlink_uninit(void)
 	/* no collector is still sending on the family past this */
 	synchronize_rcu();
 	genl_unregister_family(&gw_genl_family);
+	netlink_unregister_notifier(&gw_netlink_notifier);
 }

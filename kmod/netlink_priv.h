@@ -66,6 +66,8 @@ bool gw_event_async(struct gw_net *gn, u8 event, size_t size,
 		    int (*fill)(struct sk_buff *msg, const void *arg),
 		    const void *arg);
 extern bool gw_genl_live;
+int gw_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
+void gw_event_release(struct gw_net *gn, u32 portid);
 void gw_notify(struct gw_net *gn, u8 event);
 void gw_notify_u32(struct gw_net *gn, u8 event, int type, u32 value);
 

@@ -8,6 +8,7 @@
  * netlink.c.
  */
 #include <linux/atomic.h>
+#include <linux/stringify.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
 
@@ -19,11 +20,69 @@
  * Outside a request, only under rcu_read_lock(), which keeps the family
  * registered while gw_genl_live is seen set (its group numbers are
  * assigned with it).
+ *
+ * genl_has_listeners() is no answer on its own: 6.1's
+ * netlink_has_listeners() tests nl_table[NETLINK_GENERIC].listeners,
+ * which netlink_update_listeners() builds from the sockets of every
+ * namespace, so a socket joining the group anywhere (root of its own
+ * user namespace may, genl_bind() asks only that namespace's owner)
+ * would make every namespace build events for nobody.  It stays as the
+ * first test, the cheapest way to learn that nobody listens at all; then
+ * the groups this namespace's own sockets subscribed to (GW_CMD_SUBSCRIBE).
  */
 bool gw_event_wanted(struct gw_net *gn, unsigned int group)
 {
 	return READ_ONCE(gw_genl_live) && gn->net->user_ns == &init_user_ns &&
-	       genl_has_listeners(&gw_genl_family, gn->net, group);
+	       genl_has_listeners(&gw_genl_family, gn->net, group) &&
+	       READ_ONCE(gn->event_groups) & BIT(group);
+}
+
+/*
+ * GW_CMD_SUBSCRIBE: the sender's socket listens to the group GW_A_MCGRP
+ * names, until it is released (gw_event_release()).  6.1 gives a
+ * family no hook when a socket joins or leaves one of its groups
+ * (genl_bind() only checks the permission, and generic netlink has no
+ * unbind), so gwctl says so itself, before it joins.  A subscriber that
+ * never joins, or leaves without closing, only makes its own namespace
+ * build events nobody reads: it needed CAP_NET_ADMIN to subscribe.
+ */
+int gw_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct gw_net *gn = gw_info_net(info);
+	const struct nlattr *attr;
+	unsigned int group;
+	bool added;
+
+	if (GENL_REQ_ATTR_CHECK(info, GW_A_MCGRP))
+		return -EINVAL;
+	attr = info->attrs[GW_A_MCGRP];
+	for (group = 0; group < gw_genl_family.n_mcgrps; group++)
+		if (!nla_strcmp(attr, gw_genl_family.mcgrps[group].name))
+			break;
+	if (group == gw_genl_family.n_mcgrps) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "no such multicast group");
+		return -ENOENT;
+	}
+	mutex_lock(&gn->lock);
+	added = gw_listeners_add(&gn->listeners, info->snd_portid, BIT(group));
+	WRITE_ONCE(gn->event_groups, gn->listeners.groups);
+	mutex_unlock(&gn->lock);
+	if (!added) {
+		NL_SET_ERR_MSG(info->extack,
+			       "too many subscribers in this namespace (" __stringify(GW_LISTENERS_MAX) ")");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* @portid's socket is released (closed, or its process killed). */
+void gw_event_release(struct gw_net *gn, u32 portid)
+{
+	mutex_lock(&gn->lock);
+	if (gw_listeners_release(&gn->listeners, portid))
+		WRITE_ONCE(gn->event_groups, gn->listeners.groups);
+	mutex_unlock(&gn->lock);
 }
 
 /* ... on the events group ("gwctl monitor") */

@@ -31,6 +31,7 @@
 #include "nflog.h"
 #include "flowev.h"
 #include "hooks.h"
+#include "core/listeners.h"
 
 struct gw_stats {
 	u64 ctr[__GW_CTR_MAX];
@@ -77,6 +78,13 @@ struct gw_net {
 
 	/* sequence number of the last GW_CMD_EVENT sent */
 	atomic64_t event_seq;
+	/*
+	 * The sockets of this namespace subscribed to its events, under
+	 * @lock, and the groups they want between them, published for the
+	 * packet path (nl_event.c, gw_event_wanted()).
+	 */
+	struct gw_listeners listeners;
+	u32 event_groups;
 	struct gw_flowev flowev;	/* nl_flowev.c */
 
 	/*

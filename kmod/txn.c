@@ -14,11 +14,11 @@
  * a second load fails with EBUSY instead of interleaving with the first,
  * and a stale id (an aborted transaction) is refused.  A transaction whose
  * socket closes (gwctl killed half-way) is freed by the NETLINK_URELEASE
- * notifier.  Staging is bounded by the limits of the running policy.
+ * notifier (netlink.c, gw_txn_release()).  Staging is bounded by the
+ * limits of the running policy.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/notifier.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -297,39 +297,17 @@ void gw_txn_net_exit(struct gw_net *gn)
 		gw_txn_free(txn);
 }
 
-/* A socket is released (closed, or its process killed): drop its load. */
-static int gw_txn_netlink_event(struct notifier_block *nb,
-				unsigned long event, void *ptr)
+/* @portid's socket is released (closed, its process killed): its load goes */
+void gw_txn_release(struct gw_net *gn, u32 portid)
 {
-	struct netlink_notify *n = ptr;
 	struct gw_txn *txn = NULL;
-	struct gw_net *gn;
 
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !n->portid)
-		return NOTIFY_DONE;
-	gn = gw_pernet(n->net);
 	mutex_lock(&gn->lock);
-	if (gn->txn.cur && gn->txn.cur->portid == n->portid) {
+	if (gn->txn.cur && gn->txn.cur->portid == portid) {
 		txn = gn->txn.cur;
 		gn->txn.cur = NULL;
 	}
 	mutex_unlock(&gn->lock);
 	if (txn)
 		gw_txn_free(txn);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block gw_txn_netlink_notifier = {
-	.notifier_call = gw_txn_netlink_event,
-};
-
-int gw_txn_module_init(void)
-{
-	return netlink_register_notifier(&gw_txn_netlink_notifier);
-}
-
-void gw_txn_module_exit(void)
-{
-	netlink_unregister_notifier(&gw_txn_netlink_notifier);
 }

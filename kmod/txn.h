@@ -16,8 +16,7 @@ struct gw_txn_slot {
 	u32 last_id;
 };
 
-int gw_txn_module_init(void);
-void gw_txn_module_exit(void);
+void gw_txn_release(struct gw_net *gn, u32 portid);
 void gw_txn_net_exit(struct gw_net *gn);
 
 int gw_txn_begin(struct gw_net *gn, u32 portid, u32 *id,

@@ -95,6 +95,14 @@ enum gw_cmd {
 	 * GW_A_TRACE a message, oldest first.
 	 */
 	GW_CMD_TRACE_GET,	/* dump: GW_A_TRACE */
+	/*
+	 * Before joining a multicast group, say so: GW_A_MCGRP names the
+	 * group.  The module builds a namespace's events only while a socket
+	 * of that namespace has subscribed (the kernel's own test of the
+	 * group's listeners is one for every namespace at once); the
+	 * subscription ends when the socket that sent this is closed.
+	 */
+	GW_CMD_SUBSCRIBE,
 	__GW_CMD_MAX,
 };
 #define GW_CMD_MAX (__GW_CMD_MAX - 1)
@@ -153,6 +161,7 @@ enum gw_attr {
 	 */
 	GW_A_FLOW_LOST,
 	GW_A_FLOW_END,		/* u8: enum gw_flow_end */
+	GW_A_MCGRP,		/* string: a group's name, in GW_CMD_SUBSCRIBE */
 	__GW_A_MAX,
 };
 #define GW_A_MAX (__GW_A_MAX - 1)
@@ -611,6 +620,9 @@ enum gw_counter {
 	GW_CTR_TRACE_UNSAMPLED,		/* drops over trace_rate, not recorded */
 	GW_CTR_EVENT_DROPS_LOST,	/* drop events over drop_event_rate */
 	GW_CTR_SCAN_STRAGGLER,		/* no-flow ACKs/RSTs not scored: late or resets */
+	/* flow events ("gwctl monitor flows") */
+	GW_CTR_FLOW_EVENTS,		/* built and handed to netlink */
+	GW_CTR_FLOW_EVENTS_LOST,	/* over flow_event_rate, or out of memory */
 	__GW_CTR_MAX,
 };
 #define GW_CTR_MAX (__GW_CTR_MAX - 1)

@@ -63,6 +63,8 @@ static const char *const gw_counter_names[] = {
 	[GW_CTR_TRACE_UNSAMPLED] = "trace_unsampled",
 	[GW_CTR_EVENT_DROPS_LOST] = "event_drops_lost",
 	[GW_CTR_SCAN_STRAGGLER] = "scan_straggler",
+	[GW_CTR_FLOW_EVENTS] = "flow_events",
+	[GW_CTR_FLOW_EVENTS_LOST] = "flow_events_lost",
 };
 
 /* a gap in the middle is found by tests/unit/test_names.c */

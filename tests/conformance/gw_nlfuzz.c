@@ -690,6 +690,11 @@ static void put_template(struct nl_msg *m, unsigned int cmd)
 	case GW_CMD_EXPLAIN:
 		put_explain(m);
 		break;
+	case GW_CMD_SUBSCRIBE:
+		/* a group of the family's, or a name it has not */
+		nla_put_string(m, GW_A_MCGRP, chance(40) ? GW_GENL_MCGRP_FLOWS :
+			       chance(60) ? GW_GENL_MCGRP_EVENTS : "nosuchgroup");
+		break;
 	case GW_CMD_STATUS_GET:
 	case GW_CMD_IFACE_GET:
 	case GW_CMD_RULE_FLUSH:

@@ -8,6 +8,8 @@
 # that rule's handle and zone wan; a UDP flow that times out; a handshake
 # evicted by the half-open budget.  The events are numbered without a gap;
 # when flow_event_rate holds some back, the next one sent says how many.
+# A monitor of another namespace makes the gateway build no event at all
+# (the kernel's test of a group's listeners spans every namespace).
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "${GW_ROOT:-$(dirname "$0")/../..}/tests/vm/lib.sh"
@@ -33,18 +35,37 @@ tcp_server "$NS_OUT" "$OUT6" 8080
 tcp_server "$NS_LAN" "$LAN4" 22
 udp_server "$NS_OUT" "$OUT4" 53
 
-# not through gwctl_in: $! must be gwctl itself (ip netns exec execs it),
-# not a subshell whose kill would leave the monitor running
-ip netns exec "$NS_GW" "$GWCTL" -j monitor flows >"$F/ev.json" 2>"$F/ev.err" &
-mon=$!
-gw_on_exit "kill $mon 2>/dev/null"
-# subscribed once it prints the event of a flow made after it started
-# shellcheck disable=SC2317 # called through wait_until
-synced() {
-	gw_ping "$NS_LAN" "$OUT4" >/dev/null
-	grep -q '"proto":"icmp"' "$F/ev.json"
+# monitor_start NS NAME: "gwctl -j monitor flows" in NS into $F/NAME.json,
+# its pid in $mon, stopped at exit; it returns once the monitor is
+# subscribed, that is, has printed the event of a flow made after it
+# started (a ping from lan, which crosses NS_GW).
+monitor_start() {
+	# not through gwctl_in: $! must be gwctl itself (ip netns exec execs
+	# it), not a subshell whose kill would leave the monitor running
+	ip netns exec "$1" "$GWCTL" -j monitor flows >"$F/$2.json" 2>"$F/$2.err" &
+	mon=$!
+	gw_on_exit "kill $mon 2>/dev/null"
+	wait_until 10 saw_ping "$2" || gw_fatal "$2: the monitor never saw a flow: $(cat "$F/$2.err")"
 }
-wait_until 10 synced || gw_fatal "the monitor never saw a flow: $(cat "$F/ev.err")"
+# shellcheck disable=SC2317 # called through wait_until
+saw_ping() {
+	gw_ping "$NS_LAN" "$OUT4" >/dev/null
+	grep -q '"proto":"icmp"' "$F/$1.json"
+}
+
+# A monitor in the lan host's namespace only, which sees its own flows
+# (eth0 made its wan), while the same pings cross the gateway: the gateway
+# builds no flow event for it, sent or lost.
+gw_must gwctl_in "$NS_LAN" iface add eth0 wan
+monitor_start "$NS_LAN" lan
+assert_ge "the pings made flows in the gateway too" 1 "$(gw_counter "$NS_GW" flow_created)"
+assert_eq "with another namespace's monitor only, the gateway built no flow event" "0 0" \
+	"$(gw_counter "$NS_GW" flow_events) $(gw_counter "$NS_GW" flow_events_lost)"
+kill "$mon"
+wait "$mon" 2>/dev/null
+gw_must gwctl_in "$NS_LAN" iface del eth0
+
+monitor_start "$NS_GW" ev
 
 # events EVENT SRC DPORT [PROTO]: the lines of that flow's events of that kind
 events() {
@@ -130,6 +151,7 @@ lost=$(jq -s '[.[] | .lost] | add' "$F/ev.json")
 echo "    burst: $shown of $((3 * burst)) events shown, $lost reported lost"
 assert_ge "some events were held back" 1 "$lost"
 assert_eq "the shown and the lost add up to the burst's events" "$((3 * burst))" "$((shown + lost))"
+assert_eq "flow_events_lost counted them too" "$lost" "$(gw_counter "$NS_GW" flow_events_lost)"
 
 # Numbered without a gap, but where a lost count says so.
 assert_eq "the sequence numbers only grow, and skip only what a lost count covers" "" \
