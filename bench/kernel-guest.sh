@@ -23,6 +23,13 @@
 #   c  gatewarden: wan0 wan, lan0 lan, allow udp port 9
 #   p  gatewarden as c, for S4 alone: the service's rule with "synproxy"
 #      (c has it with "synproxy off")
+# and, for what the drop trace and logging cost (issue 19), beside c:
+#   o  gatewarden from before them (bench/kernel.sh builds the commit
+#      before "Merge branch 'trace'" into GWB_OLD_KO), c's policy
+#   n  today's gatewarden with both off: trace_size 0, log_drops 0
+#   l  as n, but log_drops 1, and an NFLOG listener (tcpdump -i nflog:0,
+#      log_group's default)
+# GWB_CONFIGS (a,b,c) picks them, for every case but S4 (c and p always).
 # A round 0 loads and unloads each once, with a short burst, unmeasured.
 #
 # Cases (GWB_CASES, all by default):
@@ -37,8 +44,8 @@
 #       once; then the measured packets come from out, at random among the
 #       flows.
 #   s2  unsolicited UDP from wan, random sources (198.51.100.1-254, ports
-#       1024-65534) to a port no rule allows: forwarded by a, dropped by b
-#       and c.
+#       1024-65534) to a port no rule allows: forwarded by a, dropped by
+#       every firewall.
 #   s3  TCP: iperf3 -R from lan to out (data comes in through wan), GSO and
 #       TSO on, GWB_S3_SECONDS guest seconds; bits a guest second.
 #   s4  a spoofed SYN flood (hping3 --flood -S --rand-source, sources
@@ -50,6 +57,8 @@
 #
 # Output: $GW_OUT/bench-kernel.raw, one line a fact:
 #   info KEY VALUE...
+#   info traced CASE CONFIG ROUND N   drops the trace recorded (n c l)
+#   info logged CASE CONFIG ROUND N   packets tcpdump read from NFLOG (l)
 #   m CASE CONFIG ROUND PACKETS USEC RECEIVED    (s1, s2)
 #   t CASE CONFIG ROUND BITS_PER_SECOND RETRANSMITS   (s3)
 #   f CASE CONFIG ROUND ATTEMPTED OK CONNECT_MS CONNECT_P90_MS SYNS USEC   (s4)
@@ -72,6 +81,15 @@ s3_seconds=${GWB_S3_SECONDS:-1}
 s4_seconds=${GWB_S4_SECONDS:-1}
 cases=${GWB_CASES:-s1-v4-1k,s1-v4-64k,s1-v6-1k,s1-v6-64k,s2,s3,s4}
 cases=${cases//,/ }
+configs=${GWB_CONFIGS:-a,b,c}
+configs=${configs//,/ }
+for cfg in $configs; do
+	case $cfg in
+	a | b | c | n | l) ;;
+	o) [ -f "${GWB_OLD_KO:-}" ] || gw_fatal "o: no old module (GWB_OLD_KO; bench/kernel.sh builds it)" ;;
+	*) gw_fatal "unknown configuration $cfg (GWB_CONFIGS: a b c o n l)" ;;
+	esac
+done
 raw=${GW_OUT:?}/bench-kernel.raw
 : >"$raw"
 
@@ -84,6 +102,7 @@ info kernel "$(uname -r)"
 info cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 info vcpus "$(nproc)"
 info rounds "$rounds"
+info configs "$configs"
 
 gw_topology
 mac_of() { # NS DEV
@@ -235,6 +254,27 @@ rule add allow udp port 9
 set udp_unreplied $udp_timeout
 set udp_stream $udp_timeout
 EOF
+# n: no drop trace (trace_size 0 first: the ring is made with the first
+# wan zone) and no logging (log_drops' default, said so)
+{
+	echo "set trace_size 0"
+	echo "set log_drops 0"
+	cat "$GW_TMP/gw.batch"
+} >"$GW_TMP/gw-n.batch"
+# l: n with every drop to NFLOG, within log_rate (its default): l/n is
+# what logging costs, c/n what the trace does
+{
+	echo "set trace_size 0"
+	cat "$GW_TMP/gw.batch"
+	echo "set log_drops 1"
+} >"$GW_TMP/gw-l.batch"
+
+# gw_cfg_load KO BATCH: gatewarden from KO, set up by today's gwctl (the
+# UAPI only grows: the old module knows every command of gw.batch)
+gw_cfg_load() {
+	GW_KO=$1 gw_load hashsize="$buckets"
+	gwctl_in "$NS_GW" -b "$2" >/dev/null || gw_fatal "gwctl -b: $(cat "$2")"
+}
 
 cfg_load() {
 	case $1 in
@@ -247,10 +287,14 @@ cfg_load() {
 			net.netfilter.nf_conntrack_udp_timeout_stream="$udp_timeout"
 		nft_policy | gw_must ip netns exec "$NS_GW" nft -f -
 		;;
-	c | p)
-		gw_load hashsize="$buckets"
-		gwctl_in "$NS_GW" -b "$GW_TMP/gw.batch" >/dev/null ||
-			gw_fatal "gwctl -b: $(cat "$GW_TMP/gw.batch")"
+	c | p) gw_cfg_load "$GW_KO" "$GW_TMP/gw.batch" ;;
+	o) gw_cfg_load "$GWB_OLD_KO" "$GW_TMP/gw.batch" ;;
+	n) gw_cfg_load "$GW_KO" "$GW_TMP/gw-n.batch" ;;
+	l)
+		gw_cfg_load "$GW_KO" "$GW_TMP/gw-l.batch"
+		# a listener, so that a drop logged is a message: with none,
+		# nfnetlink_log finds no instance for the group and returns
+		capture_start "$NS_GW" nflog:0
 		;;
 	esac
 }
@@ -258,7 +302,7 @@ cfg_load() {
 cfgs() {
 	case $1 in
 	s4) echo c p ;;
-	*) echo a b c ;;
+	*) echo "$configs" ;;
 	esac
 }
 # cfg_flows: what the configuration's table holds
@@ -266,8 +310,16 @@ cfg_flows() {
 	case $1 in
 	a) echo 0 ;;
 	b) ip netns exec "$NS_GW" sysctl -n net.netfilter.nf_conntrack_count ;;
-	c | p) gwctl_in "$NS_GW" -j stats | jq .table.flows ;;
+	*) gwctl_in "$NS_GW" -j stats | jq .table.flows ;;
 	esac
+}
+# cfg_note CASE CONFIG ROUND: what the trace recorded and NFLOG carried
+# in the measurement, before the configuration goes (o has no trace)
+cfg_note() {
+	case $2 in
+	n | c | l) info traced "$1" "$2" "$3" "$(gw_trace_seq "$NS_GW")" ;;
+	esac
+	[ "$2" != l ] || info logged "$1" "$2" "$3" "$(capture_stop)"
 }
 cfg_unload() {
 	case $1 in
@@ -278,7 +330,12 @@ cfg_unload() {
 		# left for the next measurement to meet
 		gw_must modprobe -r nft_ct nf_conntrack
 		;;
-	c | p) gw_unload || gw_fatal "rmmod gatewarden" ;;
+	c | p | o | n | l)
+		# l's listener is gone (cfg_note); nfnetlink_log, loaded by
+		# l's first log_drops, stays: it has no hook, and every
+		# measured round meets it alike, after round 0
+		gw_unload || gw_fatal "rmmod gatewarden"
+		;;
 	esac
 }
 
@@ -436,9 +493,10 @@ profile() {
 
 t0=$SECONDS
 # round 0: every configuration loaded, exercised briefly and unloaded once
-for cfg in a b c; do
+for cfg in $configs; do
 	cfg_load "$cfg"
 	s1 4 1k "$cfg" 0 2000
+	[ "$cfg" != l ] || capture_stop >/dev/null
 	cfg_unload "$cfg"
 done
 for ((round = 1; round <= rounds; round++)); do
@@ -446,13 +504,15 @@ for ((round = 1; round <= rounds; round++)); do
 		for cfg in $(cfgs "$c"); do
 			cfg_load "$cfg"
 			run_case "$c" "$cfg" "$round"
+			cfg_note "$c" "$cfg" "$round"
 			cfg_unload "$cfg"
 		done
 	done
 done
 if [ "${GWB_PROFILE:-1}" = 1 ] && command -v perf >/dev/null; then
-	for cfg in a b c; do
-		profile "$cfg"
+	# the report's profiles: a's, b's and c's
+	for cfg in $configs; do
+		case $cfg in a | b | c) profile "$cfg" ;; esac
 	done
 fi
 info guest_seconds $((SECONDS - t0))
@@ -470,6 +530,26 @@ for c in $cases; do
 		bad=$(awk -v c="$c" '$1 == "m" && $2 == c && $4 > 0 && $7 < $5' "$raw" | wc -l)
 		assert_eq "$c: every packet was forwarded" 0 "$bad"
 		;;
+	s2)
+		# and every firewall dropped every unsolicited one (so o's
+		# policy took, from today's gwctl)
+		bad=$(awk '$1 == "m" && $2 == "s2" && $3 != "a" && $4 > 0 && $7 > 0' "$raw" | wc -l)
+		assert_eq "s2: no unsolicited packet got through a firewall" 0 "$bad"
+		;;
 	esac
 done
+# The configurations are what they say: in S2 (every packet dropped) c's
+# trace records drops in every round, n's and l's none, and l logs drops
+# to NFLOG in every round.
+s2_noted() { # WHAT CONFIG SORT: info WHAT of s2's rounds in CONFIG, sorted
+	awk -v w="$1" -v c="$2" '$1 == "info" && $2 == w && $3 == "s2" && $4 == c { print $6 }' \
+		"$raw" | sort "$3" | head -n 1
+}
+has() { [[ " $1 " == *" $2 "* ]]; }
+if has "$cases" s2; then
+	! has "$configs" c || assert_ge "s2: c's trace recorded drops" 1 "$(s2_noted traced c -n)"
+	! has "$configs" n || assert_eq "s2: n's trace recorded none" 0 "$(s2_noted traced n -rn)"
+	! has "$configs" l || assert_eq "s2: l's trace recorded none" 0 "$(s2_noted traced l -rn)"
+	! has "$configs" l || assert_ge "s2: l logged drops to NFLOG" 1 "$(s2_noted logged l -n)"
+fi
 gw_finish
