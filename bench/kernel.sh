@@ -12,13 +12,17 @@
 #
 #   bench/kernel.sh                      everything, 3 rounds
 #   GWB_ROUNDS=1 GWB_CASES=s1-v4-1k,s2 bench/kernel.sh    a part
+#   GWB_CONFIGS=o,n,c,l GWB_CASES=s1-v4-1k,s2 bench/kernel.sh
+#       what the drop trace and logging cost (bench/README.md)
 #
 # Environment, passed to the guest: GWB_ROUNDS (3), GWB_CASES (all),
+# GWB_CONFIGS (a,b,c: the configurations, bench/kernel-guest.sh),
 # GWB_S1_PKTS (25000), GWB_S1_LARGE_PKTS (50000), GWB_S2_PKTS (25000),
 # GWB_S3_SECONDS (1, guest seconds), GWB_S4_SECONDS (1), GWB_PROFILE (1:
 # the perf profile); here:
 # GWB_RESULTS (bench/results), GWB_WALL_LIMIT (3600 s: the whole run,
-# boot included).
+# boot included), GWB_OLD_REV (configuration o's commit: the first parent
+# of "Merge branch 'trace'" in HEAD's first-parent history).
 #
 # Fails only on a broken run (the guest did not finish, a measurement is
 # missing), never on a figure.
@@ -47,14 +51,44 @@ echo "kernel: guest $kver (Debian linux-image-amd64), 1 vCPU, QEMU $qemu TCG -ic
 echo "machine: $host"
 
 mkdir -p "$out" "$results" || die "cannot make $out or $results"
+
+# Configuration o: gatewarden as it was before the drop trace and logging,
+# built here from its commit (git archive, never kept in the tree) against
+# the same kernel headers, once for each commit and kernel.
+old_rev='' old_ko=''
+build_old() {
+	local merge dir
+	if [ -n "${GWB_OLD_REV:-}" ]; then
+		old_rev=$(git -C "$repo" rev-parse --verify -q "$GWB_OLD_REV^{commit}") ||
+			die "GWB_OLD_REV: no commit $GWB_OLD_REV"
+	else
+		merge=$(git -C "$repo" rev-list --first-parent -n 1 \
+			--grep="^Merge branch 'trace'\$" HEAD) || die "o: git rev-list failed"
+		[ -n "$merge" ] ||
+			die "o: no \"Merge branch 'trace'\" in HEAD's history (set GWB_OLD_REV)"
+		old_rev=$(git -C "$repo" rev-parse "$merge^1") || die "o: no parent of $merge"
+	fi
+	dir=$out/old-$old_rev-$kver
+	old_ko=$dir/kmod/gatewarden.ko
+	[ -f "$old_ko" ] && return 0
+	echo "bench-kernel: building o's module from ${old_rev:0:12} in ${dir#"$repo"/}"
+	rm -rf "$dir"
+	mkdir -p "$dir" || die "cannot make $dir"
+	git -C "$repo" archive "$old_rev" | tar -x -C "$dir" || die "git archive $old_rev"
+	make -C "$dir" module KVER="$kver" >"$dir.log" 2>&1 ||
+		die "o: the module of ${old_rev:0:12} did not build (${dir#"$repo"/}.log)"
+}
+case ",${GWB_CONFIGS:-}," in *,o,*) build_old ;; esac
 rm -f "$out/bench-kernel.raw" "$out"/bench-kernel-profile-*.txt
 # the guest's settings, for this scenario alone (tests/vm/run)
 env_file=$out/settings
 {
 	printf 'bench/kernel-guest.sh'
-	for v in GWB_ROUNDS GWB_CASES GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS GWB_PROFILE; do
+	for v in GWB_ROUNDS GWB_CASES GWB_CONFIGS GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS GWB_PROFILE; do
 		[ -n "${!v:-}" ] && printf ' %s=%s' "$v" "${!v}"
 	done
+	# the repository is at the same path in the guest
+	[ -z "$old_ko" ] || printf ' GWB_OLD_KO=%s' "$old_ko"
 	echo
 } >"$env_file"
 
@@ -88,9 +122,14 @@ for cfg in a b c; do
 	[ -s "$f" ] && cp "$f" "$prefix-profile-$cfg.txt"
 done
 python3 "$repo/bench/kernel-report.py" "$out/bench-kernel.raw" "$prefix" \
-	"host=$host" "qemu=$qemu" "wall_seconds=$wall" "date=$date" "profiles=$prefix-profile" ||
+	"host=$host" "qemu=$qemu" "wall_seconds=$wall" "date=$date" "profiles=$prefix-profile" \
+	${old_rev:+"old_rev=$old_rev"} ||
 	die "the report found measurements missing"
-gnuplot -e "dat='$prefix.dat'; png='$prefix.png'" "$repo/bench/kernel-chart.gp" 2>"$out/gnuplot.log" ||
-	die "gnuplot failed: $(cat "$out/gnuplot.log")"
+# the chart is of (b)'s and (c)'s S1 costs: none without them
+rm -f "$prefix.png"
+if grep -qv '^#' "$prefix.dat"; then
+	gnuplot -e "dat='$prefix.dat'; png='$prefix.png'" "$repo/bench/kernel-chart.gp" 2>"$out/gnuplot.log" ||
+		die "gnuplot failed: $(cat "$out/gnuplot.log")"
+fi
 rm -f "$prefix.dat"
 echo "bench-kernel: ${prefix#"$repo"/}.md, .json, .png; wall time $wall s"
