@@ -4,8 +4,10 @@
 
 Reads what bench/kernel-guest.sh wrote (RAW) and writes PREFIX.md,
 PREFIX.json and PREFIX.dat (the chart's data, for bench/kernel-chart.gp).
-KEY=VALUE pairs (host, qemu, wall_seconds, date) go into both reports.
-Medians over the rounds; "added" is a configuration's median less (a)'s.
+KEY=VALUE pairs (host, qemu, wall_seconds, date, old_rev) go into both
+reports.  Medians over the rounds; "added" is a configuration's median
+less (a)'s.  The main tables need (a), (b) and (c); "Trace and logging"
+compares (o), (n), (c) and (l) (GWB_CONFIGS, bench/kernel-guest.sh).
 Exits 1 when a case lacks a configuration's measurement (a broken run),
 never because of a figure.
 """
@@ -19,6 +21,15 @@ CONFIGS = {
     "b": "nftables + conntrack",
     "c": "gatewarden",
 }
+# What the drop trace and logging cost (issue 19): before they existed,
+# today with both off, today's defaults (the trace on), logging drops
+TRACE_CONFIGS = {
+    "o": "before the trace and logging",
+    "n": "trace and logging off",
+    "c": "defaults: trace on, logging off",
+    "l": "trace off, log_drops 1, an NFLOG listener",
+}
+TRACE_RATIOS = [("n", "o"), ("c", "n"), ("l", "n")]
 # S4 compares gatewarden without its SYN proxy and with it
 S4_CONFIGS = {
     "c": "gatewarden, rule with synproxy off",
@@ -39,6 +50,8 @@ def ms(word):
 
 def read_raw(path):
     info, flows, pkt, tput, flood = {}, {}, {}, {}, {}
+    # info traced/logged CASE CONFIG ROUND N: {(case, config): [N, ...]}
+    noted = {"traced": {}, "logged": {}}
     with open(path, encoding="utf-8") as f:
         for line in f:
             w = line.split()
@@ -47,6 +60,8 @@ def read_raw(path):
             if w[0] == "info" and len(w) >= 2:
                 if w[1] == "flows" and len(w) == 6:
                     flows.setdefault((w[2], w[3]), []).append(int(w[5]))
+                elif w[1] in noted and len(w) == 6:
+                    noted[w[1]].setdefault((w[2], w[3]), []).append(int(w[5]))
                 else:
                     info[w[1]] = " ".join(w[2:])
             elif w[0] == "m" and len(w) == 7 and int(w[3]) > 0:
@@ -65,7 +80,7 @@ def read_raw(path):
                     {"round": int(w[3]), "attempted": int(w[4]), "ok": int(w[5]),
                      "connect_ms": ms(w[6]), "connect_p90_ms": ms(w[7]),
                      "syns": int(w[8]), "guest_usec": int(w[9])})
-    return info, flows, pkt, tput, flood
+    return info, flows, pkt, tput, flood, noted
 
 
 def read_profile(path):
@@ -91,8 +106,11 @@ def main():
         sys.exit(__doc__)
     raw, prefix = sys.argv[1], sys.argv[2]
     meta = dict(a.split("=", 1) for a in sys.argv[3:])
-    info, flows, pkt, tput, flood = read_raw(raw)
+    info, flows, pkt, tput, flood, noted = read_raw(raw)
     broken = []
+    # the configurations of every case but S4 (older runs: a b c)
+    configs = info.get("configs", " ".join(CONFIGS)).split()
+    main_tables = all(c in configs for c in CONFIGS)
     report = {"kernel": info.get("kernel"), "guest_cpu": info.get("cpu"),
               "vcpus": info.get("vcpus"), "rounds": int(info.get("rounds", 0)),
               **meta, "cases": {}}
@@ -102,26 +120,30 @@ def main():
               f"QEMU {meta.get('qemu', '?')} TCG `-icount shift=0,sleep=off`: "
               "one guest nanosecond is one guest instruction.")
     md.append(f"Machine: {meta.get('host', '?')}.")
+    rot = " ".join(configs)
     md.append(f"Run: {meta.get('date', '?')}, {report['rounds']} rounds "
-              "(configurations rotated a b c a b c ..., each loaded and "
+              f"(configurations rotated {rot} {rot} ..., each loaded and "
               "unloaded once before the first), medians; wall time "
               f"{meta.get('wall_seconds', '?')} s.")
+    report["configs"] = configs
     md.append("")
 
-    def measured(case, table, configs=CONFIGS):
-        """Whether every configuration measured CASE; one that some did
-        and some did not is a broken run."""
-        if not any((case, c) in table for c in configs):
+    def measured(case, table, want=None):
+        """Whether every configuration of the run (or WANT) measured
+        CASE; one that some did and some did not is a broken run."""
+        want = configs if want is None else want
+        if not any((case, c) in table for c in want):
             return False
-        missing = [c for c in configs if (case, c) not in table]
-        if missing:
-            broken.append(f"{case}: no measurement for {', '.join(missing)}")
+        missing = [c for c in want if (case, c) not in table]
+        gap = f"{case}: no measurement for {', '.join(missing)}"
+        if missing and gap not in broken:
+            broken.append(gap)
         return not missing
 
     # ---- S1
     s1_rows = []
     for case, fam, nflows in S1:
-        if not measured(case, pkt):
+        if not measured(case, pkt) or not main_tables:
             continue
         m = {c: med(pkt[(case, c)], "instructions") for c in CONFIGS}
         add_b, add_c = m["b"] - m["a"], m["c"] - m["a"]
@@ -148,7 +170,7 @@ def main():
         md.append("")
 
     # ---- S2
-    if measured("s2", pkt):
+    if measured("s2", pkt) and main_tables:
         md += ["## S2: unsolicited UDP from random sources, no rule", "",
                "Every packet dropped by (b) and (c); (a) forwards them. "
                "Packets a guest-second: what one vCPU gets through, "
@@ -173,7 +195,7 @@ def main():
         md.append("")
 
     # ---- S3
-    if measured("s3", tput):
+    if measured("s3", tput) and main_tables:
         md += ["## S3: one TCP stream (iperf3 -R, wan to lan), GSO and TSO on", "",
                "| configuration | Mbit/s a guest second | ratio to (a) "
                "| retransmits (median) |", "|---|---:|---:|---:|"]
@@ -224,6 +246,61 @@ def main():
                       f"| {m['success']:.1%} | {t(m['connect_ms'])} "
                       f"| {t(m['connect_p90_ms'])} | {m['syns_per_guest_second']:,.0f} |")
         report["cases"]["s4"] = s4
+        md.append("")
+
+    # ---- the drop trace and logging
+    trace_rows = []
+    for case, name in [(c, f"S1, {f}, {n:,} flows") for c, f, n in S1] + [
+            ("s2", "S2, unsolicited, every packet dropped")]:
+        have = [c for c in TRACE_CONFIGS if c in configs]
+        if not any(c in have for c in "onl") or not measured(case, pkt):
+            continue
+        m = {c: med(pkt[(case, c)], "instructions") for c in have}
+        ratios = {f"{x}/{y}": m[x] / m[y] for x, y in TRACE_RATIOS
+                  if x in m and y in m}
+        diffs = {f"{x}-{y}": m[x] - m[y] for x, y in TRACE_RATIOS
+                 if x in m and y in m}
+        report.setdefault("trace_and_logging", {})[case] = {
+            "instructions": m, "ratios": ratios, "differences": diffs,
+            "traced": {c: noted["traced"].get((case, c), []) for c in have},
+            "logged": {c: noted["logged"].get((case, c), []) for c in have},
+            "flows_in_table": {c: flows.get((case, c), []) for c in have},
+            "rounds": {c: pkt[(case, c)] for c in have}}
+        trace_rows.append((case, name, m, ratios, diffs))
+    if trace_rows:
+        old = meta.get("old_rev")
+        md += ["## Trace and logging", "",
+               "What the drop trace and NFLOG logging cost the packet path: "
+               "instructions a packet, the whole path, medians.  "
+               "(o) gatewarden before them"
+               + (f" (commit {old[:12]}, the first parent of \"Merge branch "
+                  "'trace'\")" if old else "")
+               + ", (n) today's with trace_size 0 and log_drops 0, (c) "
+               "today's defaults (a ring of 256 drops, trace_rate 1000/s; "
+               "log_drops 0), (l) today's with trace_size 0 and log_drops 1 "
+               "(log_rate 10/s), tcpdump reading NFLOG group 0; all with "
+               "(c)'s policy.  So c/n is the trace's cost, l/n logging's.  "
+               "(n)/(o) includes every change between the two, not only "
+               "the trace's and logging's.", "",
+               "| case | " + " | ".join(f"({c}) {TRACE_CONFIGS[c]}"
+                                        for c in TRACE_CONFIGS)
+               + " | " + " | ".join(f"{x}/{y}" for x, y in TRACE_RATIOS) + " |",
+               "|---|" + "---:|" * (len(TRACE_CONFIGS) + len(TRACE_RATIOS))]
+        for case, name, m, ratios, diffs in trace_rows:
+            cells = [f"{m[c]:,.0f}" if c in m else "-" for c in TRACE_CONFIGS]
+            cells += [f"{ratios[f'{x}/{y}']:.4f} ({diffs[f'{x}-{y}']:+,.0f})"
+                      if f"{x}/{y}" in ratios else "-" for x, y in TRACE_RATIOS]
+            md.append(f"| {name} | " + " | ".join(cells) + " |")
+        md += ["", "A ratio's difference in instructions is in brackets.  "
+               "Drops the trace recorded and packets NFLOG carried to the "
+               "listener, a round:", ""]
+        for case, name, *_ in trace_rows:
+            t = report["trace_and_logging"][case]
+            parts = [f"({c}) traced {', '.join(map(str, v))}"
+                     for c, v in t["traced"].items() if v]
+            parts += [f"({c}) logged {', '.join(map(str, v))}"
+                      for c, v in t["logged"].items() if v]
+            md.append(f"- {name}: " + ("; ".join(parts) or "-") + ".")
         md.append("")
 
     # ---- the profile
