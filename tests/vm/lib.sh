@@ -595,16 +595,17 @@ tcp_roundtrip() {
 }
 
 # udp_server NS ADDR PORT [REPLY]: background server answering each datagram
-# with the line REPLY (default "hello"); stopped at exit.
+# with the line REPLY (default "hello"); stopped at exit.  One socket for
+# every question (udp_icmp.py answer), not socat's UDP-RECVFROM,fork: its
+# child a datagram sees the socket at EOF once it has read the question and
+# kills "SYSTEM:echo" half a second later, answered or not, and on the
+# debug kernel, loaded, sh took longer than that to start (udp_pseudo_conn).
 udp_server() {
-	local ns=$1 addr=$2 port=$3 reply=${4:-hello} listen pid
-	if _gw_is_v6 "$addr"; then
-		listen="UDP6-RECVFROM:$port,bind=[$addr]"
-	else
-		listen="UDP4-RECVFROM:$port,bind=$addr"
-	fi
-	ip netns exec "$ns" socat "$listen,fork" "SYSTEM:echo $reply" \
-		</dev/null >>"$GW_TMP/servers.log" 2>&1 &
+	local ns=$1 addr=$2 port=$3 reply=${4:-hello} pid
+	# not udp_icmp: a function in the background is a subshell, and its
+	# pid is not the server's
+	ip netns exec "$ns" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" \
+		answer "$addr" "$port" "$reply" </dev/null >>"$GW_TMP/servers.log" 2>&1 &
 	pid=$!
 	gw_on_exit "kill $pid 2>/dev/null"
 	wait_listener "$ns" udp "$port" || gw_fatal "udp_server on $addr port $port in $ns did not start"

@@ -16,6 +16,11 @@ sockets (scapy takes seconds to import under emulation).
         resolver does, and tell on stderr how many questions it took.
     udp_icmp.py serve ADDR PORT SIZE
         answer every datagram to ADDR:PORT with SIZE bytes, until killed.
+    udp_icmp.py answer ADDR PORT TEXT
+        the same with TEXT and a newline, at once: socat's
+        UDP-RECVFROM,fork gives the program that answers half a second
+        after the question, and a loaded debug kernel can take longer
+        than that to start one.
     udp_icmp.py frag-needed SRC DST INNER_SPORT INNER_DPORT MTU
         from here to SRC, an ICMP "fragmentation needed" (IPv4) or "packet
         too big" (IPv6) quoting a UDP datagram SRC:INNER_SPORT ->
@@ -172,13 +177,19 @@ def main(argv):
                   file=sys.stderr, flush=True)
         print(got, flush=True)
         return 0
-    if cmd == "serve" and len(argv) == 5:
+    if cmd in ("serve", "answer") and len(argv) == 5:
         s = udp_socket(argv[2], int(argv[3]))
-        answer = b"x" * int(argv[4])
+        if cmd == "serve":
+            answer = b"x" * int(argv[4])
+        else:
+            answer = argv[4].encode() + b"\n"
         ready()
         while True:
-            _, who = s.recvfrom(65535)
-            s.sendto(answer, who)
+            try:
+                _, who = s.recvfrom(65535)
+                s.sendto(answer, who)
+            except OSError:
+                continue  # an ICMP error for an earlier answer
     if cmd == "frag-needed" and len(argv) == 7:
         frag_needed(argv[2], argv[3], int(argv[4]), int(argv[5]),
                     int(argv[6]))
