@@ -4,7 +4,7 @@
 # gwctl top and gwctl stats -r (issue 19) under known traffic: 20 UDP
 # probes no rule allows (dropped, drop_udp_probe) and 5 pings an echo rule
 # lets through, sent once the sampler has taken its first sample, so that
-# the sample after counts them exactly: top -n 1 -j and stats -r 1 -c 2 -j
+# the sample after counts them exactly: top -n 1 -j and stats -r N -c 2 -j
 # report those counts, rates that are those counts over the interval, the
 # rule's hits, the table, the blocklist, and the drop trace's source and
 # port.  gwctl top on an 80x24 xterm (a pseudo-terminal), under a stream of
@@ -91,13 +91,15 @@ assert_eq "from one source, out" "$OUT4 $probes" \
 assert_eq "to one port" "udp 9999 $probes" \
 	"$(jq -r '.trace.ports | map("\(.proto) \(.port) \(.count)") | join(",")' <<<"$top")"
 
-# ---- stats -r 1 -c 2 -j ------------------------------------------------
+# ---- stats -r N -c 2 -j ------------------------------------------------
+# The two samples must outlast the traffic: on the debug kernel the pings
+# came after two samples of one second each.
 base=$(gw_counter "$NS_GW" drop_udp_probe)
-sampled stats -r 1 -c 2 -j
-echo "# stats -r 1 -c 2 -j:"
+sampled stats -r "$interval" -c 2 -j
+echo "# stats -r $interval -c 2 -j:"
 cat "$GW_TMP/sampled"
 mapfile -t lines <"$GW_TMP/sampled"
-assert_eq "stats -r 1 -c 2 -j prints two documents" 2 "${#lines[@]}"
+assert_eq "stats -r $interval -c 2 -j prints two documents" 2 "${#lines[@]}"
 # what the two samples counted of a counter, and the rate-interval products
 counted() { jq -s --arg c "$1" 'map(.deltas[$c] // 0) | add' "$GW_TMP/sampled"; }
 assert_eq "the two samples counted the probes" "$probes" "$(counted drop_udp_probe)"
