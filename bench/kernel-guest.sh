@@ -261,6 +261,14 @@ EOF
 	echo "set log_drops 0"
 	cat "$GW_TMP/gw.batch"
 } >"$GW_TMP/gw-n.batch"
+# o: c's policy; with GWB_OLD_TRACE_OFF=1 (an old module that has the
+# trace but no logging: GWB_OLD_REV=<the trace's merge>), its trace off,
+# so that o against the module before the trace is what the trace costs
+# when off, alone
+{
+	[ "${GWB_OLD_TRACE_OFF:-0}" = 1 ] && echo "set trace_size 0"
+	cat "$GW_TMP/gw.batch"
+} >"$GW_TMP/gw-o.batch"
 # l: n with every drop to NFLOG, within log_rate (its default): l/n is
 # what logging costs, c/n what the trace does
 {
@@ -288,7 +296,7 @@ cfg_load() {
 		nft_policy | gw_must ip netns exec "$NS_GW" nft -f -
 		;;
 	c | p) gw_cfg_load "$GW_KO" "$GW_TMP/gw.batch" ;;
-	o) gw_cfg_load "$GWB_OLD_KO" "$GW_TMP/gw.batch" ;;
+	o) gw_cfg_load "$GWB_OLD_KO" "$GW_TMP/gw-o.batch" ;;
 	n) gw_cfg_load "$GW_KO" "$GW_TMP/gw-n.batch" ;;
 	l)
 		gw_cfg_load "$GW_KO" "$GW_TMP/gw-l.batch"

@@ -84,7 +84,7 @@ rm -f "$out/bench-kernel.raw" "$out"/bench-kernel-profile-*.txt
 env_file=$out/settings
 {
 	printf 'bench/kernel-guest.sh'
-	for v in GWB_ROUNDS GWB_CASES GWB_CONFIGS GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS GWB_PROFILE; do
+	for v in GWB_ROUNDS GWB_CASES GWB_CONFIGS GWB_OLD_TRACE_OFF GWB_S1_PKTS GWB_S1_LARGE_PKTS GWB_S2_PKTS GWB_S3_SECONDS GWB_S4_SECONDS GWB_PROFILE; do
 		[ -n "${!v:-}" ] && printf ' %s=%s' "$v" "${!v}"
 	done
 	# the repository is at the same path in the guest
