@@ -51,7 +51,10 @@ add_rule() { # WORDS...: the new rule's handle
 # udp_serve PORT SIZE: lan answers each datagram to PORT with SIZE bytes
 udp_serve() {
 	local ready=$GW_TMP/serve.$1
-	GW_READY=$ready udp_icmp "$NS_LAN" serve "$LAN4" "$1" "$2" >/dev/null 2>&1 &
+	# not udp_icmp: a function in the background is a subshell, and
+	# killing it left the server running (seen under load)
+	GW_READY=$ready ip netns exec "$NS_LAN" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" \
+		serve "$LAN4" "$1" "$2" >/dev/null 2>&1 &
 	gw_on_exit "kill $! 2>/dev/null"
 	wait_file "$ready" 60 || gw_fatal "udp server on $LAN4 port $1 did not start"
 }
@@ -202,7 +205,8 @@ assert_eq "a new flow counts in the loaded rule" "1 2 356" "$(counters "$hu2")"
 
 # ---- delete the rule of a live flow, unload under its traffic -----------
 dmesg_before=$(dmesg | wc -l)
-udp_icmp "$NS_OUT" send "$OUT4" 40001 "$LAN4" 5300 10000000 100 >/dev/null 2>&1 &
+ip netns exec "$NS_OUT" /usr/bin/python3 "$GW_ROOT/tests/vm/helpers/udp_icmp.py" \
+	send "$OUT4" 40001 "$LAN4" 5300 10000000 100 >/dev/null 2>&1 &
 flood=$!
 gw_on_exit "kill $flood 2>/dev/null"
 gw_must gwctl_in "$NS_GW" rule del "$hu2"
