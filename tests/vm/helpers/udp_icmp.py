@@ -185,11 +185,8 @@ def main(argv):
             answer = argv[4].encode() + b"\n"
         ready()
         while True:
-            try:
-                _, who = s.recvfrom(65535)
-                s.sendto(answer, who)
-            except OSError:
-                continue  # an ICMP error for an earlier answer
+            _, who = s.recvfrom(65535)
+            s.sendto(answer, who)
     if cmd == "frag-needed" and len(argv) == 7:
         frag_needed(argv[2], argv[3], int(argv[4]), int(argv[5]),
                     int(argv[6]))
