@@ -31,8 +31,10 @@ create that file once bound (ask: once its question is sent).  With GW_STOP
 set, recv and ask stop waiting one second after that file appears (the
 test creates it once it has sent what there was to send).
 """
+import ctypes
 import os
 import select
+import signal
 import socket
 import struct
 import sys
@@ -143,7 +145,21 @@ def frag_needed(src, dst, sport, dport, mtu):
     s.sendto(msg, (src, 0))
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent():
+    """Scenarios start this helper through a shell function in the
+    background, whose $! is a subshell's: killing that at exit must end
+    the helper too, or it outlives the scenario in its namespace."""
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        sys.exit(0)
+
+
 def main(argv):
+    end_with_parent()
     cmd = argv[1] if len(argv) > 1 else ""
     if cmd == "send" and len(argv) in (6, 7, 8):
         payload = b"forged reply"
